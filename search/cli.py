@@ -1,0 +1,100 @@
+"""The ``reportsearch`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .model import ReportError
+
+DEFAULT_CORPUS = Path("corpus")
+DEFAULT_INDEX = Path("index")
+FIELD_LABELS = {
+    "title": "标题",
+    "township": "乡镇",
+    "county": "县区",
+    "city": "地市",
+    "province": "省份",
+    "year": "年度",
+    "date": "日期",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    _make_console_safe()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"reportsearch: 错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+class UsageError(Exception):
+    """A problem with the command's arguments (exit status 2)."""
+
+
+def _make_console_safe() -> None:
+    """Never crash on a console that cannot show a character (a GBK Windows console, a pipe)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportsearch", description="乡镇法治政府建设年度报告检索")
+    commands = parser.add_subparsers(title="命令", metavar="COMMAND")
+
+    inspect = commands.add_parser("inspect", help="显示一个报告文件的解析结果")
+    inspect.add_argument("file", type=Path, help="报告文件（.txt/.html/.docx/.pdf）")
+    inspect.add_argument("--json", action="store_true", help="以 JSON 输出")
+    inspect.set_defaults(handler=run_inspect)
+    return parser
+
+
+def print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    from .pipeline import process_file
+
+    if not args.file.exists():
+        raise UsageError(f"文件不存在：{args.file}")
+    try:
+        report = process_file(args.file, corpus_root=args.file.parent)
+    except ReportError as exc:
+        if args.json:
+            print_json({"path": exc.path, "error": exc.reason})
+        else:
+            print(f"{exc.path}: 无法读取：{exc.reason}", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json(report.to_json())
+        return 0
+    print(f"文件：{report.path}（{report.format}{'，' + report.encoding if report.encoding else ''}）")
+    for name, label in FIELD_LABELS.items():
+        value = getattr(report, name)
+        source = report.sources.get(name, "")
+        shown = value if value not in ("", None) else "（未知）"
+        print(f"{label}：{shown}" + (f"    ← {source}" if source else ""))
+    print(f"段落：{len(report.paragraphs)}")
+    for number, paragraph in enumerate(report.paragraphs, 1):
+        path = " › ".join(paragraph.section) or "（正文开头）"
+        topics = "、".join(paragraph.topics) or "无"
+        print(f"\n[{number}] {paragraph.part} | {path}\n    主题：{topics}\n    {paragraph.text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Township-level gazetteer: township → county → city → province.
+
+Data: ``data/gazetteer.tsv.gz``, derived from JioNLP's location dictionary
+(Apache-2.0); see ``data/make_gazetteer.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "gazetteer.tsv.gz"
+TOWNSHIP_SUFFIXES = ("乡", "镇", "街道", "苏木", "民族乡")
+
+
+@dataclass(frozen=True)
+class Place:
+    province: str
+    province_alias: str
+    city: str
+    city_alias: str
+    county: str
+    county_alias: str
+    township: str
+
+
+class Gazetteer:
+    def __init__(self, places: list[Place]) -> None:
+        self.places = places
+        self.by_township: dict[str, list[Place]] = {}
+        for place in places:
+            self.by_township.setdefault(place.township, []).append(place)
+        self.longest_township = max((len(name) for name in self.by_township), default=0)
+
+    def townships_named(self, name: str) -> list[Place]:
+        return self.by_township.get(name, [])
+
+    def place_names(self) -> set[str]:
+        """Every township, county and city name (for the segmenter's dictionary)."""
+        names: set[str] = set()
+        for place in self.places:
+            names.update((place.township, place.county, place.city, place.province))
+        names.discard("")
+        return names
+
+    def find_townships(self, text: str) -> list[tuple[int, str]]:
+        """(offset, name) of each township name in ``text``, longest match at each ending."""
+        found = []
+        for end in range(1, len(text) + 1):
+            if text[end - 1] not in "乡镇道木":
+                continue
+            for start in range(max(0, end - self.longest_township), end - 1):
+                name = text[start:end]
+                if name in self.by_township:
+                    found.append((start, name))
+                    break
+        return found
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer(path: Path = DATA) -> Gazetteer:
+    places = []
+    with gzip.open(path, "rt", encoding="utf-8") as rows:
+        next(rows)
+        for row in rows:
+            fields = row.rstrip("\n").split("\t")
+            if len(fields) == 7:
+                places.append(Place(*fields))
+    return Gazetteer(places)

@@ -1,0 +1,69 @@
+"""The data the pipeline passes along: what a reader returns and what a report becomes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+METADATA_FIELDS = ("title", "township", "county", "city", "province", "year", "date")
+
+
+class ReportError(Exception):
+    """A report that cannot be read; the message names the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+@dataclass
+class RawText:
+    """Plain text lines of one file and the hints its format carried (HTML <title>, dates)."""
+
+    lines: list[str]
+    format: str
+    encoding: str = ""
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Paragraph:
+    text: str
+    section: list[str] = field(default_factory=list)
+    part: str = ""
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    path: str
+    title: str = ""
+    township: str = ""
+    county: str = ""
+    city: str = ""
+    province: str = ""
+    year: int | None = None
+    date: str = ""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    format: str = ""
+    encoding: str = ""
+
+    def to_json(self) -> dict:
+        """The ``inspect --json`` shape."""
+        data = {
+            "path": self.path,
+            "title": self.title,
+            "township": self.township,
+            "county": self.county,
+            "city": self.city,
+            "province": self.province,
+            "year": self.year,
+            "date": self.date,
+            "sources": dict(self.sources),
+            "format": self.format,
+            "encoding": self.encoding,
+            "paragraphs": [asdict(p) for p in self.paragraphs],
+        }
+        return data

@@ -1,0 +1,63 @@
+"""Normalize one line of report text: widths, spaces, Word artifacts.
+
+Chinese punctuation ends up full-width (，；：（）), digits and Latin letters
+half-width, and spaces that Word or PDF export scattered between Chinese
+characters disappear, so that the same report gives the same text whatever
+format it came in.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD_ARTIFACTS = re.compile(
+    r"\[bookmark:[^\]]*\]|\[(?:image|picture|图片)[^\]]*\]|[\u200b-\u200f\u2060\ufeff\u00ad]", re.I
+)
+SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+WIDE = re.compile(r"[\uff01-\uff5e]")
+KEEP_WIDE = set("，；：（）！？")
+ASCII_WORD = re.compile(r"[0-9A-Za-z]")
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+CJK_OR_PUNCT = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’—…·《》【】]"
+SPACE_NEAR_CJK = re.compile(rf"(?<={CJK_OR_PUNCT}) +| +(?={CJK_OR_PUNCT})")
+# 八·五普法 / 七・五 are written with and without the dot; PDF text layers often lose it.
+DOT_BETWEEN_NUMERALS = re.compile(r"(?<=[一二三四五六七八九十])[·・•‧.](?=[一二三四五六七八九十])")
+
+
+def normalize_line(line: str) -> str:
+    """Return ``line`` normalized; an empty string when nothing is left."""
+    line = WORD_ARTIFACTS.sub("", line)
+    line = WIDE.sub(_narrow, line)
+    line = SPACES.sub(" ", line).strip()
+    line = _widen_punctuation(line)
+    line = SPACE_NEAR_CJK.sub("", line)
+    line = DOT_BETWEEN_NUMERALS.sub("", line)
+    return line
+
+
+def _narrow(match: re.Match) -> str:
+    char = match.group()
+    return char if char in KEEP_WIDE else chr(ord(char) - 0xFEE0)
+
+
+def _widen_punctuation(line: str) -> str:
+    """Half-width ,;:?!() become full-width except between two ASCII letters or digits (12:30, a,b)."""
+    if not any(c in line for c in ",;:?!()"):
+        return line
+    out = []
+    last = len(line) - 1
+    for i, char in enumerate(line):
+        if char in HALF_TO_FULL:
+            before = line[i - 1] if i else ""
+            after = line[i + 1] if i < last else ""
+            if ASCII_WORD.match(before) and ASCII_WORD.match(after):
+                out.append(char)
+                continue
+            out.append(HALF_TO_FULL[char])
+        elif char == "(":
+            out.append("（")
+        elif char == ")":
+            out.append("）")
+        else:
+            out.append(char)
+    return "".join(out)

@@ -1,0 +1,178 @@
+"""Read a web page saved from a government site: keep the article, drop the site around it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .model import RawText, ReportError
+from .read import CJK, decode_text
+
+DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "svg",
+    "object",
+]
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "br",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "center",
+}
+CHROME_CLASS = re.compile(
+    r"(^|[-_ ])(nav|menu|footer|header|breadcrumb|crumb|sidebar|share|"
+    r"toolbar|banner|copyright|links?|related|comment|print|search|top)([-_ ]|$)",
+    re.I,
+)
+META_DATE_NAMES = (
+    "pubdate",
+    "publishdate",
+    "firstpublishedtime",
+    "article:published_time",
+    "dc.date",
+    "date",
+    "og:release_date",
+)
+TITLE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]*(政府|网站|门户|网|平台)[^-_|—–]*$")
+
+
+def read_html(data: bytes, path: Path) -> RawText:
+    from bs4 import BeautifulSoup
+
+    text, encoding = _decode_html(data, path)
+    soup = BeautifulSoup(text, "lxml")
+    hints: dict[str, str] = {}
+    if soup.title and soup.title.get_text(strip=True):
+        hints["title"] = TITLE_SUFFIX.sub("", soup.title.get_text(" ", strip=True))
+    date = _meta_date(soup)
+    if date:
+        hints["date"] = date
+    for tag in soup(DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True, attrs={"class": True}):
+        if tag.decomposed:
+            continue
+        classes = " ".join(tag.get("class") or [])
+        if CHROME_CLASS.search(classes) and not _is_article(tag):
+            tag.decompose()
+    article = _article_element(soup)
+    lines = [line for line in _block_lines(article) if line.strip()]
+    if not any(CJK.search(line) for line in lines):
+        raise ReportError(path, "网页中没有找到正文")
+    heading = article.find(["h1", "h2"]) if article is not None else None
+    if heading is None:
+        heading = soup.find("h1")
+    if heading is not None and heading.get_text(strip=True):
+        hints["heading"] = heading.get_text(" ", strip=True)
+    return RawText(lines=lines, format="html", encoding=encoding, hints=hints)
+
+
+def _decode_html(data: bytes, path: Path) -> tuple[str, str]:
+    declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", data[:4096], re.I)
+    if declared:
+        name = declared.group(1).decode("ascii", "ignore").lower()
+        name = "gb18030" if name in ("gb2312", "gbk", "gb18030") else name
+        try:
+            return data.decode(name), name
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data, path)
+
+
+def _meta_date(soup) -> str:
+    for meta in soup.find_all("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        if key in META_DATE_NAMES and meta.get("content"):
+            match = re.search(r"(20\d\d)[-/年.](\d{1,2})[-/月.](\d{1,2})", meta["content"])
+            if match:
+                y, m, d = match.groups()
+                return f"{y}-{int(m):02d}-{int(d):02d}"
+    return ""
+
+
+def _is_article(tag) -> bool:
+    return len(CJK.findall(tag.get_text())) > 400
+
+
+def _article_element(soup):
+    """The element holding the article: the one with most Chinese text in its own paragraphs."""
+    body = soup.body or soup
+    best, best_score = body, 0
+    for candidate in body.find_all(["article", "div", "section", "td", "main"]):
+        direct = [child for child in candidate.find_all(["p", "div", "br"], recursive=False)]
+        score = sum(len(CJK.findall(child.get_text())) for child in direct if child.name == "p")
+        score += len(CJK.findall("".join(candidate.find_all(string=True, recursive=False))))
+        if score > best_score:
+            best, best_score = candidate, score
+    if best is not body:
+        # Keep the article's title and info line, which usually sit just above the text.
+        parent = best.parent
+        while (
+            parent is not None
+            and parent is not body
+            and len(CJK.findall(parent.get_text())) < len(CJK.findall(best.get_text())) + 300
+        ):
+            best, parent = parent, parent.parent
+    return best
+
+
+def _block_lines(element) -> list[str]:
+    """Text of an element with a line break at every block boundary."""
+    from bs4 import NavigableString
+
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            lines.append("".join(current))
+            current.clear()
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                    continue
+                current.append(re.sub(r"[\r\n\t]+", "", str(child)))
+            elif child.name in BLOCK_TAGS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    if element is not None:
+        walk(element)
+    flush()
+    return lines

@@ -1,0 +1,210 @@
+"""Turn the lines of a report into front matter and paragraphs with their heading paths.
+
+Steps: normalize every line, drop web-page chrome, take the title/addressee
+lines from the top and the signature/date lines from the bottom, rejoin lines
+that a page or line break cut, then walk the headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Paragraph
+from .normalize import normalize_line
+
+SENTENCE_END = "。！？；：…"
+INNER_BREAK = re.compile(r"[。！？；]")
+INLINE_HEADING_MAX = 40
+STANDALONE_HEADING_MAX = 60
+
+HEADING_LEVELS = [
+    (1, re.compile(r"^[一二三四五六七八九十]{1,3}[、，.]")),
+    (2, re.compile(r"^（[一二三四五六七八九十]{1,3}）")),
+    (3, re.compile(r"^\d{1,2}(?:[、，]|\.(?!\d))")),
+    (4, re.compile(r"^（\d{1,2}）")),
+]
+
+CHROME_ITEM = re.compile(
+    r"(浏览|点击|阅读|访问)(次数|量)?[：:]\s*\d+\s*次?|(发布)?(时间|日期)[：:]\s*[\d\-/年月日: ]+|"
+    r"来源[：:]\s*\S+|作者[：:]\s*\S+|编辑[：:]\s*\S+|【?字[体号][：:]?\s*[大中小\s]+】?|打印本页|关闭窗口|"
+    r"分享到[：:]?|【?(打印|关闭|收藏)】?"
+)
+DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
+DATE_LINE = re.compile(r"^(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
+ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{2,24}[：:]$")
+TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|依法行政")
+ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|街道办事处|办事处|管委会|委员会)$")
+
+
+@dataclass
+class Segmented:
+    title_lines: list[str] = field(default_factory=list)
+    addressee: str = ""
+    signature: list[str] = field(default_factory=list)
+    date: str = ""
+    chrome_date: str = ""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+def segment(raw_lines: list[str]) -> Segmented:
+    """Split normalized report lines into front matter, back matter and paragraphs."""
+    result = Segmented()
+    lines = _drop_chrome([normalize_line(line) for line in raw_lines], result)
+    lines = _take_front_matter(lines, result)
+    lines = _take_back_matter(lines, result)
+    lines = rejoin_broken_lines(lines)
+    result.paragraphs = _paragraphs_with_headings(lines)
+    return result
+
+
+def iso_date(match: re.Match) -> str:
+    year, month, day = match.groups()[:3]
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
+    kept = []
+    for line in lines:
+        if not line:
+            continue
+        if _is_chrome(line):
+            date = DATE_IN_TEXT.search(line)
+            if date and not result.chrome_date:
+                result.chrome_date = iso_date(date)
+            continue
+        kept.append(line)
+    return kept
+
+
+def _is_chrome(line: str) -> bool:
+    if len(line) > 80:
+        return False
+    items = list(CHROME_ITEM.finditer(line))
+    if not items:
+        return False
+    leftover = CHROME_ITEM.sub("", line)
+    leftover = re.sub(r"[\s|｜/·•:：【】\[\]]", "", leftover)
+    return len(leftover) <= 4
+
+
+def heading_level(line: str) -> int:
+    for level, pattern in HEADING_LEVELS:
+        if pattern.match(line):
+            return level
+    return 0
+
+
+def _is_title_line(line: str) -> bool:
+    return (
+        len(line) <= STANDALONE_HEADING_MAX
+        and not INNER_BREAK.search(line)
+        and not heading_level(line)
+        and bool(TITLE_WORDS.search(line) or ISSUER.search(line))
+    )
+
+
+def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
+    index = 0
+    while index < min(len(lines), 5):
+        line = lines[index]
+        if ADDRESSEE.match(line) and not heading_level(line):
+            result.addressee = line.rstrip("：:")
+        elif _is_title_line(line) and not result.addressee:
+            result.title_lines.append(line)
+        else:
+            break
+        index += 1
+    return lines[index:]
+
+
+def _take_back_matter(lines: list[str], result: Segmented) -> list[str]:
+    end = len(lines)
+    while end > 0 and len(lines) - end < 3:
+        line = lines[end - 1]
+        date = DATE_LINE.match(line)
+        if date and not result.date:
+            result.date = iso_date(date)
+        elif len(line) <= 30 and ISSUER.search(line) and not INNER_BREAK.search(line) and not heading_level(line):
+            result.signature.insert(0, line)
+        else:
+            break
+        end -= 1
+    return lines[:end]
+
+
+def _ends_open(line: str) -> bool:
+    """True when a line stops mid-sentence (no sentence-final punctuation)."""
+    last = line[-1]
+    if last in SENTENCE_END:
+        return False
+    return not (last in "”’」』）)" and len(line) > 1 and line[-2] in SENTENCE_END)
+
+
+def _is_standalone_heading(line: str) -> bool:
+    return bool(heading_level(line)) and len(line) <= STANDALONE_HEADING_MAX and not INNER_BREAK.search(line[:-1])
+
+
+def rejoin_broken_lines(lines: list[str]) -> list[str]:
+    """Join a line that stops mid-sentence with the line after it, unless that one is a heading."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _ends_open(joined[-1]) and not heading_level(line) and not _is_standalone_heading(joined[-1]):
+            joined[-1] = _glue(joined[-1], line)
+        else:
+            joined.append(line)
+    return joined
+
+
+def _glue(left: str, right: str) -> str:
+    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+        return f"{left} {right}"
+    return left + right
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+
+
+def _paragraphs_with_headings(lines: list[str]) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    stack: list[_Heading] = []
+    for position, line in enumerate(lines):
+        level = heading_level(line)
+        if not level:
+            paragraphs.append(Paragraph(text=line, section=[h.text for h in stack]))
+            continue
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        heading, body = _split_heading(line, level, lines[position + 1] if position + 1 < len(lines) else "")
+        if heading:
+            stack.append(_Heading(level, heading))
+        if body:
+            paragraphs.append(Paragraph(text=body, section=[h.text for h in stack]))
+    return paragraphs
+
+
+def _split_heading(line: str, level: int, next_line: str) -> tuple[str, str]:
+    """Return (heading, body) for a numbered line; either may be empty.
+
+    "（一）深入学习……。结合学习……" is an inline heading with a body. A numbered
+    line that is one whole sentence and has nothing under it is a list item:
+    a body paragraph, not a heading.
+    """
+    breaks = [m.end() for m in INNER_BREAK.finditer(line)]
+    inner = [b for b in breaks if b < len(line)]
+    if inner:
+        first = inner[0]
+        marker_end = HEADING_LEVELS[level - 1][1].match(line).end()
+        if first - marker_end <= INLINE_HEADING_MAX:
+            return line[: first - 1], line[first:]
+        return "", line
+    if line[-1] not in SENTENCE_END:
+        return line.rstrip("：:"), ""
+    next_level = heading_level(next_line) if next_line else 0
+    has_children = bool(next_line) and (next_level == 0 or next_level > level)
+    if has_children:
+        return line.rstrip("。；：:！？"), ""
+    return "", line

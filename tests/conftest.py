@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+CORPUS = ROOT / "corpus"
+SAMPLES = {
+    "北屏乡": CORPUS / "000_fb6fe3ad903c3860.txt",
+    "黄石镇": CORPUS / "001_4544791d050806db.txt",
+    "蒲台乡": CORPUS / "002_4ffb6e69647b4641.txt",
+    "花台乡": CORPUS / "003_dcd7630493403724.txt",
+    "大湾镇": CORPUS / "004_68cd1d2bf72dcf25.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def samples() -> dict[str, Path]:
+    return dict(SAMPLES)
+
+
+@pytest.fixture(scope="session")
+def sample_reports():
+    from search.pipeline import process_file
+
+    return {name: process_file(path) for name, path in SAMPLES.items()}

@@ -1,0 +1,65 @@
+"""Report parts and topics."""
+
+from __future__ import annotations
+
+from search.classify import PARTS, load_topics, topics_of
+
+
+def _parts(report):
+    return {p.part for p in report.paragraphs}
+
+
+def test_every_sample_maps_to_the_fixed_outline(sample_reports):
+    for report in sample_reports.values():
+        assert _parts(report) <= set(PARTS)
+        assert {"主要举措和成效", "存在的不足和原因", "下一年度安排"} <= _parts(report), report.path
+
+
+def test_first_responsible_person_section_is_recognised(sample_reports):
+    parts = [p.part for p in sample_reports["大湾镇"].paragraphs if "第一责任人核心作用" in " ".join(p.section)]
+    assert parts and set(parts) == {"第一责任人履职"}
+
+
+def test_plans_titled_as_goals_and_measures_are_next_year(sample_reports):
+    plans = [p for p in sample_reports["大湾镇"].paragraphs if p.section and "十四五" in p.section[0]]
+    assert plans and {p.part for p in plans} == {"下一年度安排"}
+
+
+def test_nine_numbered_sections_first_seven_are_measures(sample_reports):
+    by_section = {p.section[0]: p.part for p in sample_reports["蒲台乡"].paragraphs if p.section}
+    assert [
+        part for heading, part in sorted(by_section.items(), key=lambda kv: "一二三四五六七八九".index(kv[0][0]))
+    ] == ["主要举措和成效"] * 7 + ["存在的不足和原因", "下一年度安排"]
+
+
+def test_text_before_the_first_section_is_overview(sample_reports):
+    assert sample_reports["北屏乡"].paragraphs[0].part == "概述"
+
+
+def test_vocabulary_has_the_required_topics():
+    required = {
+        "法律顾问",
+        "规范性文件",
+        "重大行政决策",
+        "行政执法",
+        "政务公开",
+        "矛盾纠纷化解",
+        "信访",
+        "普法宣传",
+        "学法用法",
+        "政务服务",
+        "权力监督",
+        "组织领导",
+    }
+    assert required <= set(load_topics())
+
+
+def test_hiring_a_lawyer_is_tagged_legal_adviser_whatever_the_words():
+    assert "法律顾问" in topics_of("签约1名专职律师为镇政府提供法律服务。")
+    assert "法律顾问" in topics_of("聘请重庆渝万律师事务所的律师参与重大决策。")
+    assert "法律顾问" not in topics_of("开展普法宣传活动。")
+
+
+def test_sample_paragraph_about_a_lawyer_gets_the_topic(sample_reports):
+    paragraph = next(p for p in sample_reports["北屏乡"].paragraphs if "余成龙" in p.text)
+    assert "法律顾问" in paragraph.topics

@@ -1,0 +1,92 @@
+"""Metadata: township, its county/city/province through the gazetteer, year, title, overrides."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from search.model import ReportError
+from search.pipeline import process_file
+
+EXPECTED = {
+    "北屏乡": ("城口县", "重庆市", "重庆市", 2020),
+    "黄石镇": ("云阳县", "重庆市", "重庆市", 2021),
+    "蒲台乡": ("乐都区", "海东市", "青海省", 2020),
+    "花台乡": ("巫溪县", "重庆市", "重庆市", 2023),
+    "大湾镇": ("渝北区", "重庆市", "重庆市", 2020),
+}
+
+
+@pytest.mark.parametrize("township", sorted(EXPECTED))
+def test_sample_township_and_place_are_resolved(township, sample_reports):
+    report = sample_reports[township]
+    assert (report.township, report.county, report.city, report.province, report.year) == (
+        township,
+        *EXPECTED[township],
+    )
+
+
+def test_report_year_is_the_year_reported_on_not_the_publishing_date(sample_reports):
+    report = sample_reports["大湾镇"]
+    assert report.year == 2020
+    assert report.date == "2021-01-28"
+
+
+def test_missing_title_is_reconstructed_and_says_so(sample_reports):
+    report = sample_reports["北屏乡"]
+    assert report.title == "北屏乡2020年度法治政府建设情况报告"
+    assert "补全" in report.sources["title"]
+
+
+def test_ambiguous_township_without_evidence_leaves_county_empty(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "大湾镇2021年法治政府建设情况报告\n一、主要举措和成效\n大湾镇聘请律师担任法律顾问。", encoding="utf-8"
+    )
+    report = process_file(path)
+    assert report.township == "大湾镇"
+    assert (report.county, report.city, report.province) == ("", "", "")
+
+
+def test_document_number_settles_the_county(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "大湾镇2021年法治政府建设情况报告\n按照《通知》（渝北府办发〔2021〕3号）要求，大湾镇聘请律师担任法律顾问。",
+        encoding="utf-8",
+    )
+    assert process_file(path).county == "渝北区"
+
+
+def test_unknown_place_stays_unknown(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("一、主要举措和成效\n我们聘请律师担任法律顾问。", encoding="utf-8")
+    report = process_file(path)
+    assert (report.township, report.county, report.province, report.year, report.title) == ("", "", "", None, "")
+
+
+def test_sidecar_overrides_and_is_reported(samples, tmp_path):
+    path = tmp_path / "report.txt"
+    shutil.copy(samples["黄石镇"], path)
+    (tmp_path / "report.meta.json").write_text(json.dumps({"county": "龙川县", "year": 2022}), encoding="utf-8")
+    report = process_file(path)
+    assert (report.county, report.year) == ("龙川县", 2022)
+    assert "report.meta.json" in report.sources["county"]
+
+
+def test_metadata_csv_saved_by_excel_overrides(samples, tmp_path):
+    path = tmp_path / "a.txt"
+    shutil.copy(samples["北屏乡"], path)
+    (tmp_path / "metadata.csv").write_bytes("file,township,date\r\na.txt,北屏乡,2021-02-01\r\n".encode("utf-8-sig"))
+    report = process_file(path, corpus_root=tmp_path)
+    assert report.date == "2021-02-01"
+    assert "metadata.csv" in report.sources["date"]
+
+
+def test_broken_sidecar_names_the_sidecar(samples, tmp_path):
+    path = tmp_path / "report.txt"
+    shutil.copy(samples["黄石镇"], path)
+    (tmp_path / "report.meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ReportError, match="report.meta.json"):
+        process_file(path)

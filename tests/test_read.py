@@ -1,0 +1,117 @@
+"""Readers: every format a user brings gives the same report; bad files fail alone, with a reason."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from variants import sample_lines, write_docx, write_gbk, write_html, write_pdf, write_utf16
+
+from search.model import ReportError
+from search.pipeline import process_corpus, process_file
+from search.read import read_file
+
+METADATA = ("title", "township", "county", "city", "province", "year")
+
+
+def _shape(report):
+    return ([getattr(report, name) for name in METADATA], [(p.section, p.text) for p in report.paragraphs])
+
+
+@pytest.mark.parametrize("township", ["北屏乡", "黄石镇", "蒲台乡", "花台乡", "大湾镇"])
+@pytest.mark.parametrize(
+    "writer,suffix",
+    [(write_gbk, ".txt"), (write_utf16, ".txt"), (write_html, ".html"), (write_docx, ".docx"), (write_pdf, ".pdf")],
+    ids=["gbk", "utf16", "html", "docx", "pdf"],
+)
+def test_every_format_gives_the_same_metadata_and_paragraphs(
+    township, writer, suffix, samples, sample_reports, tmp_path
+):
+    variant = writer(sample_lines(samples[township]), tmp_path / f"report{suffix}")
+    report = process_file(variant)
+    expected_meta, expected_paragraphs = _shape(sample_reports[township])
+    meta, paragraphs = _shape(report)
+    assert meta == expected_meta
+    assert paragraphs == expected_paragraphs
+
+
+def test_gbk_text_is_detected_not_assumed(samples, tmp_path):
+    raw = read_file(write_gbk(sample_lines(samples["花台乡"]), tmp_path / "gbk.txt"))
+    assert raw.encoding == "gb18030"
+    assert any("花台乡" in line for line in raw.lines)
+
+
+def test_utf8_with_bom_is_read_without_the_bom(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeff花台乡2023年法治政府建设工作报告\n一、工作开展情况\n聘请律师担任法律顾问。".encode())
+    raw = read_file(path)
+    assert raw.lines[0] == "花台乡2023年法治政府建设工作报告"
+
+
+def test_web_page_keeps_article_and_drops_site_chrome(samples, tmp_path):
+    raw = read_file(write_html(sample_lines(samples["蒲台乡"]), tmp_path / "page.html"))
+    text = "\n".join(raw.lines)
+    assert "依法全面履行政府职能方面" in text
+    for chrome in ("首页", "版权所有", "分享到", "当前位置", "浏览统计脚本"):
+        assert chrome not in text
+    assert raw.hints["date"] == "2021-11-25"
+    assert raw.hints["title"] == "海东市乐都区蒲台乡2020年度法治政府建设工作报告"
+
+
+def test_gbk_web_page_without_charset_is_detected(samples, tmp_path):
+    path = write_html(sample_lines(samples["北屏乡"]), tmp_path / "page.htm", encoding="gbk")
+    path.write_bytes(path.read_bytes().replace(b'<meta charset="gbk">', b""))
+    report = process_file(path)
+    assert report.township == "北屏乡"
+
+
+def test_pdf_paragraphs_are_rebuilt_from_wrapped_lines(samples, tmp_path):
+    report = process_file(write_pdf(sample_lines(samples["北屏乡"]), tmp_path / "r.pdf"))
+    longest = max(report.paragraphs, key=lambda p: len(p.text))
+    assert len(longest.text) > 300
+    assert not any(p.text.startswith("-") for p in report.paragraphs), "page numbers are not text"
+
+
+@pytest.mark.parametrize(
+    "name,content,reason",
+    [
+        ("empty.txt", b"", "文件为空"),
+        ("blank.txt", b"  \n\n \t", "文件为空"),
+        ("binary.txt", bytes(range(256)) * 40, "不是文本文件"),
+        ("broken.docx", b"PK\x03\x04 this is not really a zip", "不是有效的 .docx 文件"),
+        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", "不是有效的 PDF 文件"),
+        ("sheet.xls", b"\xd0\xcf\x11\xe0 old excel", "不支持的文件类型 .xls"),
+        ("nothing.html", b"<html><body><div class='nav'>Home</div></body></html>", "网页中没有找到正文"),
+    ],
+)
+def test_malformed_file_fails_with_its_name_and_reason(name, content, reason, tmp_path):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ReportError) as caught:
+        process_file(path)
+    assert caught.value.path == str(path)
+    assert reason in caught.value.reason
+    assert name in str(caught.value)
+
+
+def test_pdf_without_text_layer_says_it_needs_ocr(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    page = canvas.Canvas(str(path))
+    page.rect(100, 100, 300, 400, fill=1)
+    page.save()
+    with pytest.raises(ReportError, match="OCR"):
+        process_file(path)
+
+
+def test_one_bad_file_does_not_stop_the_rest_of_the_corpus(samples, tmp_path):
+    for path in samples.values():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "broken.docx").write_bytes(b"not a docx")
+    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    reports, failures = process_corpus(tmp_path)
+    assert sorted(r.township for r in reports) == sorted(samples)
+    assert sorted(Path(f.path).name for f in failures) == ["broken.docx", "empty.txt"]

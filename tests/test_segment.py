@@ -1,0 +1,87 @@
+"""Segmentation: normalization, rejoined lines, headings at every level, front and back matter."""
+
+from __future__ import annotations
+
+from search.normalize import normalize_line
+from search.segment import segment
+
+
+def test_word_artifacts_and_stray_spaces_are_removed():
+    assert normalize_line("[bookmark: _GoBack] 一是以此次机构改革为契机") == "一是以此次机构改革为契机"
+    assert normalize_line("关于 2020 年度法治政府建设情况的报告") == "关于2020年度法治政府建设情况的报告"
+
+
+def test_full_and_half_width_forms_are_unified():
+    assert normalize_line("３．全面推行政府法律顾问制度") == "3.全面推行政府法律顾问制度"
+    assert normalize_line("2020年,蒲台乡(2015-2020年)") == "2020年，蒲台乡（2015-2020年）"
+    assert normalize_line("调处成功率达到97.33%,时间12:30") == "调处成功率达到97.33%，时间12:30"
+
+
+def test_paragraph_broken_by_a_page_break_is_one_paragraph(sample_reports):
+    texts = [p.text for p in sample_reports["大湾镇"].paragraphs]
+    joined = [t for t in texts if "政府采购等工作均由镇班子成员" in t]
+    assert len(joined) == 1
+    assert not any(t.startswith("由镇班子成员") for t in texts)
+
+
+def test_heading_is_not_joined_with_the_body_after_it(sample_reports):
+    first = sample_reports["大湾镇"].paragraphs[1]
+    assert first.section == ["一、2020年推进法治政府建设的主要举措和成效"]
+    assert first.text.startswith("2020年，在区委、区政府的坚强领导下")
+
+
+def test_every_heading_style_builds_the_heading_path(sample_reports):
+    paths = {tuple(p.section) for r in sample_reports.values() for p in r.paragraphs}
+    assert ("一、主要做法和成效", "（二）加强自身建设，全面推行依法行政", "3.全面推行政府法律顾问制度") in paths
+    assert ("一、2021年推进法治政府建设的主要举措和成效", "（1）高度重视，加强依法行政组织领导") in paths
+    assert (
+        "一、2020年推进法治政府建设的主要举措和成效",
+        "（一）依法全面履行政府职能情况",
+        "3.认真落实好法治政府建设各项措施",
+        "（2）加强制度建设",
+    ) in paths
+    assert (
+        "二、2020年主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况",
+        "（一）建立法治建设报告制度，发挥第一责任人核心作用",
+    ) in paths
+
+
+def test_inline_heading_is_split_from_its_body(sample_reports):
+    paragraph = sample_reports["花台乡"].paragraphs[1]
+    assert paragraph.section[-1] == "（一）深入学习贯彻党的二十大精神，推动政府职能作用更好发挥"
+    assert paragraph.text.startswith("结合学习贯彻习近平新时代中国特色社会主义思想主题教育")
+
+
+def test_numbered_sentence_without_children_stays_a_paragraph(sample_reports):
+    problems = [p for p in sample_reports["花台乡"].paragraphs if p.section == ["二、存在的主要问题"]]
+    assert [p.text[:5] for p in problems] == ["（一）依法", "（二）法治"]
+
+
+def test_title_addressee_signature_and_date_are_not_body_paragraphs():
+    result = segment(
+        [
+            "",
+            "重庆市渝北区大湾镇人民政府 关于 2020 年度法治政府建设情况的报告",
+            "",
+            "区政府：",
+            "按照有关规定，现将我镇 2020 年度法治政府建设情况报告如下：",
+            "一、主要举措和成效",
+            "聘请律师担任法律顾问。",
+            "重庆市渝北区大湾镇人民政府",
+            "2021年1月28日",
+        ]
+    )
+    assert result.title_lines == ["重庆市渝北区大湾镇人民政府关于2020年度法治政府建设情况的报告"]
+    assert result.addressee == "区政府"
+    assert result.signature == ["重庆市渝北区大湾镇人民政府"]
+    assert result.date == "2021-01-28"
+    assert [p.text for p in result.paragraphs] == [
+        "按照有关规定，现将我镇2020年度法治政府建设情况报告如下：",
+        "聘请律师担任法律顾问。",
+    ]
+
+
+def test_web_chrome_line_is_dropped_and_its_date_kept(sample_reports):
+    texts = [p.text for p in sample_reports["蒲台乡"].paragraphs]
+    assert not any("浏览" in t or "来源" in t for t in texts)
+    assert sample_reports["蒲台乡"].date == "2021-11-25"

@@ -1,0 +1,88 @@
+"""Write a sample report in the other formats users bring: GBK text, a saved web page, .docx, PDF."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+
+def sample_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def write_gbk(lines: list[str], target: Path) -> Path:
+    """GBK with CRLF, as Notepad on a Chinese Windows saves it; characters GBK lacks become spaces."""
+    text = "\r\n".join(lines)
+    text = "".join(char if _in_gbk(char) else " " for char in text)
+    target.write_bytes(text.encode("gbk"))
+    return target
+
+
+def _in_gbk(char: str) -> bool:
+    try:
+        char.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def write_utf16(lines: list[str], target: Path) -> Path:
+    target.write_bytes("\n".join(lines).encode("utf-16"))
+    return target
+
+
+def write_html(lines: list[str], target: Path, encoding: str = "utf-8") -> Path:
+    body = [line for line in lines if line.strip()]
+    has_title = not any(mark in body[0] for mark in "。，")
+    title, rest = (body[0], body[1:]) if has_title else ("", body)
+    paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in rest)
+    page = f"""<!DOCTYPE html>
+<html><head><meta charset="{encoding}"><title>{html.escape(title)}_某某区人民政府网站</title>
+<meta name="PubDate" content="2021-11-25 09:30">
+<script>var tracker = "浏览统计脚本";</script><style>.x{{color:red}}</style></head>
+<body>
+<div class="header"><a href="/">首页</a> <a href="/zwgk">政务公开</a> <a href="/hdjl">互动交流</a></div>
+<div class="nav"><ul><li>首页</li><li>政府信息公开</li><li>办事服务</li></ul></div>
+<div class="breadcrumb">当前位置：首页 &gt; 政务公开 &gt; 法治政府建设</div>
+<div class="main"><div class="article">
+{f"<h1>{html.escape(title)}</h1>" if title else ""}
+<div class="info">浏览：3799次 时间：2021-11-25 来源：本站</div>
+<div class="content">
+{paragraphs}
+</div>
+<div class="share">分享到：微信 微博</div>
+</div></div>
+<div class="footer">主办单位：某某区人民政府办公室 版权所有 联系电话：023-12345678 网站标识码：5000000001</div>
+</body></html>"""
+    target.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
+    return target
+
+
+def write_docx(lines: list[str], target: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(str(target))
+    return target
+
+
+def write_pdf(lines: list[str], target: Path) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("body", fontName="STSong-Light", fontSize=12, leading=18, firstLineIndent=24, wordWrap="CJK")
+    document = SimpleDocTemplate(str(target), pagesize=A4)
+
+    def page_number(canvas, doc) -> None:
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+
+    flow = [Paragraph(html.escape(line.strip()), style) for line in lines if line.strip()]
+    document.build(flow, onFirstPage=page_number, onLaterPages=page_number)
+    return target
