@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("file", type=Path, help="报告文件（.txt/.html/.docx/.pdf）")
     inspect.add_argument("--json", action="store_true", help="以 JSON 输出")
     inspect.set_defaults(handler=run_inspect)
+
+    from . import cli_search
+
+    cli_search.add_commands(commands)
     return parser
 
 

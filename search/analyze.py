@@ -1,0 +1,207 @@
+"""Chinese text analysis for the index: folding, word segmentation, character grams, synonyms.
+
+Two analyzers feed two fields of every paragraph:
+
+* words — rjieba (jieba-rs, the same segmentation as jieba, many times faster)
+  with the domain dictionary and every place name of the gazetteer. Positions
+  count words, so phrase queries work; when indexing, the sub-words jieba's
+  search mode finds inside a long word (法律 and 顾问 inside 法律顾问) are
+  indexed at their parent's position. Query text is never split into sub-words.
+* grams — overlapping character bigrams (plus the last character of each run),
+  so any string of characters that occurs in a paragraph is found even when
+  the segmenter cut it differently.
+
+Traditional characters are folded to Simplified (character by character, so
+offsets do not move) and Latin letters to lower case, at index and query time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh.analysis import Token, Tokenizer
+
+DATA = Path(__file__).with_name("data")
+RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+WORD_CHAR = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    import opencc
+
+    path = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split(" ")[0] if targets else ""
+        if len(source) == 1 and len(target) == 1 and source != target:
+            table[ord(source)] = target
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code + 32)
+    return table
+
+
+def fold(text: str) -> str:
+    """Traditional → Simplified and upper → lower case; the result has the same length as ``text``."""
+    return text.translate(_fold_table())
+
+
+def _place_names() -> list[str]:
+    names: set[str] = set()
+    with gzip.open(DATA / "gazetteer.tsv.gz", "rt", encoding="utf-8") as rows:
+        next(rows)
+        for row in rows:
+            fields = row.rstrip("\n").split("\t")
+            names.update((fields[0], fields[2], fields[4], fields[6]))
+    names.discard("")
+    return sorted(names)
+
+
+def _dictionary_words(path: Path = DATA / "domain_dict.txt") -> list[tuple[str, int | None]]:
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        words.append((fold(parts[0]), freq))
+    return words
+
+
+@lru_cache(maxsize=1)
+def segmenter():
+    """The shared rjieba instance with the domain dictionary and place names loaded."""
+    import rjieba
+
+    jieba = rjieba.Jieba()
+    for name in _place_names():
+        jieba.add_word(name, None, None)
+    for word, freq in _dictionary_words():
+        jieba.add_word(word, freq, None)
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    """Query-time segmentation of folded text: whole words only, punctuation dropped."""
+    return [w for w, _, _ in segmenter().tokenize(text, "default", True) if WORD_CHAR.match(w)]
+
+
+def word_tokens(text: str, subwords: bool = True) -> Iterator[tuple[str, int, int, int]]:
+    """(word, position, start, end) for folded ``text``.
+
+    Punctuation and spaces advance the position without a token, so a phrase
+    never matches across a comma. Sub-words share their parent's position.
+    """
+    jieba = segmenter()
+    position = 0
+    for word, start, end in jieba.tokenize(text, "default", True):
+        if not WORD_CHAR.match(word):
+            if not word.isspace():
+                position += 1
+            continue
+        yield word, position, start, end
+        if subwords and len(word) > 2:
+            for size in (2, 3):
+                if len(word) <= size:
+                    break
+                for offset in range(len(word) - size + 1):
+                    piece = word[offset : offset + size]
+                    if jieba.has_word(piece):
+                        yield piece, position, start + offset, start + offset + size
+        position += 1
+
+
+def gram_tokens(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """Overlapping bigrams of each run of word characters, and each run's last character.
+
+    Every character starts exactly one token, so a one-character query is a
+    prefix query. Runs are separated by a position gap.
+    """
+    position = 0
+    for match in RUN.finditer(text):
+        run, base = match.group(), match.start()
+        for offset in range(len(run) - 1):
+            yield run[offset : offset + 2], position, base + offset, base + offset + 2
+            position += 1
+        yield run[-1], position, base + len(run) - 1, base + len(run)
+        position += 2
+
+
+def query_grams(text: str) -> list[list[str]]:
+    """Bigram sequences of each run of a query string (a one-character run stays one character)."""
+    runs = []
+    for match in RUN.finditer(text):
+        run = match.group()
+        runs.append([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    return runs
+
+
+class _FunctionTokenizer(Tokenizer):
+    """A Whoosh tokenizer around one of the token functions above."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _FunctionTokenizer) and other.kind == self.kind
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        text = fold(value)
+        source = gram_tokens(text) if self.kind == "grams" else word_tokens(text, subwords=mode != "query")
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for word, position, start, end in source:
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+def word_analyzer() -> _FunctionTokenizer:
+    return _FunctionTokenizer("words")
+
+
+def gram_analyzer() -> _FunctionTokenizer:
+    return _FunctionTokenizer("grams")
+
+
+@lru_cache(maxsize=4)
+def load_synonyms(path: Path = DATA / "synonyms.txt") -> dict[str, tuple[str, ...]]:
+    """Each word of a synonym line → all words of that line (itself first)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        members = [fold(w.strip()) for w in re.split(r"[,，]", line) if w.strip()]
+        for word in members:
+            groups[word] = (word, *[m for m in members if m != word])
+    return groups
+
+
+def expand_synonyms(word: str) -> tuple[str, ...]:
+    return load_synonyms().get(word, (word,))

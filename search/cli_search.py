@@ -1,0 +1,203 @@
+"""``reportsearch index | search | similar | stats``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json
+from .index import FACETS, IndexBusyError, Summary, update_index
+from .query import QueryError
+from .searcher import Engine, IndexMissingError, NotFoundError, SearchRequest
+
+FACET_LABELS = {
+    "township": "乡镇",
+    "county": "县区",
+    "province": "省份",
+    "year": "年度",
+    "part": "报告部分",
+    "topic": "主题",
+}
+
+
+def add_commands(commands) -> None:
+    index = commands.add_parser("index", help="建立或更新索引（只处理新增、修改和删除的文件）")
+    index.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="报告所在目录（默认 corpus）")
+    index.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录（默认 index）")
+    index.add_argument("--rebuild", action="store_true", help="丢弃旧索引，全部重建")
+    index.add_argument("--jobs", type=_positive, default=None, help="并行读取报告的进程数（默认用满 CPU，最多 2）")
+    index.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
+    index.set_defaults(handler=run_index)
+
+    search = commands.add_parser("search", help="检索段落")
+    search.add_argument("query", nargs="?", default="", help='检索式，例如 法律顾问、"顾问制度"、人民调解 -信访')
+    search.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    for name in FACETS:
+        search.add_argument(
+            f"--{name}",
+            action="append",
+            default=[],
+            metavar=name.upper(),
+            help=f"按{FACET_LABELS[name]}筛选，可重复" + ("（2020 或 2020-2022）" if name == "year" else ""),
+        )
+    search.add_argument("--group-by", choices=["township", "county"], help="按乡镇（或县区）分组，每组取最好的段落")
+    search.add_argument("--per-group", type=_positive, default=1, help="分组时每组的段落数（默认 1）")
+    search.add_argument("--sort", choices=["relevance", "year", "year_asc"], default="relevance")
+    search.add_argument("--limit", type=_positive, default=10, help="每页条数（默认 10）")
+    search.add_argument("--page", type=_positive, default=1)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(handler=run_search)
+
+    similar = commands.add_parser("similar", help="找其他乡镇报告中与某段落相近的段落")
+    similar.add_argument("paragraph_id")
+    similar.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    similar.add_argument("--limit", type=_positive, default=10)
+    similar.add_argument("--json", action="store_true")
+    similar.set_defaults(handler=run_similar)
+
+    stats = commands.add_parser("stats", help="索引概况：报告数、段落数、各分面取值")
+    stats.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=run_stats)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text!r}")
+    return value
+
+
+def _progress_bar(enabled: bool):
+    def start(total: int):
+        if not enabled or total == 0:
+            return lambda: None
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="份", desc="建立索引", file=sys.stderr, leave=False)
+
+        def tick() -> None:
+            bar.update(1)
+            if bar.n >= total:
+                bar.close()
+
+        return tick
+
+    return start
+
+
+def run_index(args: argparse.Namespace) -> int:
+    if not args.corpus.is_dir():
+        raise UsageError(f"报告目录不存在：{args.corpus}")
+    try:
+        summary = update_index(
+            args.corpus,
+            args.index,
+            rebuild=args.rebuild,
+            jobs=args.jobs,
+            progress=_progress_bar(sys.stderr.isatty() and not args.json),
+        )
+    except IndexBusyError as exc:
+        raise UsageError(str(exc)) from exc
+    if summary.recovered_lock:
+        print(summary.recovered_lock, file=sys.stderr)
+    if args.json:
+        print_json(summary.to_json())
+    else:
+        print_summary(summary)
+    return 1 if summary.failed else 0
+
+
+def print_summary(summary: Summary) -> None:
+    print(
+        f"新增 {summary.added}，更新 {summary.updated}，删除 {summary.removed}，未变 {summary.unchanged}，"
+        f"失败 {len(summary.failed)}；共 {summary.paragraphs} 个段落，用时 {summary.seconds:.1f} 秒"
+    )
+    for failure in summary.failed:
+        print(f"  无法读取 {failure['path']}：{failure['error']}")
+
+
+def _engine(index_dir: Path) -> Engine:
+    try:
+        return Engine(index_dir)
+    except IndexMissingError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def run_search(args: argparse.Namespace) -> int:
+    engine = _engine(args.index)
+    filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
+    request = SearchRequest(
+        q=args.query,
+        filters=filters,
+        sort=args.sort,
+        page=args.page,
+        limit=args.limit,
+        group_by=args.group_by,
+        group_size=args.per_group,
+    )
+    try:
+        result = engine.search(request)
+    except QueryError as exc:
+        raise UsageError(f"查询有误：{exc}") from exc
+    if args.json:
+        print_json(result)
+        return 0
+    print(f"共 {result['total']} 个段落（{result['seconds'] * 1000:.0f} 毫秒）")
+    for number, hit in enumerate(result["hits"], (args.page - 1) * args.limit + 1):
+        place = " ".join(filter(None, [hit["province"], hit["county"], hit["township"]]))
+        print(f"\n{number}. {place} {hit['year'] or ''} · {hit['part']} · {' › '.join(hit['section'])}")
+        print(f"   {_plain(hit['snippet'])}")
+        print(f"   [{hit['id']}]")
+    for name in FACETS:
+        values = result["facets"][name]
+        if values:
+            shown = "  ".join(f"{v['value']}({v['count']})" for v in values[:8])
+            print(f"\n{FACET_LABELS[name]}：{shown}", end="")
+    print()
+    return 0
+
+
+def _plain(snippet_html: str) -> str:
+    """Terminal form of a snippet: marks become 【】, entities are unescaped."""
+    from html import unescape
+
+    return unescape(snippet_html.replace("<mark>", "【").replace("</mark>", "】"))
+
+
+def run_similar(args: argparse.Namespace) -> int:
+    engine = _engine(args.index)
+    try:
+        result = engine.similar(args.paragraph_id, args.limit)
+    except NotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        print_json(result)
+        return 0
+    source = result["source"]
+    print(f"与 {source['township']} 的段落相近（{source['text'][:40]}…）：")
+    for number, hit in enumerate(result["hits"], 1):
+        print(
+            f"\n{number}. {hit['township']} {hit['year'] or ''} · {' › '.join(hit['section'])}\n   "
+            f"{hit['text'][:120]}\n   [{hit['id']}]"
+        )
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    stats = _engine(args.index).stats()
+    if args.json:
+        print_json(stats)
+        return 0
+    print(
+        f"报告 {stats['reports']} 份，段落 {stats['paragraphs']} 个，索引 {stats['index_bytes'] / 1e6:.1f} MB，"
+        f"最近更新 {stats['last_indexed'] or '未知'}"
+    )
+    for name in FACETS:
+        values = "  ".join(f"{v['value']}({v['count']})" for v in stats["facets"][name])
+        print(f"{FACET_LABELS[name]}：{values}")
+    return 0

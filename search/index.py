@@ -1,0 +1,318 @@
+"""The Whoosh index: one document per paragraph, one per report, incremental by content hash.
+
+A report document (kind=report) stores the metadata, file hash and path; it
+has no text fields, so no text query ever matches it. Paragraph documents
+(kind=paragraph) carry the text, heading path, part, topics and the township's
+metadata. Whoosh commits atomically (a new table of contents replaces the old
+one), so a searcher opened before a reindex keeps answering from the previous
+state, and an interrupted reindex leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import fields, index
+
+from .analyze import gram_analyzer, word_analyzer
+from .model import Report, ReportError
+from .pipeline import corpus_files, process_file
+
+INDEX_NAME = "paragraphs"
+INFO_FILE = "indexinfo.json"
+LOCK_FILE = "reindex.lock"
+FACETS = ("township", "county", "province", "year", "part", "topic")
+
+
+def build_schema() -> fields.Schema:
+    words, grams = word_analyzer(), gram_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        kind=fields.ID(stored=True, sortable=True),
+        report_id=fields.ID(stored=True),
+        ordinal=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        text=fields.TEXT(analyzer=words, stored=True, phrase=True),
+        grams=fields.TEXT(analyzer=grams, phrase=True),
+        heading=fields.TEXT(analyzer=words, phrase=True, field_boost=1.0),
+        heading_grams=fields.TEXT(analyzer=grams, phrase=True),
+        section=fields.STORED(),
+        part=fields.ID(stored=True, sortable=True),
+        topic=fields.KEYWORD(stored=True, commas=True, sortable=True),
+        township=fields.ID(stored=True, sortable=True),
+        county=fields.ID(stored=True, sortable=True),
+        city=fields.ID(stored=True, sortable=True),
+        province=fields.ID(stored=True, sortable=True),
+        year=fields.NUMERIC(int, bits=16, stored=True, sortable=True, signed=False),
+        title=fields.STORED(),
+        path=fields.STORED(),
+        report=fields.STORED(),
+    )
+
+
+def report_id_for(relative_path: str) -> str:
+    """A stable id from the file's path inside the corpus (an updated file keeps its id)."""
+    return hashlib.sha1(relative_path.encode("utf-8")).hexdigest()[:12]
+
+
+def paragraph_id(report_id: str, ordinal: int) -> str:
+    return f"{report_id}-{ordinal:04d}"
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    paragraphs: int = 0
+    seconds: float = 0.0
+    recovered_lock: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "paragraphs": self.paragraphs,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class IndexBusyError(Exception):
+    """Another reindex holds the lock."""
+
+
+def open_index(index_dir: Path) -> index.Index:
+    return index.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
+def index_exists(index_dir: Path) -> bool:
+    return Path(index_dir).is_dir() and index.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+def _create_index(index_dir: Path) -> index.Index:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+
+
+def paragraph_documents(report: Report, report_id: str, relative_path: str) -> Iterable[dict]:
+    meta = {"township": report.township, "county": report.county, "city": report.city, "province": report.province}
+    for ordinal, paragraph in enumerate(report.paragraphs):
+        document = {
+            "id": paragraph_id(report_id, ordinal),
+            "kind": "paragraph",
+            "report_id": report_id,
+            "ordinal": ordinal,
+            "text": paragraph.text,
+            "grams": paragraph.text,
+            "heading": " ".join(paragraph.section),
+            "heading_grams": " ".join(paragraph.section),
+            "section": list(paragraph.section),
+            "part": paragraph.part,
+            "topic": ",".join(paragraph.topics),
+            "title": report.title,
+            "path": relative_path,
+            **{k: v for k, v in meta.items() if v},
+        }
+        if report.year:
+            document["year"] = report.year
+        yield document
+
+
+def report_document(report: Report, report_id: str, relative_path: str, digest: str, source: Path) -> dict:
+    stored = {
+        "title": report.title,
+        "township": report.township,
+        "county": report.county,
+        "city": report.city,
+        "province": report.province,
+        "year": report.year,
+        "date": report.date,
+        "sources": report.sources,
+        "format": report.format,
+        "encoding": report.encoding,
+        "hash": digest,
+        "source": str(source.resolve()),
+        "paragraphs": len(report.paragraphs),
+    }
+    return {
+        "id": f"report-{report_id}",
+        "kind": "report",
+        "report_id": report_id,
+        "path": relative_path,
+        "title": report.title,
+        "report": stored,
+    }
+
+
+def _parse(path: str, corpus: str) -> tuple[str, Report | None, str]:
+    """Worker: read one file; returns (path, report or None, error)."""
+    try:
+        return path, process_file(Path(path), corpus_root=Path(corpus)), ""
+    except ReportError as exc:
+        return path, None, exc.reason
+    except Exception as exc:  # a reader bug must not stop the corpus; it is reported per file
+        return path, None, f"读取时出错：{exc.__class__.__name__}: {exc}"
+
+
+def update_index(
+    corpus: Path,
+    index_dir: Path,
+    rebuild: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[int], Callable[[], None]] | None = None,
+) -> Summary:
+    """Bring the index in ``index_dir`` up to date with the files in ``corpus``."""
+    started = time.perf_counter()
+    corpus, index_dir = Path(corpus), Path(index_dir)
+    summary = Summary()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with ReindexLock(index_dir) as lock:
+        summary.recovered_lock = lock.recovered
+        if rebuild or not index_exists(index_dir):
+            ix = _create_index(index_dir)
+            known: dict[str, dict] = {}
+        else:
+            ix = open_index(index_dir)
+            known = _known_reports(ix)
+        files = corpus_files(corpus)
+        current = {path.relative_to(corpus).as_posix(): path for path in files}
+        digests = {rel: file_hash(path) for rel, path in current.items()}
+        to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
+        removed = [rel for rel in known if rel not in current]
+        summary.unchanged = len(current) - len(to_parse)
+        writer = ix.writer(procs=1, limitmb=256)
+        try:
+            for rel in removed:
+                writer.delete_by_term("report_id", report_id_for(rel))
+                summary.removed += 1
+            tick = progress(len(to_parse)) if progress else (lambda: None)
+            for path, report, error in _parse_all([current[rel] for rel in to_parse], corpus, jobs):
+                rel = Path(path).relative_to(corpus).as_posix()
+                rid = report_id_for(rel)
+                if rel in known:
+                    writer.delete_by_term("report_id", rid)
+                if report is None:
+                    summary.failed.append({"path": rel, "error": error})
+                    tick()
+                    continue
+                for document in paragraph_documents(report, rid, rel):
+                    writer.add_document(**document)
+                writer.add_document(**report_document(report, rid, rel, digests[rel], current[rel]))
+                if rel in known:
+                    summary.updated += 1
+                else:
+                    summary.added += 1
+                tick()
+            writer.commit(optimize=rebuild)
+        except BaseException:
+            writer.cancel()
+            raise
+        _write_info(index_dir, corpus)
+        with ix.searcher() as searcher:
+            summary.paragraphs = searcher.doc_count() - len(_known_reports(ix))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _parse_all(paths: list[Path], corpus: Path, jobs: int | None):
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield _parse(str(path), str(corpus))
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_parse, [str(p) for p in paths], [str(corpus)] * len(paths), chunksize=4)
+
+
+def _known_reports(ix: index.Index) -> dict[str, dict]:
+    """relative path → stored report info, for every report in the index."""
+    from whoosh.query import Term
+
+    with ix.searcher() as searcher:
+        return {hit["path"]: hit["report"] for hit in searcher.search(Term("kind", "report"), limit=None)}
+
+
+def _write_info(index_dir: Path, corpus: Path) -> None:
+    info = {"last_indexed": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "corpus": str(corpus.resolve())}
+    temporary = index_dir / (INFO_FILE + ".tmp")
+    temporary.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, index_dir / INFO_FILE)
+
+
+def read_info(index_dir: Path) -> dict:
+    try:
+        return json.loads((Path(index_dir) / INFO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+class ReindexLock:
+    """One reindex at a time; a lock left by a process that died is recovered with a message."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = Path(index_dir) / LOCK_FILE
+        self.recovered = ""
+
+    def __enter__(self) -> ReindexLock:
+        import psutil
+
+        if self.path.exists():
+            try:
+                holder = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                holder = {}
+            pid = int(holder.get("pid", 0) or 0)
+            if pid and pid != os.getpid() and psutil.pid_exists(pid) and _same_process(pid, holder):
+                raise IndexBusyError(
+                    f"另一个重建索引的进程（PID {pid}，开始于 {holder.get('started', '?')}）"
+                    f"正在运行；如确认它已不在，请删除 {self.path}"
+                )
+            self.recovered = (
+                f"上次重建索引（PID {pid or '?'}，开始于 {holder.get('started', '?')}）未正常结束，"
+                "已清除其遗留的锁；索引仍是那次之前的状态，本次会补齐。"
+            )
+            self.path.unlink(missing_ok=True)
+        fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(
+                {
+                    "pid": os.getpid(),
+                    "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                    "create_time": _create_time(os.getpid()),
+                },
+                handle,
+            )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _create_time(pid: int) -> float:
+    import psutil
+
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return 0.0
+
+
+def _same_process(pid: int, holder: dict) -> bool:
+    """Guard against PID reuse: the live process must be the one that wrote the lock."""
+    recorded = holder.get("create_time")
+    return not recorded or abs(_create_time(pid) - float(recorded)) < 1.0

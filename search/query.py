@@ -1,0 +1,313 @@
+"""The query language: parse what a user typed into a Whoosh query and the strings to highlight.
+
+Syntax::
+
+    法律顾问 人民调解            both words (AND)
+    法律顾问 OR 律师             either (also |)
+    NOT 信访   -信访             without
+    "法律顾问制度"               exact, contiguous text
+    (普法 OR 宣传) 形式          grouping
+    township:北屏乡 乡镇:北屏乡   field filters: township county province year part topic
+    year:2020-2022 year:2021-    year ranges
+
+Every word is searched in the segmented word field and in the character-gram
+field, so text the segmenter cut differently is still found; word and heading
+matches score higher. Synonyms from ``data/synonyms.txt`` are added.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from .analyze import expand_synonyms, fold, query_grams, words
+from .classify import PARTS
+
+WORD_BOOST = 3.0
+GRAM_BOOST = 1.0
+HEADING_BOOST = 1.5
+HEADING_GRAM_BOOST = 0.5
+SPLIT_WORDS_BOOST = 0.5
+MAX_QUERY_LENGTH = 500
+MAX_CLAUSES = 40
+
+FIELD_ALIASES = {
+    "township": "township",
+    "乡镇": "township",
+    "乡": "township",
+    "镇": "township",
+    "county": "county",
+    "县": "county",
+    "县区": "county",
+    "区县": "county",
+    "city": "city",
+    "市": "city",
+    "地市": "city",
+    "province": "province",
+    "省": "province",
+    "省份": "province",
+    "year": "year",
+    "年": "year",
+    "年度": "year",
+    "年份": "year",
+    "part": "part",
+    "部分": "part",
+    "topic": "topic",
+    "主题": "topic",
+}
+FIELD_NAMES = "township、county、city、province、year、part、topic"
+YEAR_VALUE = re.compile(r"^(\d{4})?\s*(?:(-|~|—|至|到)\s*(\d{4})?)?$")
+
+
+class QueryError(ValueError):
+    """A query the user has to fix; the message says what is wrong, in Chinese."""
+
+
+@dataclass
+class ParsedQuery:
+    query: wq.Query | None
+    highlight: list[str] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.query is None
+
+
+TOKEN = re.compile(
+    r'\s*(?:(?P<lparen>[(（])|(?P<rparen>[)）])|(?P<phrase>-?"[^"]*"|-?“[^”]*”)|'
+    r'(?P<word>[^\s()（）"“”]+))'
+)
+
+
+def tokenize_query(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    text = text.strip()
+    while position < len(text):
+        match = TOKEN.match(text, position)
+        if not match or match.end() == position:
+            rest = text[position:].strip()
+            if rest.startswith(('"', "“")):
+                raise QueryError("引号没有配对：请检查查询中的引号")
+            raise QueryError(f"无法理解查询中的“{rest[:20]}”")
+        kind = match.lastgroup
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    return tokens
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse ``text``; raise QueryError with a message for the user when it is malformed."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"查询太长（{len(text)} 个字符，最多 {MAX_QUERY_LENGTH} 个）")
+    text = fold(text.replace("\u3000", " "))
+    parser = _Parser(tokenize_query(text))
+    result = ParsedQuery(query=None)
+    if parser.tokens:
+        result.query = parser.parse(result)
+    if parser.clauses > MAX_CLAUSES:
+        raise QueryError(f"查询的词太多（{parser.clauses} 个，最多 {MAX_CLAUSES} 个）")
+    return result
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.index = 0
+        self.clauses = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def parse(self, result: ParsedQuery) -> wq.Query | None:
+        query = self.or_expr(result, top=True)
+        if self.peek() is not None:
+            kind, value = self.peek()
+            raise QueryError("右括号多了一个" if kind == "rparen" else f"无法理解查询中的“{value}”")
+        return query
+
+    def or_expr(self, result: ParsedQuery, top: bool = False) -> wq.Query | None:
+        branches = [self.and_expr(result)]
+        while self.peek() and self.peek()[0] == "word" and self.peek()[1] in ("OR", "|", "或"):
+            self.take()
+            if self.peek() is None or self.peek()[0] == "rparen":
+                raise QueryError("OR 后面缺少检索词")
+            branches.append(self.and_expr(result))
+        if len(branches) == 1:
+            return branches[0]
+        if any(b is None for b in branches):
+            raise QueryError("OR 两边都要有检索词（字段条件不能用 OR 连接，请分别勾选筛选项）")
+        return wq.Or(branches)
+
+    def and_expr(self, result: ParsedQuery) -> wq.Query | None:
+        positives: list[wq.Query] = []
+        negatives: list[wq.Query] = []
+        while True:
+            token = self.peek()
+            if token is None or token[0] == "rparen":
+                break
+            if token[0] == "word" and token[1] in ("OR", "|", "或"):
+                if not positives and not negatives:
+                    raise QueryError("OR 前面缺少检索词")
+                break
+            if token[0] == "word" and token[1] in ("AND", "&", "且"):
+                self.take()
+                continue
+            negate = False
+            if token[0] == "word" and token[1] in ("NOT", "非"):
+                self.take()
+                if self.peek() is None or self.peek()[0] == "rparen":
+                    raise QueryError("NOT 后面缺少要排除的词")
+                negate = True
+            clause = self.unary(result, negate)
+            if clause is None:
+                continue
+            (negatives if clause[0] else positives).append(clause[1])
+        if not positives and not negatives:
+            return None
+        query = positives[0] if len(positives) == 1 else (wq.And(positives) if positives else None)
+        if negatives:
+            query = wq.AndNot(query or wq.Term("kind", "paragraph"), wq.Or(negatives))
+        return query
+
+    def unary(self, result: ParsedQuery, negate: bool) -> tuple[bool, wq.Query] | None:
+        kind, value = self.take()
+        if kind == "lparen":
+            inner = self.or_expr(result)
+            if self.peek() is None:
+                raise QueryError("括号没有配对：缺少右括号")
+            self.take()
+            if inner is None:
+                raise QueryError("括号里没有检索词")
+            return negate, inner
+        if kind == "rparen":
+            raise QueryError("右括号多了一个")
+        if value.startswith("-") and len(value) > 1:
+            negate, value = True, value[1:]
+        elif value == "-":
+            raise QueryError("减号后面缺少要排除的词")
+        if kind == "phrase":
+            text = value.strip('"“”')
+            if not query_grams(text):
+                raise QueryError("引号里没有可检索的文字")
+            self.clauses += 1
+            if not negate:
+                result.highlight.extend(_highlight_forms(text, exact=True))
+            return negate, text_query(text, exact=True)
+        field_match = re.match(r"^([^:：]+)[:：](.*)$", value)
+        if field_match and field_match.group(1) in FIELD_ALIASES:
+            name = FIELD_ALIASES[field_match.group(1)]
+            raw = field_match.group(2).strip('"“”')
+            if negate:
+                return True, field_query(name, raw)
+            result.filters.setdefault(name, []).append(raw)
+            return None
+        if field_match and re.fullmatch(r"[a-z_]+", field_match.group(1)):
+            raise QueryError(f"未知字段“{field_match.group(1)}”：可用的字段有 {FIELD_NAMES}")
+        if not query_grams(value):
+            return None
+        self.clauses += 1
+        if not negate:
+            result.highlight.extend(_highlight_forms(value, exact=False))
+        return negate, text_query(value, exact=False)
+
+
+def _highlight_forms(text: str, exact: bool) -> list[str]:
+    forms = list(expand_synonyms(text))
+    if not exact:
+        forms.extend(words(text))
+    return forms
+
+
+def text_query(text: str, exact: bool) -> wq.Query:
+    """The query for one word or phrase, over words, grams and headings, with synonyms.
+
+    An unquoted string of several words also matches its words apart (ranked lower);
+    quoted text and synonyms match only as contiguous text.
+    """
+    variants = [_one_form(text, exact)] + [_one_form(synonym, exact=True) for synonym in expand_synonyms(text)[1:]]
+    return variants[0] if len(variants) == 1 else wq.Or(variants)
+
+
+def _one_form(text: str, exact: bool) -> wq.Query:
+    tokens = words(text)
+    runs = query_grams(text)
+    contiguous = [
+        _boosted(_sequence("text", tokens), WORD_BOOST),
+        _boosted(_gram_query("grams", runs), GRAM_BOOST),
+        _boosted(_sequence("heading", tokens), HEADING_BOOST),
+        _boosted(_gram_query("heading_grams", runs), HEADING_GRAM_BOOST),
+    ]
+    branches = [q for q in contiguous if q is not None]
+    if not exact and len(tokens) > 1:
+        split = wq.And([_one_form(token, exact=True) for token in tokens])
+        branches.append(_boosted(split, SPLIT_WORDS_BOOST))
+    return wq.Or(branches)
+
+
+def _boosted(query: wq.Query | None, boost: float) -> wq.Query | None:
+    if query is not None:
+        query.boost = boost
+    return query
+
+
+def _sequence(field_name: str, tokens: list[str]) -> wq.Query | None:
+    if not tokens:
+        return None
+    return wq.Term(field_name, tokens[0]) if len(tokens) == 1 else wq.Phrase(field_name, tokens)
+
+
+def _gram_query(field_name: str, runs: list[list[str]]) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    for grams in runs:
+        if len(grams) == 1 and len(grams[0]) == 1:
+            parts.append(wq.Prefix(field_name, grams[0]))
+        elif len(grams) == 1:
+            parts.append(wq.Term(field_name, grams[0]))
+        else:
+            phrase = wq.Phrase(field_name, grams)
+            phrase.boost = 1.0 / len(grams)
+            parts.append(phrase)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def normalize_filter_value(name: str, value: str) -> str | int | tuple[int | None, int | None]:
+    """Check and normalize one filter value; raise QueryError naming the parameter when it is wrong."""
+    value = fold(str(value).strip())
+    if not value:
+        raise QueryError(f"{name} 的值是空的")
+    if name == "year":
+        match = YEAR_VALUE.match(value)
+        if not match or (not match.group(1) and not match.group(3)):
+            raise QueryError(f"year 的值“{value}”不是年份：请写 2020、2020-2022、2021- 或 -2021")
+        start = int(match.group(1)) if match.group(1) else None
+        end = int(match.group(3)) if match.group(3) else (None if match.group(2) else start)
+        if start and end and start > end:
+            raise QueryError(f"year 的范围“{value}”起始年份大于结束年份")
+        return (start, end)
+    if name == "part":
+        matches = [part for part in PARTS if value in part]
+        if not matches:
+            raise QueryError(f"part 的值“{value}”不是报告的组成部分：可用 {'、'.join(PARTS)}")
+        return matches[0]
+    return value
+
+
+def field_query(name: str, value) -> wq.Query:
+    if name not in set(FIELD_ALIASES.values()):
+        raise QueryError(f"未知字段“{name}”：可用的字段有 {FIELD_NAMES}")
+    normalized = normalize_filter_value(name, value)
+    if name == "year":
+        start, end = normalized
+        return wq.NumericRange("year", start, end)
+    return wq.Term(name, normalized)
