@@ -220,7 +220,8 @@ def update_index(
                 tick()
             writer.commit(optimize=rebuild)
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             raise
         _write_info(index_dir, corpus)
         with ix.searcher() as searcher:

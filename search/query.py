@@ -27,7 +27,7 @@ from .classify import PARTS
 
 WORD_BOOST = 3.0
 GRAM_BOOST = 1.0
-HEADING_BOOST = 1.5
+HEADING_BOOST = 3.0
 HEADING_GRAM_BOOST = 0.5
 SPLIT_WORDS_BOOST = 0.5
 MAX_QUERY_LENGTH = 500
@@ -59,6 +59,9 @@ FIELD_ALIASES = {
 }
 FIELD_NAMES = "township、county、city、province、year、part、topic"
 YEAR_VALUE = re.compile(r"^(\d{4})?\s*(?:(-|~|—|至|到)\s*(\d{4})?)?$")
+
+
+OPERATORS = {"OR", "|", "或", "AND", "&", "且", "NOT", "非"}
 
 
 class QueryError(ValueError):
@@ -103,8 +106,11 @@ def parse_query(text: str) -> ParsedQuery:
     """Parse ``text``; raise QueryError with a message for the user when it is malformed."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"查询太长（{len(text)} 个字符，最多 {MAX_QUERY_LENGTH} 个）")
-    text = fold(text.replace("\u3000", " "))
-    parser = _Parser(tokenize_query(text))
+    tokens = [
+        (kind, value if kind in ("lparen", "rparen") or value in OPERATORS else fold(value))
+        for kind, value in tokenize_query(text.replace("\u3000", " "))
+    ]
+    parser = _Parser(tokens)
     result = ParsedQuery(query=None)
     if parser.tokens:
         result.query = parser.parse(result)
@@ -208,6 +214,7 @@ class _Parser:
             raw = field_match.group(2).strip('"“”')
             if negate:
                 return True, field_query(name, raw)
+            normalize_filter_value(name, raw)
             result.filters.setdefault(name, []).append(raw)
             return None
         if field_match and re.fullmatch(r"[a-z_]+", field_match.group(1)):

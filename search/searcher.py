@@ -158,10 +158,11 @@ class Engine:
             self._searcher = self.ix.searcher(weighting=scoring.BM25F())
             self._facets = FacetTable(self._searcher.reader())
         elif not self._searcher.up_to_date():
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._searcher = fresh
-                self._facets = FacetTable(fresh.reader())
+            # Not Searcher.refresh(): it reuses segment readers and so misses documents that the
+            # reindex deleted from an unchanged segment (whoosh3 3.54.0).
+            self._searcher.close()
+            self._searcher = self.ix.searcher(weighting=scoring.BM25F())
+            self._facets = FacetTable(self._searcher.reader())
         return self._searcher, self._facets
 
     def search(self, request: SearchRequest) -> dict:

@@ -28,3 +28,23 @@ def sample_reports():
     from search.pipeline import process_file
 
     return {name: process_file(path) for name, path in SAMPLES.items()}
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory) -> Path:
+    """The sample corpus indexed once for the whole session (tests must not modify it)."""
+    from search.index import update_index
+
+    index_dir = tmp_path_factory.mktemp("index")
+    summary = update_index(CORPUS, index_dir, jobs=1)
+    assert not summary.failed
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def engine(sample_index):
+    from search.searcher import Engine
+
+    engine = Engine(sample_index)
+    yield engine
+    engine.close()

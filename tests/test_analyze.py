@@ -1,0 +1,65 @@
+"""Chinese analysis: word positions, sub-words, grams, folding, dictionary, synonyms."""
+
+from __future__ import annotations
+
+from search.analyze import expand_synonyms, fold, gram_tokens, query_grams, word_analyzer, word_tokens, words
+
+
+def test_positions_count_words_not_characters():
+    tokens = [(w, p) for w, p, _, _ in word_tokens("聘请律师担任法律顾问", subwords=False)]
+    assert [w for w, _ in tokens] == ["聘请", "律师", "担任", "法律顾问"]
+    assert [p for _, p in tokens] == [0, 1, 2, 3]
+
+
+def test_subwords_share_their_parents_position_when_indexing():
+    tokens = list(word_tokens("担任法律顾问", subwords=True))
+    parent = next(t for t in tokens if t[0] == "法律顾问")
+    for sub in ("法律", "顾问"):
+        token = next(t for t in tokens if t[0] == sub)
+        assert token[1] == parent[1]
+
+
+def test_query_text_is_never_split_into_subwords():
+    analyzer = word_analyzer()
+    query_terms = [t.text for t in analyzer("担任法律顾问", mode="query")]
+    assert query_terms == ["担任", "法律顾问"]
+    index_terms = [t.text for t in analyzer("担任法律顾问", mode="index")]
+    assert "法律" in index_terms and "顾问" in index_terms
+
+
+def test_punctuation_breaks_a_phrase():
+    tokens = {w: p for w, p, _, _ in word_tokens("法律顾问，制度", subwords=False)}
+    assert tokens["制度"] - tokens["法律顾问"] == 2
+
+
+def test_domain_words_and_place_names_stay_whole():
+    assert "行政执法证" in words("对未持有行政执法证的人员")
+    assert "北屏乡" in words("北屏乡法治政府建设工作")
+    assert "第一责任人" in words("切实履行第一责任人职责")
+
+
+def test_every_character_starts_exactly_one_gram():
+    text = "顾问制度。2020年"
+    grams = list(gram_tokens(text))
+    starts = [start for _, _, start, _ in grams]
+    assert starts == [i for i, c in enumerate(text) if c != "。"]
+    assert [g for g, *_ in grams] == ["顾问", "问制", "制度", "度", "20", "02", "20", "0年", "年"]
+
+
+def test_query_grams_are_bigrams_of_each_run():
+    assert query_grams("顾问制度") == [["顾问", "问制", "制度"]]
+    assert query_grams("法") == [["法"]]
+    assert query_grams("顾问，制度") == [["顾问"], ["制度"]]
+
+
+def test_traditional_is_folded_to_simplified_without_moving_offsets():
+    assert fold("法律顧問制度") == "法律顾问制度"
+    assert fold("執法證") == "执法证"
+    assert len(fold("調解委員會")) == len("調解委員會")
+    assert fold("ABC") == "abc"
+
+
+def test_synonyms_come_from_the_data_file():
+    assert "法治宣传教育" in expand_synonyms("普法")
+    assert expand_synonyms("执法证")[0] == "执法证"
+    assert expand_synonyms("不在词表里的词") == ("不在词表里的词",)

@@ -1,0 +1,130 @@
+"""``reportsearch index / search / similar / stats`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from search.cli import main
+
+HIT_KEYS = {
+    "id",
+    "report_id",
+    "title",
+    "township",
+    "county",
+    "city",
+    "province",
+    "year",
+    "part",
+    "topics",
+    "section",
+    "text",
+    "snippet",
+    "score",
+}
+
+
+def run_json(capsys, *args) -> tuple[int, dict]:
+    code = main([*args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def corpus(tmp_path, samples):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in samples.values():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_index_json_summary_and_exit_codes(corpus, tmp_path, capsys):
+    code, summary = run_json(capsys, "index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"))
+    assert code == 0
+    assert summary == {
+        "added": 5,
+        "updated": 0,
+        "removed": 0,
+        "unchanged": 0,
+        "failed": [],
+        "paragraphs": 106,
+        "seconds": summary["seconds"],
+    }
+    assert isinstance(summary["seconds"], float)
+    (corpus / "broken.docx").write_bytes(b"nope")
+    code, summary = run_json(capsys, "index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"))
+    assert code == 1
+    assert summary["failed"][0]["path"] == "broken.docx" and summary["unchanged"] == 5
+
+
+def test_index_text_summary_names_failed_files(corpus, tmp_path, capsys):
+    (corpus / "empty.txt").write_bytes(b"")
+    assert main(["index", "--corpus", str(corpus), "--index", str(tmp_path / "ix")]) == 1
+    out = capsys.readouterr().out
+    assert "新增 5" in out and "empty.txt" in out and "文件为空" in out
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["index", "--corpus", str(tmp_path / "missing")]) == 2
+    with pytest.raises(SystemExit) as exited:
+        main(["index", "--jobs", "0"])
+    assert exited.value.code == 2
+    assert main(["search", "法律顾问", "--index", str(tmp_path / "none")]) == 2
+    assert "还没有索引" in capsys.readouterr().err
+
+
+def test_search_json_has_the_documented_shape(sample_index, capsys):
+    code, result = run_json(capsys, "search", "法律顾问", "--index", str(sample_index), "--limit", "3")
+    assert code == 0
+    assert {"query", "total", "page", "hits", "facets"} <= set(result)
+    assert result["total"] == 12 and len(result["hits"]) == 3
+    assert set(result["hits"][0]) >= HIT_KEYS
+    assert set(result["facets"]) == {"township", "county", "province", "year", "part", "topic"}
+    assert set(result["facets"]["township"][0]) == {"value", "count"}
+
+
+def test_search_filters_and_grouping(sample_index, capsys):
+    _, result = run_json(
+        capsys,
+        "search",
+        "法律顾问",
+        "--index",
+        str(sample_index),
+        "--township",
+        "北屏乡",
+        "--township",
+        "花台乡",
+        "--year",
+        "2020-2023",
+        "--part",
+        "主要举措和成效",
+    )
+    assert {h["township"] for h in result["hits"]} == {"北屏乡", "花台乡"}
+    _, grouped = run_json(capsys, "search", "法律顾问", "--index", str(sample_index), "--group-by", "township")
+    assert len({h["township"] for h in grouped["hits"]}) == len(grouped["hits"]) == 5
+
+
+def test_malformed_query_is_a_message_not_a_traceback(sample_index, capsys):
+    assert main(["search", '"法律顾问', "--index", str(sample_index)]) == 2
+    err = capsys.readouterr().err
+    assert "引号" in err and "Traceback" not in err
+
+
+def test_similar_and_stats(sample_index, capsys):
+    _, result = run_json(capsys, "search", '"余成龙"', "--index", str(sample_index))
+    paragraph = result["hits"][0]["id"]
+    code, similar = run_json(capsys, "similar", paragraph, "--index", str(sample_index), "--limit", "3")
+    assert code == 0 and len(similar["hits"]) == 3
+    assert main(["similar", "missing-0001", "--index", str(sample_index)]) == 2
+    capsys.readouterr()
+    code, stats = run_json(capsys, "stats", "--index", str(sample_index))
+    assert code == 0 and stats["reports"] == 5 and stats["paragraphs"] == 106
+
+
+def test_text_search_output_marks_matches(sample_index, capsys):
+    assert main(["search", "执法证", "--index", str(sample_index)]) == 0
+    out = capsys.readouterr().out
+    assert "【行政执法证】" in out and "乡镇：" in out

@@ -1,0 +1,148 @@
+"""Indexing: incremental by content hash, failures per file, atomic commits, lock recovery."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from whoosh import writing
+
+from search.index import LOCK_FILE, IndexBusyError, open_index, update_index
+from search.searcher import Engine, SearchRequest
+
+
+@pytest.fixture
+def corpus(tmp_path, samples):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in samples.values():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_first_run_adds_everything_second_run_skips_everything(corpus, tmp_path):
+    first = update_index(corpus, tmp_path / "index", jobs=2)
+    assert (first.added, first.updated, first.removed, first.unchanged, first.paragraphs) == (5, 0, 0, 0, 106)
+    second = update_index(corpus, tmp_path / "index", jobs=2)
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 5)
+    assert second.paragraphs == 106
+
+
+def test_changed_file_is_reindexed_and_deleted_file_removed(corpus, tmp_path, samples):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    changed = corpus / samples["北屏乡"].name
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n四、其他\n新增一段关于智慧普法平台的内容。", encoding="utf-8"
+    )
+    (corpus / samples["花台乡"].name).unlink()
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 1, 1, 3)
+    engine = Engine(index_dir)
+    assert engine.search(SearchRequest(q="智慧普法平台"))["total"] == 1
+    assert engine.search(SearchRequest(filters={"township": ["花台乡"]}))["total"] == 0
+    assert engine.search(SearchRequest())["total"] == 106 - 12 + 1
+    engine.close()
+
+
+def test_rebuild_starts_from_scratch(corpus, tmp_path):
+    update_index(corpus, tmp_path / "index", jobs=1)
+    summary = update_index(corpus, tmp_path / "index", rebuild=True, jobs=1)
+    assert (summary.added, summary.unchanged) == (5, 0)
+
+
+def test_failed_files_are_listed_and_the_rest_indexed(corpus, tmp_path):
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4 broken")
+    summary = update_index(corpus, tmp_path / "index", jobs=2)
+    assert summary.added == 5
+    assert sorted(f["path"] for f in summary.failed) == ["empty.txt", "scan.pdf"]
+    assert all(f["error"] for f in summary.failed)
+
+
+def test_open_searcher_keeps_answering_from_the_previous_state_during_a_reindex(corpus, tmp_path, samples):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    engine = Engine(index_dir)
+    searcher = open_index(index_dir).searcher()
+    assert engine.search(SearchRequest(filters={"township": ["大湾镇"]}))["total"] == 41
+    (corpus / samples["大湾镇"].name).unlink()
+    update_index(corpus, index_dir, jobs=1)
+    assert searcher.doc_count() == 111, "a searcher opened before the reindex still sees its state"
+    assert searcher.stored_fields(0)["id"]
+    searcher.close()
+    assert engine.search(SearchRequest(filters={"township": ["大湾镇"]}))["total"] == 0, (
+        "the engine sees the deletion after the commit"
+    )
+    assert engine.search(SearchRequest())["total"] == 106 - 41
+    engine.close()
+
+
+def test_interrupted_reindex_leaves_previous_index_and_next_run_recovers(corpus, tmp_path, samples, monkeypatch):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    changed = corpus / samples["黄石镇"].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n新增的段落文字。", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writing.SegmentWriter, "commit", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        update_index(corpus, index_dir, jobs=1)
+    monkeypatch.undo()
+    engine = Engine(index_dir)
+    assert engine.search(SearchRequest())["total"] == 106
+    engine.close()
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert summary.updated == 1
+
+
+def test_stale_lock_of_a_dead_process_is_recovered_with_a_message(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (index_dir / LOCK_FILE).write_text(json.dumps({"pid": int(dead.stdout), "started": "2026-01-01 00:00:00"}))
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert "未正常结束" in summary.recovered_lock and "2026-01-01" in summary.recovered_lock
+    assert not (index_dir / LOCK_FILE).exists()
+
+
+def test_live_reindex_lock_refuses_a_second_reindex(corpus, tmp_path):
+    import psutil
+
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (index_dir / LOCK_FILE).write_text(
+            json.dumps({"pid": sleeper.pid, "started": "now", "create_time": psutil.Process(sleeper.pid).create_time()})
+        )
+        with pytest.raises(IndexBusyError, match=str(sleeper.pid)):
+            update_index(corpus, index_dir, jobs=1)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_failed_commit_does_not_leave_the_write_lock(corpus, tmp_path, monkeypatch, samples):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    (corpus / samples["北屏乡"].name).write_text(
+        "北屏乡2021年法治政府建设报告\n一、举措\n聘请律师担任法律顾问。", encoding="utf-8"
+    )
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writing.SegmentWriter, "_commit_toc", disk_full)
+    with pytest.raises(OSError):
+        update_index(corpus, index_dir, jobs=1)
+    monkeypatch.undo()
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert summary.updated == 1
+    assert not os.path.exists(index_dir / LOCK_FILE)

@@ -1,0 +1,197 @@
+"""Search behaviour users rely on: phrases, filters, facets, grouping, snippets, similar paragraphs."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.query import QueryError
+from search.searcher import NotFoundError, SearchRequest
+
+
+def search(engine, q="", limit=100, **kwargs):
+    return engine.search(SearchRequest(q=q, limit=limit, **kwargs))
+
+
+def townships(result):
+    return {hit["township"] for hit in result["hits"]}
+
+
+def test_phrase_query_matches_across_word_boundaries(engine):
+    result = search(engine, '"顾问制度"')
+    assert result["total"] >= 4
+    assert all("顾问制度" in hit["text"] or "顾问制度" in "".join(hit["section"]) for hit in result["hits"])
+
+
+def test_phrase_matches_contiguous_text_only(engine):
+    contiguous = search(engine, '"法律顾问制度"')
+    apart = search(engine, "法律顾问 制度")
+    assert contiguous["total"] < apart["total"]
+    for hit in contiguous["hits"]:
+        assert "法律顾问制度" in hit["text"] + "".join(hit["section"])
+
+
+def test_words_are_anded(engine):
+    both = search(engine, "人民调解 成功率")
+    assert both["total"] == 2
+    assert all("成功率" in hit["text"] for hit in both["hits"])
+
+
+def test_or_and_not(engine):
+    either = search(engine, "民法典 OR 社区矫正")
+    assert either["total"] == search(engine, "民法典")["total"] + search(engine, "社区矫正")["total"]
+    without = search(engine, "普法 -宣传")
+    assert without["total"] > 0 and all("宣传" not in hit["text"] for hit in without["hits"])
+
+
+def test_synonym_finds_the_other_wording(engine):
+    result = search(engine, "信访")
+    assert any("上访" in hit["text"] and "信访" not in hit["text"] for hit in result["hits"])
+
+
+def test_traditional_query_finds_simplified_text(engine):
+    assert search(engine, "法律顧問")["total"] == search(engine, "法律顾问")["total"] > 0
+
+
+def test_heading_match_counts_extra(tmp_path):
+    from search.index import update_index
+    from search.searcher import Engine
+
+    body = "我镇聘请律师担任法律顾问，参与重大决策合法性审查。"
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(
+        f"甲镇2021年法治政府建设报告\n一、主要举措\n（一）组织领导\n{body}", encoding="utf-8"
+    )
+    (tmp_path / "corpus" / "b.txt").write_text(
+        f"乙镇2021年法治政府建设报告\n一、主要举措\n（一）落实法律顾问制度\n{body}", encoding="utf-8"
+    )
+    update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    hits = engine.search(SearchRequest(q="法律顾问"))["hits"]
+    engine.close()
+    assert [hit["section"][-1] for hit in hits] == ["（一）落实法律顾问制度", "（一）组织领导"]
+    assert hits[0]["score"] > hits[1]["score"]
+
+
+def test_several_values_of_one_facet_are_ored_and_facets_anded(engine):
+    one = search(engine, "法律顾问", filters={"township": ["北屏乡"]})["total"]
+    two = search(engine, "法律顾问", filters={"township": ["北屏乡", "大湾镇"]})["total"]
+    assert two == one + search(engine, "法律顾问", filters={"township": ["大湾镇"]})["total"]
+    anded = search(engine, "法律顾问", filters={"township": ["北屏乡", "大湾镇"], "part": ["下一年度安排"]})
+    assert anded["total"] < two
+    assert {hit["part"] for hit in anded["hits"]} == {"下一年度安排"}
+
+
+def test_facet_counts_ignore_their_own_selection(engine):
+    unfiltered = search(engine, "法律顾问")
+    filtered = search(engine, "法律顾问", filters={"township": ["北屏乡"]})
+    assert filtered["facets"]["township"] == unfiltered["facets"]["township"]
+    assert sum(v["count"] for v in filtered["facets"]["county"]) == filtered["total"]
+
+
+def test_facet_counts_cover_all_matches_not_just_the_page(engine):
+    result = search(engine, "法律顾问", limit=2)
+    assert len(result["hits"]) == 2
+    assert sum(v["count"] for v in result["facets"]["township"]) == result["total"] == 12
+
+
+def test_year_range_and_open_ended_years(engine):
+    assert {h["year"] for h in search(engine, filters={"year": ["2021-2023"]})["hits"]} == {2021, 2023}
+    assert {h["year"] for h in search(engine, filters={"year": ["2021-"]})["hits"]} == {2021, 2023}
+    assert {h["year"] for h in search(engine, filters={"year": ["-2020"]})["hits"]} == {2020}
+    assert {h["year"] for h in search(engine, "year:2023")["hits"]} == {2023}
+
+
+def test_topic_and_part_filters(engine):
+    result = search(engine, filters={"topic": ["法律顾问"], "part": ["存在的不足和原因"]})
+    assert all("法律顾问" in h["topics"] and h["part"] == "存在的不足和原因" for h in result["hits"])
+
+
+def test_empty_query_browses_everything_with_facets(engine):
+    result = search(engine, limit=5)
+    assert result["total"] == 106
+    assert len(result["hits"]) == 5
+    assert {v["value"] for v in result["facets"]["township"]} == {"北屏乡", "黄石镇", "蒲台乡", "花台乡", "大湾镇"}
+
+
+def test_ranking_is_deterministic_and_pages_do_not_overlap(engine):
+    first = [h["id"] for h in search(engine, "法", limit=10)["hits"]]
+    again = [h["id"] for h in search(engine, "法", limit=10)["hits"]]
+    second = [h["id"] for h in search(engine, "法", limit=10, page=2)["hits"]]
+    assert first == again
+    assert not set(first) & set(second)
+
+
+def test_sort_by_year(engine):
+    years = [h["year"] for h in search(engine, "法律顾问", sort="year")["hits"]]
+    assert years == sorted(years, reverse=True)
+    years = [h["year"] for h in search(engine, "法律顾问", sort="year_asc")["hits"]]
+    assert years == sorted(years)
+
+
+def test_snippet_marks_every_matched_term_and_escapes_text(engine):
+    hit = search(engine, "人民调解 成功率")["hits"][0]
+    assert "<mark>人民调解" in hit["snippet"] and "<mark>成功率</mark>" in hit["snippet"]
+    assert "<script" not in hit["snippet"]
+
+
+def test_group_by_township_gives_best_paragraphs_per_township(engine):
+    result = search(engine, "法律顾问", limit=10, group_by="township", group_size=2)
+    by_township = {}
+    for hit in result["hits"]:
+        by_township.setdefault(hit["township"], []).append(hit)
+    assert set(by_township) == {"北屏乡", "黄石镇", "蒲台乡", "花台乡", "大湾镇"}
+    assert all(len(hits) <= 2 for hits in by_township.values())
+    best = [hits[0]["score"] for hits in by_township.values()]
+    assert best == sorted(best, reverse=True)
+
+
+def test_similar_paragraphs_come_from_other_townships(engine):
+    source = search(engine, '"余成龙"')["hits"][0]
+    similar = engine.similar(source["id"], limit=5)
+    assert similar["hits"]
+    assert all(h["township"] != "北屏乡" for h in similar["hits"])
+    assert any("法律顾问" in h["text"] for h in similar["hits"][:3])
+
+
+def test_unknown_paragraph_is_not_found(engine):
+    with pytest.raises(NotFoundError):
+        engine.similar("nope-0001")
+    with pytest.raises(NotFoundError):
+        engine.report("nope")
+
+
+def test_report_comes_back_whole_and_in_order(engine, sample_reports):
+    hit = search(engine, '"余成龙"')["hits"][0]
+    report = engine.report(hit["report_id"])
+    assert report["township"] == "北屏乡"
+    assert [p["text"] for p in report["paragraphs"]] == [p.text for p in sample_reports["北屏乡"].paragraphs]
+    assert ["一、主要做法和成效"] in report["outline"]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"sort": "random"},
+        {"limit": 0},
+        {"limit": 1000},
+        {"page": 0},
+        {"filters": {"year": ["abc"]}},
+        {"filters": {"colour": ["red"]}},
+        {"group_by": "title"},
+    ],
+)
+def test_bad_parameters_raise_query_errors(engine, kwargs):
+    with pytest.raises(QueryError):
+        engine.search(SearchRequest(**{"q": "法律顾问", **kwargs}))
+
+
+def test_stats_describe_the_index(engine):
+    stats = engine.stats()
+    assert stats["reports"] == 5 and stats["paragraphs"] == 106
+    assert stats["index_bytes"] > 0 and stats["last_indexed"]
+    assert {v["value"] for v in stats["facets"]["part"]} >= {
+        "概述",
+        "主要举措和成效",
+        "存在的不足和原因",
+        "下一年度安排",
+    }
