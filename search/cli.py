@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from .model import ReportError
@@ -62,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_search
 
     cli_search.add_commands(commands)
+    for plugin in entry_points(group="reportsearch.commands"):
+        plugin.load()(commands)
     return parser
 
 

@@ -72,7 +72,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def _progress_bar(enabled: bool):
+def progress_bar(enabled: bool):
     def start(total: int):
         if not enabled or total == 0:
             return lambda: None
@@ -99,7 +99,7 @@ def run_index(args: argparse.Namespace) -> int:
             args.index,
             rebuild=args.rebuild,
             jobs=args.jobs,
-            progress=_progress_bar(sys.stderr.isatty() and not args.json),
+            progress=progress_bar(sys.stderr.isatty() and not args.json),
         )
     except IndexBusyError as exc:
         raise UsageError(str(exc)) from exc

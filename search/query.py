@@ -318,3 +318,26 @@ def field_query(name: str, value) -> wq.Query:
         start, end = normalized
         return wq.NumericRange("year", start, end)
     return wq.Term(name, normalized)
+
+
+def looser_queries(text: str) -> list[str]:
+    """Nearby queries for a search that found nothing: unquoted, any word instead of all, fewer words."""
+    try:
+        tokens = tokenize_query(text)
+    except QueryError:
+        return []
+    plain = [
+        value.strip('"“”').lstrip("-")
+        for kind, value in tokens
+        if kind in ("word", "phrase") and value not in OPERATORS and ":" not in value and "：" not in value
+    ]
+    plain = [word for word in plain if word]
+    offers: list[str] = []
+    if any(kind == "phrase" for kind, _ in tokens):
+        offers.append(" ".join(plain))
+    if len(plain) > 1:
+        offers.append(" OR ".join(plain))
+        offers.append(" ".join(plain[:-1]))
+    elif len(plain) == 1 and len(words(fold(plain[0]))) > 1:
+        offers.append(" OR ".join(words(fold(plain[0]))))
+    return [offer for offer in dict.fromkeys(offers) if offer and offer != text.strip()]

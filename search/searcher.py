@@ -20,7 +20,7 @@ from whoosh import scoring
 
 from .classify import PARTS
 from .index import FACETS, INDEX_NAME, index_exists, open_index, read_info
-from .present import snippet
+from .present import mark, match_spans, snippet
 from .query import QueryError, normalize_filter_value, parse_query
 
 MAX_LIMIT = 100
@@ -257,6 +257,21 @@ class Engine:
         offset = (request.page - 1) * request.limit
         return [hit for members in ordered_groups[offset : offset + request.limit] for hit in members]
 
+    def nearby(self, request: SearchRequest) -> list[dict]:
+        """Looser queries worth offering when a search finds nothing: each with its number of hits."""
+        from .query import looser_queries
+
+        offers = []
+        for candidate in looser_queries(request.q):
+            found = self.search(SearchRequest(q=candidate, filters=request.filters, limit=1))["total"]
+            if found:
+                offers.append({"q": candidate, "total": found})
+        if request.filters:
+            found = self.search(SearchRequest(q=request.q, limit=1))["total"]
+            if found:
+                offers.append({"q": request.q, "total": found, "without_filters": True})
+        return offers
+
     def similar(self, paragraph_id: str, limit: int = 10) -> dict:
         """Paragraphs of other townships closest to the given one."""
         limit = max(1, min(int(limit), MAX_LIMIT))
@@ -279,8 +294,11 @@ class Engine:
                     break
             return {"id": paragraph_id, "source": _hit_json(searcher, docnum, None, []), "hits": hits}
 
-    def report(self, report_id: str) -> dict:
-        """A whole report in order: metadata, outline and every paragraph."""
+    def report(self, report_id: str, q: str = "") -> dict:
+        """A whole report in order: metadata, outline and every paragraph.
+
+        With ``q``, every paragraph also carries ``html`` (escaped, matches marked) and ``matches``.
+        """
         with self._lock:
             searcher, _ = self._current()
             docnum = searcher.document_number(id=f"report-{report_id}")
@@ -301,6 +319,12 @@ class Engine:
                 }
                 for hit in results
             ]
+        if q:
+            forms = parse_query(q).highlight
+            for paragraph in paragraphs:
+                spans = match_spans(paragraph["text"], forms)
+                paragraph["matches"] = len(spans)
+                paragraph["html"] = mark(paragraph["text"], spans)
         meta = stored["report"]
         outline: list[list[str]] = []
         for paragraph in paragraphs:

@@ -1,0 +1,232 @@
+"""Every route and API through the Flask test client, including the error cases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from webui import create_app
+
+
+@pytest.fixture(scope="module")
+def client(sample_index):
+    app = create_app(sample_index, testing=True)
+    with app.test_client() as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def a_hit(client):
+    return client.get("/api/search", query_string={"q": '"余成龙"'}).get_json()["hits"][0]
+
+
+def test_search_page_shows_hits_facets_and_time(client):
+    page = client.get("/", query_string={"q": "法律顾问"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '共 <strong id="total">12</strong> 个段落' in html
+    assert "<mark>法律顾问</mark>" in html
+    assert 'name="township" value="北屏乡"' in html and "毫秒" in html
+    assert "Content-Security-Policy" in page.headers
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_empty_query_browses_everything(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '共 <strong id="total">106</strong> 个段落' in html
+
+
+def test_selected_filters_are_checked_and_shown_as_removable_chips(client):
+    html = client.get("/", query_string=[("q", "法律顾问"), ("township", "北屏乡"), ("township", "花台乡")]).get_data(
+        as_text=True
+    )
+    assert 'value="北屏乡" checked' in html and 'value="花台乡" checked' in html
+    assert "乡镇：北屏乡" in html
+    assert "township=%E8%8A%B1%E5%8F%B0%E4%B9%A1" in html, "the chip for 北屏乡 links to the state without it"
+    assert '共 <strong id="total">3</strong> 个段落' in html
+
+
+def test_no_hits_says_so_and_offers_ways_out(client):
+    html = client.get("/", query_string=[("q", "人民调解 宪法"), ("township", "北屏乡")]).get_data(as_text=True)
+    assert "没有找到" in html
+    assert "去掉筛选条件" in html or "人民调解 OR 宪法" in html
+
+
+def test_pagination_and_sort_stay_in_the_url(client):
+    html = client.get("/", query_string={"q": "法", "sort": "year"}).get_data(as_text=True)
+    assert "page=2" in html and "sort=year" in html
+    second = client.get("/", query_string={"q": "法", "sort": "year", "page": 2})
+    assert second.status_code == 200 and 'class="current">2<' in second.get_data(as_text=True)
+
+
+def test_malformed_query_shows_its_message_not_a_500(client):
+    page = client.get("/", query_string={"q": '"法律顾问'})
+    assert page.status_code == 400
+    assert "引号没有配对" in page.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": "(普法"})
+    assert api.status_code == 400 and "括号" in api.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"page": "abc"},
+        {"page": "0"},
+        {"limit": "100000"},
+        {"sort": "random"},
+        {"year": "twenty"},
+        {"q": "法" * 501},
+        {"part": "前言"},
+    ],
+)
+def test_bad_parameters_are_400_with_a_message(client, args):
+    for url in ("/api/search", "/", "/compare", "/api/compare", "/export.csv"):
+        response = client.get(url, query_string=args)
+        assert response.status_code == 400, (url, args)
+
+
+def test_repeated_and_overlong_parameters_are_bounded(client):
+    many = [("township", f"乡{i}") for i in range(50)]
+    assert client.get("/api/search", query_string=many).status_code == 400
+    assert client.get("/api/search", query_string={"township": "乡" * 500}).status_code == 400
+
+
+def test_user_text_is_escaped_everywhere(client):
+    attack = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    for url in ("/", "/compare"):
+        html = client.get(url, query_string={"q": attack, "township": attack}).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html or "&#34;" in html or "&lt;" in html
+
+
+def test_api_search_returns_the_cli_json(client):
+    data = client.get("/api/search", query_string={"q": "法律顾问", "limit": 3}).get_json()
+    assert {"query", "total", "page", "hits", "facets"} <= set(data)
+    assert data["total"] == 12 and len(data["hits"]) == 3
+    assert {
+        "id",
+        "report_id",
+        "title",
+        "township",
+        "county",
+        "city",
+        "province",
+        "year",
+        "part",
+        "topics",
+        "section",
+        "text",
+        "snippet",
+        "score",
+    } <= set(data["hits"][0])
+
+
+def test_compare_page_and_api_give_one_card_per_township(client):
+    html = client.get("/compare", query_string={"q": "法律顾问"}).get_data(as_text=True)
+    assert html.count('<article class="card">') == 5
+    data = client.get("/api/compare", query_string={"q": "法律顾问", "per": 2}).get_json()
+    townships = [hit["township"] for hit in data["hits"]]
+    assert len(set(townships)) == 5 and max(townships.count(t) for t in set(townships)) <= 2
+
+
+def test_report_page_marks_matches_and_the_linked_paragraph(client, a_hit):
+    page = client.get(f"/reports/{a_hit['report_id']}", query_string={"q": "法律顾问", "p": a_hit["id"]})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'id="p-{a_hit["id"]}" class="paragraph target matched"' in html
+    assert "<mark>法律顾问</mark>" in html
+    assert "个段落匹配" in html and "第1处" in html
+    assert "提纲" in html and "北屏乡" in html
+
+
+def test_api_report_and_original_download(client, a_hit, samples):
+    data = client.get(f"/api/reports/{a_hit['report_id']}").get_json()
+    assert data["township"] == "北屏乡" and len(data["paragraphs"]) == 21
+    original = client.get(f"/reports/{a_hit['report_id']}/original")
+    assert original.status_code == 200
+    assert original.data == samples["北屏乡"].read_bytes()
+    assert "attachment" in original.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/nope",
+        "/reports/nope/original",
+        "/paragraphs/nope/similar",
+        "/reports/..%2F..%2Fetc%2Fpasswd",
+        "/no-such-page",
+    ],
+)
+def test_unknown_ids_are_404_pages(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "没有找到" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/api/reports/nope", "/api/paragraphs/nope/similar"])
+def test_unknown_ids_are_404_json(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response.get_json()["error"]
+
+
+def test_similar_page_and_api(client, a_hit):
+    html = client.get(f"/paragraphs/{a_hit['id']}/similar").get_data(as_text=True)
+    assert "其他乡镇的相似段落" in html
+    data = client.get(f"/api/paragraphs/{a_hit['id']}/similar", query_string={"limit": 3}).get_json()
+    assert len(data["hits"]) == 3 and all(h["township"] != "北屏乡" for h in data["hits"])
+
+
+def test_csv_export_opens_in_excel_as_utf8(client):
+    response = client.get("/export.csv", query_string={"q": "法律顾问"})
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["乡镇", "县区", "地市"]
+    assert len(rows) == 13
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_csv_export_defuses_formulas(client, tmp_path):
+    from webui.pages import _csv_cell
+
+    assert _csv_cell("text", '=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert _csv_cell("topics", ["法律顾问", "信访"]) == "法律顾问、信访"
+
+
+def test_json_export_has_every_hit(client):
+    data = json.loads(client.get("/export.json", query_string=[("q", "法律顾问"), ("township", "大湾镇")]).data)
+    assert data["total"] == 5 and {hit["township"] for hit in data["hits"]} == {"大湾镇"}
+
+
+def test_stats_page_and_api(client):
+    assert "索引概况" in client.get("/stats").get_data(as_text=True)
+    data = client.get("/api/stats").get_json()
+    assert data["reports"] == 5 and "index_dir" not in data
+
+
+def test_openapi_describes_every_api(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) == {
+        "/api/search",
+        "/api/compare",
+        "/api/reports/{report_id}",
+        "/api/paragraphs/{paragraph_id}/similar",
+        "/api/stats",
+    }
+
+
+def test_pages_use_no_external_assets(client):
+    html = client.get("/", query_string={"q": "法律顾问"}).get_data(as_text=True)
+    assert "http://" not in html and "https://" not in html
+    css = client.get("/static/style.css").get_data(as_text=True)
+    assert "@import" not in css and "url(http" not in css
+
+
+def test_pages_work_without_javascript(client):
+    html = client.get("/", query_string={"q": "法律顾问"}).get_data(as_text=True)
+    assert '<form method="get" action="/" id="facet-form">' in html
+    assert '<button type="submit" class="apply">应用筛选</button>' in html

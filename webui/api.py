@@ -1,0 +1,57 @@
+"""JSON twins of every page under /api/, and the OpenAPI description."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from search.query import QueryError
+from search.searcher import NotFoundError
+
+from .openapi import openapi_document
+from .params import _integer, engine, search_request
+
+api = Blueprint("api", __name__)
+
+
+@api.errorhandler(QueryError)
+def bad_request(error: QueryError):
+    return jsonify({"error": str(error)}), 400
+
+
+@api.errorhandler(NotFoundError)
+def not_found(error: NotFoundError):
+    return jsonify({"error": str(error)}), 404
+
+
+@api.route("/search")
+def search():
+    return jsonify(engine().search(search_request()))
+
+
+@api.route("/compare")
+def compare():
+    request = search_request(limit=20, max_limit=50, group_by="township", group_size=_integer("per", 3, 1, 10))
+    return jsonify(engine().search(request))
+
+
+@api.route("/reports/<report_id>")
+def report(report_id: str):
+    return jsonify(engine().report(report_id))
+
+
+@api.route("/paragraphs/<paragraph_id>/similar")
+def similar(paragraph_id: str):
+    return jsonify(engine().similar(paragraph_id, _integer("limit", 10, 1, 50)))
+
+
+@api.route("/stats")
+def stats():
+    data = engine().stats()
+    data.pop("index_dir", None)
+    data.pop("corpus", None)
+    return jsonify(data)
+
+
+@api.route("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,145 @@
+"""OpenAPI 3.1 description of the JSON API."""
+
+from __future__ import annotations
+
+from search.index import FACETS
+
+
+def _array_parameter(name: str, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 20},
+        "style": "form",
+        "explode": True,
+    }
+
+
+SEARCH_PARAMETERS = [
+    {
+        "name": "q",
+        "in": "query",
+        "required": False,
+        "description": "检索式（见 README 的检索语法）",
+        "schema": {"type": "string", "maxLength": 500},
+    },
+    *[_array_parameter(name, f"按 {name} 筛选，可重复；同一字段多个值为“或”") for name in FACETS],
+    {
+        "name": "sort",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": ["relevance", "year", "year_asc"]},
+    },
+    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+]
+
+HIT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "report_id": {"type": "string"},
+        "title": {"type": "string"},
+        "township": {"type": "string"},
+        "county": {"type": "string"},
+        "city": {"type": "string"},
+        "province": {"type": "string"},
+        "year": {"type": ["integer", "null"]},
+        "part": {"type": "string"},
+        "topics": {"type": "array", "items": {"type": "string"}},
+        "section": {"type": "array", "items": {"type": "string"}},
+        "text": {"type": "string"},
+        "snippet": {"type": "string", "description": "HTML-escaped, with <mark> around matches"},
+        "score": {"type": ["number", "null"]},
+    },
+}
+FACET = {
+    "type": "array",
+    "items": {"type": "object", "properties": {"value": {"type": ["string", "integer"]}, "count": {"type": "integer"}}},
+}
+RESULTS = {
+    "type": "object",
+    "properties": {
+        "query": {"type": "string"},
+        "total": {"type": "integer"},
+        "page": {"type": "integer"},
+        "hits": {"type": "array", "items": HIT},
+        "facets": {"type": "object", "properties": {name: FACET for name in FACETS}},
+    },
+}
+ERROR = {
+    "description": "参数或检索式有误",
+    "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}},
+}
+NOT_FOUND = {
+    "description": "没有这个编号",
+    "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}},
+}
+
+
+def _ok(schema: dict, description: str = "成功") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document() -> dict:
+    id_parameter = {"in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "reportsearch API",
+            "version": "0.1.0",
+            "description": "乡镇法治政府建设年度报告检索的 JSON 接口；参数与网页相同。",
+        },
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "summary": "检索段落",
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {"200": _ok(RESULTS), "400": ERROR},
+                }
+            },
+            "/api/compare": {
+                "get": {
+                    "summary": "按乡镇对比：每个乡镇最相关的段落",
+                    "parameters": [
+                        *SEARCH_PARAMETERS,
+                        {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10}},
+                    ],
+                    "responses": {"200": _ok(RESULTS), "400": ERROR},
+                }
+            },
+            "/api/reports/{report_id}": {
+                "get": {
+                    "summary": "整份报告：元数据、提纲和全部段落",
+                    "parameters": [{"name": "report_id", **id_parameter}],
+                    "responses": {"200": _ok({"type": "object"}), "404": NOT_FOUND},
+                }
+            },
+            "/api/paragraphs/{paragraph_id}/similar": {
+                "get": {
+                    "summary": "其他乡镇报告中相近的段落",
+                    "parameters": [
+                        {"name": "paragraph_id", **id_parameter},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
+                    ],
+                    "responses": {
+                        "200": _ok(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "source": HIT,
+                                    "hits": {"type": "array", "items": HIT},
+                                },
+                            }
+                        ),
+                        "404": NOT_FOUND,
+                        "400": ERROR,
+                    },
+                }
+            },
+            "/api/stats": {"get": {"summary": "索引概况", "responses": {"200": _ok({"type": "object"})}}},
+        },
+    }
