@@ -1,15 +1,11 @@
-"""Chinese text analysis for the index: folding, word segmentation, character grams, synonyms.
+"""Chinese text analysis: folding, word segmentation, synonyms.
 
-Two analyzers feed two fields of every paragraph:
-
-* words — rjieba (jieba-rs, the same segmentation as jieba, many times faster)
-  with the domain dictionary and every place name of the gazetteer. Positions
-  count words, so phrase queries work; when indexing, the sub-words jieba's
-  search mode finds inside a long word (法律 and 顾问 inside 法律顾问) are
-  indexed at their parent's position. Query text is never split into sub-words.
-* grams — overlapping character bigrams (plus the last character of each run),
-  so any string of characters that occurs in a paragraph is found even when
-  the segmenter cut it differently.
+Words come from rjieba (jieba-rs, the same segmentation as jieba, many times
+faster) with the domain dictionary and every place name of the gazetteer.
+Positions count words, and punctuation leaves a gap; when indexing, the
+sub-words jieba's search mode finds inside a long word (法律 and 顾问 inside
+法律顾问) share their parent's position. Query text is never split into
+sub-words. Character grams for recall are in :mod:`search.fastindex`.
 
 Traditional characters are folded to Simplified (character by character, so
 offsets do not move) and Latin letters to lower case, at index and query time.
@@ -22,8 +18,6 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-
-from whoosh.analysis import Token, Tokenizer
 
 DATA = Path(__file__).with_name("data")
 RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -117,22 +111,6 @@ def word_tokens(text: str, subwords: bool = True) -> Iterator[tuple[str, int, in
         position += 1
 
 
-def gram_tokens(text: str) -> Iterator[tuple[str, int, int, int]]:
-    """Overlapping bigrams of each run of word characters, and each run's last character.
-
-    Every character starts exactly one token, so a one-character query is a
-    prefix query. Runs are separated by a position gap.
-    """
-    position = 0
-    for match in RUN.finditer(text):
-        run, base = match.group(), match.start()
-        for offset in range(len(run) - 1):
-            yield run[offset : offset + 2], position, base + offset, base + offset + 2
-            position += 1
-        yield run[-1], position, base + len(run) - 1, base + len(run)
-        position += 2
-
-
 def query_grams(text: str) -> list[list[str]]:
     """Bigram sequences of each run of a query string (a one-character run stays one character)."""
     runs = []
@@ -140,53 +118,6 @@ def query_grams(text: str) -> list[list[str]]:
         run = match.group()
         runs.append([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
     return runs
-
-
-class _FunctionTokenizer(Tokenizer):
-    """A Whoosh tokenizer around one of the token functions above."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _FunctionTokenizer) and other.kind == self.kind
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        text = fold(value)
-        source = gram_tokens(text) if self.kind == "grams" else word_tokens(text, subwords=mode != "query")
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for word, position, start, end in source:
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = word
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-def word_analyzer() -> _FunctionTokenizer:
-    return _FunctionTokenizer("words")
-
-
-def gram_analyzer() -> _FunctionTokenizer:
-    return _FunctionTokenizer("grams")
 
 
 @lru_cache(maxsize=4)

@@ -1,11 +1,14 @@
-"""The Whoosh index: one document per paragraph, one per report, incremental by content hash.
+"""The index: one document per paragraph, one per report, incremental by content hash.
 
-A report document (kind=report) stores the metadata, file hash and path; it
-has no text fields, so no text query ever matches it. Paragraph documents
-(kind=paragraph) carry the text, heading path, part, topics and the township's
-metadata. Whoosh commits atomically (a new table of contents replaces the old
-one), so a searcher opened before a reindex keeps answering from the previous
-state, and an interrupted reindex leaves the previous index as it was.
+Whoosh holds the documents: paragraph documents (kind=paragraph) store the
+text, heading path, part, topics and the township's metadata with sortable
+facet columns; a report document (kind=report) stores the report's metadata,
+file hash and path. The inverted index (words, character grams, headings) is
+written by :mod:`search.fastindex` beside each new Whoosh segment, before the
+commit that makes the segment visible. Whoosh commits atomically (a new table
+of contents replaces the old one) and never merges segments here, so a searcher
+opened before a reindex keeps answering from the previous state, and an
+interrupted reindex leaves the previous index as it was.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from whoosh import fields, index
 
-from .analyze import gram_analyzer, word_analyzer
+from .fastindex import EMPTY, ParagraphTerms, SegmentBuilder, paragraph_terms, remove_orphans
 from .model import Report, ReportError
 from .pipeline import corpus_files, process_file
 
@@ -32,16 +35,12 @@ FACETS = ("township", "county", "province", "year", "part", "topic")
 
 
 def build_schema() -> fields.Schema:
-    words, grams = word_analyzer(), gram_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         kind=fields.ID(stored=True, sortable=True),
-        report_id=fields.ID(stored=True),
+        report_id=fields.ID(stored=True, sortable=True),
         ordinal=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
-        text=fields.TEXT(analyzer=words, stored=True, phrase=True),
-        grams=fields.TEXT(analyzer=grams, phrase=True),
-        heading=fields.TEXT(analyzer=words, phrase=True, field_boost=1.0),
-        heading_grams=fields.TEXT(analyzer=grams, phrase=True),
+        text=fields.STORED(),
         section=fields.STORED(),
         part=fields.ID(stored=True, sortable=True),
         topic=fields.KEYWORD(stored=True, commas=True, sortable=True),
@@ -118,9 +117,6 @@ def paragraph_documents(report: Report, report_id: str, relative_path: str) -> I
             "report_id": report_id,
             "ordinal": ordinal,
             "text": paragraph.text,
-            "grams": paragraph.text,
-            "heading": " ".join(paragraph.section),
-            "heading_grams": " ".join(paragraph.section),
             "section": list(paragraph.section),
             "part": paragraph.part,
             "topic": ",".join(paragraph.topics),
@@ -159,14 +155,18 @@ def report_document(report: Report, report_id: str, relative_path: str, digest: 
     }
 
 
-def _parse(path: str, corpus: str) -> tuple[str, Report | None, str]:
-    """Worker: read one file; returns (path, report or None, error)."""
+Parsed = tuple[str, Report | None, list[ParagraphTerms], str]
+
+
+def _parse(path: str, corpus: str) -> Parsed:
+    """Worker: read one file and analyze its paragraphs; returns (path, report or None, terms, error)."""
     try:
-        return path, process_file(Path(path), corpus_root=Path(corpus)), ""
+        report = process_file(Path(path), corpus_root=Path(corpus))
     except ReportError as exc:
-        return path, None, exc.reason
+        return path, None, [], exc.reason
     except Exception as exc:  # a reader bug must not stop the corpus; it is reported per file
-        return path, None, f"读取时出错：{exc.__class__.__name__}: {exc}"
+        return path, None, [], f"读取时出错：{exc.__class__.__name__}: {exc}"
+    return path, report, [paragraph_terms(p.text, p.section) for p in report.paragraphs], ""
 
 
 def update_index(
@@ -196,12 +196,13 @@ def update_index(
         removed = [rel for rel in known if rel not in current]
         summary.unchanged = len(current) - len(to_parse)
         writer = ix.writer(procs=1, limitmb=256)
+        builder = SegmentBuilder()
         try:
             for rel in removed:
                 writer.delete_by_term("report_id", report_id_for(rel))
                 summary.removed += 1
             tick = progress(len(to_parse)) if progress else (lambda: None)
-            for path, report, error in _parse_all([current[rel] for rel in to_parse], corpus, jobs):
+            for path, report, terms, error in _parse_all([current[rel] for rel in to_parse], corpus, jobs):
                 rel = Path(path).relative_to(corpus).as_posix()
                 rid = report_id_for(rel)
                 if rel in known:
@@ -210,19 +211,24 @@ def update_index(
                     summary.failed.append({"path": rel, "error": error})
                     tick()
                     continue
-                for document in paragraph_documents(report, rid, rel):
+                for document, paragraph_terms_ in zip(paragraph_documents(report, rid, rel), terms, strict=True):
                     writer.add_document(**document)
+                    builder.add(paragraph_terms_)
                 writer.add_document(**report_document(report, rid, rel, digests[rel], current[rel]))
+                builder.add(EMPTY)
                 if rel in known:
                     summary.updated += 1
                 else:
                     summary.added += 1
                 tick()
-            writer.commit(optimize=rebuild)
+            if builder.count:
+                builder.write(index_dir, writer.newsegment.segment_id())
+            writer.commit(merge=False)
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
             raise
+        remove_orphans(index_dir, _segment_ids(ix))
         _write_info(index_dir, corpus)
         with ix.searcher() as searcher:
             summary.paragraphs = searcher.doc_count() - len(_known_reports(ix))
@@ -238,6 +244,10 @@ def _parse_all(paths: list[Path], corpus: Path, jobs: int | None):
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(_parse, [str(p) for p in paths], [str(corpus)] * len(paths), chunksize=4)
+
+
+def _segment_ids(ix: index.Index) -> set[str]:
+    return {segment.segment_id() for segment in ix._segments()}
 
 
 def _known_reports(ix: index.Index) -> dict[str, dict]:

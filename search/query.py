@@ -20,16 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from .analyze import expand_synonyms, fold, query_grams, words
 from .classify import PARTS
 
-WORD_BOOST = 3.0
-GRAM_BOOST = 1.0
-HEADING_BOOST = 3.0
-HEADING_GRAM_BOOST = 0.5
-SPLIT_WORDS_BOOST = 0.5
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 40
 
@@ -69,8 +62,40 @@ class QueryError(ValueError):
 
 
 @dataclass
+class Text:
+    """A word or phrase (folded). Unquoted text of several words also matches its words apart."""
+
+    text: str
+    exact: bool
+
+
+@dataclass
+class AllOf:
+    """Every node of ``include`` and none of ``exclude`` (no ``include``: every paragraph)."""
+
+    include: list
+    exclude: list = field(default_factory=list)
+
+
+@dataclass
+class AnyOf:
+    options: list
+
+
+@dataclass
+class FieldIs:
+    """A field condition, used inside NOT (positive field conditions become filters)."""
+
+    name: str
+    value: object
+
+
+Node = Text | AllOf | AnyOf | FieldIs
+
+
+@dataclass
 class ParsedQuery:
-    query: wq.Query | None
+    query: Node | None
     highlight: list[str] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
 
@@ -133,14 +158,14 @@ class _Parser:
         self.index += 1
         return token
 
-    def parse(self, result: ParsedQuery) -> wq.Query | None:
+    def parse(self, result: ParsedQuery) -> Node | None:
         query = self.or_expr(result, top=True)
         if self.peek() is not None:
             kind, value = self.peek()
             raise QueryError("右括号多了一个" if kind == "rparen" else f"无法理解查询中的“{value}”")
         return query
 
-    def or_expr(self, result: ParsedQuery, top: bool = False) -> wq.Query | None:
+    def or_expr(self, result: ParsedQuery, top: bool = False) -> Node | None:
         branches = [self.and_expr(result)]
         while self.peek() and self.peek()[0] == "word" and self.peek()[1] in ("OR", "|", "或"):
             self.take()
@@ -151,11 +176,11 @@ class _Parser:
             return branches[0]
         if any(b is None for b in branches):
             raise QueryError("OR 两边都要有检索词（字段条件不能用 OR 连接，请分别勾选筛选项）")
-        return wq.Or(branches)
+        return AnyOf(branches)
 
-    def and_expr(self, result: ParsedQuery) -> wq.Query | None:
-        positives: list[wq.Query] = []
-        negatives: list[wq.Query] = []
+    def and_expr(self, result: ParsedQuery) -> Node | None:
+        positives: list[Node] = []
+        negatives: list[Node] = []
         while True:
             token = self.peek()
             if token is None or token[0] == "rparen":
@@ -179,12 +204,11 @@ class _Parser:
             (negatives if clause[0] else positives).append(clause[1])
         if not positives and not negatives:
             return None
-        query = positives[0] if len(positives) == 1 else (wq.And(positives) if positives else None)
-        if negatives:
-            query = wq.AndNot(query or wq.Term("kind", "paragraph"), wq.Or(negatives))
-        return query
+        if not negatives and len(positives) == 1:
+            return positives[0]
+        return AllOf(positives, negatives)
 
-    def unary(self, result: ParsedQuery, negate: bool) -> tuple[bool, wq.Query] | None:
+    def unary(self, result: ParsedQuery, negate: bool) -> tuple[bool, Node] | None:
         kind, value = self.take()
         if kind == "lparen":
             inner = self.or_expr(result)
@@ -207,7 +231,7 @@ class _Parser:
             self.clauses += 1
             if not negate:
                 result.highlight.extend(_highlight_forms(text, exact=True))
-            return negate, text_query(text, exact=True)
+            return negate, Text(text, exact=True)
         field_match = re.match(r"^([^:：]+)[:：](.*)$", value)
         if field_match and field_match.group(1) in FIELD_ALIASES:
             name = FIELD_ALIASES[field_match.group(1)]
@@ -224,7 +248,7 @@ class _Parser:
         self.clauses += 1
         if not negate:
             result.highlight.extend(_highlight_forms(value, exact=False))
-        return negate, text_query(value, exact=False)
+        return negate, Text(value, exact=False)
 
 
 def _highlight_forms(text: str, exact: bool) -> list[str]:
@@ -232,60 +256,6 @@ def _highlight_forms(text: str, exact: bool) -> list[str]:
     if not exact:
         forms.extend(words(text))
     return forms
-
-
-def text_query(text: str, exact: bool) -> wq.Query:
-    """The query for one word or phrase, over words, grams and headings, with synonyms.
-
-    An unquoted string of several words also matches its words apart (ranked lower);
-    quoted text and synonyms match only as contiguous text.
-    """
-    variants = [_one_form(text, exact)] + [_one_form(synonym, exact=True) for synonym in expand_synonyms(text)[1:]]
-    return variants[0] if len(variants) == 1 else wq.Or(variants)
-
-
-def _one_form(text: str, exact: bool) -> wq.Query:
-    tokens = words(text)
-    runs = query_grams(text)
-    contiguous = [
-        _boosted(_sequence("text", tokens), WORD_BOOST),
-        _boosted(_gram_query("grams", runs), GRAM_BOOST),
-        _boosted(_sequence("heading", tokens), HEADING_BOOST),
-        _boosted(_gram_query("heading_grams", runs), HEADING_GRAM_BOOST),
-    ]
-    branches = [q for q in contiguous if q is not None]
-    if not exact and len(tokens) > 1:
-        split = wq.And([_one_form(token, exact=True) for token in tokens])
-        branches.append(_boosted(split, SPLIT_WORDS_BOOST))
-    return wq.Or(branches)
-
-
-def _boosted(query: wq.Query | None, boost: float) -> wq.Query | None:
-    if query is not None:
-        query.boost = boost
-    return query
-
-
-def _sequence(field_name: str, tokens: list[str]) -> wq.Query | None:
-    if not tokens:
-        return None
-    return wq.Term(field_name, tokens[0]) if len(tokens) == 1 else wq.Phrase(field_name, tokens)
-
-
-def _gram_query(field_name: str, runs: list[list[str]]) -> wq.Query | None:
-    parts: list[wq.Query] = []
-    for grams in runs:
-        if len(grams) == 1 and len(grams[0]) == 1:
-            parts.append(wq.Prefix(field_name, grams[0]))
-        elif len(grams) == 1:
-            parts.append(wq.Term(field_name, grams[0]))
-        else:
-            phrase = wq.Phrase(field_name, grams)
-            phrase.boost = 1.0 / len(grams)
-            parts.append(phrase)
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def normalize_filter_value(name: str, value: str) -> str | int | tuple[int | None, int | None]:
@@ -310,14 +280,10 @@ def normalize_filter_value(name: str, value: str) -> str | int | tuple[int | Non
     return value
 
 
-def field_query(name: str, value) -> wq.Query:
+def field_query(name: str, value) -> FieldIs:
     if name not in set(FIELD_ALIASES.values()):
         raise QueryError(f"未知字段“{name}”：可用的字段有 {FIELD_NAMES}")
-    normalized = normalize_filter_value(name, value)
-    if name == "year":
-        start, end = normalized
-        return wq.NumericRange("year", start, end)
-    return wq.Term(name, normalized)
+    return FieldIs(name, normalize_filter_value(name, value))
 
 
 def looser_queries(text: str) -> list[str]:

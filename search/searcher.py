@@ -1,10 +1,12 @@
 """Run searches against the index: ranked hits, facet counts, grouping by township, similar paragraphs.
 
-Facet counts come from per-document code arrays built once per index state
-(NumPy), not from per-hit Python work: a search finds the matching documents
-once, and every facet is one ``bincount`` over them. Counts of a facet ignore
-that facet's own selection (multi-select), so a user sees what a second
-township would add.
+The per-segment arrays of :mod:`search.fastindex` answer the query; Whoosh
+supplies the stored documents of the hits on the page. Facet counts come from
+per-document code arrays (NumPy), not from per-hit Python work: a search finds
+the matching documents once, and every facet is one ``bincount`` over them.
+Counts of a facet ignore that facet's own selection (multi-select), so a user
+sees what a second township would add. Loaded segments are kept between index
+states: after a reindex only the new segment is loaded.
 """
 
 from __future__ import annotations
@@ -16,18 +18,19 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
-from whoosh import scoring
 
 from .classify import PARTS
+from .evaluate import Evaluator
+from .fastindex import Segment, load_segment
 from .index import FACETS, INDEX_NAME, index_exists, open_index, read_info
 from .present import mark, match_spans, snippet
 from .query import QueryError, normalize_filter_value, parse_query
 
 MAX_LIMIT = 100
 MAX_PAGE = 1000
-TIE_MARGIN = 20
 NO_YEAR = 65535
-CODED_FACETS = ("township", "county", "city", "province", "part")
+CODED_FACETS = ("township", "county", "city", "province", "part", "report_id")
+COLUMNS = (*CODED_FACETS, "kind", "year", "topic", "id")
 SORTS = ("relevance", "year", "year_asc")
 
 
@@ -53,31 +56,32 @@ class SearchRequest:
 class FacetTable:
     """Facet values of every document as arrays indexed by document number."""
 
-    def __init__(self, reader) -> None:
-        total = reader.doc_count_all()
-        live = np.zeros(total, dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        kinds = reader.column_reader("kind")
-        self.paragraph = live & np.fromiter((k == "paragraph" for k in kinds), dtype=bool, count=total)
+    def __init__(self, columns: dict[str, np.ndarray], live: np.ndarray) -> None:
+        total = len(live)
+        self.paragraph = live & (columns["kind"] == "paragraph")
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
         for name in CODED_FACETS:
-            self.values[name], self.codes[name] = _encode(reader.column_reader(name), total)
-        years = np.fromiter(reader.column_reader("year"), dtype=np.int64, count=total)
+            values, codes = np.unique(columns[name], return_inverse=True)
+            values = values.tolist()
+            codes = codes.astype(np.int32)
+            if "" in values:
+                empty = values.index("")
+                codes[codes == empty] = -1
+                codes[codes > empty] -= 1
+                values.pop(empty)
+            self.values[name], self.codes[name] = values, codes
+        years = columns["year"].astype(np.int64)
         years[years == NO_YEAR] = 0
         self.years = years
-        topic_values, topic_sets = [], []
-        for text in reader.column_reader("topic"):
-            topic_sets.append(text.split(",") if text else [])
-        topic_values = sorted({t for ts in topic_sets for t in ts})
-        self.values["topic"] = topic_values
-        position = {t: i for i, t in enumerate(topic_values)}
-        self.topics = np.zeros((total, max(1, len(topic_values))), dtype=bool)
-        for docnum, ts in enumerate(topic_sets):
-            for topic in ts:
-                self.topics[docnum, position[topic]] = True
-        ids = list(reader.column_reader("id"))
-        order = np.argsort(np.array(ids, dtype=object), kind="stable")
+        topic_sets = [text.split(",") if text else [] for text in columns["topic"].tolist()]
+        self.values["topic"] = sorted({t for ts in topic_sets for t in ts})
+        position = {t: i for i, t in enumerate(self.values["topic"])}
+        self.topics = np.zeros((total, max(1, len(position))), dtype=bool)
+        rows = [d for d, ts in enumerate(topic_sets) for _ in ts]
+        cols = [position[t] for ts in topic_sets for t in ts]
+        self.topics[rows, cols] = True
+        order = np.argsort(columns["id"], kind="stable")
         self.id_rank = np.empty(total, dtype=np.int64)
         self.id_rank[order] = np.arange(total)
 
@@ -119,23 +123,23 @@ class FacetTable:
         return [{"value": v, "count": c} for v, c in pairs]
 
 
-def _encode(column, total: int) -> tuple[list[str], np.ndarray]:
-    values: list[str] = []
-    position: dict[str, int] = {}
-    codes = np.full(total, -1, dtype=np.int32)
-    for docnum, value in enumerate(column):
-        if not value:
-            continue
-        code = position.get(value)
-        if code is None:
-            code = position[value] = len(values)
-            values.append(value)
-        codes[docnum] = code
-    return values, codes
+@dataclass
+class _LoadedSegment:
+    arrays: Segment
+    columns: dict[str, np.ndarray]
+
+
+@dataclass
+class _State:
+    """Everything one committed index state needs to answer queries."""
+
+    searcher: object
+    facets: FacetTable
+    evaluator: Evaluator
 
 
 class Engine:
-    """Searches one index directory; reopens itself when a reindex has committed."""
+    """Searches one index directory; picks up a reindex's commit on the next request."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
@@ -143,27 +147,52 @@ class Engine:
             raise IndexMissingError(f"{self.index_dir} 中还没有索引：请先运行 reportsearch index")
         self.ix = open_index(self.index_dir)
         self._lock = threading.RLock()
-        self._searcher = None
-        self._facets: FacetTable | None = None
+        self._state: _State | None = None
+        self._segments: dict[str, _LoadedSegment] = {}
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            if self._state is not None:
+                self._state.searcher.close()
+                self._state = None
 
-    def _current(self):
-        """The searcher and facet table of the latest committed state."""
-        if self._searcher is None:
-            self._searcher = self.ix.searcher(weighting=scoring.BM25F())
-            self._facets = FacetTable(self._searcher.reader())
-        elif not self._searcher.up_to_date():
-            # Not Searcher.refresh(): it reuses segment readers and so misses documents that the
-            # reindex deleted from an unchanged segment (whoosh3 3.54.0).
-            self._searcher.close()
-            self._searcher = self.ix.searcher(weighting=scoring.BM25F())
-            self._facets = FacetTable(self._searcher.reader())
-        return self._searcher, self._facets
+    def _current(self) -> _State:
+        if self._state is not None and self._state.searcher.up_to_date():
+            return self._state
+        if self._state is not None:
+            self._state.searcher.close()
+        # A fresh searcher, not Searcher.refresh(): refresh reuses segment readers and so misses
+        # documents that a reindex deleted from an unchanged segment (whoosh3 3.54.0).
+        searcher = self.ix.searcher()
+        self._state = self._load(searcher)
+        return self._state
+
+    def _load(self, searcher) -> _State:
+        reader = searcher.reader()
+        total = reader.doc_count_all()
+        live = np.ones(total, dtype=bool)
+        pieces, columns = [], {name: [] for name in COLUMNS}
+        seen = set()
+        for leaf, offset in reader.leaf_readers():
+            segment = leaf.segment()
+            segment_id = segment.segment_id()
+            seen.add(segment_id)
+            loaded = self._segments.get(segment_id)
+            if loaded is None:
+                loaded = _LoadedSegment(load_segment(self.index_dir, segment_id), _columns(leaf))
+                self._segments[segment_id] = loaded
+            for docnum in segment.deleted_docs():
+                live[offset + docnum] = False
+            pieces.append((loaded.arrays, offset))
+            for name in COLUMNS:
+                columns[name].append(loaded.columns[name])
+        for segment_id in set(self._segments) - seen:
+            del self._segments[segment_id]
+        merged = {
+            name: (np.concatenate(parts) if parts else np.zeros(0, dtype=object)) for name, parts in columns.items()
+        }
+        facets = FacetTable(merged, live)
+        return _State(searcher, facets, Evaluator(pieces, total, facets.paragraph, facets))
 
     def search(self, request: SearchRequest) -> dict:
         started = time.perf_counter()
@@ -171,12 +200,11 @@ class Engine:
         parsed = parse_query(request.q)
         selections = _selections(request.filters, parsed.filters)
         with self._lock:
-            searcher, facets = self._current()
-            matched = facets.paragraph.copy()
-            if parsed.query is not None:
-                matched &= _docs_matching(searcher, parsed.query, len(matched))
+            state = self._current()
+            facets = state.facets
+            matched = state.evaluator.run(parsed.query)
             masks = {name: facets.mask(name, values) for name, values in selections.items()}
-            selected = matched.copy()
+            selected = matched.mask.copy()
             for mask in masks.values():
                 selected &= mask
             result = {
@@ -185,77 +213,21 @@ class Engine:
                 "page": request.page,
                 "limit": request.limit,
                 "sort": request.sort,
-                "filters": {
-                    name: list(request_values)
-                    for name, request_values in _display_filters(request.filters, parsed.filters).items()
-                },
+                "filters": _display_filters(request.filters, parsed.filters),
             }
+            scores = matched.score if parsed.query is not None else None
             if request.group_by:
-                hits = self._grouped_hits(searcher, facets, parsed, selected, request)
+                hits = _grouped(facets, selected, scores, request)
             else:
-                hits = self._ranked_hits(searcher, facets, parsed, selected, request)
+                hits = _ranked(facets, selected, scores, request)
+            searcher = state.searcher
             result["hits"] = [_hit_json(searcher, docnum, score, parsed.highlight) for docnum, score in hits]
-            result["facets"] = {name: facets.counts(name, _others(matched, masks, name)) for name in FACETS}
+            result["facets"] = {name: facets.counts(name, _others(matched.mask, masks, name)) for name in FACETS}
         if request.group_by:
             result["group_by"] = request.group_by
             result["group_size"] = request.group_size
         result["seconds"] = round(time.perf_counter() - started, 4)
         return result
-
-    def _ranked_hits(
-        self, searcher, facets: FacetTable, parsed, selected: np.ndarray, request: SearchRequest
-    ) -> list[tuple[int, float | None]]:
-        offset = (request.page - 1) * request.limit
-        wanted = offset + request.limit
-        if parsed.query is None or request.sort != "relevance":
-            docs = np.flatnonzero(selected)
-            if request.sort == "year_asc":
-                keys = (facets.id_rank[docs], facets.years[docs])
-            else:
-                keys = (facets.id_rank[docs], -facets.years[docs])
-            ordered = docs[np.lexsort(keys)]
-            page = ordered[offset:wanted]
-            scores = self._scores(searcher, parsed, page) if parsed.query is not None else {}
-            return [(int(d), scores.get(int(d))) for d in page]
-        allow = set(np.flatnonzero(selected).tolist())
-        results = searcher.search(parsed.query, limit=wanted + TIE_MARGIN, filter=allow)
-        ranked = sorted(
-            ((hit.docnum, hit.score) for hit in results), key=lambda pair: (-round(pair[1], 6), facets.id_rank[pair[0]])
-        )
-        return ranked[offset:wanted]
-
-    def _scores(self, searcher, parsed, docnums: np.ndarray) -> dict[int, float]:
-        if not len(docnums):
-            return {}
-        allow = set(docnums.tolist())
-        return {hit.docnum: hit.score for hit in searcher.search(parsed.query, limit=len(allow), filter=allow)}
-
-    def _grouped_hits(
-        self, searcher, facets: FacetTable, parsed, selected: np.ndarray, request: SearchRequest
-    ) -> list[tuple[int, float | None]]:
-        """The best ``group_size`` paragraphs of each township, townships ordered by their best score."""
-        group_field = request.group_by
-        allow = set(np.flatnonzero(selected).tolist())
-        per_group = request.group_size
-        if parsed.query is None:
-            docs = np.flatnonzero(selected)
-            ordered = docs[np.lexsort((facets.id_rank[docs], -facets.years[docs]))]
-            scored = [(int(d), None) for d in ordered]
-        else:
-            results = searcher.search(parsed.query, limit=None, filter=allow)
-            scored = sorted(
-                ((hit.docnum, hit.score) for hit in results),
-                key=lambda pair: (-round(pair[1], 6), facets.id_rank[pair[0]]),
-            )
-        groups: dict[int, list[tuple[int, float | None]]] = {}
-        codes = facets.codes[group_field]
-        for docnum, score in scored:
-            members = groups.setdefault(int(codes[docnum]), [])
-            if len(members) < per_group:
-                members.append((docnum, score))
-        ordered_groups = list(groups.values())
-        offset = (request.page - 1) * request.limit
-        return [hit for members in ordered_groups[offset : offset + request.limit] for hit in members]
 
     def nearby(self, request: SearchRequest) -> list[dict]:
         """Looser queries worth offering when a search finds nothing: each with its number of hits."""
@@ -273,26 +245,25 @@ class Engine:
         return offers
 
     def similar(self, paragraph_id: str, limit: int = 10) -> dict:
-        """Paragraphs of other townships closest to the given one."""
+        """Paragraphs of other townships (and other reports) closest to the given one."""
         limit = max(1, min(int(limit), MAX_LIMIT))
         with self._lock:
-            searcher, facets = self._current()
+            state = self._current()
+            searcher, facets = state.searcher, state.facets
             docnum = searcher.document_number(id=paragraph_id)
             if docnum is None or not facets.paragraph[docnum]:
                 raise NotFoundError(f"没有编号为 {paragraph_id} 的段落")
             source = searcher.stored_fields(docnum)
-            own_township = facets.codes["township"][docnum]
-            results = searcher.more_like(docnum, "text", text=source["text"], top=limit * 5 + 20, numterms=25)
-            hits = []
-            for hit in results:
-                same_report = hit.get("report_id") == source["report_id"]
-                same_township = own_township >= 0 and facets.codes["township"][hit.docnum] == own_township
-                if same_report or same_township:
-                    continue
-                hits.append(_hit_json(searcher, hit.docnum, hit.score, []))
-                if len(hits) >= limit:
-                    break
-            return {"id": paragraph_id, "source": _hit_json(searcher, docnum, None, []), "hits": hits}
+            exclude = facets.codes["report_id"] == facets.codes["report_id"][docnum]
+            township = facets.codes["township"][docnum]
+            if township >= 0:
+                exclude |= facets.codes["township"] == township
+            ranked = state.evaluator.similar(docnum, source["text"], exclude, limit)
+            return {
+                "id": paragraph_id,
+                "source": _hit_json(searcher, docnum, None, []),
+                "hits": [_hit_json(searcher, d, s, []) for d, s in ranked],
+            }
 
     def report(self, report_id: str, q: str = "") -> dict:
         """A whole report in order: metadata, outline and every paragraph.
@@ -300,7 +271,7 @@ class Engine:
         With ``q``, every paragraph also carries ``html`` (escaped, matches marked) and ``matches``.
         """
         with self._lock:
-            searcher, _ = self._current()
+            searcher = self._current().searcher
             docnum = searcher.document_number(id=f"report-{report_id}")
             if docnum is None:
                 raise NotFoundError(f"没有编号为 {report_id} 的报告")
@@ -343,7 +314,7 @@ class Engine:
     def source_file(self, report_id: str) -> Path:
         """The original file of a report, found through the index (never from a request path)."""
         with self._lock:
-            searcher, _ = self._current()
+            searcher = self._current().searcher
             docnum = searcher.document_number(id=f"report-{report_id}")
             if docnum is None:
                 raise NotFoundError(f"没有编号为 {report_id} 的报告")
@@ -354,14 +325,15 @@ class Engine:
 
     def stats(self) -> dict:
         with self._lock:
-            searcher, facets = self._current()
-            reports = searcher.doc_frequency("kind", "report")
+            state = self._current()
+            facets = state.facets
+            reports = len(np.unique(facets.codes["report_id"][facets.paragraph]))
             paragraphs = int(facets.paragraph.sum())
             counts = {name: facets.counts(name, facets.paragraph) for name in FACETS}
-        size = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+        size = sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
         info = read_info(self.index_dir)
         return {
-            "reports": int(reports),
+            "reports": reports,
             "paragraphs": paragraphs,
             "facets": counts,
             "index_bytes": size,
@@ -370,6 +342,64 @@ class Engine:
             "last_indexed": info.get("last_indexed", ""),
             "corpus": info.get("corpus", ""),
         }
+
+
+def _columns(leaf) -> dict[str, np.ndarray]:
+    """The sortable columns of one Whoosh segment as arrays (read once per segment)."""
+    count = leaf.doc_count_all()
+    columns = {}
+    for name in COLUMNS:
+        values = list(leaf.column_reader(name))
+        dtype = np.int64 if name == "year" else object
+        columns[name] = np.array(values, dtype=dtype) if values else np.zeros(count, dtype=dtype)
+    return columns
+
+
+def _ranked(
+    facets: FacetTable, selected: np.ndarray, scores: np.ndarray | None, request: SearchRequest
+) -> list[tuple[int, float | None]]:
+    """The page of hits: by score (ties by id), or by year when asked or when there is no query."""
+    docs = np.flatnonzero(selected)
+    offset = (request.page - 1) * request.limit
+    wanted = offset + request.limit
+    if scores is not None and request.sort == "relevance":
+        keys = (facets.id_rank[docs], -np.round(scores[docs], 4))
+        if len(docs) > wanted * 4:
+            cut = np.partition(scores[docs], len(docs) - wanted)[len(docs) - wanted]
+            docs = docs[scores[docs] >= cut]
+            keys = (facets.id_rank[docs], -np.round(scores[docs], 4))
+    elif request.sort == "year_asc":
+        keys = (facets.id_rank[docs], facets.years[docs])
+    else:
+        keys = (facets.id_rank[docs], -facets.years[docs])
+    page = docs[np.lexsort(keys)][offset:wanted]
+    return [(int(d), None if scores is None else float(scores[d])) for d in page]
+
+
+def _grouped(
+    facets: FacetTable, selected: np.ndarray, scores: np.ndarray | None, request: SearchRequest
+) -> list[tuple[int, float | None]]:
+    """The best ``group_size`` paragraphs of each group, groups ordered by their best paragraph."""
+    docs = np.flatnonzero(selected)
+    primary = -np.round(scores[docs], 4) if scores is not None else -facets.years[docs]
+    docs = docs[np.lexsort((facets.id_rank[docs], primary))]
+    codes = facets.codes[request.group_by][docs]
+    by_group = np.argsort(codes, kind="stable")
+    grouped = codes[by_group]
+    rank_in_group = np.empty(len(docs), dtype=np.int64)
+    rank_in_group[by_group] = np.arange(len(docs)) - np.searchsorted(grouped, grouped)
+    groups, first = np.unique(codes, return_index=True)
+    offset = (request.page - 1) * request.limit
+    page_groups = groups[np.argsort(first, kind="stable")][offset : offset + request.limit]
+    position = {code: i for i, code in enumerate(page_groups.tolist())}
+    chosen = (rank_in_group < request.group_size) & np.isin(codes, page_groups)
+    picked = sorted(
+        (position[code], rank, doc)
+        for doc, code, rank in zip(
+            docs[chosen].tolist(), codes[chosen].tolist(), rank_in_group[chosen].tolist(), strict=True
+        )
+    )
+    return [(doc, None if scores is None else float(scores[doc])) for _, _, doc in picked]
 
 
 def _check_request(request: SearchRequest) -> None:
@@ -410,13 +440,6 @@ def _others(matched: np.ndarray, masks: dict[str, np.ndarray], facet: str) -> np
         if name != facet:
             docs &= mask
     return docs
-
-
-def _docs_matching(searcher, query: wq.Query, total: int) -> np.ndarray:
-    mask = np.zeros(total, dtype=bool)
-    docnums = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
-    mask[docnums] = True
-    return mask
 
 
 def _topics(value: str) -> list[str]:

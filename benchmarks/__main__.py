@@ -1,0 +1,37 @@
+"""python -m benchmarks run --paragraphs 200000   |   python -m benchmarks generate DIR --paragraphs N"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .generate import generate
+from .run import run
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "out"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    commands = parser.add_subparsers(dest="command", required=True)
+    bench = commands.add_parser("run", help="index, reindex, search vs SQLite FTS5, memory, size")
+    bench.add_argument("--paragraphs", type=int, default=200_000)
+    bench.add_argument("--seed", type=int, default=7)
+    bench.add_argument("--repeat", type=int, default=5, help="timed repetitions per query (median kept)")
+    bench.add_argument("--jobs", type=int, default=None)
+    bench.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    bench.add_argument("--no-serve", action="store_true", help="skip the serving-process memory measurement")
+    make = commands.add_parser("generate", help="write a synthetic corpus")
+    make.add_argument("target", type=Path)
+    make.add_argument("--paragraphs", type=int, default=10_000)
+    make.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.command == "generate":
+        files = generate(args.target, args.paragraphs, args.seed)
+        print(f"{len(files)} 份合成报告 → {args.target}")
+    else:
+        run(args.paragraphs, args.out, seed=args.seed, repeat=args.repeat, jobs=args.jobs, serve=not args.no_serve)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Per-segment inverted index in NumPy arrays, written beside each Whoosh segment.
+
+Whoosh keeps the documents, ids, facet columns, deletions and atomic commits.
+Its own postings cost tens of microseconds per posting in Python, which at
+province scale (200,000 paragraphs) makes indexing and searching far too slow,
+so the inverted index lives here instead, one directory per Whoosh segment
+(``fast/<segment id>/``), written before the commit that makes the segment
+visible. Commits never merge segments, so a segment's arrays stay valid until
+the segment is deleted by a rebuild.
+
+Per segment, for local document numbers 0..n-1 (in the order they were added):
+
+* words — the jieba words of each paragraph (sub-words of long words included,
+  as the word tokenizer yields them) as CSR postings with term frequencies and
+  document lengths, for BM25;
+* grams — every character bigram of each run of word characters and each run's
+  last character, as 64-bit keys (first << 21 | second), with document postings:
+  any string of characters in a paragraph has all its bigrams there;
+* the folded text of each paragraph, to verify that a candidate really contains
+  a string of three or more characters;
+* the heading path of each paragraph (as an id into the segment's distinct
+  headings), with its own gram postings.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .analyze import fold, word_tokens
+
+FAST_DIR = "fast"
+SHIFT = 21
+WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def is_word_char(codes: np.ndarray) -> np.ndarray:
+    result = np.zeros(codes.shape, dtype=bool)
+    for low, high in WORD_RANGES:
+        result |= (codes >= low) & (codes <= high)
+    return result
+
+
+def codes_of(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
+def gram_keys(folded: str) -> np.ndarray:
+    """Unique gram keys of folded text: bigrams within runs of word characters, and each run's last character."""
+    codes = codes_of(folded)
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    word = is_word_char(codes)
+    pair = word[:-1] & word[1:]
+    bigrams = (codes[:-1][pair] << SHIFT) | codes[1:][pair]
+    run_end = word & np.append(~word[1:], True)
+    singles = codes[run_end] << SHIFT
+    return np.unique(np.concatenate((bigrams, singles)))
+
+
+def query_keys(run: str) -> list[int]:
+    """The gram keys a run of word characters must all have (a one-character run is a range)."""
+    codes = [ord(c) for c in run]
+    return [(a << SHIFT) | b for a, b in zip(codes, codes[1:], strict=False)]
+
+
+@dataclass
+class ParagraphTerms:
+    """What the index needs of one paragraph, computed in a worker process."""
+
+    words: dict[str, int]
+    length: int
+    grams: np.ndarray
+    text: str
+    heading: str
+
+
+def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
+    folded = fold(text)
+    counts = Counter(word for word, *_ in word_tokens(folded, subwords=True))
+    length = sum(1 for _ in word_tokens(folded, subwords=False))
+    return ParagraphTerms(
+        words=dict(counts), length=length, grams=gram_keys(folded), text=folded, heading=fold(" ".join(section))
+    )
+
+
+EMPTY = ParagraphTerms(words={}, length=0, grams=np.zeros(0, dtype=np.int64), text="", heading="")
+
+
+class SegmentBuilder:
+    """Collects the terms of the documents of one new Whoosh segment, in add order."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.word_ids: list[np.ndarray] = []
+        self.word_tfs: list[np.ndarray] = []
+        self.lengths: list[int] = []
+        self.grams: list[np.ndarray] = []
+        self.texts: list[str] = []
+        self.headings: dict[str, int] = {}
+        self.heading_of: list[int] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.lengths)
+
+    def add(self, terms: ParagraphTerms) -> None:
+        vocabulary = self.vocabulary
+        ids = np.fromiter(
+            (vocabulary.setdefault(w, len(vocabulary)) for w in terms.words), dtype=np.int64, count=len(terms.words)
+        )
+        self.word_ids.append(ids)
+        self.word_tfs.append(np.fromiter(terms.words.values(), dtype=np.int64, count=len(terms.words)))
+        self.lengths.append(terms.length)
+        self.grams.append(terms.grams)
+        self.texts.append(terms.text)
+        if terms.heading:
+            self.heading_of.append(self.headings.setdefault(terms.heading, len(self.headings)))
+        else:
+            self.heading_of.append(-1)
+
+    def write(self, index_dir: Path, segment_id: str) -> Path:
+        """Write the arrays to fast/<segment id>/ atomically (a temporary folder renamed into place)."""
+        target = Path(index_dir) / FAST_DIR / segment_id
+        temporary = target.with_name(segment_id + ".tmp")
+        shutil.rmtree(temporary, ignore_errors=True)
+        temporary.mkdir(parents=True)
+        docs_per_doc = [len(ids) for ids in self.word_ids]
+        words = sorted(self.vocabulary, key=self.vocabulary.get)
+        offsets, docs, extra = _csr(self.word_ids, self.word_tfs, len(words), docs_per_doc)
+        np.save(temporary / "word_offsets.npy", offsets)
+        np.save(temporary / "word_docs.npy", docs)
+        np.save(temporary / "word_tfs.npy", np.minimum(extra, 255).astype(np.uint8))
+        (temporary / "words.txt").write_text("\n".join(words), encoding="utf-8")
+        np.save(temporary / "lengths.npy", np.array(self.lengths, dtype=np.int32))
+        _write_grams(temporary, "gram", self.grams)
+        text_offsets = np.zeros(len(self.texts) + 1, dtype=np.int64)
+        text_offsets[1:] = np.cumsum([len(t) for t in self.texts])
+        np.save(temporary / "text_offsets.npy", text_offsets)
+        (temporary / "texts.txt").write_text("".join(self.texts), encoding="utf-8")
+        headings = sorted(self.headings, key=self.headings.get)
+        (temporary / "headings.txt").write_text("\n".join(headings), encoding="utf-8")
+        np.save(temporary / "heading_of.npy", np.array(self.heading_of, dtype=np.int32))
+        _write_grams(temporary, "heading_gram", [gram_keys(h) for h in headings])
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(temporary, target)
+        return target
+
+
+def _csr(
+    per_doc_keys: list[np.ndarray], per_doc_values: list[np.ndarray] | None, size: int, counts: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Postings (offsets by key, docs, values) from per-document key arrays."""
+    if not per_doc_keys:
+        return np.zeros(size + 1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+    keys = np.concatenate(per_doc_keys) if per_doc_keys else np.zeros(0, dtype=np.int64)
+    docs = np.repeat(np.arange(len(per_doc_keys), dtype=np.int32), counts)
+    values = np.concatenate(per_doc_values) if per_doc_values is not None else np.zeros(0, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(np.bincount(keys, minlength=size))
+    return offsets, docs[order], (values[order] if per_doc_values is not None else values)
+
+
+def _write_grams(folder: Path, name: str, per_doc: list[np.ndarray]) -> None:
+    if per_doc:
+        all_keys = np.concatenate(per_doc)
+        unique, inverse = np.unique(all_keys, return_inverse=True)
+        split = np.split(inverse, np.cumsum([len(k) for k in per_doc])[:-1])
+        offsets, docs, _ = _csr(split, None, len(unique), [len(k) for k in per_doc])
+    else:
+        unique, offsets, docs = np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int32)
+    np.save(folder / f"{name}_keys.npy", unique)
+    np.save(folder / f"{name}_offsets.npy", offsets)
+    np.save(folder / f"{name}_docs.npy", docs)
+
+
+class Grams:
+    """Gram postings: sorted keys, offsets, document numbers."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.keys = np.load(folder / f"{name}_keys.npy")
+        self.offsets = np.load(folder / f"{name}_offsets.npy")
+        self.docs = np.load(folder / f"{name}_docs.npy")
+
+    def postings(self, key: int) -> np.ndarray:
+        at = int(np.searchsorted(self.keys, key))
+        if at < len(self.keys) and self.keys[at] == key:
+            return self.docs[self.offsets[at] : self.offsets[at + 1]]
+        return self.docs[:0]
+
+    def starting_with(self, code: int) -> np.ndarray:
+        """Documents with any gram whose first character is ``code`` (every occurrence of it)."""
+        low = int(np.searchsorted(self.keys, code << SHIFT))
+        high = int(np.searchsorted(self.keys, (code + 1) << SHIFT))
+        if low == high:
+            return self.docs[:0]
+        return np.unique(self.docs[self.offsets[low] : self.offsets[high]])
+
+    def candidates(self, run: str) -> np.ndarray:
+        """Documents that have every gram of ``run`` (exact for runs of one or two characters)."""
+        if len(run) == 1:
+            return self.starting_with(ord(run))
+        result = None
+        for key in sorted(query_keys(run), key=lambda k: len(self.postings(k))):
+            docs = self.postings(key)
+            result = docs if result is None else np.intersect1d(result, docs, assume_unique=True)
+            if not len(result):
+                break
+        return result
+
+
+class Segment:
+    """The loaded arrays of one Whoosh segment."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.word_offsets = np.load(folder / "word_offsets.npy")
+        self.word_docs = np.load(folder / "word_docs.npy")
+        self.word_tfs = np.load(folder / "word_tfs.npy")
+        words = (folder / "words.txt").read_text(encoding="utf-8")
+        self.vocabulary = {w: i for i, w in enumerate(words.split("\n"))} if words else {}
+        self.lengths = np.load(folder / "lengths.npy")
+        self.grams = Grams(folder, "gram")
+        self.text_offsets = np.load(folder / "text_offsets.npy")
+        self.texts = (folder / "texts.txt").read_text(encoding="utf-8")
+        headings = (folder / "headings.txt").read_text(encoding="utf-8")
+        self.headings = headings.split("\n") if headings else []
+        self.heading_of = np.load(folder / "heading_of.npy")
+        self.heading_grams = Grams(folder, "heading_gram")
+
+    @property
+    def count(self) -> int:
+        return len(self.lengths)
+
+    def text(self, docnum: int) -> str:
+        return self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]]
+
+    def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, term frequencies) of a word."""
+        index = self.vocabulary.get(word)
+        if index is None:
+            return self.word_docs[:0], self.word_tfs[:0]
+        start, end = self.word_offsets[index], self.word_offsets[index + 1]
+        return self.word_docs[start:end], self.word_tfs[start:end]
+
+    def containing(self, needle: str, known: np.ndarray | None = None) -> np.ndarray:
+        """Local documents whose text contains ``needle`` (folded). ``known`` are already known to."""
+        runs = _runs(needle)
+        if not runs:
+            return self.word_docs[:0]
+        result = None
+        for run in sorted(runs, key=len, reverse=True):
+            docs = self.grams.candidates(run)
+            result = docs if result is None else np.intersect1d(result, docs, assume_unique=True)
+        checks = [run for run in runs if len(run) > 2]
+        if not checks or not len(result):
+            return result
+        if known is not None and len(known):
+            unsure = np.setdiff1d(result, known, assume_unique=True)
+            sure = np.intersect1d(result, known, assume_unique=True)
+        else:
+            unsure, sure = result, result[:0]
+        texts, offsets = self.texts, self.text_offsets
+        verified = [d for d in unsure.tolist() if all(run in texts[offsets[d] : offsets[d + 1]] for run in checks)]
+        return np.union1d(sure, np.array(verified, dtype=np.int32))
+
+    def heading_containing(self, needle: str) -> np.ndarray:
+        """Local documents whose heading path contains ``needle``."""
+        runs = _runs(needle)
+        if not runs or not self.headings:
+            return self.word_docs[:0]
+        matched = None
+        for run in runs:
+            ids = self.heading_grams.candidates(run)
+            if len(run) > 2:
+                ids = np.array([i for i in ids.tolist() if run in self.headings[i]], dtype=np.int32)
+            matched = ids if matched is None else np.intersect1d(matched, ids)
+        if not len(matched):
+            return self.word_docs[:0]
+        return np.flatnonzero(np.isin(self.heading_of, matched)).astype(np.int32)
+
+
+def _runs(text: str) -> list[str]:
+    from .analyze import RUN
+
+    return RUN.findall(text)
+
+
+def load_segment(index_dir: Path, segment_id: str) -> Segment:
+    folder = Path(index_dir) / FAST_DIR / segment_id
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} 缺失：索引不完整，请运行 reportsearch index --rebuild")
+    return Segment(folder)
+
+
+def remove_orphans(index_dir: Path, live_segment_ids: set[str]) -> None:
+    """Delete arrays of segments no longer in the index (after a rebuild or a failed commit)."""
+    root = Path(index_dir) / FAST_DIR
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if folder.name not in live_segment_ids:
+            shutil.rmtree(folder, ignore_errors=True)
