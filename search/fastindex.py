@@ -19,11 +19,18 @@ Per segment, for local document numbers 0..n-1 (in the order they were added):
 * the folded text of each paragraph, to verify that a candidate really contains
   a string of three or more characters;
 * the heading path of each paragraph (as an id into the segment's distinct
-  headings), with its own gram postings.
+  headings), with its own gram postings;
+* the facet values of each document as codes into the segment's value lists,
+  its year, topics, kind and a sort key of its id, so that opening an index
+  state never reads Whoosh's columns document by document.
+
+Arrays are memory-mapped: a serving process holds in memory only the pages
+its queries touch. Texts are stored as UTF-16 so a paragraph is a slice.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections import Counter
@@ -36,6 +43,7 @@ from .analyze import fold, word_tokens
 
 FAST_DIR = "fast"
 SHIFT = 21
+CODED = ("township", "county", "city", "province", "part", "report_id")
 WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
@@ -104,12 +112,28 @@ class SegmentBuilder:
         self.texts: list[str] = []
         self.headings: dict[str, int] = {}
         self.heading_of: list[int] = []
+        self.values: dict[str, dict[str, int]] = {name: {} for name in CODED}
+        self.codes: dict[str, list[int]] = {name: [] for name in CODED}
+        self.years: list[int] = []
+        self.topic_names: dict[str, int] = {}
+        self.topics: list[list[int]] = []
+        self.paragraph: list[bool] = []
+        self.id_keys: list[int] = []
 
     @property
     def count(self) -> int:
         return len(self.lengths)
 
-    def add(self, terms: ParagraphTerms) -> None:
+    def add(self, terms: ParagraphTerms, document: dict) -> None:
+        """Add one Whoosh document (paragraph or report) with its analyzed terms, in add order."""
+        for name in CODED:
+            value = document.get(name) or ""
+            self.codes[name].append(self.values[name].setdefault(value, len(self.values[name])) if value else -1)
+        self.years.append(int(document.get("year") or 0))
+        topics = [t for t in (document.get("topic") or "").split(",") if t]
+        self.topics.append([self.topic_names.setdefault(t, len(self.topic_names)) for t in topics])
+        self.paragraph.append(document.get("kind") == "paragraph")
+        self.id_keys.append(id_key(document["id"]))
         vocabulary = self.vocabulary
         ids = np.fromiter(
             (vocabulary.setdefault(w, len(vocabulary)) for w in terms.words), dtype=np.int64, count=len(terms.words)
@@ -139,10 +163,12 @@ class SegmentBuilder:
         (temporary / "words.txt").write_text("\n".join(words), encoding="utf-8")
         np.save(temporary / "lengths.npy", np.array(self.lengths, dtype=np.int32))
         _write_grams(temporary, "gram", self.grams)
-        text_offsets = np.zeros(len(self.texts) + 1, dtype=np.int64)
-        text_offsets[1:] = np.cumsum([len(t) for t in self.texts])
+        encoded = [t.encode("utf-16-le") for t in self.texts]
+        text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        text_offsets[1:] = np.cumsum([len(t) for t in encoded])
         np.save(temporary / "text_offsets.npy", text_offsets)
-        (temporary / "texts.txt").write_text("".join(self.texts), encoding="utf-8")
+        (temporary / "texts.utf16").write_bytes(b"".join(encoded))
+        self._write_facets(temporary)
         headings = sorted(self.headings, key=self.headings.get)
         (temporary / "headings.txt").write_text("\n".join(headings), encoding="utf-8")
         np.save(temporary / "heading_of.npy", np.array(self.heading_of, dtype=np.int32))
@@ -150,6 +176,31 @@ class SegmentBuilder:
         shutil.rmtree(target, ignore_errors=True)
         os.replace(temporary, target)
         return target
+
+    def _write_facets(self, folder: Path) -> None:
+        values = {name: sorted(self.values[name], key=self.values[name].get) for name in CODED}
+        topics = sorted(self.topic_names, key=self.topic_names.get)
+        (folder / "facets.json").write_text(
+            json.dumps({"values": values, "topics": topics}, ensure_ascii=False), encoding="utf-8"
+        )
+        for name in CODED:
+            np.save(folder / f"codes_{name}.npy", np.array(self.codes[name], dtype=np.int32))
+        np.save(folder / "years.npy", np.array(self.years, dtype=np.int32))
+        matrix = np.zeros((self.count, max(1, len(topics))), dtype=bool)
+        for docnum, columns in enumerate(self.topics):
+            matrix[docnum, columns] = True
+        np.save(folder / "topics.npy", matrix)
+        np.save(folder / "paragraph.npy", np.array(self.paragraph, dtype=bool))
+        np.save(folder / "id_keys.npy", np.array(self.id_keys, dtype=np.uint64))
+
+
+def id_key(document_id: str) -> int:
+    """A number that sorts like the id: <12 hex digits>-<4-digit ordinal>; report documents sort last."""
+    report, _, ordinal = document_id.rpartition("-")
+    try:
+        return (int(report, 16) << 16) | int(ordinal)
+    except ValueError:
+        return (1 << 64) - 1
 
 
 def _csr(
@@ -184,9 +235,9 @@ class Grams:
     """Gram postings: sorted keys, offsets, document numbers."""
 
     def __init__(self, folder: Path, name: str) -> None:
-        self.keys = np.load(folder / f"{name}_keys.npy")
-        self.offsets = np.load(folder / f"{name}_offsets.npy")
-        self.docs = np.load(folder / f"{name}_docs.npy")
+        self.keys = np.load(folder / f"{name}_keys.npy", mmap_mode="r")
+        self.offsets = np.load(folder / f"{name}_offsets.npy", mmap_mode="r")
+        self.docs = np.load(folder / f"{name}_docs.npy", mmap_mode="r")
 
     def postings(self, key: int) -> np.ndarray:
         at = int(np.searchsorted(self.keys, key))
@@ -220,26 +271,39 @@ class Segment:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.word_offsets = np.load(folder / "word_offsets.npy")
-        self.word_docs = np.load(folder / "word_docs.npy")
-        self.word_tfs = np.load(folder / "word_tfs.npy")
+        self.word_offsets = np.load(folder / "word_offsets.npy", mmap_mode="r")
+        self.word_docs = np.load(folder / "word_docs.npy", mmap_mode="r")
+        self.word_tfs = np.load(folder / "word_tfs.npy", mmap_mode="r")
         words = (folder / "words.txt").read_text(encoding="utf-8")
         self.vocabulary = {w: i for i, w in enumerate(words.split("\n"))} if words else {}
         self.lengths = np.load(folder / "lengths.npy")
         self.grams = Grams(folder, "gram")
-        self.text_offsets = np.load(folder / "text_offsets.npy")
-        self.texts = (folder / "texts.txt").read_text(encoding="utf-8")
+        self.text_offsets = np.load(folder / "text_offsets.npy", mmap_mode="r")
+        self.texts = (
+            np.memmap(folder / "texts.utf16", dtype=np.uint8, mode="r")
+            if (folder / "texts.utf16").stat().st_size
+            else np.zeros(0, dtype=np.uint8)
+        )
         headings = (folder / "headings.txt").read_text(encoding="utf-8")
         self.headings = headings.split("\n") if headings else []
         self.heading_of = np.load(folder / "heading_of.npy")
         self.heading_grams = Grams(folder, "heading_gram")
+        meta = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
+        self.values: dict[str, list[str]] = meta["values"]
+        self.topic_names: list[str] = meta["topics"]
+        self.codes = {name: np.load(folder / f"codes_{name}.npy") for name in CODED}
+        self.years = np.load(folder / "years.npy")
+        self.topics = np.load(folder / "topics.npy")
+        self.paragraph = np.load(folder / "paragraph.npy")
+        self.id_keys = np.load(folder / "id_keys.npy")
 
     @property
     def count(self) -> int:
         return len(self.lengths)
 
     def text(self, docnum: int) -> str:
-        return self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]]
+        start, end = self.text_offsets[docnum], self.text_offsets[docnum + 1]
+        return self.texts[start:end].tobytes().decode("utf-16-le")
 
     def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, term frequencies) of a word."""
@@ -266,8 +330,8 @@ class Segment:
             sure = np.intersect1d(result, known, assume_unique=True)
         else:
             unsure, sure = result, result[:0]
-        texts, offsets = self.texts, self.text_offsets
-        verified = [d for d in unsure.tolist() if all(run in texts[offsets[d] : offsets[d + 1]] for run in checks)]
+        text = self.text
+        verified = [d for d in unsure.tolist() if all(run in text(d) for run in checks)]
         return np.union1d(sure, np.array(verified, dtype=np.int32))
 
     def heading_containing(self, needle: str) -> np.ndarray:

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import fields, index
+from whoosh import fields, index, writing
 
 from .fastindex import EMPTY, ParagraphTerms, SegmentBuilder, paragraph_terms, remove_orphans
 from .model import Report, ReportError
@@ -35,20 +35,21 @@ FACETS = ("township", "county", "province", "year", "part", "topic")
 
 
 def build_schema() -> fields.Schema:
+    """Documents and ids; facets and text search live in the per-segment arrays (search.fastindex)."""
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True, sortable=True),
-        kind=fields.ID(stored=True, sortable=True),
-        report_id=fields.ID(stored=True, sortable=True),
+        id=fields.ID(stored=True, unique=True),
+        kind=fields.ID(stored=True),
+        report_id=fields.ID(stored=True),
         ordinal=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         text=fields.STORED(),
         section=fields.STORED(),
-        part=fields.ID(stored=True, sortable=True),
-        topic=fields.KEYWORD(stored=True, commas=True, sortable=True),
-        township=fields.ID(stored=True, sortable=True),
-        county=fields.ID(stored=True, sortable=True),
-        city=fields.ID(stored=True, sortable=True),
-        province=fields.ID(stored=True, sortable=True),
-        year=fields.NUMERIC(int, bits=16, stored=True, sortable=True, signed=False),
+        part=fields.STORED(),
+        topic=fields.STORED(),
+        township=fields.STORED(),
+        county=fields.STORED(),
+        city=fields.STORED(),
+        province=fields.STORED(),
+        year=fields.STORED(),
         title=fields.STORED(),
         path=fields.STORED(),
         report=fields.STORED(),
@@ -101,6 +102,14 @@ def open_index(index_dir: Path) -> index.Index:
 
 def index_exists(index_dir: Path) -> bool:
     return Path(index_dir).is_dir() and index.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+def _schema_is_current(index_dir: Path) -> bool:
+    """An index written by an older version (other fields) is recreated rather than updated."""
+    try:
+        return set(open_index(index_dir).schema.names()) == set(build_schema().names())
+    except Exception:  # an unreadable table of contents: start over
+        return False
 
 
 def _create_index(index_dir: Path) -> index.Index:
@@ -183,9 +192,15 @@ def update_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     with ReindexLock(index_dir) as lock:
         summary.recovered_lock = lock.recovered
-        if rebuild or not index_exists(index_dir):
+        replace_all = rebuild
+        if not index_exists(index_dir) or not _schema_is_current(index_dir):
             ix = _create_index(index_dir)
             known: dict[str, dict] = {}
+        elif rebuild:
+            # Rebuild inside the existing index: the old segments stay visible until the commit
+            # drops them, so a server keeps answering while the rebuild runs.
+            ix = open_index(index_dir)
+            known = {}
         else:
             ix = open_index(index_dir)
             known = _known_reports(ix)
@@ -213,9 +228,10 @@ def update_index(
                     continue
                 for document, paragraph_terms_ in zip(paragraph_documents(report, rid, rel), terms, strict=True):
                     writer.add_document(**document)
-                    builder.add(paragraph_terms_)
-                writer.add_document(**report_document(report, rid, rel, digests[rel], current[rel]))
-                builder.add(EMPTY)
+                    builder.add(paragraph_terms_, document)
+                summary_document = report_document(report, rid, rel, digests[rel], current[rel])
+                writer.add_document(**summary_document)
+                builder.add(EMPTY, summary_document)
                 if rel in known:
                     summary.updated += 1
                 else:
@@ -223,7 +239,7 @@ def update_index(
                 tick()
             if builder.count:
                 builder.write(index_dir, writer.newsegment.segment_id())
-            writer.commit(merge=False)
+            writer.commit(mergetype=writing.CLEAR) if replace_all else writer.commit(merge=False)
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()

@@ -10,9 +10,11 @@ Syntax::
     township:北屏乡 乡镇:北屏乡   field filters: township county province year part topic
     year:2020-2022 year:2021-    year ranges
 
-Every word is searched in the segmented word field and in the character-gram
-field, so text the segmenter cut differently is still found; word and heading
-matches score higher. Synonyms from ``data/synonyms.txt`` are added.
+The parser returns a small tree (Text, AllOf, AnyOf, FieldIs) that
+:mod:`search.evaluate` runs; positive field conditions become filters.
+Every word is matched as words and as a string of characters, so text the
+segmenter cut differently is still found; word and heading matches score
+higher. Synonyms from ``data/synonyms.txt`` are added.
 """
 
 from __future__ import annotations

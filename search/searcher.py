@@ -30,7 +30,6 @@ MAX_LIMIT = 100
 MAX_PAGE = 1000
 NO_YEAR = 65535
 CODED_FACETS = ("township", "county", "city", "province", "part", "report_id")
-COLUMNS = (*CODED_FACETS, "kind", "year", "topic", "id")
 SORTS = ("relevance", "year", "year_asc")
 
 
@@ -56,34 +55,28 @@ class SearchRequest:
 class FacetTable:
     """Facet values of every document as arrays indexed by document number."""
 
-    def __init__(self, columns: dict[str, np.ndarray], live: np.ndarray) -> None:
-        total = len(live)
-        self.paragraph = live & (columns["kind"] == "paragraph")
+    def __init__(self, segments: list[tuple[Segment, int]], total: int, live: np.ndarray) -> None:
+        self.paragraph = np.zeros(total, dtype=bool)
+        self.years = np.zeros(total, dtype=np.int64)
+        self.id_keys = np.zeros(total, dtype=np.uint64)
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
         for name in CODED_FACETS:
-            values, codes = np.unique(columns[name], return_inverse=True)
-            values = values.tolist()
-            codes = codes.astype(np.int32)
-            if "" in values:
-                empty = values.index("")
-                codes[codes == empty] = -1
-                codes[codes > empty] -= 1
-                values.pop(empty)
-            self.values[name], self.codes[name] = values, codes
-        years = columns["year"].astype(np.int64)
-        years[years == NO_YEAR] = 0
-        self.years = years
-        topic_sets = [text.split(",") if text else [] for text in columns["topic"].tolist()]
-        self.values["topic"] = sorted({t for ts in topic_sets for t in ts})
-        position = {t: i for i, t in enumerate(self.values["topic"])}
-        self.topics = np.zeros((total, max(1, len(position))), dtype=bool)
-        rows = [d for d, ts in enumerate(topic_sets) for _ in ts]
-        cols = [position[t] for ts in topic_sets for t in ts]
-        self.topics[rows, cols] = True
-        order = np.argsort(columns["id"], kind="stable")
-        self.id_rank = np.empty(total, dtype=np.int64)
-        self.id_rank[order] = np.arange(total)
+            self.values[name] = sorted({v for segment, _ in segments for v in segment.values[name]})
+            self.codes[name] = np.full(total, -1, dtype=np.int32)
+        self.values["topic"] = sorted({t for segment, _ in segments for t in segment.topic_names})
+        self.topics = np.zeros((total, max(1, len(self.values["topic"]))), dtype=bool)
+        for segment, offset in segments:
+            span = slice(offset, offset + segment.count)
+            self.paragraph[span] = segment.paragraph
+            self.years[span] = segment.years
+            self.id_keys[span] = segment.id_keys
+            for name in CODED_FACETS:
+                self.codes[name][span] = _remap(segment.codes[name], segment.values[name], self.values[name])
+            columns = [self.values["topic"].index(t) for t in segment.topic_names]
+            if columns:
+                self.topics[span, columns] = segment.topics[:, : len(columns)]
+        self.paragraph &= live
 
     def mask(self, name: str, selected: list) -> np.ndarray:
         """Documents having any of the selected values of one facet."""
@@ -124,12 +117,6 @@ class FacetTable:
 
 
 @dataclass
-class _LoadedSegment:
-    arrays: Segment
-    columns: dict[str, np.ndarray]
-
-
-@dataclass
 class _State:
     """Everything one committed index state needs to answer queries."""
 
@@ -148,7 +135,7 @@ class Engine:
         self.ix = open_index(self.index_dir)
         self._lock = threading.RLock()
         self._state: _State | None = None
-        self._segments: dict[str, _LoadedSegment] = {}
+        self._segments: dict[str, Segment] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -171,27 +158,19 @@ class Engine:
         reader = searcher.reader()
         total = reader.doc_count_all()
         live = np.ones(total, dtype=bool)
-        pieces, columns = [], {name: [] for name in COLUMNS}
-        seen = set()
+        pieces = []
         for leaf, offset in reader.leaf_readers():
             segment = leaf.segment()
             segment_id = segment.segment_id()
-            seen.add(segment_id)
-            loaded = self._segments.get(segment_id)
-            if loaded is None:
-                loaded = _LoadedSegment(load_segment(self.index_dir, segment_id), _columns(leaf))
-                self._segments[segment_id] = loaded
+            if segment_id not in self._segments:
+                self._segments[segment_id] = load_segment(self.index_dir, segment_id)
             for docnum in segment.deleted_docs():
                 live[offset + docnum] = False
-            pieces.append((loaded.arrays, offset))
-            for name in COLUMNS:
-                columns[name].append(loaded.columns[name])
-        for segment_id in set(self._segments) - seen:
+            pieces.append((self._segments[segment_id], offset))
+        current = {segment.folder.name for segment, _ in pieces}
+        for segment_id in set(self._segments) - current:
             del self._segments[segment_id]
-        merged = {
-            name: (np.concatenate(parts) if parts else np.zeros(0, dtype=object)) for name, parts in columns.items()
-        }
-        facets = FacetTable(merged, live)
+        facets = FacetTable(pieces, total, live)
         return _State(searcher, facets, Evaluator(pieces, total, facets.paragraph, facets))
 
     def search(self, request: SearchRequest) -> dict:
@@ -344,15 +323,12 @@ class Engine:
         }
 
 
-def _columns(leaf) -> dict[str, np.ndarray]:
-    """The sortable columns of one Whoosh segment as arrays (read once per segment)."""
-    count = leaf.doc_count_all()
-    columns = {}
-    for name in COLUMNS:
-        values = list(leaf.column_reader(name))
-        dtype = np.int64 if name == "year" else object
-        columns[name] = np.array(values, dtype=dtype) if values else np.zeros(count, dtype=dtype)
-    return columns
+def _remap(codes: np.ndarray, local: list[str], shared: list[str]) -> np.ndarray:
+    """Codes into a segment's own value list → codes into the shared (sorted) value list."""
+    if not local:
+        return codes
+    lookup = np.searchsorted(np.array(shared, dtype=object), np.array(local, dtype=object)).astype(np.int32)
+    return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
 
 
 def _ranked(
@@ -363,15 +339,15 @@ def _ranked(
     offset = (request.page - 1) * request.limit
     wanted = offset + request.limit
     if scores is not None and request.sort == "relevance":
-        keys = (facets.id_rank[docs], -np.round(scores[docs], 4))
+        keys = (facets.id_keys[docs], -np.round(scores[docs], 4))
         if len(docs) > wanted * 4:
             cut = np.partition(scores[docs], len(docs) - wanted)[len(docs) - wanted]
             docs = docs[scores[docs] >= cut]
-            keys = (facets.id_rank[docs], -np.round(scores[docs], 4))
+            keys = (facets.id_keys[docs], -np.round(scores[docs], 4))
     elif request.sort == "year_asc":
-        keys = (facets.id_rank[docs], facets.years[docs])
+        keys = (facets.id_keys[docs], facets.years[docs])
     else:
-        keys = (facets.id_rank[docs], -facets.years[docs])
+        keys = (facets.id_keys[docs], -facets.years[docs])
     page = docs[np.lexsort(keys)][offset:wanted]
     return [(int(d), None if scores is None else float(scores[d])) for d in page]
 
@@ -382,7 +358,7 @@ def _grouped(
     """The best ``group_size`` paragraphs of each group, groups ordered by their best paragraph."""
     docs = np.flatnonzero(selected)
     primary = -np.round(scores[docs], 4) if scores is not None else -facets.years[docs]
-    docs = docs[np.lexsort((facets.id_rank[docs], primary))]
+    docs = docs[np.lexsort((facets.id_keys[docs], primary))]
     codes = facets.codes[request.group_by][docs]
     by_group = np.argsort(codes, kind="stable")
     grouped = codes[by_group]

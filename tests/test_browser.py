@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import threading
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -23,18 +26,29 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 @pytest.fixture(scope="module")
 def server(sample_index):
-    from waitress.server import create_server
-
-    from webui import create_app
-
+    """``reportsearch serve`` in its own process, as a user runs it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    wsgi = create_server(create_app(sample_index), host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    wsgi.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "serve", "--index", str(sample_index), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).read()
+            break
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(process.stderr.read().decode("utf-8", "replace")) from None
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

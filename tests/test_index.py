@@ -82,6 +82,27 @@ def test_open_searcher_keeps_answering_from_the_previous_state_during_a_reindex(
     engine.close()
 
 
+def test_server_keeps_answering_during_a_rebuild(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    engine = Engine(index_dir)
+    assert engine.search(SearchRequest(q="法律顾问"))["total"] == 12
+    seen = []
+    original = writing.SegmentWriter.commit
+
+    def commit(self, *args, **kwargs):
+        seen.append(engine.search(SearchRequest(q="法律顾问"))["total"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(writing.SegmentWriter, "commit", commit)
+    summary = update_index(corpus, index_dir, rebuild=True, jobs=1)
+    assert summary.added == 5
+    assert seen == [12], "just before the rebuild commits, the old state still answers"
+    assert engine.search(SearchRequest(q="法律顾问"))["total"] == 12
+    assert len(list((index_dir / "fast").iterdir())) == 1, "the old segment's arrays are gone"
+    engine.close()
+
+
 def test_interrupted_reindex_leaves_previous_index_and_next_run_recovers(corpus, tmp_path, samples, monkeypatch):
     index_dir = tmp_path / "index"
     update_index(corpus, index_dir, jobs=1)

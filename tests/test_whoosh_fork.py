@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from whoosh import fields, index, query, writing
 
 
@@ -44,3 +45,22 @@ def test_buffered_writer_keeps_sortable_columns_in_order(tmp_path):
             ("4", "e"),
         ]
     buffered.close()
+
+
+def test_failed_commit_releases_the_write_lock(tmp_path, monkeypatch):
+    ix = index.create_in(str(tmp_path), _schema())
+    writer = ix.writer()
+    writer.add_document(id="1", year=2020, tag="a")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writing.SegmentWriter, "_commit_toc", disk_full)
+    with pytest.raises(OSError):
+        writer.commit()
+    monkeypatch.undo()
+    second = ix.writer(timeout=0.5)
+    second.add_document(id="2", year=2021, tag="b")
+    second.commit()
+    with ix.searcher() as searcher:
+        assert [h["id"] for h in searcher.search(query.Every(), limit=None)] == ["2"]

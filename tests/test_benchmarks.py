@@ -1,0 +1,50 @@
+"""The benchmark kit works end to end at a small size (no timing assertions: numbers live in benchmarks/)."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks import peer
+from benchmarks.generate import generate
+from benchmarks.run import run
+from search.pipeline import process_file
+
+
+def test_generator_is_deterministic_and_marks_its_files(tmp_path):
+    first = generate(tmp_path / "a", 300, seed=3)
+    second = generate(tmp_path / "b", 300, seed=3)
+    assert [p.read_text(encoding="utf-8") for p in first] == [p.read_text(encoding="utf-8") for p in second]
+    assert all(p.name.startswith("synthetic-") for p in first)
+    assert (tmp_path / "a" / "SYNTHETIC.md").exists()
+
+
+def test_synthetic_reports_keep_the_outline_and_real_places(tmp_path):
+    from search.gazetteer import load_gazetteer
+
+    report = process_file(generate(tmp_path, 100, seed=5)[0])
+    assert {p.part for p in report.paragraphs} == {
+        "概述",
+        "主要举措和成效",
+        "存在的不足和原因",
+        "第一责任人履职",
+        "下一年度安排",
+    }
+    assert 2019 <= report.year <= 2025
+    places = {(p.township, p.county) for p in load_gazetteer().townships_named(report.township)}
+    assert (report.township, report.county) in places
+
+
+def test_peer_match_expression_uses_the_same_tokens():
+    assert peer.match_expression('人民调解 "顾问制度"') == '"人民调解" AND "顾问 制度"'
+
+
+def test_a_small_run_produces_every_figure(tmp_path):
+    lines = []
+    results = run(300, tmp_path, seed=11, repeat=1, jobs=1, serve=True, log=lines.append)
+    assert results["index"]["paragraphs"] >= 250
+    assert results["reindex_one"]["found"] == 1
+    assert {"ours_p50_ms", "ours_p95_ms", "fts5_p50_ms", "fts5_p95_ms", "p95_ratio"} <= set(results["search"])
+    assert all(row["ours_ms"] > 0 for row in results["queries"])
+    assert results["server"]["peak_rss_bytes"] > 0 and results["index_bytes"] > 0
+    assert json.loads((tmp_path / "results-300-11.json").read_text(encoding="utf-8"))["seed"] == 11
+    assert any("p95" in line for line in lines)
