@@ -161,7 +161,7 @@ def _documents(index_dir: Path):
     with open_index(index_dir).searcher() as searcher:
         stored = list(searcher.all_stored_fields())
     for fields in stored:
-        if fields.get("kind") != "paragraph":
+        if fields.get("kind") == "report":
             continue
         yield {
             "id": fields["id"],

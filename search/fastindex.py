@@ -35,11 +35,13 @@ import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
 
-from .analyze import fold, word_tokens
+from .analyze import WORD_CHAR, fold, segmenter
 
 FAST_DIR = "fast"
 SHIFT = 21
@@ -77,11 +79,18 @@ def query_keys(run: str) -> list[int]:
     return [(a << SHIFT) | b for a, b in zip(codes, codes[1:], strict=False)]
 
 
+@lru_cache(maxsize=200_000)
+def word_key(word: str) -> int:
+    """A stable 63-bit key of a word (the same in every process; collisions are negligible)."""
+    return int.from_bytes(blake2b(word.encode("utf-8"), digest_size=8).digest(), "little") >> 1
+
+
 @dataclass
 class ParagraphTerms:
     """What the index needs of one paragraph, computed in a worker process."""
 
-    words: dict[str, int]
+    word_keys: np.ndarray
+    word_tfs: np.ndarray
     length: int
     grams: np.ndarray
     text: str
@@ -89,23 +98,38 @@ class ParagraphTerms:
 
 
 def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
+    """Word counts (jieba's search mode: every word and the dictionary words inside long ones, as
+    :func:`search.analyze.word_tokens` yields them), length in words, grams and folded text."""
     folded = fold(text)
-    counts = Counter(word for word, *_ in word_tokens(folded, subwords=True))
-    length = sum(1 for _ in word_tokens(folded, subwords=False))
+    jieba = segmenter()
+    counts = Counter(jieba.cut_for_search(folded, True))
+    words = [w for w in counts if WORD_CHAR.match(w)]
+    length = sum(1 for w in jieba.cut(folded, True) if WORD_CHAR.match(w))
     return ParagraphTerms(
-        words=dict(counts), length=length, grams=gram_keys(folded), text=folded, heading=fold(" ".join(section))
+        word_keys=np.fromiter((word_key(w) for w in words), dtype=np.int64, count=len(words)),
+        word_tfs=np.fromiter((counts[w] for w in words), dtype=np.int64, count=len(words)),
+        length=length,
+        grams=gram_keys(folded),
+        text=folded,
+        heading=fold(" ".join(section)),
     )
 
 
-EMPTY = ParagraphTerms(words={}, length=0, grams=np.zeros(0, dtype=np.int64), text="", heading="")
+EMPTY = ParagraphTerms(
+    word_keys=np.zeros(0, dtype=np.int64),
+    word_tfs=np.zeros(0, dtype=np.int64),
+    length=0,
+    grams=np.zeros(0, dtype=np.int64),
+    text="",
+    heading="",
+)
 
 
 class SegmentBuilder:
     """Collects the terms of the documents of one new Whoosh segment, in add order."""
 
     def __init__(self) -> None:
-        self.vocabulary: dict[str, int] = {}
-        self.word_ids: list[np.ndarray] = []
+        self.word_keys: list[np.ndarray] = []
         self.word_tfs: list[np.ndarray] = []
         self.lengths: list[int] = []
         self.grams: list[np.ndarray] = []
@@ -119,10 +143,24 @@ class SegmentBuilder:
         self.topics: list[list[int]] = []
         self.paragraph: list[bool] = []
         self.id_keys: list[int] = []
+        self.reports: list[dict] = []
 
     @property
     def count(self) -> int:
         return len(self.lengths)
+
+    def add_report(self, path: str, report_id: str, digest: str, stat: os.stat_result) -> None:
+        """Record the report whose summary document is added next (the manifest of the segment)."""
+        self.reports.append(
+            {
+                "path": path,
+                "report_id": report_id,
+                "hash": digest,
+                "size": stat.st_size,
+                "mtime_ns": stat.st_mtime_ns,
+                "docnum": self.count,
+            }
+        )
 
     def add(self, terms: ParagraphTerms, document: dict) -> None:
         """Add one Whoosh document (paragraph or report) with its analyzed terms, in add order."""
@@ -132,14 +170,10 @@ class SegmentBuilder:
         self.years.append(int(document.get("year") or 0))
         topics = [t for t in (document.get("topic") or "").split(",") if t]
         self.topics.append([self.topic_names.setdefault(t, len(self.topic_names)) for t in topics])
-        self.paragraph.append(document.get("kind") == "paragraph")
+        self.paragraph.append(document.get("kind") != "report")
         self.id_keys.append(id_key(document["id"]))
-        vocabulary = self.vocabulary
-        ids = np.fromiter(
-            (vocabulary.setdefault(w, len(vocabulary)) for w in terms.words), dtype=np.int64, count=len(terms.words)
-        )
-        self.word_ids.append(ids)
-        self.word_tfs.append(np.fromiter(terms.words.values(), dtype=np.int64, count=len(terms.words)))
+        self.word_keys.append(terms.word_keys)
+        self.word_tfs.append(terms.word_tfs)
         self.lengths.append(terms.length)
         self.grams.append(terms.grams)
         self.texts.append(terms.text)
@@ -154,25 +188,20 @@ class SegmentBuilder:
         temporary = target.with_name(segment_id + ".tmp")
         shutil.rmtree(temporary, ignore_errors=True)
         temporary.mkdir(parents=True)
-        docs_per_doc = [len(ids) for ids in self.word_ids]
-        words = sorted(self.vocabulary, key=self.vocabulary.get)
-        offsets, docs, extra = _csr(self.word_ids, self.word_tfs, len(words), docs_per_doc)
-        np.save(temporary / "word_offsets.npy", offsets)
-        np.save(temporary / "word_docs.npy", docs)
-        np.save(temporary / "word_tfs.npy", np.minimum(extra, 255).astype(np.uint8))
-        (temporary / "words.txt").write_text("\n".join(words), encoding="utf-8")
+        _write_postings(temporary, "word", self.word_keys, self.word_tfs)
         np.save(temporary / "lengths.npy", np.array(self.lengths, dtype=np.int32))
-        _write_grams(temporary, "gram", self.grams)
+        _write_postings(temporary, "gram", self.grams)
         encoded = [t.encode("utf-16-le") for t in self.texts]
         text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         text_offsets[1:] = np.cumsum([len(t) for t in encoded])
         np.save(temporary / "text_offsets.npy", text_offsets)
         (temporary / "texts.utf16").write_bytes(b"".join(encoded))
         self._write_facets(temporary)
+        (temporary / "reports.json").write_text(json.dumps(self.reports, ensure_ascii=False), encoding="utf-8")
         headings = sorted(self.headings, key=self.headings.get)
         (temporary / "headings.txt").write_text("\n".join(headings), encoding="utf-8")
         np.save(temporary / "heading_of.npy", np.array(self.heading_of, dtype=np.int32))
-        _write_grams(temporary, "heading_gram", [gram_keys(h) for h in headings])
+        _write_postings(temporary, "heading_gram", [gram_keys(h) for h in headings])
         shutil.rmtree(target, ignore_errors=True)
         os.replace(temporary, target)
         return target
@@ -203,36 +232,25 @@ def id_key(document_id: str) -> int:
         return (1 << 64) - 1
 
 
-def _csr(
-    per_doc_keys: list[np.ndarray], per_doc_values: list[np.ndarray] | None, size: int, counts: list[int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Postings (offsets by key, docs, values) from per-document key arrays."""
-    if not per_doc_keys:
-        return np.zeros(size + 1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
-    keys = np.concatenate(per_doc_keys) if per_doc_keys else np.zeros(0, dtype=np.int64)
-    docs = np.repeat(np.arange(len(per_doc_keys), dtype=np.int32), counts)
-    values = np.concatenate(per_doc_values) if per_doc_values is not None else np.zeros(0, dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
-    offsets = np.zeros(size + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum(np.bincount(keys, minlength=size))
-    return offsets, docs[order], (values[order] if per_doc_values is not None else values)
-
-
-def _write_grams(folder: Path, name: str, per_doc: list[np.ndarray]) -> None:
-    if per_doc:
-        all_keys = np.concatenate(per_doc)
-        unique, inverse = np.unique(all_keys, return_inverse=True)
-        split = np.split(inverse, np.cumsum([len(k) for k in per_doc])[:-1])
-        offsets, docs, _ = _csr(split, None, len(unique), [len(k) for k in per_doc])
-    else:
-        unique, offsets, docs = np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int32)
+def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: list[np.ndarray] | None = None) -> None:
+    """Postings from per-document key arrays: sorted unique keys, offsets into docs (and term frequencies)."""
+    counts = [len(k) for k in keys]
+    all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    unique, inverse = np.unique(all_keys, return_inverse=True)
+    docs = np.repeat(np.arange(len(keys), dtype=np.int32), counts)
+    order = np.argsort(inverse, kind="stable")
+    offsets = np.zeros(len(unique) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(np.bincount(inverse, minlength=len(unique)))
     np.save(folder / f"{name}_keys.npy", unique)
     np.save(folder / f"{name}_offsets.npy", offsets)
-    np.save(folder / f"{name}_docs.npy", docs)
+    np.save(folder / f"{name}_docs.npy", docs[order])
+    if values is not None:
+        tfs = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
+        np.save(folder / f"{name}_tfs.npy", np.minimum(tfs[order], 255).astype(np.uint8))
 
 
 class Grams:
-    """Gram postings: sorted keys, offsets, document numbers."""
+    """Postings: sorted keys, offsets, document numbers (memory-mapped)."""
 
     def __init__(self, folder: Path, name: str) -> None:
         self.keys = np.load(folder / f"{name}_keys.npy", mmap_mode="r")
@@ -271,11 +289,8 @@ class Segment:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.word_offsets = np.load(folder / "word_offsets.npy", mmap_mode="r")
-        self.word_docs = np.load(folder / "word_docs.npy", mmap_mode="r")
+        self.words = Grams(folder, "word")
         self.word_tfs = np.load(folder / "word_tfs.npy", mmap_mode="r")
-        words = (folder / "words.txt").read_text(encoding="utf-8")
-        self.vocabulary = {w: i for i, w in enumerate(words.split("\n"))} if words else {}
         self.lengths = np.load(folder / "lengths.npy")
         self.grams = Grams(folder, "gram")
         self.text_offsets = np.load(folder / "text_offsets.npy", mmap_mode="r")
@@ -307,17 +322,19 @@ class Segment:
 
     def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, term frequencies) of a word."""
-        index = self.vocabulary.get(word)
-        if index is None:
-            return self.word_docs[:0], self.word_tfs[:0]
-        start, end = self.word_offsets[index], self.word_offsets[index + 1]
-        return self.word_docs[start:end], self.word_tfs[start:end]
+        keys = self.words.keys
+        key = word_key(word)
+        at = int(np.searchsorted(keys, key))
+        if at == len(keys) or keys[at] != key:
+            return self.words.docs[:0], self.word_tfs[:0]
+        start, end = self.words.offsets[at], self.words.offsets[at + 1]
+        return self.words.docs[start:end], self.word_tfs[start:end]
 
     def containing(self, needle: str, known: np.ndarray | None = None) -> np.ndarray:
         """Local documents whose text contains ``needle`` (folded). ``known`` are already known to."""
         runs = _runs(needle)
         if not runs:
-            return self.word_docs[:0]
+            return self.words.docs[:0]
         result = None
         for run in sorted(runs, key=len, reverse=True):
             docs = self.grams.candidates(run)
@@ -338,7 +355,7 @@ class Segment:
         """Local documents whose heading path contains ``needle``."""
         runs = _runs(needle)
         if not runs or not self.headings:
-            return self.word_docs[:0]
+            return self.words.docs[:0]
         matched = None
         for run in runs:
             ids = self.heading_grams.candidates(run)
@@ -346,7 +363,7 @@ class Segment:
                 ids = np.array([i for i in ids.tolist() if run in self.headings[i]], dtype=np.int32)
             matched = ids if matched is None else np.intersect1d(matched, ids)
         if not len(matched):
-            return self.word_docs[:0]
+            return self.words.docs[:0]
         return np.flatnonzero(np.isin(self.heading_of, matched)).astype(np.int32)
 
 
@@ -361,6 +378,12 @@ def load_segment(index_dir: Path, segment_id: str) -> Segment:
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} 缺失：索引不完整，请运行 reportsearch index --rebuild")
     return Segment(folder)
+
+
+def read_manifest(index_dir: Path, segment_id: str) -> list[dict]:
+    """The reports a segment holds: path, report_id, hash, size, mtime_ns and the report document's number."""
+    path = Path(index_dir) / FAST_DIR / segment_id / "reports.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
 def remove_orphans(index_dir: Path, live_segment_ids: set[str]) -> None:

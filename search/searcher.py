@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
 
 from .classify import PARTS
 from .evaluate import Evaluator
-from .fastindex import Segment, load_segment
+from .fastindex import Segment, id_key, load_segment
 from .index import FACETS, INDEX_NAME, index_exists, open_index, read_info
 from .present import mark, match_spans, snippet
 from .query import QueryError, normalize_filter_value, parse_query
@@ -76,7 +76,23 @@ class FacetTable:
             columns = [self.values["topic"].index(t) for t in segment.topic_names]
             if columns:
                 self.topics[span, columns] = segment.topics[:, : len(columns)]
+        self.live = live
         self.paragraph &= live
+
+    def paragraph_docnum(self, paragraph_id: str) -> int | None:
+        """The document number of a live paragraph, found by its id key."""
+        found = np.flatnonzero((self.id_keys == np.uint64(id_key(paragraph_id))) & self.paragraph)
+        return int(found[0]) if len(found) else None
+
+    def report_docnums(self, report_id: str) -> tuple[int | None, np.ndarray]:
+        """(the report's own document, its paragraphs' documents) of a live report."""
+        values = self.values["report_id"]
+        at = bisect_left(values, report_id)
+        if at == len(values) or values[at] != report_id:
+            return None, np.zeros(0, dtype=np.int64)
+        mine = (self.codes["report_id"] == at) & self.live
+        summary = np.flatnonzero(mine & ~self.paragraph)
+        return (int(summary[0]) if len(summary) else None), np.flatnonzero(mine & self.paragraph)
 
     def mask(self, name: str, selected: list) -> np.ndarray:
         """Documents having any of the selected values of one facet."""
@@ -229,8 +245,8 @@ class Engine:
         with self._lock:
             state = self._current()
             searcher, facets = state.searcher, state.facets
-            docnum = searcher.document_number(id=paragraph_id)
-            if docnum is None or not facets.paragraph[docnum]:
+            docnum = facets.paragraph_docnum(paragraph_id)
+            if docnum is None:
                 raise NotFoundError(f"没有编号为 {paragraph_id} 的段落")
             source = searcher.stored_fields(docnum)
             exclude = facets.codes["report_id"] == facets.codes["report_id"][docnum]
@@ -250,14 +266,12 @@ class Engine:
         With ``q``, every paragraph also carries ``html`` (escaped, matches marked) and ``matches``.
         """
         with self._lock:
-            searcher = self._current().searcher
-            docnum = searcher.document_number(id=f"report-{report_id}")
+            state = self._current()
+            docnum, members = state.facets.report_docnums(report_id)
             if docnum is None:
                 raise NotFoundError(f"没有编号为 {report_id} 的报告")
-            stored = searcher.stored_fields(docnum)
-            results = searcher.search(
-                wq.And([wq.Term("report_id", report_id), wq.Term("kind", "paragraph")]), limit=None, sortedby="ordinal"
-            )
+            stored = state.searcher.stored_fields(docnum)
+            results = sorted((state.searcher.stored_fields(int(d)) for d in members), key=lambda hit: hit["ordinal"])
             paragraphs = [
                 {
                     "id": hit["id"],
@@ -293,11 +307,11 @@ class Engine:
     def source_file(self, report_id: str) -> Path:
         """The original file of a report, found through the index (never from a request path)."""
         with self._lock:
-            searcher = self._current().searcher
-            docnum = searcher.document_number(id=f"report-{report_id}")
+            state = self._current()
+            docnum, _ = state.facets.report_docnums(report_id)
             if docnum is None:
                 raise NotFoundError(f"没有编号为 {report_id} 的报告")
-            source = Path(searcher.stored_fields(docnum)["report"]["source"])
+            source = Path(state.searcher.stored_fields(docnum)["report"]["source"])
         if not source.is_file():
             raise NotFoundError(f"报告原文件已不存在：{source.name}")
         return source

@@ -62,3 +62,18 @@ def test_synonyms_come_from_the_data_file():
     assert "法治宣传教育" in expand_synonyms("普法")
     assert expand_synonyms("执法证")[0] == "执法证"
     assert expand_synonyms("不在词表里的词") == ("不在词表里的词",)
+
+
+def test_index_words_are_jieba_search_mode(sample_reports):
+    """The indexer counts words with rjieba's search mode; it must equal word_tokens with sub-words."""
+    from collections import Counter
+
+    from search.analyze import WORD_CHAR, segmenter
+
+    jieba = segmenter()
+    for report in sample_reports.values():
+        for paragraph in report.paragraphs:
+            text = fold(paragraph.text)
+            ours = Counter(word for word, *_ in word_tokens(text, subwords=True))
+            jiebas = Counter(w for w in jieba.cut_for_search(text, True) if WORD_CHAR.match(w))
+            assert ours == jiebas
