@@ -70,7 +70,11 @@ def _dictionary_words(path: Path = DATA / "domain_dict.txt") -> list[tuple[str, 
 
 @lru_cache(maxsize=1)
 def segmenter():
-    """The shared rjieba instance with the domain dictionary and place names loaded."""
+    """The shared rjieba instance with the domain dictionary, place names and synonyms loaded.
+
+    Synonyms are dictionary words so that a synonym is looked up as one word; a synonym added
+    later is still found (as a string of characters) before the index is rebuilt.
+    """
     import rjieba
 
     jieba = rjieba.Jieba()
@@ -78,6 +82,10 @@ def segmenter():
         jieba.add_word(name, None, None)
     for word, freq in _dictionary_words():
         jieba.add_word(word, freq, None)
+    for group in set(load_synonyms().values()):
+        for word in group:
+            if not jieba.has_word(word):
+                jieba.add_word(word, None, None)
     return jieba
 
 

@@ -31,6 +31,7 @@ its queries touch. Texts are stored as UTF-16 so a paragraph is a slice.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import shutil
 from collections import Counter
@@ -249,6 +250,21 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
         np.save(folder / f"{name}_tfs.npy", np.minimum(tfs[order], 255).astype(np.uint8))
 
 
+def intersect(small: np.ndarray, other: np.ndarray, size: int) -> np.ndarray:
+    """Sorted ``small`` ∩ ``other`` for document numbers below ``size``, in linear time."""
+    present = np.zeros(size, dtype=bool)
+    present[other] = True
+    return small[present[small]]
+
+
+def subtract(docs: np.ndarray, known: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(docs not in known, docs in known)."""
+    present = np.zeros(size, dtype=bool)
+    present[known] = True
+    inside = present[docs]
+    return docs[~inside], docs[inside]
+
+
 class Grams:
     """Postings: sorted keys, offsets, document numbers (memory-mapped)."""
 
@@ -271,14 +287,13 @@ class Grams:
             return self.docs[:0]
         return np.unique(self.docs[self.offsets[low] : self.offsets[high]])
 
-    def candidates(self, run: str) -> np.ndarray:
-        """Documents that have every gram of ``run`` (exact for runs of one or two characters)."""
+    def candidates(self, run: str, size: int) -> np.ndarray:
+        """Documents (of ``size``) that have every gram of ``run`` (exact for runs of one or two characters)."""
         if len(run) == 1:
             return self.starting_with(ord(run))
         result = None
-        for key in sorted(query_keys(run), key=lambda k: len(self.postings(k))):
-            docs = self.postings(key)
-            result = docs if result is None else np.intersect1d(result, docs, assume_unique=True)
+        for docs in sorted((self.postings(key) for key in query_keys(run)), key=len):
+            result = np.asarray(docs) if result is None else intersect(result, docs, size)
             if not len(result):
                 break
         return result
@@ -293,12 +308,8 @@ class Segment:
         self.word_tfs = np.load(folder / "word_tfs.npy", mmap_mode="r")
         self.lengths = np.load(folder / "lengths.npy")
         self.grams = Grams(folder, "gram")
-        self.text_offsets = np.load(folder / "text_offsets.npy", mmap_mode="r")
-        self.texts = (
-            np.memmap(folder / "texts.utf16", dtype=np.uint8, mode="r")
-            if (folder / "texts.utf16").stat().st_size
-            else np.zeros(0, dtype=np.uint8)
-        )
+        self.text_offsets = np.load(folder / "text_offsets.npy").tolist()
+        self.texts = _map_file(folder / "texts.utf16")
         headings = (folder / "headings.txt").read_text(encoding="utf-8")
         self.headings = headings.split("\n") if headings else []
         self.heading_of = np.load(folder / "heading_of.npy")
@@ -317,8 +328,16 @@ class Segment:
         return len(self.lengths)
 
     def text(self, docnum: int) -> str:
+        return self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]].decode("utf-16-le")
+
+    def has(self, docnum: int, needle: bytes) -> bool:
+        """Whether the text of ``docnum`` contains ``needle`` (UTF-16-LE), searched in place."""
         start, end = self.text_offsets[docnum], self.text_offsets[docnum + 1]
-        return self.texts[start:end].tobytes().decode("utf-16-le")
+        find = self.texts.find
+        at = find(needle, start, end)
+        while at != -1 and (at - start) % 2:
+            at = find(needle, at + 1, end)
+        return at != -1
 
     def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, term frequencies) of a word."""
@@ -337,18 +356,18 @@ class Segment:
             return self.words.docs[:0]
         result = None
         for run in sorted(runs, key=len, reverse=True):
-            docs = self.grams.candidates(run)
-            result = docs if result is None else np.intersect1d(result, docs, assume_unique=True)
+            docs = self.grams.candidates(run, self.count)
+            result = docs if result is None else intersect(result, docs, self.count)
         checks = [run for run in runs if len(run) > 2]
         if not checks or not len(result):
             return result
         if known is not None and len(known):
-            unsure = np.setdiff1d(result, known, assume_unique=True)
-            sure = np.intersect1d(result, known, assume_unique=True)
+            unsure, sure = subtract(result, known, self.count)
         else:
             unsure, sure = result, result[:0]
-        text = self.text
-        verified = [d for d in unsure.tolist() if all(run in text(d) for run in checks)]
+        has = self.has
+        needles = [run.encode("utf-16-le") for run in checks]
+        verified = [d for d in unsure.tolist() if all(has(d, needle) for needle in needles)]
         return np.union1d(sure, np.array(verified, dtype=np.int32))
 
     def heading_containing(self, needle: str) -> np.ndarray:
@@ -357,14 +376,25 @@ class Segment:
         if not runs or not self.headings:
             return self.words.docs[:0]
         matched = None
+        headings = len(self.headings)
         for run in runs:
-            ids = self.heading_grams.candidates(run)
+            ids = self.heading_grams.candidates(run, headings)
             if len(run) > 2:
                 ids = np.array([i for i in ids.tolist() if run in self.headings[i]], dtype=np.int32)
-            matched = ids if matched is None else np.intersect1d(matched, ids)
+            matched = ids if matched is None else intersect(matched, ids, headings)
         if not len(matched):
             return self.words.docs[:0]
-        return np.flatnonzero(np.isin(self.heading_of, matched)).astype(np.int32)
+        chosen = np.zeros(headings + 1, dtype=bool)
+        chosen[matched] = True
+        return np.flatnonzero(chosen[self.heading_of]).astype(np.int32)
+
+
+def _map_file(path: Path):
+    """A read-only memory map of a file (an empty bytes object for an empty file)."""
+    if not path.stat().st_size:
+        return b""
+    with open(path, "rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _runs(text: str) -> list[str]:

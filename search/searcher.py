@@ -27,6 +27,7 @@ from .present import mark, match_spans, snippet
 from .query import QueryError, normalize_filter_value, parse_query
 
 MAX_LIMIT = 100
+FACET_LIMIT = 100
 MAX_PAGE = 1000
 NO_YEAR = 65535
 CODED_FACETS = ("township", "county", "city", "province", "part", "report_id")
@@ -111,25 +112,31 @@ class FacetTable:
         codes = [self.values[name].index(v) for v in selected if v in self.values[name]]
         return np.isin(self.codes[name], codes)
 
-    def counts(self, name: str, docs: np.ndarray) -> list[dict]:
+    def counts(self, name: str, docs: np.ndarray, selected: list | None = None) -> list[dict]:
+        """Values of a facet with their counts over ``docs``: the FACET_LIMIT most frequent, plus selected ones.
+
+        Years come newest first and report parts in the order of the report outline.
+        """
         if name == "year":
             years = self.years[docs]
             values, counts = np.unique(years[years > 0], return_counts=True)
-            pairs = [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
-            return [{"value": v, "count": c} for v, c in sorted(pairs, key=lambda p: -p[0])]
+            return [{"value": int(v), "count": int(c)} for v, c in zip(values[::-1], counts[::-1], strict=True)]
         if name == "topic":
             counts = self.topics[docs].sum(axis=0)
-            pairs = [(v, int(c)) for v, c in zip(self.values["topic"], counts, strict=False) if c]
         else:
             codes = self.codes[name][docs]
             counts = np.bincount(codes[codes >= 0], minlength=len(self.values[name]))
-            pairs = [(v, int(c)) for v, c in zip(self.values[name], counts, strict=True) if c]
+        values = self.values[name]
+        present = np.flatnonzero(counts)
         if name == "part":
             order = {p: i for i, p in enumerate(PARTS)}
-            pairs.sort(key=lambda p: order.get(p[0], len(order)))
+            chosen = sorted(present.tolist(), key=lambda i: order.get(values[i], len(order)))
         else:
-            pairs.sort(key=lambda p: (-p[1], p[0]))
-        return [{"value": v, "count": c} for v, c in pairs]
+            chosen = present[np.lexsort((present, -counts[present]))][:FACET_LIMIT].tolist()
+            shown = set(chosen)
+            wanted = {str(v) for v in selected or []}
+            chosen += [i for i in present.tolist() if values[i] in wanted and i not in shown]
+        return [{"value": values[i], "count": int(counts[i])} for i in chosen]
 
 
 @dataclass
@@ -217,7 +224,9 @@ class Engine:
                 hits = _ranked(facets, selected, scores, request)
             searcher = state.searcher
             result["hits"] = [_hit_json(searcher, docnum, score, parsed.highlight) for docnum, score in hits]
-            result["facets"] = {name: facets.counts(name, _others(matched.mask, masks, name)) for name in FACETS}
+            result["facets"] = {
+                name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name)) for name in FACETS
+            }
         if request.group_by:
             result["group_by"] = request.group_by
             result["group_size"] = request.group_size
