@@ -8,17 +8,9 @@ from pathlib import Path
 
 from .cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json
 from .index import FACETS, IndexBusyError, Summary, update_index
+from .present import FACET_LABELS
 from .query import QueryError
 from .searcher import Engine, IndexMissingError, NotFoundError, SearchRequest
-
-FACET_LABELS = {
-    "township": "乡镇",
-    "county": "县区",
-    "province": "省份",
-    "year": "年度",
-    "part": "报告部分",
-    "topic": "主题",
-}
 
 
 def add_commands(commands) -> None:

@@ -237,11 +237,16 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     """Postings from per-document key arrays: sorted unique keys, offsets into docs (and term frequencies)."""
     counts = [len(k) for k in keys]
     all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-    unique, inverse = np.unique(all_keys, return_inverse=True)
     docs = np.repeat(np.arange(len(keys), dtype=np.int32), counts)
-    order = np.argsort(inverse, kind="stable")
-    offsets = np.zeros(len(unique) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum(np.bincount(inverse, minlength=len(unique)))
+    order = np.argsort(all_keys, kind="stable")
+    sorted_keys = all_keys[order]
+    starts = np.flatnonzero(np.diff(sorted_keys)) + 1 if len(sorted_keys) else np.zeros(0, dtype=np.int64)
+    unique = sorted_keys[np.concatenate(([0], starts))] if len(sorted_keys) else sorted_keys
+    offsets = (
+        np.concatenate(([0], starts, [len(sorted_keys)])).astype(np.int64)
+        if len(sorted_keys)
+        else np.zeros(1, dtype=np.int64)
+    )
     np.save(folder / f"{name}_keys.npy", unique)
     np.save(folder / f"{name}_offsets.npy", offsets)
     np.save(folder / f"{name}_docs.npy", docs[order])

@@ -214,7 +214,7 @@ def update_index(
         to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
         removed = [rel for rel in known if rel not in current]
         summary.unchanged = len(current) - len(to_parse)
-        writer = ix.writer(procs=1, limitmb=256)
+        writer = ix.writer(procs=1, limitmb=256, compound=False)
         builder = SegmentBuilder()
         try:
             for rel in removed:

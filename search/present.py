@@ -13,6 +13,14 @@ from html import escape
 from .analyze import fold
 
 SNIPPET_CHARS = 120
+FACET_LABELS = {
+    "township": "乡镇",
+    "county": "县区",
+    "province": "省份",
+    "year": "年度",
+    "part": "报告部分",
+    "topic": "主题",
+}
 
 
 def match_spans(text: str, forms: list[str]) -> list[tuple[int, int]]:

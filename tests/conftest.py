@@ -18,6 +18,36 @@ SAMPLES = {
 }
 
 
+HIT_KEYS = {
+    "id",
+    "report_id",
+    "title",
+    "township",
+    "county",
+    "city",
+    "province",
+    "year",
+    "part",
+    "topics",
+    "section",
+    "text",
+    "snippet",
+    "score",
+}
+
+
+@pytest.fixture
+def corpus(tmp_path, samples) -> Path:
+    """A writable copy of the sample corpus."""
+    import shutil
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in samples.values():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def samples() -> dict[str, Path]:
     return dict(SAMPLES)

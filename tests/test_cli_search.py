@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
+from conftest import HIT_KEYS
 
 from search.cli import main
-
-HIT_KEYS = {
-    "id",
-    "report_id",
-    "title",
-    "township",
-    "county",
-    "city",
-    "province",
-    "year",
-    "part",
-    "topics",
-    "section",
-    "text",
-    "snippet",
-    "score",
-}
 
 
 def run_json(capsys, *args) -> tuple[int, dict]:
     code = main([*args, "--json"])
     return code, json.loads(capsys.readouterr().out)
-
-
-@pytest.fixture
-def corpus(tmp_path, samples):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for path in samples.values():
-        shutil.copy(path, folder / path.name)
-    return folder
 
 
 def test_index_json_summary_and_exit_codes(corpus, tmp_path, capsys):

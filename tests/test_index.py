@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -13,15 +12,6 @@ from whoosh import writing
 
 from search.index import LOCK_FILE, IndexBusyError, open_index, update_index
 from search.searcher import Engine, SearchRequest
-
-
-@pytest.fixture
-def corpus(tmp_path, samples):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for path in samples.values():
-        shutil.copy(path, folder / path.name)
-    return folder
 
 
 def test_first_run_adds_everything_second_run_skips_everything(corpus, tmp_path):

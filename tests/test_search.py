@@ -195,3 +195,13 @@ def test_stats_describe_the_index(engine):
         "存在的不足和原因",
         "下一年度安排",
     }
+
+
+def test_long_facets_show_the_most_frequent_values_and_every_selected_one(engine, monkeypatch):
+    from search import searcher as searcher_module
+
+    monkeypatch.setattr(searcher_module, "FACET_LIMIT", 2)
+    result = search(engine, "法律顾问", filters={"township": ["黄石镇"]})
+    shown = [v["value"] for v in result["facets"]["township"]]
+    assert shown[:2] == ["大湾镇", "蒲台乡"]
+    assert "黄石镇" in shown and len(shown) == 3

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template, request, send_file, url_
 
 from search.classify import PARTS
 from search.index import FACETS
+from search.present import FACET_LABELS
 from search.query import QueryError
 from search.searcher import NotFoundError
 
@@ -18,14 +19,6 @@ from .params import EXPORT_LIMIT, _integer, current_filters, engine, query_strin
 
 pages = Blueprint("pages", __name__)
 
-FACET_LABELS = {
-    "township": "乡镇",
-    "county": "县区",
-    "province": "省份",
-    "year": "年度",
-    "part": "报告部分",
-    "topic": "主题",
-}
 SORT_LABELS = {"relevance": "按相关度", "year": "按年度（新→旧）", "year_asc": "按年度（旧→新）"}
 CSV_COLUMNS = [
     ("township", "乡镇"),
