@@ -37,14 +37,6 @@ class Gazetteer:
     def townships_named(self, name: str) -> list[Place]:
         return self.by_township.get(name, [])
 
-    def place_names(self) -> set[str]:
-        """Every township, county and city name (for the segmenter's dictionary)."""
-        names: set[str] = set()
-        for place in self.places:
-            names.update((place.township, place.county, place.city, place.province))
-        names.discard("")
-        return names
-
     def find_townships(self, text: str) -> list[tuple[int, str]]:
         """(offset, name) of each township name in ``text``, longest match at each ending."""
         found = []

@@ -55,10 +55,6 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
     return "".join(out)
 
 
-def highlight(text: str, forms: list[str]) -> str:
-    return mark(text, match_spans(text, forms))
-
-
 def snippet(text: str, forms: list[str], width: int = SNIPPET_CHARS) -> str:
     """The window of ``text`` holding the most matches, escaped and marked, with … where cut."""
     spans = match_spans(text, forms)
