@@ -77,7 +77,8 @@ def segmenter():
     """
     import rjieba
 
-    jieba = rjieba.Jieba()
+    # The instance rjieba builds when it is imported: a second Jieba() would load the dictionary again.
+    jieba = rjieba._DEFAULT_JIEBA
     for name in _place_names():
         jieba.add_word(name, None, None)
     for word, freq in _dictionary_words():

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
-
-from search.searcher import Engine
-
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
 
-def create_app(index_dir: Path | str, testing: bool = False) -> Flask:
+def create_app(index_dir: Path | str, testing: bool = False):
     """Build the app for one index directory (which must already hold an index)."""
+    from flask import Flask
+
+    from search.searcher import Engine
+
     from .api import api
     from .pages import pages
 
