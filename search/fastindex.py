@@ -332,9 +332,6 @@ class Segment:
     def count(self) -> int:
         return len(self.lengths)
 
-    def text(self, docnum: int) -> str:
-        return self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]].decode("utf-16-le")
-
     def has(self, docnum: int, needle: bytes) -> bool:
         """Whether the text of ``docnum`` contains ``needle`` (UTF-16-LE), searched in place."""
         start, end = self.text_offsets[docnum], self.text_offsets[docnum + 1]

@@ -161,13 +161,13 @@ class _Parser:
         return token
 
     def parse(self, result: ParsedQuery) -> Node | None:
-        query = self.or_expr(result, top=True)
+        query = self.or_expr(result)
         if self.peek() is not None:
             kind, value = self.peek()
             raise QueryError("右括号多了一个" if kind == "rparen" else f"无法理解查询中的“{value}”")
         return query
 
-    def or_expr(self, result: ParsedQuery, top: bool = False) -> Node | None:
+    def or_expr(self, result: ParsedQuery) -> Node | None:
         branches = [self.and_expr(result)]
         while self.peek() and self.peek()[0] == "word" and self.peek()[1] in ("OR", "|", "或"):
             self.take()

@@ -8,7 +8,7 @@ from search.query import QueryError
 from search.searcher import NotFoundError
 
 from .openapi import openapi_document
-from .params import _integer, engine, search_request
+from .params import engine, integer_param, search_request
 
 api = Blueprint("api", __name__)
 
@@ -30,7 +30,7 @@ def search():
 
 @api.route("/compare")
 def compare():
-    request = search_request(limit=20, max_limit=50, group_by="township", group_size=_integer("per", 3, 1, 10))
+    request = search_request(limit=20, max_limit=50, group_by="township", group_size=integer_param("per", 3, 1, 10))
     return jsonify(engine().search(request))
 
 
@@ -41,7 +41,7 @@ def report(report_id: str):
 
 @api.route("/paragraphs/<paragraph_id>/similar")
 def similar(paragraph_id: str):
-    return jsonify(engine().similar(paragraph_id, _integer("limit", 10, 1, 50)))
+    return jsonify(engine().similar(paragraph_id, integer_param("limit", 10, 1, 50)))
 
 
 @api.route("/stats")

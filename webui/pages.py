@@ -15,7 +15,7 @@ from search.present import FACET_LABELS
 from search.query import QueryError
 from search.searcher import NotFoundError
 
-from .params import EXPORT_LIMIT, _integer, current_filters, engine, query_string, search_request, state_args
+from .params import EXPORT_LIMIT, current_filters, engine, integer_param, query_string, search_request, state_args
 
 pages = Blueprint("pages", __name__)
 
@@ -113,7 +113,7 @@ def compare():
     context = {"q": request.args.get("q", "")[:500], "result": None, "error": "", "groups": []}
     status = 200
     try:
-        per = _integer("per", 3, 1, 10)
+        per = integer_param("per", 3, 1, 10)
         result = engine().search(search_request(limit=20, max_limit=50, group_by="township", group_size=per))
         context["result"] = result
         context["per"] = per

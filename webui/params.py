@@ -21,7 +21,7 @@ def engine() -> Engine:
     return current_app.extensions["engine"]
 
 
-def _integer(name: str, default: int, low: int, high: int) -> int:
+def integer_param(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name, "")
     if raw == "":
         return default
@@ -59,8 +59,8 @@ def search_request(limit: int = PAGE_SIZE, max_limit: int = 100, **overrides) ->
         "q": current_query(),
         "filters": current_filters(),
         "sort": request.args.get("sort", "relevance") or "relevance",
-        "page": _integer("page", 1, 1, 1000),
-        "limit": _integer("limit", limit, 1, max_limit),
+        "page": integer_param("page", 1, 1, 1000),
+        "limit": integer_param("limit", limit, 1, max_limit),
     }
     values.update(overrides)
     return SearchRequest(**values)
