@@ -24,7 +24,7 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
-from .fastindex import EMPTY, ParagraphTerms, SegmentBuilder, paragraph_terms, read_manifest, remove_orphans
+from .fastindex import EMPTY, FAST_DIR, ParagraphTerms, SegmentBuilder, paragraph_terms, read_manifest, remove_orphans
 from .model import Report, ReportError
 from .pipeline import corpus_files, process_file
 
@@ -102,6 +102,14 @@ def open_index(index_dir: Path) -> index.Index:
 
 def index_exists(index_dir: Path) -> bool:
     return Path(index_dir).is_dir() and index.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+def index_is_usable(index_dir: Path) -> bool:
+    """An index of this version: the current schema and the arrays of every segment."""
+    if not index_exists(index_dir) or not _schema_is_current(index_dir):
+        return False
+    fast = Path(index_dir) / FAST_DIR
+    return all((fast / segment_id).is_dir() for segment_id in _segment_ids(open_index(index_dir)))
 
 
 def _schema_is_current(index_dir: Path) -> bool:

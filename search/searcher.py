@@ -22,7 +22,7 @@ import numpy as np
 from .classify import PARTS
 from .evaluate import Evaluator
 from .fastindex import Segment, id_key, load_segment
-from .index import FACETS, INDEX_NAME, index_exists, open_index, read_info
+from .index import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info
 from .present import mark, match_spans, snippet
 from .query import QueryError, normalize_filter_value, parse_query
 
@@ -155,6 +155,8 @@ class Engine:
         self.index_dir = Path(index_dir)
         if not index_exists(self.index_dir):
             raise IndexMissingError(f"{self.index_dir} 中还没有索引：请先运行 reportsearch index")
+        if not index_is_usable(self.index_dir):
+            raise IndexMissingError(f"{self.index_dir} 中的索引不完整或来自旧版本：请运行 reportsearch index --rebuild")
         self.ix = open_index(self.index_dir)
         self._lock = threading.RLock()
         self._state: _State | None = None

@@ -157,3 +157,20 @@ def test_failed_commit_does_not_leave_the_write_lock(corpus, tmp_path, monkeypat
     summary = update_index(corpus, index_dir, jobs=1)
     assert summary.updated == 1
     assert not os.path.exists(index_dir / LOCK_FILE)
+
+
+def test_an_index_without_its_arrays_is_refused_with_advice_and_rebuilt(corpus, tmp_path):
+    import shutil as shell
+
+    from search.index import index_is_usable
+    from search.searcher import IndexMissingError
+
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    shell.rmtree(index_dir / "fast")
+    assert not index_is_usable(index_dir)
+    with pytest.raises(IndexMissingError, match="--rebuild"):
+        Engine(index_dir)
+    update_index(corpus, index_dir, rebuild=True, jobs=1)
+    assert index_is_usable(index_dir)
+    assert Engine(index_dir).search(SearchRequest())["total"] == 106

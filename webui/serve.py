@@ -10,7 +10,7 @@ from pathlib import Path
 
 from search.cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError
 from search.cli_search import print_summary, progress_bar
-from search.index import index_exists, update_index
+from search.index import index_exists, index_is_usable, update_index
 
 
 def add_command(commands) -> None:
@@ -29,11 +29,13 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from . import create_app
 
-    if not index_exists(args.index):
+    if not index_is_usable(args.index):
         if not args.corpus.is_dir():
-            raise UsageError(f"{args.index} 中没有索引，报告目录 {args.corpus} 也不存在")
-        print(f"{args.index} 中还没有索引，正在从 {args.corpus} 建立……", file=sys.stderr)
-        summary = update_index(args.corpus, args.index, progress=progress_bar(sys.stderr.isatty()))
+            raise UsageError(f"{args.index} 中没有可用的索引，报告目录 {args.corpus} 也不存在")
+        print(f"{args.index} 中还没有可用的索引，正在从 {args.corpus} 建立……", file=sys.stderr)
+        summary = update_index(
+            args.corpus, args.index, rebuild=index_exists(args.index), progress=progress_bar(sys.stderr.isatty())
+        )
         print_summary(summary)
     app = create_app(args.index)
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
