@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -109,15 +110,40 @@ def word_tokens(text: str, subwords: bool = True) -> Iterator[tuple[str, int, in
                 position += 1
             continue
         yield word, position, start, end
-        if subwords and len(word) > 2:
-            for size in (2, 3):
-                if len(word) <= size:
-                    break
-                for offset in range(len(word) - size + 1):
-                    piece = word[offset : offset + size]
-                    if jieba.has_word(piece):
-                        yield piece, position, start + offset, start + offset + size
+        if subwords:
+            for piece, offset in subwords_of(word):
+                yield piece, position, start + offset, start + offset + len(piece)
         position += 1
+
+
+def subwords_of(word: str) -> Iterator[tuple[str, int]]:
+    """(piece, offset) of every dictionary word strictly inside ``word``, shortest first.
+
+    jieba's search mode yields the two- and three-character ones; longer ones
+    (法律顾问 inside 政府法律顾问) are added so that a query for them is a word match.
+    """
+    has_word = segmenter().has_word
+    for size in range(2, len(word)):
+        for offset in range(len(word) - size + 1):
+            piece = word[offset : offset + size]
+            if has_word(piece):
+                yield piece, offset
+
+
+def index_words(text: str) -> Counter:
+    """Counts of the words and sub-words of folded ``text``, as ``word_tokens(text, subwords=True)`` yields them.
+
+    Computed with rjieba's search mode (two- and three-character sub-words in Rust) plus the longer
+    sub-words of words of five characters or more, which is several times faster than word_tokens.
+    """
+    jieba = segmenter()
+    counts = Counter(w for w in jieba.cut_for_search(text, True) if WORD_CHAR.match(w))
+    long_words = {word: count for word, count in counts.items() if len(word) > 4}
+    for word, count in long_words.items():
+        for piece, _ in subwords_of(word):
+            if len(piece) > 3:
+                counts[piece] += count
+    return counts
 
 
 def query_grams(text: str) -> list[list[str]]:

@@ -34,7 +34,6 @@ import json
 import mmap
 import os
 import shutil
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
@@ -42,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import WORD_CHAR, fold, segmenter
+from .analyze import WORD_CHAR, fold, index_words, segmenter
 
 FAST_DIR = "fast"
 SHIFT = 21
@@ -99,12 +98,12 @@ class ParagraphTerms:
 
 
 def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
-    """Word counts (jieba's search mode: every word and the dictionary words inside long ones, as
-    :func:`search.analyze.word_tokens` yields them), length in words, grams and folded text."""
+    """Word counts (every word and the dictionary words inside it, as :func:`search.analyze.word_tokens`
+    yields them), length in words, grams and folded text."""
     folded = fold(text)
     jieba = segmenter()
-    counts = Counter(jieba.cut_for_search(folded, True))
-    words = [w for w in counts if WORD_CHAR.match(w)]
+    counts = index_words(folded)
+    words = list(counts)
     length = sum(1 for w in jieba.cut(folded, True) if WORD_CHAR.match(w))
     return ParagraphTerms(
         word_keys=np.fromiter((word_key(w) for w in words), dtype=np.int64, count=len(words)),
@@ -332,14 +331,17 @@ class Segment:
     def count(self) -> int:
         return len(self.lengths)
 
-    def has(self, docnum: int, needle: bytes) -> bool:
-        """Whether the text of ``docnum`` contains ``needle`` (UTF-16-LE), searched in place."""
-        start, end = self.text_offsets[docnum], self.text_offsets[docnum + 1]
-        find = self.texts.find
-        at = find(needle, start, end)
-        while at != -1 and (at - start) % 2:
-            at = find(needle, at + 1, end)
-        return at != -1
+    def having(self, docs: list[int], needle: bytes) -> list[int]:
+        """The documents among ``docs`` whose text contains ``needle`` (UTF-16-LE), searched in place."""
+        offsets, find, found = self.text_offsets, self.texts.find, []
+        for docnum in docs:
+            start, end = offsets[docnum], offsets[docnum + 1]
+            at = find(needle, start, end)
+            while at != -1 and (at - start) & 1:
+                at = find(needle, at + 1, end)
+            if at != -1:
+                found.append(docnum)
+        return found
 
     def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, term frequencies) of a word."""
@@ -367,9 +369,9 @@ class Segment:
             unsure, sure = subtract(result, known, self.count)
         else:
             unsure, sure = result, result[:0]
-        has = self.has
-        needles = [run.encode("utf-16-le") for run in checks]
-        verified = [d for d in unsure.tolist() if all(has(d, needle) for needle in needles)]
+        verified = unsure.tolist()
+        for run in checks:
+            verified = self.having(verified, run.encode("utf-16-le"))
         return np.union1d(sure, np.array(verified, dtype=np.int32))
 
     def heading_containing(self, needle: str) -> np.ndarray:

@@ -133,9 +133,10 @@ class FacetTable:
             chosen = sorted(present.tolist(), key=lambda i: order.get(values[i], len(order)))
         else:
             chosen = present[np.lexsort((present, -counts[present]))][:FACET_LIMIT].tolist()
-            shown = set(chosen)
-            wanted = {str(v) for v in selected or []}
-            chosen += [i for i in present.tolist() if values[i] in wanted and i not in shown]
+            if selected:
+                shown = set(chosen)
+                wanted = {str(v) for v in selected}
+                chosen += [i for i in present.tolist() if values[i] in wanted and i not in shown]
         return [{"value": values[i], "count": int(counts[i])} for i in chosen]
 
 
