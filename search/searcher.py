@@ -199,9 +199,10 @@ class Engine:
         facets = FacetTable(pieces, total, live)
         return _State(searcher, facets, Evaluator(pieces, total, facets.paragraph, facets))
 
-    def search(self, request: SearchRequest) -> dict:
+    def search(self, request: SearchRequest, max_limit: int = MAX_LIMIT) -> dict:
+        """One page of hits with total and facets; ``max_limit`` is raised only for exports."""
         started = time.perf_counter()
-        _check_request(request)
+        _check_request(request, max_limit)
         parsed = parse_query(request.q)
         selections = _selections(request.filters, parsed.filters)
         with self._lock:
@@ -404,11 +405,11 @@ def _grouped(
     return [(doc, None if scores is None else float(scores[doc])) for _, _, doc in picked]
 
 
-def _check_request(request: SearchRequest) -> None:
+def _check_request(request: SearchRequest, max_limit: int) -> None:
     if request.sort not in SORTS:
         raise QueryError(f"sort 只能是 {'、'.join(SORTS)}")
-    if not 1 <= request.limit <= MAX_LIMIT:
-        raise QueryError(f"limit 应在 1 到 {MAX_LIMIT} 之间")
+    if not 1 <= request.limit <= max_limit:
+        raise QueryError(f"limit 应在 1 到 {max_limit} 之间")
     if not 1 <= request.page <= MAX_PAGE:
         raise QueryError(f"page 应在 1 到 {MAX_PAGE} 之间")
     if request.group_by not in (None, "township", "county"):

@@ -162,16 +162,10 @@ def stats():
 
 
 def _all_hits() -> tuple[list[dict], str]:
-    base = search_request(limit=100)
-    hits, page = [], 1
-    while len(hits) < EXPORT_LIMIT:
-        base.page = page
-        result = engine().search(base)
-        hits.extend(result["hits"])
-        if page * 100 >= result["total"] or not result["hits"]:
-            break
-        page += 1
-    return hits[:EXPORT_LIMIT], base.q
+    """Every hit of the current search (up to EXPORT_LIMIT), from one evaluation of the query."""
+    request = search_request()
+    request.page, request.limit = 1, EXPORT_LIMIT
+    return engine().search(request, max_limit=EXPORT_LIMIT)["hits"], request.q
 
 
 @pages.route("/export.csv")
