@@ -366,11 +366,12 @@ def _ranked(
     offset = (request.page - 1) * request.limit
     wanted = offset + request.limit
     if scores is not None and request.sort == "relevance":
-        keys = (facets.id_keys[docs], -np.round(scores[docs], 4))
+        rounded = np.round(scores[docs], 4)
         if len(docs) > wanted * 4:
-            cut = np.partition(scores[docs], len(docs) - wanted)[len(docs) - wanted]
-            docs = docs[scores[docs] >= cut]
-            keys = (facets.id_keys[docs], -np.round(scores[docs], 4))
+            # Only documents scoring at least the wanted-th best can be on the page (ties included).
+            keep = rounded >= np.partition(rounded, len(docs) - wanted)[len(docs) - wanted]
+            docs, rounded = docs[keep], rounded[keep]
+        keys = (facets.id_keys[docs], -rounded)
     elif request.sort == "year_asc":
         keys = (facets.id_keys[docs], facets.years[docs])
     else:
