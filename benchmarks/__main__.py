@@ -1,4 +1,4 @@
-"""python -m benchmarks run --paragraphs 200000   |   python -m benchmarks generate DIR --paragraphs N"""
+"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance"""
 
 from __future__ import annotations
 
@@ -25,8 +25,13 @@ def main() -> None:
     make.add_argument("target", type=Path)
     make.add_argument("--paragraphs", type=int, default=10_000)
     make.add_argument("--seed", type=int, default=7)
+    commands.add_parser("relevance", help="nDCG@10 and recall@20 on the judged query sets, ours vs FTS5 with OR")
     args = parser.parse_args()
-    if args.command == "generate":
+    if args.command == "relevance":
+        from .relevance import main as relevance
+
+        relevance()
+    elif args.command == "generate":
         files = generate(args.target, args.paragraphs, args.seed)
         print(f"{len(files)} 份合成报告 → {args.target}")
     else:

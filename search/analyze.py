@@ -1,4 +1,4 @@
-"""Chinese text analysis: folding, word segmentation, synonyms.
+"""Chinese text analysis: folding, word segmentation.
 
 Words come from rjieba (jieba-rs, the same segmentation as jieba, many times
 faster) with the domain dictionary and every place name of the gazetteer.
@@ -22,6 +22,7 @@ from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
 RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+MAX_THESAURUS_WORD = 6  # longer thesaurus terms are phrases: found as strings, not made dictionary words
 WORD_CHAR = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -71,12 +72,14 @@ def _dictionary_words(path: Path = DATA / "domain_dict.txt") -> list[tuple[str, 
 
 @lru_cache(maxsize=1)
 def segmenter():
-    """The shared rjieba instance with the domain dictionary, place names and synonyms loaded.
+    """The shared rjieba instance with the domain dictionary, place names and thesaurus terms loaded.
 
-    Synonyms are dictionary words so that a synonym is looked up as one word; a synonym added
-    later is still found (as a string of characters) before the index is rebuilt.
+    Thesaurus terms are dictionary words so that each is indexed and looked up as one word; a term
+    added later is still found (as a string of characters) before the index is rebuilt.
     """
     import rjieba
+
+    from .thesaurus import load_thesaurus
 
     # The instance rjieba builds when it is imported: a second Jieba() would load the dictionary again.
     jieba = rjieba._DEFAULT_JIEBA
@@ -84,10 +87,9 @@ def segmenter():
         jieba.add_word(name, None, None)
     for word, freq in _dictionary_words():
         jieba.add_word(word, freq, None)
-    for group in set(load_synonyms().values()):
-        for word in group:
-            if not jieba.has_word(word):
-                jieba.add_word(word, None, None)
+    for word in sorted(load_thesaurus().terms()):
+        if len(word) <= MAX_THESAURUS_WORD and WORD_CHAR.match(word) and not jieba.has_word(word):
+            jieba.add_word(word, None, None)
     return jieba
 
 
@@ -153,21 +155,3 @@ def query_grams(text: str) -> list[list[str]]:
         run = match.group()
         runs.append([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
     return runs
-
-
-@lru_cache(maxsize=4)
-def load_synonyms(path: Path = DATA / "synonyms.txt") -> dict[str, tuple[str, ...]]:
-    """Each word of a synonym line → all words of that line (itself first)."""
-    groups: dict[str, tuple[str, ...]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        members = [fold(w.strip()) for w in re.split(r"[,，]", line) if w.strip()]
-        for word in members:
-            groups[word] = (word, *[m for m in members if m != word])
-    return groups
-
-
-def expand_synonyms(word: str) -> tuple[str, ...]:
-    return load_synonyms().get(word, (word,))

@@ -20,6 +20,14 @@ class PartRules:
     default: str
     before_first_section: str
     patterns: dict[str, re.Pattern]
+    cues: dict[str, frozenset[str]]
+
+    def named_by(self, word: str) -> str:
+        """The part a query word names on its own (不足, 下一步, 第一责任人), or ""."""
+        for part in self.order:
+            if word in self.cues.get(part, ()) or self.patterns[part].fullmatch(word):
+                return part
+        return ""
 
     def part_of(self, section: list[str]) -> str:
         """The report part a paragraph belongs to, from its outermost heading."""
@@ -35,7 +43,8 @@ class PartRules:
 def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
     data = json.loads(path.read_text(encoding="utf-8"))
     patterns = {part: re.compile("|".join(f"(?:{p})" for p in data["patterns"][part])) for part in data["order"]}
-    return PartRules(tuple(data["order"]), data["default"], data["before_first_section"], patterns)
+    cues = {part: frozenset(words) for part, words in data.get("query_cues", {}).items()}
+    return PartRules(tuple(data["order"]), data["default"], data["before_first_section"], patterns, cues)
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,9 @@ from .present import FACET_LABELS
 from .query import QueryError
 from .searcher import Engine, IndexMissingError, NotFoundError, SearchRequest
 
+LOOSER = (("partial_total", "部分命中"), ("related_total", "相关命中"))
+TIER_HEADINGS = {"partial": "部分命中：没有包含全部检索词", "related": "相关命中：只包含相关词"}
+
 
 def add_commands(commands) -> None:
     index = commands.add_parser("index", help="建立或更新索引（只处理新增、修改和删除的文件）")
@@ -36,6 +39,12 @@ def add_commands(commands) -> None:
     search.add_argument("--group-by", choices=["township", "county"], help="按乡镇（或县区）分组，每组取最好的段落")
     search.add_argument("--per-group", type=_positive, default=1, help="分组时每组的段落数（默认 1）")
     search.add_argument("--sort", choices=["relevance", "year", "year_asc"], default="relevance")
+    search.add_argument(
+        "--mode",
+        choices=["expanded", "exact"],
+        default="expanded",
+        help="expanded（默认）：同时检索叙词表中的同义词，并在完全命中之后列出部分命中和相关命中；exact：只检索输入的词",
+    )
     search.add_argument("--limit", type=_positive, default=10, help="每页条数（默认 10）")
     search.add_argument("--page", type=_positive, default=1)
     search.add_argument("--json", action="store_true")
@@ -131,6 +140,7 @@ def run_search(args: argparse.Namespace) -> int:
         limit=args.limit,
         group_by=args.group_by,
         group_size=args.per_group,
+        mode=args.mode,
     )
     try:
         result = engine.search(request)
@@ -139,12 +149,24 @@ def run_search(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
-    print(f"共 {result['total']} 个段落（{result['seconds'] * 1000:.0f} 毫秒）")
+    print(f"共 {result['total']} 个段落（{result['seconds'] * 1000:.0f} 毫秒）", end="")
+    looser = [f"{label} {result[key]} 个" for key, label in LOOSER if result[key]]
+    if looser:
+        print(f"；另有{'、'.join(looser)}", end="")
+    print()
+    if result["did_you_mean"]:
+        print(f"您是不是要找：{result['did_you_mean']['q']}（{result['did_you_mean']['total']} 个段落）")
+    tier = "all"
     for number, hit in enumerate(result["hits"], (args.page - 1) * args.limit + 1):
+        if hit["tier"] != tier:
+            tier = hit["tier"]
+            print(f"\n—— {TIER_HEADINGS[tier]} ——")
         place = " ".join(filter(None, [hit["province"], hit["county"], hit["township"]]))
         print(f"\n{number}. {place} {hit['year'] or ''} · {hit['part']} · {' › '.join(hit['section'])}")
         print(f"   {_plain(hit['snippet'])}")
-        print(f"   [{hit['id']}]")
+        print(f"   [{hit['id']}]{'  ' + hit['why'] if hit['why'] else ''}")
+    if result["related_terms"]:
+        print(f"\n相关词：{'  '.join(result['related_terms'])}", end="")
     for name in FACETS:
         values = result["facets"][name]
         if values:

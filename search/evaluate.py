@@ -1,34 +1,48 @@
-"""Evaluate a parsed query over the per-segment arrays: which paragraphs match, and their scores.
+"""Evaluate a parsed query over the per-segment arrays: which paragraphs match, how well, and their scores.
 
-Every node yields a boolean mask and a score array over all documents, so AND,
+Every node yields boolean masks and a score array over all documents, so AND,
 OR and NOT are array operations and facet counts, totals and top-k come from
 the same arrays.
 
-Scoring (BM25F-like):
+Unquoted text is read as thesaurus concepts (:mod:`search.thesaurus`). A node's
+result has three levels of match, which the searcher turns into ranking tiers:
+
+* ``mask`` — every concept present, as typed or as an equivalent (the strict
+  matches: totals and facet counts are theirs);
+* ``cover`` — the fraction of the concepts present (partial matches);
+* ``near`` — every concept present when related terms count too.
+
+Scoring:
 
 * a word the query text segments to: BM25 over the word postings (tf, length), × WORD_BOOST;
 * any match of the text as a string (the bigram field): its IDF × GRAM_BOOST, so text
   the segmenter cut differently is found and ranks below word matches;
 * a match in the heading path: its IDF × HEADING_BOOST — a heading match counts extra;
-* unquoted text of several words also matches its words apart, × SPLIT_WORDS_BOOST.
+* an equivalent counts × EQUIVALENT_WEIGHT, a related term (BM25 on its word postings) × RELATED_WEIGHT;
+* unquoted text of several concepts also matches them apart, × SPLIT_WORDS_BOOST.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
-from .analyze import expand_synonyms, fold, word_tokens, words
+from .analyze import fold, word_tokens, words
 from .fastindex import Segment
 from .query import AllOf, AnyOf, FieldIs, Node, Text
+from .thesaurus import Concept, load_thesaurus
 
 WORD_BOOST = 3.0
 GRAM_BOOST = 1.0
 HEADING_BOOST = 3.0
 SPLIT_WORDS_BOOST = 0.5
+EQUIVALENT_WEIGHT = 0.8
+RELATED_WEIGHT = 0.3
+RELATED_COORDINATION = 0.5
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = 25
 
@@ -37,6 +51,16 @@ SIMILAR_TERMS = 25
 class Result:
     mask: np.ndarray
     score: np.ndarray
+    cover: np.ndarray | None = None
+    near: np.ndarray | None = None
+
+    def covered(self) -> np.ndarray:
+        """Fraction of the node's concepts present in each document."""
+        return self.mask.astype(np.float32) if self.cover is None else self.cover
+
+    def nearly(self) -> np.ndarray:
+        """Documents that match when related terms count."""
+        return self.mask if self.near is None else self.near
 
 
 class Evaluator:
@@ -56,48 +80,106 @@ class Evaluator:
         self.documents = max(1, int(live.sum()))
         self._norm = K1 * (1 - B + B * lengths / max(self.average_length, 1e-6))
 
-    def run(self, node: Node | None) -> Result:
+    def text(self, docnum: int) -> str:
+        """The folded text of a document."""
+        starts = [offset for _, offset in self.segments]
+        segment, offset = self.segments[bisect_right(starts, docnum) - 1]
+        return segment.text(docnum - offset)
+
+    def run(self, node: Node | None, expand: bool = True) -> Result:
+        """Evaluate ``node``; with ``expand``, thesaurus equivalents and related terms take part."""
         if node is None:
             return Result(self.live.copy(), np.zeros(self.total, dtype=np.float32))
-        result = self._node(node)
+        result = self._node(node, expand)
         result.mask &= self.live
+        if result.cover is not None:
+            result.cover = result.cover * self.live
+        if result.near is not None:
+            result.near = result.near & self.live
         return result
 
-    def _node(self, node: Node) -> Result:
+    def _node(self, node: Node, expand: bool) -> Result:
         if isinstance(node, Text):
-            return self._text(node.text, node.exact)
+            return self._one_form(node.text, exact=True) if node.exact else self._concepts(node.text, expand)
         if isinstance(node, AnyOf):
-            results = [self._node(option) for option in node.options]
+            results = [self._node(option, expand) for option in node.options]
             mask = np.logical_or.reduce([r.mask for r in results])
-            return Result(mask, np.sum([r.score for r in results], axis=0) * mask)
+            near = np.logical_or.reduce([r.nearly() for r in results])
+            cover = np.maximum.reduce([r.covered() for r in results])
+            return Result(mask, np.sum([r.score for r in results], axis=0) * (near | (cover > 0)), cover, near)
         if isinstance(node, AllOf):
             mask = self.live.copy()
+            near = self.live.copy()
+            cover = np.zeros(self.total, dtype=np.float32)
             score = np.zeros(self.total, dtype=np.float32)
-            for child in node.include:
-                result = self._node(child)
+            children = [self._node(child, expand) for child in node.include]
+            for result in children:
                 mask &= result.mask
+                near &= result.nearly()
+                cover += result.covered()
                 score += result.score
+            if children:
+                cover /= len(children)
+                score *= _coordination(children)
+            else:
+                cover[:] = 1.0
             for child in node.exclude:
-                mask &= ~self._node(child).mask
-            return Result(mask, score * mask)
+                excluded = ~self._node(child, False).mask
+                mask &= excluded
+                near &= excluded
+                cover *= excluded
+            return Result(mask, score * (near | (cover > 0)), cover, near)
         if isinstance(node, FieldIs):
             return Result(self.facets.mask(node.name, [node.value]), np.zeros(self.total, dtype=np.float32))
         raise TypeError(f"unknown query node {node!r}")
 
-    def _text(self, text: str, exact: bool) -> Result:
-        variants = expand_synonyms(fold(text))
-        results = [self._one_form(variants[0], exact)] + [self._one_form(v, True) for v in variants[1:]]
-        if len(results) == 1:
-            return results[0]
-        mask = np.logical_or.reduce([r.mask for r in results])
-        return Result(mask, np.maximum.reduce([r.score for r in results]))
+    def _concepts(self, text: str, expand: bool) -> Result:
+        """Unquoted text: its concepts all present (strict), some present (cover), or present with related terms."""
+        concepts = load_thesaurus().concepts(text, expand)
+        if not concepts:
+            return self._one_form(text, exact=True)
+        if len(concepts) == 1 and not concepts[0].expanded:
+            return self._one_form(concepts[0].text, exact=False)
+        parts = [self._concept(concept) for concept in concepts]
+        if len(parts) == 1:
+            return parts[0]
+        whole = self._one_form(text, exact=True)
+        apart = np.logical_and.reduce([r.mask for r in parts])
+        mask = whole.mask | apart
+        near = mask | np.logical_and.reduce([r.nearly() for r in parts])
+        cover = np.maximum(np.mean([r.covered() for r in parts], axis=0), mask.astype(np.float32))
+        score = whole.score + np.sum([r.score for r in parts], axis=0) * SPLIT_WORDS_BOOST * _coordination(parts)
+        return Result(mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
+
+    def _concept(self, concept: Concept) -> Result:
+        """One concept: as typed, or any equivalent, or (a word naming a report part) that part (strict);
+        or any related term (near)."""
+        typed = self._one_form(concept.text, exact=True)
+        mask, score = typed.mask.copy(), typed.score.copy()
+        for term in concept.equivalents:
+            other = self._one_form(term, exact=True)
+            mask |= other.mask
+            np.maximum(score, other.score * EQUIVALENT_WEIGHT, out=score)
+        if concept.part:
+            in_part = self.facets.mask("part", [concept.part]) & self.live
+            mask |= in_part
+            score += in_part * self._idf(int(in_part.sum())) * GRAM_BOOST
+        if not concept.related:
+            return Result(mask, score)
+        related_score = np.zeros(self.total, dtype=np.float32)
+        for term in concept.related:
+            docs, tfs = self.postings(term)
+            if len(docs):
+                np.maximum.at(related_score, docs, self._bm25(docs, tfs) * WORD_BOOST)
+        near = mask | (related_score > 0)
+        return Result(mask, score + related_score * RELATED_WEIGHT, None, near)
 
     def _one_form(self, text: str, exact: bool) -> Result:
         tokens = words(text)
         word_score = np.zeros(self.total, dtype=np.float32)
         word_mask = np.zeros(self.total, dtype=bool)
         for token in tokens:
-            docs, tfs = self._postings(token)
+            docs, tfs = self.postings(token)
             if len(tokens) == 1:
                 word_mask[docs] = True
             word_score[docs] += self._bm25(docs, tfs) / len(tokens)
@@ -119,7 +201,7 @@ class Evaluator:
             score = score + np.sum([r.score for r in split], axis=0) * split_mask * SPLIT_WORDS_BOOST
         return Result(mask, (score * mask).astype(np.float32))
 
-    def _postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         docs, tfs = [], []
         for segment, offset in self.segments:
             local_docs, local_tfs = segment.word(word)
@@ -142,7 +224,7 @@ class Evaluator:
         counts = Counter(word for word, *_ in word_tokens(fold(text), subwords=False) if len(word) > 1)
         weighted = []
         for word, tf in counts.items():
-            docs, tfs = self._postings(word)
+            docs, tfs = self.postings(word)
             if len(docs):
                 weighted.append((tf * self._idf(len(docs)), word, docs, tfs))
         weighted.sort(key=lambda item: (-item[0], item[1]))
@@ -156,3 +238,11 @@ class Evaluator:
             return []
         top = candidates[np.lexsort((candidates, -score[candidates]))][:limit]
         return [(int(d), float(score[d])) for d in top]
+
+
+def _coordination(parts: list[Result]) -> np.ndarray:
+    """How fully each document answers the parts of a query: a part present counts 1, a part present only
+    through a related term ½ (a strict match scores ×1; a partial match with related evidence for what it
+    lacks ranks above one without)."""
+    present = [np.maximum(r.mask.astype(np.float32), RELATED_COORDINATION * r.nearly()) for r in parts]
+    return np.mean(present, axis=0).astype(np.float32)

@@ -331,6 +331,10 @@ class Segment:
     def count(self) -> int:
         return len(self.lengths)
 
+    def text(self, docnum: int) -> str:
+        """The folded text of a local document."""
+        return self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]].decode("utf-16-le")
+
     def having(self, docs: list[int], needle: bytes) -> list[int]:
         """The documents among ``docs`` whose text contains ``needle`` (UTF-16-LE), searched in place."""
         offsets, find, found = self.text_offsets, self.texts.find, []

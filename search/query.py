@@ -14,7 +14,8 @@ The parser returns a small tree (Text, AllOf, AnyOf, FieldIs) that
 :mod:`search.evaluate` runs; positive field conditions become filters.
 Every word is matched as words and as a string of characters, so text the
 segmenter cut differently is still found; word and heading matches score
-higher. Synonyms from ``data/synonyms.txt`` are added.
+higher. Equivalent and related terms from the thesaurus (``data/thesaurus.txt``)
+are added when the query is evaluated (:mod:`search.evaluate`), not here.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analyze import expand_synonyms, fold, query_grams, words
+from .analyze import fold, query_grams, words
 from .classify import PARTS
 
 MAX_QUERY_LENGTH = 500
@@ -100,6 +101,8 @@ class ParsedQuery:
     query: Node | None
     highlight: list[str] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)
+    """The unquoted texts the query looks for (not the excluded ones): where thesaurus concepts come from."""
 
     @property
     def is_empty(self) -> bool:
@@ -250,11 +253,12 @@ class _Parser:
         self.clauses += 1
         if not negate:
             result.highlight.extend(_highlight_forms(value, exact=False))
+            result.terms.append(value)
         return negate, Text(value, exact=False)
 
 
 def _highlight_forms(text: str, exact: bool) -> list[str]:
-    forms = list(expand_synonyms(text))
+    forms = [text]
     if not exact:
         forms.extend(words(text))
     return forms

@@ -19,12 +19,16 @@ from pathlib import Path
 
 import numpy as np
 
+from .analyze import fold
 from .classify import PARTS
 from .evaluate import Evaluator
 from .fastindex import Segment, id_key, load_segment
 from .index import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info
 from .present import mark, match_spans, snippet
-from .query import QueryError, normalize_filter_value, parse_query
+from .query import ParsedQuery, QueryError, normalize_filter_value, parse_query
+from .rank import TIER_GAP, TIERS, fact_keys, named_part_weight, practice_prior, prior_applies, tier_of
+from .suggest import Suggester
+from .thesaurus import Concept, describe, explain, highlight_forms, load_thesaurus
 
 MAX_LIMIT = 100
 FACET_LIMIT = 100
@@ -32,6 +36,8 @@ MAX_PAGE = 1000
 NO_YEAR = 65535
 CODED_FACETS = ("township", "county", "city", "province", "part", "report_id")
 SORTS = ("relevance", "year", "year_asc")
+MODES = ("expanded", "exact")
+FEW_HITS = 3
 
 
 class IndexMissingError(Exception):
@@ -51,6 +57,7 @@ class SearchRequest:
     limit: int = 10
     group_by: str | None = None
     group_size: int = 1
+    mode: str = "expanded"
 
 
 class FacetTable:
@@ -147,6 +154,8 @@ class _State:
     searcher: object
     facets: FacetTable
     evaluator: Evaluator
+    prior: np.ndarray
+    suggester: Suggester
 
 
 class Engine:
@@ -197,45 +206,96 @@ class Engine:
         for segment_id in set(self._segments) - current:
             del self._segments[segment_id]
         facets = FacetTable(pieces, total, live)
-        return _State(searcher, facets, Evaluator(pieces, total, facets.paragraph, facets))
+        evaluator = Evaluator(pieces, total, facets.paragraph, facets)
+        prior = practice_prior(facets.codes["part"], facets.values["part"], _reports_numbers(pieces, total))
+        return _State(searcher, facets, evaluator, prior, Suggester(evaluator))
 
     def search(self, request: SearchRequest, max_limit: int = MAX_LIMIT) -> dict:
-        """One page of hits with total and facets; ``max_limit`` is raised only for exports."""
+        """One page of hits with total and facets; ``max_limit`` is raised only for exports.
+
+        ``total`` and the facet counts are those of the strict matches; in expanded mode, ranked by
+        relevance, the partial and related matches follow them (``loose_total``), each hit saying its tier.
+        """
         started = time.perf_counter()
         _check_request(request, max_limit)
         parsed = parse_query(request.q)
         selections = _selections(request.filters, parsed.filters)
+        expand = request.mode == "expanded"
+        concepts = _concepts(parsed, expand)
         with self._lock:
             state = self._current()
             facets = state.facets
-            matched = state.evaluator.run(parsed.query)
+            matched = state.evaluator.run(parsed.query, expand)
             masks = {name: facets.mask(name, values) for name, values in selections.items()}
-            selected = matched.mask.copy()
+            allowed = facets.paragraph.copy()
             for mask in masks.values():
-                selected &= mask
+                allowed &= mask
+            selected = matched.mask & allowed
+            loose = expand and parsed.query is not None and request.sort == "relevance" and not request.group_by
+            tiers = tier_of(matched.mask, matched.covered(), matched.nearly(), allowed) if loose else None
             result = {
                 "query": request.q,
+                "mode": request.mode,
                 "total": int(selected.sum()),
+                "partial_total": int((tiers == 1).sum()) if loose else 0,
+                "related_total": int((tiers == 2).sum()) if loose else 0,
                 "page": request.page,
                 "limit": request.limit,
                 "sort": request.sort,
                 "filters": _display_filters(request.filters, parsed.filters),
             }
-            scores = matched.score if parsed.query is not None else None
+            result["loose_total"] = result["partial_total"] + result["related_total"]
+            scores = None
+            if parsed.query is not None:
+                scores = matched.score
+                named = {c.part for c in concepts if c.part}
+                if named and "part" not in selections:
+                    scores = scores * named_part_weight(facets.codes["part"], facets.values["part"], named)
+                elif "part" not in selections and prior_applies(
+                    selected, facets.paragraph, facets.codes["part"], facets.values["part"]
+                ):
+                    scores = scores * state.prior
+            candidates = tiers >= 0 if loose else selected
             if request.group_by:
                 hits = _grouped(facets, selected, scores, request)
             else:
-                hits = _ranked(facets, selected, scores, request)
+                hits = _ranked(facets, candidates, scores, tiers, request)
             searcher = state.searcher
-            result["hits"] = [_hit_json(searcher, docnum, score, parsed.highlight) for docnum, score in hits]
+            result["hits"] = [
+                _hit_json(searcher, docnum, score, parsed.highlight, concepts, int(tiers[docnum]) if loose else 0)
+                for docnum, score in hits
+            ]
             result["facets"] = {
                 name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name)) for name in FACETS
             }
+            result["related_terms"] = self._related_terms(state, selected, scores, parsed, concepts)
+            weak = _weak_runs(state, parsed) if parsed.terms and result["total"] < FEW_HITS else set()
+        result["did_you_mean"] = self._did_you_mean(state, request, weak, result["total"])
         if request.group_by:
             result["group_by"] = request.group_by
             result["group_size"] = request.group_size
         result["seconds"] = round(time.perf_counter() - started, 4)
         return result
+
+    def _related_terms(self, state, selected, scores, parsed: ParsedQuery, concepts: list[Concept]) -> list[str]:
+        """Words that the best strict hits share and the corpus does not (pseudo-relevance feedback)."""
+        if scores is None or not parsed.terms:
+            return []
+        docs = np.flatnonzero(selected)
+        best = docs[np.argsort(-scores[docs], kind="stable")[:10]].tolist()
+        exclude = {fold(t) for t in parsed.terms} | set(highlight_forms(concepts))
+        return state.suggester.related_terms(best, exclude)
+
+    def _did_you_mean(self, state, request: SearchRequest, weak: set[str], total: int) -> dict | None:
+        """A corrected query and its total, when a word of a query with few hits looks mistyped."""
+        if not weak:
+            return None
+        with self._lock:
+            corrected = state.suggester.did_you_mean(fold(request.q), weak)
+        if not corrected:
+            return None
+        found = self.search(SearchRequest(q=corrected, filters=request.filters, limit=1, mode=request.mode))["total"]
+        return {"q": corrected, "total": found} if found > total else None
 
     def nearby(self, request: SearchRequest) -> list[dict]:
         """Looser queries worth offering when a search finds nothing: each with its number of hits."""
@@ -273,7 +333,7 @@ class Engine:
                 "hits": [_hit_json(searcher, d, s, []) for d, s in ranked],
             }
 
-    def report(self, report_id: str, q: str = "") -> dict:
+    def report(self, report_id: str, q: str = "", mode: str = "expanded") -> dict:
         """A whole report in order: metadata, outline and every paragraph.
 
         With ``q``, every paragraph also carries ``html`` (escaped, matches marked) and ``matches``.
@@ -297,7 +357,8 @@ class Engine:
                 for hit in results
             ]
         if q:
-            forms = parse_query(q).highlight
+            parsed = parse_query(q)
+            forms = parsed.highlight + highlight_forms(_concepts(parsed, mode == "expanded"), loose=False)
             for paragraph in paragraphs:
                 spans = match_spans(paragraph["text"], forms)
                 paragraph["matches"] = len(spans)
@@ -359,19 +420,24 @@ def _remap(codes: np.ndarray, local: list[str], shared: list[str]) -> np.ndarray
 
 
 def _ranked(
-    facets: FacetTable, selected: np.ndarray, scores: np.ndarray | None, request: SearchRequest
+    facets: FacetTable,
+    selected: np.ndarray,
+    scores: np.ndarray | None,
+    tiers: np.ndarray | None,
+    request: SearchRequest,
 ) -> list[tuple[int, float | None]]:
-    """The page of hits: by score (ties by id), or by year when asked or when there is no query."""
+    """The page of hits: by tier, then score (ties by id), or by year when asked or when there is no query."""
     docs = np.flatnonzero(selected)
     offset = (request.page - 1) * request.limit
     wanted = offset + request.limit
     if scores is not None and request.sort == "relevance":
         rounded = np.round(scores[docs], 4)
+        ranks = rounded - tiers[docs] * TIER_GAP if tiers is not None else rounded
         if len(docs) > wanted * 4:
-            # Only documents scoring at least the wanted-th best can be on the page (ties included).
-            keep = rounded >= np.partition(rounded, len(docs) - wanted)[len(docs) - wanted]
-            docs, rounded = docs[keep], rounded[keep]
-        keys = (facets.id_keys[docs], -rounded)
+            # Only documents ranking at least as high as the wanted-th best can be on the page (ties included).
+            keep = ranks >= np.partition(ranks, len(docs) - wanted)[len(docs) - wanted]
+            docs, rounded, ranks = docs[keep], rounded[keep], ranks[keep]
+        keys = (facets.id_keys[docs], -rounded) if tiers is None else (facets.id_keys[docs], -rounded, tiers[docs])
     elif request.sort == "year_asc":
         keys = (facets.id_keys[docs], facets.years[docs])
     else:
@@ -413,6 +479,8 @@ def _check_request(request: SearchRequest, max_limit: int) -> None:
         raise QueryError(f"limit 应在 1 到 {max_limit} 之间")
     if not 1 <= request.page <= MAX_PAGE:
         raise QueryError(f"page 应在 1 到 {MAX_PAGE} 之间")
+    if request.mode not in MODES:
+        raise QueryError(f"mode 只能是 {'、'.join(MODES)}（扩展检索或精确检索）")
     if request.group_by not in (None, "township", "county"):
         raise QueryError("group-by 只能是 township 或 county")
     if not 1 <= request.group_size <= 20:
@@ -450,9 +518,49 @@ def _topics(value: str) -> list[str]:
     return value.split(",") if value else []
 
 
-def _hit_json(searcher, docnum: int, score: float | None, forms: list[str]) -> dict:
+def _concepts(parsed: ParsedQuery, expand: bool) -> list[Concept]:
+    thesaurus = load_thesaurus()
+    return [concept for term in parsed.terms for concept in thesaurus.concepts(term, expand)]
+
+
+def _weak_runs(state: _State, parsed: ParsedQuery) -> set[str]:
+    """Runs of the query's terms that few paragraphs contain: the ones worth a did-you-mean."""
+    weak = set()
+    for term in parsed.terms:
+        for run in dict.fromkeys(_runs(term)):
+            if int(state.evaluator.run(parse_query(f'"{run}"').query, False).mask.sum()) < FEW_HITS:
+                weak.add(run)
+    return weak
+
+
+def _runs(text: str) -> list[str]:
+    from .analyze import RUN
+
+    return RUN.findall(text)
+
+
+def _reports_numbers(segments: list[tuple[Segment, int]], total: int) -> np.ndarray:
+    """Documents with a number followed by a counting unit (59件, 6人, 20余次): from the bigram postings."""
+    found = np.zeros(total, dtype=bool)
+    for segment, offset in segments:
+        for key in fact_keys().tolist():
+            found[offset + np.asarray(segment.grams.postings(key), dtype=np.int64)] = True
+    return found
+
+
+def _hit_json(
+    searcher,
+    docnum: int,
+    score: float | None,
+    forms: list[str],
+    concepts: list[Concept] | None = None,
+    tier: int = 0,
+) -> dict:
     stored = searcher.stored_fields(docnum)
     text = stored.get("text", "")
+    concepts = concepts or []
+    reasons = explain(concepts, fold(text + " " + " ".join(stored.get("section") or []))) if concepts else []
+    forms = forms + highlight_forms(concepts, loose=tier > 0)
     return {
         "id": stored["id"],
         "report_id": stored["report_id"],
@@ -468,4 +576,7 @@ def _hit_json(searcher, docnum: int, score: float | None, forms: list[str]) -> d
         "text": text,
         "snippet": snippet(text, forms),
         "score": None if score is None else round(float(score), 4),
+        "tier": TIERS[tier],
+        "matched": reasons,
+        "why": describe(reasons),
     }

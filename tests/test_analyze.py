@@ -1,8 +1,8 @@
-"""Chinese analysis: word positions, sub-words, grams, folding, dictionary, synonyms."""
+"""Chinese analysis: word positions, sub-words, grams, folding, dictionary."""
 
 from __future__ import annotations
 
-from search.analyze import expand_synonyms, fold, query_grams, word_tokens, words
+from search.analyze import fold, query_grams, word_tokens, words
 from search.fastindex import SHIFT, gram_keys
 
 
@@ -56,12 +56,6 @@ def test_traditional_is_folded_to_simplified_without_moving_offsets():
     assert fold("執法證") == "执法证"
     assert len(fold("調解委員會")) == len("調解委員會")
     assert fold("ABC") == "abc"
-
-
-def test_synonyms_come_from_the_data_file():
-    assert "法治宣传教育" in expand_synonyms("普法")
-    assert expand_synonyms("执法证")[0] == "执法证"
-    assert expand_synonyms("不在词表里的词") == ("不在词表里的词",)
 
 
 def test_index_words_equal_the_tokenizer_with_subwords(sample_reports):

@@ -31,9 +31,63 @@ def test_phrase_matches_contiguous_text_only(engine):
 
 
 def test_words_are_anded(engine):
-    both = search(engine, "人民调解 成功率")
+    both = search(engine, "人民调解 成功率", mode="exact")
     assert both["total"] == 2
-    assert all("成功率" in hit["text"] for hit in both["hits"])
+    assert all("人民调解" in hit["text"] and "成功率" in hit["text"] for hit in both["hits"])
+
+
+def test_expanded_mode_also_finds_the_equivalents_of_each_word(engine):
+    exact = search(engine, "人民调解 成功率", mode="exact")
+    expanded = search(engine, "人民调解 成功率")
+    strict = [hit for hit in expanded["hits"] if hit["tier"] == "all"]
+    assert len(strict) == expanded["total"] > exact["total"]
+    assert {hit["id"] for hit in exact["hits"]} <= {hit["id"] for hit in strict}
+    found_by_equivalent = [hit for hit in strict if "人民调解" not in hit["text"]]
+    assert found_by_equivalent and all("成功率" in hit["text"] for hit in found_by_equivalent)
+    assert all("同义：人民调解" in hit["why"] for hit in found_by_equivalent)
+
+
+def test_strict_matches_rank_above_partial_and_related_ones(engine):
+    result = search(engine, "执法力量薄弱")
+    tiers = [hit["tier"] for hit in result["hits"]]
+    assert tiers[: result["total"]] == ["all"] * result["total"]
+    assert tiers == sorted(tiers, key=["all", "partial", "related"].index)
+    assert result["partial_total"] and result["related_total"]
+    assert result["loose_total"] == result["partial_total"] + result["related_total"] == len(tiers) - result["total"]
+    assert sum(v["count"] for v in result["facets"]["township"]) == result["total"]
+
+
+def test_exact_mode_has_no_looser_tiers(engine):
+    result = search(engine, "执法力量薄弱", mode="exact")
+    assert result["loose_total"] == 0 and {hit["tier"] for hit in result["hits"]} == {"all"}
+
+
+def test_quoted_text_stays_exact_in_expanded_mode(engine):
+    result = search(engine, '"普法宣传"')
+    assert result["loose_total"] == 0
+    assert all("普法宣传" in hit["text"] + "".join(hit["section"]) for hit in result["hits"])
+
+
+def test_unknown_mode_is_a_query_error(engine):
+    with pytest.raises(QueryError, match="mode"):
+        search(engine, "普法", mode="fuzzy")
+
+
+def test_mistyped_word_gets_a_did_you_mean_from_the_index(engine):
+    result = search(engine, "法律顾闻")
+    assert result["total"] == 0
+    assert result["did_you_mean"] == {"q": "法律顾问", "total": search(engine, "法律顾问")["total"]}
+
+
+def test_a_well_typed_query_gets_no_did_you_mean(engine):
+    assert search(engine, "法律顾问")["did_you_mean"] is None
+
+
+def test_related_terms_come_from_the_best_hits_and_leave_out_the_query(engine):
+    result = search(engine, "人民调解")
+    terms = result["related_terms"]
+    assert terms and not any("调解" in term for term in terms)
+    assert all(search(engine, f"人民调解 {term}")["total"] >= 1 for term in terms)
 
 
 def test_or_and_not(engine):

@@ -162,10 +162,13 @@ def stats():
 
 
 def _all_hits() -> tuple[list[dict], str]:
-    """Every hit of the current search (up to EXPORT_LIMIT), from one evaluation of the query."""
+    """Every strict hit of the current search (up to EXPORT_LIMIT), from one evaluation of the query.
+
+    Partial and related matches are not exported: the file holds what the page's total counts."""
     request = search_request()
     request.page, request.limit = 1, EXPORT_LIMIT
-    return engine().search(request, max_limit=EXPORT_LIMIT)["hits"], request.q
+    hits = engine().search(request, max_limit=EXPORT_LIMIT)["hits"]
+    return [hit for hit in hits if hit["tier"] == "all"], request.q
 
 
 @pages.route("/export.csv")

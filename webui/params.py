@@ -59,6 +59,7 @@ def search_request(limit: int = PAGE_SIZE, max_limit: int = 100, **overrides) ->
         "q": current_query(),
         "filters": current_filters(),
         "sort": request.args.get("sort", "relevance") or "relevance",
+        "mode": request.args.get("mode", "expanded") or "expanded",
         "page": integer_param("page", 1, 1, 1000),
         "limit": integer_param("limit", limit, 1, max_limit),
     }
@@ -67,7 +68,7 @@ def search_request(limit: int = PAGE_SIZE, max_limit: int = 100, **overrides) ->
 
 
 def state_args(**changes) -> dict[str, list[str] | str]:
-    """The page state (q, filters, sort) as URL arguments, with changes applied."""
+    """The page state (q, filters, sort, mode) as URL arguments, with changes applied."""
     args: dict[str, list[str] | str] = {}
     q = request.args.get("q", "")
     if q:
@@ -79,6 +80,8 @@ def state_args(**changes) -> dict[str, list[str] | str]:
     sort = request.args.get("sort", "")
     if sort and sort != "relevance":
         args["sort"] = sort
+    if request.args.get("mode") == "exact":
+        args["mode"] = "exact"
     for key, value in changes.items():
         if value in (None, "", []):
             args.pop(key, None)

@@ -1,0 +1,164 @@
+"""Ranking quality on the judged query sets, against a plain SQLite FTS5 baseline measured in the same run.
+
+Judged sets: ``tests/data/judgments.json`` (the five sample reports; queries named by
+township and paragraph ordinal) and ``tests/data/synthetic_judgments.json`` (three
+synthetic reports committed in tests/data/synthetic; named by file). Each query has a
+class (word, words, concept) in ``_classes``.
+
+Three rankers answer every query, top 20: ours in ``expanded`` mode (the default),
+ours in ``exact`` mode (the query's own words, as the engine ranked before the
+thesaurus), and FTS5 BM25 over the same jieba tokens with the query's words OR'ed
+(the baseline a developer gets from SQLite in an afternoon).
+
+    python -m benchmarks relevance
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from search.analyze import fold, word_tokens, words
+from search.index import paragraph_id, report_id_for, update_index
+from search.pipeline import process_file
+from search.searcher import Engine, SearchRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "corpus"
+DATA = ROOT / "tests" / "data"
+SYNTHETIC = DATA / "synthetic"
+DEPTH = 20
+
+Ranker = Callable[[str], list[str]]
+
+
+def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
+    gains = [(2 ** grades.get(pid, 0) - 1) / math.log2(rank + 2) for rank, pid in enumerate(ranked[:k])]
+    ideal = [(2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(sorted(grades.values(), reverse=True)[:k])]
+    return sum(gains) / sum(ideal)
+
+
+def recall(ranked: list[str], grades: dict[str, int], k: int = 20) -> float:
+    return len(set(ranked[:k]) & set(grades)) / len(grades)
+
+
+class JudgedSet:
+    """One corpus folder and its judged queries, with paragraph ids resolved."""
+
+    def __init__(self, name: str, corpus: Path, judgments: Path, key: str) -> None:
+        self.name = name
+        self.corpus = corpus
+        data = json.loads(judgments.read_text(encoding="utf-8"))
+        self.classes: dict[str, str] = data.get("_classes", {})
+        files = sorted(corpus.glob("*.txt"))
+        self.reports = {path.name: process_file(path, corpus_root=corpus) for path in files}
+        by_key = {(report.township if key == "township" else name): name for name, report in self.reports.items()}
+        self.queries: dict[str, dict[str, int]] = {}
+        for query, judged in data.items():
+            if query.startswith("_"):
+                continue
+            self.queries[query] = {
+                paragraph_id(report_id_for(by_key[where]), ordinal): grade for where, ordinal, grade in judged
+            }
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(paragraph id, text) of every paragraph, as the index numbers them."""
+        return [
+            (paragraph_id(report_id_for(name), ordinal), paragraph.text)
+            for name, report in self.reports.items()
+            for ordinal, paragraph in enumerate(report.paragraphs)
+        ]
+
+    def measure(self, ranker: Ranker) -> dict[str, tuple[float, float]]:
+        """query → (nDCG@10, recall@20)."""
+        rows = {}
+        for query, grades in self.queries.items():
+            ranked = ranker(query)
+            rows[query] = (ndcg(ranked, grades), recall(ranked, grades))
+        return rows
+
+
+def judged_sets() -> list[JudgedSet]:
+    return [
+        JudgedSet("samples", SAMPLES, DATA / "judgments.json", "township"),
+        JudgedSet("synthetic", SYNTHETIC, DATA / "synthetic_judgments.json", "file"),
+    ]
+
+
+def engine_ranker(engine: Engine, mode: str) -> Ranker:
+    def rank(query: str) -> list[str]:
+        return [hit["id"] for hit in engine.search(SearchRequest(q=query, limit=DEPTH, mode=mode))["hits"]]
+
+    return rank
+
+
+class FtsOr:
+    """SQLite FTS5 over the same jieba tokens; the query's words OR'ed, ranked by bm25."""
+
+    def __init__(self, documents: list[tuple[str, str]]) -> None:
+        self.connection = sqlite3.connect(":memory:")
+        self.connection.execute("CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, tokens, tokenize = 'unicode61')")
+        rows = [(pid, " ".join(w for w, *_ in word_tokens(fold(text), subwords=True))) for pid, text in documents]
+        self.connection.executemany("INSERT INTO p(id, tokens) VALUES (?, ?)", rows)
+
+    def __call__(self, query: str) -> list[str]:
+        tokens = [t for t in words(fold(query.replace('"', " "))) if t.strip()]
+        if not tokens:
+            return []
+        match = " OR ".join('"' + t + '"' for t in dict.fromkeys(tokens))
+        sql = "SELECT id FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?"
+        return [row[0] for row in self.connection.execute(sql, (match, DEPTH))]
+
+
+def measure_all(index_root: Path) -> dict[str, dict[str, dict[str, tuple[float, float]]]]:
+    """ranker → set name → query → (nDCG@10, recall@20), for every judged set."""
+    results: dict[str, dict] = defaultdict(dict)
+    for judged in judged_sets():
+        index_dir = index_root / judged.name
+        summary = update_index(judged.corpus, index_dir, jobs=1)
+        if summary.failed:
+            raise RuntimeError(f"could not index {summary.failed}")
+        engine = Engine(index_dir)
+        try:
+            results["expanded"][judged.name] = judged.measure(engine_ranker(engine, "expanded"))
+            results["exact"][judged.name] = judged.measure(engine_ranker(engine, "exact"))
+        finally:
+            engine.close()
+        results["fts5_or"][judged.name] = judged.measure(FtsOr(judged.documents()))
+    return dict(results)
+
+
+def summarize(results: dict, sets: list[JudgedSet]) -> list[dict]:
+    """Mean nDCG@10 and recall@20 per ranker, per set and query class, and over everything."""
+    classes = {(s.name, q): s.classes.get(q, "word") for s in sets for q in s.queries}
+    rows = []
+    groups = sorted({(name, cls) for name, cls in ((n, c) for (n, _), c in classes.items())})
+    for set_name, cls in [*groups, ("all", "all")]:
+        row = {"set": set_name, "class": cls}
+        for ranker, per_set in results.items():
+            values = [
+                per_set[n][q]
+                for (n, q), c in classes.items()
+                if (set_name == "all" or (n == set_name and c == cls)) and q in per_set.get(n, {})
+            ]
+            row["queries"] = len(values)
+            row[ranker] = (sum(v[0] for v in values) / len(values), sum(v[1] for v in values) / len(values))
+        rows.append(row)
+    return rows
+
+
+def main() -> None:
+    sets = judged_sets()
+    with tempfile.TemporaryDirectory() as folder:
+        results = measure_all(Path(folder))
+    rankers = ("expanded", "exact", "fts5_or")
+    print("| set | class | queries | " + " | ".join(f"{r} nDCG@10 / recall@20" for r in rankers) + " |")
+    print("| --- | --- | --- | " + " | ".join("---" for _ in rankers) + " |")
+    for row in summarize(results, sets):
+        cells = " | ".join(f"{row[r][0]:.3f} / {row[r][1]:.3f}" for r in rankers)
+        print(f"| {row['set']} | {row['class']} | {row['queries']} | {cells} |")

@@ -1,0 +1,85 @@
+"""Ranking: tiers of match and the practice-first prior.
+
+Tiers (expanded mode, ranked by relevance): every concept of the query present,
+as typed or as an equivalent (``all``, the strict matches that totals and facet
+counts describe); most concepts present (``partial``); every concept present
+only when related terms count (``related``). A lower tier never ranks above a
+higher one.
+
+The prior: users asking how townships handled a topic want what was done.
+Within a tier, a paragraph of 主要举措和成效 ranks above one that plans or
+regrets the same words, and a paragraph reporting numbers (59件, 6人, 20余次)
+above one that does not. The prior stays off when the query names a part (a
+part filter, or a word that names one on its own: 不足, 薄弱, 下一步, from
+``data/parts.json``; then that part's paragraphs come first instead) or when
+the strict matches themselves lean to another part than the measures:
+执法力量薄弱 is found in the shortcomings, and that is what the user is after.
+
+Weights were set by measurement (``python -m benchmarks relevance`` with the
+weights swept; mean nDCG@10 over all 67 judged queries): other parts ×1.0 →
+0.906, ×0.8 → 0.913, ×0.6 → 0.914, ×0.4 → 0.915 (0.6 kept: most of the gain,
+plans still findable); a numbers bonus of 0 → 0.914, 0.05 → 0.913, 0.15 →
+0.909, 0.3 → 0.904 — the judges graded "about the topic", not "with figures",
+so the bonus stays a tie-breaker (0.05).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+TIERS = ("all", "partial", "related")
+PARTIAL_COVER = 0.5
+TIER_GAP = 1e7
+
+PRACTICE_PART = "主要举措和成效"
+PART_PRIOR = {
+    "概述": 0.6,
+    "主要举措和成效": 1.0,
+    "存在的不足和原因": 0.6,
+    "第一责任人履职": 0.85,
+    "下一年度安排": 0.6,
+}
+UNKNOWN_PART_PRIOR = 0.8
+OTHER_PART_WEIGHT = 0.6
+FACTS_BONUS = 0.05
+LEANING = 0.5
+FACT_UNITS = "件次名人个场份宗起项户家所期篇条万元余"
+
+
+def tier_of(matched_mask: np.ndarray, cover: np.ndarray, near: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Tier number per document (0 all, 1 partial, 2 related, -1 no match) among ``allowed`` documents."""
+    tier = np.full(len(matched_mask), -1, dtype=np.int8)
+    tier[near & allowed] = 2
+    tier[(cover >= PARTIAL_COVER) & (cover > 0) & allowed] = 1
+    tier[matched_mask & allowed] = 0
+    return tier
+
+
+def practice_prior(part_codes: np.ndarray, part_values: list[str], facts: np.ndarray) -> np.ndarray:
+    """Per-document weight: the report part's prior, raised for paragraphs that report numbers."""
+    weights = np.array([PART_PRIOR.get(v, UNKNOWN_PART_PRIOR) for v in part_values] + [UNKNOWN_PART_PRIOR])
+    prior = weights[np.where(part_codes >= 0, part_codes, len(part_values))].astype(np.float32)
+    return prior * (1 + FACTS_BONUS * facts)
+
+
+def fact_keys() -> np.ndarray:
+    """Character-bigram keys of a digit followed by a counting unit (59件, 6人, 20余次)."""
+    from .fastindex import SHIFT
+
+    return np.array([(ord(d) << SHIFT) | ord(u) for d in "0123456789" for u in FACT_UNITS], dtype=np.int64)
+
+
+def named_part_weight(part_codes: np.ndarray, part_values: list[str], named: set[str]) -> np.ndarray:
+    """Per-document weight when the query names report parts: their paragraphs first, others × OTHER_PART_WEIGHT."""
+    wanted = [i for i, value in enumerate(part_values) if value in named]
+    return np.where(np.isin(part_codes, wanted), 1.0, OTHER_PART_WEIGHT).astype(np.float32)
+
+
+def prior_applies(strict: np.ndarray, paragraphs: np.ndarray, part_codes: np.ndarray, part_values: list[str]) -> bool:
+    """False when the strict matches lean away from the measures part (the query is about another part)."""
+    if PRACTICE_PART not in part_values or not strict.any():
+        return True
+    code = part_values.index(PRACTICE_PART)
+    share_matches = float((part_codes[strict] == code).mean())
+    share_corpus = float((part_codes[paragraphs] == code).mean()) or 1.0
+    return share_matches >= LEANING * share_corpus

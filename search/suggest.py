@@ -1,0 +1,145 @@
+"""Query suggestions from the index itself: did-you-mean for a mistyped word, related terms of a result.
+
+Did-you-mean: a query word that matches little is compared with the words the
+index holds that differ from it by one character (replaced, missing, extra or
+swapped). Candidates come from the character bigrams of the corpus (法律顾? has
+to be a bigram 顾X that occurs), so only strings the corpus contains are
+offered, and the one indexed as a word in most paragraphs wins.
+
+Related terms: pseudo-relevance feedback. The words of the best strict hits
+that are much more frequent there than in the corpus (p(w|hits) · log(N/df)),
+shown as chips that narrow the query.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+from .analyze import RUN, words
+from .fastindex import SHIFT
+
+LOW = (1 << SHIFT) - 1
+MAX_CORRECTABLE = 8
+CANDIDATES_PER_SLOT = 40
+RELATED_LIMIT = 8
+FEEDBACK_DOCS = 10
+COMMON_SHARE = 0.2
+
+
+def _is_han(text: str) -> bool:
+    return all("\u3400" <= c <= "\u9fff" for c in text)
+
+
+class Suggester:
+    """Suggestions over one index state (its evaluator's segments and postings)."""
+
+    def __init__(self, evaluator) -> None:
+        self.evaluator = evaluator
+        self._forward: tuple[np.ndarray, np.ndarray] | None = None
+        self._backward: np.ndarray | None = None
+
+    def _bigrams(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every bigram key of the corpus (sorted, unique) and the documents having it, built on first use."""
+        if self._forward is None:
+            keys, counts = [], []
+            for segment, _ in self.evaluator.segments:
+                grams = segment.grams
+                keys.append(np.asarray(grams.keys))
+                counts.append(np.diff(np.asarray(grams.offsets)))
+            all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+            all_counts = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+            unique, inverse = np.unique(all_keys, return_inverse=True)
+            self._forward = (unique, np.bincount(inverse, weights=all_counts, minlength=len(unique)))
+            self._backward = np.sort(((unique & LOW) << SHIFT) | (unique >> SHIFT))
+        return self._forward
+
+    def _followers(self, char: str) -> tuple[np.ndarray, np.ndarray]:
+        """(characters that follow ``char`` in the corpus, how many documents have that bigram)."""
+        keys, counts = self._bigrams()
+        low = np.searchsorted(keys, ord(char) << SHIFT)
+        high = np.searchsorted(keys, (ord(char) + 1) << SHIFT)
+        return keys[low:high] & LOW, counts[low:high]
+
+    def _precedes(self, chars: np.ndarray, char: str) -> np.ndarray:
+        """Which of ``chars`` occur right before ``char`` somewhere in the corpus."""
+        self._bigrams()
+        if not len(self._backward):
+            return np.zeros(len(chars), dtype=bool)
+        wanted = (np.int64(ord(char)) << SHIFT) | np.asarray(chars, dtype=np.int64)
+        found = np.minimum(np.searchsorted(self._backward, wanted), len(self._backward) - 1)
+        return self._backward[found] == wanted
+
+    def _between(self, before: str | None, after: str | None) -> list[str]:
+        """Characters X such that before+X and X+after occur in the corpus, the most frequent first."""
+        if before is not None:
+            chars, counts = self._followers(before)
+            if after is not None:
+                keep = self._precedes(chars, after)
+                chars, counts = chars[keep], counts[keep]
+        elif after is not None:
+            self._bigrams()
+            low = np.searchsorted(self._backward, ord(after) << SHIFT)
+            high = np.searchsorted(self._backward, (ord(after) + 1) << SHIFT)
+            chars = self._backward[low:high] & LOW
+            counts = np.ones(len(chars))
+        else:
+            return []
+        order = np.argsort(-counts, kind="stable")[:CANDIDATES_PER_SLOT]
+        return [chr(int(c)) for c in chars[order] if "\u3400" <= chr(int(c)) <= "\u9fff"]
+
+    def word_frequency(self, word: str) -> int:
+        """Paragraphs that have ``word`` as an indexed word."""
+        return len(self.evaluator.postings(word)[0])
+
+    def correction(self, word: str) -> str | None:
+        """The indexed word one edit away from ``word`` with the most paragraphs, if it has more than ``word``."""
+        if not (2 <= len(word) <= MAX_CORRECTABLE) or not _is_han(word):
+            return None
+        candidates: set[str] = set()
+        for at in range(len(word)):
+            before = word[at - 1] if at else None
+            after = word[at + 1] if at + 1 < len(word) else None
+            candidates.update(word[:at] + x + word[at + 1 :] for x in self._between(before, after))
+            if at:
+                candidates.update(word[:at] + x + word[at:] for x in self._between(word[at - 1], word[at]))
+            if len(word) > 2:
+                candidates.add(word[:at] + word[at + 1 :])
+            if at + 1 < len(word):
+                candidates.add(word[:at] + word[at + 1] + word[at] + word[at + 2 :])
+        candidates.discard(word)
+        current = self.word_frequency(word)
+        scored = [(self.word_frequency(c), c) for c in sorted(candidates) if len(c) >= 2]
+        best = max(scored, default=(0, ""))
+        return best[1] if best[0] > max(current, 0) * 2 and best[0] > 0 else None
+
+    def did_you_mean(self, text: str, weak: set[str]) -> str | None:
+        """``text`` with each weak run of Chinese characters replaced by its correction; None if nothing changes."""
+        changed = text
+        for run in dict.fromkeys(RUN.findall(text)):
+            if run in weak:
+                fixed = self.correction(run)
+                if fixed:
+                    changed = changed.replace(run, fixed)
+        return changed if changed != text else None
+
+    def related_terms(self, docnums: list[int], exclude: set[str], limit: int = RELATED_LIMIT) -> list[str]:
+        """Words much more frequent in ``docnums`` than in the corpus, not in ``exclude`` (nor inside it)."""
+        if len(docnums) < 2:
+            return []
+        seen: Counter = Counter()
+        for docnum in docnums[:FEEDBACK_DOCS]:
+            seen.update({w for w in words(self.evaluator.text(docnum)) if len(w) > 1 and _is_han(w)})
+        total = self.evaluator.documents
+        scored = []
+        for word, count in seen.items():
+            if count < 2 or any(word in term or term in word for term in exclude):
+                continue
+            frequency = self.word_frequency(word)
+            if not frequency or frequency > COMMON_SHARE * total:
+                continue
+            scored.append((count / len(docnums) * math.log(total / frequency), word))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [word for _, word in scored[:limit]]

@@ -1,0 +1,195 @@
+"""The domain thesaurus: concept groups of equivalent and related terms, from ``data/thesaurus.txt``.
+
+A query's text is read as a sequence of concepts: the longest thesaurus term at each
+place, and the words of whatever lies between terms. Each concept carries what the
+user typed, its equivalents (searched by default, ranked just below the typed words)
+and its related terms (a weaker signal, used for the looser tiers of the ranking).
+The terms are also added to the segmenter's dictionary so that each is indexed as a word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from .analyze import DATA, RUN, fold, words
+from .classify import load_part_rules
+
+MAX_EXPANSIONS = 16
+
+
+@dataclass(frozen=True)
+class Group:
+    """One line of the thesaurus: the head term, its equivalents and its related terms."""
+
+    members: tuple[str, ...]
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept of a query: the text typed (folded), its equivalents and related terms."""
+
+    text: str
+    equivalents: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    part: str = ""
+    """The report part the word names on its own (不足 → 存在的不足和原因): its paragraphs count as having it."""
+    marked: tuple[str, ...] = ()
+    """Every equivalent, the longer ones too (行政执法证 beside 执法证): what a hit highlights."""
+
+    @property
+    def expanded(self) -> bool:
+        return bool(self.equivalents or self.related or self.part)
+
+
+class Thesaurus:
+    """Concept groups, looked up by any of their terms."""
+
+    def __init__(self, groups: list[Group]) -> None:
+        self.groups = groups
+        self._member_of: dict[str, list[Group]] = {}
+        self._related_in: dict[str, list[Group]] = {}
+        for group in groups:
+            for term in group.members:
+                self._member_of.setdefault(term, []).append(group)
+            for term in group.related:
+                self._related_in.setdefault(term, []).append(group)
+        self.longest = max((len(t) for t in self.terms()), default=1)
+
+    def terms(self) -> set[str]:
+        """Every term of the thesaurus, equivalents and related ones."""
+        return set(self._member_of) | set(self._related_in)
+
+    def concept(self, term: str) -> Concept:
+        """``term`` with its equivalents and related terms (other groups' members where it is related)."""
+        equivalents: dict[str, None] = {}
+        related: dict[str, None] = {}
+        for group in self._member_of.get(term, []):
+            equivalents.update(dict.fromkeys(group.members))
+            related.update(dict.fromkeys(group.related))
+        for group in self._related_in.get(term, []):
+            related.update(dict.fromkeys(group.members))
+        equivalents.pop(term, None)
+        kept = _shortest([term, *equivalents])[1:]
+        near = [t for t in _shortest([term, *kept, *related]) if t in related]
+        return Concept(term, tuple(kept)[:MAX_EXPANSIONS], tuple(near)[:MAX_EXPANSIONS], marked=tuple(equivalents))
+
+    def concepts(self, text: str, expand: bool = True) -> list[Concept]:
+        """The concepts of folded query ``text``: thesaurus terms (longest first, left to right) and the words
+        between them. Without ``expand``, the same pieces with no equivalents or related terms."""
+        pieces: list[Concept] = []
+        for run in RUN.findall(text):
+            for piece, known in self._split(run):
+                if known:
+                    pieces.append(self.concept(piece) if expand else Concept(piece))
+                else:
+                    pieces.extend(Concept(word) for word in words(piece))
+        if expand:
+            rules = load_part_rules()
+            pieces = [replace(c, part=rules.named_by(c.text)) for c in pieces]
+        return list({c.text: c for c in pieces}.values())
+
+    def _split(self, run: str) -> list[tuple[str, bool]]:
+        """(piece, is a thesaurus term) for a run of word characters, thesaurus terms matched greedily."""
+        found: list[tuple[str, bool]] = []
+        rest = ""
+        at = 0
+        while at < len(run):
+            for size in range(min(self.longest, len(run) - at), 1, -1):
+                piece = run[at : at + size]
+                if piece in self._member_of or piece in self._related_in:
+                    if rest:
+                        found.append((rest, False))
+                        rest = ""
+                    found.append((piece, True))
+                    at += size
+                    break
+            else:
+                rest += run[at]
+                at += 1
+        if rest:
+            found.append((rest, False))
+        return found
+
+
+def _shortest(terms: list[str]) -> list[str]:
+    """``terms`` (the first kept) without those containing an earlier-kept or shorter one: any text holding
+    普法宣传教育 holds 普法, so searching the longer term adds nothing but time."""
+    kept: list[str] = []
+    for term in sorted(dict.fromkeys(terms), key=lambda t: (t != terms[0], len(t))):
+        if RUN.search(term) and not any(other in term for other in kept):
+            kept.append(term)
+    return sorted(kept, key=terms.index)
+
+
+def parse_thesaurus(text: str) -> list[Group]:
+    """Groups from the thesaurus format: ``head = equivalent, … ~ related, …``; # starts a comment."""
+    groups = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = line.replace("＝", "=").replace("～", "~")
+        members_part, _, related_part = line.partition("~")
+        members = _terms(members_part.replace("=", ","))
+        related = [t for t in _terms(related_part) if t not in members]
+        if members:
+            groups.append(Group(tuple(members), tuple(related)))
+    return groups
+
+
+def _terms(text: str) -> list[str]:
+    return list(dict.fromkeys(fold(t.strip()) for t in re.split(r"[,，、]", text) if t.strip()))
+
+
+@lru_cache(maxsize=4)
+def load_thesaurus(path: Path = DATA / "thesaurus.txt") -> Thesaurus:
+    return Thesaurus(parse_thesaurus(path.read_text(encoding="utf-8")))
+
+
+def explain(concepts: list[Concept], folded: str) -> list[dict[str, str]]:
+    """Why ``folded`` text matched: per concept, the term found and whether it is the typed word,
+    an equivalent or a related term. Concepts not found are left out."""
+    reasons = []
+    for concept in concepts:
+        if concept.text in folded:
+            reasons.append({"concept": concept.text, "term": concept.text, "relation": "typed"})
+            continue
+        for relation, terms in (("equivalent", concept.equivalents), ("related", concept.related)):
+            found = next((t for t in terms if t in folded), None)
+            if found:
+                reasons.append({"concept": concept.text, "term": found, "relation": relation})
+                break
+    return reasons
+
+
+def describe(reasons: list[dict[str, str]]) -> str:
+    """A reader's line for :func:`explain`: 命中：法治宣传（同义：普法宣传）；相关：宣传横幅（相关：普法宣传）."""
+
+    def label(reason: dict[str, str]) -> str:
+        if reason["relation"] == "typed":
+            return reason["term"]
+        kind = "同义" if reason["relation"] == "equivalent" else "相关"
+        return f"{reason['term']}（{kind}：{reason['concept']}）"
+
+    found = [label(r) for r in reasons if r["relation"] != "related"]
+    near = [label(r) for r in reasons if r["relation"] == "related"]
+    return "；".join(
+        part
+        for part in ("命中：" + "、".join(found) if found else "", "相关：" + "、".join(near) if near else "")
+        if part
+    )
+
+
+def highlight_forms(concepts: list[Concept], loose: bool = True) -> list[str]:
+    """Strings to mark in a hit: each concept's text and equivalents, and its related terms when ``loose``."""
+    forms: list[str] = []
+    for concept in concepts:
+        forms.append(concept.text)
+        forms.extend(concept.marked or concept.equivalents)
+        if loose:
+            forms.extend(concept.related)
+    return forms

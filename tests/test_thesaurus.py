@@ -1,0 +1,60 @@
+"""The domain thesaurus: concept groups from the data file, query text read as concepts, match reasons."""
+
+from __future__ import annotations
+
+from search.analyze import segmenter
+from search.thesaurus import Thesaurus, describe, explain, load_thesaurus, parse_thesaurus
+
+
+def test_thesaurus_file_holds_at_least_150_concept_groups():
+    assert len(load_thesaurus().groups) >= 150
+
+
+def test_equivalents_and_related_terms_come_from_the_data_file():
+    concept = load_thesaurus().concept("普法宣传")
+    assert {"法治宣传", "法制宣传", "普法"} <= set(concept.equivalents)
+    assert "宣传横幅" in concept.related
+    assert "普法宣传" not in concept.equivalents + concept.related
+
+
+def test_any_member_of_a_group_brings_the_whole_group():
+    concept = load_thesaurus().concept("法制宣传")
+    assert "普法" in concept.equivalents and "法治宣传" in concept.equivalents
+
+
+def test_an_equivalent_holding_a_shorter_one_is_not_searched_twice():
+    equivalents = load_thesaurus().concept("普法宣传").equivalents
+    assert "普法" in equivalents and "普法教育" not in equivalents and "法治宣传教育" not in equivalents
+
+
+def test_query_text_is_read_as_the_longest_thesaurus_terms():
+    concepts = load_thesaurus().concepts("执法力量薄弱")
+    assert [c.text for c in concepts] == ["执法力量", "薄弱"]
+    assert "偏少" in concepts[1].related
+
+
+def test_text_between_thesaurus_terms_is_segmented_into_words():
+    assert [c.text for c in load_thesaurus().concepts("人民调解成功率")] == ["人民调解", "成功率"]
+
+
+def test_exact_mode_keeps_the_concepts_without_expansions():
+    concepts = load_thesaurus().concepts("普法宣传", expand=False)
+    assert [(c.text, c.equivalents, c.related) for c in concepts] == [("普法宣传", (), ())]
+
+
+def test_an_edited_thesaurus_line_is_parsed_with_full_width_punctuation():
+    thesaurus = Thesaurus(parse_thesaurus("# 注释\n网格员 ＝ 网格管理员，专职网格员 ～ 网格\n"))
+    concept = thesaurus.concept("专职网格员")
+    assert concept.equivalents == ("网格员", "网格管理员") and concept.related == ("网格",)
+
+
+def test_thesaurus_terms_are_segmenter_words():
+    jieba = segmenter()
+    assert jieba.has_word("执法全过程记录") and jieba.has_word("律师顾问")
+
+
+def test_match_reasons_name_the_equivalent_that_was_found():
+    concepts = load_thesaurus().concepts("普法宣传")
+    reasons = explain(concepts, "二是加强社会面法治宣传。")
+    assert reasons == [{"concept": "普法宣传", "term": "法治宣传", "relation": "equivalent"}]
+    assert describe(reasons) == "命中：法治宣传（同义：普法宣传）"
