@@ -8,18 +8,22 @@ offered, and the one indexed as a word in most paragraphs wins.
 
 Related terms: pseudo-relevance feedback. The words of the best strict hits
 that are much more frequent there than in the corpus (p(w|hits) · log(N/df)),
-shown as chips that narrow the query.
+thesaurus terms preferred and ``data/stopwords.txt`` left out, shown as chips
+that narrow the query.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
-from .analyze import RUN, words
+from .analyze import DATA, RUN, words
 from .fastindex import SHIFT
+from .thesaurus import load_thesaurus
 
 LOW = (1 << SHIFT) - 1
 MAX_CORRECTABLE = 8
@@ -27,6 +31,21 @@ CANDIDATES_PER_SLOT = 40
 RELATED_LIMIT = 8
 FEEDBACK_DOCS = 10
 COMMON_SHARE = 0.2
+
+
+THESAURUS_PREFERENCE = 1.5
+NUMERALS = set("一二三四五六七八九十百千万零两")
+
+
+@lru_cache(maxsize=2)
+def load_stopwords(path: Path = DATA / "stopwords.txt") -> frozenset[str]:
+    """Words never offered as related terms (data/stopwords.txt, editable)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _offerable(word: str) -> bool:
+    return len(word) > 1 and _is_han(word) and word not in load_stopwords() and not NUMERALS & set(word[:1])
 
 
 def _is_han(text: str) -> bool:
@@ -131,8 +150,9 @@ class Suggester:
             return []
         seen: Counter = Counter()
         for docnum in docnums[:FEEDBACK_DOCS]:
-            seen.update({w for w in words(self.evaluator.text(docnum)) if len(w) > 1 and _is_han(w)})
+            seen.update({w for w in words(self.evaluator.text(docnum)) if _offerable(w)})
         total = self.evaluator.documents
+        domain = load_thesaurus().terms()
         scored = []
         for word, count in seen.items():
             if count < 2 or any(word in term or term in word for term in exclude):
@@ -140,6 +160,7 @@ class Suggester:
             frequency = self.word_frequency(word)
             if not frequency or frequency > COMMON_SHARE * total:
                 continue
-            scored.append((count / len(docnums) * math.log(total / frequency), word))
+            preference = THESAURUS_PREFERENCE if word in domain else 1.0
+            scored.append((count / len(docnums) * math.log(total / frequency) * preference, word))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [word for _, word in scored[:limit]]

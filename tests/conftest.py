@@ -19,6 +19,9 @@ SAMPLES = {
 
 
 HIT_KEYS = {
+    "tier",
+    "matched",
+    "why",
     "id",
     "report_id",
     "title",

@@ -216,3 +216,45 @@ def test_pages_work_without_javascript(client):
     html = client.get("/", query_string={"q": "法律顾问"}).get_data(as_text=True)
     assert '<form method="get" action="/" id="facet-form">' in html
     assert '<button type="submit" class="apply">应用筛选</button>' in html
+
+
+def test_looser_matches_follow_a_divider_and_every_hit_says_why(client):
+    html = client.get("/", query_string={"q": "执法力量薄弱"}).get_data(as_text=True)
+    assert "部分命中：以下段落没有包含全部检索词" in html
+    assert html.index('class="hit tier-all"') < html.index("tier-divider") < html.index('class="hit tier-partial"')
+    assert "另有部分命中" in html and '<p class="why">命中：执法力量' in html
+
+
+def test_exact_mode_is_a_toggle_kept_in_the_url(client):
+    html = client.get("/", query_string={"q": "普法宣传", "mode": "exact"}).get_data(as_text=True)
+    assert "tier-divider" not in html and "<strong>精确检索</strong>" in html
+    assert '<input type="hidden" name="mode" value="exact">' in html
+    assert 'href="/?q=%E6%99%AE%E6%B3%95%E5%AE%A3%E4%BC%A0">扩展检索</a>' in html
+    expanded = client.get("/api/search", query_string={"q": "普法宣传"}).get_json()
+    exact = client.get("/api/search", query_string={"q": "普法宣传", "mode": "exact"}).get_json()
+    assert exact["mode"] == "exact" and expanded["total"] > exact["total"]
+
+
+def test_mistyped_query_page_offers_the_correction(client):
+    html = client.get("/", query_string={"q": "法律顾闻"}).get_data(as_text=True)
+    assert '您是不是要找：<a href="/?q=%E6%B3%95%E5%BE%8B%E9%A1%BE%E9%97%AE">法律顾问</a>' in html
+
+
+def test_related_term_chips_add_the_term_to_the_query(client):
+    data = client.get("/api/search", query_string={"q": "人民调解"}).get_json()
+    html = client.get("/", query_string={"q": "人民调解"}).get_data(as_text=True)
+    term = data["related_terms"][0]
+    assert f"q=%E4%BA%BA%E6%B0%91%E8%B0%83%E8%A7%A3+{''.join(f'%{b:02X}' for b in term.encode())}" in html
+
+
+def test_unknown_mode_is_a_400_naming_the_parameter(client):
+    response = client.get("/api/search", query_string={"q": "普法", "mode": "fuzzy"})
+    assert response.status_code == 400 and "mode" in response.get_json()["error"]
+
+
+def test_export_holds_the_strict_matches_the_total_counts(client):
+    data = client.get("/api/search", query_string={"q": "执法力量薄弱"}).get_json()
+    rows = list(
+        csv.reader(io.StringIO(client.get("/export.csv", query_string={"q": "执法力量薄弱"}).data.decode("utf-8-sig")))
+    )
+    assert data["loose_total"] > 0 and len(rows) == data["total"] + 1

@@ -32,6 +32,13 @@ SEARCH_PARAMETERS = [
         "required": False,
         "schema": {"type": "string", "enum": ["relevance", "year", "year_asc"]},
     },
+    {
+        "name": "mode",
+        "in": "query",
+        "required": False,
+        "description": "expanded（默认）：同时检索叙词表的同义词，完全命中之后列出部分命中和相关命中；exact：只检索输入的词",
+        "schema": {"type": "string", "enum": ["expanded", "exact"]},
+    },
     {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
     {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
 ]
@@ -53,6 +60,23 @@ HIT = {
         "text": {"type": "string"},
         "snippet": {"type": "string", "description": "HTML-escaped, with <mark> around matches"},
         "score": {"type": ["number", "null"]},
+        "tier": {
+            "type": "string",
+            "enum": ["all", "partial", "related"],
+            "description": "完全命中、部分命中、相关命中",
+        },
+        "matched": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "concept": {"type": "string"},
+                    "term": {"type": "string"},
+                    "relation": {"type": "string", "enum": ["typed", "equivalent", "related"]},
+                },
+            },
+        },
+        "why": {"type": "string", "description": "命中说明，如 命中：法治宣传（同义：普法宣传）"},
     },
 }
 FACET = {
@@ -63,7 +87,16 @@ RESULTS = {
     "type": "object",
     "properties": {
         "query": {"type": "string"},
-        "total": {"type": "integer"},
+        "mode": {"type": "string", "enum": ["expanded", "exact"]},
+        "total": {"type": "integer", "description": "完全命中的段落数（分面计数也只数这些）"},
+        "partial_total": {"type": "integer"},
+        "related_total": {"type": "integer"},
+        "loose_total": {"type": "integer", "description": "排在完全命中之后的部分命中与相关命中数"},
+        "related_terms": {"type": "array", "items": {"type": "string"}, "description": "从最相关的段落中得出的相关词"},
+        "did_you_mean": {
+            "type": ["object", "null"],
+            "properties": {"q": {"type": "string"}, "total": {"type": "integer"}},
+        },
         "page": {"type": "integer"},
         "hits": {"type": "array", "items": HIT},
         "facets": {"type": "object", "properties": {name: FACET for name in FACETS}},

@@ -20,6 +20,10 @@ from .params import EXPORT_LIMIT, current_filters, engine, integer_param, query_
 pages = Blueprint("pages", __name__)
 
 SORT_LABELS = {"relevance": "按相关度", "year": "按年度（新→旧）", "year_asc": "按年度（旧→新）"}
+TIER_LABELS = {
+    "partial": "部分命中：以下段落没有包含全部检索词",
+    "related": "相关命中：以下段落只包含检索词的相关词",
+}
 CSV_COLUMNS = [
     ("township", "乡镇"),
     ("county", "县区"),
@@ -38,7 +42,13 @@ CSV_COLUMNS = [
 
 @pages.app_context_processor
 def helpers():
-    return {"facet_labels": FACET_LABELS, "sort_labels": SORT_LABELS, "url_with": url_with, "parts": PARTS}
+    return {
+        "facet_labels": FACET_LABELS,
+        "sort_labels": SORT_LABELS,
+        "tier_labels": TIER_LABELS,
+        "url_with": url_with,
+        "parts": PARTS,
+    }
 
 
 def url_with(endpoint: str = "pages.search", **changes) -> str:
