@@ -22,6 +22,9 @@ from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
 RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+MAX_SUBWORD_PARENT = 24
+MAX_SUBWORD = 12
+HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 MAX_THESAURUS_WORD = 6  # longer thesaurus terms are phrases: found as strings, not made dictionary words
 WORD_CHAR = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -122,10 +125,14 @@ def subwords_of(word: str) -> Iterator[tuple[str, int]]:
     """(piece, offset) of every dictionary word strictly inside ``word``, shortest first.
 
     jieba's search mode yields the two- and three-character ones; longer ones
-    (法律顾问 inside 政府法律顾问) are added so that a query for them is a word match.
+    (法律顾问 inside 政府法律顾问) are added so that a query for them is a word match. Only Chinese
+    words of at most MAX_SUBWORD_PARENT characters are looked into, for pieces of at most MAX_SUBWORD:
+    every substring of a 20,000-character run of letters would take minutes and find nothing.
     """
+    if len(word) > MAX_SUBWORD_PARENT or not HAN_WORD.fullmatch(word):
+        return
     has_word = segmenter().has_word
-    for size in range(2, len(word)):
+    for size in range(2, min(len(word), MAX_SUBWORD + 1)):
         for offset in range(len(word) - size + 1):
             piece = word[offset : offset + size]
             if has_word(piece):

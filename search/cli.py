@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -26,11 +27,11 @@ FIELD_LABELS = {
 def main(argv: list[str] | None = None) -> int:
     _make_console_safe()
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return 2
     try:
+        args = parser.parse_args([_decoded_argument(a) for a in (sys.argv[1:] if argv is None else argv)])
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return 2
         return args.handler(args)
     except UsageError as exc:
         print(f"reportsearch: 错误：{exc}", file=sys.stderr)
@@ -38,6 +39,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (reportsearch search … | head): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _decoded_argument(argument: str) -> str:
+    """An argument as text: bytes that are not UTF-8 (a GBK terminal) are read as GB18030 when they are that."""
+    if not any("\udc80" <= c <= "\udcff" for c in argument):
+        return argument
+    raw = argument.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        shown = raw.decode("utf-8", "replace")
+        raise UsageError(f"参数“{shown}”不是有效的 UTF-8 或 GBK 文字，请检查终端的编码") from None
 
 
 class UsageError(Exception):

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from functools import lru_cache
@@ -223,13 +224,17 @@ class SegmentBuilder:
         np.save(folder / "id_keys.npy", np.array(self.id_keys, dtype=np.uint64))
 
 
+NO_KEY = (1 << 64) - 1
+PARAGRAPH_ID = re.compile(r"([0-9a-f]{1,12})-([0-9]{1,5})")
+
+
 def id_key(document_id: str) -> int:
-    """A number that sorts like the id: <12 hex digits>-<4-digit ordinal>; report documents sort last."""
-    report, _, ordinal = document_id.rpartition("-")
-    try:
-        return (int(report, 16) << 16) | int(ordinal)
-    except ValueError:
-        return (1 << 64) - 1
+    """A number that sorts like the id: <12 hex digits>-<ordinal below 65536>; report documents and any
+    other string (too long, not hex: never a paragraph) get NO_KEY, which sorts last."""
+    match = PARAGRAPH_ID.fullmatch(document_id)
+    if not match or int(match.group(2)) >= 1 << 16:
+        return NO_KEY
+    return (int(match.group(1), 16) << 16) | int(match.group(2))
 
 
 def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: list[np.ndarray] | None = None) -> None:

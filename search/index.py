@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -26,9 +27,10 @@ from whoosh import fields, index, writing
 
 from .fastindex import EMPTY, FAST_DIR, ParagraphTerms, SegmentBuilder, paragraph_terms, read_manifest, remove_orphans
 from .model import Report, ReportError
-from .pipeline import corpus_files, process_file
+from .pipeline import corpus_entries, process_file
 
 INDEX_NAME = "paragraphs"
+PR_SET_PDEATHSIG = 1
 INFO_FILE = "indexinfo.json"
 LOCK_FILE = "reindex.lock"
 FACETS = ("township", "county", "province", "year", "part", "topic")
@@ -215,13 +217,21 @@ def update_index(
         else:
             ix = open_index(index_dir)
             known = known_reports(index_dir, ix)
-        files = corpus_files(corpus)
+        files, broken = corpus_entries(corpus)
+        summary.failed.extend({"path": path.relative_to(corpus).as_posix(), "error": why} for path, why in broken)
         current = {path.relative_to(corpus).as_posix(): path for path in files}
-        stats = {rel: path.stat() for rel, path in current.items()}
-        digests = {rel: _digest(current[rel], stats[rel], known.get(rel)) for rel in current}
+        stats, digests = {}, {}
+        for rel, path in list(current.items()):
+            try:
+                stats[rel] = path.stat()
+                digests[rel] = _digest(path, stats[rel], known.get(rel))
+            except OSError as exc:
+                summary.failed.append({"path": rel, "error": _os_error(exc)})
+                del current[rel]
         to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
-        removed = [rel for rel in known if rel not in current]
+        removed = [rel for rel in known if rel not in current and rel not in {f["path"] for f in summary.failed}]
         summary.unchanged = len(current) - len(to_parse)
+        pool = _start_workers(jobs, len(to_parse))
         writer = ix.writer(procs=1, limitmb=256, compound=False)
         builder = SegmentBuilder()
         try:
@@ -229,7 +239,7 @@ def update_index(
                 writer.delete_by_term("report_id", report_id_for(rel))
                 summary.removed += 1
             tick = progress(len(to_parse)) if progress else (lambda: None)
-            for path, report, terms, error in _parse_all([current[rel] for rel in to_parse], corpus, jobs):
+            for path, report, terms, error in _parse_all([current[rel] for rel in to_parse], corpus, pool):
                 rel = Path(path).relative_to(corpus).as_posix()
                 rid = report_id_for(rel)
                 if rel in known:
@@ -257,26 +267,83 @@ def update_index(
             if not writer.is_closed:
                 writer.cancel()
             raise
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         remove_orphans(index_dir, _segment_ids(ix))
         _write_info(index_dir, corpus)
         with ix.searcher() as searcher:
-            summary.paragraphs = searcher.doc_count() - (len(current) - len(summary.failed))
+            reports = len(known_reports(index_dir, ix))
+            summary.paragraphs = searcher.doc_count() - reports
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _parse_all(paths: list[Path], corpus: Path, jobs: int | None):
-    jobs = jobs or min(2, os.cpu_count() or 1)
-    if jobs <= 1 or len(paths) <= 1:
+def _parse_all(paths: list[Path], corpus: Path, pool: ProcessPoolExecutor | None):
+    if pool is None:
         for path in paths:
             yield _parse(str(path), str(corpus))
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_parse, [str(p) for p in paths], [str(corpus)] * len(paths), chunksize=4)
+    yield from pool.map(_parse, [str(p) for p in paths], [str(corpus)] * len(paths), chunksize=4)
+
+
+def _start_workers(jobs: int | None, files: int) -> ProcessPoolExecutor | None:
+    """Reader processes, started before the index writer exists so that none inherits Whoosh's write lock,
+    and set to die with this process (a ``kill -9`` of the indexer leaves no worker behind)."""
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    if jobs <= 1 or files <= 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
+    list(pool.map(_ready, range(jobs)))
+    return pool
+
+
+def _ready(_: int) -> int:
+    return os.getpid()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the indexer that started it ends, however it ends."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Where the kernel cannot signal a parent's death (not Linux): poll for it."""
+    import psutil
+
+    while psutil.pid_exists(parent):
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _os_error(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取权限（请检查文件权限）"
+    return f"无法打开：{exc.strerror or exc}"
 
 
 def _segment_ids(ix: index.Index) -> set[str]:
     return {segment.segment_id() for segment in ix._segments()}
+
+
+def segments_of(reader) -> list[tuple[object, int]]:
+    """(Whoosh segment, offset of its first document) of every segment a reader reads.
+
+    An index with no segment (an empty corpus, or a first build that was killed) has a reader
+    whose one leaf has no segment: it yields nothing here.
+    """
+    return [(leaf.segment(), offset) for leaf, offset in reader.leaf_readers() if leaf.segment() is not None]
 
 
 def known_reports(index_dir: Path, ix: index.Index) -> dict[str, dict]:
@@ -287,8 +354,7 @@ def known_reports(index_dir: Path, ix: index.Index) -> dict[str, dict]:
     """
     known: dict[str, dict] = {}
     with ix.reader() as reader:
-        for leaf, _ in reader.leaf_readers():
-            segment = leaf.segment()
+        for segment, _ in segments_of(reader):
             deleted = segment.deleted_docs()
             for entry in read_manifest(index_dir, segment.segment_id()):
                 if entry["docnum"] not in deleted:

@@ -13,6 +13,7 @@ import re
 WORD_ARTIFACTS = re.compile(
     r"\[bookmark:[^\]]*\]|\[(?:image|picture|图片)[^\]]*\]|[\u200b-\u200f\u2060\ufeff\u00ad]", re.I
 )
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
 SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 WIDE = re.compile(r"[\uff01-\uff5e]")
 KEEP_WIDE = set("，；：（）！？")
@@ -26,6 +27,7 @@ DOT_BETWEEN_NUMERALS = re.compile(r"(?<=[一二三四五六七八九十])[·・�
 
 def normalize_line(line: str) -> str:
     """Return ``line`` normalized; an empty string when nothing is left."""
+    line = CONTROL.sub("", line)
     line = WORD_ARTIFACTS.sub("", line)
     line = WIDE.sub(_narrow, line)
     line = SPACES.sub(" ", line).strip()

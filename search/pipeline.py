@@ -26,17 +26,29 @@ def process_file(path: Path, corpus_root: Path | None = None) -> Report:
 
 def corpus_files(corpus: Path) -> list[Path]:
     """Report files under ``corpus``, sorted; sidecars, metadata.csv and hidden files are not reports."""
+    return corpus_entries(corpus)[0]
+
+
+def corpus_entries(corpus: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(report files under ``corpus``, sorted; (path, reason) of entries that look like reports but cannot
+    be opened: a symbolic link that loops or points nowhere)."""
     from .read import is_supported
 
-    return sorted(
-        p
-        for p in Path(corpus).rglob("*")
-        if p.is_file()
-        and not p.name.endswith(".meta.json")
-        and p.name != "metadata.csv"
-        and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
-        and (is_supported(p) or p.suffix.lower() not in IGNORED_SUFFIXES)
-    )
+    files, broken = [], []
+    for path in Path(corpus).rglob("*"):
+        relative = path.relative_to(corpus)
+        if (
+            path.name.endswith(".meta.json")
+            or path.name == "metadata.csv"
+            or any(part.startswith(".") for part in relative.parts)
+            or not (is_supported(path) or path.suffix.lower() not in IGNORED_SUFFIXES)
+        ):
+            continue
+        if path.is_file():
+            files.append(path)
+        elif path.is_symlink() and not path.exists():
+            broken.append((path, "符号链接无法打开（循环链接或目标不存在）"))
+    return sorted(files), sorted(broken)
 
 
 # Files a corpus folder commonly holds that are not reports and not worth an error line.

@@ -28,6 +28,7 @@ from .classify import PARTS
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 40
+MAX_DEPTH = 20
 
 FIELD_ALIASES = {
     "township": "township",
@@ -146,6 +147,9 @@ def parse_query(text: str) -> ParsedQuery:
         result.query = parser.parse(result)
     if parser.clauses > MAX_CLAUSES:
         raise QueryError(f"查询的词太多（{parser.clauses} 个，最多 {MAX_CLAUSES} 个）")
+    if result.query is None and parser.unsearchable:
+        shown = "".join(parser.unsearchable)[:20].replace("\x00", "")
+        raise QueryError(f"检索词“{shown}”里没有可检索的文字（汉字、字母或数字），所以什么也没有找到")
     return result
 
 
@@ -154,6 +158,8 @@ class _Parser:
         self.tokens = tokens
         self.index = 0
         self.clauses = 0
+        self.depth = 0
+        self.unsearchable: list[str] = []
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -216,7 +222,11 @@ class _Parser:
     def unary(self, result: ParsedQuery, negate: bool) -> tuple[bool, Node] | None:
         kind, value = self.take()
         if kind == "lparen":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(f"括号嵌套太深（最多 {MAX_DEPTH} 层）")
             inner = self.or_expr(result)
+            self.depth -= 1
             if self.peek() is None:
                 raise QueryError("括号没有配对：缺少右括号")
             self.take()
@@ -249,6 +259,7 @@ class _Parser:
         if field_match and re.fullmatch(r"[a-z_]+", field_match.group(1)):
             raise QueryError(f"未知字段“{field_match.group(1)}”：可用的字段有 {FIELD_NAMES}")
         if not query_grams(value):
+            self.unsearchable.append(value)
             return None
         self.clauses += 1
         if not negate:

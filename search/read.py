@@ -57,12 +57,19 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     for bom, name in ((b"\xef\xbb\xbf", "utf_8_sig"), (b"\xff\xfe", "utf_16"), (b"\xfe\xff", "utf_16")):
         if data.startswith(bom):
             return data.decode(name), name
-    if b"\x00" in data and not _looks_like_utf16(data):
-        raise ReportError(path, "不是文本文件（含二进制内容）")
     try:
-        return data.decode("utf-8"), "utf_8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
+    if text is not None and ("\x00" not in text or CJK.search(text)):
+        # Valid UTF-8 holding Chinese is UTF-8 (UTF-16 Chinese never is); stray NUL bytes in it are
+        # dropped with the other control characters (normalize).
+        return text, "utf_8"
+    if b"\x00" in data:
+        decoded = _utf16_without_bom(data) if _looks_like_utf16(data) else None
+        if decoded:
+            return decoded
+        raise ReportError(path, "不是文本文件（含二进制内容）")
     best = from_bytes(data, cp_isolation=CHINESE_ENCODINGS).best()
     if best is None:
         raise ReportError(path, "无法识别文本编码（可能不是文本文件）")
@@ -71,6 +78,17 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     if not CJK.search(text) or text.count("\ufffd") > len(text) / 100:
         raise ReportError(path, f"不是可读的中文文本（按 {encoding} 解码失败）")
     return text, encoding
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte order mark: the byte order that gives Chinese text, if either does."""
+    best = None
+    for name in ("utf_16_le", "utf_16_be"):
+        text = data[: len(data) - len(data) % 2].decode(name, errors="replace")
+        chinese = len(CJK.findall(text))
+        if chinese and text.count("\ufffd") <= len(text) / 100 and (best is None or chinese > best[0]):
+            best = (chinese, text, name)
+    return (best[1], best[2]) if best else None
 
 
 def _looks_like_utf16(data: bytes) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,8 @@ import numpy as np
 from .analyze import fold
 from .classify import PARTS
 from .evaluate import Evaluator
-from .fastindex import Segment, id_key, load_segment
-from .index import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info
+from .fastindex import NO_KEY, Segment, id_key, load_segment
+from .index import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info, segments_of
 from .present import mark, match_spans, snippet
 from .query import ParsedQuery, QueryError, normalize_filter_value, parse_query
 from .rank import TIER_GAP, TIERS, fact_keys, named_part_weight, practice_prior, prior_applies, tier_of
@@ -88,8 +89,11 @@ class FacetTable:
         self.paragraph &= live
 
     def paragraph_docnum(self, paragraph_id: str) -> int | None:
-        """The document number of a live paragraph, found by its id key."""
-        found = np.flatnonzero((self.id_keys == np.uint64(id_key(paragraph_id))) & self.paragraph)
+        """The document number of a live paragraph, found by its id key (None for an id no paragraph has)."""
+        key = id_key(paragraph_id)
+        if key == NO_KEY:
+            return None
+        found = np.flatnonzero((self.id_keys == np.uint64(key)) & self.paragraph)
         return int(found[0]) if len(found) else None
 
     def report_docnums(self, report_id: str) -> tuple[int | None, np.ndarray]:
@@ -149,13 +153,25 @@ class FacetTable:
 
 @dataclass
 class _State:
-    """Everything one committed index state needs to answer queries."""
+    """Everything one committed index state needs to answer queries.
+
+    Queries run on a state without the engine's lock: its arrays are read-only. Whoosh's stored-field
+    reads are not thread-safe, so they take the state's own lock. A state replaced by a reindex is closed
+    when the last query using it ends.
+    """
 
     searcher: object
     facets: FacetTable
     evaluator: Evaluator
     prior: np.ndarray
     suggester: Suggester
+    stored_lock: threading.Lock = field(default_factory=threading.Lock)
+    users: int = 0
+    retired: bool = False
+
+    def stored(self, docnum: int) -> dict:
+        with self.stored_lock:
+            return self.searcher.stored_fields(docnum)
 
 
 class Engine:
@@ -175,14 +191,35 @@ class Engine:
     def close(self) -> None:
         with self._lock:
             if self._state is not None:
-                self._state.searcher.close()
+                self._retire(self._state)
                 self._state = None
 
+    @contextmanager
+    def _using(self):
+        """The current index state, kept open while the caller uses it (a reindex may replace it meanwhile)."""
+        with self._lock:
+            state = self._current()
+            state.users += 1
+        try:
+            yield state
+        finally:
+            with self._lock:
+                state.users -= 1
+                if state.retired and not state.users:
+                    state.searcher.close()
+
+    @staticmethod
+    def _retire(state: _State) -> None:
+        state.retired = True
+        if not state.users:
+            state.searcher.close()
+
     def _current(self) -> _State:
+        """The state of the latest commit (called with the engine's lock held)."""
         if self._state is not None and self._state.searcher.up_to_date():
             return self._state
         if self._state is not None:
-            self._state.searcher.close()
+            self._retire(self._state)
         # A fresh searcher, not Searcher.refresh(): refresh reuses segment readers and so misses
         # documents that a reindex deleted from an unchanged segment (whoosh3 3.54.0).
         searcher = self.ix.searcher()
@@ -194,8 +231,7 @@ class Engine:
         total = reader.doc_count_all()
         live = np.ones(total, dtype=bool)
         pieces = []
-        for leaf, offset in reader.leaf_readers():
-            segment = leaf.segment()
+        for segment, offset in segments_of(reader):
             segment_id = segment.segment_id()
             if segment_id not in self._segments:
                 self._segments[segment_id] = load_segment(self.index_dir, segment_id)
@@ -222,8 +258,7 @@ class Engine:
         selections = _selections(request.filters, parsed.filters)
         expand = request.mode == "expanded"
         concepts = _concepts(parsed, expand)
-        with self._lock:
-            state = self._current()
+        with self._using() as state:
             facets = state.facets
             matched = state.evaluator.run(parsed.query, expand)
             masks = {name: facets.mask(name, values) for name, values in selections.items()}
@@ -260,9 +295,8 @@ class Engine:
                 hits = _grouped(facets, selected, scores, request)
             else:
                 hits = _ranked(facets, candidates, scores, tiers, request)
-            searcher = state.searcher
             result["hits"] = [
-                _hit_json(searcher, docnum, score, parsed.highlight, concepts, int(tiers[docnum]) if loose else 0)
+                _hit_json(state, docnum, score, parsed.highlight, concepts, int(tiers[docnum]) if loose else 0)
                 for docnum, score in hits
             ]
             result["facets"] = {
@@ -290,8 +324,7 @@ class Engine:
         """A corrected query and its total, when a word of a query with few hits looks mistyped."""
         if not weak:
             return None
-        with self._lock:
-            corrected = state.suggester.did_you_mean(fold(request.q), weak)
+        corrected = state.suggester.did_you_mean(fold(request.q), weak)
         if not corrected:
             return None
         found = self.search(SearchRequest(q=corrected, filters=request.filters, limit=1, mode=request.mode))["total"]
@@ -303,7 +336,10 @@ class Engine:
 
         offers = []
         for candidate in looser_queries(request.q):
-            found = self.search(SearchRequest(q=candidate, filters=request.filters, limit=1))["total"]
+            try:
+                found = self.search(SearchRequest(q=candidate, filters=request.filters, limit=1))["total"]
+            except QueryError:  # a looser form of a query can be malformed where the query was not
+                continue
             if found:
                 offers.append({"q": candidate, "total": found})
         if request.filters:
@@ -315,13 +351,12 @@ class Engine:
     def similar(self, paragraph_id: str, limit: int = 10) -> dict:
         """Paragraphs of other townships (and other reports) closest to the given one."""
         limit = max(1, min(int(limit), MAX_LIMIT))
-        with self._lock:
-            state = self._current()
-            searcher, facets = state.searcher, state.facets
+        with self._using() as state:
+            facets = state.facets
             docnum = facets.paragraph_docnum(paragraph_id)
             if docnum is None:
                 raise NotFoundError(f"没有编号为 {paragraph_id} 的段落")
-            source = searcher.stored_fields(docnum)
+            source = state.stored(docnum)
             exclude = facets.codes["report_id"] == facets.codes["report_id"][docnum]
             township = facets.codes["township"][docnum]
             if township >= 0:
@@ -329,8 +364,8 @@ class Engine:
             ranked = state.evaluator.similar(docnum, source["text"], exclude, limit)
             return {
                 "id": paragraph_id,
-                "source": _hit_json(searcher, docnum, None, []),
-                "hits": [_hit_json(searcher, d, s, []) for d, s in ranked],
+                "source": _hit_json(state, docnum, None, []),
+                "hits": [_hit_json(state, d, s, []) for d, s in ranked],
             }
 
     def report(self, report_id: str, q: str = "", mode: str = "expanded") -> dict:
@@ -338,13 +373,12 @@ class Engine:
 
         With ``q``, every paragraph also carries ``html`` (escaped, matches marked) and ``matches``.
         """
-        with self._lock:
-            state = self._current()
+        with self._using() as state:
             docnum, members = state.facets.report_docnums(report_id)
             if docnum is None:
                 raise NotFoundError(f"没有编号为 {report_id} 的报告")
-            stored = state.searcher.stored_fields(docnum)
-            results = sorted((state.searcher.stored_fields(int(d)) for d in members), key=lambda hit: hit["ordinal"])
+            stored = state.stored(docnum)
+            results = sorted((state.stored(int(d)) for d in members), key=lambda hit: hit["ordinal"])
             paragraphs = [
                 {
                     "id": hit["id"],
@@ -380,19 +414,17 @@ class Engine:
 
     def source_file(self, report_id: str) -> Path:
         """The original file of a report, found through the index (never from a request path)."""
-        with self._lock:
-            state = self._current()
+        with self._using() as state:
             docnum, _ = state.facets.report_docnums(report_id)
             if docnum is None:
                 raise NotFoundError(f"没有编号为 {report_id} 的报告")
-            source = Path(state.searcher.stored_fields(docnum)["report"]["source"])
+            source = Path(state.stored(docnum)["report"]["source"])
         if not source.is_file():
             raise NotFoundError(f"报告原文件已不存在：{source.name}")
         return source
 
     def stats(self) -> dict:
-        with self._lock:
-            state = self._current()
+        with self._using() as state:
             facets = state.facets
             reports = len(np.unique(facets.codes["report_id"][facets.paragraph]))
             paragraphs = int(facets.paragraph.sum())
@@ -549,14 +581,14 @@ def _reports_numbers(segments: list[tuple[Segment, int]], total: int) -> np.ndar
 
 
 def _hit_json(
-    searcher,
+    state: _State,
     docnum: int,
     score: float | None,
     forms: list[str],
     concepts: list[Concept] | None = None,
     tier: int = 0,
 ) -> dict:
-    stored = searcher.stored_fields(docnum)
+    stored = state.stored(docnum)
     text = stored.get("text", "")
     concepts = concepts or []
     reasons = explain(concepts, fold(text + " " + " ".join(stored.get("section") or []))) if concepts else []

@@ -57,12 +57,20 @@ class Suggester:
 
     def __init__(self, evaluator) -> None:
         self.evaluator = evaluator
-        self._forward: tuple[np.ndarray, np.ndarray] | None = None
-        self._backward: np.ndarray | None = None
+        self._tables: tuple[tuple[np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    @property
+    def _backward(self) -> np.ndarray:
+        """Every bigram key with its two characters swapped, sorted: what precedes a character."""
+        return self._built()[1]
 
     def _bigrams(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every bigram key of the corpus (sorted, unique) and the documents having it, built on first use."""
-        if self._forward is None:
+        """Every bigram key of the corpus (sorted, unique) and the documents having it."""
+        return self._built()[0]
+
+    def _built(self) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+        """The bigram tables, built on first use (concurrent first uses build them twice, harmlessly)."""
+        if self._tables is None:
             keys, counts = [], []
             for segment, _ in self.evaluator.segments:
                 grams = segment.grams
@@ -71,9 +79,9 @@ class Suggester:
             all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
             all_counts = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
             unique, inverse = np.unique(all_keys, return_inverse=True)
-            self._forward = (unique, np.bincount(inverse, weights=all_counts, minlength=len(unique)))
-            self._backward = np.sort(((unique & LOW) << SHIFT) | (unique >> SHIFT))
-        return self._forward
+            forward = (unique, np.bincount(inverse, weights=all_counts, minlength=len(unique)))
+            self._tables = (forward, np.sort(((unique & LOW) << SHIFT) | (unique >> SHIFT)))
+        return self._tables
 
     def _followers(self, char: str) -> tuple[np.ndarray, np.ndarray]:
         """(characters that follow ``char`` in the corpus, how many documents have that bigram)."""
@@ -84,7 +92,6 @@ class Suggester:
 
     def _precedes(self, chars: np.ndarray, char: str) -> np.ndarray:
         """Which of ``chars`` occur right before ``char`` somewhere in the corpus."""
-        self._bigrams()
         if not len(self._backward):
             return np.zeros(len(chars), dtype=bool)
         wanted = (np.int64(ord(char)) << SHIFT) | np.asarray(chars, dtype=np.int64)
@@ -99,7 +106,6 @@ class Suggester:
                 keep = self._precedes(chars, after)
                 chars, counts = chars[keep], counts[keep]
         elif after is not None:
-            self._bigrams()
             low = np.searchsorted(self._backward, ord(after) << SHIFT)
             high = np.searchsorted(self._backward, (ord(after) + 1) << SHIFT)
             chars = self._backward[low:high] & LOW

@@ -68,13 +68,28 @@ def not_found(error: NotFoundError):
     return render_template("error.html", title="没有找到", message=str(error)), 404
 
 
+def _for_api() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
 @pages.app_errorhandler(404)
 def page_not_found(error):
+    if _for_api():
+        return {"error": f"没有这个接口：{request.path}"}, 404
     return render_template("error.html", title="没有找到", message="没有这个页面。"), 404
+
+
+@pages.app_errorhandler(405)
+def method_not_allowed(error):
+    if _for_api():
+        return {"error": f"{request.path} 不支持 {request.method} 请求"}, 405
+    return render_template("error.html", title="不支持的请求", message="这个页面不支持这种请求方式。"), 405
 
 
 @pages.app_errorhandler(500)
 def server_error(error):
+    if _for_api():
+        return {"error": "服务器处理请求时出错，请稍后再试。"}, 500
     return render_template("error.html", title="出错了", message="服务器处理请求时出错，请稍后再试。"), 500
 
 
