@@ -26,8 +26,21 @@ def main() -> None:
     make.add_argument("--paragraphs", type=int, default=10_000)
     make.add_argument("--seed", type=int, default=7)
     commands.add_parser("relevance", help="nDCG@10 and recall@20 on the judged query sets, ours vs FTS5 with OR")
+    load = commands.add_parser("load", help="requests per second and latency of a server under 1, 4, 8 clients")
+    load.add_argument("--paragraphs", type=int, default=100_000)
+    load.add_argument("--seed", type=int, default=7)
+    load.add_argument("--seconds", type=float, default=15.0, help="seconds per client level")
+    load.add_argument("--clients", default="1,4,8", help="client levels, comma-separated")
+    load.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
-    if args.command == "relevance":
+    if args.command == "load":
+        from .load import prepare_index
+        from .load import run as load_run
+
+        load_run(
+            prepare_index(args.out, args.paragraphs, args.seed), [int(c) for c in args.clients.split(",")], args.seconds
+        )
+    elif args.command == "relevance":
         from .relevance import main as relevance
 
         relevance()

@@ -202,6 +202,8 @@ class Evaluator:
         return Result(mask, (score * mask).astype(np.float32))
 
     def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, term frequencies) of a word among live paragraphs: a paragraph a reindex replaced
+        stays in its old segment's postings until a merge, and must not count in document frequencies."""
         docs, tfs = [], []
         for segment, offset in self.segments:
             local_docs, local_tfs = segment.word(word)
@@ -210,7 +212,9 @@ class Evaluator:
                 tfs.append(local_tfs)
         if not docs:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        return np.concatenate(docs), np.concatenate(tfs).astype(np.float32)
+        docs, tfs = np.concatenate(docs), np.concatenate(tfs).astype(np.float32)
+        live = self.live[docs]
+        return (docs, tfs) if live.all() else (docs[live], tfs[live])
 
     def _idf(self, document_frequency: int) -> float:
         return math.log(1 + (self.documents - document_frequency + 0.5) / (document_frequency + 0.5))

@@ -165,14 +165,58 @@ class SegmentBuilder:
 
     def add(self, terms: ParagraphTerms, document: dict) -> None:
         """Add one Whoosh document (paragraph or report) with its analyzed terms, in add order."""
+        self._add(
+            terms,
+            {name: document.get(name) or "" for name in CODED},
+            int(document.get("year") or 0),
+            [t for t in (document.get("topic") or "").split(",") if t],
+            document.get("kind") != "report",
+            id_key(document["id"]),
+        )
+
+    def copy_from(self, segment: Segment, docnums: list[int], manifest: list[dict]) -> None:
+        """Append documents of an existing segment, as a merge copies them into the new one (its live
+        documents, in order): terms, facets and manifest entries come from the segment's arrays."""
+        words = _per_document(segment.words, segment.count, segment.word_tfs)
+        grams = _per_document(segment.grams, segment.count)
+        reports = {entry["docnum"]: entry for entry in manifest}
+        for docnum in docnums:
+            if docnum in reports:
+                self.reports.append({**reports[docnum], "docnum": self.count})
+            heading = int(segment.heading_of[docnum])
+            terms = ParagraphTerms(
+                word_keys=words[docnum][0],
+                word_tfs=words[docnum][1],
+                length=int(segment.lengths[docnum]),
+                grams=grams[docnum][0],
+                text=segment.text(docnum),
+                heading=segment.headings[heading] if heading >= 0 else "",
+            )
+            values = {}
+            for name in CODED:
+                code = int(segment.codes[name][docnum])
+                values[name] = segment.values[name][code] if code >= 0 else ""
+            row = segment.topics[docnum][: len(segment.topic_names)]
+            topics = [segment.topic_names[i] for i in np.flatnonzero(row)]
+            self._add(
+                terms,
+                values,
+                int(segment.years[docnum]),
+                topics,
+                bool(segment.paragraph[docnum]),
+                int(segment.id_keys[docnum]),
+            )
+
+    def _add(
+        self, terms: ParagraphTerms, values: dict[str, str], year: int, topics: list[str], paragraph: bool, key: int
+    ) -> None:
         for name in CODED:
-            value = document.get(name) or ""
+            value = values[name]
             self.codes[name].append(self.values[name].setdefault(value, len(self.values[name])) if value else -1)
-        self.years.append(int(document.get("year") or 0))
-        topics = [t for t in (document.get("topic") or "").split(",") if t]
+        self.years.append(year)
         self.topics.append([self.topic_names.setdefault(t, len(self.topic_names)) for t in topics])
-        self.paragraph.append(document.get("kind") != "report")
-        self.id_keys.append(id_key(document["id"]))
+        self.paragraph.append(paragraph)
+        self.id_keys.append(key)
         self.word_keys.append(terms.word_keys)
         self.word_tfs.append(terms.word_tfs)
         self.lengths.append(terms.length)
@@ -257,6 +301,18 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     if values is not None:
         tfs = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
         np.save(folder / f"{name}_tfs.npy", np.minimum(tfs[order], 255).astype(np.uint8))
+
+
+def _per_document(postings: Grams, count: int, values: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Postings turned back into (keys, values) per local document: what a merge copies."""
+    keys = np.asarray(postings.keys)
+    docs = np.asarray(postings.docs)
+    per_posting = np.repeat(keys, np.diff(np.asarray(postings.offsets)))
+    order = np.argsort(docs, kind="stable")
+    bounds = np.searchsorted(docs[order], np.arange(count + 1))
+    tfs = np.asarray(values)[order].astype(np.int64) if values is not None else np.zeros(len(order), dtype=np.int64)
+    sorted_keys = per_posting[order]
+    return [(sorted_keys[bounds[d] : bounds[d + 1]], tfs[bounds[d] : bounds[d + 1]]) for d in range(count)]
 
 
 def intersect(small: np.ndarray, other: np.ndarray, size: int) -> np.ndarray:
@@ -363,7 +419,8 @@ class Segment:
         return self.words.docs[start:end], self.word_tfs[start:end]
 
     def containing(self, needle: str, known: np.ndarray | None = None) -> np.ndarray:
-        """Local documents whose text contains ``needle`` (folded). ``known`` are already known to."""
+        """Local documents whose text contains ``needle`` (folded), in no particular order. ``known`` are
+        already known to."""
         runs = _runs(needle)
         if not runs:
             return self.words.docs[:0]
@@ -381,7 +438,7 @@ class Segment:
         verified = unsure.tolist()
         for run in checks:
             verified = self.having(verified, run.encode("utf-16-le"))
-        return np.union1d(sure, np.array(verified, dtype=np.int32))
+        return np.concatenate((sure, np.array(verified, dtype=sure.dtype)))
 
     def heading_containing(self, needle: str) -> np.ndarray:
         """Local documents whose heading path contains ``needle``."""

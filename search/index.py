@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import threading
 import time
@@ -25,12 +26,23 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
-from .fastindex import EMPTY, FAST_DIR, ParagraphTerms, SegmentBuilder, paragraph_terms, read_manifest, remove_orphans
+from .fastindex import (
+    EMPTY,
+    FAST_DIR,
+    ParagraphTerms,
+    SegmentBuilder,
+    load_segment,
+    paragraph_terms,
+    read_manifest,
+    remove_orphans,
+)
 from .model import Report, ReportError
 from .pipeline import corpus_entries, process_file
 
 INDEX_NAME = "paragraphs"
 PR_SET_PDEATHSIG = 1
+MERGE_AT = 4
+MAX_SEGMENTS = 6
 INFO_FILE = "indexinfo.json"
 LOCK_FILE = "reindex.lock"
 FACETS = ("township", "county", "province", "year", "part", "topic")
@@ -260,9 +272,12 @@ def update_index(
                 else:
                     summary.added += 1
                 tick()
-            if builder.count:
-                builder.write(index_dir, writer.newsegment.segment_id())
-            writer.commit(mergetype=writing.CLEAR) if replace_all else writer.commit(merge=False)
+            if replace_all:
+                if builder.count:
+                    builder.write(index_dir, writer.newsegment.segment_id())
+                writer.commit(mergetype=writing.CLEAR)
+            else:
+                writer.commit(mergetype=_merge_small_segments(index_dir, builder))
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
@@ -331,6 +346,52 @@ def _os_error(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "没有读取权限（请检查文件权限）"
     return f"无法打开：{exc.strerror or exc}"
+
+
+def _merge_small_segments(index_dir: Path, builder: SegmentBuilder):
+    """A Whoosh merge policy: the small segments (each run adds one) are merged into the new segment, their
+    arrays with them, so that many incremental runs do not leave a search many segments to read.
+
+    Whoosh copies the live documents of each merged segment after the documents this run added; the
+    builder appends the same documents' arrays in the same order, and the new segment's arrays are written
+    before the commit that makes it visible (a run killed before that leaves the previous index as it was).
+    """
+
+    def merge(writer, segments):
+        from whoosh.reading import SegmentReader
+
+        chosen = small_segments(segments)
+        for segment in chosen:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            live = [docnum for docnum, _ in reader.iter_docs()]
+            writer.add_reader(reader)
+            reader.close()
+            segment_id = segment.segment_id()
+            builder.copy_from(load_segment(index_dir, segment_id), live, read_manifest(index_dir, segment_id))
+        if builder.count:
+            builder.write(index_dir, writer.newsegment.segment_id())
+        return [segment for segment in segments if segment not in chosen]
+
+    return merge
+
+
+def small_segments(segments: list) -> list:
+    """Segments to merge into the new one, as Lucene's log merge policy picks them: empty ones; any MERGE_AT
+    of about the same size (the same power of MERGE_AT live documents); and, past MAX_SEGMENTS, the
+    smallest, so that a search never reads more than MAX_SEGMENTS segments."""
+    sizes = {id(segment): segment.doc_count() for segment in segments}
+    chosen = {key for key, size in sizes.items() if size == 0}
+    levels: dict[int, list[int]] = {}
+    for key, size in sizes.items():
+        if size:
+            levels.setdefault(int(math.log(size, MERGE_AT)), []).append(key)
+    for members in levels.values():
+        if len(members) >= MERGE_AT:
+            chosen.update(members)
+    kept = sorted((key for key in sizes if key not in chosen), key=sizes.get)
+    if len(kept) > MAX_SEGMENTS - 2:
+        chosen.update(kept[: len(kept) - (MAX_SEGMENTS - 2)])
+    return [segment for segment in segments if id(segment) in chosen]
 
 
 def _segment_ids(ix: index.Index) -> set[str]:

@@ -302,7 +302,10 @@ class Engine:
             result["facets"] = {
                 name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name)) for name in FACETS
             }
-            result["related_terms"] = self._related_terms(state, selected, scores, parsed, concepts)
+            first_page = request.page == 1 and not request.group_by
+            result["related_terms"] = (
+                self._related_terms(state, selected, scores, parsed, concepts) if first_page else []
+            )
             weak = _weak_runs(state, parsed) if parsed.terms and result["total"] < FEW_HITS else set()
         result["did_you_mean"] = self._did_you_mean(state, request, weak, result["total"])
         if request.group_by:
