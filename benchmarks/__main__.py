@@ -32,8 +32,17 @@ def main() -> None:
     load.add_argument("--seconds", type=float, default=15.0, help="seconds per client level")
     load.add_argument("--clients", default="1,4,8", help="client levels, comma-separated")
     load.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    merge = commands.add_parser("segments", help="search speed after many incremental runs vs a fresh rebuild")
+    merge.add_argument("--paragraphs", type=int, default=100_000)
+    merge.add_argument("--runs", type=int, default=50)
+    merge.add_argument("--seed", type=int, default=7)
+    merge.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
-    if args.command == "load":
+    if args.command == "segments":
+        from .segments import run as segments_run
+
+        segments_run(args.out, args.paragraphs, args.runs, args.seed)
+    elif args.command == "load":
         from .load import prepare_index
         from .load import run as load_run
 

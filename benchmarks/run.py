@@ -213,8 +213,15 @@ def _serve_and_measure(index_dir: Path, similar_ids: dict[int, str], log) -> dic
                 _get(base + "/?" + urllib.parse.urlencode(args))
         seconds = time.perf_counter() - started
         peak = _peak_rss(process.pid)
-        log(f"  服务进程峰值内存 {peak / 1e6:.0f} MB")
-        return {"peak_rss_bytes": peak, "requests": 3 * (2 * len(QUERIES)), "seconds": seconds}
+        workers, shared_total = _proportional_total(process.pid)
+        log(f"  服务进程峰值内存 {peak / 1e6:.0f} MB；{workers} 个服务进程共占 {shared_total / 1e6:.0f} MB（PSS）")
+        return {
+            "peak_rss_bytes": peak,
+            "workers": workers,
+            "total_pss_bytes": shared_total,
+            "requests": 3 * (2 * len(QUERIES)),
+            "seconds": seconds,
+        }
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -234,6 +241,18 @@ def _wait_for(url: str, timeout: float = 600) -> None:
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=120) as response:
         return response.read()
+
+
+def _proportional_total(pid: int) -> tuple[int, int]:
+    """(serving processes, their memory together): proportional set sizes, so pages the forked workers
+    share (the index arrays) count once."""
+    import psutil
+
+    processes = [psutil.Process(pid), *psutil.Process(pid).children()]
+    try:
+        return len(processes), sum(p.memory_full_info().pss for p in processes)
+    except (AttributeError, psutil.Error):
+        return len(processes), sum(p.memory_info().rss for p in processes)
 
 
 def _peak_rss(pid: int) -> int:

@@ -42,7 +42,7 @@ from .pipeline import corpus_entries, process_file
 INDEX_NAME = "paragraphs"
 PR_SET_PDEATHSIG = 1
 MERGE_AT = 4
-MAX_SEGMENTS = 6
+MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
 LOCK_FILE = "reindex.lock"
 FACETS = ("township", "county", "province", "year", "part", "topic")
@@ -308,7 +308,7 @@ def _start_workers(jobs: int | None, files: int) -> ProcessPoolExecutor | None:
     jobs = jobs or min(2, os.cpu_count() or 1)
     if jobs <= 1 or files <= 1:
         return None
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
     list(pool.map(_ready, range(jobs)))
     return pool
 
@@ -317,8 +317,8 @@ def _ready(_: int) -> int:
     return os.getpid()
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker when the indexer that started it ends, however it ends."""
+def die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` ends, however it ends (a reader process, a serving worker)."""
     try:
         import ctypes
         import signal

@@ -15,7 +15,7 @@ import threading
 import time
 from bisect import bisect_left
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -193,6 +193,17 @@ class Engine:
             if self._state is not None:
                 self._retire(self._state)
                 self._state = None
+
+    def after_fork(self) -> None:
+        """In a forked serving process: open its own Whoosh searcher (a searcher's files must not be shared
+        between processes, their read offsets would be); the memory-mapped arrays stay shared."""
+        with self._lock:
+            if self._state is None:
+                return
+            if not self._state.searcher.up_to_date():
+                self._state = None
+                return
+            self._state = replace(self._state, searcher=self.ix.searcher(), stored_lock=threading.Lock(), users=0)
 
     @contextmanager
     def _using(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import time
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
@@ -246,4 +247,4 @@ def export_json():
 
 @pages.route("/healthz")
 def health():
-    return {"ok": True}
+    return {"ok": True, "pid": os.getpid()}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
 import threading
 import webbrowser
@@ -10,7 +12,9 @@ from pathlib import Path
 
 from search.cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError
 from search.cli_search import print_summary, progress_bar
-from search.index import index_exists, index_is_usable, update_index
+from search.index import die_with_parent, index_exists, index_is_usable, update_index
+
+DEFAULT_WORKERS = min(4, os.cpu_count() or 1) if hasattr(os, "fork") else 1
 
 
 def add_command(commands) -> None:
@@ -19,7 +23,13 @@ def add_command(commands) -> None:
     serve.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="没有索引时从这里建立（默认 corpus）")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认只允许本机访问 127.0.0.1）")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--threads", type=int, default=4, help="每个进程的线程数（默认 4）")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"服务进程数（默认 {DEFAULT_WORKERS}，即 CPU 核数，最多 4；不支持 fork 的系统上为 1）",
+    )
     serve.add_argument("--open", action="store_true", help="启动后在浏览器中打开")
     serve.set_defaults(handler=run_serve)
 
@@ -37,10 +47,43 @@ def run_serve(args: argparse.Namespace) -> int:
             args.corpus, args.index, rebuild=index_exists(args.index), progress=progress_bar(sys.stderr.isatty())
         )
         print_summary(summary)
+    if args.workers < 1:
+        raise UsageError("--workers 至少为 1")
     app = create_app(args.index)
+    try:
+        sock = _listening_socket(args.host, args.port)
+    except OSError as exc:
+        raise UsageError(f"无法在 {args.host}:{args.port} 上监听：{exc.strerror or exc}") from exc
+    app.extensions["engine"].stats()  # load the index once, before forking: the arrays are then shared
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
-    print(f"正在服务 {url} （按 Ctrl+C 停止）", file=sys.stderr)
-    if args.open:
+    print(f"正在服务 {url} （{args.workers} 个进程，按 Ctrl+C 停止）", file=sys.stderr)
+    if _fork_workers(args.workers, app) and args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="reportsearch")
+    waitress.serve(app, sockets=[sock], threads=args.threads, ident="reportsearch")
     return 0
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+def _fork_workers(workers: int, app) -> bool:
+    """Fork ``workers - 1`` more serving processes on the same listening socket (each answers from its own
+    Python, so queries use every core, where threads of one process share one); True in the first process.
+
+    Each worker dies with the first; on a system without fork there is one process.
+    """
+    if workers <= 1 or not hasattr(os, "fork"):
+        return True
+    parent = os.getpid()
+    for _ in range(workers - 1):
+        if os.fork() == 0:
+            die_with_parent(parent)
+            app.extensions["engine"].after_fork()
+            return False
+    return True

@@ -122,3 +122,36 @@ def test_an_interrupted_first_build_leaves_an_index_the_next_run_completes(tmp_p
     assert summary.added == 5 and not summary.failed
     assert _search_ids(index_dir, "法律顾问")
     shutil.rmtree(index_dir)
+
+
+def test_serve_with_two_workers_answers_from_both_and_they_end_with_it(sample_index):
+    import json
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = "import sys; from search.cli import main; sys.exit(main(sys.argv[1:]))"
+    command = [sys.executable, "-c", code, "serve", "--index", str(sample_index), "--port", str(port)]
+    server = subprocess.Popen([*command, "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        pids, totals = set(), set()
+        while time.monotonic() < deadline and (len(pids) < 2 or len(totals) < 1):
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                    pids.add(json.loads(response.read())["pid"])
+                with urllib.request.urlopen(base + "/api/search?q=%E6%B3%95%E5%BE%8B%E9%A1%BE%E9%97%AE") as response:
+                    totals.add(json.loads(response.read())["total"])
+            except OSError:
+                time.sleep(0.1)
+        assert len(pids) == 2 and totals == {12}
+        workers = psutil.Process(server.pid).children()
+        assert len(workers) == 1
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive
