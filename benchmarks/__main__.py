@@ -31,6 +31,8 @@ def main() -> None:
     load.add_argument("--seed", type=int, default=7)
     load.add_argument("--seconds", type=float, default=15.0, help="seconds per client level")
     load.add_argument("--clients", default="1,4,8", help="client levels, comma-separated")
+    load.add_argument("--workers", type=int, default=None, help="serve --workers (default: serve's own)")
+    load.add_argument("--threads", type=int, default=None, help="serve --threads (default: serve's own)")
     load.add_argument("--out", type=Path, default=DEFAULT_OUT)
     merge = commands.add_parser("segments", help="search speed after many incremental runs vs a fresh rebuild")
     merge.add_argument("--paragraphs", type=int, default=100_000)

@@ -92,16 +92,30 @@ def measure(port: int, clients: int, seconds: float, paths: list[str]) -> dict:
         "qps": len(latencies) / elapsed,
         "p50_ms": percentile(latencies, 0.5) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
+        "error_samples": errors[:5],
     }
 
 
-def run(index_dir: Path, levels: list[int], seconds: float, port: int = 8799) -> list[dict]:
+def run(
+    index_dir: Path, levels: list[int], seconds: float, port: int = 8799, serve_args: list[str] | None = None
+) -> list[dict]:
     from .run import _wait_for
 
+    log = open(index_dir.parent / "load-server.log", "w", encoding="utf-8")  # noqa: SIM115 - open for the server's life
     server = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "serve", "--index", str(index_dir), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "search.cli",
+            "serve",
+            "--index",
+            str(index_dir),
+            "--port",
+            str(port),
+            *(serve_args or []),
+        ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
     try:
         _wait_for(f"http://127.0.0.1:{port}/healthz")
@@ -111,9 +125,12 @@ def run(index_dir: Path, levels: list[int], seconds: float, port: int = 8799) ->
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
     base = rows[0]["qps"] or 1.0
     print(f"{'客户端':>6} {'请求':>8} {'错误':>6} {'每秒':>8} {'p50 ms':>8} {'p99 ms':>8} {'倍数':>6}")
     for row in rows:
+        for sample in row["error_samples"]:
+            print(f"  错误（{row['clients']} 个客户端）：{sample}")
         row["speedup"] = row["qps"] / base
         print(
             f"{row['clients']:>6} {row['requests']:>8} {row['errors']:>6} {row['qps']:>8.1f} "

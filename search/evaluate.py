@@ -157,7 +157,7 @@ class Evaluator:
         typed = self._one_form(concept.text, exact=True)
         mask, score = typed.mask.copy(), typed.score.copy()
         for term in concept.equivalents:
-            other = self._one_form(term, exact=True)
+            other = self._equivalent(term)
             mask |= other.mask
             np.maximum(score, other.score * EQUIVALENT_WEIGHT, out=score)
         if concept.part:
@@ -173,6 +173,25 @@ class Evaluator:
                 np.maximum.at(related_score, docs, self._bm25(docs, tfs) * WORD_BOOST)
         near = mask | (related_score > 0)
         return Result(mask, score + related_score * RELATED_WEIGHT, None, near)
+
+    def _equivalent(self, term: str) -> Result:
+        """An equivalent the user did not type: a dictionary word is found through its word postings (every
+        dictionary word is indexed, inside longer words too), a phrase as a string. What the user typed is
+        always searched as a string (see _one_form), which is what the exact-string promise covers."""
+        if words(term) != [term]:
+            return self._one_form(term, exact=True)
+        docs, tfs = self.postings(term)
+        mask = np.zeros(self.total, dtype=bool)
+        score = np.zeros(self.total, dtype=np.float32)
+        if len(docs):
+            mask[docs] = True
+            score[docs] = self._bm25(docs, tfs) * WORD_BOOST + self._idf(len(docs)) * GRAM_BOOST
+        return Result(mask, score)
+
+    def document_frequency(self, word: str) -> int:
+        """Paragraphs with ``word`` as an indexed word, replaced ones included: a cheap estimate for
+        suggestions, where postings() filters to live paragraphs for scoring."""
+        return sum(len(segment.word(word)[0]) for segment, _ in self.segments)
 
     def _one_form(self, text: str, exact: bool) -> Result:
         tokens = words(text)

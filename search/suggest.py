@@ -117,7 +117,7 @@ class Suggester:
 
     def word_frequency(self, word: str) -> int:
         """Paragraphs that have ``word`` as an indexed word."""
-        return len(self.evaluator.postings(word)[0])
+        return self.evaluator.document_frequency(word)
 
     def correction(self, word: str) -> str | None:
         """The indexed word one edit away from ``word`` with the most paragraphs, if it has more than ``word``."""

@@ -23,7 +23,7 @@ def add_command(commands) -> None:
     serve.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="没有索引时从这里建立（默认 corpus）")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认只允许本机访问 127.0.0.1）")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=4, help="每个进程的线程数（默认 4）")
+    serve.add_argument("--threads", type=int, default=None, help="每个进程的线程数（默认：多进程时 2，单进程时 4）")
     serve.add_argument(
         "--workers",
         type=int,
@@ -59,7 +59,10 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"正在服务 {url} （{args.workers} 个进程，按 Ctrl+C 停止）", file=sys.stderr)
     if _fork_workers(args.workers, app) and args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
-    waitress.serve(app, sockets=[sock], threads=args.threads, ident="reportsearch")
+    # Two threads a process when there are several: more make the threads of one process queue on
+    # Python's lock (measured: 8 clients, p99 188 ms with 4 threads, 129 ms with 2).
+    threads = args.threads or (2 if args.workers > 1 and hasattr(os, "fork") else 4)
+    waitress.serve(app, sockets=[sock], threads=threads, ident="reportsearch")
     return 0
 
 

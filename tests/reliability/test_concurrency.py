@@ -1,0 +1,51 @@
+"""Concurrent searches on one engine give the answers sequential ones give, across a reindex."""
+
+from __future__ import annotations
+
+import threading
+
+from search.index import update_index
+from search.searcher import Engine, SearchRequest
+
+QUERIES = ["法律顾问", "人民调解 成功率", "执法力量薄弱", '"执法全过程记录"', "普法宣传", "法律顾闻", "信访 -上访"]
+
+
+def _answer(engine: Engine, q: str) -> tuple:
+    result = engine.search(SearchRequest(q=q, limit=20))
+    return result["total"], result["loose_total"], [(h["id"], h["score"], h["snippet"]) for h in result["hits"]]
+
+
+def test_eight_threads_get_the_sequential_answers_while_a_reindex_commits(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    engine = Engine(index_dir)
+    expected = {q: _answer(engine, q) for q in QUERIES}
+    extra = corpus / "新增.txt"
+    errors: list[str] = []
+    mismatches: list[str] = []
+
+    def client(number: int) -> None:
+        for round_ in range(15):
+            q = QUERIES[(number + round_) % len(QUERIES)]
+            try:
+                got = _answer(engine, q)
+                report = engine.report(engine.search(SearchRequest(q="法律顾问", limit=1))["hits"][0]["report_id"])
+                assert report["paragraphs"]
+            except Exception as exc:  # any failure under concurrency is the finding
+                errors.append(f"{q}: {exc!r}")
+                continue
+            if got != expected[q] and not extra.exists():
+                mismatches.append(q)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    extra.write_text(
+        "某镇2021年法治政府建设工作报告\n一、主要举措\n聘请律师担任法律顾问，全年审查合同12份。\n", encoding="utf-8"
+    )
+    update_index(corpus, index_dir, jobs=1)
+    for thread in threads:
+        thread.join()
+    assert not errors and not mismatches
+    assert engine.search(SearchRequest(q="审查合同12份"))["total"] == 1
+    engine.close()
