@@ -37,6 +37,7 @@ MAX_PAGE = 1000
 NO_YEAR = 65535
 CODED_FACETS = ("township", "county", "city", "province", "part", "report_id")
 SORTS = ("relevance", "year", "year_asc")
+COUNT_UNITS = ("paragraphs", "reports")
 MODES = ("expanded", "exact")
 FEW_HITS = 3
 
@@ -59,6 +60,7 @@ class SearchRequest:
     group_by: str | None = None
     group_size: int = 1
     mode: str = "expanded"
+    count: str = "paragraphs"
 
 
 class FacetTable:
@@ -123,20 +125,41 @@ class FacetTable:
         codes = [self.values[name].index(v) for v in selected if v in self.values[name]]
         return np.isin(self.codes[name], codes)
 
-    def counts(self, name: str, docs: np.ndarray, selected: list | None = None) -> list[dict]:
+    def distinct(self, name: str, docs: np.ndarray) -> int:
+        """How many different values of a coded facet ``docs`` have (reports, townships)."""
+        codes = self.codes[name][docs]
+        return len(np.unique(codes[codes >= 0]))
+
+    def counts(self, name: str, docs: np.ndarray, selected: list | None = None, unit: str = "paragraphs") -> list[dict]:
         """Values of a facet with their counts over ``docs``: the FACET_LIMIT most frequent, plus selected ones.
+        With ``unit="reports"`` a value counts the reports it has matches in, not the paragraphs.
 
         Years come newest first and report parts in the order of the report outline.
         """
+        reports = self.codes["report_id"][docs].astype(np.int64) if unit == "reports" else None
         if name == "year":
-            years = self.years[docs]
-            values, counts = np.unique(years[years > 0], return_counts=True)
+            years = self.years[docs].astype(np.int64)
+            keep = years > 0
+            if reports is not None:
+                pairs = np.unique(years[keep] * (len(self.values["report_id"]) + 1) + reports[keep])
+                years = pairs // (len(self.values["report_id"]) + 1)
+                keep = np.ones(len(years), dtype=bool)
+            values, counts = np.unique(years[keep], return_counts=True)
             return [{"value": int(v), "count": int(c)} for v, c in zip(values[::-1], counts[::-1], strict=True)]
         if name == "topic":
-            counts = self.topics[docs].sum(axis=0)
+            matrix = self.topics[docs]
+            if reports is None:
+                counts = matrix.sum(axis=0)
+            else:
+                counts = np.array([len(np.unique(reports[matrix[:, j]])) for j in range(matrix.shape[1])])
         else:
-            codes = self.codes[name][docs]
-            counts = np.bincount(codes[codes >= 0], minlength=len(self.values[name]))
+            codes = self.codes[name][docs].astype(np.int64)
+            known = codes >= 0
+            codes = codes[known]
+            if reports is not None:
+                width = len(self.values["report_id"]) + 1
+                codes = np.unique(codes * width + reports[known]) // width
+            counts = np.bincount(codes, minlength=len(self.values[name]))
         values = self.values[name]
         present = np.flatnonzero(counts)
         if name == "part":
@@ -311,8 +334,12 @@ class Engine:
                 for docnum, score in hits
             ]
             result["facets"] = {
-                name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name)) for name in FACETS
+                name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name), request.count)
+                for name in FACETS
             }
+            result["count"] = request.count
+            result["townships"] = facets.distinct("township", selected)
+            result["reports"] = facets.distinct("report_id", selected)
             first_page = request.page == 1 and not request.group_by
             result["related_terms"] = (
                 self._related_terms(state, selected, scores, parsed, concepts) if first_page else []
@@ -411,6 +438,7 @@ class Engine:
                 spans = match_spans(paragraph["text"], forms)
                 paragraph["matches"] = len(spans)
                 paragraph["html"] = mark(paragraph["text"], spans)
+                paragraph["section_html"] = [mark(h, match_spans(h, forms)) for h in paragraph["section"]]
         meta = stored["report"]
         outline: list[list[str]] = []
         for paragraph in paragraphs:
@@ -525,6 +553,8 @@ def _check_request(request: SearchRequest, max_limit: int) -> None:
         raise QueryError(f"limit 应在 1 到 {max_limit} 之间")
     if not 1 <= request.page <= MAX_PAGE:
         raise QueryError(f"page 应在 1 到 {MAX_PAGE} 之间")
+    if request.count not in COUNT_UNITS:
+        raise QueryError(f"count 只能是 {'、'.join(COUNT_UNITS)}（按段落或按报告计数）")
     if request.mode not in MODES:
         raise QueryError(f"mode 只能是 {'、'.join(MODES)}（扩展检索或精确检索）")
     if request.group_by not in (None, "township", "county"):
@@ -607,6 +637,8 @@ def _hit_json(
     concepts = concepts or []
     reasons = explain(concepts, fold(text + " " + " ".join(stored.get("section") or []))) if concepts else []
     forms = forms + highlight_forms(concepts, loose=tier > 0)
+    section = stored.get("section") or []
+    heading_spans = [match_spans(heading, forms) for heading in section]
     return {
         "id": stored["id"],
         "report_id": stored["report_id"],
@@ -618,7 +650,9 @@ def _hit_json(
         "year": stored.get("year"),
         "part": stored.get("part", ""),
         "topics": _topics(stored.get("topic", "")),
-        "section": stored.get("section") or [],
+        "section": section,
+        "section_html": [mark(heading, spans) for heading, spans in zip(section, heading_spans, strict=True)],
+        "heading_match": any(heading_spans),
         "text": text,
         "snippet": snippet(text, forms),
         "score": None if score is None else round(float(score), 4),

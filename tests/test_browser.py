@@ -88,7 +88,7 @@ def test_search_tick_a_township_compare_and_read_the_report(server, page):
     page.fill("input[name=q]", "法律顾问")
     page.press("input[name=q]", "Enter")
     expect(page.locator("#total")).to_have_text("12")
-    expect(page.locator("ol.hits mark").first).to_have_text("法律顾问")
+    expect(page.locator("ol.hits .snippet mark").first).to_have_text("法律顾问")
     shot(page, "1-search")
 
     page.locator("fieldset[data-facet=township] label", has_text="北屏乡").click()
@@ -154,3 +154,130 @@ def test_pages_load_no_external_resources(server, page):
     page.goto(server + "/?q=信访")
     page.goto(server + "/compare?q=信访")
     assert external == []
+
+
+@pytest.fixture(params=[1366, 390], ids=["desktop", "phone"])
+def sized(browser, request):
+    """A page at desktop or phone width (390 px: a common phone)."""
+    width = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if width < 800 else 900},
+        accept_downloads=True,
+        locale="zh-CN",
+        is_mobile=width < 800,
+        has_touch=width < 800,
+    )
+    page = context.new_page()
+    page.width = width
+    yield page
+    context.close()
+
+
+def _layout_width(page) -> int:
+    return page.evaluate("document.scrollingElement.scrollWidth")
+
+
+def test_report_page_fits_the_screen_and_folds_its_outline_on_phones(server, sized):
+    sized.goto(server + "/?q=法律顾问")
+    sized.locator(".hit h3 a").first.click()
+    sized.wait_for_selector(".paragraph.target")
+    assert _layout_width(sized) <= sized.width + 1
+    label = sized.locator(".report-meta dt").first.bounding_box()
+    assert label["width"] >= 24, "a metadata label is squeezed to one character a line"
+    outline_open = sized.evaluate("document.querySelector('details.outline-box').open")
+    assert outline_open == (sized.width >= 800)
+    if not outline_open:
+        sized.locator("details.outline-box summary").click()
+        expect(sized.locator(".outline li").first).to_be_visible()
+    shot(sized, f"report-{sized.width}")
+
+
+def test_first_hit_is_on_the_first_screen_and_the_menu_does_not_wrap(server, sized):
+    sized.goto(server + "/?q=法律顾问&township=北屏乡")
+    top = sized.locator(".hit").first.bounding_box()["y"]
+    assert top < sized.viewport_size["height"], f"first hit {top}px down"
+    expect(sized.locator("details.filters summary")).to_contain_text("已选 1 项")
+    for link in sized.locator("header.site nav a").all():
+        assert link.bounding_box()["height"] < 40, "a menu item wraps"
+    assert _layout_width(sized) <= sized.width + 1
+    shot(sized, f"search-{sized.width}")
+
+
+def test_a_new_query_keeps_the_filters_and_can_search_within_results(server, sized):
+    sized.goto(server + "/?q=法律顾问&township=大湾镇")
+    before = int(sized.locator("#total").inner_text())
+    sized.fill("input[name=q]", "律师")
+    sized.locator(".searchbox button[type=submit]").click()
+    sized.wait_for_url("**q=*")
+    assert "township=" in sized.url and "%E5%A4%A7%E6%B9%BE%E9%95%87" in sized.url
+    sized.goto(server + "/?q=法律顾问&township=大湾镇")
+    sized.fill("input[name=q]", "律师")
+    sized.check("input[name=within]")
+    sized.locator(".searchbox button[type=submit]").click()
+    sized.wait_for_url("**%E6%B3%95%E5%BE%8B%E9%A1%BE%E9%97%AE+%E5%BE%8B%E5%B8%88**")
+    assert sized.input_value("input[type=search]") == "法律顾问 律师"
+    assert 0 < int(sized.locator("#total").inner_text()) <= before
+
+
+def test_matches_in_headings_are_marked_and_labelled(server, sized):
+    sized.goto(server + "/?q=加强组织领导&mode=exact")
+    first = sized.locator(".hit").first
+    expect(first.locator(".crumbs mark")).to_have_count(1)
+    expect(first.locator(".heading-hit")).to_have_text("标题命中")
+    first.locator("h3 a").click()
+    expect(sized.locator(".report .heading mark").first).to_be_visible()
+
+
+def test_report_reader_continues_from_the_linked_match_and_leads_back(server, sized):
+    sized.goto(server + "/?q=法律顾问&township=大湾镇")
+    sized.locator(".hit h3 a").nth(1).click()
+    sized.wait_for_selector(".paragraph.target")
+    position = sized.locator("#match-position")
+    text = position.inner_text()
+    assert text.startswith("第 ") and "/" in text
+    number, total = (int(x) for x in text.strip("第 处").split("/"))
+    sized.keyboard.press("n")
+    expect(position).to_have_text(f"第 {number % total + 1}/{total} 处")
+    current = sized.locator(".paragraph.current-match")
+    assert current.get_attribute("id") == sized.locator(".paragraph.matched").nth(number % total).get_attribute("id")
+    expect(sized.locator(".outline-count").first).to_be_visible() if sized.width >= 800 else None
+    sized.locator(".back a").click()
+    sized.wait_for_url("**township=**")
+    assert "%E5%A4%A7%E6%B9%BE%E9%95%87" in sized.url
+
+
+def test_keyboard_users_skip_to_results_and_keep_focus_on_a_toggled_filter(server, sized):
+    sized.goto(server + "/?q=法律顾问")
+    sized.keyboard.press("Tab")
+    assert sized.evaluate("document.activeElement.textContent") == "跳到检索结果"
+    sized.keyboard.press("Enter")
+    assert sized.evaluate("document.activeElement.id") == "results"
+    if sized.width < 800:
+        sized.locator("details.filters summary").click()
+    box = sized.locator('#facet-form input[data-key="township=北屏乡"]')
+    box.focus()
+    with sized.expect_navigation():
+        sized.keyboard.press("Space")
+    assert sized.evaluate("document.activeElement.getAttribute('data-key')") == "township=北屏乡"
+    assert "township=" in sized.url
+
+
+def test_counts_say_paragraphs_townships_and_reports_and_facets_can_count_reports(server, sized):
+    sized.goto(server + "/?q=法律顾问")
+    expect(sized.locator(".summary")).to_contain_text("12 个段落 · 5 个乡镇 · 5 份报告")
+    if sized.width < 800:
+        sized.locator("details.filters summary").click()
+    sized.locator(".count-unit a", has_text="按报告").click()
+    sized.wait_for_url("**count=reports**")
+    counts = [t.strip() for t in sized.locator('fieldset[data-facet="township"] .count').all_text_contents()]
+    assert counts and set(counts) == {"1"}
+
+
+def test_export_is_named_after_the_query_and_links_each_paragraph(server, sized):
+    sized.goto(server + "/?q=法律顾问")
+    with sized.expect_download() as download_info:
+        sized.locator("a", has_text="导出 CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("法律顾问-") and download.suggested_filename.endswith(".csv")
+    header = Path(download.path()).read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert "原文链接" in header and "相关度" not in header and "段落编号" not in header

@@ -6,9 +6,10 @@ import csv
 import io
 import json
 import os
+import re
 import time
 
-from flask import Blueprint, Response, render_template, request, send_file, url_for
+from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 
 from search.classify import PARTS
 from search.index import FACETS
@@ -36,8 +37,7 @@ CSV_COLUMNS = [
     ("section", "标题路径"),
     ("text", "段落"),
     ("title", "报告标题"),
-    ("id", "段落编号"),
-    ("score", "相关度"),
+    ("link", "原文链接"),
 ]
 
 
@@ -47,6 +47,7 @@ def helpers():
         "facet_labels": FACET_LABELS,
         "sort_labels": SORT_LABELS,
         "tier_labels": TIER_LABELS,
+        "export_limit": EXPORT_LIMIT,
         "url_with": url_with,
         "parts": PARTS,
     }
@@ -96,6 +97,9 @@ def server_error(error):
 
 @pages.route("/")
 def search():
+    within = _within_results()
+    if within is not None:
+        return redirect(url_with(q=within, prev=None, within=None, page=None))
     started = time.perf_counter()
     context = {"q": request.args.get("q", "")[:500], "filters": {}, "result": None, "error": "", "nearby": []}
     status = 200
@@ -115,6 +119,15 @@ def search():
     context["facets"] = _facet_view(context["result"], context["filters"])
     context["elapsed"] = time.perf_counter() - started
     return render_template("search.html", **context), status
+
+
+def _within_results() -> str | None:
+    """在结果中检索: the new words added to the previous query (None when not asked for)."""
+    previous, new = request.args.get("prev", "").strip(), request.args.get("q", "").strip()
+    if not request.args.get("within") or not previous or not new or new == previous:
+        return None
+    grouped = previous if not any(op in previous.split() for op in ("OR", "|", "或")) else f"({previous})"
+    return f"{grouped} {new}"[:500]
 
 
 def _facet_view(result: dict | None, filters: dict[str, list[str]]) -> list[dict]:
@@ -167,7 +180,8 @@ def report(report_id: str):
         data = engine().report(report_id)
     target = request.args.get("p", "")
     matched = [p["id"] for p in data["paragraphs"] if p.get("matches")]
-    return render_template("report.html", report=data, q=q, target=target, matched=matched)
+    back = request.args.get("back", "")[:2000]
+    return render_template("report.html", report=data, q=q, target=target, matched=matched, back=back)
 
 
 @pages.route("/reports/<report_id>/original")
@@ -187,20 +201,40 @@ def stats():
     return render_template("stats.html", stats=engine().stats())
 
 
-def _all_hits() -> tuple[list[dict], str]:
-    """Every strict hit of the current search (up to EXPORT_LIMIT), from one evaluation of the query.
+def _all_hits() -> tuple[list[dict], str, int]:
+    """Every strict hit of the current search (up to EXPORT_LIMIT), from one evaluation of the query, each
+    with a link to its paragraph; and the true total.
 
     Partial and related matches are not exported: the file holds what the page's total counts."""
-    request = search_request()
-    request.page, request.limit = 1, EXPORT_LIMIT
-    hits = engine().search(request, max_limit=EXPORT_LIMIT)["hits"]
-    return [hit for hit in hits if hit["tier"] == "all"], request.q
+    search = search_request()
+    search.page, search.limit = 1, EXPORT_LIMIT
+    result = engine().search(search, max_limit=EXPORT_LIMIT)
+    hits = [hit for hit in result["hits"] if hit["tier"] == "all"]
+    for hit in hits:
+        hit["link"] = request.host_url.rstrip("/") + url_for(
+            "pages.report", report_id=hit["report_id"], q=search.q or None, p=hit["id"], _anchor=f"p-{hit['id']}"
+        )
+    return hits, search.q, result["total"]
+
+
+def _download_headers(q: str, suffix: str, total: int, exported: int) -> dict[str, str]:
+    """A file named after the query and the date (Chinese kept for browsers, ASCII fallback for others)."""
+    from urllib.parse import quote
+
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", q).strip("_")[:40] or "全部段落"
+    name = f"{stem}-{time.strftime('%Y%m%d')}.{suffix}"
+    return {
+        "Content-Disposition": f'attachment; filename="results-{time.strftime("%Y%m%d")}.{suffix}"; '
+        f"filename*=UTF-8''{quote(name)}",
+        "X-Total-Count": str(total),
+        "X-Exported-Count": str(exported),
+    }
 
 
 @pages.route("/export.csv")
 def export_csv():
     try:
-        hits, _ = _all_hits()
+        hits, q, total = _all_hits()
     except QueryError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
     buffer = io.StringIO()
@@ -209,14 +243,9 @@ def export_csv():
     for hit in hits:
         writer.writerow([_csv_cell(key, hit.get(key)) for key, _ in CSV_COLUMNS])
     body = "\ufeff" + buffer.getvalue()
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": 'attachment; filename="results.csv"; '
-            "filename*=UTF-8''%E6%A3%80%E7%B4%A2%E7%BB%93%E6%9E%9C.csv"
-        },
-    )
+    response = Response(body.encode("utf-8"), headers=_download_headers(q, "csv", total, len(hits)))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response
 
 
 def _csv_cell(key: str, value) -> str:
@@ -232,17 +261,22 @@ def _csv_cell(key: str, value) -> str:
 @pages.route("/export.json")
 def export_json():
     try:
-        hits, q = _all_hits()
+        hits, q, total = _all_hits()
     except QueryError as exc:
         return Response(json.dumps({"error": str(exc)}, ensure_ascii=False), status=400, mimetype="application/json")
     for hit in hits:
-        hit.pop("snippet", None)
-    body = json.dumps(
-        {"query": q, "filters": current_filters(), "total": len(hits), "hits": hits}, ensure_ascii=False, indent=1
-    )
-    return Response(
-        body, mimetype="application/json", headers={"Content-Disposition": 'attachment; filename="results.json"'}
-    )
+        for internal in ("snippet", "score", "section_html", "heading_match", "tier", "matched"):
+            hit.pop(internal, None)
+    document = {
+        "query": q,
+        "filters": current_filters(),
+        "total": total,
+        "exported": len(hits),
+        "truncated": total > len(hits),
+        "hits": hits,
+    }
+    body = json.dumps(document, ensure_ascii=False, indent=1)
+    return Response(body, mimetype="application/json", headers=_download_headers(q, "json", total, len(hits)))
 
 
 @pages.route("/healthz")

@@ -60,6 +60,7 @@ def search_request(limit: int = PAGE_SIZE, max_limit: int = 100, **overrides) ->
         "filters": current_filters(),
         "sort": request.args.get("sort", "relevance") or "relevance",
         "mode": request.args.get("mode", "expanded") or "expanded",
+        "count": request.args.get("count", "paragraphs") or "paragraphs",
         "page": integer_param("page", 1, 1, 1000),
         "limit": integer_param("limit", limit, 1, max_limit),
     }
@@ -82,6 +83,8 @@ def state_args(**changes) -> dict[str, list[str] | str]:
         args["sort"] = sort
     if request.args.get("mode") == "exact":
         args["mode"] = "exact"
+    if request.args.get("count") == "reports":
+        args["count"] = "reports"
     for key, value in changes.items():
         if value in (None, "", []):
             args.pop(key, None)
