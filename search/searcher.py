@@ -130,7 +130,39 @@ class FacetTable:
         codes = self.codes[name][docs]
         return len(np.unique(codes[codes >= 0]))
 
-    def counts(self, name: str, docs: np.ndarray, selected: list | None = None, unit: str = "paragraphs") -> list[dict]:
+    def place_tree(self, docs: np.ndarray) -> list[dict]:
+        """Province → county → township with paragraph counts over ``docs`` (largest first at each level)."""
+        names = ("province", "county", "township")
+        codes = np.stack([self.codes[name][docs].astype(np.int64) for name in names], axis=1)
+        rows, counts = np.unique(codes, axis=0, return_counts=True) if len(codes) else (codes, np.zeros(0))
+        tree: dict[str, dict] = {}
+        for (province, county, township), count in zip(rows.tolist(), counts.tolist(), strict=True):
+            labels = [
+                self.values[n][c] if c >= 0 else "" for n, c in zip(names, (province, county, township), strict=True)
+            ]
+            top = tree.setdefault(labels[0], {"value": labels[0], "count": 0, "children": {}})
+            top["count"] += count
+            middle = top["children"].setdefault(labels[1], {"value": labels[1], "count": 0, "children": {}})
+            middle["count"] += count
+            middle["children"][labels[2]] = {"value": labels[2], "count": count}
+
+        def ordered(level: dict) -> list[dict]:
+            items = sorted(level.values(), key=lambda item: (-item["count"], item["value"]))
+            for item in items:
+                if "children" in item:
+                    item["children"] = ordered(item["children"])
+            return items
+
+        return ordered(tree)
+
+    def counts(
+        self,
+        name: str,
+        docs: np.ndarray,
+        selected: list | None = None,
+        unit: str = "paragraphs",
+        every_value: bool = False,
+    ) -> list[dict]:
         """Values of a facet with their counts over ``docs``: the FACET_LIMIT most frequent, plus selected ones.
         With ``unit="reports"`` a value counts the reports it has matches in, not the paragraphs.
 
@@ -166,7 +198,8 @@ class FacetTable:
             order = {p: i for i, p in enumerate(PARTS)}
             chosen = sorted(present.tolist(), key=lambda i: order.get(values[i], len(order)))
         else:
-            chosen = present[np.lexsort((present, -counts[present]))][:FACET_LIMIT].tolist()
+            limit = None if every_value else FACET_LIMIT
+            chosen = present[np.lexsort((present, -counts[present]))][:limit].tolist()
             if selected:
                 shown = set(chosen)
                 wanted = {str(v) for v in selected}
@@ -327,6 +360,15 @@ class Engine:
             candidates = tiers >= 0 if loose else selected
             if request.group_by:
                 hits = _grouped(facets, selected, scores, request)
+                codes = facets.codes[request.group_by]
+                sizes = np.bincount(codes[selected & (codes >= 0)], minlength=len(facets.values[request.group_by]))
+                group_totals = {}
+                for docnum, _ in hits:
+                    code = int(codes[docnum])
+                    group_totals[facets.values[request.group_by][code] if code >= 0 else ""] = (
+                        int(sizes[code]) if code >= 0 else int((selected & (codes < 0)).sum())
+                    )
+                groups_total = int(np.count_nonzero(sizes)) + int((selected & (codes < 0)).any())
             else:
                 hits = _ranked(facets, candidates, scores, tiers, request)
             result["hits"] = [
@@ -336,6 +378,9 @@ class Engine:
             result["facets"] = {
                 name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name), request.count)
                 for name in FACETS
+            }
+            result["facet_sizes"] = {
+                name: facets.distinct(name, _others(matched.mask, masks, name)) for name in ("township", "county")
             }
             result["count"] = request.count
             result["townships"] = facets.distinct("township", selected)
@@ -349,6 +394,8 @@ class Engine:
         if request.group_by:
             result["group_by"] = request.group_by
             result["group_size"] = request.group_size
+            result["group_totals"] = group_totals
+            result["groups_total"] = groups_total
         result["seconds"] = round(time.perf_counter() - started, 4)
         return result
 
@@ -370,6 +417,23 @@ class Engine:
             return None
         found = self.search(SearchRequest(q=corrected, filters=request.filters, limit=1, mode=request.mode))["total"]
         return {"q": corrected, "total": found} if found > total else None
+
+    def facet(self, request: SearchRequest, name: str) -> dict:
+        """Every value of one facet for a search (not only the most frequent), and for places the
+        province → county → township tree: what a full facet page lists."""
+        if name not in FACETS:
+            raise QueryError(f"未知的分面“{name}”：可用 {'、'.join(FACETS)}")
+        _check_request(request, MAX_LIMIT)
+        parsed = parse_query(request.q)
+        selections = _selections(request.filters, parsed.filters)
+        with self._using() as state:
+            facets = state.facets
+            matched = state.evaluator.run(parsed.query, request.mode == "expanded")
+            masks = {n: facets.mask(n, values) for n, values in selections.items()}
+            docs = _others(matched.mask, masks, name)
+            values = facets.counts(name, docs, selections.get(name), request.count, every_value=True)
+            tree = facets.place_tree(docs) if name in ("township", "county", "province") else []
+        return {"name": name, "query": request.q, "values": values, "tree": tree}
 
     def nearby(self, request: SearchRequest) -> list[dict]:
         """Looser queries worth offering when a search finds nothing: each with its number of hits."""

@@ -24,14 +24,12 @@ if not CHROMIUM:
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def server(sample_index):
-    """``reportsearch serve`` in its own process, as a user runs it."""
+def _serve(index_dir):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "serve", "--index", str(sample_index), "--port", str(port)],
+        [sys.executable, "-m", "search.cli", "serve", "--index", str(index_dir), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -46,6 +44,29 @@ def server(sample_index):
                 process.kill()
                 raise RuntimeError(process.stderr.read().decode("utf-8", "replace")) from None
             time.sleep(0.2)
+    return base, process
+
+
+@pytest.fixture(scope="module")
+def server(sample_index):
+    """``reportsearch serve`` in its own process, as a user runs it."""
+    base, process = _serve(sample_index)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def province_server(tmp_path_factory):
+    """A server over about 100 synthetic reports of as many townships: province scale in miniature."""
+    from benchmarks.generate import generate
+    from search.index import update_index
+
+    corpus = tmp_path_factory.mktemp("province")
+    generate(corpus, 2500, seed=3)
+    index_dir = tmp_path_factory.mktemp("province-index")
+    update_index(corpus, index_dir)
+    base, process = _serve(index_dir)
     yield base
     process.terminate()
     process.wait(timeout=30)
@@ -281,3 +302,96 @@ def test_export_is_named_after_the_query_and_links_each_paragraph(server, sized)
     assert download.suggested_filename.startswith("法律顾问-") and download.suggested_filename.endswith(".csv")
     header = Path(download.path()).read_bytes().decode("utf-8-sig").splitlines()[0]
     assert "原文链接" in header and "相关度" not in header and "段落编号" not in header
+
+
+def test_hundreds_of_townships_show_the_top_ten_a_filter_box_and_a_full_tree(province_server, sized):
+    sized.goto(province_server + "/?q=法律顾问")
+    if sized.width < 800:
+        sized.locator("details.filters summary").click()
+    township = sized.locator('fieldset[data-facet="township"]')
+    expect(township.locator("label.facet-value")).to_have_count(10)
+    more = township.locator("a.more")
+    total = int(more.inner_text().split("共 ")[1].split(" ")[0])
+    assert total > 50
+    box = township.locator("input.facet-filter")
+    first = township.locator("label.facet-value .value").first.inner_text()
+    box.fill(first)
+    expect(township.locator("label.facet-value:visible")).to_have_count(1)
+    more.click()
+    sized.wait_for_url("**/facets/township**")
+    leaves = sized.locator("ul.tree ul.leaves label.facet-value")
+    expect(leaves).to_have_count(total)
+    expect(sized.locator("ul.tree > li > details > summary").first).to_be_visible()
+    pick = leaves.nth(3)
+    name = pick.inner_text().split(" ")[0].strip()
+    pick.locator("input").check()
+    sized.locator("button.apply").click()
+    sized.wait_for_url("**township=**")
+    expect(sized.locator(".chip").first).to_contain_text(name)
+    shot(sized, f"facet-tree-{sized.width}")
+
+
+def test_compare_view_counts_townships_pages_both_ways_and_exports(province_server, sized):
+    sized.goto(province_server + "/?q=法律顾问")
+    sized.locator(".view-toggle a", has_text="按乡镇").click()
+    sized.wait_for_url("**/compare**")
+    total = int(sized.locator("#groups-total").inner_text())
+    assert total > 20
+    expect(sized.locator("article.card")).to_have_count(20)
+    sized.locator(".per a", has_text="10").click()
+    sized.wait_for_url("**per=10**")
+    sized.locator(".pager a[rel=next]").click()
+    sized.wait_for_url("**page=2**")
+    assert "per=10" in sized.url
+    expect(sized.locator(".pager a[rel=prev]")).to_be_visible()
+    with sized.expect_download() as download_info:
+        sized.locator("a", has_text="导出 CSV").click()
+    assert download_info.value.suggested_filename.startswith("法律顾问-按乡镇-")
+    more = sized.locator(".card .more a").first
+    if more.count():
+        more.click()
+        sized.wait_for_url("**township=**")
+        assert "/compare" not in sized.url
+
+
+def test_compare_cards_say_how_many_paragraphs_each_township_has(server, sized):
+    sized.goto(server + "/compare?q=法律顾问&per=1&township=大湾镇")
+    expect(sized.locator("#groups-total")).to_have_text("1")
+    expect(sized.locator(".card .group-total")).to_have_text("5 个段落")
+    expect(sized.locator(".card .more a")).to_have_text("该乡镇还有 4 段 →")
+    expect(sized.locator(".chips .chip").first).to_contain_text("大湾镇")
+    assert _layout_width(sized) <= sized.width + 1
+
+
+def test_home_page_orients_a_first_visitor(server, sized):
+    sized.goto(server + "/")
+    home = sized.locator("section.home")
+    expect(home).to_contain_text("共收录 5 份报告")
+    expect(home.locator(".examples a")).to_have_count(6)
+    expect(sized.locator("form.sort")).to_have_count(0)
+    tile = home.locator(".tiles a").first
+    topic = tile.locator(".tile-name").inner_text()
+    tile.click()
+    sized.wait_for_url("**topic=**")
+    expect(sized.locator(".chip").first).to_contain_text(topic)
+    shot(sized, f"home-{sized.width}")
+
+
+def test_every_page_links_its_json_and_the_small_things_are_right(server, sized):
+    sized.goto(server + "/?q=法律顾问")
+    sized.locator("details.syntax summary").click()
+    expect(sized.locator("details.syntax")).to_contain_text("乡镇:北屏乡")
+    for path in ("/?q=法律顾问", "/stats", "/compare?q=法律顾问"):
+        sized.goto(server + path)
+        href = sized.locator("a.json-link").get_attribute("href")
+        response = sized.request.get(server + href)
+        assert response.ok and response.headers["content-type"].startswith("application/json")
+    sized.goto(server + "/stats")
+    expect(sized.locator("time")).to_contain_text("（UTC")
+    sized.goto(server + "/?q=法律顾问")
+    sized.locator("a", has_text="其他乡镇的相似段落").first.click()
+    expect(sized.locator(".source-label")).to_contain_text("原段落")
+    expect(sized.locator(".score").first).to_contain_text("相似度得分")
+    sized.locator(".back a").click()
+    sized.wait_for_url("**/reports/**")
+    expect(sized.locator(".report-meta a[download]")).to_contain_text("下载《")

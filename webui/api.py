@@ -34,6 +34,11 @@ def compare():
     return jsonify(engine().search(request))
 
 
+@api.route("/facets/<name>")
+def facet(name: str):
+    return jsonify(engine().facet(search_request(), name))
+
+
 @api.route("/reports/<report_id>")
 def report(report_id: str):
     return jsonify(engine().report(report_id))

@@ -22,6 +22,8 @@ from .params import EXPORT_LIMIT, current_filters, engine, integer_param, query_
 pages = Blueprint("pages", __name__)
 
 SORT_LABELS = {"relevance": "按相关度", "year": "按年度（新→旧）", "year_asc": "按年度（旧→新）"}
+COMPARE_PAGE = 20
+SIDEBAR_VALUES = 10
 TIER_LABELS = {
     "partial": "部分命中：以下段落没有包含全部检索词",
     "related": "相关命中：以下段落只包含检索词的相关词",
@@ -41,9 +43,29 @@ CSV_COLUMNS = [
 ]
 
 
+JSON_TWINS = {
+    "pages.search": "api.search",
+    "pages.compare": "api.compare",
+    "pages.report": "api.report",
+    "pages.similar": "api.similar",
+    "pages.stats": "api.stats",
+    "pages.facet": "api.facet",
+}
+
+
+def json_url() -> str:
+    """The JSON twin of the current page, with the same parameters ("" for pages without one)."""
+    endpoint = JSON_TWINS.get(request.endpoint or "")
+    if not endpoint:
+        return ""
+    encoded = request.query_string.decode("utf-8", "replace")
+    return url_for(endpoint, **(request.view_args or {})) + (f"?{encoded}" if encoded else "")
+
+
 @pages.app_context_processor
 def helpers():
     return {
+        "json_url": json_url(),
         "facet_labels": FACET_LABELS,
         "sort_labels": SORT_LABELS,
         "tier_labels": TIER_LABELS,
@@ -53,16 +75,17 @@ def helpers():
     }
 
 
-def url_with(endpoint: str = "pages.search", **changes) -> str:
-    """The URL of ``endpoint`` with the current state and ``changes`` (None removes a key)."""
+def url_with(endpoint: str = "pages.search", path: dict | None = None, **changes) -> str:
+    """The URL of ``endpoint`` (with ``path`` values for its route) with the current state and ``changes``
+    (None removes a key)."""
     args = state_args(**changes)
     encoded = query_string(args)
-    return url_for(endpoint) + (f"?{encoded}" if encoded else "")
+    return url_for(endpoint, **(path or {})) + (f"?{encoded}" if encoded else "")
 
 
-def without_value(name: str, value: str) -> str:
+def without_value(name: str, value: str, endpoint: str = "pages.search", **keep) -> str:
     remaining = [v for v in request.args.getlist(name) if v != value]
-    return url_with(**{name: remaining or None, "page": None})
+    return url_with(endpoint, **{name: remaining or None, "page": None, **keep})
 
 
 @pages.errorhandler(NotFoundError)
@@ -117,8 +140,28 @@ def search():
         (name, value, without_value(name, value)) for name, values in context["filters"].items() for value in values
     ]
     context["facets"] = _facet_view(context["result"], context["filters"])
+    context["home"] = _home(context["result"]) if not context["q"] and not context["filters"] else None
     context["elapsed"] = time.perf_counter() - started
     return render_template("search.html", **context), status
+
+
+EXAMPLE_QUERIES = ["法律顾问", "人民调解 成功率", "执法力量薄弱", '"执法全过程记录"', "普法宣传", "规范性文件 备案"]
+
+
+def _home(result: dict | None) -> dict | None:
+    """What the corpus covers, for a first visit: reports, years, provinces, topics with counts, examples."""
+    if result is None:
+        return None
+    years = sorted(int(v["value"]) for v in result["facets"]["year"])
+    return {
+        "reports": result["reports"],
+        "paragraphs": result["total"],
+        "townships": result["townships"],
+        "years": (years[0], years[-1]) if years else None,
+        "provinces": result["facets"]["province"],
+        "topics": result["facets"]["topic"],
+        "examples": EXAMPLE_QUERIES,
+    }
 
 
 def _within_results() -> str | None:
@@ -131,7 +174,8 @@ def _within_results() -> str | None:
 
 
 def _facet_view(result: dict | None, filters: dict[str, list[str]]) -> list[dict]:
-    """Facet groups for the sidebar; selected values are shown even when their count is zero."""
+    """Facet groups for the sidebar; selected values are shown even when their count is zero. Places show
+    their SIDEBAR_VALUES most frequent values and link to the full list (more)."""
     if result is None:
         return []
     view = []
@@ -143,8 +187,29 @@ def _facet_view(result: dict | None, filters: dict[str, list[str]]) -> list[dict
         ]
         shown = {v["value"] for v in values}
         values += [{"value": v, "count": 0, "checked": True} for v in selected if v not in shown]
-        view.append({"name": name, "label": FACET_LABELS[name], "values": values})
+        size = result.get("facet_sizes", {}).get(name, len(values))
+        if name in result.get("facet_sizes", {}) and size > SIDEBAR_VALUES:
+            values = [v for i, v in enumerate(values) if i < SIDEBAR_VALUES or v["checked"]]
+        more = url_with("pages.facet", path={"name": name}, page=None) if size > len(values) else ""
+        view.append({"name": name, "label": FACET_LABELS[name], "values": values, "size": size, "more": more})
     return view
+
+
+@pages.route("/facets/<name>")
+def facet(name: str):
+    """Every value of one facet for the current search, as checkboxes (and the place tree); no JS needed."""
+    if name not in FACETS:
+        return render_template("error.html", title="没有找到", message="没有这个筛选项。"), 404
+    q = request.args.get("q", "")[:500]
+    try:
+        data = engine().facet(search_request(), name)
+    except QueryError as exc:
+        return render_template("error.html", title="检索式有误", message=str(exc)), 400
+    selected = set(current_filters().get(name, []))
+    others = {k: v for k, v in current_filters().items() if k != name}
+    return render_template(
+        "facet.html", data=data, q=q, label=FACET_LABELS[name], selected=selected, others=others, name=name
+    )
 
 
 @pages.route("/compare")
@@ -153,22 +218,73 @@ def compare():
     status = 200
     try:
         per = integer_param("per", 3, 1, 10)
-        result = engine().search(search_request(limit=20, max_limit=50, group_by="township", group_size=per))
+        result = engine().search(search_request(limit=COMPARE_PAGE, max_limit=50, group_by="township", group_size=per))
         context["result"] = result
         context["per"] = per
-        groups: dict[str, dict] = {}
-        for hit in result["hits"]:
-            group = groups.setdefault(
-                hit["township"] or "（未知乡镇）",
-                {"township": hit["township"], "county": hit["county"], "province": hit["province"], "hits": []},
-            )
-            group["hits"].append(hit)
-        context["groups"] = list(groups.values())
+        context["groups"] = _township_groups(result)
         context["filters"] = current_filters()
+        context["pages_total"] = max(1, -(-result["groups_total"] // result["limit"]))
     except QueryError as exc:
         context["error"] = str(exc)
         status = 400
+    context["chips"] = [
+        (name, value, without_value(name, value, "pages.compare", per=context.get("per")))
+        for name, values in context.get("filters", {}).items()
+        for value in values
+    ]
     return render_template("compare.html", **context), status
+
+
+def _township_groups(result: dict) -> list[dict]:
+    """Hits of a grouped search as one card per township, with the township's number of paragraphs."""
+    groups: dict[str, dict] = {}
+    for hit in result["hits"]:
+        group = groups.setdefault(
+            hit["township"] or "（未知乡镇）",
+            {
+                "township": hit["township"],
+                "county": hit["county"],
+                "province": hit["province"],
+                "total": result["group_totals"].get(hit["township"] or "", 0),
+                "hits": [],
+            },
+        )
+        group["hits"].append(hit)
+    for group in groups.values():
+        group["more"] = group["total"] - len(group["hits"])
+    return list(groups.values())
+
+
+@pages.route("/compare.csv")
+def compare_csv():
+    """The comparison as a table: one row per township and paragraph shown, with the township's count."""
+    try:
+        per = integer_param("per", 3, 1, 10)
+        search = search_request(limit=EXPORT_LIMIT, max_limit=EXPORT_LIMIT, group_by="township", group_size=per)
+        search.page = 1
+        result = engine().search(search, max_limit=EXPORT_LIMIT)
+    except QueryError as exc:
+        return Response(str(exc), status=400, mimetype="text/plain")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["乡镇", "县区", "省份", "匹配段落数", "年度", "报告部分", "标题路径", "段落", "原文链接"])
+    for group in _township_groups(result):
+        for hit in group["hits"]:
+            link = request.host_url.rstrip("/") + url_for(
+                "pages.report", report_id=hit["report_id"], q=search.q or None, p=hit["id"], _anchor=f"p-{hit['id']}"
+            )
+            row = [group["township"], group["county"], group["province"], group["total"], hit["year"], hit["part"]]
+            writer.writerow(
+                [_csv_cell("", v) for v in row]
+                + [_csv_cell("section", hit["section"]), _csv_cell("", hit["text"]), link]
+            )
+    total = result["groups_total"]
+    response = Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        headers=_download_headers(f"{search.q}-按乡镇", "csv", total, total),
+    )
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response
 
 
 @pages.route("/reports/<report_id>")
@@ -196,9 +312,22 @@ def similar(paragraph_id: str):
     return render_template("similar.html", data=data)
 
 
+def _local_time(stamp: str) -> str:
+    """An index time as the reader's clock shows it, 2026-11-25 08:36（UTC+08:00）; unchanged when unreadable."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S%z").astimezone()
+    except ValueError:
+        return stamp
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M}（UTC{offset[:3]}:{offset[3:]}）"
+
+
 @pages.route("/stats")
 def stats():
-    return render_template("stats.html", stats=engine().stats())
+    stats = engine().stats()
+    return render_template("stats.html", stats=stats, last_indexed=_local_time(stats.get("last_indexed", "")))
 
 
 def _all_hits() -> tuple[list[dict], str, int]:

@@ -33,6 +33,18 @@
     if (apply) { apply.style.display = "none"; }
   }
 
+  // A filter box over long facet lists: only the values containing what is typed stay visible.
+  document.querySelectorAll("input.facet-filter").forEach(function (box) {
+    var scope = box.closest("fieldset") || box.closest("form");
+    box.addEventListener("input", function () {
+      var wanted = box.value.trim();
+      scope.querySelectorAll("label.facet-value").forEach(function (label) {
+        var item = label.closest("li") || label;
+        item.style.display = !wanted || label.textContent.indexOf(wanted) >= 0 ? "" : "none";
+      });
+    });
+  });
+
   // Sort select applies at once.
   document.querySelectorAll("form.sort select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
