@@ -33,7 +33,7 @@ import numpy as np
 
 from .analyze import fold, word_tokens, words
 from .fastindex import Segment
-from .query import AllOf, AnyOf, FieldIs, Node, Text
+from .query import AllOf, AnyOf, FieldIs, InHeading, Node, Text
 from .thesaurus import Concept, load_thesaurus
 
 WORD_BOOST = 3.0
@@ -131,6 +131,8 @@ class Evaluator:
             return Result(mask, score * (near | (cover > 0)), cover, near)
         if isinstance(node, FieldIs):
             return Result(self.facets.mask(node.name, [node.value]), np.zeros(self.total, dtype=np.float32))
+        if isinstance(node, InHeading):
+            return self._heading(node.text)
         raise TypeError(f"unknown query node {node!r}")
 
     def _concepts(self, text: str, expand: bool) -> Result:
@@ -173,6 +175,14 @@ class Evaluator:
                 np.maximum.at(related_score, docs, self._bm25(docs, tfs) * WORD_BOOST)
         near = mask | (related_score > 0)
         return Result(mask, score + related_score * RELATED_WEIGHT, None, near)
+
+    def _heading(self, text: str) -> Result:
+        """Paragraphs whose heading path contains ``text``, scored by its IDF."""
+        mask = np.zeros(self.total, dtype=bool)
+        for segment, offset in self.segments:
+            mask[offset + segment.heading_containing(fold(text))] = True
+        mask &= self.live
+        return Result(mask, (mask * self._idf(int(mask.sum())) * HEADING_BOOST).astype(np.float32))
 
     def _equivalent(self, term: str) -> Result:
         """An equivalent the user did not type: a dictionary word is found through its word postings (every

@@ -9,6 +9,7 @@ Syntax::
     (普法 OR 宣传) 形式          grouping
     township:北屏乡 乡镇:北屏乡   field filters: township county province year part topic
     year:2020-2022 year:2021-    year ranges
+    标题:法律顾问                 in the heading path only (also title: heading:)
 
 The parser returns a small tree (Text, AllOf, AnyOf, FieldIs) that
 :mod:`search.evaluate` runs; positive field conditions become filters.
@@ -94,7 +95,15 @@ class FieldIs:
     value: object
 
 
-Node = Text | AllOf | AnyOf | FieldIs
+@dataclass
+class InHeading:
+    """Text that must occur in the paragraph's heading path (标题:…), not merely in its text."""
+
+    text: str
+
+
+Node = Text | AllOf | AnyOf | FieldIs | InHeading
+HEADING_FIELDS = {"heading", "title", "标题"}
 
 
 @dataclass
@@ -248,6 +257,14 @@ class _Parser:
                 result.highlight.extend(_highlight_forms(text, exact=True))
             return negate, Text(text, exact=True)
         field_match = re.match(r"^([^:：]+)[:：](.*)$", value)
+        if field_match and field_match.group(1) in HEADING_FIELDS:
+            text = field_match.group(2).strip('"“”')
+            if not query_grams(text):
+                raise QueryError("标题: 后面缺少可检索的文字")
+            self.clauses += 1
+            if not negate:
+                result.highlight.append(text)
+            return negate, InHeading(text)
         if field_match and field_match.group(1) in FIELD_ALIASES:
             name = FIELD_ALIASES[field_match.group(1)]
             raw = field_match.group(2).strip('"“”')

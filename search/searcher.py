@@ -23,7 +23,7 @@ import numpy as np
 from .analyze import fold
 from .classify import PARTS
 from .evaluate import Evaluator
-from .fastindex import NO_KEY, Segment, id_key, load_segment
+from .fastindex import NO_KEY, Segment, id_key, load_segment, word_key
 from .index import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info, segments_of
 from .present import mark, match_spans, snippet
 from .query import ParsedQuery, QueryError, normalize_filter_value, parse_query
@@ -39,6 +39,7 @@ CODED_FACETS = ("township", "county", "city", "province", "part", "report_id")
 SORTS = ("relevance", "year", "year_asc")
 COUNT_UNITS = ("paragraphs", "reports")
 MODES = ("expanded", "exact")
+MIN_FOLDED_TEXT = 20
 FEW_HITS = 3
 
 
@@ -61,6 +62,7 @@ class SearchRequest:
     group_size: int = 1
     mode: str = "expanded"
     count: str = "paragraphs"
+    fold: bool = False
 
 
 class FacetTable:
@@ -224,6 +226,18 @@ class _State:
     stored_lock: threading.Lock = field(default_factory=threading.Lock)
     users: int = 0
     retired: bool = False
+    _text_keys: np.ndarray | None = None
+
+    def text_keys(self) -> np.ndarray:
+        """A key per document of its text's word characters (0 for reports): equal keys, the same
+        paragraph copied into another report. Built on first use (decoding every text once)."""
+        if self._text_keys is None:
+            keys = np.zeros(self.facets.paragraph.shape[0], dtype=np.int64)
+            for docnum in np.flatnonzero(self.facets.paragraph).tolist():
+                body = "".join(_runs(self.evaluator.text(docnum)))
+                keys[docnum] = word_key(body) if len(body) >= MIN_FOLDED_TEXT else -docnum - 1
+            self._text_keys = keys
+        return self._text_keys
 
     def stored(self, docnum: int) -> dict:
         with self.stored_lock:
@@ -358,7 +372,10 @@ class Engine:
                 ):
                     scores = scores * state.prior
             candidates = tiers >= 0 if loose else selected
-            if request.group_by:
+            folded: dict[int, dict] = {}
+            if request.fold and not request.group_by:
+                hits, folded, result["rows"] = _folded(state, selected, scores, None, request)
+            elif request.group_by:
                 hits = _grouped(facets, selected, scores, request)
                 codes = facets.codes[request.group_by]
                 sizes = np.bincount(codes[selected & (codes >= 0)], minlength=len(facets.values[request.group_by]))
@@ -375,6 +392,9 @@ class Engine:
                 _hit_json(state, docnum, score, parsed.highlight, concepts, int(tiers[docnum]) if loose else 0)
                 for docnum, score in hits
             ]
+            if request.fold:
+                for hit, (docnum, _) in zip(result["hits"], hits, strict=True):
+                    hit["folded"] = folded.get(docnum, {"in_report": 0, "same_text": 0})
             result["facets"] = {
                 name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name), request.count)
                 for name in FACETS
@@ -582,6 +602,30 @@ def _ranked(
         keys = (facets.id_keys[docs], -facets.years[docs])
     page = docs[np.lexsort(keys)][offset:wanted]
     return [(int(d), None if scores is None else float(scores[d])) for d in page]
+
+
+def _folded(
+    state: _State, selected: np.ndarray, scores: np.ndarray | None, tiers: np.ndarray | None, request: SearchRequest
+) -> tuple[list[tuple[int, float | None]], dict[int, dict], int]:
+    """The page when hits are folded: a report's best hit stands for its others, and a paragraph copied
+    into other reports is shown once. Returns (page, {docnum: {in_report, same_text}}, rows after folding)."""
+    facets = state.facets
+    everything = SearchRequest(q=request.q, sort=request.sort, page=1, limit=max(1, int(selected.sum())))
+    ranked = np.array([doc for doc, _ in _ranked(facets, selected, scores, tiers, everything)], dtype=np.int64)
+    if not len(ranked):
+        return [], {}, 0
+    reports = facets.codes["report_id"][ranked]
+    _, first_of_report, per_report = np.unique(reports, return_index=True, return_counts=True)
+    kept = np.sort(first_of_report)
+    in_report = dict(zip(ranked[first_of_report].tolist(), (per_report - 1).tolist(), strict=True))
+    texts = state.text_keys()[ranked[kept]]
+    _, first_of_text, per_text = np.unique(texts, return_index=True, return_counts=True)
+    shown = ranked[kept][np.sort(first_of_text)]
+    same_text = dict(zip(ranked[kept][first_of_text].tolist(), (per_text - 1).tolist(), strict=True))
+    offset = (request.page - 1) * request.limit
+    page = shown[offset : offset + request.limit].tolist()
+    folded = {doc: {"in_report": in_report.get(doc, 0), "same_text": same_text.get(doc, 0)} for doc in page}
+    return [(doc, None if scores is None else float(scores[doc])) for doc in page], folded, len(shown)
 
 
 def _grouped(

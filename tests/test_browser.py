@@ -395,3 +395,40 @@ def test_every_page_links_its_json_and_the_small_things_are_right(server, sized)
     sized.locator(".back a").click()
     sized.wait_for_url("**/reports/**")
     expect(sized.locator(".report-meta a[download]")).to_contain_text("下载《")
+
+
+def test_advanced_search_form_becomes_an_ordinary_search(server, sized):
+    sized.goto(server + "/?q=法律顾问")
+    sized.locator("a.advanced-link").click()
+    sized.wait_for_url("**/advanced")
+    sized.fill("input[name=all]", "法律顾问")
+    sized.fill("input[name=none]", "扶贫")
+    sized.fill("input[name=township]", "大湾镇 北屏乡")
+    sized.fill("input[name=year_from]", "2020")
+    sized.select_option("select[name=limit]", "20")
+    sized.locator(".advanced button[type=submit]").click()
+    sized.wait_for_url("**limit=20**")
+    assert sized.input_value("input[type=search]") == "法律顾问 -扶贫"
+    expect(sized.locator(".chips .chip")).to_have_count(4)  # two townships, the year, and 清除全部筛选
+    expect(sized.locator("#total")).to_have_text("7")
+    sized.goto(server + "/advanced")
+    sized.fill("input[name=all]", "法律顾问")
+    sized.check("input[name=scope][value=heading]")
+    sized.locator(".advanced button[type=submit]").click()
+    sized.wait_for_url("**q=*")
+    assert sized.input_value("input[type=search]") == "标题:法律顾问"
+    expect(sized.locator("#total")).to_have_text("2")
+    assert _layout_width(sized) <= sized.width + 1
+
+
+def test_folding_shows_one_hit_per_report_and_says_how_many_more(server, sized):
+    sized.goto(server + "/?q=法律顾问")
+    sized.locator(".fold-toggle a").click()
+    sized.wait_for_url("**fold=1**")
+    expect(sized.locator("ol.hits li.hit")).to_have_count(5)
+    expect(sized.locator(".fold-toggle")).to_contain_text("每份报告一条")
+    more = sized.locator(".folded a", has_text="本报告另有").first
+    expect(more).to_be_visible()
+    more.click()
+    sized.wait_for_url("**/reports/**")
+    assert int(sized.locator(".matchbar strong").inner_text()) >= 2

@@ -259,3 +259,33 @@ def test_long_facets_show_the_most_frequent_values_and_every_selected_one(engine
     shown = [v["value"] for v in result["facets"]["township"]]
     assert shown[:2] == ["大湾镇", "蒲台乡"]
     assert "黄石镇" in shown and len(shown) == 3
+
+
+def test_folding_shows_each_report_once_with_its_other_matches_counted(engine):
+    flat = search(engine, "法律顾问", mode="exact")
+    folded = search(engine, "法律顾问", mode="exact", fold=True)
+    assert folded["total"] == flat["total"] and folded["rows"] == flat["reports"]
+    assert len({hit["report_id"] for hit in folded["hits"]}) == len(folded["hits"])
+    assert sum(hit["folded"]["in_report"] + 1 for hit in folded["hits"]) == flat["total"]
+    best = {}
+    for hit in flat["hits"]:
+        best.setdefault(hit["report_id"], hit["id"])
+    assert [hit["id"] for hit in folded["hits"]] == list(best.values())
+
+
+def test_a_paragraph_copied_into_another_report_is_shown_once(tmp_path, corpus):
+    from search.index import update_index
+    from search.pipeline import process_file
+    from search.searcher import Engine
+
+    copied = process_file(corpus / "000_fb6fe3ad903c3860.txt").paragraphs[4].text
+    assert copied.startswith("聘请重庆渝万律师事务所")
+    (corpus / "copy.txt").write_text(
+        "某某镇2021年法治政府建设情况报告\n一、主要举措\n" + copied + "\n", encoding="utf-8"
+    )
+    update_index(corpus, tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    folded = engine.search(SearchRequest(q='"律师余成龙"', fold=True, limit=20))
+    engine.close()
+    assert folded["total"] == 2 and folded["rows"] == 1
+    assert folded["hits"][0]["folded"]["same_text"] == 1

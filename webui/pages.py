@@ -212,6 +212,32 @@ def facet(name: str):
     )
 
 
+@pages.route("/advanced")
+def advanced():
+    """高级检索: a form for every field; submitted, it becomes an ordinary search URL (the query language)."""
+    if not request.args.get("go"):
+        return render_template("advanced.html", parts=PARTS)
+    words = {key: request.args.get(key, "").replace("，", " ").split() for key in ("all", "any", "none")}
+    in_heading = request.args.get("scope") == "heading"
+    terms = [f"标题:{w}" if in_heading else w for w in words["all"]]
+    phrase = request.args.get("phrase", "").strip().replace('"', "")
+    if phrase:
+        terms.append(f"标题:{phrase}" if in_heading else f'"{phrase}"')
+    if words["any"]:
+        terms.append(words["any"][0] if len(words["any"]) == 1 else "(" + " OR ".join(words["any"]) + ")")
+    terms += [f"-{w}" for w in words["none"]]
+    args: dict[str, object] = {"q": " ".join(terms)[:500] or None}
+    for name in ("township", "county", "province"):
+        values = request.args.get(name, "").replace("，", " ").replace(",", " ").split()
+        args[name] = values or None
+    first, last = request.args.get("year_from", "").strip(), request.args.get("year_to", "").strip()
+    args["year"] = f"{first}-{last}" if first and last else (f"{first}-" if first else (f"-{last}" if last else None))
+    args["part"] = request.args.get("part") or None
+    args["mode"] = "exact" if request.args.get("mode") == "exact" else None
+    args["limit"] = request.args.get("limit") if request.args.get("limit") in ("20", "50") else None
+    return redirect(url_for("pages.search", **{k: v for k, v in args.items() if v}))
+
+
 @pages.route("/compare")
 def compare():
     context = {"q": request.args.get("q", "")[:500], "result": None, "error": "", "groups": []}
