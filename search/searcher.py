@@ -11,6 +11,7 @@ states: after a reindex only the new segment is loaded.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from bisect import bisect_left
@@ -40,6 +41,7 @@ SORTS = ("relevance", "year", "year_asc")
 COUNT_UNITS = ("paragraphs", "reports")
 MODES = ("expanded", "exact")
 MIN_FOLDED_TEXT = 20
+SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
 FEW_HITS = 3
 
 
@@ -229,13 +231,21 @@ class _State:
     _text_keys: np.ndarray | None = None
 
     def text_keys(self) -> np.ndarray:
-        """A key per document of its text's word characters (0 for reports): equal keys, the same
-        paragraph copied into another report. Built on first use (decoding every text once)."""
+        """A key per paragraph of its text up to what a copy changes: its report's own place names,
+        self references (我乡, 本镇 …), numbers, punctuation. Equal keys: a paragraph copied into another
+        report. Built on first use (decoding every text once); short paragraphs get keys of their own."""
         if self._text_keys is None:
-            keys = np.zeros(self.facets.paragraph.shape[0], dtype=np.int64)
-            for docnum in np.flatnonzero(self.facets.paragraph).tolist():
-                body = "".join(_runs(self.evaluator.text(docnum)))
-                keys[docnum] = word_key(body) if len(body) >= MIN_FOLDED_TEXT else -docnum - 1
+            facets = self.facets
+            keys = np.arange(-1, -facets.paragraph.shape[0] - 1, -1, dtype=np.int64)
+            for docnum in np.flatnonzero(facets.paragraph).tolist():
+                text = self.evaluator.text(docnum)
+                for name in ("township", "county", "city"):
+                    code = int(facets.codes[name][docnum])
+                    if code >= 0:
+                        text = text.replace(fold(facets.values[name][code]), "")
+                body = "".join(_runs(SELF_REFERENCE.sub("", text)))
+                if len(body) >= MIN_FOLDED_TEXT:
+                    keys[docnum] = word_key(body)
             self._text_keys = keys
         return self._text_keys
 

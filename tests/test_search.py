@@ -273,7 +273,7 @@ def test_folding_shows_each_report_once_with_its_other_matches_counted(engine):
     assert [hit["id"] for hit in folded["hits"]] == list(best.values())
 
 
-def test_a_paragraph_copied_into_another_report_is_shown_once(tmp_path, corpus):
+def test_a_paragraph_copied_into_another_report_with_its_own_place_is_shown_once(tmp_path, corpus):
     from search.index import update_index
     from search.pipeline import process_file
     from search.searcher import Engine
