@@ -39,6 +39,20 @@ SEARCH_PARAMETERS = [
         "description": "expanded（默认）：同时检索叙词表的同义词，完全命中之后列出部分命中和相关命中；exact：只检索输入的词",
         "schema": {"type": "string", "enum": ["expanded", "exact"]},
     },
+    {
+        "name": "count",
+        "in": "query",
+        "required": False,
+        "description": "分面计数单位：paragraphs（默认，段落数）或 reports（报告数）",
+        "schema": {"type": "string", "enum": ["paragraphs", "reports"]},
+    },
+    {
+        "name": "fold",
+        "in": "query",
+        "required": False,
+        "description": "1：每份报告只列最相关的一段（另有几处见 folded），几乎相同的抄录段落只列一次",
+        "schema": {"type": "string", "enum": ["1"]},
+    },
     {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
     {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
 ]
@@ -131,6 +145,21 @@ def openapi_document() -> dict:
                     "summary": "检索段落",
                     "parameters": SEARCH_PARAMETERS,
                     "responses": {"200": _ok(RESULTS), "400": ERROR},
+                }
+            },
+            "/api/facets/{name}": {
+                "get": {
+                    "summary": "一个分面的全部取值（地名另给省—县—乡镇树）",
+                    "parameters": [
+                        {
+                            "name": "name",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": list(FACETS)},
+                        },
+                        *SEARCH_PARAMETERS,
+                    ],
+                    "responses": {"200": _ok({"type": "object"}), "400": ERROR},
                 }
             },
             "/api/compare": {
