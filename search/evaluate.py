@@ -171,8 +171,8 @@ class Evaluator:
         related_score = np.zeros(self.total, dtype=np.float32)
         for term in concept.related:
             docs, tfs = self.postings(term)
-            if len(docs):
-                np.maximum.at(related_score, docs, self._bm25(docs, tfs) * WORD_BOOST)
+            if len(docs):  # a word's documents are distinct: no need for the slow unbuffered np.maximum.at
+                related_score[docs] = np.maximum(related_score[docs], self._bm25(docs, tfs) * WORD_BOOST)
         near = mask | (related_score > 0)
         return Result(mask, score + related_score * RELATED_WEIGHT, None, near)
 

@@ -296,9 +296,7 @@ def compare_csv():
     writer.writerow(["乡镇", "县区", "省份", "匹配段落数", "年度", "报告部分", "标题路径", "段落", "原文链接"])
     for group in _township_groups(result):
         for hit in group["hits"]:
-            link = request.host_url.rstrip("/") + url_for(
-                "pages.report", report_id=hit["report_id"], q=search.q or None, p=hit["id"], _anchor=f"p-{hit['id']}"
-            )
+            link = _paragraph_link(hit, search.q)
             row = [group["township"], group["county"], group["province"], group["total"], hit["year"], hit["part"]]
             writer.writerow(
                 [_csv_cell("", v) for v in row]
@@ -366,10 +364,15 @@ def _all_hits() -> tuple[list[dict], str, int]:
     result = engine().search(search, max_limit=EXPORT_LIMIT)
     hits = [hit for hit in result["hits"] if hit["tier"] == "all"]
     for hit in hits:
-        hit["link"] = request.host_url.rstrip("/") + url_for(
-            "pages.report", report_id=hit["report_id"], q=search.q or None, p=hit["id"], _anchor=f"p-{hit['id']}"
-        )
+        hit["link"] = _paragraph_link(hit, search.q)
     return hits, search.q, result["total"]
+
+
+def _paragraph_link(hit: dict, q: str) -> str:
+    """The full address of a hit's paragraph in its report, for files that leave the browser."""
+    return request.host_url.rstrip("/") + url_for(
+        "pages.report", report_id=hit["report_id"], q=q or None, p=hit["id"], _anchor=f"p-{hit['id']}"
+    )
 
 
 def _download_headers(q: str, suffix: str, total: int, exported: int) -> dict[str, str]:
