@@ -159,7 +159,9 @@ class Evaluator:
         typed = self._one_form(concept.text, exact=True)
         mask, score = typed.mask.copy(), typed.score.copy()
         for term in concept.equivalents:
-            other = self._equivalent(term)
+            # As a string, like what was typed: a term of several words (化解矛盾纠纷) is never one token,
+            # so its word postings would miss most of its occurrences.
+            other = self._one_form(term, exact=True)
             mask |= other.mask
             np.maximum(score, other.score * EQUIVALENT_WEIGHT, out=score)
         if concept.part:
@@ -183,20 +185,6 @@ class Evaluator:
             mask[offset + segment.heading_containing(fold(text))] = True
         mask &= self.live
         return Result(mask, (mask * self._idf(int(mask.sum())) * HEADING_BOOST).astype(np.float32))
-
-    def _equivalent(self, term: str) -> Result:
-        """An equivalent the user did not type: a dictionary word is found through its word postings (every
-        dictionary word is indexed, inside longer words too), a phrase as a string. What the user typed is
-        always searched as a string (see _one_form), which is what the exact-string promise covers."""
-        if words(term) != [term]:
-            return self._one_form(term, exact=True)
-        docs, tfs = self.postings(term)
-        mask = np.zeros(self.total, dtype=bool)
-        score = np.zeros(self.total, dtype=np.float32)
-        if len(docs):
-            mask[docs] = True
-            score[docs] = self._bm25(docs, tfs) * WORD_BOOST + self._idf(len(docs)) * GRAM_BOOST
-        return Result(mask, score)
 
     def document_frequency(self, word: str) -> int:
         """Paragraphs with ``word`` as an indexed word, replaced ones included: a cheap estimate for

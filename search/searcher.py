@@ -410,7 +410,11 @@ class Engine:
                 for name in FACETS
             }
             result["facet_sizes"] = {
-                name: facets.distinct(name, _others(matched.mask, masks, name)) for name in ("township", "county")
+                # The listed values are all of them unless the list was cut at FACET_LIMIT.
+                name: facets.distinct(name, _others(matched.mask, masks, name))
+                if len(result["facets"][name]) >= FACET_LIMIT
+                else sum(1 for value in result["facets"][name] if value["count"])
+                for name in ("township", "county")
             }
             result["count"] = request.count
             result["townships"] = facets.distinct("township", selected)

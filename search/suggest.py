@@ -156,7 +156,7 @@ class Suggester:
             return []
         seen: Counter = Counter()
         for docnum in docnums[:FEEDBACK_DOCS]:
-            seen.update({w for w in words(self.evaluator.text(docnum)) if _offerable(w)})
+            seen.update(w for w in set(words(self.evaluator.text(docnum))) if _offerable(w))
         total = self.evaluator.documents
         domain = load_thesaurus().terms()
         scored = []

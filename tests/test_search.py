@@ -289,3 +289,13 @@ def test_a_paragraph_copied_into_another_report_with_its_own_place_is_shown_once
     engine.close()
     assert folded["total"] == 2 and folded["rows"] == 1
     assert folded["hits"][0]["folded"]["same_text"] == 1
+
+
+def test_an_equivalent_of_several_words_is_found_wherever_its_text_occurs(engine):
+    """化解矛盾纠纷 is an equivalent of 矛盾纠纷化解 but never one token: it must be found as text."""
+    from search.thesaurus import load_thesaurus
+
+    assert "化解矛盾纠纷" in load_thesaurus().concept("矛盾纠纷化解").equivalents
+    with_text = {hit["id"] for hit in search(engine, '"化解矛盾纠纷"')["hits"]}
+    strict = {hit["id"] for hit in search(engine, "矛盾纠纷化解")["hits"] if hit["tier"] == "all"}
+    assert with_text and with_text <= strict
