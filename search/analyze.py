@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -73,8 +74,25 @@ def _dictionary_words(path: Path = DATA / "domain_dict.txt") -> list[tuple[str, 
     return words
 
 
-@lru_cache(maxsize=1)
+_SEGMENTER_LOCK = threading.Lock()
+_SEGMENTER = []
+
+
 def segmenter():
+    """The shared rjieba instance with the domain dictionary, place names and thesaurus terms loaded.
+
+    Loaded once, under a lock: adding words borrows the Rust object mutably, so a second thread
+    tokenizing during the first load fails with "Already borrowed" (seen under load). Once loaded,
+    concurrent tokenizing is safe.
+    """
+    if not _SEGMENTER:
+        with _SEGMENTER_LOCK:
+            if not _SEGMENTER:
+                _SEGMENTER.append(_load_segmenter())
+    return _SEGMENTER[0]
+
+
+def _load_segmenter():
     """The shared rjieba instance with the domain dictionary, place names and thesaurus terms loaded.
 
     Thesaurus terms are dictionary words so that each is indexed and looked up as one word; a term

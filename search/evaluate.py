@@ -194,29 +194,35 @@ class Evaluator:
     def _one_form(self, text: str, exact: bool) -> Result:
         tokens = words(text)
         word_score = np.zeros(self.total, dtype=np.float32)
-        word_mask = np.zeros(self.total, dtype=bool)
+        word_docs = None
         for token in tokens:
             docs, tfs = self.postings(token)
             if len(tokens) == 1:
-                word_mask[docs] = True
+                word_docs = docs  # documents known to contain the text: no need to verify them
             word_score[docs] += self._bm25(docs, tfs) / len(tokens)
         string_mask = np.zeros(self.total, dtype=bool)
         heading_mask = np.zeros(self.total, dtype=bool)
         for segment, offset in self.segments:
-            known = np.flatnonzero(word_mask[offset : offset + segment.count]) if len(tokens) == 1 else None
+            known = None
+            if word_docs is not None:
+                inside = (word_docs >= offset) & (word_docs < offset + segment.count)
+                known = word_docs[inside] - offset
             string_mask[offset + segment.containing(text, known)] = True
             heading_mask[offset + segment.heading_containing(text)] = True
         string_mask &= self.live
         heading_mask &= self.live
         score = np.where(string_mask, word_score * WORD_BOOST + self._idf(int(string_mask.sum())) * GRAM_BOOST, 0)
-        score = score + heading_mask * self._idf(int(heading_mask.sum())) * HEADING_BOOST
+        headings = int(heading_mask.sum())
+        if headings:
+            score = score + heading_mask * self._idf(headings) * HEADING_BOOST
         mask = string_mask | heading_mask
         if not exact and len(tokens) > 1:
             split = [self._one_form(token, True) for token in tokens]
             split_mask = np.logical_and.reduce([r.mask for r in split])
             mask |= split_mask
             score = score + np.sum([r.score for r in split], axis=0) * split_mask * SPLIT_WORDS_BOOST
-        return Result(mask, (score * mask).astype(np.float32))
+        # score is zero wherever mask is False: every term above is masked by a part of mask.
+        return Result(mask, score.astype(np.float32, copy=False))
 
     def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, term frequencies) of a word among live paragraphs: a paragraph a reindex replaced

@@ -10,6 +10,7 @@ import threading
 import webbrowser
 from pathlib import Path
 
+from search.analyze import segmenter
 from search.cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError
 from search.cli_search import print_summary, progress_bar
 from search.index import die_with_parent, index_exists, index_is_usable, update_index
@@ -55,6 +56,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"无法在 {args.host}:{args.port} 上监听：{exc.strerror or exc}") from exc
     app.extensions["engine"].stats()  # load the index once, before forking: the arrays are then shared
+    segmenter()  # and the dictionaries (half a second, and shared too)
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
     print(f"正在服务 {url} （{args.workers} 个进程，按 Ctrl+C 停止）", file=sys.stderr)
     if _fork_workers(args.workers, app) and args.open:

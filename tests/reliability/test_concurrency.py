@@ -49,3 +49,27 @@ def test_eight_threads_get_the_sequential_answers_while_a_reindex_commits(corpus
     assert not errors and not mismatches
     assert engine.search(SearchRequest(q="审查合同12份"))["total"] == 1
     engine.close()
+
+
+def test_the_first_queries_of_a_fresh_process_may_arrive_together():
+    """Eight threads segmenting at once before the dictionaries are loaded (a new serving process)."""
+    import subprocess
+    import sys
+
+    code = """
+import threading
+from search.analyze import words
+errors = []
+def work():
+    try:
+        for _ in range(50):
+            words("聘请律师担任法律顾问，参与重大决策")
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=work) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(len(errors), errors[:1])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.startswith("0 "), out.stdout + out.stderr
