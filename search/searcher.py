@@ -387,15 +387,7 @@ class Engine:
                 hits, folded, result["rows"] = _folded(state, selected, scores, None, request)
             elif request.group_by:
                 hits = _grouped(facets, selected, scores, request)
-                codes = facets.codes[request.group_by]
-                sizes = np.bincount(codes[selected & (codes >= 0)], minlength=len(facets.values[request.group_by]))
-                group_totals = {}
-                for docnum, _ in hits:
-                    code = int(codes[docnum])
-                    group_totals[facets.values[request.group_by][code] if code >= 0 else ""] = (
-                        int(sizes[code]) if code >= 0 else int((selected & (codes < 0)).sum())
-                    )
-                groups_total = int(np.count_nonzero(sizes)) + int((selected & (codes < 0)).any())
+                result["group_totals"], result["groups_total"] = _group_sizes(facets, selected, hits, request.group_by)
             else:
                 hits = _ranked(facets, candidates, scores, tiers, request)
             result["hits"] = [
@@ -428,8 +420,6 @@ class Engine:
         if request.group_by:
             result["group_by"] = request.group_by
             result["group_size"] = request.group_size
-            result["group_totals"] = group_totals
-            result["groups_total"] = groups_total
         result["seconds"] = round(time.perf_counter() - started, 4)
         return result
 
@@ -616,6 +606,20 @@ def _ranked(
         keys = (facets.id_keys[docs], -facets.years[docs])
     page = docs[np.lexsort(keys)][offset:wanted]
     return [(int(d), None if scores is None else float(scores[d])) for d in page]
+
+
+def _group_sizes(
+    facets: FacetTable, selected: np.ndarray, hits: list[tuple[int, float | None]], group_by: str
+) -> tuple[dict[str, int], int]:
+    """({group value: its number of matching paragraphs} for the groups on the page, number of groups)."""
+    codes = facets.codes[group_by]
+    sizes = np.bincount(codes[selected & (codes >= 0)], minlength=len(facets.values[group_by]))
+    unknown = int((selected & (codes < 0)).sum())
+    totals = {}
+    for docnum, _ in hits:
+        code = int(codes[docnum])
+        totals[facets.values[group_by][code] if code >= 0 else ""] = int(sizes[code]) if code >= 0 else unknown
+    return totals, int(np.count_nonzero(sizes)) + int(unknown > 0)
 
 
 def _folded(
