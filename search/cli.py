@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="命令", metavar="COMMAND")
 
     inspect = commands.add_parser("inspect", help="显示一个报告文件的解析结果")
-    inspect.add_argument("file", type=Path, help="报告文件（.txt/.html/.docx/.pdf）")
+    inspect.add_argument("file", type=Path, help="报告文件（.txt/.html/.docx/.doc/.wps/.pdf）")
     inspect.add_argument("--json", action="store_true", help="以 JSON 输出")
     inspect.set_defaults(handler=run_inspect)
 

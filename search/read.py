@@ -14,7 +14,8 @@ from .model import RawText, ReportError
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+WORD97_SUFFIXES = {".doc", ".wps"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | WORD97_SUFFIXES | {".docx", ".pdf"}
 
 # Encodings a Chinese government report is plausibly written in; detection is
 # restricted to them so that short GBK files are not taken for, say, cp1251.
@@ -47,6 +48,10 @@ def read_file(path: Path) -> RawText:
         return read_html(data, path)
     if suffix == ".docx":
         return read_docx(path)
+    if suffix in WORD97_SUFFIXES:
+        from .read_doc import read_word97
+
+        return read_word97(path)
     return read_pdf(path)
 
 
