@@ -88,6 +88,11 @@ def read_html(data: bytes, path: Path) -> RawText:
             tag.decompose()
     article = _article_element(soup)
     lines = [line for line in _block_lines(article) if line.strip()]
+    while lines and TRAILING_ATTACHMENT.match(lines[-1]):  # 附件：xxx.doc after the article is not report text
+        lines.pop()
+    attached = attachment_only(soup, lines)
+    if attached:
+        raise ReportError(path, f"网页正文只有附件 {attached}：请下载附件后把附件放进报告目录")
     if not any(CJK.search(line) for line in lines):
         raise ReportError(path, "网页中没有找到正文")
     heading = article.find(["h1", "h2"]) if article is not None else None
@@ -126,15 +131,18 @@ def _is_article(tag) -> bool:
 
 
 def _article_element(soup):
-    """The element holding the article: the one with most Chinese text in its own paragraphs."""
+    """The element holding the article: a known container of the common site platforms when it holds
+    text, else the one with most Chinese text in its own paragraphs (p, leaf div, or bare text runs)."""
     body = soup.body or soup
-    best, best_score = body, 0
-    for candidate in body.find_all(["article", "div", "section", "td", "main"]):
-        direct = [child for child in candidate.find_all(["p", "div", "br"], recursive=False)]
-        score = sum(len(CJK.findall(child.get_text())) for child in direct if child.name == "p")
-        score += len(CJK.findall("".join(candidate.find_all(string=True, recursive=False))))
-        if score > best_score:
-            best, best_score = candidate, score
+    best = _known_container(body)
+    if best is None:
+        best, best_score = body, 0
+        for candidate in body.find_all(["article", "div", "section", "td", "main"]):
+            direct = [child for child in candidate.find_all(["p", "div", "br"], recursive=False)]
+            score = sum(len(CJK.findall(child.get_text())) for child in direct if _is_text_block(child))
+            score += len(CJK.findall("".join(candidate.find_all(string=True, recursive=False))))
+            if score > best_score:
+                best, best_score = candidate, score
     if best is not body:
         # Keep the article's title and info line, which usually sit just above the text.
         parent = best.parent
@@ -145,6 +153,45 @@ def _article_element(soup):
         ):
             best, parent = parent, parent.parent
     return best
+
+
+# Article containers of the site platforms Chinese governments use (TRS WCM, 开普云/UCAP, 政府网站集约化平台 …).
+KNOWN_CONTAINERS = (
+    ".TRS_Editor",
+    ".TRS_UEDITOR",
+    "#zoom",
+    "#UCAP-CONTENT",
+    ".article-content",
+    ".pages_content",
+    "#fontzoom",
+    ".zwxl-article",
+    ".news_content",
+    ".wzy_nr",
+    ".article_con",
+)
+MIN_CONTAINER_TEXT = 100
+TRAILING_ATTACHMENT = re.compile(r"^\s*(相关)?附件\s*[0-9一二三四五六七八九十]*\s*[：:].{0,80}$")
+ATTACHMENT = re.compile(r"\.(docx?|wps|pdf|ofd|xlsx?|zip|rar)(\?|$)", re.I)
+
+
+def _known_container(body):
+    for selector in KNOWN_CONTAINERS:
+        found = body.select_one(selector)
+        if found is not None and len(CJK.findall(found.get_text())) >= MIN_CONTAINER_TEXT:
+            return found
+    return None
+
+
+def _is_text_block(child) -> bool:
+    """A paragraph of the article: a <p>, or a <div> with no blocks inside (pages built of div lines)."""
+    return child.name == "p" or (child.name == "div" and child.find(["p", "div", "table", "ul", "ol"]) is None)
+
+
+def attachment_only(soup, lines: list[str]) -> str:
+    """The linked file when a page's article is only an attachment link (and little text), else ""."""
+    text = sum(len(CJK.findall(line)) for line in lines)
+    links = [a.get("href", "") for a in soup.find_all("a") if ATTACHMENT.search(a.get("href", ""))]
+    return links[0].rsplit("/", 1)[-1] if links and text < 120 else ""
 
 
 def _block_lines(element) -> list[str]:

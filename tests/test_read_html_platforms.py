@@ -1,0 +1,80 @@
+"""Article pages as the common government site platforms publish them read as the text original does."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from variants import sample_lines
+
+from search.model import ReportError
+from search.pipeline import process_file
+
+CHROME_TOP = """<div class="top-bar">欢迎访问 | 无障碍 | 长者模式</div>
+<div class="nav"><a href="/">首页</a><a href="/zwgk">政务公开</a><a href="/hdjl">互动交流</a></div>
+<div class="position">当前位置：首页 &gt; 政务公开 &gt; 法治政府建设</div>"""
+CHROME_BOTTOM = """<div class="bshare">分享到：微信 微博</div>
+<div class="foot">主办：某某区人民政府办公室 版权所有 备案号：渝ICP备00000000号</div>"""
+INFO_TABLE = """<table class="info"><tr><td>发布时间：2021-11-25 10:30</td><td>来源：区司法局</td>
+<td>浏览次数：1234</td><td>字号：大 中 小</td></tr></table>"""
+
+
+def _trs(title: str, body: list[str]) -> str:
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in body)
+    return (
+        f"<html><head><meta charset='utf-8'><title>{html.escape(title)}_某某区人民政府</title></head><body>"
+        f"{CHROME_TOP}<h1 class='article-title'>{html.escape(title)}</h1>{INFO_TABLE}"
+        f"<div class='TRS_Editor'><div class='Custom_UnionStyle'><p>{html.escape(title)}</p>{paragraphs}</div></div>"
+        f"{CHROME_BOTTOM}</body></html>"
+    )
+
+
+def _zoom(title: str, body: list[str]) -> str:
+    runs = "<br>".join(html.escape(line) for line in body)
+    return (
+        f"<html><head><meta charset='gb2312'><title>{html.escape(title)}</title></head><body>{CHROME_TOP}"
+        f"<div class='detail'><div class='detail-title'>{html.escape(title)}</div>"
+        f"<div class='detail-info'>时间：2021-11-25 来源：本站 浏览：56次</div>"
+        f"<div id='zoom'>{runs}</div></div>{CHROME_BOTTOM}</body></html>"
+    )
+
+
+def _article_content(title: str, body: list[str]) -> str:
+    divs = "".join(f"<div>{html.escape(line)}</div>" for line in body)
+    return (
+        f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>{CHROME_TOP}"
+        f"<div class='main'><h2>{html.escape(title)}</h2><div class='article-content'>{divs}</div>"
+        f"<div class='fujian'>附件：<a href='/files/a.pdf'>无</a></div></div>{CHROME_BOTTOM}</body></html>"
+    )
+
+
+SHAPES = {"trs-editor": _trs, "zoom-br-runs": _zoom, "article-content-divs": _article_content}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@pytest.mark.parametrize("township", ["北屏乡", "蒲台乡", "花台乡"])
+def test_platform_pages_read_as_the_text_original(shape, township, samples, sample_reports, tmp_path):
+    lines = [line for line in sample_lines(samples[township]) if line.strip()]
+    expected = sample_reports[township]
+    title = expected.title or lines[0]
+    body = lines[1:] if lines[0] == title else lines
+    page = SHAPES[shape](title, body)
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("gb18030" if "gb2312" in page else "utf-8"))
+    report = process_file(path)
+    assert report.township == expected.township and report.year == expected.year
+    assert [(p.section, p.text) for p in report.paragraphs] == [(p.section, p.text) for p in expected.paragraphs]
+    assert not any(word in p.text for p in report.paragraphs for word in ("浏览次数", "版权所有", "当前位置", "字号"))
+
+
+def test_a_page_that_only_links_its_report_as_an_attachment_says_so(tmp_path):
+    page = (
+        "<html><head><meta charset='utf-8'><title>蒲台乡2020年度法治政府建设工作报告</title></head><body>"
+        f"{CHROME_TOP}<h1>蒲台乡2020年度法治政府建设工作报告</h1>{INFO_TABLE}"
+        "<div class='TRS_Editor'><p>附件：<a href='/files/P020210101.doc'>蒲台乡2020年度法治政府建设工作报告.doc</a></p>"
+        f"</div>{CHROME_BOTTOM}</body></html>"
+    )
+    path = tmp_path / "attachment.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(ReportError, match="附件.*P020210101.doc"):
+        process_file(path)
