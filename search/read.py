@@ -15,7 +15,7 @@ from .model import RawText, ReportError
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 WORD97_SUFFIXES = {".doc", ".wps"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | WORD97_SUFFIXES | {".docx", ".pdf"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | WORD97_SUFFIXES | {".docx", ".pdf", ".ofd"}
 
 # Encodings a Chinese government report is plausibly written in; detection is
 # restricted to them so that short GBK files are not taken for, say, cp1251.
@@ -52,6 +52,10 @@ def read_file(path: Path) -> RawText:
         from .read_doc import read_word97
 
         return read_word97(path)
+    if suffix == ".ofd":
+        from .read_ofd import read_ofd
+
+        return read_ofd(path)
     return read_pdf(path)
 
 

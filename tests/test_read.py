@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from variants import sample_lines, write_docx, write_gbk, write_html, write_pdf, write_utf16
+from variants import sample_lines, write_docx, write_gbk, write_html, write_ofd, write_pdf, write_utf16
 
 from search.model import ReportError
 from search.pipeline import process_corpus, process_file
@@ -22,8 +22,15 @@ def _shape(report):
 @pytest.mark.parametrize("township", ["北屏乡", "黄石镇", "蒲台乡", "花台乡", "大湾镇"])
 @pytest.mark.parametrize(
     "writer,suffix",
-    [(write_gbk, ".txt"), (write_utf16, ".txt"), (write_html, ".html"), (write_docx, ".docx"), (write_pdf, ".pdf")],
-    ids=["gbk", "utf16", "html", "docx", "pdf"],
+    [
+        (write_gbk, ".txt"),
+        (write_utf16, ".txt"),
+        (write_html, ".html"),
+        (write_docx, ".docx"),
+        (write_pdf, ".pdf"),
+        (write_ofd, ".ofd"),
+    ],
+    ids=["gbk", "utf16", "html", "docx", "pdf", "ofd"],
 )
 def test_every_format_gives_the_same_metadata_and_paragraphs(
     township, writer, suffix, samples, sample_reports, tmp_path
@@ -115,3 +122,17 @@ def test_one_bad_file_does_not_stop_the_rest_of_the_corpus(samples, tmp_path):
     reports, failures = process_corpus(tmp_path)
     assert sorted(r.township for r in reports) == sorted(samples)
     assert sorted(Path(f.path).name for f in failures) == ["broken.docx", "empty.txt"]
+
+
+def test_a_broken_ofd_is_refused_naming_the_file(tmp_path):
+    import zipfile
+
+    bad_zip = tmp_path / "bad.ofd"
+    bad_zip.write_bytes(b"not a zip at all")
+    with pytest.raises(ReportError, match="不是有效的 OFD"):
+        process_file(bad_zip)
+    no_root = tmp_path / "empty.ofd"
+    with zipfile.ZipFile(no_root, "w") as archive:
+        archive.writestr("readme.txt", "nothing")
+    with pytest.raises(ReportError, match="OFD 文件结构不完整"):
+        process_file(no_root)

@@ -86,3 +86,50 @@ def write_pdf(lines: list[str], target: Path) -> Path:
     flow = [Paragraph(html.escape(line.strip()), style) for line in lines if line.strip()]
     document.build(flow, onFirstPage=page_number, onLaterPages=page_number)
     return target
+
+
+def write_ofd(lines: list[str], target: Path, per_line: int = 30, per_page: int = 40) -> Path:
+    """An OFD (GB/T 33190) as a layout program writes one: a text object per printed line, 5 mm characters,
+    the first line of each paragraph indented two characters, wrapped at ``per_line``, page numbers."""
+    import zipfile
+
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    printed: list[tuple[float, str]] = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        first, rest = line[: per_line - 2], line[per_line - 2 :]
+        printed.append((10.0, first))
+        printed += [(0.0, rest[i : i + per_line]) for i in range(0, len(rest), per_line)]
+    pages = [printed[i : i + per_page] for i in range(0, len(printed), per_page)]
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {ns} Version="1.0" DocType="OFD"><ofd:DocBody>'
+            f"<ofd:DocInfo><ofd:DocID>1</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+            f"</ofd:DocBody></ofd:OFD>",
+        )
+        entries = "".join(f'<ofd:Page ID="{n + 1}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n in range(len(pages)))
+        archive.writestr(
+            "Doc_0/Document.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {ns}><ofd:CommonData><ofd:PhysicalBox>0 0 210 297'
+            f"</ofd:PhysicalBox></ofd:CommonData><ofd:Pages>{entries}</ofd:Pages></ofd:Document>",
+        )
+        for number, page in enumerate(pages):
+            objects = []
+            for row, (indent, text) in enumerate(page):
+                x, y = 25.0 + indent, 25.0 + 6.0 * row
+                objects.append(
+                    f'<ofd:TextObject ID="{row + 10}" Boundary="{x} {y} {5.0 * len(text)} 6" Font="1" Size="5">'
+                    f'<ofd:TextCode X="0" Y="5">{html.escape(text)}</ofd:TextCode></ofd:TextObject>'
+                )
+            objects.append(
+                f'<ofd:TextObject ID="9" Boundary="100 280 10 6" Font="1" Size="4"><ofd:TextCode X="0" Y="5">'
+                f"- {number + 1} -</ofd:TextCode></ofd:TextObject>"
+            )
+            archive.writestr(
+                f"Doc_0/Pages/Page_{number}/Content.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content><ofd:Layer ID="1">'
+                f"{''.join(objects)}</ofd:Layer></ofd:Content></ofd:Page>",
+            )
+    return target
