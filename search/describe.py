@@ -60,8 +60,12 @@ def describe(
         signature="\n".join(segmented.signature),
         body="\n".join(p.text for p in report.paragraphs),
     )
-    _set_township(report, evidence, gazetteer)
-    _set_places(report, evidence, gazetteer)
+    if not _set_unit_level(report, evidence, gazetteer):
+        _set_township(report, evidence, gazetteer)
+        _set_places(report, evidence, gazetteer)
+        if report.township:
+            level = "街道" if report.township.endswith(("街道", "办事处")) else "乡镇"
+            _set(report, "level", level, "乡镇名称")
     _set_year(report, evidence, segmented)
     _set_date(report, raw, segmented)
     _set_title(report, segmented, raw)
@@ -74,6 +78,36 @@ def _set(report: Report, name: str, value, source: str) -> None:
         return
     setattr(report, name, value)
     report.sources[name] = source
+
+
+JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委)\s*")
+ISSUER_END = re.compile(r"关于|[（(]?20\d\d|法治政府|依法行政|年度")
+DEPARTMENT = re.compile(r"(局|委员会|委|办公室|办|中心|院|队|所|部|厅|处|署|总站|站)$")
+GOVERNMENT = re.compile(r"(人民政府|政府|党委|委员会)$")
+
+
+def _set_unit_level(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> bool:
+    """A report by a county or district government, or by a department: its issuer (the title before
+    关于/the year) names no township but a county. Sets level and places from the issuer; no township."""
+    title = evidence.title.replace("\n", "")
+    issuer = ISSUER_END.split(title, 1)[0]
+    issuer = re.sub(r"^中共|党委$|和$|、$", "", issuer)
+    if not issuer or gazetteer.find_townships(issuer) or TOWNSHIP_IN_TITLE.search(issuer + "法治"):
+        return False
+    county = gazetteer.find_county(issuer)
+    if not county:
+        return False
+    rest = issuer[issuer.index(county) + len(county) :]
+    level = "部门" if rest and DEPARTMENT.search(rest) and not GOVERNMENT.search(rest) else "县区"
+    _set(report, "level", level, "标题（发文单位）")
+    places = gazetteer.by_county[county]
+    if len(places) > 1:  # a county name several cities have: the issuer's own city or province decides
+        places = {p for p in places if p[1] in issuer or p[2] in issuer} or places
+    for name, index in (("county", 0), ("city", 1), ("province", 2)):
+        values = {place[index] for place in places}
+        if len(values) == 1:
+            _set(report, name, values.pop(), "标题（发文单位，地名录）")
+    return True
 
 
 def _set_township(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> None:
@@ -95,7 +129,9 @@ def _set_township(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> N
         name = best[0][0]
         _set(report, "township", name, f"{where[name]}（地名录）")
         return
-    fallback = TOWNSHIP_IN_TITLE.search(evidence.title.replace("\n", ""))
+    # A joint title (中共某某镇委员会 某某镇人民政府 关于…) names the township after the party committee.
+    title = JOINT_ISSUER.sub("", evidence.title.replace("\n", "")).strip()
+    fallback = TOWNSHIP_IN_TITLE.search(title)
     if fallback:
         name = COUNTY_PREFIX.sub("", fallback.group(1)).removesuffix("办事处")
         _set(report, "township", name, "标题（地名录中没有此乡镇）")

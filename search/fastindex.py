@@ -46,7 +46,7 @@ from .analyze import WORD_CHAR, fold, index_words, segmenter
 
 FAST_DIR = "fast"
 SHIFT = 21
-CODED = ("township", "county", "city", "province", "part", "report_id")
+CODED = ("level", "township", "county", "city", "province", "part", "report_id")
 WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 

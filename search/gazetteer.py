@@ -31,8 +31,21 @@ class Gazetteer:
         self.places = places
         self.by_township: dict[str, list[Place]] = {}
         for place in places:
-            self.by_township.setdefault(place.township, []).append(place)
+            if place.township not in TOWNSHIP_SUFFIXES:  # a bare 街道 in the source data names nothing
+                self.by_township.setdefault(place.township, []).append(place)
         self.longest_township = max((len(name) for name in self.by_township), default=0)
+        self.by_county: dict[str, set[tuple[str, str, str]]] = {}
+        for place in places:
+            self.by_county.setdefault(place.county, set()).add((place.county, place.city, place.province))
+        self.longest_county = max((len(name) for name in self.by_county), default=0)
+
+    def find_county(self, text: str) -> str:
+        """The first county-level name (县, 区, 市, 旗 …) in ``text``, the longest at its place; or ""."""
+        for start in range(len(text)):
+            for end in range(min(len(text), start + self.longest_county), start + 1, -1):
+                if text[start:end] in self.by_county:
+                    return text[start:end]
+        return ""
 
     def townships_named(self, name: str) -> list[Place]:
         return self.by_township.get(name, [])

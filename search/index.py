@@ -45,7 +45,7 @@ MERGE_AT = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
 LOCK_FILE = "reindex.lock"
-FACETS = ("township", "county", "province", "year", "part", "topic")
+FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
 
 def build_schema() -> fields.Schema:
@@ -59,6 +59,7 @@ def build_schema() -> fields.Schema:
         section=fields.STORED(),
         part=fields.STORED(),
         topic=fields.STORED(),
+        level=fields.STORED(),
         township=fields.STORED(),
         county=fields.STORED(),
         city=fields.STORED(),
@@ -144,7 +145,13 @@ def _create_index(index_dir: Path) -> index.Index:
 
 
 def paragraph_documents(report: Report, report_id: str, relative_path: str) -> Iterable[dict]:
-    meta = {"township": report.township, "county": report.county, "city": report.city, "province": report.province}
+    meta = {
+        "level": report.level,
+        "township": report.township,
+        "county": report.county,
+        "city": report.city,
+        "province": report.province,
+    }
     for ordinal, paragraph in enumerate(report.paragraphs):
         document = {
             "id": paragraph_id(report_id, ordinal),
@@ -166,6 +173,7 @@ def paragraph_documents(report: Report, report_id: str, relative_path: str) -> I
 def report_document(report: Report, report_id: str, relative_path: str, digest: str, source: Path) -> dict:
     stored = {
         "title": report.title,
+        "level": report.level,
         "township": report.township,
         "county": report.county,
         "city": report.city,

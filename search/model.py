@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-METADATA_FIELDS = ("title", "township", "county", "city", "province", "year", "date")
+METADATA_FIELDS = ("title", "level", "township", "county", "city", "province", "year", "date")
+LEVELS = ("乡镇", "街道", "县区", "部门")
 
 
 class ReportError(Exception):
@@ -39,6 +40,7 @@ class Paragraph:
 class Report:
     path: str
     title: str = ""
+    level: str = ""
     township: str = ""
     county: str = ""
     city: str = ""
@@ -55,6 +57,7 @@ class Report:
         data = {
             "path": self.path,
             "title": self.title,
+            "level": self.level,
             "township": self.township,
             "county": self.county,
             "city": self.city,

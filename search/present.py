@@ -14,6 +14,7 @@ from .analyze import fold
 
 SNIPPET_CHARS = 120
 FACET_LABELS = {
+    "level": "级别",
     "township": "乡镇",
     "county": "县区",
     "province": "省份",

@@ -26,12 +26,15 @@ from dataclasses import dataclass, field
 
 from .analyze import fold, query_grams, words
 from .classify import PARTS
+from .model import LEVELS
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 40
 MAX_DEPTH = 20
 
 FIELD_ALIASES = {
+    "level": "level",
+    "级别": "level",
     "township": "township",
     "乡镇": "township",
     "乡": "township",
@@ -55,7 +58,7 @@ FIELD_ALIASES = {
     "topic": "topic",
     "主题": "topic",
 }
-FIELD_NAMES = "township、county、city、province、year、part、topic"
+FIELD_NAMES = "level、township、county、city、province、year、part、topic"
 YEAR_VALUE = re.compile(r"^(\d{4})?\s*(?:(-|~|—|至|到)\s*(\d{4})?)?$")
 
 
@@ -306,6 +309,8 @@ def normalize_filter_value(name: str, value: str) -> str | int | tuple[int | Non
         if start and end and start > end:
             raise QueryError(f"year 的范围“{value}”起始年份大于结束年份")
         return (start, end)
+    if name == "level" and value not in LEVELS:
+        raise QueryError(f"level 的值“{value}”不是报告单位的级别：可用 {'、'.join(LEVELS)}")
     if name == "part":
         matches = [part for part in PARTS if value in part]
         if not matches:

@@ -36,7 +36,7 @@ MAX_LIMIT = 100
 FACET_LIMIT = 100
 MAX_PAGE = 1000
 NO_YEAR = 65535
-CODED_FACETS = ("township", "county", "city", "province", "part", "report_id")
+CODED_FACETS = ("level", "township", "county", "city", "province", "part", "report_id")
 SORTS = ("relevance", "year", "year_asc")
 COUNT_UNITS = ("paragraphs", "reports")
 MODES = ("expanded", "exact")
@@ -769,6 +769,7 @@ def _hit_json(
         "id": stored["id"],
         "report_id": stored["report_id"],
         "title": stored.get("title", ""),
+        "level": stored.get("level", ""),
         "township": stored.get("township", ""),
         "county": stored.get("county", ""),
         "city": stored.get("city", ""),

@@ -25,6 +25,7 @@ HIT_KEYS = {
     "id",
     "report_id",
     "title",
+    "level",
     "township",
     "county",
     "city",

@@ -56,7 +56,7 @@ def test_search_json_has_the_documented_shape(sample_index, capsys):
     assert {"query", "total", "page", "hits", "facets"} <= set(result)
     assert result["total"] == 12 and len(result["hits"]) == 3
     assert set(result["hits"][0]) >= HIT_KEYS
-    assert set(result["facets"]) == {"township", "county", "province", "year", "part", "topic"}
+    assert set(result["facets"]) == {"level", "township", "county", "province", "year", "part", "topic"}
     assert set(result["facets"]["township"][0]) == {"value", "count"}
 
 

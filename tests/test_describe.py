@@ -90,3 +90,60 @@ def test_broken_sidecar_names_the_sidecar(samples, tmp_path):
     (tmp_path / "report.meta.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ReportError, match="report.meta.json"):
         process_file(path)
+
+
+def _describe_text(tmp_path, text: str):
+    from search.pipeline import process_file
+
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return process_file(path)
+
+
+def test_a_district_government_report_gets_its_level_and_places_and_no_township(tmp_path):
+    report = _describe_text(
+        tmp_path,
+        "深圳市光明区人民政府关于2021年法治政府建设工作情况的报告\n一、主要举措\n"
+        "我区各街道聘请律师担任法律顾问，公明街道、凤凰街道全年审查合同120份。\n",
+    )
+    assert (report.level, report.township, report.county, report.city, report.province) == (
+        "县区",
+        "",
+        "光明区",
+        "深圳市",
+        "广东省",
+    )
+
+
+def test_a_department_report_is_a_department_of_its_county(tmp_path):
+    report = _describe_text(
+        tmp_path, "重庆市长寿区司法局2022年法治政府建设年度报告\n一、主要举措\n局党组聘请法律顾问。\n"
+    )
+    assert (report.level, report.township, report.county, report.province, report.year) == (
+        "部门",
+        "",
+        "长寿区",
+        "重庆市",
+        2022,
+    )
+
+
+def test_street_office_joint_issuer_and_yearless_titles(tmp_path):
+    street = _describe_text(tmp_path, "北城街街道2021年法治政府建设工作报告\n一、主要举措\n街道聘请法律顾问。\n")
+    assert (street.level, street.township, street.year) == ("街道", "北城街街道", 2021)
+    joint = _describe_text(
+        tmp_path, "中共某某镇委员会 某某镇人民政府\n关于2021年法治政府建设情况的报告\n一、主要举措\n聘请法律顾问。\n"
+    )
+    assert (joint.level, joint.township, joint.year) == ("乡镇", "某某镇", 2021)
+    yearless = _describe_text(
+        tmp_path, "花台乡法治政府建设工作报告\n一、工作开展情况\n2023年，花台乡聘请律师担任法律顾问。\n"
+    )
+    assert (yearless.township, yearless.county, yearless.year) == ("花台乡", "巫溪县", 2023)
+
+
+def test_the_samples_are_township_level():
+    from conftest import SAMPLES
+
+    from search.pipeline import process_file
+
+    assert {process_file(path).level for path in SAMPLES.values()} == {"乡镇"}

@@ -299,3 +299,22 @@ def test_an_equivalent_of_several_words_is_found_wherever_its_text_occurs(engine
     with_text = {hit["id"] for hit in search(engine, '"化解矛盾纠纷"')["hits"]}
     strict = {hit["id"] for hit in search(engine, "矛盾纠纷化解")["hits"] if hit["tier"] == "all"}
     assert with_text and with_text <= strict
+
+
+def test_reports_can_be_filtered_by_level(tmp_path, corpus):
+    from search.index import update_index
+    from search.searcher import Engine
+
+    (corpus / "county.txt").write_text(
+        "重庆市长寿区司法局2022年法治政府建设年度报告\n一、主要举措\n局党组聘请律师担任法律顾问，审查合同30份。\n",
+        encoding="utf-8",
+    )
+    update_index(corpus, tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    everything = engine.search(SearchRequest(q="法律顾问", limit=50))
+    departments = engine.search(SearchRequest(q="法律顾问 级别:部门", limit=50))
+    engine.close()
+    assert {v["value"] for v in everything["facets"]["level"]} == {"乡镇", "部门"}
+    assert departments["total"] == 1 and departments["hits"][0]["county"] == "长寿区"
+    with pytest.raises(QueryError, match="级别|level"):
+        search(engine, "法律顾问 级别:省直")
