@@ -147,3 +147,20 @@ def test_the_samples_are_township_level():
     from search.pipeline import process_file
 
     assert {process_file(path).level for path in SAMPLES.values()} == {"乡镇"}
+
+
+def test_two_line_titles_with_an_addressee_line_at_both_levels(tmp_path):
+    town = _describe_text(
+        tmp_path,
+        "巫溪县花台乡人民政府\n关于2023年法治政府建设情况的报告\n巫溪县人民政府：\n"
+        "现将我乡2023年法治政府建设情况报告如下：\n一、主要举措\n聘请律师担任法律顾问。\n",
+    )
+    assert town.title == "巫溪县花台乡人民政府关于2023年法治政府建设情况的报告"
+    assert (town.level, town.township, town.county, town.year) == ("乡镇", "花台乡", "巫溪县", 2023)
+    assert not any("巫溪县人民政府：" in p.text for p in town.paragraphs)
+    district = _describe_text(
+        tmp_path,
+        "重庆市长寿区人民政府\n关于2022年度法治政府建设情况的报告\n重庆市人民政府：\n"
+        "2022年，我区深入推进依法行政。\n一、主要举措\n各镇街聘请法律顾问。\n",
+    )
+    assert (district.level, district.township, district.county, district.year) == ("县区", "", "长寿区", 2022)
