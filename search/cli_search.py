@@ -57,6 +57,18 @@ def add_commands(commands) -> None:
     similar.add_argument("--json", action="store_true")
     similar.set_defaults(handler=run_similar)
 
+    check = commands.add_parser("check", help="报告体检：四个必备部分、量化表述、与其他报告雷同的段落")
+    check.add_argument("query", nargs="?", default="", help="只检查含这些词的报告（默认全部）")
+    check.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    for name in FACETS:
+        check.add_argument(
+            f"--{name}", action="append", default=[], metavar=name.upper(), help=f"按{FACET_LABELS[name]}筛选"
+        )
+    output = check.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
+    check.set_defaults(handler=run_check)
+
     stats = commands.add_parser("stats", help="索引概况：报告数、段落数、各分面取值")
     stats.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     stats.add_argument("--json", action="store_true")
@@ -199,6 +211,65 @@ def run_similar(args: argparse.Namespace) -> int:
             f"\n{number}. {hit['township']} {hit['year'] or ''} · {' › '.join(hit['section'])}\n   "
             f"{hit['text'][:120]}\n   [{hit['id']}]"
         )
+    return 0
+
+
+CHECK_COLUMNS = [
+    "乡镇/单位",
+    "级别",
+    "县区",
+    "省份",
+    "年度",
+    "段落数",
+    "缺少的部分",
+    "已提及但无专门部分",
+    "量化表述",
+    "雷同段落",
+    "标题",
+]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    engine = _engine(args.index)
+    filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
+    try:
+        result = engine.check(SearchRequest(q=args.query, filters=filters))
+    except QueryError as exc:
+        raise UsageError(f"查询有误：{exc}") from exc
+    if args.json:
+        print_json(result)
+        return 0
+    rows = [
+        [
+            r["township"] or r["county"],
+            r["level"],
+            r["county"],
+            r["province"],
+            r["year"] or "",
+            r["paragraphs"],
+            "、".join(r["missing"]) or "无",
+            "、".join(r["mentioned"]),
+            r["quantified"],
+            len(r["copied"]),
+            r["title"],
+        ]
+        for r in result["reports"]
+    ]
+    if args.csv:
+        import csv
+
+        sys.stdout.write("\ufeff")
+        writer = csv.writer(sys.stdout)
+        writer.writerow(CHECK_COLUMNS)
+        writer.writerows(rows)
+        return 0
+    print(
+        f"共 {result['total']} 份报告；缺少必备部分的 {result['missing_parts']} 份，"
+        f"有与其他报告雷同段落的 {result['with_copies']} 份"
+    )
+    for row in rows:
+        print(f"\n{row[0]} {row[4]} · {row[2]} · {row[5]} 段 · 量化表述 {row[8]} 处 · 雷同段落 {row[9]} 段")
+        print(f"   缺少：{row[6]}" + (f"（正文中提及：{row[7]}）" if row[7] else ""))
     return 0
 
 

@@ -459,6 +459,36 @@ class Engine:
             tree = facets.place_tree(docs) if name in ("township", "county", "province") else []
         return {"name": name, "query": request.q, "values": values, "tree": tree}
 
+    def check(self, request: SearchRequest) -> dict:
+        """报告体检 for every report the request's query and filters select (no query: all of them):
+        reports missing a required part first. See :mod:`search.check`."""
+        from .check import REQUIRED_PARTS, check_reports
+
+        parsed = parse_query(request.q)
+        selections = _selections(request.filters, parsed.filters)
+        with self._using() as state:
+            facets = state.facets
+            docs = state.evaluator.run(parsed.query, request.mode == "expanded").mask
+            for name, values in selections.items():
+                docs = docs & facets.mask(name, values)
+            checks = check_reports(state, docs)
+            first_doc = {}
+            for doc in np.flatnonzero(facets.paragraph).tolist():
+                first_doc.setdefault(int(facets.codes["report_id"][doc]), doc)
+            for report in checks:
+                for item in report["copied"]:
+                    item["id"] = state.stored(item["docnum"])["id"]
+                    item["elsewhere"] = [_report_label(facets, first_doc[code]) for code in item.pop("other_reports")]
+                    del item["docnum"]
+        checks.sort(key=lambda r: (-len(r["missing"]), r["county"], r["township"], -(r["year"] or 0)))
+        return {
+            "required_parts": list(REQUIRED_PARTS),
+            "reports": checks,
+            "total": len(checks),
+            "missing_parts": sum(1 for r in checks if r["missing"]),
+            "with_copies": sum(1 for r in checks if r["copied"]),
+        }
+
     def nearby(self, request: SearchRequest) -> list[dict]:
         """Looser queries worth offering when a search finds nothing: each with its number of hits."""
         from .query import looser_queries
@@ -606,6 +636,20 @@ def _ranked(
         keys = (facets.id_keys[docs], -facets.years[docs])
     page = docs[np.lexsort(keys)][offset:wanted]
     return [(int(d), None if scores is None else float(scores[d])) for d in page]
+
+
+def _report_label(facets: FacetTable, doc: int) -> dict:
+    """The report a document belongs to, as a reader names it: township (or county), year, id."""
+
+    def value(name: str) -> str:
+        code = int(facets.codes[name][doc])
+        return facets.values[name][code] if code >= 0 else ""
+
+    return {
+        "report_id": value("report_id"),
+        "township": value("township") or value("county"),
+        "year": int(facets.years[doc]) or None,
+    }
 
 
 def _group_sizes(

@@ -432,3 +432,17 @@ def test_folding_shows_one_hit_per_report_and_says_how_many_more(server, sized):
     more.click()
     sized.wait_for_url("**/reports/**")
     assert int(sized.locator(".matchbar strong").inner_text()) >= 2
+
+
+def test_report_check_page_lists_missing_parts_and_exports(server, sized):
+    sized.goto(server + "/")
+    sized.locator("header.site nav a", has_text="报告体检").click()
+    sized.wait_for_url("**/check")
+    expect(sized.locator("#check-total")).to_have_text("5")
+    expect(sized.locator("#check-missing")).to_have_text("4")
+    expect(sized.locator("table.check td.missing").first).to_contain_text("缺")
+    assert _layout_width(sized) <= sized.width + 1  # the table scrolls inside its box on phones
+    with sized.expect_download() as download_info:
+        sized.locator("a", has_text="导出 CSV").click()
+    assert download_info.value.suggested_filename.endswith(".csv")
+    shot(sized, f"check-{sized.width}")

@@ -39,6 +39,11 @@ def facet(name: str):
     return jsonify(engine().facet(search_request(), name))
 
 
+@api.route("/check")
+def check():
+    return jsonify(engine().check(search_request()))
+
+
 @api.route("/reports/<report_id>")
 def report(report_id: str):
     return jsonify(engine().report(report_id))

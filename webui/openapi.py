@@ -162,6 +162,13 @@ def openapi_document() -> dict:
                     "responses": {"200": _ok({"type": "object"}), "400": ERROR},
                 }
             },
+            "/api/check": {
+                "get": {
+                    "summary": "报告体检：四个必备部分、量化表述、雷同段落（参数同检索，可不带 q）",
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {"200": _ok({"type": "object"}), "400": ERROR},
+                }
+            },
             "/api/compare": {
                 "get": {
                     "summary": "按乡镇对比：每个乡镇最相关的段落",

@@ -50,6 +50,7 @@ JSON_TWINS = {
     "pages.similar": "api.similar",
     "pages.stats": "api.stats",
     "pages.facet": "api.facet",
+    "pages.check": "api.check",
 }
 
 
@@ -236,6 +237,55 @@ def advanced():
     args["mode"] = "exact" if request.args.get("mode") == "exact" else None
     args["limit"] = request.args.get("limit") if request.args.get("limit") in ("20", "50") else None
     return redirect(url_for("pages.search", **{k: v for k, v in args.items() if v}))
+
+
+@pages.route("/check")
+def check():
+    """报告体检: every selected report's required parts, quantified statements and copied paragraphs."""
+    context = {"q": request.args.get("q", "")[:500], "result": None, "error": ""}
+    status = 200
+    try:
+        context["result"] = engine().check(search_request())
+        context["filters"] = current_filters()
+    except QueryError as exc:
+        context["error"] = str(exc)
+        status = 400
+    context["chips"] = [
+        (name, value, without_value(name, value, "pages.check"))
+        for name, values in context.get("filters", {}).items()
+        for value in values
+    ]
+    return render_template("check.html", **context), status
+
+
+@pages.route("/check.csv")
+def check_csv():
+    from search.cli_search import CHECK_COLUMNS
+
+    try:
+        result = engine().check(search_request())
+    except QueryError as exc:
+        return Response(str(exc), status=400, mimetype="text/plain")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CHECK_COLUMNS)
+    for r in result["reports"]:
+        row = [r["township"] or r["county"], r["level"], r["county"], r["province"], r["year"] or "", r["paragraphs"]]
+        row += [
+            "、".join(r["missing"]) or "无",
+            "、".join(r["mentioned"]),
+            r["quantified"],
+            len(r["copied"]),
+            r["title"],
+        ]
+        writer.writerow([_csv_cell("", value) for value in row])
+    q = request.args.get("q", "")
+    response = Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        headers=_download_headers(f"{q}-报告体检", "csv", result["total"], result["total"]),
+    )
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response
 
 
 @pages.route("/compare")
