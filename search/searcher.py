@@ -129,6 +129,38 @@ class FacetTable:
         codes = [self.values[name].index(v) for v in selected if v in self.values[name]]
         return np.isin(self.codes[name], codes)
 
+    def trend(self, docs: np.ndarray, by: str = "year") -> list[dict]:
+        """Matching paragraphs and reports per year (or per province), with the share of all reports of
+        that year (or province) that match: a trend that the number of reports collected does not bend."""
+        width = len(self.values["report_id"]) + 1
+        reports = self.codes["report_id"].astype(np.int64)
+        keys = self.years.astype(np.int64) if by == "year" else self.codes[by].astype(np.int64)
+        known = self.paragraph & (keys > 0 if by == "year" else keys >= 0)
+
+        def per_key(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            values, paragraphs = np.unique(keys[mask], return_counts=True)
+            pairs = np.unique(keys[mask] * width + reports[mask])
+            report_counts = np.bincount(np.searchsorted(values, pairs // width), minlength=len(values))
+            return values, paragraphs, report_counts
+
+        all_values, _, all_reports = per_key(known)
+        totals = dict(zip(all_values.tolist(), all_reports.tolist(), strict=True))
+        values, paragraphs, matching = per_key(known & docs)
+        rows = []
+        for value, count, found in zip(values.tolist(), paragraphs.tolist(), matching.tolist(), strict=True):
+            label = value if by == "year" else self.values[by][value]
+            total = totals.get(value, 0)
+            rows.append(
+                {
+                    "value": label,
+                    "paragraphs": count,
+                    "reports": found,
+                    "reports_total": total,
+                    "share": round(found / total, 4) if total else 0.0,
+                }
+            )
+        return rows
+
     def distinct(self, name: str, docs: np.ndarray) -> int:
         """How many different values of a coded facet ``docs`` have (reports, townships)."""
         codes = self.codes[name][docs]
@@ -408,6 +440,7 @@ class Engine:
                 else sum(1 for value in result["facets"][name] if value["count"])
                 for name in ("township", "county")
             }
+            result["trend"] = {"year": facets.trend(selected), "province": facets.trend(selected, "province")}
             result["count"] = request.count
             result["townships"] = facets.distinct("township", selected)
             result["reports"] = facets.distinct("report_id", selected)
@@ -589,12 +622,14 @@ class Engine:
             reports = len(np.unique(facets.codes["report_id"][facets.paragraph]))
             paragraphs = int(facets.paragraph.sum())
             counts = {name: facets.counts(name, facets.paragraph) for name in FACETS}
+            trend = facets.trend(facets.paragraph)
         size = sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
         info = read_info(self.index_dir)
         return {
             "reports": reports,
             "paragraphs": paragraphs,
             "facets": counts,
+            "trend": trend,
             "index_bytes": size,
             "index_dir": str(self.index_dir),
             "index_name": INDEX_NAME,

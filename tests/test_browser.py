@@ -446,3 +446,13 @@ def test_report_check_page_lists_missing_parts_and_exports(server, sized):
         sized.locator("a", has_text="导出 CSV").click()
     assert download_info.value.suggested_filename.endswith(".csv")
     shot(sized, f"check-{sized.width}")
+
+
+def test_trends_are_drawn_without_scripts_and_given_as_numbers(server, sized):
+    sized.goto(server + "/?q=法律顾问")
+    sized.locator("details.trends summary").click()
+    chart = sized.locator("details.trends figure.trend-chart").first
+    expect(chart.locator("rect.bar")).to_have_count(3)  # 2020, 2021, 2023
+    expect(sized.locator("details.trends .trend-table").first).to_contain_text("3/3")
+    assert _layout_width(sized) <= sized.width + 1
+    shot(sized, f"trends-{sized.width}")

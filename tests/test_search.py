@@ -318,3 +318,13 @@ def test_reports_can_be_filtered_by_level(tmp_path, corpus):
     assert departments["total"] == 1 and departments["hits"][0]["county"] == "长寿区"
     with pytest.raises(QueryError, match="级别|level"):
         search(engine, "法律顾问 级别:省直")
+
+
+def test_trends_count_reports_per_year_against_all_reports_of_that_year(engine):
+    result = search(engine, "营商环境", mode="exact")
+    by_year = {row["value"]: row for row in result["trend"]["year"]}
+    corpus_years = {2020: 3, 2021: 1, 2023: 1}
+    assert all(row["reports_total"] == corpus_years[year] for year, row in by_year.items())
+    assert all(row["share"] == round(row["reports"] / row["reports_total"], 4) for row in by_year.values())
+    assert sum(row["paragraphs"] for row in by_year.values()) == result["total"]
+    assert sum(row["reports"] for row in result["trend"]["province"]) == result["reports"]
