@@ -80,3 +80,38 @@ def check_reports(state, docs: np.ndarray) -> list[dict]:
             }
         )
     return checks
+
+
+CHECK_COLUMNS = [
+    "乡镇/单位",
+    "级别",
+    "县区",
+    "省份",
+    "年度",
+    "段落数",
+    "缺少的部分",
+    "已提及但无专门部分",
+    "量化表述",
+    "雷同段落",
+    "标题",
+]
+
+
+def check_rows(result: dict) -> list[list]:
+    """The checks as table rows under CHECK_COLUMNS (CLI --csv and /check.csv)."""
+    return [
+        [
+            r["township"] or r["county"],
+            r["level"],
+            r["county"],
+            r["province"],
+            r["year"] or "",
+            r["paragraphs"],
+            "、".join(r["missing"]) or "无",
+            "、".join(r["mentioned"]),
+            r["quantified"],
+            len(r["copied"]),
+            r["title"],
+        ]
+        for r in result["reports"]
+    ]

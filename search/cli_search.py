@@ -214,21 +214,6 @@ def run_similar(args: argparse.Namespace) -> int:
     return 0
 
 
-CHECK_COLUMNS = [
-    "乡镇/单位",
-    "级别",
-    "县区",
-    "省份",
-    "年度",
-    "段落数",
-    "缺少的部分",
-    "已提及但无专门部分",
-    "量化表述",
-    "雷同段落",
-    "标题",
-]
-
-
 def run_check(args: argparse.Namespace) -> int:
     engine = _engine(args.index)
     filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
@@ -239,29 +224,17 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
-    rows = [
-        [
-            r["township"] or r["county"],
-            r["level"],
-            r["county"],
-            r["province"],
-            r["year"] or "",
-            r["paragraphs"],
-            "、".join(r["missing"]) or "无",
-            "、".join(r["mentioned"]),
-            r["quantified"],
-            len(r["copied"]),
-            r["title"],
-        ]
-        for r in result["reports"]
-    ]
+    from .check import CHECK_COLUMNS, check_rows
+    from .present import excel_cell
+
+    rows = check_rows(result)
     if args.csv:
         import csv
 
         sys.stdout.write("\ufeff")
         writer = csv.writer(sys.stdout)
         writer.writerow(CHECK_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([excel_cell(value) for value in row] for row in rows)
         return 0
     print(
         f"共 {result['total']} 份报告；缺少必备部分的 {result['missing_parts']} 份，"

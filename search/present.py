@@ -78,3 +78,14 @@ def _best_window(spans: list[tuple[int, int]], length: int, width: int) -> int:
             best_start, best_count = span_start, count
     lead = min(20, width // 5)
     return max(0, min(best_start - lead, length - width))
+
+
+def excel_cell(value, joiner: str = "、") -> str:
+    """One CSV cell for Excel: lists joined, None empty, and text Excel would run as a formula (=, +, -, @)
+    prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = joiner.join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -176,10 +176,10 @@ def test_csv_export_opens_in_excel_as_utf8(client):
 
 
 def test_csv_export_defuses_formulas(client, tmp_path):
-    from webui.pages import _csv_cell
+    from search.present import excel_cell
 
-    assert _csv_cell("text", '=HYPERLINK("x")') == '\'=HYPERLINK("x")'
-    assert _csv_cell("topics", ["法律顾问", "信访"]) == "法律顾问、信访"
+    assert excel_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert excel_cell(["法律顾问", "信访"]) == "法律顾问、信访"
 
 
 def test_json_export_has_every_hit(client):

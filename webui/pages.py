@@ -13,7 +13,7 @@ from flask import Blueprint, Response, redirect, render_template, request, send_
 
 from search.classify import PARTS
 from search.index import FACETS
-from search.present import FACET_LABELS
+from search.present import FACET_LABELS, excel_cell
 from search.query import QueryError
 from search.searcher import NotFoundError
 
@@ -260,32 +260,14 @@ def check():
 
 @pages.route("/check.csv")
 def check_csv():
-    from search.cli_search import CHECK_COLUMNS
+    from search.check import CHECK_COLUMNS, check_rows
 
     try:
         result = engine().check(search_request())
     except QueryError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CHECK_COLUMNS)
-    for r in result["reports"]:
-        row = [r["township"] or r["county"], r["level"], r["county"], r["province"], r["year"] or "", r["paragraphs"]]
-        row += [
-            "、".join(r["missing"]) or "无",
-            "、".join(r["mentioned"]),
-            r["quantified"],
-            len(r["copied"]),
-            r["title"],
-        ]
-        writer.writerow([_csv_cell("", value) for value in row])
-    q = request.args.get("q", "")
-    response = Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        headers=_download_headers(f"{q}-报告体检", "csv", result["total"], result["total"]),
-    )
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    return response
+    stem = f"{request.args.get('q', '')}-报告体检"
+    return _csv_response(CHECK_COLUMNS, check_rows(result), stem, result["total"], result["total"])
 
 
 @pages.route("/compare")
@@ -341,24 +323,15 @@ def compare_csv():
         result = engine().search(search, max_limit=EXPORT_LIMIT)
     except QueryError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["乡镇", "县区", "省份", "匹配段落数", "年度", "报告部分", "标题路径", "段落", "原文链接"])
-    for group in _township_groups(result):
-        for hit in group["hits"]:
-            link = _paragraph_link(hit, search.q)
-            row = [group["township"], group["county"], group["province"], group["total"], hit["year"], hit["part"]]
-            writer.writerow(
-                [_csv_cell("", v) for v in row]
-                + [_csv_cell("section", hit["section"]), _csv_cell("", hit["text"]), link]
-            )
+    header = ["乡镇", "县区", "省份", "匹配段落数", "年度", "报告部分", "标题路径", "段落", "原文链接"]
+    rows = [
+        [group["township"], group["county"], group["province"], group["total"], hit["year"], hit["part"]]
+        + [" › ".join(hit["section"]), hit["text"], _paragraph_link(hit, search.q)]
+        for group in _township_groups(result)
+        for hit in group["hits"]
+    ]
     total = result["groups_total"]
-    response = Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        headers=_download_headers(f"{search.q}-按乡镇", "csv", total, total),
-    )
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    return response
+    return _csv_response(header, rows, f"{search.q}-按乡镇", total, total)
 
 
 @pages.route("/reports/<report_id>")
@@ -445,25 +418,22 @@ def export_csv():
         hits, q, total = _all_hits()
     except QueryError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
+    rows = [
+        [" › ".join(hit["section"]) if key == "section" else hit.get(key) for key, _ in CSV_COLUMNS] for hit in hits
+    ]
+    return _csv_response([label for _, label in CSV_COLUMNS], rows, q, total, len(hits))
+
+
+def _csv_response(header: list[str], rows: list[list], stem: str, total: int, exported: int) -> Response:
+    """A CSV download Excel opens as Chinese (UTF-8 with BOM), formulas defused, named after ``stem``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([label for _, label in CSV_COLUMNS])
-    for hit in hits:
-        writer.writerow([_csv_cell(key, hit.get(key)) for key, _ in CSV_COLUMNS])
-    body = "\ufeff" + buffer.getvalue()
-    response = Response(body.encode("utf-8"), headers=_download_headers(q, "csv", total, len(hits)))
+    writer.writerow(header)
+    writer.writerows([excel_cell(value) for value in row] for row in rows)
+    body = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    response = Response(body, headers=_download_headers(stem, "csv", total, exported))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     return response
-
-
-def _csv_cell(key: str, value) -> str:
-    """One CSV cell; text that Excel would run as a formula is prefixed with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = (" › " if key == "section" else "、").join(value)
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @pages.route("/export.json")
