@@ -131,40 +131,51 @@ class FacetTable:
 
     def trend(self, docs: np.ndarray, by: str = "year") -> list[dict]:
         """Matching paragraphs and reports per year (or per province), with the share of all reports of
-        that year (or province) that match: a trend that the number of reports collected does not bend."""
-        width = len(self.values["report_id"]) + 1
-        reports = self.codes["report_id"].astype(np.int64)
-        keys = self.years.astype(np.int64) if by == "year" else self.codes[by].astype(np.int64)
-        known = self.paragraph & (keys > 0 if by == "year" else keys >= 0)
-
-        def per_key(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            values, paragraphs = np.unique(keys[mask], return_counts=True)
-            pairs = np.unique(keys[mask] * width + reports[mask])
-            report_counts = np.bincount(np.searchsorted(values, pairs // width), minlength=len(values))
-            return values, paragraphs, report_counts
-
-        all_values, _, all_reports = per_key(known)
-        totals = dict(zip(all_values.tolist(), all_reports.tolist(), strict=True))
-        values, paragraphs, matching = per_key(known & docs)
+        that year (or province) that match: a trend that the number of reports collected does not bend.
+        Counts only (no sorting): a report's year and province come from per-index tables."""
+        report_key, totals = self._report_tables(by)
+        keys = self.years if by == "year" else self.codes[by]
+        selected = docs & self.paragraph
+        known = keys[selected]
+        known = known[known > 0] if by == "year" else known[known >= 0]
+        paragraphs = np.bincount(known, minlength=len(totals))
+        hit = np.zeros(len(report_key), dtype=bool)
+        hit[self.codes["report_id"][selected]] = True
+        reports = np.bincount(report_key[hit & (report_key >= 0)], minlength=len(totals))
         rows = []
-        for value, count, found in zip(values.tolist(), paragraphs.tolist(), matching.tolist(), strict=True):
-            label = value if by == "year" else self.values[by][value]
-            total = totals.get(value, 0)
+        for key in np.flatnonzero(reports).tolist():
+            total = int(totals[key])
             rows.append(
                 {
-                    "value": label,
-                    "paragraphs": count,
-                    "reports": found,
+                    "value": key if by == "year" else self.values[by][key],
+                    "paragraphs": int(paragraphs[key]),
+                    "reports": int(reports[key]),
                     "reports_total": total,
-                    "share": round(found / total, 4) if total else 0.0,
+                    "share": round(int(reports[key]) / total, 4) if total else 0.0,
                 }
             )
         return rows
 
+    def _report_tables(self, by: str) -> tuple[np.ndarray, np.ndarray]:
+        """(each report's year or province code, -1 unknown; reports per year or province), built once."""
+        cache = self.__dict__.setdefault("_trend_tables", {})
+        if by not in cache:
+            keys = self.years if by == "year" else self.codes[by]
+            report_key = np.full(len(self.values["report_id"]), -1, dtype=np.int64)
+            known = self.paragraph & (keys > 0 if by == "year" else keys >= 0)
+            report_key[self.codes["report_id"][known]] = keys[known]
+            size = (int(keys.max()) + 1) if len(keys) else 1
+            totals = np.bincount(report_key[report_key >= 0], minlength=max(size, 1))
+            cache[by] = (report_key, totals)
+        return cache[by]
+
     def distinct(self, name: str, docs: np.ndarray) -> int:
-        """How many different values of a coded facet ``docs`` have (reports, townships)."""
+        """How many different values of a coded facet ``docs`` have (reports, townships): a table of the
+        values seen, not a sort."""
         codes = self.codes[name][docs]
-        return len(np.unique(codes[codes >= 0]))
+        seen = np.zeros(len(self.values[name]) + 1, dtype=bool)
+        seen[codes] = True  # -1 (no value) lands in the extra last slot
+        return int(np.count_nonzero(seen[:-1]))
 
     def place_tree(self, docs: np.ndarray) -> list[dict]:
         """Province → county → township with paragraph counts over ``docs`` (largest first at each level)."""

@@ -328,3 +328,20 @@ def test_trends_count_reports_per_year_against_all_reports_of_that_year(engine):
     assert all(row["share"] == round(row["reports"] / row["reports_total"], 4) for row in by_year.values())
     assert sum(row["paragraphs"] for row in by_year.values()) == result["total"]
     assert sum(row["reports"] for row in result["trend"]["province"]) == result["reports"]
+
+
+def test_trends_leave_out_reports_whose_province_is_unknown(tmp_path, corpus):
+    from search.index import update_index
+    from search.searcher import Engine
+
+    (corpus / "unknown.txt").write_text(
+        "某地2021年法治政府建设报告\n一、主要举措\n聘请律师担任法律顾问。\n", encoding="utf-8"
+    )
+    update_index(corpus, tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    result = engine.search(SearchRequest(q="法律顾问", mode="exact", limit=50))
+    engine.close()
+    provinces = {row["value"]: row for row in result["trend"]["province"]}
+    known = [hit for hit in result["hits"] if hit["province"]]
+    assert sum(row["paragraphs"] for row in provinces.values()) == len(known) < result["total"]
+    assert provinces["重庆市"]["paragraphs"] == sum(1 for hit in known if hit["province"] == "重庆市")
