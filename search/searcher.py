@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import fold
+from .analyze import RUN, fold
 from .classify import PARTS
 from .evaluate import Evaluator
 from .fastindex import NO_KEY, Segment, id_key, load_segment, word_key
@@ -286,7 +286,7 @@ class _State:
                     code = int(facets.codes[name][docnum])
                     if code >= 0:
                         text = text.replace(fold(facets.values[name][code]), "")
-                body = "".join(_runs(SELF_REFERENCE.sub("", text)))
+                body = "".join(RUN.findall(SELF_REFERENCE.sub("", text)))
                 if len(body) >= MIN_FOLDED_TEXT:
                     keys[docnum] = word_key(body)
             self._text_keys = keys
@@ -516,9 +516,9 @@ class Engine:
             for name, values in selections.items():
                 docs = docs & facets.mask(name, values)
             checks = check_reports(state, docs)
-            first_doc = {}
-            for doc in np.flatnonzero(facets.paragraph).tolist():
-                first_doc.setdefault(int(facets.codes["report_id"][doc]), doc)
+            paragraphs = np.flatnonzero(facets.paragraph)
+            codes, first = np.unique(facets.codes["report_id"][paragraphs], return_index=True)
+            first_doc = dict(zip(codes.tolist(), paragraphs[first].tolist(), strict=True))
             for report in checks:
                 for item in report["copied"]:
                     item["id"] = state.stored(item["docnum"])["id"]
@@ -819,23 +819,18 @@ def _weak_runs(state: _State, parsed: ParsedQuery) -> set[str]:
     """Runs of the query's terms that few paragraphs contain: the ones worth a did-you-mean."""
     weak = set()
     for term in parsed.terms:
-        for run in dict.fromkeys(_runs(term)):
+        for run in dict.fromkeys(RUN.findall(term)):
             if int(state.evaluator.run(parse_query(f'"{run}"').query, False).mask.sum()) < FEW_HITS:
                 weak.add(run)
     return weak
 
 
-def _runs(text: str) -> list[str]:
-    from .analyze import RUN
-
-    return RUN.findall(text)
-
-
 def _reports_numbers(segments: list[tuple[Segment, int]], total: int) -> np.ndarray:
     """Documents with a number followed by a counting unit (59件, 6人, 20余次): from the bigram postings."""
     found = np.zeros(total, dtype=bool)
+    keys = fact_keys().tolist()
     for segment, offset in segments:
-        for key in fact_keys().tolist():
+        for key in keys:
             found[offset + np.asarray(segment.grams.postings(key), dtype=np.int64)] = True
     return found
 

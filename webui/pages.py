@@ -84,6 +84,15 @@ def url_with(endpoint: str = "pages.search", path: dict | None = None, **changes
     return url_for(endpoint, **(path or {})) + (f"?{encoded}" if encoded else "")
 
 
+def _chips(filters: dict[str, list[str]], endpoint: str, **keep) -> list[tuple[str, str, str]]:
+    """(facet, value, the page's URL without that value) of every selected filter: the removable chips."""
+    return [
+        (name, value, without_value(name, value, endpoint, **keep))
+        for name, values in filters.items()
+        for value in values
+    ]
+
+
 def without_value(name: str, value: str, endpoint: str = "pages.search", **keep) -> str:
     remaining = [v for v in request.args.getlist(name) if v != value]
     return url_with(endpoint, **{name: remaining or None, "page": None, **keep})
@@ -137,9 +146,7 @@ def search():
     except QueryError as exc:
         context["error"] = str(exc)
         status = 400
-    context["chips"] = [
-        (name, value, without_value(name, value)) for name, values in context["filters"].items() for value in values
-    ]
+    context["chips"] = _chips(context["filters"], "pages.search")
     context["facets"] = _facet_view(context["result"], context["filters"])
     context["home"] = _home(context["result"]) if not context["q"] and not context["filters"] else None
     context["elapsed"] = time.perf_counter() - started
@@ -250,11 +257,7 @@ def check():
     except QueryError as exc:
         context["error"] = str(exc)
         status = 400
-    context["chips"] = [
-        (name, value, without_value(name, value, "pages.check"))
-        for name, values in context.get("filters", {}).items()
-        for value in values
-    ]
+    context["chips"] = _chips(context.get("filters", {}), "pages.check")
     return render_template("check.html", **context), status
 
 
@@ -285,11 +288,7 @@ def compare():
     except QueryError as exc:
         context["error"] = str(exc)
         status = 400
-    context["chips"] = [
-        (name, value, without_value(name, value, "pages.compare", per=context.get("per")))
-        for name, values in context.get("filters", {}).items()
-        for value in values
-    ]
+    context["chips"] = _chips(context.get("filters", {}), "pages.compare", per=context.get("per"))
     return render_template("compare.html", **context), status
 
 
