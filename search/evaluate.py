@@ -181,8 +181,9 @@ class Evaluator:
     def _heading(self, text: str) -> Result:
         """Paragraphs whose heading path contains ``text``, scored by its IDF."""
         mask = np.zeros(self.total, dtype=bool)
+        folded = fold(text)
         for segment, offset in self.segments:
-            mask[offset + segment.heading_containing(fold(text))] = True
+            mask[offset + segment.heading_containing(folded)] = True
         mask &= self.live
         return Result(mask, (mask * self._idf(int(mask.sum())) * HEADING_BOOST).astype(np.float32))
 
