@@ -1,4 +1,4 @@
-"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance"""
+"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | load | segments | duplicates"""
 
 from __future__ import annotations
 
@@ -39,8 +39,16 @@ def main() -> None:
     merge.add_argument("--runs", type=int, default=50)
     merge.add_argument("--seed", type=int, default=7)
     merge.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    near = commands.add_parser("duplicates", help="near-duplicate clustering time vs datasketch paragraph by paragraph")
+    near.add_argument("--paragraphs", type=int, default=200_000)
+    near.add_argument("--seed", type=int, default=7)
+    near.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
-    if args.command == "segments":
+    if args.command == "duplicates":
+        from .duplicates import run as duplicates_run
+
+        duplicates_run(args.out, args.paragraphs, args.seed)
+    elif args.command == "segments":
         from .segments import run as segments_run
 
         segments_run(args.out, args.paragraphs, args.runs, args.seed)

@@ -4,9 +4,8 @@
 measures and results, the shortcomings and their reasons, how the principal leaders performed their
 duty as 第一责任人, and next year's plans. Per report: which of them are present, their length in
 paragraphs and characters, how many quantified statements it makes (59件, 97.33%, 6人), and which
-of its paragraphs stand, near-identical, in other reports (copied text: the same words once the
-report's own place names, self references and numbers are set aside — see
-``searcher._State.text_keys``).
+of its paragraphs stand, near-identical, in other reports (:mod:`search.duplicates`: a Jaccard
+similarity of at least 0.8 once the report's own place names, self references and numbers are set aside).
 """
 
 from __future__ import annotations
@@ -38,11 +37,8 @@ def check_reports(state, docs: np.ndarray) -> list[dict]:
     facets = state.facets
     report_codes = facets.codes["report_id"]
     part_codes = facets.codes["part"]
-    keys = state.text_keys()
+    clusters = state.clusters()
     paragraphs = np.flatnonzero(docs & facets.paragraph)
-    reports_of_key: dict[int, set[int]] = defaultdict(set)
-    for doc in np.flatnonzero(facets.paragraph).tolist():
-        reports_of_key[int(keys[doc])].add(int(report_codes[doc]))
     by_report: dict[int, list[int]] = defaultdict(list)
     for doc in paragraphs.tolist():
         by_report[int(report_codes[doc])].append(doc)
@@ -58,8 +54,8 @@ def check_reports(state, docs: np.ndarray) -> list[dict]:
             counts[part] += 1
             chars[part] += len(text)
             quantified += quantified_statements(text)
-            others = reports_of_key.get(int(keys[doc]), set()) - {code}
-            if others:
+            if clusters.reports[doc] > 1:
+                others = set(report_codes[clusters.members(doc)].tolist()) - {code}
                 copied.append({"docnum": doc, "other_reports": sorted(others)})
         first = state.stored(members[0])
         checks.append(

@@ -69,6 +69,22 @@ def add_commands(commands) -> None:
     output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
     check.set_defaults(handler=run_check)
 
+    duplicates = commands.add_parser("duplicates", help="相同段落：不同报告中几乎相同的段落分组（套话、照抄）")
+    duplicates.add_argument("query", nargs="?", default="", help="只看含这些词的段落所在的组（默认全部）")
+    duplicates.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    duplicates.add_argument("--reports", type=_positive, default=2, help="至少涉及几份报告（默认 2）")
+    duplicates.add_argument("--paragraph", default="", help="只看这个段落所在的组（段落编号）")
+    duplicates.add_argument("--limit", type=_positive, default=20, help="每页组数（默认 20，最多 100）")
+    duplicates.add_argument("--page", type=_positive, default=1)
+    for name in FACETS:
+        duplicates.add_argument(
+            f"--{name}", action="append", default=[], metavar=name.upper(), help=f"按{FACET_LABELS[name]}筛选"
+        )
+    duplicates_output = duplicates.add_mutually_exclusive_group()
+    duplicates_output.add_argument("--json", action="store_true")
+    duplicates_output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
+    duplicates.set_defaults(handler=run_duplicates)
+
     stats = commands.add_parser("stats", help="索引概况：报告数、段落数、各分面取值")
     stats.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     stats.add_argument("--json", action="store_true")
@@ -243,6 +259,39 @@ def run_check(args: argparse.Namespace) -> int:
     for row in rows:
         print(f"\n{row[0]} {row[4]} · {row[2]} · {row[5]} 段 · 量化表述 {row[8]} 处 · 雷同段落 {row[9]} 段")
         print(f"   缺少：{row[6]}" + (f"（正文中提及：{row[7]}）" if row[7] else ""))
+    return 0
+
+
+def run_duplicates(args: argparse.Namespace) -> int:
+    engine = _engine(args.index)
+    filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
+    request = SearchRequest(q=args.query, filters=filters, page=args.page, limit=args.limit)
+    try:
+        result = engine.duplicates(request, min_reports=args.reports, paragraph_id=args.paragraph)
+    except (QueryError, NotFoundError) as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        print_json(result)
+        return 0
+    if args.csv:
+        import csv
+
+        from .present import excel_cell
+
+        sys.stdout.write("\ufeff")
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["组", "涉及报告数", "乡镇/单位", "年度", "段号", "与第一段的相似度", "段落编号", "段落"])
+        first = (result["page"] - 1) * result["limit"] + 1
+        for number, cluster in enumerate(result["clusters"], first):
+            for m in cluster["members"]:
+                row = [number, cluster["reports"], m["township"], m["year"] or "", m["paragraph"], m["similarity"]]
+                writer.writerow([excel_cell(v) for v in [*row, m["id"], cluster["text"]]])
+        return 0
+    print(f"共 {result['total']} 组几乎相同的段落（相似度 ≥ {result['threshold']:.0%}），涉及 {result['paragraphs']} 个段落")
+    for number, cluster in enumerate(result["clusters"], (result["page"] - 1) * result["limit"] + 1):
+        print(f"\n{number}. {cluster['reports']} 份报告、{cluster['paragraphs']} 段：{cluster['text'][:80]}")
+        for m in cluster["members"]:
+            print(f"   {m['township'] or '未知'} {m['year'] or ''} 第 {m['paragraph']} 段 {m['similarity']:.0%}  [{m['id']}]")
     return 0
 
 

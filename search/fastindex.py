@@ -43,8 +43,10 @@ from pathlib import Path
 import numpy as np
 
 from .analyze import WORD_CHAR, fold, index_words, segmenter
+from .duplicates import bands_and_rows, bands_of_texts
 
 FAST_DIR = "fast"
+BANDS_FILE = "minhash_bands.npy"
 SHIFT = 21
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
 WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
@@ -96,6 +98,7 @@ class ParagraphTerms:
     grams: np.ndarray
     text: str
     heading: str
+    bands: np.ndarray | None = None
 
 
 def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
@@ -135,6 +138,7 @@ class SegmentBuilder:
         self.lengths: list[int] = []
         self.grams: list[np.ndarray] = []
         self.texts: list[str] = []
+        self.bands: list[np.ndarray | None] = []
         self.headings: dict[str, int] = {}
         self.heading_of: list[int] = []
         self.values: dict[str, dict[str, int]] = {name: {} for name in CODED}
@@ -179,6 +183,7 @@ class SegmentBuilder:
         documents, in order): terms, facets and manifest entries come from the segment's arrays."""
         words = _per_document(segment.words, segment.count, segment.word_tfs)
         grams = _per_document(segment.grams, segment.count)
+        bands = segment.bands()
         reports = {entry["docnum"]: entry for entry in manifest}
         for docnum in docnums:
             if docnum in reports:
@@ -191,6 +196,7 @@ class SegmentBuilder:
                 grams=grams[docnum][0],
                 text=segment.text(docnum),
                 heading=segment.headings[heading] if heading >= 0 else "",
+                bands=bands[docnum],
             )
             values = {}
             for name in CODED:
@@ -222,6 +228,7 @@ class SegmentBuilder:
         self.lengths.append(terms.length)
         self.grams.append(terms.grams)
         self.texts.append(terms.text)
+        self.bands.append(terms.bands)
         if terms.heading:
             self.heading_of.append(self.headings.setdefault(terms.heading, len(self.headings)))
         else:
@@ -241,6 +248,7 @@ class SegmentBuilder:
         text_offsets[1:] = np.cumsum([len(t) for t in encoded])
         np.save(temporary / "text_offsets.npy", text_offsets)
         (temporary / "texts.utf16").write_bytes(b"".join(encoded))
+        np.save(temporary / BANDS_FILE, self._band_rows())
         self._write_facets(temporary)
         (temporary / "reports.json").write_text(json.dumps(self.reports, ensure_ascii=False), encoding="utf-8")
         headings = sorted(self.headings, key=self.headings.get)
@@ -250,6 +258,14 @@ class SegmentBuilder:
         shutil.rmtree(target, ignore_errors=True)
         os.replace(temporary, target)
         return target
+
+    def _band_rows(self) -> np.ndarray:
+        """Near-duplicate band keys of every document: those the workers computed, the rest (report
+        documents, terms built elsewhere) from the texts."""
+        missing = [i for i, row in enumerate(self.bands) if row is None]
+        computed = dict(zip(missing, bands_of_texts([self.texts[i] for i in missing]), strict=True))
+        rows = [computed[i] if row is None else row for i, row in enumerate(self.bands)]
+        return np.array(rows, dtype=np.uint64).reshape(len(rows), bands_and_rows()[0])
 
     def _write_facets(self, folder: Path) -> None:
         values = {name: sorted(self.values[name], key=self.values[name].get) for name in CODED}
@@ -387,6 +403,18 @@ class Segment:
         self.topics = np.load(folder / "topics.npy")
         self.paragraph = np.load(folder / "paragraph.npy")
         self.id_keys = np.load(folder / "id_keys.npy")
+        self._bands: np.ndarray | None = None
+
+    def bands(self) -> np.ndarray:
+        """Near-duplicate band keys per local document (:mod:`search.duplicates`); computed from the texts
+        for a segment written before they were stored."""
+        if self._bands is None:
+            path = self.folder / BANDS_FILE
+            if path.exists():
+                self._bands = np.load(path, mmap_mode="r")
+            else:
+                self._bands = bands_of_texts([self.text(i) for i in range(self.count)])
+        return self._bands
 
     @property
     def count(self) -> int:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
+from .duplicates import bands_of_texts
 from .fastindex import (
     EMPTY,
     FAST_DIR,
@@ -208,7 +209,10 @@ def _parse(path: str, corpus: str) -> Parsed:
         return path, None, [], exc.reason
     except Exception as exc:  # a reader bug must not stop the corpus; it is reported per file
         return path, None, [], f"读取时出错：{exc.__class__.__name__}: {exc}"
-    return path, report, [paragraph_terms(p.text, p.section) for p in report.paragraphs], ""
+    terms = [paragraph_terms(p.text, p.section) for p in report.paragraphs]
+    for paragraph, bands in zip(terms, bands_of_texts([t.text for t in terms]), strict=True):
+        paragraph.bands = bands
+    return path, report, terms, ""
 
 
 def update_index(

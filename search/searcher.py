@@ -11,7 +11,6 @@ states: after a reindex only the new segment is loaded.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from bisect import bisect_left
@@ -23,9 +22,19 @@ import numpy as np
 
 from .analyze import RUN, fold
 from .classify import PARTS
+from .duplicates import Clusters, bands_and_rows, body_of, find_clusters, jaccard, shingle_hashes
 from .evaluate import Evaluator
-from .fastindex import NO_KEY, Segment, id_key, load_segment, word_key
-from .index import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info, segments_of
+from .fastindex import NO_KEY, Segment, id_key, load_segment
+from .index import (
+    FACETS,
+    INDEX_NAME,
+    index_exists,
+    index_is_usable,
+    open_index,
+    paragraph_id,
+    read_info,
+    segments_of,
+)
 from .present import mark, match_spans, snippet
 from .query import ParsedQuery, QueryError, normalize_filter_value, parse_query
 from .rank import TIER_GAP, TIERS, fact_keys, named_part_weight, practice_prior, prior_applies, tier_of
@@ -40,8 +49,9 @@ CODED_FACETS = ("level", "township", "county", "city", "province", "part", "repo
 SORTS = ("relevance", "year", "year_asc")
 COUNT_UNITS = ("paragraphs", "reports")
 MODES = ("expanded", "exact")
-MIN_FOLDED_TEXT = 20
-SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
+BOILERPLATE_MODES = ("fold", "show")
+BOILERPLATE_REPORTS = 3
+NEAR_COPY_CANDIDATES = 30
 FEW_HITS = 3
 
 
@@ -65,6 +75,7 @@ class SearchRequest:
     mode: str = "expanded"
     count: str = "paragraphs"
     fold: bool = False
+    boilerplate: str = "fold"
 
 
 class FacetTable:
@@ -271,26 +282,58 @@ class _State:
     stored_lock: threading.Lock = field(default_factory=threading.Lock)
     users: int = 0
     retired: bool = False
-    _text_keys: np.ndarray | None = None
+    clusters_lock: threading.Lock = field(default_factory=threading.Lock)
+    _clusters: Clusters | None = None
 
-    def text_keys(self) -> np.ndarray:
-        """A key per paragraph of its text up to what a copy changes: its report's own place names,
-        self references (我乡, 本镇 …), numbers, punctuation. Equal keys: a paragraph copied into another
-        report. Built on first use (decoding every text once); short paragraphs get keys of their own."""
-        if self._text_keys is None:
-            facets = self.facets
-            keys = np.arange(-1, -facets.paragraph.shape[0] - 1, -1, dtype=np.int64)
-            for docnum in np.flatnonzero(facets.paragraph).tolist():
-                text = self.evaluator.text(docnum)
-                for name in ("township", "county", "city"):
-                    code = int(facets.codes[name][docnum])
-                    if code >= 0:
-                        text = text.replace(fold(facets.values[name][code]), "")
-                body = "".join(RUN.findall(SELF_REFERENCE.sub("", text)))
-                if len(body) >= MIN_FOLDED_TEXT:
-                    keys[docnum] = word_key(body)
-            self._text_keys = keys
-        return self._text_keys
+    def clusters(self) -> Clusters:
+        """Near-duplicate paragraphs of this state (:mod:`search.duplicates`), found on first use: at
+        200,000 paragraphs a few seconds, which ``serve`` spends before it forks its workers."""
+        with self.clusters_lock:
+            if self._clusters is None:
+                segments = self.evaluator.segments
+                bands = np.concatenate([segment.bands() for segment, _ in segments]) if segments else None
+                if bands is None:
+                    bands = np.zeros((0, bands_and_rows()[0]), dtype=np.uint64)
+                self._clusters = find_clusters(
+                    bands, self.facets.paragraph, self.facets.codes["report_id"], self.shingles
+                )
+            return self._clusters
+
+    def shingles(self, docnum: int) -> np.ndarray:
+        facets = self.facets
+        places = []
+        for name in ("township", "county", "city"):
+            code = int(facets.codes[name][docnum])
+            if code >= 0:
+                places.append(fold(facets.values[name][code]))
+        return shingle_hashes(body_of(self.evaluator.text(docnum), tuple(places)))
+
+    def near_copy(self, docnum: int) -> dict | None:
+        """The closest paragraph of another report in ``docnum``'s cluster, with the exact similarity and how
+        many other reports the cluster spans; None when no other report has a near-identical paragraph."""
+        clusters = self.clusters()
+        if clusters.label[docnum] < 0:
+            return None
+        facets = self.facets
+        report = facets.codes["report_id"][docnum]
+        members = clusters.members(docnum)
+        others = members[facets.codes["report_id"][members] != report][:NEAR_COPY_CANDIDATES]
+        if not len(others):
+            return None
+        own = self.shingles(docnum)
+        scored = sorted(((jaccard(own, self.shingles(int(d))), int(d)) for d in others), key=lambda x: (-x[0], x[1]))
+        similarity, other = scored[0]
+        return {
+            **self.paragraph_label(other),
+            "similarity": round(similarity, 2),
+            "other_reports": int(clusters.reports[docnum]) - 1,
+        }
+
+    def paragraph_label(self, docnum: int) -> dict:
+        """A paragraph as a reader names it: report, township, year, its id and number in the report."""
+        label = _report_label(self.facets, docnum)
+        ordinal = int(self.facets.id_keys[docnum]) & 0xFFFF
+        return {**label, "id": paragraph_id(label["report_id"], ordinal), "paragraph": ordinal + 1}
 
     def stored(self, docnum: int) -> dict:
         with self.stored_lock:
@@ -317,6 +360,11 @@ class Engine:
                 self._retire(self._state)
                 self._state = None
 
+    def prepare(self) -> None:
+        """Load the current index state and its near-duplicate clusters now rather than on the first request."""
+        with self._using() as state:
+            state.clusters()
+
     def after_fork(self) -> None:
         """In a forked serving process: open its own Whoosh searcher (a searcher's files must not be shared
         between processes, their read offsets would be); the memory-mapped arrays stay shared."""
@@ -326,7 +374,13 @@ class Engine:
             if not self._state.searcher.up_to_date():
                 self._state = None
                 return
-            self._state = replace(self._state, searcher=self.ix.searcher(), stored_lock=threading.Lock(), users=0)
+            self._state = replace(
+                self._state,
+                searcher=self.ix.searcher(),
+                stored_lock=threading.Lock(),
+                clusters_lock=threading.Lock(),
+                users=0,
+            )
 
     @contextmanager
     def _using(self):
@@ -425,6 +479,10 @@ class Engine:
                 ):
                     scores = scores * state.prior
             candidates = tiers >= 0 if loose else selected
+            boilerplate: dict[int, int] = {}
+            if request.boilerplate == "fold" and not request.fold and not request.group_by:
+                candidates, boilerplate = _fold_boilerplate(state, candidates, scores, tiers, request.sort)
+            result["boilerplate_folded"] = sum(boilerplate.values())
             folded: dict[int, dict] = {}
             if request.fold and not request.group_by:
                 hits, folded, result["rows"] = _folded(state, selected, scores, None, request)
@@ -440,6 +498,10 @@ class Engine:
             if request.fold:
                 for hit, (docnum, _) in zip(result["hits"], hits, strict=True):
                     hit["folded"] = folded.get(docnum, {"in_report": 0, "same_text": 0})
+            if request.limit <= MAX_LIMIT:
+                for hit, (docnum, _) in zip(result["hits"], hits, strict=True):
+                    hit["near_copy"] = state.near_copy(docnum)
+                    hit["boilerplate"] = boilerplate.get(docnum, 0)
             result["facets"] = {
                 name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name), request.count)
                 for name in FACETS
@@ -533,6 +595,32 @@ class Engine:
             "with_copies": sum(1 for r in checks if r["copied"]),
         }
 
+    def duplicates(self, request: SearchRequest, min_reports: int = 2, paragraph_id: str = "") -> dict:
+        """Clusters of near-identical paragraphs among those the request selects (see :mod:`search.duplicates`);
+        with ``paragraph_id``, only that paragraph's cluster."""
+        from .duplicates import THRESHOLD, list_clusters
+
+        _check_request(request, MAX_LIMIT)
+        if not 2 <= min_reports <= 1000:
+            raise QueryError("min_reports 应在 2 到 1000 之间")
+        parsed = parse_query(request.q)
+        selections = _selections(request.filters, parsed.filters)
+        started = time.perf_counter()
+        with self._using() as state:
+            facets = state.facets
+            docs = state.evaluator.run(parsed.query, request.mode == "expanded").mask
+            for name, values in selections.items():
+                docs = docs & facets.mask(name, values)
+            if paragraph_id:
+                docnum = facets.paragraph_docnum(paragraph_id)
+                if docnum is None:
+                    raise NotFoundError(f"没有编号为 {paragraph_id} 的段落")
+                docs = np.zeros_like(docs)
+                docs[docnum] = True
+            result = list_clusters(state, docs, min_reports, request.page, request.limit)
+        result.update(query=request.q, threshold=THRESHOLD, seconds=round(time.perf_counter() - started, 4))
+        return result
+
     def nearby(self, request: SearchRequest) -> list[dict]:
         """Looser queries worth offering when a search finds nothing: each with its number of hits."""
         from .query import looser_queries
@@ -581,7 +669,7 @@ class Engine:
             if docnum is None:
                 raise NotFoundError(f"没有编号为 {report_id} 的报告")
             stored = state.stored(docnum)
-            results = sorted((state.stored(int(d)) for d in members), key=lambda hit: hit["ordinal"])
+            results = sorted(((d, state.stored(int(d))) for d in members), key=lambda item: item[1]["ordinal"])
             paragraphs = [
                 {
                     "id": hit["id"],
@@ -590,8 +678,9 @@ class Engine:
                     "part": hit.get("part", ""),
                     "topics": _topics(hit.get("topic", "")),
                     "text": hit["text"],
+                    "near_copy": state.near_copy(int(doc)),
                 }
-                for hit in results
+                for doc, hit in results
             ]
         if q:
             parsed = parse_query(q)
@@ -726,7 +815,7 @@ def _folded(
     _, first_of_report, per_report = np.unique(reports, return_index=True, return_counts=True)
     kept = np.sort(first_of_report)
     in_report = dict(zip(ranked[first_of_report].tolist(), (per_report - 1).tolist(), strict=True))
-    texts = state.text_keys()[ranked[kept]]
+    texts = state.clusters().keys()[ranked[kept]]
     _, first_of_text, per_text = np.unique(texts, return_index=True, return_counts=True)
     shown = ranked[kept][np.sort(first_of_text)]
     same_text = dict(zip(ranked[kept][first_of_text].tolist(), (per_text - 1).tolist(), strict=True))
@@ -734,6 +823,33 @@ def _folded(
     page = shown[offset : offset + request.limit].tolist()
     folded = {doc: {"in_report": in_report.get(doc, 0), "same_text": same_text.get(doc, 0)} for doc in page}
     return [(doc, None if scores is None else float(scores[doc])) for doc in page], folded, len(shown)
+
+
+def _fold_boilerplate(
+    state: _State, candidates: np.ndarray, scores: np.ndarray | None, tiers: np.ndarray | None, sort: str
+) -> tuple[np.ndarray, dict[int, int]]:
+    """Boilerplate — a paragraph near-identical in BOILERPLATE_REPORTS reports or more — is listed once, as
+    its best-ranked copy. Returns (the candidates left, {listed copy: number of copies folded into it})."""
+    clusters = state.clusters()
+    docs = np.flatnonzero(candidates & (clusters.reports >= BOILERPLATE_REPORTS))
+    if len(docs) < 2:
+        return candidates, {}
+    facets = state.facets
+    if scores is not None and sort == "relevance":
+        rank = np.round(scores[docs], 4) - (tiers[docs] * TIER_GAP if tiers is not None else 0)
+    else:
+        rank = facets.years[docs].astype(np.float64) * (-1 if sort == "year_asc" else 1)
+    labels = clusters.label[docs]
+    order = np.lexsort((facets.id_keys[docs], -rank, labels))
+    docs, labels = docs[order], labels[order]
+    first = np.concatenate(([True], labels[1:] != labels[:-1]))
+    if first.all():
+        return candidates, {}
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.append(starts, len(docs)))
+    kept = candidates.copy()
+    kept[docs[~first]] = False
+    return kept, {int(d): int(n) - 1 for d, n in zip(docs[starts], sizes, strict=True) if n > 1}
 
 
 def _grouped(
@@ -771,6 +887,8 @@ def _check_request(request: SearchRequest, max_limit: int) -> None:
         raise QueryError(f"page 应在 1 到 {MAX_PAGE} 之间")
     if request.count not in COUNT_UNITS:
         raise QueryError(f"count 只能是 {'、'.join(COUNT_UNITS)}（按段落或按报告计数）")
+    if request.boilerplate not in BOILERPLATE_MODES:
+        raise QueryError(f"boilerplate 只能是 {'、'.join(BOILERPLATE_MODES)}（折叠或显示多份报告共有的段落）")
     if request.mode not in MODES:
         raise QueryError(f"mode 只能是 {'、'.join(MODES)}（扩展检索或精确检索）")
     if request.group_by not in (None, "township", "county"):

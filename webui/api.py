@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from search.query import QueryError
 from search.searcher import NotFoundError
@@ -42,6 +42,17 @@ def facet(name: str):
 @api.route("/check")
 def check():
     return jsonify(engine().check(search_request()))
+
+
+@api.route("/duplicates")
+def duplicates():
+    return jsonify(
+        engine().duplicates(
+            search_request(limit=20, max_limit=100),
+            min_reports=integer_param("reports", 2, 2, 1000),
+            paragraph_id=request.args.get("paragraph", "")[:40],
+        )
+    )
 
 
 @api.route("/reports/<report_id>")

@@ -53,6 +53,14 @@ SEARCH_PARAMETERS = [
         "description": "1：每份报告只列最相关的一段（另有几处见 folded），几乎相同的抄录段落只列一次",
         "schema": {"type": "string", "enum": ["1"]},
     },
+    {
+        "name": "boilerplate",
+        "in": "query",
+        "required": False,
+        "description": "fold（默认）：在 3 份及以上报告中几乎相同的段落（套话）只列最相关的一处，"
+        "被折叠的段数见 boilerplate_folded 和各条的 boilerplate；show：全部列出",
+        "schema": {"type": "string", "enum": ["fold", "show"]},
+    },
     {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
     {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
 ]
@@ -91,6 +99,12 @@ HIT = {
             },
         },
         "why": {"type": "string", "description": "命中说明，如 命中：法治宣传（同义：普法宣传）"},
+        "near_copy": {
+            "type": ["object", "null"],
+            "description": "其他报告中最相近的段落（字符片段 Jaccard 相似度 ≥ 0.8）：township、year、report_id、id、"
+            "paragraph（第几段）、similarity、other_reports（另有几份报告有近似段落）",
+        },
+        "boilerplate": {"type": "integer", "description": "折叠在这一条下的其他报告中几乎相同的段落数"},
     },
 }
 FACET = {
@@ -111,6 +125,7 @@ RESULTS = {
             "type": ["object", "null"],
             "properties": {"q": {"type": "string"}, "total": {"type": "integer"}},
         },
+        "boilerplate_folded": {"type": "integer", "description": "因与其他报告几乎相同而折叠、未列出的段落数"},
         "page": {"type": "integer"},
         "hits": {"type": "array", "items": HIT},
         "facets": {"type": "object", "properties": {name: FACET for name in FACETS}},
@@ -167,6 +182,28 @@ def openapi_document() -> dict:
                     "summary": "报告体检：四个必备部分、量化表述、雷同段落（参数同检索，可不带 q）",
                     "parameters": SEARCH_PARAMETERS,
                     "responses": {"200": _ok({"type": "object"}), "400": ERROR},
+                }
+            },
+            "/api/duplicates": {
+                "get": {
+                    "summary": "相同段落：不同报告中几乎相同（Jaccard ≥ 0.8）的段落分组，涉及报告多的在前"
+                    "（参数同检索，可不带 q；只列含符合条件段落的组）",
+                    "parameters": [
+                        *SEARCH_PARAMETERS,
+                        {
+                            "name": "reports",
+                            "in": "query",
+                            "description": "至少涉及几份报告（默认 2）",
+                            "schema": {"type": "integer", "minimum": 2, "maximum": 1000},
+                        },
+                        {
+                            "name": "paragraph",
+                            "in": "query",
+                            "description": "只看这个段落所在的组（段落编号）",
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {"200": _ok({"type": "object"}), "400": ERROR, "404": NOT_FOUND},
                 }
             },
             "/api/compare": {

@@ -51,6 +51,7 @@ JSON_TWINS = {
     "pages.stats": "api.stats",
     "pages.facet": "api.facet",
     "pages.check": "api.check",
+    "pages.duplicates": "api.duplicates",
 }
 
 
@@ -271,6 +272,58 @@ def check_csv():
         return Response(str(exc), status=400, mimetype="text/plain")
     stem = f"{request.args.get('q', '')}-报告体检"
     return _csv_response(CHECK_COLUMNS, check_rows(result), stem, result["total"], result["total"])
+
+
+def _duplicates_result() -> dict:
+    return engine().duplicates(
+        search_request(limit=20, max_limit=100),
+        min_reports=integer_param("reports", 2, 2, 1000),
+        paragraph_id=request.args.get("paragraph", "")[:40],
+    )
+
+
+@pages.route("/duplicates")
+def duplicates():
+    """Clusters of near-identical paragraphs across reports, most widely shared first."""
+    context = {"q": request.args.get("q", "")[:500], "result": None, "error": ""}
+    status = 200
+    try:
+        context["result"] = _duplicates_result()
+        context["filters"] = current_filters()
+    except QueryError as exc:
+        context["error"] = str(exc)
+        status = 400
+    except NotFoundError as exc:
+        context["error"] = str(exc)
+        status = 404
+    context["chips"] = _chips(context.get("filters", {}), "pages.duplicates")
+    return render_template("duplicates.html", **context), status
+
+
+DUPLICATE_COLUMNS = ["组", "涉及报告数", "乡镇/单位", "年度", "段号", "与第一段的相似度", "段落编号", "段落"]
+
+
+@pages.route("/duplicates.csv")
+def duplicates_csv():
+    try:
+        result = _duplicates_result()
+    except (QueryError, NotFoundError) as exc:
+        return Response(str(exc), status=400, mimetype="text/plain")
+    rows = [
+        [
+            number,
+            cluster["reports"],
+            m["township"],
+            m["year"] or "",
+            m["paragraph"],
+            m["similarity"],
+            m["id"],
+            cluster["text"],
+        ]
+        for number, cluster in enumerate(result["clusters"], (result["page"] - 1) * result["limit"] + 1)
+        for m in cluster["members"]
+    ]
+    return _csv_response(DUPLICATE_COLUMNS, rows, "相同段落", result["total"], len(result["clusters"]))
 
 
 @pages.route("/compare")

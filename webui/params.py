@@ -62,6 +62,7 @@ def search_request(limit: int = PAGE_SIZE, max_limit: int = 100, **overrides) ->
         "mode": request.args.get("mode", "expanded") or "expanded",
         "count": request.args.get("count", "paragraphs") or "paragraphs",
         "fold": request.args.get("fold", "") == "1",
+        "boilerplate": request.args.get("boilerplate", "fold") or "fold",
         "page": integer_param("page", 1, 1, 1000),
         "limit": integer_param("limit", limit, 1, max_limit),
     }
@@ -88,6 +89,8 @@ def state_args(**changes) -> dict[str, list[str] | str]:
         args["count"] = "reports"
     if request.args.get("fold") in ("0", "1"):
         args["fold"] = request.args.get("fold", "")
+    if request.args.get("boilerplate") == "show":
+        args["boilerplate"] = "show"
     if request.args.get("limit", "") not in ("", str(PAGE_SIZE)):
         args["limit"] = request.args.get("limit", "")
     for key, value in changes.items():

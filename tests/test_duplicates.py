@@ -1,0 +1,170 @@
+"""Near-identical paragraphs across reports: signatures, clusters, notes on hits and in the reader, folding,
+/duplicates, the API and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash
+
+from search.cli import main
+from search.duplicates import NUM_PERM, SEED, body_of, jaccard, shingle_hashes, signatures
+from search.fastindex import BANDS_FILE
+from search.index import update_index
+from search.pipeline import process_file
+from search.searcher import Engine, SearchRequest
+from webui import create_app
+
+TITLE = "{place}{year}年法治政府建设情况报告\n一、主要举措和成效\n"
+
+
+def _sample_paragraph(corpus: Path, ordinal: int) -> str:
+    return process_file(corpus / "000_fb6fe3ad903c3860.txt").paragraphs[ordinal].text
+
+
+def _write_report(corpus: Path, name: str, place: str, year: int, *paragraphs: str) -> None:
+    text = TITLE.format(place=place, year=year) + "\n".join(paragraphs) + "\n二、存在的不足\n人员偏少，经费不足。\n"
+    (corpus / name).write_text(text, encoding="utf-8")
+
+
+def _engine(corpus: Path, tmp_path: Path) -> Engine:
+    update_index(corpus, tmp_path / "index", jobs=1)
+    return Engine(tmp_path / "index")
+
+
+def test_signatures_are_the_datasketch_minhash_of_the_same_shingles():
+    bodies = [
+        body_of(text)
+        for text in ("法律顾问参与重大行政决策合法性审查，全年审查文件十二件以上并提出意见建议" * 2, "太短")
+    ]
+    rows = signatures(bodies)
+    reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32", hashfunc=int)
+    reference.update_batch(shingle_hashes(bodies[0]).tolist())
+    assert np.array_equal(rows[0], reference.hashvalues)
+    assert (rows[1] == np.iinfo(np.uint32).max).all()  # a body too short to compare has no signature
+
+
+def test_similarity_ignores_place_names_self_references_and_figures():
+    first = body_of(
+        "2020年，北屏乡共排查矛盾纠纷59件，调处成功率97.33%，我乡未发生群体性事件，群众满意度持续提升。", ("北屏乡",)
+    )
+    second = body_of(
+        "2022年，大湾镇共排查矛盾纠纷215件，调处成功率95%，我镇未发生群体性事件，群众满意度持续提升。", ("大湾镇",)
+    )
+    assert jaccard(shingle_hashes(first), shingle_hashes(second)) == 1.0
+
+
+def test_a_paragraph_copied_with_another_place_and_new_figures_is_shown_on_the_hit(corpus, tmp_path):
+    original = _sample_paragraph(corpus, 10)
+    assert original.startswith("2020年我乡各级人民调解委员会调处纠纷共59件")
+    copied = original.replace("我乡", "我镇").replace("59", "73").replace("97.33", "95.2").replace("及时", "及时有效")
+    _write_report(corpus, "copy.txt", "某某镇", 2021, copied)
+    engine = _engine(corpus, tmp_path)
+    hits = engine.search(SearchRequest(q="调处纠纷 受理率", boilerplate="show"))["hits"]
+    copier = next(hit for hit in hits if hit["township"] == "某某镇")
+    note = copier["near_copy"]
+    assert note["township"] == "北屏乡" and note["year"] == 2020 and note["paragraph"] == 11
+    assert 0.8 <= note["similarity"] < 1.0
+    original_hit = next(hit for hit in hits if hit["township"] == "北屏乡")
+    assert original_hit["near_copy"]["township"] == "某某镇"
+    engine.close()
+
+
+def test_the_five_sample_reports_share_no_paragraph(engine):
+    """Five townships writing on the same subjects in their own words: nothing is near-identical."""
+    result = engine.duplicates(SearchRequest())
+    assert result["total"] == 0 and result["paragraphs"] == 0
+    assert all(hit["near_copy"] is None for hit in engine.search(SearchRequest(q="法律顾问"))["hits"])
+
+
+def test_boilerplate_in_three_reports_is_listed_once_with_the_others_folded(corpus, tmp_path):
+    shared = _sample_paragraph(corpus, 8)
+    for number, place in enumerate(("青龙镇", "石桥镇", "白马乡")):
+        _write_report(
+            corpus,
+            f"copy{number}.txt",
+            place,
+            2021,
+            shared,
+            f"{place}聘请律师担任法律顾问，全年审查合同{number + 3}份。",
+        )
+    engine = _engine(corpus, tmp_path)
+    folded = engine.search(SearchRequest(q='"全过程记录并归档"'))
+    shown = engine.search(SearchRequest(q='"全过程记录并归档"', boilerplate="show"))
+    engine.close()
+    assert shown["total"] == folded["total"] == 4 and len(shown["hits"]) == 4
+    assert len(folded["hits"]) == 1 and folded["boilerplate_folded"] == 3 and folded["hits"][0]["boilerplate"] == 3
+
+
+def test_duplicates_lists_clusters_most_widely_shared_first_with_filters(corpus, tmp_path):
+    shared, pair = _sample_paragraph(corpus, 8), _sample_paragraph(corpus, 4)
+    for number, place in enumerate(("青龙镇", "石桥镇", "白马乡")):
+        extra = [pair.replace("我乡", "我镇")] if number == 0 else []
+        _write_report(corpus, f"copy{number}.txt", place, 2021 + number, shared, *extra)
+    engine = _engine(corpus, tmp_path)
+    result = engine.duplicates(SearchRequest())
+    assert result["total"] == 2
+    assert [c["reports"] for c in result["clusters"]] == [4, 2]
+    widest = result["clusters"][0]
+    assert {m["township"] for m in widest["members"]} == {"北屏乡", "青龙镇", "石桥镇", "白马乡"}
+    assert widest["members"][0]["similarity"] == 1.0 and all(m["similarity"] >= 0.8 for m in widest["members"])
+    assert engine.duplicates(SearchRequest(), min_reports=3)["total"] == 1
+    assert engine.duplicates(SearchRequest(q="法律顾问"))["total"] == 1
+    assert engine.duplicates(SearchRequest(filters={"township": ["石桥镇"]}))["total"] == 1
+    own = widest["members"][1]["id"]
+    assert (
+        engine.duplicates(SearchRequest(), paragraph_id=own)["clusters"][0]["members"][0]["id"]
+        == widest["members"][0]["id"]
+    )
+    engine.close()
+
+
+def test_a_reindex_computes_signatures_only_for_the_reports_it_adds(corpus, tmp_path):
+    shared = _sample_paragraph(corpus, 8)
+    engine = _engine(corpus, tmp_path)
+    assert engine.duplicates(SearchRequest())["total"] == 0
+    stored = {path: path.stat().st_mtime_ns for path in (tmp_path / "index" / "fast").glob(f"*/{BANDS_FILE}")}
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, shared)
+    update_index(corpus, tmp_path / "index", jobs=1)
+    assert engine.duplicates(SearchRequest())["total"] == 1
+    after = {path: path.stat().st_mtime_ns for path in (tmp_path / "index" / "fast").glob(f"*/{BANDS_FILE}")}
+    assert all(after[path] == mtime for path, mtime in stored.items()) and len(after) == len(stored) + 1
+    engine.close()
+
+
+def test_pages_api_and_csv_show_copies_escaped(corpus, tmp_path):
+    shared = _sample_paragraph(corpus, 8)
+    marked = "<b>注意</b>建立村级法律顾问微信群，群众随时咨询，律师定期答复，全年解答各类法律问题一百余条，引导群众依法表达诉求。"
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, shared, marked)
+    _write_report(corpus, "copy2.txt", "石桥镇", 2022, marked)
+    update_index(corpus, tmp_path / "index", jobs=1)
+    client = create_app(tmp_path / "index").test_client()
+    page = client.get("/duplicates").get_data(as_text=True)
+    assert '共 <strong id="duplicate-total">2</strong> 组' in page
+    assert "&lt;b&gt;注意&lt;/b&gt;" in page and "<b>注意</b>" not in page
+    hit_page = client.get("/", query_string={"q": '"全过程记录并归档"'}).get_data(as_text=True)
+    assert "报告第 9 段</a>相似" in hit_page
+    data = client.get("/api/duplicates").get_json()
+    report_page = client.get(f"/reports/{data['clusters'][0]['members'][1]['report_id']}").get_data(as_text=True)
+    assert "相似 " in report_page and 'class="near-copy"' in report_page
+    rows = list(csv.reader(io.StringIO(client.get("/duplicates.csv").data.decode("utf-8-sig"))))
+    assert rows[0][0] == "组" and len(rows) == 5
+    assert client.get("/api/duplicates", query_string={"reports": "1"}).status_code == 400
+    missing = client.get("/api/duplicates", query_string={"paragraph": "abc-0001"})
+    assert missing.status_code == 404 and "error" in missing.get_json()
+    assert client.get("/api/search", query_string={"q": "法律", "boilerplate": "bogus"}).status_code == 400
+
+
+def test_duplicates_command_prints_clusters_json_and_csv(corpus, tmp_path, capsys):
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8))
+    update_index(corpus, tmp_path / "index", jobs=1)
+    assert main(["duplicates", "--index", str(tmp_path / "index")]) == 0
+    assert "共 1 组几乎相同的段落" in capsys.readouterr().out
+    assert main(["duplicates", "--index", str(tmp_path / "index"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["clusters"][0]["reports"] == 2
+    assert main(["duplicates", "--index", str(tmp_path / "index"), "--csv"]) == 0
+    assert capsys.readouterr().out.startswith("\ufeff组,")
