@@ -85,6 +85,19 @@ def add_commands(commands) -> None:
     duplicates_output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
     duplicates.set_defaults(handler=run_duplicates)
 
+    indicators = commands.add_parser("indicators", help="指标表：每份报告写明的调解件数、成功率、法律顾问人数等")
+    indicators.add_argument("query", nargs="?", default="", help="只看含这些词的段落（默认全部）")
+    indicators.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    indicators.add_argument("--sort-by", default="", help="按哪个指标排序（从大到小）")
+    for name in FACETS:
+        indicators.add_argument(
+            f"--{name}", action="append", default=[], metavar=name.upper(), help=f"按{FACET_LABELS[name]}筛选"
+        )
+    indicators_output = indicators.add_mutually_exclusive_group()
+    indicators_output.add_argument("--json", action="store_true")
+    indicators_output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
+    indicators.set_defaults(handler=run_indicators)
+
     stats = commands.add_parser("stats", help="索引概况：报告数、段落数、各分面取值")
     stats.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     stats.add_argument("--json", action="store_true")
@@ -287,11 +300,44 @@ def run_duplicates(args: argparse.Namespace) -> int:
                 row = [number, cluster["reports"], m["township"], m["year"] or "", m["paragraph"], m["similarity"]]
                 writer.writerow([excel_cell(v) for v in [*row, m["id"], cluster["text"]]])
         return 0
-    print(f"共 {result['total']} 组几乎相同的段落（相似度 ≥ {result['threshold']:.0%}），涉及 {result['paragraphs']} 个段落")
+    print(
+        f"共 {result['total']} 组几乎相同的段落（相似度 ≥ {result['threshold']:.0%}），涉及 {result['paragraphs']} 个段落"
+    )
     for number, cluster in enumerate(result["clusters"], (result["page"] - 1) * result["limit"] + 1):
         print(f"\n{number}. {cluster['reports']} 份报告、{cluster['paragraphs']} 段：{cluster['text'][:80]}")
         for m in cluster["members"]:
-            print(f"   {m['township'] or '未知'} {m['year'] or ''} 第 {m['paragraph']} 段 {m['similarity']:.0%}  [{m['id']}]")
+            print(
+                f"   {m['township'] or '未知'} {m['year'] or ''} 第 {m['paragraph']} 段 {m['similarity']:.0%}  [{m['id']}]"
+            )
+    return 0
+
+
+def run_indicators(args: argparse.Namespace) -> int:
+    engine = _engine(args.index)
+    filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
+    try:
+        result = engine.indicators(SearchRequest(q=args.query, filters=filters), sort=args.sort_by)
+    except QueryError as exc:
+        raise UsageError(f"查询有误：{exc}") from exc
+    if args.json:
+        print_json(result)
+        return 0
+    from .indicators import indicator_rows
+    from .present import excel_cell
+
+    header, rows = indicator_rows(result)
+    if args.csv:
+        import csv
+
+        sys.stdout.write("\ufeff")
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows([excel_cell(value) for value in row] for row in rows)
+        return 0
+    print(f"共 {result['total']} 份报告，{result['values']} 个值")
+    for r in result["reports"]:
+        cells = "  ".join(f"{name} {cell['value']}" for name, cell in r["cells"].items())
+        print(f"\n{r['township'] or r['county'] or '未知'} {r['year'] or ''}：{cells or '（没有写明的指标）'}")
     return 0
 
 

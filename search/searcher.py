@@ -284,6 +284,7 @@ class _State:
     retired: bool = False
     clusters_lock: threading.Lock = field(default_factory=threading.Lock)
     _clusters: Clusters | None = None
+    _indicator_values: dict = field(default_factory=dict)
 
     def clusters(self) -> Clusters:
         """Near-duplicate paragraphs of this state (:mod:`search.duplicates`), found on first use: at
@@ -328,6 +329,15 @@ class _State:
             "similarity": round(similarity, 2),
             "other_reports": int(clusters.reports[docnum]) - 1,
         }
+
+    def indicator_values(self, docnum: int) -> list:
+        """The indicator values a paragraph states (:mod:`search.indicators`), read once per index state."""
+        from .indicators import extract
+
+        found = self._indicator_values.get(docnum)
+        if found is None:
+            found = self._indicator_values[docnum] = extract(self.evaluator.text(docnum))
+        return found
 
     def paragraph_label(self, docnum: int) -> dict:
         """A paragraph as a reader names it: report, township, year, its id and number in the report."""
@@ -619,6 +629,20 @@ class Engine:
                 docs[docnum] = True
             result = list_clusters(state, docs, min_reports, request.page, request.limit)
         result.update(query=request.q, threshold=THRESHOLD, seconds=round(time.perf_counter() - started, 4))
+        return result
+
+    def indicators(self, request: SearchRequest, sort: str = "", descending: bool = True) -> dict:
+        """Reports × indicators among the paragraphs the request selects (see :mod:`search.indicators`)."""
+        from .indicators import indicator_table
+
+        parsed = parse_query(request.q)
+        selections = _selections(request.filters, parsed.filters)
+        with self._using() as state:
+            docs = state.evaluator.run(parsed.query, request.mode == "expanded").mask
+            for name, values in selections.items():
+                docs = docs & state.facets.mask(name, values)
+            result = indicator_table(state, docs, sort, descending)
+        result["query"] = request.q
         return result
 
     def nearby(self, request: SearchRequest) -> list[dict]:

@@ -55,6 +55,15 @@ def duplicates():
     )
 
 
+@api.route("/indicators")
+def indicators():
+    return jsonify(
+        engine().indicators(
+            search_request(), sort=request.args.get("sort_by", "")[:40], descending=request.args.get("order") != "asc"
+        )
+    )
+
+
 @api.route("/reports/<report_id>")
 def report(report_id: str):
     return jsonify(engine().report(report_id))

@@ -206,6 +206,23 @@ def openapi_document() -> dict:
                     "responses": {"200": _ok({"type": "object"}), "400": ERROR, "404": NOT_FOUND},
                 }
             },
+            "/api/indicators": {
+                "get": {
+                    "summary": "指标表：每份报告写明的调解件数、调解成功率、法律顾问人数等（data/indicators.json），"
+                    "每个值带出处段落和原句；参数同检索（year 可为区间，如 2020-2023）",
+                    "parameters": [
+                        *SEARCH_PARAMETERS,
+                        {
+                            "name": "sort_by",
+                            "in": "query",
+                            "description": "按哪个指标排序",
+                            "schema": {"type": "string"},
+                        },
+                        {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["desc", "asc"]}},
+                    ],
+                    "responses": {"200": _ok({"type": "object"}), "400": ERROR},
+                }
+            },
             "/api/compare": {
                 "get": {
                     "summary": "按乡镇对比：每个乡镇最相关的段落",

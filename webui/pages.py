@@ -52,6 +52,7 @@ JSON_TWINS = {
     "pages.facet": "api.facet",
     "pages.check": "api.check",
     "pages.duplicates": "api.duplicates",
+    "pages.indicators": "api.indicators",
 }
 
 
@@ -324,6 +325,39 @@ def duplicates_csv():
         for m in cluster["members"]
     ]
     return _csv_response(DUPLICATE_COLUMNS, rows, "相同段落", result["total"], len(result["clusters"]))
+
+
+def _indicators_result() -> dict:
+    return engine().indicators(
+        search_request(), sort=request.args.get("sort_by", "")[:40], descending=request.args.get("order") != "asc"
+    )
+
+
+@pages.route("/indicators")
+def indicators():
+    """Township × indicator: the figures each report states, each linking to its sentence."""
+    context = {"q": request.args.get("q", "")[:500], "result": None, "error": ""}
+    status = 200
+    try:
+        context["result"] = _indicators_result()
+        context["filters"] = current_filters()
+    except QueryError as exc:
+        context["error"] = str(exc)
+        status = 400
+    context["chips"] = _chips(context.get("filters", {}), "pages.indicators")
+    return render_template("indicators.html", **context), status
+
+
+@pages.route("/indicators.csv")
+def indicators_csv():
+    from search.indicators import indicator_rows
+
+    try:
+        result = _indicators_result()
+    except QueryError as exc:
+        return Response(str(exc), status=400, mimetype="text/plain")
+    header, rows = indicator_rows(result)
+    return _csv_response(header, rows, "指标表", result["total"], result["total"])
 
 
 @pages.route("/compare")

@@ -1,0 +1,108 @@
+"""Indicators: figures read from the reports with provenance, the table, its page, CSV, API and CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from search.cli import main
+from search.index import update_index
+from search.indicators import extract, indicator_names
+from search.pipeline import process_file
+from search.searcher import Engine, SearchRequest
+from webui import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+WRITTEN = ROOT / "tests" / "data" / "indicators"
+JUDGMENTS = json.loads((ROOT / "tests" / "data" / "indicator_judgments.json").read_text(encoding="utf-8"))["judgments"]
+
+
+@pytest.fixture
+def indicator_index(corpus, tmp_path) -> Path:
+    for path in WRITTEN.glob("*.txt"):
+        shutil.copy(path, corpus / path.name)
+    update_index(corpus, tmp_path / "index", jobs=1)
+    return tmp_path / "index"
+
+
+def _extracted() -> list[tuple]:
+    found = []
+    for path in sorted((ROOT / "corpus").glob("*.txt")) + sorted(WRITTEN.glob("*.txt")):
+        for number, paragraph in enumerate(process_file(path).paragraphs):
+            found += [(path.name, number, v.indicator, v.text) for v in extract(paragraph.text)]
+    return found
+
+
+def test_at_least_twelve_indicators_are_defined_in_the_data_file():
+    assert len(indicator_names()) >= 12
+    assert {"矛盾纠纷调解件数", "调解成功率", "负责人出庭应诉率", "学法考试合格率"} <= set(indicator_names())
+
+
+def test_precision_on_the_hand_judged_values_is_at_least_95_percent():
+    judged = {(Path(j["file"]).name, j["paragraph"], j["indicator"], j["value"]): j["correct"] for j in JUDGMENTS}
+    extracted = _extracted()
+    assert len(extracted) >= 100
+    unjudged = [item for item in extracted if item not in judged]
+    assert not unjudged, f"values nobody judged (judge them in indicator_judgments.json): {unjudged[:5]}"
+    correct = sum(judged[item] for item in extracted)
+    assert correct / len(extracted) >= 0.95
+
+
+def test_every_value_is_written_in_its_sentence():
+    for judgment in JUDGMENTS:
+        assert judgment["value"].rstrip("件起名人位份项次个场期册本张%余") in judgment["sentence"]
+
+
+def test_plans_breakdowns_and_attendances_give_no_value():
+    assert extract("2024年计划开展普法活动40场，力争调解成功率达到99%。") == []
+    assert extract("全年共受理群众信访36件，其中网上信访12件。")[0].text == "36件"
+    assert len(extract("全年共受理群众信访36件，其中网上信访12件。")) == 1
+    assert extract("全年开展法治讲座培训干部300人次。") == []
+    assert extract("执法全过程记录音像资料168份。") == []
+
+
+def test_a_number_goes_to_the_indicator_whose_word_stands_nearest():
+    values = extract("全年研究重大行政决策事项6项，开展合法性审查6次，审查合同43份。")
+    assert [(v.indicator, v.text) for v in values] == [
+        ("重大行政决策事项数", "6项"),
+        ("合法性审查件数", "6次"),
+        ("合法性审查件数", "43份"),
+    ]
+
+
+def test_the_table_has_a_row_per_report_sortable_with_links_to_the_sentence(indicator_index):
+    engine = Engine(indicator_index)
+    result = engine.indicators(SearchRequest(), sort="调解成功率")
+    engine.close()
+    rates = [r["cells"]["调解成功率"]["amount"] for r in result["reports"] if "调解成功率" in r["cells"]]
+    assert rates == sorted(rates, reverse=True) and rates[0] == 100.0
+    qingshan = next(r for r in result["reports"] if r["township"] == "青山镇")
+    cell = qingshan["cells"]["矛盾纠纷调解件数"]
+    assert cell["value"] == "326件" and "326件" in cell["sentence"] and cell["id"].startswith(qingshan["report_id"])
+    assert "规范性文件件数" not in next(r for r in result["reports"] if r["township"] == "北屏乡")["cells"]
+
+
+def test_year_filter_selects_the_reports_of_those_years(indicator_index):
+    engine = Engine(indicator_index)
+    years = {r["year"] for r in engine.indicators(SearchRequest(filters={"year": ["2022-2023"]}))["reports"]}
+    engine.close()
+    assert years == {2022, 2023}
+
+
+def test_page_csv_api_and_command(indicator_index, capsys):
+    client = create_app(indicator_index).test_client()
+    page = client.get("/indicators", query_string={"sort_by": "信访件数"}).get_data(as_text=True)
+    assert "信访件数 ↓" in page and 'title="全年受理信访事项42件，办结率100%。"' in page
+    rows = list(csv.reader(io.StringIO(client.get("/indicators.csv").data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["乡镇/单位", "县区", "省份", "年度", "矛盾纠纷调解件数"] and len(rows) == 13
+    assert client.get("/api/indicators", query_string={"year": "abc"}).status_code == 400
+    assert main(["indicators", "--index", str(indicator_index), "--township", "白沙镇"]) == 0
+    printed = capsys.readouterr().out
+    assert "白沙镇 2021：" in printed and "调解成功率 99.2%" in printed
+    assert main(["indicators", "--index", str(indicator_index), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 12
