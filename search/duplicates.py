@@ -181,13 +181,11 @@ class Clusters:
         label = int(self.label[doc])
         if label < 0:
             return np.array([doc], dtype=np.int64)
-        if not self._members:
+        if not self._members:  # built whole, then published: threads of one server share it
             clustered = np.flatnonzero(self.label >= 0)
             order = clustered[np.argsort(self.label[clustered], kind="stable")]
-            labels = self.label[order]
-            bounds = np.flatnonzero(np.diff(labels)) + 1
-            for group in np.split(order, bounds):
-                self._members[int(self.label[group[0]])] = group
+            bounds = np.flatnonzero(np.diff(self.label[order])) + 1
+            self._members = {int(self.label[group[0]]): group for group in np.split(order, bounds)}
         return self._members[label]
 
     def keys(self) -> np.ndarray:
