@@ -13,11 +13,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
-NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(%|％|[件起名人位份项次个场期册本张批])")
+from .analyze import DATA
+
 SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 CLAUSE = re.compile(r"[^，,：:]+")
 
@@ -44,7 +44,7 @@ class Value:
 
 @lru_cache(maxsize=1)
 def _definitions() -> dict:
-    return json.loads(resources.files("search.data").joinpath("indicators.json").read_text(encoding="utf-8"))
+    return json.loads((DATA / "indicators.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +68,13 @@ def load_indicators() -> tuple[Indicator, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _numbers() -> re.Pattern:
+    """A number, 余/多, and any unit some indicator of the data file counts in."""
+    units = sorted({unit for indicator in load_indicators() for unit in indicator.units}, key=len, reverse=True)
+    return re.compile(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(" + "|".join(map(re.escape, units)) + ")")
+
+
 def extract(text: str) -> list[Value]:
     """Every indicator value stated in a paragraph, in reading order."""
     values = []
@@ -78,7 +85,7 @@ def extract(text: str) -> list[Value]:
         for clause in CLAUSE.findall(sentence):
             if clause.lstrip().startswith("其中"):  # a breakdown of the figure before it
                 continue
-            for number in NUMBER.finditer(clause):
+            for number in _numbers().finditer(clause):
                 value = _value_of(number, clause, sentence)
                 if value is not None:
                     values.append(value)
@@ -130,15 +137,17 @@ def indicator_table(state, selected, sort: str = "", descending: bool = True) ->
     names = indicator_names()
     docs = np.flatnonzero(selected & facets.paragraph)
     docs = docs[np.lexsort((facets.id_keys[docs],))]
-    rows: dict[int, dict] = {}
+    rows: dict[str, dict] = {}
     for doc in docs.tolist():
-        report = int(facets.codes["report_id"][doc])
-        row = rows.get(report)
+        label = state.paragraph_label(doc)
+        row = rows.get(label["report_id"])
         if row is None:
-            row = rows[report] = {**state.paragraph_label(doc), "cells": {}}
-            row.pop("id"), row.pop("paragraph")
-            row["county"] = _value(facets, "county", doc)
-            row["province"] = _value(facets, "province", doc)
+            row = rows[label["report_id"]] = {
+                **{key: label[key] for key in ("report_id", "township", "year")},
+                "county": _value(facets, "county", doc),
+                "province": _value(facets, "province", doc),
+                "cells": {},
+            }
         for value in state.indicator_values(doc):
             cell = row["cells"].get(value.indicator)
             if cell is None:
@@ -147,7 +156,8 @@ def indicator_table(state, selected, sort: str = "", descending: bool = True) ->
                     "amount": value.amount,
                     "approximate": value.approximate,
                     "sentence": value.sentence,
-                    **{k: v for k, v in state.paragraph_label(doc).items() if k in ("id", "paragraph")},
+                    "id": label["id"],
+                    "paragraph": label["paragraph"],
                     "more": 0,
                 }
             else:
