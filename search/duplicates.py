@@ -168,10 +168,12 @@ class Clusters:
     """Clusters of near-identical paragraphs of one index state.
 
     ``label[doc]`` is the document number of the cluster's centre (every member is at least THRESHOLD
-    similar to it), or -1 for a paragraph with no near duplicate; ``reports[doc]`` is how many reports its cluster spans."""
+    similar to it), or -1 for a paragraph with no near duplicate; ``reports[doc]`` is how many reports its
+    cluster spans; ``similarity[doc]`` its exact Jaccard similarity to the centre (1 for the centre)."""
 
     label: np.ndarray
     reports: np.ndarray
+    similarity: np.ndarray
     candidate_pairs: int = 0
     verified_pairs: int = 0
     _members: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
@@ -219,21 +221,24 @@ def find_clusters(bands: np.ndarray, eligible: np.ndarray, report_codes: np.ndar
             cache[doc] = shingles_of(doc)
         return cache[doc]
 
+    to_centre = np.zeros(total, dtype=np.float64)
     verified = 0
     for first, other in zip((pair_keys // total).tolist(), (pair_keys % total).tolist(), strict=True):
         first_center, other_center = int(center[first]), int(center[other])
         if first_center >= 0 and other_center >= 0:
             continue
-        if first_center < 0 and other_center < 0:
-            verified += 1
-            if jaccard(shingles(first), shingles(other)) >= THRESHOLD:
-                center[first] = center[other] = first
-            continue
-        joined, loose = (first_center, other) if first_center >= 0 else (other_center, first)
+        if first_center >= 0:
+            centre, loose = first_center, other
+        elif other_center >= 0:
+            centre, loose = other_center, first
+        else:
+            centre, loose = first, other
         verified += 1
-        if jaccard(shingles(joined), shingles(loose)) >= THRESHOLD:
-            center[loose] = joined
-    return Clusters(center, _reports_per_cluster(center, report_codes), len(pair_keys), verified)
+        similarity = jaccard(shingles(centre), shingles(loose))
+        if similarity >= THRESHOLD:
+            center[centre] = center[loose] = centre
+            to_centre[centre], to_centre[loose] = 1.0, similarity
+    return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, len(pair_keys), verified)
 
 
 def _reports_per_cluster(label: np.ndarray, report_codes: np.ndarray) -> np.ndarray:
@@ -270,11 +275,10 @@ def list_clusters(state, selected: np.ndarray, min_reports: int, page: int, limi
         others = members[members != label]
         others = others[np.lexsort((facets.id_keys[others], -facets.years[others].astype(np.int64)))]
         members = np.concatenate(([label], others))
-        first = state.shingles(int(members[0]))
-        rows = []
-        for doc in members[:MEMBERS_SHOWN].tolist():
-            similarity = 1.0 if doc == members[0] else jaccard(first, state.shingles(doc))
-            rows.append({**state.paragraph_label(doc), "similarity": round(similarity, 2)})
+        rows = [
+            {**state.paragraph_label(doc), "similarity": round(float(clusters.similarity[doc]), 2)}
+            for doc in members[:MEMBERS_SHOWN].tolist()
+        ]
         listed.append(
             {
                 "reports": int(clusters.reports[label]),
