@@ -580,14 +580,9 @@ class Engine:
         reports missing a required part first. See :mod:`search.check`."""
         from .check import REQUIRED_PARTS, check_reports
 
-        parsed = parse_query(request.q)
-        selections = _selections(request.filters, parsed.filters)
         with self._using() as state:
             facets = state.facets
-            docs = state.evaluator.run(parsed.query, request.mode == "expanded").mask
-            for name, values in selections.items():
-                docs = docs & facets.mask(name, values)
-            checks = check_reports(state, docs)
+            checks = check_reports(state, _selected(state, request))
             paragraphs = np.flatnonzero(facets.paragraph)
             codes, first = np.unique(facets.codes["report_id"][paragraphs], return_index=True)
             first_doc = dict(zip(codes.tolist(), paragraphs[first].tolist(), strict=True))
@@ -613,16 +608,11 @@ class Engine:
         _check_request(request, MAX_LIMIT)
         if not 2 <= min_reports <= 1000:
             raise QueryError("min_reports 应在 2 到 1000 之间")
-        parsed = parse_query(request.q)
-        selections = _selections(request.filters, parsed.filters)
         started = time.perf_counter()
         with self._using() as state:
-            facets = state.facets
-            docs = state.evaluator.run(parsed.query, request.mode == "expanded").mask
-            for name, values in selections.items():
-                docs = docs & facets.mask(name, values)
+            docs = _selected(state, request)
             if paragraph_id:
-                docnum = facets.paragraph_docnum(paragraph_id)
+                docnum = state.facets.paragraph_docnum(paragraph_id)
                 if docnum is None:
                     raise NotFoundError(f"没有编号为 {paragraph_id} 的段落")
                 docs = np.zeros_like(docs)
@@ -635,13 +625,8 @@ class Engine:
         """Reports × indicators among the paragraphs the request selects (see :mod:`search.indicators`)."""
         from .indicators import indicator_table
 
-        parsed = parse_query(request.q)
-        selections = _selections(request.filters, parsed.filters)
         with self._using() as state:
-            docs = state.evaluator.run(parsed.query, request.mode == "expanded").mask
-            for name, values in selections.items():
-                docs = docs & state.facets.mask(name, values)
-            result = indicator_table(state, docs, sort, descending)
+            result = indicator_table(state, _selected(state, request), sort, descending)
         result["query"] = request.q
         return result
 
@@ -930,6 +915,15 @@ def _selections(request_filters: dict[str, list[str]], query_filters: dict[str, 
             for value in values:
                 selections.setdefault(name, []).append(normalize_filter_value(name, value))
     return selections
+
+
+def _selected(state: _State, request: SearchRequest) -> np.ndarray:
+    """The documents a request's query and filters select (no query: every document the filters allow)."""
+    parsed = parse_query(request.q)
+    docs = state.evaluator.run(parsed.query, request.mode == "expanded").mask
+    for name, values in _selections(request.filters, parsed.filters).items():
+        docs = docs & state.facets.mask(name, values)
+    return docs
 
 
 def _display_filters(request_filters, query_filters) -> dict[str, list[str]]:
