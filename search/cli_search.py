@@ -60,13 +60,8 @@ def add_commands(commands) -> None:
     check = commands.add_parser("check", help="报告体检：四个必备部分、量化表述、与其他报告雷同的段落")
     check.add_argument("query", nargs="?", default="", help="只检查含这些词的报告（默认全部）")
     check.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    for name in FACETS:
-        check.add_argument(
-            f"--{name}", action="append", default=[], metavar=name.upper(), help=f"按{FACET_LABELS[name]}筛选"
-        )
-    output = check.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true")
-    output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
+    _add_filter_options(check)
+    _add_table_output(check)
     check.set_defaults(handler=run_check)
 
     duplicates = commands.add_parser("duplicates", help="相同段落：不同报告中几乎相同的段落分组（套话、照抄）")
@@ -76,26 +71,16 @@ def add_commands(commands) -> None:
     duplicates.add_argument("--paragraph", default="", help="只看这个段落所在的组（段落编号）")
     duplicates.add_argument("--limit", type=_positive, default=20, help="每页组数（默认 20，最多 100）")
     duplicates.add_argument("--page", type=_positive, default=1)
-    for name in FACETS:
-        duplicates.add_argument(
-            f"--{name}", action="append", default=[], metavar=name.upper(), help=f"按{FACET_LABELS[name]}筛选"
-        )
-    duplicates_output = duplicates.add_mutually_exclusive_group()
-    duplicates_output.add_argument("--json", action="store_true")
-    duplicates_output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
+    _add_filter_options(duplicates)
+    _add_table_output(duplicates)
     duplicates.set_defaults(handler=run_duplicates)
 
     indicators = commands.add_parser("indicators", help="指标表：每份报告写明的调解件数、成功率、法律顾问人数等")
     indicators.add_argument("query", nargs="?", default="", help="只看含这些词的段落（默认全部）")
     indicators.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     indicators.add_argument("--sort-by", default="", help="按哪个指标排序（从大到小）")
-    for name in FACETS:
-        indicators.add_argument(
-            f"--{name}", action="append", default=[], metavar=name.upper(), help=f"按{FACET_LABELS[name]}筛选"
-        )
-    indicators_output = indicators.add_mutually_exclusive_group()
-    indicators_output.add_argument("--json", action="store_true")
-    indicators_output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
+    _add_filter_options(indicators)
+    _add_table_output(indicators)
     indicators.set_defaults(handler=run_indicators)
 
     stats = commands.add_parser("stats", help="索引概况：报告数、段落数、各分面取值")
@@ -245,25 +230,18 @@ def run_similar(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     engine = _engine(args.index)
-    filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
     try:
-        result = engine.check(SearchRequest(q=args.query, filters=filters))
+        result = engine.check(SearchRequest(q=args.query, filters=_filters(args)))
     except QueryError as exc:
         raise UsageError(f"查询有误：{exc}") from exc
     if args.json:
         print_json(result)
         return 0
     from .check import CHECK_COLUMNS, check_rows
-    from .present import excel_cell
 
     rows = check_rows(result)
     if args.csv:
-        import csv
-
-        sys.stdout.write("\ufeff")
-        writer = csv.writer(sys.stdout)
-        writer.writerow(CHECK_COLUMNS)
-        writer.writerows([excel_cell(value) for value in row] for row in rows)
+        _print_csv(CHECK_COLUMNS, rows)
         return 0
     print(
         f"共 {result['total']} 份报告；缺少必备部分的 {result['missing_parts']} 份，"
@@ -277,8 +255,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_duplicates(args: argparse.Namespace) -> int:
     engine = _engine(args.index)
-    filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
-    request = SearchRequest(q=args.query, filters=filters, page=args.page, limit=args.limit)
+    request = SearchRequest(q=args.query, filters=_filters(args), page=args.page, limit=args.limit)
     try:
         result = engine.duplicates(request, min_reports=args.reports, paragraph_id=args.paragraph)
     except (QueryError, NotFoundError) as exc:
@@ -287,18 +264,9 @@ def run_duplicates(args: argparse.Namespace) -> int:
         print_json(result)
         return 0
     if args.csv:
-        import csv
+        from .duplicates import DUPLICATE_COLUMNS, duplicate_rows
 
-        from .present import excel_cell
-
-        sys.stdout.write("\ufeff")
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["组", "涉及报告数", "乡镇/单位", "年度", "段号", "与第一段的相似度", "段落编号", "段落"])
-        first = (result["page"] - 1) * result["limit"] + 1
-        for number, cluster in enumerate(result["clusters"], first):
-            for m in cluster["members"]:
-                row = [number, cluster["reports"], m["township"], m["year"] or "", m["paragraph"], m["similarity"]]
-                writer.writerow([excel_cell(v) for v in [*row, m["id"], cluster["text"]]])
+        _print_csv(DUPLICATE_COLUMNS, duplicate_rows(result))
         return 0
     print(
         f"共 {result['total']} 组几乎相同的段落（相似度 ≥ {result['threshold']:.0%}），涉及 {result['paragraphs']} 个段落"
@@ -314,31 +282,52 @@ def run_duplicates(args: argparse.Namespace) -> int:
 
 def run_indicators(args: argparse.Namespace) -> int:
     engine = _engine(args.index)
-    filters = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
     try:
-        result = engine.indicators(SearchRequest(q=args.query, filters=filters), sort=args.sort_by)
+        result = engine.indicators(SearchRequest(q=args.query, filters=_filters(args)), sort=args.sort_by)
     except QueryError as exc:
         raise UsageError(f"查询有误：{exc}") from exc
     if args.json:
         print_json(result)
         return 0
-    from .indicators import indicator_rows
-    from .present import excel_cell
-
-    header, rows = indicator_rows(result)
     if args.csv:
-        import csv
+        from .indicators import indicator_rows
 
-        sys.stdout.write("\ufeff")
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows([excel_cell(value) for value in row] for row in rows)
+        _print_csv(*indicator_rows(result))
         return 0
     print(f"共 {result['total']} 份报告，{result['values']} 个值")
     for r in result["reports"]:
         cells = "  ".join(f"{name} {cell['value']}" for name, cell in r["cells"].items())
         print(f"\n{r['township'] or r['county'] or '未知'} {r['year'] or ''}：{cells or '（没有写明的指标）'}")
     return 0
+
+
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    for name in FACETS:
+        parser.add_argument(
+            f"--{name}", action="append", default=[], metavar=name.upper(), help=f"按{FACET_LABELS[name]}筛选"
+        )
+
+
+def _add_table_output(parser: argparse.ArgumentParser) -> None:
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--csv", action="store_true", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）")
+
+
+def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
+    return {name: getattr(args, name) for name in FACETS if getattr(args, name)}
+
+
+def _print_csv(header: list[str], rows: list[list]) -> None:
+    """A table on stdout as Excel opens it: UTF-8 with BOM, formulas defused."""
+    import csv
+
+    from .present import excel_cell
+
+    sys.stdout.write("\ufeff")
+    writer = csv.writer(sys.stdout)
+    writer.writerow(header)
+    writer.writerows([excel_cell(value) for value in row] for row in rows)
 
 
 def run_stats(args: argparse.Namespace) -> int:

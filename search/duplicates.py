@@ -295,3 +295,26 @@ def list_clusters(state, selected: np.ndarray, min_reports: int, page: int, limi
         "limit": limit,
         "clusters": listed,
     }
+
+
+DUPLICATE_COLUMNS = ["组", "涉及报告数", "乡镇/单位", "年度", "段号", "与第一段的相似度", "段落编号", "段落"]
+
+
+def duplicate_rows(result: dict) -> list[list]:
+    """A listed page of clusters as table rows under DUPLICATE_COLUMNS, a row per member (CLI --csv and
+    /duplicates.csv)."""
+    first = (result["page"] - 1) * result["limit"] + 1
+    return [
+        [
+            number,
+            cluster["reports"],
+            m["township"],
+            m["year"] or "",
+            m["paragraph"],
+            m["similarity"],
+            m["id"],
+            cluster["text"],
+        ]
+        for number, cluster in enumerate(result["clusters"], first)
+        for m in cluster["members"]
+    ]

@@ -301,30 +301,17 @@ def duplicates():
     return render_template("duplicates.html", **context), status
 
 
-DUPLICATE_COLUMNS = ["组", "涉及报告数", "乡镇/单位", "年度", "段号", "与第一段的相似度", "段落编号", "段落"]
-
-
 @pages.route("/duplicates.csv")
 def duplicates_csv():
+    from search.duplicates import DUPLICATE_COLUMNS, duplicate_rows
+
     try:
         result = _duplicates_result()
     except (QueryError, NotFoundError) as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
-    rows = [
-        [
-            number,
-            cluster["reports"],
-            m["township"],
-            m["year"] or "",
-            m["paragraph"],
-            m["similarity"],
-            m["id"],
-            cluster["text"],
-        ]
-        for number, cluster in enumerate(result["clusters"], (result["page"] - 1) * result["limit"] + 1)
-        for m in cluster["members"]
-    ]
-    return _csv_response(DUPLICATE_COLUMNS, rows, "相同段落", result["total"], len(result["clusters"]))
+    return _csv_response(
+        DUPLICATE_COLUMNS, duplicate_rows(result), "相同段落", result["total"], len(result["clusters"])
+    )
 
 
 def _indicators_result() -> dict:
