@@ -251,16 +251,7 @@ def advanced():
 @pages.route("/check")
 def check():
     """报告体检: every selected report's required parts, quantified statements and copied paragraphs."""
-    context = {"q": request.args.get("q", "")[:500], "result": None, "error": ""}
-    status = 200
-    try:
-        context["result"] = engine().check(search_request())
-        context["filters"] = current_filters()
-    except QueryError as exc:
-        context["error"] = str(exc)
-        status = 400
-    context["chips"] = _chips(context.get("filters", {}), "pages.check")
-    return render_template("check.html", **context), status
+    return _table_page("check.html", "pages.check", lambda: engine().check(search_request()))
 
 
 @pages.route("/check.csv")
@@ -275,6 +266,24 @@ def check_csv():
     return _csv_response(CHECK_COLUMNS, check_rows(result), stem, result["total"], result["total"])
 
 
+def _table_page(template: str, endpoint: str, compute):
+    """A page of the library's tables (check, duplicates, indicators) over the current query and filters: a
+    malformed query is a 400 and an unknown paragraph a 404, each with its message on the page."""
+    context = {"q": request.args.get("q", "")[:500], "result": None, "error": ""}
+    status = 200
+    try:
+        context["result"] = compute()
+        context["filters"] = current_filters()
+    except QueryError as exc:
+        context["error"] = str(exc)
+        status = 400
+    except NotFoundError as exc:
+        context["error"] = str(exc)
+        status = 404
+    context["chips"] = _chips(context.get("filters", {}), endpoint)
+    return render_template(template, **context), status
+
+
 def _duplicates_result() -> dict:
     return engine().duplicates(
         search_request(limit=20, max_limit=100),
@@ -286,19 +295,7 @@ def _duplicates_result() -> dict:
 @pages.route("/duplicates")
 def duplicates():
     """Clusters of near-identical paragraphs across reports, most widely shared first."""
-    context = {"q": request.args.get("q", "")[:500], "result": None, "error": ""}
-    status = 200
-    try:
-        context["result"] = _duplicates_result()
-        context["filters"] = current_filters()
-    except QueryError as exc:
-        context["error"] = str(exc)
-        status = 400
-    except NotFoundError as exc:
-        context["error"] = str(exc)
-        status = 404
-    context["chips"] = _chips(context.get("filters", {}), "pages.duplicates")
-    return render_template("duplicates.html", **context), status
+    return _table_page("duplicates.html", "pages.duplicates", _duplicates_result)
 
 
 @pages.route("/duplicates.csv")
@@ -323,16 +320,7 @@ def _indicators_result() -> dict:
 @pages.route("/indicators")
 def indicators():
     """Township × indicator: the figures each report states, each linking to its sentence."""
-    context = {"q": request.args.get("q", "")[:500], "result": None, "error": ""}
-    status = 200
-    try:
-        context["result"] = _indicators_result()
-        context["filters"] = current_filters()
-    except QueryError as exc:
-        context["error"] = str(exc)
-        status = 400
-    context["chips"] = _chips(context.get("filters", {}), "pages.indicators")
-    return render_template("indicators.html", **context), status
+    return _table_page("indicators.html", "pages.indicators", _indicators_result)
 
 
 @pages.route("/indicators.csv")
