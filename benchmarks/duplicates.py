@@ -18,11 +18,10 @@ from search.duplicates import (
     CANDIDATE_THRESHOLD,
     NUM_PERM,
     SEED,
-    band_keys,
+    bands_of_texts,
     body_of,
     find_clusters,
     shingle_hashes,
-    signatures,
 )
 from search.searcher import Engine
 
@@ -37,9 +36,7 @@ def run(out: Path, paragraphs: int, seed: int = 7) -> dict:
         reports = state.facets.codes["report_id"]
 
         started = time.perf_counter()
-        bodies = [body_of(text) for text in texts]
-        rows = signatures(bodies)
-        bands = band_keys(rows, np.array([len(b) >= 30 for b in bodies]))
+        bands = bands_of_texts(texts)
         ours_signatures = time.perf_counter() - started
         started = time.perf_counter()
         clusters = find_clusters(bands, eligible, reports, state.shingles)
@@ -48,7 +45,7 @@ def run(out: Path, paragraphs: int, seed: int = 7) -> dict:
         state.clusters()
         serving = time.perf_counter() - started
     engine.close()
-    peer = _datasketch(bodies, eligible)
+    peer = _datasketch([body_of(text) for text in texts], eligible)
     results = {
         "paragraphs": int(eligible.sum()),
         "ours_signature_seconds": ours_signatures,
