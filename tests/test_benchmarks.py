@@ -48,3 +48,12 @@ def test_a_small_run_produces_every_figure(tmp_path):
     assert results["server"]["peak_rss_bytes"] > 0 and results["index_bytes"] > 0
     assert json.loads((tmp_path / "results-300-11.json").read_text(encoding="utf-8"))["seed"] == 11
     assert any("p95" in line for line in lines)
+
+
+def test_the_duplicates_benchmark_times_both_sides_on_the_same_paragraphs(tmp_path, capsys):
+    from benchmarks.duplicates import run as duplicates_run
+
+    results = duplicates_run(tmp_path, 300, seed=11)
+    assert results["paragraphs"] >= 250 and results["clustered_paragraphs"] > 0
+    assert results["peer_signature_seconds"] > 0 and results["peer_candidate_pairs"] > 0
+    assert "datasketch" in capsys.readouterr().out
