@@ -238,6 +238,7 @@ def find_clusters(bands: np.ndarray, eligible: np.ndarray, report_codes: np.ndar
         if similarity >= THRESHOLD:
             center[centre] = center[loose] = centre
             to_centre[centre], to_centre[loose] = 1.0, similarity
+            cache.pop(loose, None)  # a member is never compared again; a centre is
     return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, len(pair_keys), verified)
 
 

@@ -52,6 +52,7 @@ MODES = ("expanded", "exact")
 BOILERPLATE_MODES = ("fold", "show")
 BOILERPLATE_REPORTS = 3
 NEAR_COPY_CANDIDATES = 30
+INLINE_CLUSTERING = 20_000
 FEW_HITS = 3
 
 
@@ -283,12 +284,14 @@ class _State:
     users: int = 0
     retired: bool = False
     clusters_lock: threading.Lock = field(default_factory=threading.Lock)
+    start_lock: threading.Lock = field(default_factory=threading.Lock)
     _clusters: Clusters | None = None
+    _clustering_started: bool = False
     _indicator_values: dict = field(default_factory=dict)
 
     def clusters(self) -> Clusters:
-        """Near-duplicate paragraphs of this state (:mod:`search.duplicates`), found on first use: at
-        200,000 paragraphs a few seconds, which ``serve`` spends before it forks its workers."""
+        """Near-duplicate paragraphs of this state (:mod:`search.duplicates`), waiting for them: found on
+        first use, at 200,000 paragraphs in about 8 s, which ``serve`` spends before it forks its workers."""
         with self.clusters_lock:
             if self._clusters is None:
                 segments = self.evaluator.segments
@@ -299,6 +302,19 @@ class _State:
                     bands, self.facets.paragraph, self.facets.codes["report_id"], self.shingles
                 )
             return self._clusters
+
+    def clusters_if_ready(self) -> Clusters | None:
+        """The clusters for a search, which must not wait seconds after a reindex: a state of at most
+        INLINE_CLUSTERING paragraphs finds them at once (well under a second); a larger one starts finding
+        them in the background and answers without them (None) until they are there."""
+        if self._clusters is None and int(self.facets.paragraph.sum()) <= INLINE_CLUSTERING:
+            return self.clusters()
+        if self._clusters is None and not self._clustering_started:
+            with self.start_lock:
+                if not self._clustering_started:
+                    self._clustering_started = True
+                    threading.Thread(target=self.clusters, name="near-duplicates", daemon=True).start()
+        return self._clusters
 
     def shingles(self, docnum: int) -> np.ndarray:
         facets = self.facets
@@ -311,9 +327,10 @@ class _State:
 
     def near_copy(self, docnum: int) -> dict | None:
         """The closest paragraph of another report in ``docnum``'s cluster, with the exact similarity and how
-        many other reports the cluster spans; None when no other report has a near-identical paragraph."""
-        clusters = self.clusters()
-        if clusters.label[docnum] < 0:
+        many other reports the cluster spans; None when no other report has a near-identical paragraph, or
+        while the clusters of a large state are still being found."""
+        clusters = self.clusters_if_ready()
+        if clusters is None or clusters.label[docnum] < 0:
             return None
         facets = self.facets
         report = facets.codes["report_id"][docnum]
@@ -389,6 +406,7 @@ class Engine:
                 searcher=self.ix.searcher(),
                 stored_lock=threading.Lock(),
                 clusters_lock=threading.Lock(),
+                start_lock=threading.Lock(),
                 users=0,
             )
 
@@ -493,6 +511,7 @@ class Engine:
             if request.boilerplate == "fold" and not request.fold and not request.group_by:
                 candidates, boilerplate = _fold_boilerplate(state, candidates, scores, tiers, request.sort)
             result["boilerplate_folded"] = sum(boilerplate.values())
+            result["duplicates_pending"] = state.clusters_if_ready() is None
             folded: dict[int, dict] = {}
             if request.fold and not request.group_by:
                 hits, folded, result["rows"] = _folded(state, selected, scores, None, request)
@@ -824,7 +843,8 @@ def _folded(
     _, first_of_report, per_report = np.unique(reports, return_index=True, return_counts=True)
     kept = np.sort(first_of_report)
     in_report = dict(zip(ranked[first_of_report].tolist(), (per_report - 1).tolist(), strict=True))
-    texts = state.clusters().keys()[ranked[kept]]
+    clusters = state.clusters_if_ready()
+    texts = clusters.keys()[ranked[kept]] if clusters is not None else -1 - ranked[kept]
     _, first_of_text, per_text = np.unique(texts, return_index=True, return_counts=True)
     shown = ranked[kept][np.sort(first_of_text)]
     same_text = dict(zip(ranked[kept][first_of_text].tolist(), (per_text - 1).tolist(), strict=True))
@@ -838,8 +858,11 @@ def _fold_boilerplate(
     state: _State, candidates: np.ndarray, scores: np.ndarray | None, tiers: np.ndarray | None, sort: str
 ) -> tuple[np.ndarray, dict[int, int]]:
     """Boilerplate — a paragraph near-identical in BOILERPLATE_REPORTS reports or more — is listed once, as
-    its best-ranked copy. Returns (the candidates left, {listed copy: number of copies folded into it})."""
-    clusters = state.clusters()
+    its best-ranked copy. Returns (the candidates left, {listed copy: number of copies folded into it}); nothing
+    is folded while the clusters of a large state are still being found."""
+    clusters = state.clusters_if_ready()
+    if clusters is None:
+        return candidates, {}
     docs = np.flatnonzero(candidates & (clusters.reports >= BOILERPLATE_REPORTS))
     if len(docs) < 2:
         return candidates, {}

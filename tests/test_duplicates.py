@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash
 
+from search import searcher
 from search.cli import main
 from search.duplicates import NUM_PERM, SEED, body_of, jaccard, shingle_hashes, signatures
 from search.fastindex import BANDS_FILE
@@ -168,3 +170,28 @@ def test_duplicates_command_prints_clusters_json_and_csv(corpus, tmp_path, capsy
     assert json.loads(capsys.readouterr().out)["clusters"][0]["reports"] == 2
     assert main(["duplicates", "--index", str(tmp_path / "index"), "--csv"]) == 0
     assert capsys.readouterr().out.startswith("\ufeff组,")
+
+
+def test_a_search_on_a_large_index_does_not_wait_for_its_clusters(corpus, tmp_path, monkeypatch):
+    """After a reindex of a province, the first search must not wait seconds for near-duplicate clusters:
+    it answers without them and says so; once they are found, hits carry their notes again."""
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8))
+    engine = _engine(corpus, tmp_path)
+    release = threading.Event()
+    real = searcher.find_clusters
+
+    def slow(*args):
+        release.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(searcher, "find_clusters", slow)
+    monkeypatch.setattr(searcher, "INLINE_CLUSTERING", 0)
+    first = engine.search(SearchRequest(q='"全过程记录并归档"'))
+    assert first["duplicates_pending"] and first["total"] == 2
+    assert all(hit["near_copy"] is None for hit in first["hits"])
+    release.set()
+    with engine._using() as state:
+        state.clusters()
+    second = engine.search(SearchRequest(q='"全过程记录并归档"'))
+    assert not second["duplicates_pending"] and all(hit["near_copy"] for hit in second["hits"])
+    engine.close()

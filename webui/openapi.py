@@ -126,6 +126,10 @@ RESULTS = {
             "properties": {"q": {"type": "string"}, "total": {"type": "integer"}},
         },
         "boilerplate_folded": {"type": "integer", "description": "因与其他报告几乎相同而折叠、未列出的段落数"},
+        "duplicates_pending": {
+            "type": "boolean",
+            "description": "true：索引刚更新，相同段落还在后台计算（大索引），这次结果没有 near_copy 和套话折叠",
+        },
         "page": {"type": "integer"},
         "hits": {"type": "array", "items": HIT},
         "facets": {"type": "object", "properties": {name: FACET for name in FACETS}},
