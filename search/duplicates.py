@@ -34,6 +34,7 @@ THRESHOLD = 0.8
 CANDIDATE_THRESHOLD = 0.7
 MIN_BODY = 30
 BATCH_SHINGLES = 200_000
+CHECK_EVERY = 4096
 NO_BAND = np.uint64((1 << 64) - 1)
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 _BAND_MULTIPLIER = np.uint64(0x100000001B3)
@@ -195,9 +196,16 @@ class Clusters:
         return np.where(self.label >= 0, self.label, -1 - np.arange(len(self.label)))
 
 
-def find_clusters(bands: np.ndarray, eligible: np.ndarray, report_codes: np.ndarray, shingles_of) -> Clusters:
+class ClusteringCancelled(Exception):
+    """The index state being clustered was replaced before its clusters were found."""
+
+
+def find_clusters(
+    bands: np.ndarray, eligible: np.ndarray, report_codes: np.ndarray, shingles_of, cancelled=lambda: False
+) -> Clusters:
     """Cluster the ``eligible`` documents whose band keys collide and whose shingle sets (``shingles_of(doc)``)
-    have a Jaccard similarity of at least THRESHOLD."""
+    have a Jaccard similarity of at least THRESHOLD. ``cancelled()`` is asked every CHECK_EVERY pairs: when
+    it is true, ClusteringCancelled is raised (a reindex replaced the state: its clusters are not needed)."""
     total = len(eligible)
     docs = np.flatnonzero(eligible & (bands[:, 0] != NO_BAND))
     firsts, others = [], []
@@ -223,7 +231,10 @@ def find_clusters(bands: np.ndarray, eligible: np.ndarray, report_codes: np.ndar
 
     to_centre = np.zeros(total, dtype=np.float64)
     verified = 0
-    for first, other in zip((pair_keys // total).tolist(), (pair_keys % total).tolist(), strict=True):
+    pairs = zip((pair_keys // total).tolist(), (pair_keys % total).tolist(), strict=True)
+    for number, (first, other) in enumerate(pairs):
+        if number % CHECK_EVERY == 0 and cancelled():
+            raise ClusteringCancelled
         first_center, other_center = int(center[first]), int(center[other])
         if first_center >= 0 and other_center >= 0:
             continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import numpy as np
 
 from .analyze import RUN, fold
 from .classify import PARTS
-from .duplicates import Clusters, bands_and_rows, body_of, find_clusters, jaccard, shingle_hashes
+from .duplicates import ClusteringCancelled, Clusters, bands_and_rows, body_of, find_clusters, jaccard, shingle_hashes
 from .evaluate import Evaluator
 from .fastindex import NO_KEY, Segment, id_key, load_segment
 from .index import (
@@ -299,9 +299,17 @@ class _State:
                 if bands is None:
                     bands = np.zeros((0, bands_and_rows()[0]), dtype=np.uint64)
                 self._clusters = find_clusters(
-                    bands, self.facets.paragraph, self.facets.codes["report_id"], self.shingles
+                    bands, self.facets.paragraph, self.facets.codes["report_id"], self.shingles, self._replaced
                 )
             return self._clusters
+
+    def _replaced(self) -> bool:
+        """A reindex replaced this state and no query uses it any more: its clusters are not needed."""
+        return self.retired and not self.users
+
+    def _find_clusters_in_background(self) -> None:
+        with suppress(ClusteringCancelled):
+            self.clusters()
 
     def clusters_if_ready(self) -> Clusters | None:
         """The clusters for a search, which must not wait seconds after a reindex: a state of at most
@@ -313,7 +321,9 @@ class _State:
             with self.start_lock:
                 if not self._clustering_started:
                     self._clustering_started = True
-                    threading.Thread(target=self.clusters, name="near-duplicates", daemon=True).start()
+                    threading.Thread(
+                        target=self._find_clusters_in_background, name="near-duplicates", daemon=True
+                    ).start()
         return self._clusters
 
     def shingles(self, docnum: int) -> np.ndarray:

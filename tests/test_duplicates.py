@@ -10,11 +10,12 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 from datasketch import MinHash
 
 from search import searcher
 from search.cli import main
-from search.duplicates import NUM_PERM, SEED, body_of, jaccard, shingle_hashes, signatures
+from search.duplicates import NUM_PERM, SEED, ClusteringCancelled, body_of, jaccard, shingle_hashes, signatures
 from search.fastindex import BANDS_FILE
 from search.index import update_index
 from search.pipeline import process_file
@@ -194,4 +195,20 @@ def test_a_search_on_a_large_index_does_not_wait_for_its_clusters(corpus, tmp_pa
         state.clusters()
     second = engine.search(SearchRequest(q='"全过程记录并归档"'))
     assert not second["duplicates_pending"] and all(hit["near_copy"] for hit in second["hits"])
+    engine.close()
+
+
+def test_clustering_stops_for_a_state_a_reindex_replaced(corpus, tmp_path):
+    """A reindex during a province's clustering must not leave the old state's clustering running beside
+    the new one's (it took the CPU both need)."""
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8))
+    engine = _engine(corpus, tmp_path)
+    with engine._using() as old:
+        pass
+    _write_report(corpus, "copy2.txt", "石桥镇", 2022, _sample_paragraph(corpus, 8))
+    update_index(corpus, tmp_path / "index", jobs=1)
+    assert engine.duplicates(SearchRequest())["clusters"][0]["reports"] == 3  # the new state, in use
+    assert old.retired and not old.users
+    with pytest.raises(ClusteringCancelled):
+        old.clusters()
     engine.close()
