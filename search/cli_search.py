@@ -127,6 +127,7 @@ def run_index(args: argparse.Namespace) -> int:
             rebuild=args.rebuild,
             jobs=args.jobs,
             progress=progress_bar(sys.stderr.isatty() and not args.json),
+            after_commit=lambda: find_near_duplicates(args.index),
         )
     except IndexBusyError as exc:
         raise UsageError(str(exc)) from exc
@@ -139,10 +140,20 @@ def run_index(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def find_near_duplicates(index_dir: Path) -> None:
+    """The near-duplicate clusters of the index just committed, saved for every server to load."""
+    engine = Engine(index_dir)
+    try:
+        engine.prepare()
+    finally:
+        engine.close()
+
+
 def print_summary(summary: Summary) -> None:
+    clusters = f"，相同段落分组 {summary.clusters_seconds:.1f} 秒" if summary.clusters_seconds is not None else ""
     print(
         f"新增 {summary.added}，更新 {summary.updated}，删除 {summary.removed}，未变 {summary.unchanged}，"
-        f"失败 {len(summary.failed)}；共 {summary.paragraphs} 个段落，用时 {summary.seconds:.1f} 秒"
+        f"失败 {len(summary.failed)}；共 {summary.paragraphs} 个段落，用时 {summary.seconds:.1f} 秒{clusters}"
     )
     for failure in summary.failed:
         print(f"  无法读取 {failure['path']}：{failure['error']}")

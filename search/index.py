@@ -94,6 +94,7 @@ class Summary:
     failed: list[dict[str, str]] = field(default_factory=list)
     paragraphs: int = 0
     seconds: float = 0.0
+    clusters_seconds: float | None = None
     recovered_lock: str = ""
 
     def to_json(self) -> dict:
@@ -105,6 +106,7 @@ class Summary:
             "failed": self.failed,
             "paragraphs": self.paragraphs,
             "seconds": round(self.seconds, 3),
+            "clusters_seconds": None if self.clusters_seconds is None else round(self.clusters_seconds, 3),
         }
 
 
@@ -221,8 +223,13 @@ def update_index(
     rebuild: bool = False,
     jobs: int | None = None,
     progress: Callable[[int], Callable[[], None]] | None = None,
+    after_commit: Callable[[], None] | None = None,
 ) -> Summary:
-    """Bring the index in ``index_dir`` up to date with the files in ``corpus``."""
+    """Bring the index in ``index_dir`` up to date with the files in ``corpus``.
+
+    ``after_commit`` runs once the new state is committed (searchable) but before the reindex lock is let
+    go: the near-duplicate clusters of the new state are found there, so a server waits for them instead
+    of finding them too. Its time is ``Summary.clusters_seconds``, not part of ``seconds``."""
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
     summary = Summary()
@@ -302,7 +309,10 @@ def update_index(
         with ix.searcher() as searcher:
             reports = len(known_reports(index_dir, ix))
             summary.paragraphs = searcher.doc_count() - reports
-    summary.seconds = time.perf_counter() - started
+        summary.seconds = time.perf_counter() - started
+        if after_commit is not None:
+            after_commit()
+            summary.clusters_seconds = time.perf_counter() - started - summary.seconds
     return summary
 
 
@@ -464,21 +474,15 @@ class ReindexLock:
         self.recovered = ""
 
     def __enter__(self) -> ReindexLock:
-        import psutil
-
-        if self.path.exists():
-            try:
-                holder = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                holder = {}
-            pid = int(holder.get("pid", 0) or 0)
-            if pid and pid != os.getpid() and psutil.pid_exists(pid) and _same_process(pid, holder):
-                raise IndexBusyError(
-                    f"另一个重建索引的进程（PID {pid}，开始于 {holder.get('started', '?')}）"
-                    f"正在运行；如确认它已不在，请删除 {self.path}"
-                )
+        holder = _lock_holder(self.path)
+        if holder is not None and holder.get("alive"):
+            raise IndexBusyError(
+                f"另一个重建索引的进程（PID {holder['pid']}，开始于 {holder.get('started', '?')}）"
+                f"正在运行；如确认它已不在，请删除 {self.path}"
+            )
+        if holder is not None:
             self.recovered = (
-                f"上次重建索引（PID {pid or '?'}，开始于 {holder.get('started', '?')}）未正常结束，"
+                f"上次重建索引（PID {holder.get('pid') or '?'}，开始于 {holder.get('started', '?')}）未正常结束，"
                 "已清除其遗留的锁；索引仍是那次之前的状态，本次会补齐。"
             )
             self.path.unlink(missing_ok=True)
@@ -496,6 +500,30 @@ class ReindexLock:
 
     def __exit__(self, *exc) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def _lock_holder(path: Path) -> dict | None:
+    """Who wrote the lock file (with ``alive``: that process still runs), or None when there is none."""
+    import psutil
+
+    if not path.exists():
+        return None
+    try:
+        holder = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        holder = {}
+    if not isinstance(holder, dict):
+        holder = {}
+    pid = int(holder.get("pid", 0) or 0)
+    holder["pid"] = pid
+    holder["alive"] = bool(pid and pid != os.getpid() and psutil.pid_exists(pid) and _same_process(pid, holder))
+    return holder
+
+
+def reindex_running(index_dir: Path) -> bool:
+    """Another process is reindexing ``index_dir`` now (a lock left by a dead one does not count)."""
+    holder = _lock_holder(Path(index_dir) / LOCK_FILE)
+    return bool(holder and holder["alive"])
 
 
 def _create_time(pid: int) -> float:

@@ -26,8 +26,10 @@ def test_index_json_summary_and_exit_codes(corpus, tmp_path, capsys):
         "failed": [],
         "paragraphs": 106,
         "seconds": summary["seconds"],
+        "clusters_seconds": summary["clusters_seconds"],
     }
-    assert isinstance(summary["seconds"], float)
+    assert isinstance(summary["seconds"], float) and isinstance(summary["clusters_seconds"], float)
+    assert (tmp_path / "ix" / "clusters.npz").exists()  # found once by the indexer, loaded by every server
     (corpus / "broken.docx").write_bytes(b"nope")
     code, summary = run_json(capsys, "index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"))
     assert code == 1

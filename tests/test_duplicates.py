@@ -15,7 +15,16 @@ from datasketch import MinHash
 
 from search import searcher
 from search.cli import main
-from search.duplicates import NUM_PERM, SEED, ClusteringCancelled, body_of, jaccard, shingle_hashes, signatures
+from search.duplicates import (
+    CLUSTERS_FILE,
+    NUM_PERM,
+    SEED,
+    ClusteringCancelled,
+    body_of,
+    jaccard,
+    shingle_hashes,
+    signatures,
+)
 from search.fastindex import BANDS_FILE
 from search.index import update_index
 from search.pipeline import process_file
@@ -181,9 +190,9 @@ def test_a_search_on_a_large_index_does_not_wait_for_its_clusters(corpus, tmp_pa
     release = threading.Event()
     real = searcher.find_clusters
 
-    def slow(*args):
+    def slow(*args, **kwargs):
         release.wait(10)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(searcher, "find_clusters", slow)
     monkeypatch.setattr(searcher, "INLINE_CLUSTERING", 0)
@@ -209,6 +218,78 @@ def test_clustering_stops_for_a_state_a_reindex_replaced(corpus, tmp_path):
     update_index(corpus, tmp_path / "index", jobs=1)
     assert engine.duplicates(SearchRequest())["clusters"][0]["reports"] == 3  # the new state, in use
     assert old.retired and not old.users
+    (tmp_path / "index" / CLUSTERS_FILE).unlink()  # nothing saved to start from: a whole clustering
     with pytest.raises(ClusteringCancelled):
         old.clusters()
+    engine.close()
+
+
+def _cluster_sets(engine: Engine) -> set[frozenset[str]]:
+    result = engine.duplicates(SearchRequest(limit=100))
+    return {frozenset(m["id"] for m in cluster["members"]) for cluster in result["clusters"]}
+
+
+def _index_as_the_cli_does(corpus: Path, index: Path) -> None:
+    from search.cli_search import find_near_duplicates
+
+    update_index(corpus, index, jobs=1, after_commit=lambda: find_near_duplicates(index))
+
+
+def test_a_server_loads_the_clusters_the_indexer_saved_instead_of_finding_them(corpus, tmp_path, monkeypatch):
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8))
+    _index_as_the_cli_does(corpus, tmp_path / "index")
+    assert (tmp_path / "index" / CLUSTERS_FILE).exists()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the saved clusters were not used")
+
+    monkeypatch.setattr(searcher, "find_clusters", refuse)
+    engine = Engine(tmp_path / "index")
+    assert engine.duplicates(SearchRequest())["clusters"][0]["reports"] == 2
+    engine.close()
+
+
+def test_a_reindex_compares_only_changed_paragraphs_and_finds_what_a_whole_clustering_finds(corpus, tmp_path):
+    index = tmp_path / "index"
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8), _sample_paragraph(corpus, 3))
+    _index_as_the_cli_does(corpus, index)
+    whole = Engine(index)
+    with whole._using() as state:
+        full_pairs = state.clusters().verified_pairs
+    whole.close()
+    _write_report(corpus, "copy2.txt", "石桥镇", 2022, _sample_paragraph(corpus, 8))
+    _index_as_the_cli_does(corpus, index)
+    engine = Engine(index)
+    with engine._using() as state:
+        incremental = state.clusters()
+    assert 0 < incremental.verified_pairs < full_pairs
+    found = _cluster_sets(engine)
+    engine.close()
+    (index / CLUSTERS_FILE).unlink()
+    fresh = Engine(index)
+    assert found == _cluster_sets(fresh) and any(len(c) == 3 for c in found)
+    fresh.close()
+
+
+def test_copies_stay_clustered_when_the_report_holding_the_centre_is_deleted(corpus, tmp_path):
+    index = tmp_path / "index"
+    paragraph = _sample_paragraph(corpus, 8)
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, paragraph)
+    _write_report(corpus, "copy2.txt", "石桥镇", 2022, paragraph)
+    _index_as_the_cli_does(corpus, index)
+    (corpus / "000_fb6fe3ad903c3860.txt").unlink()  # the original, whose paragraph is the centre
+    _index_as_the_cli_does(corpus, index)
+    engine = Engine(index)
+    clusters = engine.duplicates(SearchRequest())["clusters"]
+    assert len(clusters) == 1 and clusters[0]["reports"] == 2
+    assert {m["township"] for m in clusters[0]["members"]} == {"青龙镇", "石桥镇"}
+    engine.close()
+
+
+def test_an_unreadable_clusters_file_is_found_again_not_an_error(corpus, tmp_path):
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8))
+    _index_as_the_cli_does(corpus, tmp_path / "index")
+    (tmp_path / "index" / CLUSTERS_FILE).write_bytes(b"PK\x03\x04 not a zip")
+    engine = Engine(tmp_path / "index")
+    assert engine.duplicates(SearchRequest())["clusters"][0]["reports"] == 2
     engine.close()
