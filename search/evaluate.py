@@ -34,6 +34,7 @@ import numpy as np
 from .analyze import fold, word_tokens, words
 from .fastindex import Segment
 from .query import AllOf, AnyOf, FieldIs, InHeading, Node, Text
+from .rank import top_scoring
 from .thesaurus import Concept, load_thesaurus
 
 WORD_BOOST = 3.0
@@ -77,7 +78,7 @@ class Evaluator:
         self.lengths = lengths
         live_lengths = lengths[live]
         self.average_length = float(live_lengths.mean()) if len(live_lengths) else 1.0
-        self.documents = max(1, int(live.sum()))
+        self.documents = max(1, int(np.count_nonzero(live)))
         self._norm = K1 * (1 - B + B * lengths / max(self.average_length, 1e-6))
 
     def text(self, docnum: int) -> str:
@@ -167,7 +168,7 @@ class Evaluator:
         if concept.part:
             in_part = self.facets.mask("part", [concept.part]) & self.live
             mask |= in_part
-            score += in_part * self._idf(int(in_part.sum())) * GRAM_BOOST
+            score += in_part * self._idf(int(np.count_nonzero(in_part))) * GRAM_BOOST
         if not concept.related:
             return Result(mask, score)
         related_score = np.zeros(self.total, dtype=np.float32)
@@ -185,7 +186,7 @@ class Evaluator:
         for segment, offset in self.segments:
             mask[offset + segment.heading_containing(folded)] = True
         mask &= self.live
-        return Result(mask, (mask * self._idf(int(mask.sum())) * HEADING_BOOST).astype(np.float32))
+        return Result(mask, (mask * self._idf(int(np.count_nonzero(mask))) * HEADING_BOOST).astype(np.float32))
 
     def document_frequency(self, word: str) -> int:
         """Paragraphs with ``word`` as an indexed word, replaced ones included: a cheap estimate for
@@ -212,8 +213,10 @@ class Evaluator:
             heading_mask[offset + segment.heading_containing(text)] = True
         string_mask &= self.live
         heading_mask &= self.live
-        score = np.where(string_mask, word_score * WORD_BOOST + self._idf(int(string_mask.sum())) * GRAM_BOOST, 0)
-        headings = int(heading_mask.sum())
+        score = np.where(
+            string_mask, word_score * WORD_BOOST + self._idf(int(np.count_nonzero(string_mask))) * GRAM_BOOST, 0
+        )
+        headings = int(np.count_nonzero(heading_mask))
         if headings:
             score = score + heading_mask * self._idf(headings) * HEADING_BOOST
         mask = string_mask | heading_mask
@@ -259,12 +262,11 @@ class Evaluator:
         score = np.zeros(self.total, dtype=np.float32)
         for weight, _, docs, tfs in weighted[:SIMILAR_TERMS]:
             score[docs] += self._bm25(docs, tfs) * min(weight, 10.0)
-        score[~self.live | exclude] = 0
-        score[docnum] = 0
-        candidates = np.flatnonzero(score > 0)
+        candidates = np.flatnonzero((score > 0) & self.live & ~exclude)
+        candidates = candidates[candidates != docnum]
         if not len(candidates):
             return []
-        top = candidates[np.lexsort((candidates, -score[candidates]))][:limit]
+        top = top_scoring(candidates, score, limit)
         return [(int(d), float(score[d])) for d in top]
 
 

@@ -389,7 +389,9 @@ class Segment:
         self.word_tfs = np.load(folder / "word_tfs.npy", mmap_mode="r")
         self.lengths = np.load(folder / "lengths.npy")
         self.grams = Grams(folder, "gram")
-        self.text_offsets = np.load(folder / "text_offsets.npy").tolist()
+        # A memoryview of the mapped file: indexing it gives Python ints as fast as a list, without a list's
+        # 36 bytes per paragraph of private memory in every serving process.
+        self.text_offsets = _int_view(np.load(folder / "text_offsets.npy", mmap_mode="r"))
         self.texts = _map_file(folder / "texts.utf16")
         headings = (folder / "headings.txt").read_text(encoding="utf-8")
         self.headings = headings.split("\n") if headings else []
@@ -487,12 +489,26 @@ class Segment:
         return np.flatnonzero(chosen[self.heading_of]).astype(np.int32)
 
 
+def _int_view(array: np.ndarray) -> memoryview:
+    """A memoryview of a one-dimensional int64 array (an empty one for an empty array)."""
+    if not len(array):
+        return memoryview(b"").cast("q")
+    return memoryview(np.ascontiguousarray(array, dtype=np.int64)).cast("B").cast("q")
+
+
 def _map_file(path: Path):
-    """A read-only memory map of a file (an empty bytes object for an empty file)."""
+    """A read-only memory map of a file (an empty bytes object for an empty file).
+
+    Reads are random (the texts of candidate paragraphs), so the kernel is told not to read ahead:
+    with readahead, verifying 25,000 candidates at 1,000,000 paragraphs brought 375 of the texts' 392 MB
+    into each serving process's resident memory."""
     if not path.stat().st_size:
         return b""
     with open(path, "rb") as handle:
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mapped, "madvise") and hasattr(mmap, "MADV_RANDOM"):
+        mapped.madvise(mmap.MADV_RANDOM)
+    return mapped
 
 
 def _runs(text: str) -> list[str]:

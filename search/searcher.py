@@ -22,7 +22,19 @@ import numpy as np
 
 from .analyze import RUN, fold
 from .classify import PARTS
-from .duplicates import ClusteringCancelled, Clusters, bands_and_rows, body_of, find_clusters, jaccard, shingle_hashes
+from .duplicates import (
+    ClusteringCancelled,
+    Clusters,
+    Layout,
+    bands_and_rows,
+    body_of,
+    find_clusters,
+    jaccard,
+    load_clusters,
+    save_clusters,
+    saved_key,
+    shingle_hashes,
+)
 from .evaluate import Evaluator
 from .fastindex import NO_KEY, Segment, id_key, load_segment
 from .index import (
@@ -33,11 +45,22 @@ from .index import (
     open_index,
     paragraph_id,
     read_info,
+    reindex_running,
     segments_of,
 )
 from .present import mark, match_spans, snippet
 from .query import ParsedQuery, QueryError, normalize_filter_value, parse_query
-from .rank import TIER_GAP, TIERS, fact_keys, named_part_weight, practice_prior, prior_applies, tier_of
+from .rank import (
+    TIER_GAP,
+    TIERS,
+    fact_keys,
+    named_part_weight,
+    practice_prior,
+    practice_share,
+    prior_applies,
+    tier_of,
+    top_scoring,
+)
 from .suggest import Suggester
 from .thesaurus import Concept, describe, explain, highlight_forms, load_thesaurus
 
@@ -53,6 +76,8 @@ BOILERPLATE_MODES = ("fold", "show")
 BOILERPLATE_REPORTS = 3
 NEAR_COPY_CANDIDATES = 30
 INLINE_CLUSTERING = 20_000
+CLUSTERS_POLL_SECONDS = 0.5
+MAX_TOPIC_BITS = 16
 FEW_HITS = 3
 
 
@@ -105,6 +130,7 @@ class FacetTable:
                 self.topics[span, columns] = segment.topics[:, : len(columns)]
         self.live = live
         self.paragraph &= live
+        self.topic_bits = _topic_bits(self.topics)
 
     def paragraph_docnum(self, paragraph_id: str) -> int | None:
         """The document number of a live paragraph, found by its id key (None for an id no paragraph has)."""
@@ -147,7 +173,8 @@ class FacetTable:
         Counts only (no sorting): a report's year and province come from per-index tables."""
         report_key, totals = self._report_tables(by)
         keys = self.years if by == "year" else self.codes[by]
-        selected = docs & self.paragraph
+        docs = positions(docs)
+        selected = docs[self.paragraph[docs]]
         known = keys[selected]
         known = known[known > 0] if by == "year" else known[known >= 0]
         paragraphs = np.bincount(known, minlength=len(totals))
@@ -180,6 +207,15 @@ class FacetTable:
             totals = np.bincount(report_key[report_key >= 0], minlength=max(size, 1))
             cache[by] = (report_key, totals)
         return cache[by]
+
+    def _topic_counts(self, docs: np.ndarray) -> np.ndarray:
+        """Paragraphs per topic: each document's topics as one number (a bit per topic), counted per
+        combination, then per topic; a gather of rows of the topic matrix costs five times as much."""
+        if self.topic_bits is None:
+            return np.count_nonzero(self.topics[docs], axis=0)
+        combinations = np.bincount(self.topic_bits[docs], minlength=1 << self.topics.shape[1])
+        has_topic = (np.arange(len(combinations))[:, None] >> np.arange(self.topics.shape[1])) & 1
+        return combinations @ has_topic
 
     def distinct(self, name: str, docs: np.ndarray) -> int:
         """How many different values of a coded facet ``docs`` have (reports, townships): a table of the
@@ -227,6 +263,7 @@ class FacetTable:
 
         Years come newest first and report parts in the order of the report outline.
         """
+        docs = positions(docs)
         reports = self.codes["report_id"][docs].astype(np.int64) if unit == "reports" else None
         if name == "year":
             years = self.years[docs].astype(np.int64)
@@ -235,13 +272,16 @@ class FacetTable:
                 pairs = np.unique(years[keep] * (len(self.values["report_id"]) + 1) + reports[keep])
                 years = pairs // (len(self.values["report_id"]) + 1)
                 keep = np.ones(len(years), dtype=bool)
-            values, counts = np.unique(years[keep], return_counts=True)
-            return [{"value": int(v), "count": int(c)} for v, c in zip(values[::-1], counts[::-1], strict=True)]
+            known = years[keep]
+            low = int(known.min()) if len(known) else 0
+            counts = np.bincount(known - low)
+            values = np.flatnonzero(counts)
+            return [{"value": int(v) + low, "count": int(counts[v])} for v in values[::-1].tolist()]
         if name == "topic":
-            matrix = self.topics[docs]
             if reports is None:
-                counts = matrix.sum(axis=0)
+                counts = self._topic_counts(docs)
             else:
+                matrix = self.topics[docs]
                 counts = np.array([len(np.unique(reports[matrix[:, j]])) for j in range(matrix.shape[1])])
         else:
             codes = self.codes[name][docs].astype(np.int64)
@@ -257,8 +297,7 @@ class FacetTable:
             order = {p: i for i, p in enumerate(PARTS)}
             chosen = sorted(present.tolist(), key=lambda i: order.get(values[i], len(order)))
         else:
-            limit = None if every_value else FACET_LIMIT
-            chosen = present[np.lexsort((present, -counts[present]))][:limit].tolist()
+            chosen = _most_frequent(present, counts, None if every_value else FACET_LIMIT)
             if selected:
                 shown = set(chosen)
                 wanted = {str(v) for v in selected}
@@ -285,29 +324,60 @@ class _State:
     retired: bool = False
     clusters_lock: threading.Lock = field(default_factory=threading.Lock)
     start_lock: threading.Lock = field(default_factory=threading.Lock)
+    index_dir: Path | None = None
+    practice_share: float = 0.0
     _clusters: Clusters | None = None
     _clustering_started: bool = False
     _indicator_values: dict = field(default_factory=dict)
 
     def clusters(self) -> Clusters:
-        """Near-duplicate paragraphs of this state (:mod:`search.duplicates`), waiting for them: found on
-        first use, at 200,000 paragraphs in about 8 s, which ``serve`` spends before it forks its workers."""
+        """Near-duplicate paragraphs of this state (:mod:`search.duplicates`), waiting for them: those the
+        indexer saved for this state, or found from the saved ones of an earlier state (only the pairs a
+        reindex changed), or, with none saved, found whole (at 1,000,000 paragraphs about a minute)."""
         with self.clusters_lock:
             if self._clusters is None:
-                segments = self.evaluator.segments
-                bands = np.concatenate([segment.bands() for segment, _ in segments]) if segments else None
-                if bands is None:
-                    bands = np.zeros((0, bands_and_rows()[0]), dtype=np.uint64)
-                self._clusters = find_clusters(
-                    bands, self.facets.paragraph, self.facets.codes["report_id"], self.shingles, self._replaced
-                )
+                self._clusters = self._load_or_find_clusters()
             return self._clusters
+
+    def layout(self) -> Layout:
+        segments = self.evaluator.segments
+        return Layout(
+            [segment.folder.name for segment, _ in segments],
+            [offset for _, offset in segments],
+            [segment.count for segment, _ in segments],
+            self.facets.paragraph,
+        )
+
+    def _bands(self) -> np.ndarray:
+        segments = self.evaluator.segments
+        if not segments:
+            return np.zeros((0, bands_and_rows()[0]), dtype=np.uint64)
+        return np.concatenate([segment.bands() for segment, _ in segments])
+
+    def _load_or_find_clusters(self) -> Clusters:
+        layout, codes = self.layout(), self.facets.codes["report_id"]
+        found = load_clusters(self.index_dir, layout, self._bands, codes) if self.index_dir else None
+        if isinstance(found, Clusters):
+            return found
+        bands = self._bands()
+        clusters = find_clusters(bands, self.facets.paragraph, codes, self.shingles, self._replaced, start=found)
+        if self.index_dir:
+            save_clusters(self.index_dir, layout, clusters)
+        return clusters
 
     def _replaced(self) -> bool:
         """A reindex replaced this state and no query uses it any more: its clusters are not needed."""
         return self.retired and not self.users
 
     def _find_clusters_in_background(self) -> None:
+        """After a reindex: while the indexer still holds its lock it is finding this state's clusters
+        (it does so before it lets go), so wait for its file rather than find them a second time."""
+        if self.index_dir:
+            key = self.layout().key()
+            while reindex_running(self.index_dir) and saved_key(self.index_dir) != key:
+                if self._replaced():
+                    return
+                time.sleep(CLUSTERS_POLL_SECONDS)
         with suppress(ClusteringCancelled):
             self.clusters()
 
@@ -315,7 +385,7 @@ class _State:
         """The clusters for a search, which must not wait seconds after a reindex: a state of at most
         INLINE_CLUSTERING paragraphs finds them at once (well under a second); a larger one starts finding
         them in the background and answers without them (None) until they are there."""
-        if self._clusters is None and int(self.facets.paragraph.sum()) <= INLINE_CLUSTERING:
+        if self._clusters is None and int(np.count_nonzero(self.facets.paragraph)) <= INLINE_CLUSTERING:
             return self.clusters()
         if self._clusters is None and not self._clustering_started:
             with self.start_lock:
@@ -470,7 +540,10 @@ class Engine:
         facets = FacetTable(pieces, total, live)
         evaluator = Evaluator(pieces, total, facets.paragraph, facets)
         prior = practice_prior(facets.codes["part"], facets.values["part"], _reports_numbers(pieces, total))
-        return _State(searcher, facets, evaluator, prior, Suggester(evaluator))
+        share = practice_share(facets.paragraph, facets.codes["part"], facets.values["part"])
+        return _State(
+            searcher, facets, evaluator, prior, Suggester(evaluator), index_dir=self.index_dir, practice_share=share
+        )
 
     def search(self, request: SearchRequest, max_limit: int = MAX_LIMIT) -> dict:
         """One page of hits with total and facets; ``max_limit`` is raised only for exports.
@@ -494,12 +567,13 @@ class Engine:
             selected = matched.mask & allowed
             loose = expand and parsed.query is not None and request.sort == "relevance" and not request.group_by
             tiers = tier_of(matched.mask, matched.covered(), matched.nearly(), allowed) if loose else None
+            selected_docs = np.flatnonzero(selected)
             result = {
                 "query": request.q,
                 "mode": request.mode,
-                "total": int(selected.sum()),
-                "partial_total": int((tiers == 1).sum()) if loose else 0,
-                "related_total": int((tiers == 2).sum()) if loose else 0,
+                "total": len(selected_docs),
+                "partial_total": int(np.count_nonzero(tiers == 1)) if loose else 0,
+                "related_total": int(np.count_nonzero(tiers == 2)) if loose else 0,
                 "page": request.page,
                 "limit": request.limit,
                 "sort": request.sort,
@@ -513,14 +587,14 @@ class Engine:
                 if named and "part" not in selections:
                     scores = scores * named_part_weight(facets.codes["part"], facets.values["part"], named)
                 elif "part" not in selections and prior_applies(
-                    selected, facets.paragraph, facets.codes["part"], facets.values["part"]
+                    selected_docs, facets.codes["part"], facets.values["part"], state.practice_share
                 ):
                     scores = scores * state.prior
             candidates = tiers >= 0 if loose else selected
-            boilerplate: dict[int, int] = {}
+            boilerplate = FoldedCopies()
             if request.boilerplate == "fold" and not request.fold and not request.group_by:
                 candidates, boilerplate = _fold_boilerplate(state, candidates, scores, tiers, request.sort)
-            result["boilerplate_folded"] = sum(boilerplate.values())
+            result["boilerplate_folded"] = boilerplate.total
             result["duplicates_pending"] = state.clusters_if_ready() is None
             folded: dict[int, dict] = {}
             if request.fold and not request.group_by:
@@ -541,24 +615,27 @@ class Engine:
                 for hit, (docnum, _) in zip(result["hits"], hits, strict=True):
                     hit["near_copy"] = state.near_copy(docnum)
                     hit["boilerplate"] = boilerplate.get(docnum, 0)
+            counted = _facet_positions(matched.mask, masks)
             result["facets"] = {
-                name: facets.counts(name, _others(matched.mask, masks, name), selections.get(name), request.count)
-                for name in FACETS
+                name: facets.counts(name, counted[name], selections.get(name), request.count) for name in FACETS
             }
             result["facet_sizes"] = {
                 # The listed values are all of them unless the list was cut at FACET_LIMIT.
-                name: facets.distinct(name, _others(matched.mask, masks, name))
+                name: facets.distinct(name, counted[name])
                 if len(result["facets"][name]) >= FACET_LIMIT
                 else sum(1 for value in result["facets"][name] if value["count"])
                 for name in ("township", "county")
             }
-            result["trend"] = {"year": facets.trend(selected), "province": facets.trend(selected, "province")}
+            result["trend"] = {
+                "year": facets.trend(selected_docs),
+                "province": facets.trend(selected_docs, "province"),
+            }
             result["count"] = request.count
-            result["townships"] = facets.distinct("township", selected)
-            result["reports"] = facets.distinct("report_id", selected)
+            result["townships"] = facets.distinct("township", selected_docs)
+            result["reports"] = facets.distinct("report_id", selected_docs)
             first_page = request.page == 1 and not request.group_by
             result["related_terms"] = (
-                self._related_terms(state, selected, scores, parsed, concepts) if first_page else []
+                self._related_terms(state, selected_docs, scores, parsed, concepts) if first_page else []
             )
             weak = _weak_runs(state, parsed) if parsed.terms and result["total"] < FEW_HITS else set()
         result["did_you_mean"] = self._did_you_mean(state, request, weak, result["total"])
@@ -568,12 +645,12 @@ class Engine:
         result["seconds"] = round(time.perf_counter() - started, 4)
         return result
 
-    def _related_terms(self, state, selected, scores, parsed: ParsedQuery, concepts: list[Concept]) -> list[str]:
-        """Words that the best strict hits share and the corpus does not (pseudo-relevance feedback)."""
+    def _related_terms(self, state, docs, scores, parsed: ParsedQuery, concepts: list[Concept]) -> list[str]:
+        """Words that the best strict hits (``docs``, ascending) share and the corpus does not
+        (pseudo-relevance feedback)."""
         if scores is None or not parsed.terms:
             return []
-        docs = np.flatnonzero(selected)
-        best = docs[np.argsort(-scores[docs], kind="stable")[:10]].tolist()
+        best = top_scoring(docs, scores, 10).tolist()
         exclude = {fold(t) for t in parsed.terms} | set(highlight_forms(concepts))
         return state.suggester.related_terms(best, exclude)
 
@@ -758,7 +835,7 @@ class Engine:
         with self._using() as state:
             facets = state.facets
             reports = len(np.unique(facets.codes["report_id"][facets.paragraph]))
-            paragraphs = int(facets.paragraph.sum())
+            paragraphs = int(np.count_nonzero(facets.paragraph))
             counts = {name: facets.counts(name, facets.paragraph) for name in FACETS}
             trend = facets.trend(facets.paragraph)
         size = sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file())
@@ -831,7 +908,7 @@ def _group_sizes(
     """({group value: its number of matching paragraphs} for the groups on the page, number of groups)."""
     codes = facets.codes[group_by]
     sizes = np.bincount(codes[selected & (codes >= 0)], minlength=len(facets.values[group_by]))
-    unknown = int((selected & (codes < 0)).sum())
+    unknown = int(np.count_nonzero(selected & (codes < 0)))
     totals = {}
     for docnum, _ in hits:
         code = int(codes[docnum])
@@ -845,7 +922,7 @@ def _folded(
     """The page when hits are folded: a report's best hit stands for its others, and a paragraph copied
     into other reports is shown once. Returns (page, {docnum: {in_report, same_text}}, rows after folding)."""
     facets = state.facets
-    everything = SearchRequest(q=request.q, sort=request.sort, page=1, limit=max(1, int(selected.sum())))
+    everything = SearchRequest(q=request.q, sort=request.sort, page=1, limit=max(1, int(np.count_nonzero(selected))))
     ranked = np.array([doc for doc, _ in _ranked(facets, selected, scores, tiers, everything)], dtype=np.int64)
     if not len(ranked):
         return [], {}, 0
@@ -866,16 +943,16 @@ def _folded(
 
 def _fold_boilerplate(
     state: _State, candidates: np.ndarray, scores: np.ndarray | None, tiers: np.ndarray | None, sort: str
-) -> tuple[np.ndarray, dict[int, int]]:
+) -> tuple[np.ndarray, FoldedCopies]:
     """Boilerplate — a paragraph near-identical in BOILERPLATE_REPORTS reports or more — is listed once, as
-    its best-ranked copy. Returns (the candidates left, {listed copy: number of copies folded into it}); nothing
+    its best-ranked copy. Returns (the candidates left, the copies folded into each listed one); nothing
     is folded while the clusters of a large state are still being found."""
     clusters = state.clusters_if_ready()
     if clusters is None:
-        return candidates, {}
+        return candidates, FoldedCopies()
     docs = np.flatnonzero(candidates & (clusters.reports >= BOILERPLATE_REPORTS))
     if len(docs) < 2:
-        return candidates, {}
+        return candidates, FoldedCopies()
     facets = state.facets
     if scores is not None and sort == "relevance":
         rank = np.round(scores[docs], 4) - (tiers[docs] * TIER_GAP if tiers is not None else 0)
@@ -886,12 +963,31 @@ def _fold_boilerplate(
     docs, labels = docs[order], labels[order]
     first = np.concatenate(([True], labels[1:] != labels[:-1]))
     if first.all():
-        return candidates, {}
+        return candidates, FoldedCopies()
     starts = np.flatnonzero(first)
     sizes = np.diff(np.append(starts, len(docs)))
     kept = candidates.copy()
     kept[docs[~first]] = False
-    return kept, {int(d): int(n) - 1 for d, n in zip(docs[starts], sizes, strict=True) if n > 1}
+    heads, extra = docs[starts], sizes - 1
+    order = np.argsort(heads)
+    return kept, FoldedCopies(heads[order], extra[order])
+
+
+@dataclass
+class FoldedCopies:
+    """How many copies were folded into each listed copy (sorted ``heads``): looked up for the hits of a
+    page only, where a dict of every cluster took milliseconds to build at 1,000,000 paragraphs."""
+
+    heads: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    extra: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def get(self, doc: int, default: int = 0) -> int:
+        at = int(np.searchsorted(self.heads, doc))
+        return int(self.extra[at]) if at < len(self.heads) and self.heads[at] == doc else default
+
+    @property
+    def total(self) -> int:
+        return int(self.extra.sum())
 
 
 def _grouped(
@@ -967,6 +1063,44 @@ def _display_filters(request_filters, query_filters) -> dict[str, list[str]]:
     return merged
 
 
+def _topic_bits(topics: np.ndarray) -> np.ndarray | None:
+    """Each document's topics as one number, a bit per topic (None past MAX_TOPIC_BITS topics)."""
+    if topics.shape[1] > MAX_TOPIC_BITS:
+        return None
+    return topics.astype(np.int32) @ (1 << np.arange(topics.shape[1])).astype(np.int32)
+
+
+def _facet_positions(matched: np.ndarray, masks: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per facet, the documents its counts are over (the matches under every filter but its own), as
+    positions: facets that no filter singles out share one array, computed once."""
+    shared = None
+    result = {}
+    for name in FACETS:
+        if name in masks:
+            result[name] = np.flatnonzero(_others(matched, masks, name))
+        else:
+            if shared is None:
+                shared = np.flatnonzero(_others(matched, masks, name))
+            result[name] = shared
+    return result
+
+
+def positions(docs: np.ndarray) -> np.ndarray:
+    """Document numbers of a boolean mask; numbers pass through (gathers by number beat boolean masks
+    when a small share of a large index is selected)."""
+    return np.flatnonzero(docs) if docs.dtype == bool else docs
+
+
+def _most_frequent(present: np.ndarray, counts: np.ndarray, limit: int | None) -> list[int]:
+    """Values (ascending ``present``) by count, most first, ties by value; the first ``limit`` only."""
+    frequency = counts[present]
+    if limit is not None and len(present) > limit:
+        kth = np.partition(frequency, len(present) - limit)[len(present) - limit]
+        keep = frequency >= kth
+        present, frequency = present[keep], frequency[keep]
+    return present[np.lexsort((present, -frequency))][:limit].tolist()
+
+
 def _others(matched: np.ndarray, masks: dict[str, np.ndarray], facet: str) -> np.ndarray:
     docs = matched.copy()
     for name, mask in masks.items():
@@ -989,7 +1123,7 @@ def _weak_runs(state: _State, parsed: ParsedQuery) -> set[str]:
     weak = set()
     for term in parsed.terms:
         for run in dict.fromkeys(RUN.findall(term)):
-            if int(state.evaluator.run(parse_query(f'"{run}"').query, False).mask.sum()) < FEW_HITS:
+            if np.count_nonzero(state.evaluator.run(parse_query(f'"{run}"').query, False).mask) < FEW_HITS:
                 weak.add(run)
     return weak
 
