@@ -1,4 +1,5 @@
-"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | load | segments | duplicates"""
+"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | load | segments | duplicates
+| scale"""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def main() -> None:
     bench.add_argument("--jobs", type=int, default=None)
     bench.add_argument("--out", type=Path, default=DEFAULT_OUT)
     bench.add_argument("--no-serve", action="store_true", help="skip the serving-process memory measurement")
+    bench.add_argument("--peers", default="fts5,tantivy", help="peers to compare with, comma-separated (or none)")
+    bench.add_argument(
+        "--reuse", action="store_true", help="search the index of an earlier run (keeps its indexing figures)"
+    )
     make = commands.add_parser("generate", help="write a synthetic corpus")
     make.add_argument("target", type=Path)
     make.add_argument("--paragraphs", type=int, default=10_000)
@@ -43,7 +48,15 @@ def main() -> None:
     near.add_argument("--paragraphs", type=int, default=200_000)
     near.add_argument("--seed", type=int, default=7)
     near.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    scaling = commands.add_parser("scale", help="growth between the sizes run so far, extrapolated to 8M paragraphs")
+    scaling.add_argument("--seed", type=int, default=7)
+    scaling.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
+    if args.command == "scale":
+        from .scale import report as scale_report
+
+        scale_report(args.out, args.seed)
+        return
     if args.command == "duplicates":
         from .duplicates import run as duplicates_run
 
@@ -67,7 +80,16 @@ def main() -> None:
         files = generate(args.target, args.paragraphs, args.seed)
         print(f"{len(files)} 份合成报告 → {args.target}")
     else:
-        run(args.paragraphs, args.out, seed=args.seed, repeat=args.repeat, jobs=args.jobs, serve=not args.no_serve)
+        run(
+            args.paragraphs,
+            args.out,
+            seed=args.seed,
+            repeat=args.repeat,
+            jobs=args.jobs,
+            serve=not args.no_serve,
+            peers=tuple(name for name in args.peers.split(",") if name and name != "none"),
+            reuse=args.reuse,
+        )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from . import peer
 from .generate import generate
 
 HERE = Path(__file__).resolve().parent
+PEERS = ("fts5", "tantivy")
+PEER_LABELS = {"fts5": "SQLite FTS5", "tantivy": "tantivy"}
 QUERIES = json.loads((HERE / "queries.json").read_text(encoding="utf-8"))["queries"]
 
 
@@ -38,7 +40,15 @@ def machine() -> str:
 
 
 def run(
-    paragraphs: int, out: Path, seed: int = 7, repeat: int = 5, jobs: int | None = None, serve: bool = True, log=print
+    paragraphs: int,
+    out: Path,
+    seed: int = 7,
+    repeat: int = 5,
+    jobs: int | None = None,
+    serve: bool = True,
+    peers: tuple[str, ...] | None = None,
+    reuse: bool = False,
+    log=print,
 ) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     corpus = out / f"corpus-{paragraphs}-{seed}"
@@ -47,97 +57,161 @@ def run(
         shutil.rmtree(corpus, ignore_errors=True)
         generate(corpus, paragraphs, seed)
     index_dir = out / f"index-{paragraphs}-{seed}"
-    shutil.rmtree(index_dir, ignore_errors=True)
+    saved = out / f"results-{paragraphs}-{seed}.json"
     results: dict = {
         "paragraphs_requested": paragraphs,
         "seed": seed,
         "machine": machine(),
         "command": " ".join(sys.argv),
     }
-
-    log("全量建立索引……")
-    summary = update_index(corpus, index_dir, rebuild=True, jobs=jobs)
-    results["index"] = {
-        "paragraphs": summary.paragraphs,
-        "reports": summary.added,
-        "seconds": summary.seconds,
-        "paragraphs_per_second": summary.paragraphs / summary.seconds,
-        "failed": len(summary.failed),
-    }
-    log(f"  {summary.paragraphs} 段落 / {summary.seconds:.1f} 秒 = {summary.paragraphs / summary.seconds:.0f} 段/秒")
-
-    engine = Engine(index_dir)
-    results["reindex_one"] = _reindex_one(corpus, index_dir, engine, jobs)
-    log(f"  改动一份报告后重建并可检索：{results['reindex_one']['visible_seconds']:.2f} 秒")
+    if reuse and saved.exists() and index_dir.is_dir():
+        previous = json.loads(saved.read_text(encoding="utf-8"))
+        kept = ("index", "reindex_one", "fts5_build_seconds", "tantivy_build_seconds")
+        results.update({key: previous[key] for key in kept if key in previous})
+        log(f"沿用已有索引 {index_dir} 及其建索引数字（--reuse）")
+        engine = Engine(index_dir)
+    else:
+        engine = _index_and_reindex(corpus, index_dir, jobs, results, log)
     started = time.perf_counter()
     engine.prepare()  # the near-duplicate clusters of the new state, found in the background after a reindex
     results["clusters_seconds"] = time.perf_counter() - started
     log(f"  相同段落分组（检索不等它，后台完成）：{results['clusters_seconds']:.1f} 秒")
 
-    documents = _documents(index_dir)
-    database = out / f"fts5-{paragraphs}-{seed}.sqlite"
-    log("建立 SQLite FTS5 对照索引……")
-    results["fts5_build_seconds"] = peer.build(database, documents)
-    fts = peer.Peer(database)
-
+    peers = _build_peers(PEERS if peers is None else peers, index_dir, out, paragraphs, seed, results, log, reuse)
     similar_ids = _similar_sources(engine)
     rows = []
     for number, spec in enumerate(QUERIES):
         ours = _time(lambda spec=spec, number=number: _ours(engine, spec, similar_ids.get(number)), repeat)
-        theirs = None if spec["kind"] == "similar" else _time(lambda spec=spec: _theirs(fts, spec), repeat)
-        rows.append(
-            {
-                "kind": spec["kind"],
-                "q": spec["q"],
-                "filters": spec.get("filters", {}),
-                "ours_ms": ours * 1000,
-                "fts5_ms": None if theirs is None else theirs * 1000,
-                "ratio": None if not theirs else ours / theirs,
-                "total": engine.search(_request(spec)).get("total") if spec["kind"] != "similar" else None,
-            }
-        )
-    fts.close()
+        exact = _time(lambda spec=spec, number=number: _ours(engine, spec, similar_ids.get(number), "exact"), repeat)
+        row = {
+            "kind": spec["kind"],
+            "q": spec["q"],
+            "filters": spec.get("filters", {}),
+            "ours_ms": ours * 1000,
+            "ours_exact_ms": exact * 1000,
+            "total": engine.search(_request(spec)).get("total") if spec["kind"] != "similar" else None,
+        }
+        for name, searcher in peers.items():
+            theirs = (
+                None if spec["kind"] == "similar" else _time(lambda spec=spec, s=searcher: _theirs(s, spec), repeat)
+            )
+            row[f"{name}_ms"] = None if theirs is None else theirs * 1000
+            row[f"{name}_ratio"] = None if not theirs else ours / theirs
+            row[f"{name}_exact_ratio"] = None if not theirs else exact / theirs
+            row[f"{name}_total"] = None if theirs is None else _theirs(searcher, spec)["total"]
+        rows.append(row)
+    for searcher in peers.values():
+        searcher.close()
     engine.close()
-    ours_all = [row["ours_ms"] for row in rows]
-    compared = [row for row in rows if row["fts5_ms"] is not None]
     results["queries"] = rows
-    results["search"] = {
-        "ours_p50_ms": percentile(ours_all, 0.5),
-        "ours_p95_ms": percentile(ours_all, 0.95),
-        "fts5_p50_ms": percentile([r["fts5_ms"] for r in compared], 0.5),
-        "fts5_p95_ms": percentile([r["fts5_ms"] for r in compared], 0.95),
-        "compared_ours_p95_ms": percentile([r["ours_ms"] for r in compared], 0.95),
-    }
-    results["search"]["p95_ratio"] = results["search"]["compared_ours_p95_ms"] / results["search"]["fts5_p95_ms"]
-    results["search"]["p50_ratio"] = (
-        percentile([r["ours_ms"] for r in compared], 0.5) / results["search"]["fts5_p50_ms"]
-    )
-    results["index_bytes"] = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
-    results["fts5_bytes"] = database.stat().st_size
+    results["search"] = _percentiles(rows, list(peers))
+    results["index_bytes"] = _bytes(index_dir)
     if serve:
         results["server"] = _serve_and_measure(index_dir, similar_ids, log)
-    (out / f"results-{paragraphs}-{seed}.json").write_text(
-        json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    saved.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     report(results, log)
     return results
 
 
-def _request(spec: dict, page_limit: int = 10) -> SearchRequest:
-    return SearchRequest(q=spec["q"], filters=spec.get("filters", {}), limit=page_limit, group_by=spec.get("group_by"))
+def _index_and_reindex(corpus: Path, index_dir: Path, jobs: int | None, results: dict, log) -> Engine:
+    shutil.rmtree(index_dir, ignore_errors=True)
+    log("全量建立索引……")
+    summary, peak = _index_in_own_process(corpus, index_dir, jobs)
+    results["index"] = {
+        "paragraphs": summary["paragraphs"],
+        "reports": summary["added"],
+        "seconds": summary["seconds"],
+        "paragraphs_per_second": summary["paragraphs"] / summary["seconds"],
+        "failed": len(summary["failed"]),
+        "peak_rss_bytes": peak,
+        "clusters_seconds": summary.get("clusters_seconds"),
+    }
+    log(
+        f"  {summary['paragraphs']} 段落 / {summary['seconds']:.1f} 秒 = "
+        f"{results['index']['paragraphs_per_second']:.0f} 段/秒；索引进程峰值内存 {peak / 1e6:.0f} MB"
+    )
+    engine = Engine(index_dir)
+    results["reindex_one"] = _reindex_one(corpus, index_dir, engine, jobs)
+    log(f"  改动一份报告后重建并可检索：{results['reindex_one']['visible_seconds']:.2f} 秒")
+    return engine
 
 
-def _ours(engine: Engine, spec: dict, similar_id: str | None):
+def _index_in_own_process(corpus: Path, index_dir: Path, jobs: int | None) -> tuple[dict, int]:
+    """``reportsearch index --rebuild`` as a user runs it; its summary and the peak RSS of its largest process."""
+    command = [sys.executable, "-m", "search.cli", "index", "--corpus", str(corpus), "--index", str(index_dir)]
+    command += ["--rebuild", "--json"] + (["--jobs", str(jobs)] if jobs else [])
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"indexing {corpus} failed with exit code {process.returncode}")
+    return json.loads(output), usage.ru_maxrss * 1024
+
+
+def _build_peers(
+    names: tuple[str, ...], index_dir: Path, out: Path, paragraphs: int, seed: int, results: dict, log, reuse: bool
+) -> dict:
+    """Each peer indexes exactly the paragraphs (and tokens) of our index; its build time and size go to results.
+    With ``reuse`` a peer index an earlier run built is searched again (its build time kept from that run)."""
+    from . import tantivy_peer
+
+    built = {}
+    for name in names:
+        target = out / (f"fts5-{paragraphs}-{seed}.sqlite" if name == "fts5" else f"tantivy-{paragraphs}-{seed}")
+        if reuse and target.exists() and f"{name}_build_seconds" in results:
+            log(f"沿用已有 {PEER_LABELS[name]} 对照索引 {target}")
+        else:
+            log(f"建立 {PEER_LABELS[name]} 对照索引……")
+            build = peer.build if name == "fts5" else tantivy_peer.build
+            results[f"{name}_build_seconds"] = build(target, _documents(index_dir))
+        built[name] = peer.Peer(target) if name == "fts5" else tantivy_peer.TantivyPeer(target)
+        results[f"{name}_bytes"] = _bytes(target)
+        log(f"  建立用时 {results[f'{name}_build_seconds']:.1f} 秒，{results[f'{name}_bytes'] / 1e6:.0f} MB")
+    return built
+
+
+def _percentiles(rows: list[dict], peers: list[str]) -> dict:
+    """p50/p95 of ours over every query; per peer, p50/p95 of both sides over the queries the peer answers."""
+    figures = {}
+    for mode in ("ours", "ours_exact"):
+        values = [row[f"{mode}_ms"] for row in rows]
+        figures[f"{mode}_p50_ms"], figures[f"{mode}_p95_ms"] = percentile(values, 0.5), percentile(values, 0.95)
+    for name in peers:
+        compared = [row for row in rows if row[f"{name}_ms"] is not None]
+        theirs = [row[f"{name}_ms"] for row in compared]
+        figures[f"{name}_p50_ms"] = percentile(theirs, 0.5)
+        figures[f"{name}_p95_ms"] = percentile(theirs, 0.95)
+        for mode, suffix in (("ours", ""), ("ours_exact", "_exact")):
+            ours = [row[f"{mode}_ms"] for row in compared]
+            figures[f"{name}{suffix}_p50_ratio"] = percentile(ours, 0.5) / figures[f"{name}_p50_ms"]
+            figures[f"{name}{suffix}_p95_ratio"] = percentile(ours, 0.95) / figures[f"{name}_p95_ms"]
+    return figures
+
+
+def _bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _request(spec: dict, page_limit: int = 10, mode: str = "expanded") -> SearchRequest:
+    return SearchRequest(
+        q=spec["q"], filters=spec.get("filters", {}), limit=page_limit, group_by=spec.get("group_by"), mode=mode
+    )
+
+
+def _ours(engine: Engine, spec: dict, similar_id: str | None, mode: str = "expanded"):
     if spec["kind"] == "similar":
         return engine.similar(similar_id, limit=10)
-    return engine.search(_request(spec))
+    return engine.search(_request(spec, mode=mode))
 
 
-def _theirs(fts: peer.Peer, spec: dict):
+def _theirs(searcher, spec: dict):
     filters = {
         name: [normalize_filter_value(name, v) for v in values] for name, values in spec.get("filters", {}).items()
     }
-    return fts.search(spec["q"], filters, spec.get("group_by"))
+    return searcher.search(spec["q"], filters, spec.get("group_by"))
 
 
 def _time(action, repeat: int) -> float:
@@ -218,9 +292,15 @@ def _serve_and_measure(index_dir: Path, similar_ids: dict[int, str], log) -> dic
         seconds = time.perf_counter() - started
         peak = _peak_rss(process.pid)
         workers, shared_total = _proportional_total(process.pid)
-        log(f"  服务进程峰值内存 {peak / 1e6:.0f} MB；{workers} 个服务进程共占 {shared_total / 1e6:.0f} MB（PSS）")
+        kinds = _rss_kinds(process.pid)
+        log(
+            f"  服务进程峰值内存 {peak / 1e6:.0f} MB；{workers} 个服务进程共占 {shared_total / 1e6:.0f} MB（PSS）；"
+            f"结束时其中私有 {kinds.get('RssAnon', 0) / 1e6:.0f} MB，映射的索引文件页 {kinds.get('RssFile', 0) / 1e6:.0f} MB"
+        )
         return {
             "peak_rss_bytes": peak,
+            "anonymous_bytes": kinds.get("RssAnon"),
+            "file_pages_bytes": kinds.get("RssFile"),
             "workers": workers,
             "total_pss_bytes": shared_total,
             "requests": 3 * (2 * len(QUERIES)),
@@ -259,6 +339,20 @@ def _proportional_total(pid: int) -> tuple[int, int]:
         return len(processes), sum(p.memory_info().rss for p in processes)
 
 
+def _rss_kinds(pid: int) -> dict[str, int]:
+    """The process's resident memory now, by kind: private (RssAnon) and pages of mapped files (RssFile:
+    the index arrays, shared with the other workers and the page cache, given back under pressure)."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return {}
+    kinds = {}
+    for line in status.read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("RssAnon", "RssFile", "RssShmem"):
+            kinds[name] = int(value.split()[0]) * 1024
+    return kinds
+
+
 def _peak_rss(pid: int) -> int:
     status = Path(f"/proc/{pid}/status")
     if status.exists():
@@ -273,25 +367,41 @@ def _peak_rss(pid: int) -> int:
 def report(results: dict, log=print) -> None:
     index = results["index"]
     search = results["search"]
+    peers = [name for name in PEERS if f"{name}_p50_ms" in search]
     log("")
     log(f"机器：{results['machine']}")
     log(f"段落 {index['paragraphs']}，报告 {index['reports']}")
-    log(f"全量索引     {index['paragraphs_per_second']:8.0f} 段/秒   （{index['seconds']:.1f} 秒）")
+    peak = f"，峰值内存 {index['peak_rss_bytes'] / 1e6:.0f} MB" if "peak_rss_bytes" in index else ""
+    log(f"全量索引     {index['paragraphs_per_second']:8.0f} 段/秒   （{index['seconds']:.1f} 秒{peak}）")
+    if index.get("clusters_seconds") is not None:
+        log(f"全量相同段落分组 {index['clusters_seconds']:6.1f} 秒（索引提交、可检索之后，由建索引进程完成）")
     log(f"改动一份报告 {results['reindex_one']['visible_seconds']:8.2f} 秒到可检索")
     if "clusters_seconds" in results:
-        log(f"相同段落分组 {results['clusters_seconds']:8.1f} 秒（后台，检索不等）")
-    log(f"{'查询':<28}{'我们 ms':>10}{'FTS5 ms':>10}{'倍数':>8}{'命中':>9}")
+        log(f"改动后分组   {results['clusters_seconds']:8.1f} 秒（从已存分组增量完成；后台，检索不等）")
+    header = "".join(f"{PEER_LABELS[n] + ' ms':>14}{'倍数':>7}" for n in peers)
+    log(f"{'查询':<28}{'我们 ms':>10}{'原词 ms':>10}{header}{'命中':>9}")
     for row in results["queries"]:
-        fts = f"{row['fts5_ms']:10.1f}" if row["fts5_ms"] is not None else f"{'-':>10}"
-        ratio = f"{row['ratio']:8.2f}" if row["ratio"] is not None else f"{'-':>8}"
+        cells = f"{row.get('ours_exact_ms', 0):10.1f}"
+        for name in peers:
+            ms, ratio = row[f"{name}_ms"], row[f"{name}_ratio"]
+            cells += f"{ms:14.1f}{ratio:7.2f}" if ms is not None else f"{'-':>14}{'-':>7}"
         label = (row["kind"] + " " + row["q"] + (" +筛选" if row["filters"] else ""))[:26]
         total = row["total"] if row["total"] is not None else "-"
-        log(f"{label:<28}{row['ours_ms']:10.1f}{fts}{ratio}{total:>9}")
-    log(
-        f"检索 p50 {search['ours_p50_ms']:.1f} ms，p95 {search['ours_p95_ms']:.1f} ms；"
-        f"FTS5 p50 {search['fts5_p50_ms']:.1f} ms，p95 {search['fts5_p95_ms']:.1f} ms；"
-        f"p50 倍数 {search['p50_ratio']:.2f}，p95 倍数 {search['p95_ratio']:.2f}"
-    )
-    log(f"索引大小 {results['index_bytes'] / 1e6:.1f} MB（FTS5 {results['fts5_bytes'] / 1e6:.1f} MB）")
+        log(f"{label:<28}{row['ours_ms']:10.1f}{cells}{total:>9}")
+    log(f"检索 p50 {search['ours_p50_ms']:.1f} ms，p95 {search['ours_p95_ms']:.1f} ms（默认：同义扩展、相关词、折叠）")
+    if "ours_exact_p50_ms" in search:
+        log(
+            f"原词检索 p50 {search['ours_exact_p50_ms']:.1f} ms，p95 {search['ours_exact_p95_ms']:.1f} ms（与对照同样的工作）"
+        )
+    for name in peers:
+        label = PEER_LABELS[name]
+        log(
+            f"{label} p50 {search[f'{name}_p50_ms']:.1f} ms，p95 {search[f'{name}_p95_ms']:.1f} ms；"
+            f"我们÷{label}：p50 {search[f'{name}_p50_ratio']:.2f}，p95 {search[f'{name}_p95_ratio']:.2f}；"
+            f"原词÷{label}：p50 {search.get(f'{name}_exact_p50_ratio', 0):.2f}，"
+            f"p95 {search.get(f'{name}_exact_p95_ratio', 0):.2f}"
+        )
+    sizes = "，".join(f"{PEER_LABELS[n]} {results[f'{n}_bytes'] / 1e6:.1f} MB" for n in peers)
+    log(f"索引大小 {results['index_bytes'] / 1e6:.1f} MB（{sizes}）")
     if "server" in results:
         log(f"服务进程峰值内存 {results['server']['peak_rss_bytes'] / 1e6:.0f} MB")

@@ -43,11 +43,32 @@ def test_a_small_run_produces_every_figure(tmp_path):
     results = run(300, tmp_path, seed=11, repeat=1, jobs=1, serve=True, log=lines.append)
     assert results["index"]["paragraphs"] >= 250
     assert results["reindex_one"]["found"] == 1
-    assert {"ours_p50_ms", "ours_p95_ms", "fts5_p50_ms", "fts5_p95_ms", "p95_ratio"} <= set(results["search"])
+    for peer_name in ("fts5", "tantivy"):
+        assert {f"{peer_name}_p50_ms", f"{peer_name}_p95_ms", f"{peer_name}_p95_ratio"} <= set(results["search"])
     assert all(row["ours_ms"] > 0 for row in results["queries"])
-    assert results["server"]["peak_rss_bytes"] > 0 and results["index_bytes"] > 0
+    assert results["server"]["peak_rss_bytes"] > 0 and results["index_bytes"] > 0 and results["tantivy_bytes"] > 0
     assert json.loads((tmp_path / "results-300-11.json").read_text(encoding="utf-8"))["seed"] == 11
     assert any("p95" in line for line in lines)
+
+
+def test_both_peers_count_the_same_matches_and_facets_over_the_same_tokens(tmp_path):
+    from benchmarks import tantivy_peer
+    from benchmarks.run import QUERIES, _documents, _theirs
+    from search.index import update_index
+
+    update_index(generate(tmp_path / "corpus", 400, seed=5)[0].parent, tmp_path / "index", jobs=1)
+    documents = list(_documents(tmp_path / "index"))
+    peer.build(tmp_path / "fts5.sqlite", documents)
+    tantivy_peer.build(tmp_path / "tantivy", documents)
+    fts5, tantivy = peer.Peer(tmp_path / "fts5.sqlite"), tantivy_peer.TantivyPeer(tmp_path / "tantivy")
+    answered = 0
+    for spec in (q for q in QUERIES if q["kind"] != "similar"):
+        first, second = _theirs(fts5, spec), _theirs(tantivy, spec)
+        assert first["total"] == second["total"], spec
+        for name in ("year", "part", "topic", "township"):
+            assert sorted(first["facets"][name]) == sorted(second["facets"][name]), (spec, name)
+        answered += first["total"] > 0
+    assert answered >= 10
 
 
 def test_the_duplicates_benchmark_times_both_sides_on_the_same_paragraphs(tmp_path, capsys):
