@@ -265,6 +265,7 @@ def update_index(
         pool = _start_workers(jobs, len(to_parse))
         writer = ix.writer(procs=1, limitmb=256, compound=False)
         builder = SegmentBuilder()
+        builder.start(index_dir, writer.newsegment.segment_id())
         try:
             for rel in removed:
                 writer.delete_by_term("report_id", report_id_for(rel))

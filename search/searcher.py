@@ -459,7 +459,7 @@ class Engine:
         self.ix = open_index(self.index_dir)
         self._lock = threading.RLock()
         self._state: _State | None = None
-        self._segments: dict[str, Segment] = {}
+        self._segments: dict[str, list[Segment]] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -527,14 +527,18 @@ class Engine:
         total = reader.doc_count_all()
         live = np.ones(total, dtype=bool)
         pieces = []
+        current = set()
         for segment, offset in segments_of(reader):
             segment_id = segment.segment_id()
+            current.add(segment_id)
             if segment_id not in self._segments:
                 self._segments[segment_id] = load_segment(self.index_dir, segment_id)
             for docnum in segment.deleted_docs():
                 live[offset + docnum] = False
-            pieces.append((self._segments[segment_id], offset))
-        current = {segment.folder.name for segment, _ in pieces}
+            start = offset
+            for piece in self._segments[segment_id]:
+                pieces.append((piece, start))
+                start += piece.count
         for segment_id in set(self._segments) - current:
             del self._segments[segment_id]
         facets = FacetTable(pieces, total, live)

@@ -56,3 +56,36 @@ def test_incremental_runs_merge_small_segments_and_answer_like_a_rebuild(corpus,
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
     fast = {p.name for p in (index_dir / "fast").iterdir()}
     assert fast == {segment.segment_id() for segment in open_index(index_dir)._segments()}
+
+
+def test_segments_written_in_pieces_answer_like_whole_ones_through_runs_merges_and_removals(
+    corpus, tmp_path, monkeypatch
+):
+    """The indexer writes a large segment in pieces to bound its memory; a search must not tell."""
+    from search import fastindex
+
+    def update(index_dir: Path, piece_size: int):
+        monkeypatch.setattr(fastindex, "PIECE_SIZE", piece_size)
+        summary = update_index(corpus, index_dir, jobs=1)
+        assert not summary.failed
+        return summary
+
+    whole, pieces = tmp_path / "whole", tmp_path / "pieces"
+    update(whole, 1_000_000)
+    update(pieces, 13)
+    assert len(list((pieces / "fast").iterdir())) >= 8
+    assert _answers(pieces) == _answers(whole)
+    files = sorted(corpus.glob("*.txt"))
+    for run in range(6):
+        changed = files[run % len(files)]
+        changed.write_text(
+            changed.read_text(encoding="utf-8") + f"\n第{run}次补充：法律顾问审查合同。\n", encoding="utf-8"
+        )
+        update(whole, 1_000_000)
+        update(pieces, 13)
+    files[0].unlink()
+    update(whole, 1_000_000)
+    assert update(pieces, 13).removed == 1
+    assert _answers(pieces) == _answers(whole)
+    live = {segment.segment_id() for segment in open_index(pieces)._segments()}
+    assert {p.name.split(".")[0] for p in (pieces / "fast").iterdir()} == live
