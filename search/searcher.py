@@ -78,6 +78,7 @@ NEAR_COPY_CANDIDATES = 30
 INLINE_CLUSTERING = 20_000
 CLUSTERS_POLL_SECONDS = 0.5
 MAX_TOPIC_BITS = 16
+GROUP_PREFIX = 8
 FEW_HITS = 3
 
 
@@ -997,27 +998,46 @@ class FoldedCopies:
 def _grouped(
     facets: FacetTable, selected: np.ndarray, scores: np.ndarray | None, request: SearchRequest
 ) -> list[tuple[int, float | None]]:
-    """The best ``group_size`` paragraphs of each group, groups ordered by their best paragraph."""
+    """The best ``group_size`` paragraphs of each group, groups ordered by their best paragraph.
+
+    The groups of the page are the first ones met in the ranking; a prefix of it is enough to meet them
+    (taken four times longer until they are all there), so only that prefix and the page's groups are sorted,
+    not every match (at 1,000,000 paragraphs a sort of 160,000 matches took 40 ms)."""
     docs = np.flatnonzero(selected)
-    primary = -np.round(scores[docs], 4) if scores is not None else -facets.years[docs]
-    docs = docs[np.lexsort((facets.id_keys[docs], primary))]
+    primary = -np.round(scores[docs], 4) if scores is not None else -facets.years[docs].astype(np.float64)
+    ids = facets.id_keys[docs]
     codes = facets.codes[request.group_by][docs]
-    by_group = np.argsort(codes, kind="stable")
-    grouped = codes[by_group]
-    rank_in_group = np.empty(len(docs), dtype=np.int64)
-    rank_in_group[by_group] = np.arange(len(docs)) - np.searchsorted(grouped, grouped)
-    groups, first = np.unique(codes, return_index=True)
     offset = (request.page - 1) * request.limit
-    page_groups = groups[np.argsort(first, kind="stable")][offset : offset + request.limit]
-    position = {code: i for i, code in enumerate(page_groups.tolist())}
-    chosen = (rank_in_group < request.group_size) & np.isin(codes, page_groups)
-    picked = sorted(
-        (position[code], rank, doc)
-        for doc, code, rank in zip(
-            docs[chosen].tolist(), codes[chosen].tolist(), rank_in_group[chosen].tolist(), strict=True
-        )
-    )
-    return [(doc, None if scores is None else float(scores[doc])) for _, _, doc in picked]
+    wanted = offset + request.limit
+    length = max(wanted * GROUP_PREFIX, GROUP_PREFIX * 32)
+    while True:
+        prefix = _ranked_prefix(primary, ids, length)
+        met, first = np.unique(codes[prefix], return_index=True)
+        if len(met) >= wanted or length >= len(docs):
+            break
+        length *= 4
+    page_groups = met[np.argsort(first, kind="stable")][offset:wanted]
+    members = np.flatnonzero(np.isin(codes, page_groups))
+    members = members[np.lexsort((ids[members], primary[members]))]
+    lookup = np.argsort(page_groups, kind="stable")
+    position = lookup[np.searchsorted(page_groups[lookup], codes[members])]
+    by_group = members[np.argsort(position, kind="stable")]  # page order of groups, rank order inside each
+    group_of = codes[by_group]
+    first_of_group = np.concatenate(([True], group_of[1:] != group_of[:-1]))[: len(group_of)]
+    group_start = np.maximum.accumulate(np.where(first_of_group, np.arange(len(group_of)), 0))
+    keep = np.arange(len(group_of)) - group_start < request.group_size
+    picked = docs[by_group[keep]]
+    return [(int(doc), None if scores is None else float(scores[doc])) for doc in picked]
+
+
+def _ranked_prefix(primary: np.ndarray, ids: np.ndarray, length: int) -> np.ndarray:
+    """Positions of the first ``length`` by (primary, id), in that order (ties at the cut included exactly)."""
+    if length < len(primary):
+        kth = np.partition(primary, length - 1)[length - 1]
+        candidates = np.flatnonzero(primary <= kth)
+    else:
+        candidates = np.arange(len(primary))
+    return candidates[np.lexsort((ids[candidates], primary[candidates]))][:length]
 
 
 def _check_request(request: SearchRequest, max_limit: int) -> None:

@@ -345,3 +345,41 @@ def test_trends_leave_out_reports_whose_province_is_unknown(tmp_path, corpus):
     known = [hit for hit in result["hits"] if hit["province"]]
     assert sum(row["paragraphs"] for row in provinces.values()) == len(known) < result["total"]
     assert provinces["重庆市"]["paragraphs"] == sum(1 for hit in known if hit["province"] == "重庆市")
+
+
+def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
+    """Grouped pages come from a prefix of the ranking; they must be those of ranking every match."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from search.searcher import _grouped
+
+    def by_full_sort(facets, selected, scores, request):
+        docs = np.flatnonzero(selected)
+        primary = -np.round(scores[docs], 4)
+        docs = docs[np.lexsort((facets.id_keys[docs], primary))]
+        codes = facets.codes["township"][docs]
+        groups, first = np.unique(codes, return_index=True)
+        offset = (request.page - 1) * request.limit
+        page = groups[np.argsort(first, kind="stable")][offset : offset + request.limit]
+        result = []
+        for code in page.tolist():
+            result += docs[codes == code][: request.group_size].tolist()
+        return result
+
+    rng = np.random.default_rng(3)
+    for trial in range(40):
+        n = int(rng.integers(1, 3000))
+        facets = SimpleNamespace(
+            id_keys=rng.permutation(n).astype(np.uint64),
+            codes={"township": rng.integers(-1, int(rng.integers(1, 400)), n).astype(np.int32)},
+            years=np.zeros(n, dtype=np.int64),
+        )
+        scores = np.round(rng.random(n) * 3, 1).astype(np.float32)  # many ties
+        selected = rng.random(n) < 0.7
+        request = SearchRequest(
+            q="x", group_by="township", page=int(rng.integers(1, 4)), limit=10, group_size=int(rng.integers(1, 4))
+        )
+        ours = [doc for doc, _ in _grouped(facets, selected, scores, request)]
+        assert ours == by_full_sort(facets, selected, scores, request), trial
