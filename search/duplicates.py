@@ -40,6 +40,7 @@ NUM_PERM = 64
 SEED = 1
 THRESHOLD = 0.8
 CANDIDATE_THRESHOLD = 0.7
+BANDS, ROWS = 8, 8
 MIN_BODY = 30
 BATCH_SHINGLES = 200_000
 CHECK_EVERY = 4096
@@ -88,19 +89,19 @@ def jaccard(first: np.ndarray, second: np.ndarray) -> float:
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    from datasketch import MinHash
+    """datasketch's affine32 permutations for NUM_PERM and SEED (odd ``a``, any ``b``, from the same seeded
+    generator), made here: importing datasketch imports scipy, half a second in every reindex's process.
+    tests/test_duplicates.py checks they are datasketch's."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
 
-
-@lru_cache(maxsize=1)
 def bands_and_rows() -> tuple[int, int]:
-    """(bands, rows per band) that datasketch's LSH picks for CANDIDATE_THRESHOLD over NUM_PERM."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+    """(bands, rows per band) that datasketch's MinHashLSH picks for CANDIDATE_THRESHOLD over NUM_PERM
+    (its optimisation integrates with scipy; the test suite checks the pair against it)."""
+    return BANDS, ROWS
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:

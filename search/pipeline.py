@@ -35,12 +35,13 @@ def corpus_entries(corpus: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     from .read import is_supported
 
     files, broken = [], []
+    depth = len(Path(corpus).parts)
     for path in Path(corpus).rglob("*"):
-        relative = path.relative_to(corpus)
+        relative = path.parts[depth:]
         if (
             path.name.endswith(".meta.json")
             or path.name == "metadata.csv"
-            or any(part.startswith(".") for part in relative.parts)
+            or any(part.startswith(".") for part in relative)
             or not (is_supported(path) or path.suffix.lower() not in IGNORED_SUFFIXES)
         ):
             continue
@@ -48,7 +49,9 @@ def corpus_entries(corpus: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
             files.append(path)
         elif path.is_symlink() and not path.exists():
             broken.append((path, "符号链接无法打开（循环链接或目标不存在）"))
-    return sorted(files), sorted(broken)
+    # Sorted by their parts, as paths sort, but compared as tuples of strings: at 40,000 files the
+    # comparisons of Path objects took a third of a second.
+    return sorted(files, key=lambda p: p.parts), sorted(broken, key=lambda item: item[0].parts)
 
 
 # Files a corpus folder commonly holds that are not reports and not worth an error line.

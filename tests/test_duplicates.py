@@ -293,3 +293,15 @@ def test_an_unreadable_clusters_file_is_found_again_not_an_error(corpus, tmp_pat
     engine = Engine(tmp_path / "index")
     assert engine.duplicates(SearchRequest())["clusters"][0]["reports"] == 2
     engine.close()
+
+
+def test_permutations_and_bands_are_those_datasketch_chooses():
+    from datasketch import MinHashLSH
+
+    from search.duplicates import CANDIDATE_THRESHOLD, _permutations, bands_and_rows
+
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+    ours_a, ours_b = _permutations()
+    assert np.array_equal(ours_a, a.astype(np.uint32)) and np.array_equal(ours_b, b.astype(np.uint32))
+    lsh = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=NUM_PERM)
+    assert bands_and_rows() == (lsh.b, lsh.r)
