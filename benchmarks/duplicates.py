@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.duplicates import (
+from search.insights.duplicates import (
     CANDIDATE_THRESHOLD,
     NUM_PERM,
     SEED,
@@ -23,7 +23,7 @@ from search.duplicates import (
     find_clusters,
     shingle_hashes,
 )
-from search.searcher import Engine
+from search.query.searcher import Engine
 
 from .load import prepare_index
 

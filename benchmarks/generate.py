@@ -15,8 +15,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from search.gazetteer import load_gazetteer
-from search.pipeline import process_corpus
+from search.ingest.gazetteer import load_gazetteer
+from search.ingest.pipeline import process_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpus"

@@ -38,7 +38,7 @@ def _queries() -> list[str]:
 
 def prepare_index(out: Path, paragraphs: int, seed: int) -> Path:
     """A synthetic index of about ``paragraphs`` paragraphs (built once, then reused)."""
-    from search.index import update_index
+    from search.index.writer import update_index
 
     corpus = out / f"corpus-{paragraphs}-{seed}"
     index_dir = out / f"index-{paragraphs}-{seed}"

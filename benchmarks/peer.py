@@ -11,7 +11,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from search.analyze import fold, word_tokens, words
+from search.index.analyze import fold, word_tokens, words
 
 FACET_COLUMNS = ("township", "county", "province", "year", "part")
 

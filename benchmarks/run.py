@@ -16,9 +16,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from search.index import update_index
-from search.query import normalize_filter_value
-from search.searcher import Engine, SearchRequest
+from search.index.writer import update_index
+from search.query.parse import normalize_filter_value
+from search.query.searcher import Engine, SearchRequest
 
 from . import peer
 from .generate import generate
@@ -234,7 +234,7 @@ def _similar_sources(engine: Engine) -> dict[int, str]:
 
 def _documents(index_dir: Path):
     """The paragraphs as stored in our index, so the peer indexes exactly the same text."""
-    from search.index import open_index
+    from search.index.writer import open_index
 
     with open_index(index_dir).searcher() as searcher:
         stored = list(searcher.all_stored_fields())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import tantivy
 
-from search.analyze import fold, word_tokens, words
+from search.index.analyze import fold, word_tokens, words
 
 from .peer import FACET_COLUMNS, _chunks
 

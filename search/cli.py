@@ -9,7 +9,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .model import ReportError
+from search.ingest.model import ReportError
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_INDEX = Path("index")
@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="以 JSON 输出")
     inspect.set_defaults(handler=run_inspect)
 
-    from . import cli_search
+    from search import cli_search
 
     cli_search.add_commands(commands)
     for plugin in entry_points(group="reportsearch.commands"):
@@ -91,7 +91,7 @@ def print_json(data) -> None:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
-    from .pipeline import process_file
+    from search.ingest.pipeline import process_file
 
     if not args.file.exists():
         raise UsageError(f"文件不存在：{args.file}")

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json
-from .index import FACETS, IndexBusyError, Summary, update_index
-from .present import FACET_LABELS
-from .query import QueryError
-from .searcher import Engine, IndexMissingError, NotFoundError, SearchRequest
+from search.cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json
+from search.index.writer import FACETS, IndexBusyError, Summary, update_index
+from search.query.parse import QueryError
+from search.query.present import FACET_LABELS
+from search.query.searcher import Engine, IndexMissingError, NotFoundError, SearchRequest
 
 LOOSER = (("partial_total", "部分命中"), ("related_total", "相关命中"))
 TIER_HEADINGS = {"partial": "部分命中：没有包含全部检索词", "related": "相关命中：只包含相关词"}
@@ -248,7 +248,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
-    from .check import CHECK_COLUMNS, check_rows
+    from search.insights.check import CHECK_COLUMNS, check_rows
 
     rows = check_rows(result)
     if args.csv:
@@ -275,7 +275,7 @@ def run_duplicates(args: argparse.Namespace) -> int:
         print_json(result)
         return 0
     if args.csv:
-        from .duplicates import DUPLICATE_COLUMNS, duplicate_rows
+        from search.insights.duplicates import DUPLICATE_COLUMNS, duplicate_rows
 
         _print_csv(DUPLICATE_COLUMNS, duplicate_rows(result))
         return 0
@@ -301,7 +301,7 @@ def run_indicators(args: argparse.Namespace) -> int:
         print_json(result)
         return 0
     if args.csv:
-        from .indicators import indicator_rows
+        from search.insights.indicators import indicator_rows
 
         _print_csv(*indicator_rows(result))
         return 0
@@ -333,7 +333,7 @@ def _print_csv(header: list[str], rows: list[list]) -> None:
     """A table on stdout as Excel opens it: UTF-8 with BOM, formulas defused."""
     import csv
 
-    from .present import excel_cell
+    from search.query.present import excel_cell
 
     sys.stdout.write("\ufeff")
     writer = csv.writer(sys.stdout)

@@ -59,7 +59,7 @@ def samples() -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def sample_reports():
-    from search.pipeline import process_file
+    from search.ingest.pipeline import process_file
 
     return {name: process_file(path) for name, path in SAMPLES.items()}
 
@@ -67,7 +67,7 @@ def sample_reports():
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory) -> Path:
     """The sample corpus indexed once for the whole session (tests must not modify it)."""
-    from search.index import update_index
+    from search.index.writer import update_index
 
     index_dir = tmp_path_factory.mktemp("index")
     summary = update_index(CORPUS, index_dir, jobs=1)
@@ -77,7 +77,7 @@ def sample_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(sample_index):
-    from search.searcher import Engine
+    from search.query.searcher import Engine
 
     engine = Engine(sample_index)
     yield engine

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from search.analyze import fold, query_grams, word_tokens, words
-from search.fastindex import SHIFT, gram_keys
+from search.index.analyze import fold, query_grams, word_tokens, words
+from search.index.fastindex import SHIFT, gram_keys
 
 
 def test_positions_count_words_not_characters():
@@ -62,7 +62,7 @@ def test_index_words_equal_the_tokenizer_with_subwords(sample_reports):
     """The indexer counts words with rjieba's search mode plus long sub-words; it must equal word_tokens."""
     from collections import Counter
 
-    from search.analyze import index_words
+    from search.index.analyze import index_words
 
     for report in sample_reports.values():
         for paragraph in report.paragraphs:
@@ -71,6 +71,6 @@ def test_index_words_equal_the_tokenizer_with_subwords(sample_reports):
 
 
 def test_long_dictionary_words_inside_longer_words_are_indexed():
-    from search.analyze import index_words
+    from search.index.analyze import index_words
 
     assert index_words("落实政府法律顾问制度")["法律顾问"] == 1

@@ -7,7 +7,7 @@ import json
 from benchmarks import peer
 from benchmarks.generate import generate
 from benchmarks.run import run
-from search.pipeline import process_file
+from search.ingest.pipeline import process_file
 
 
 def test_generator_is_deterministic_and_marks_its_files(tmp_path):
@@ -19,7 +19,7 @@ def test_generator_is_deterministic_and_marks_its_files(tmp_path):
 
 
 def test_synthetic_reports_keep_the_outline_and_real_places(tmp_path):
-    from search.gazetteer import load_gazetteer
+    from search.ingest.gazetteer import load_gazetteer
 
     report = process_file(generate(tmp_path, 100, seed=5)[0])
     assert {p.part for p in report.paragraphs} == {
@@ -54,7 +54,7 @@ def test_a_small_run_produces_every_figure(tmp_path):
 def test_both_peers_count_the_same_matches_and_facets_over_the_same_tokens(tmp_path):
     from benchmarks import tantivy_peer
     from benchmarks.run import QUERIES, _documents, _theirs
-    from search.index import update_index
+    from search.index.writer import update_index
 
     update_index(generate(tmp_path / "corpus", 400, seed=5)[0].parent, tmp_path / "index", jobs=1)
     documents = list(_documents(tmp_path / "index"))

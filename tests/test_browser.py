@@ -60,7 +60,7 @@ def server(sample_index):
 def province_server(tmp_path_factory):
     """A server over about 100 synthetic reports of as many townships: province scale in miniature."""
     from benchmarks.generate import generate
-    from search.index import update_index
+    from search.index.writer import update_index
 
     corpus = tmp_path_factory.mktemp("province")
     generate(corpus, 2500, seed=3)

@@ -6,11 +6,11 @@ import csv
 import io
 import json
 
-from search.check import quantified_statements
 from search.cli import main
-from search.index import update_index
-from search.pipeline import process_file
-from search.searcher import Engine, SearchRequest
+from search.index.writer import update_index
+from search.ingest.pipeline import process_file
+from search.insights.check import quantified_statements
+from search.query.searcher import Engine, SearchRequest
 from webui import create_app
 
 

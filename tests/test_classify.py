@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.classify import PARTS, load_topics, topics_of
+from search.ingest.classify import PARTS, load_topics, topics_of
 
 
 def _parts(report):

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from search.model import ReportError
-from search.pipeline import process_file
+from search.ingest.model import ReportError
+from search.ingest.pipeline import process_file
 
 EXPECTED = {
     "北屏乡": ("城口县", "重庆市", "重庆市", 2020),
@@ -93,7 +93,7 @@ def test_broken_sidecar_names_the_sidecar(samples, tmp_path):
 
 
 def _describe_text(tmp_path, text: str):
-    from search.pipeline import process_file
+    from search.ingest.pipeline import process_file
 
     path = tmp_path / "report.txt"
     path.write_text(text, encoding="utf-8")
@@ -144,7 +144,7 @@ def test_street_office_joint_issuer_and_yearless_titles(tmp_path):
 def test_the_samples_are_township_level():
     from conftest import SAMPLES
 
-    from search.pipeline import process_file
+    from search.ingest.pipeline import process_file
 
     assert {process_file(path).level for path in SAMPLES.values()} == {"乡镇"}
 

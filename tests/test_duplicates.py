@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from search import searcher
 from search.cli import main
-from search.duplicates import (
+from search.index.fastindex import BANDS_FILE
+from search.index.writer import update_index
+from search.ingest.pipeline import process_file
+from search.insights.duplicates import (
     CLUSTERS_FILE,
     NUM_PERM,
     SEED,
@@ -25,10 +27,8 @@ from search.duplicates import (
     shingle_hashes,
     signatures,
 )
-from search.fastindex import BANDS_FILE
-from search.index import update_index
-from search.pipeline import process_file
-from search.searcher import Engine, SearchRequest
+from search.query import searcher
+from search.query.searcher import Engine, SearchRequest
 from webui import create_app
 
 TITLE = "{place}{year}年法治政府建设情况报告\n一、主要举措和成效\n"
@@ -298,7 +298,7 @@ def test_an_unreadable_clusters_file_is_found_again_not_an_error(corpus, tmp_pat
 def test_permutations_and_bands_are_those_datasketch_chooses():
     from datasketch import MinHashLSH
 
-    from search.duplicates import CANDIDATE_THRESHOLD, _permutations, bands_and_rows
+    from search.insights.duplicates import CANDIDATE_THRESHOLD, _permutations, bands_and_rows
 
     a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
     ours_a, ours_b = _permutations()

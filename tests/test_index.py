@@ -10,8 +10,8 @@ import sys
 import pytest
 from whoosh import writing
 
-from search.index import LOCK_FILE, IndexBusyError, open_index, update_index
-from search.searcher import Engine, SearchRequest
+from search.index.writer import LOCK_FILE, IndexBusyError, open_index, update_index
+from search.query.searcher import Engine, SearchRequest
 
 
 def test_first_run_adds_everything_second_run_skips_everything(corpus, tmp_path):
@@ -162,8 +162,8 @@ def test_failed_commit_does_not_leave_the_write_lock(corpus, tmp_path, monkeypat
 def test_an_index_without_its_arrays_is_refused_with_advice_and_rebuilt(corpus, tmp_path):
     import shutil as shell
 
-    from search.index import index_is_usable
-    from search.searcher import IndexMissingError
+    from search.index.writer import index_is_usable
+    from search.query.searcher import IndexMissingError
 
     index_dir = tmp_path / "index"
     update_index(corpus, index_dir, jobs=1)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from search.cli import main
-from search.index import update_index
-from search.indicators import extract, indicator_names
-from search.pipeline import process_file
-from search.searcher import Engine, SearchRequest
+from search.index.writer import update_index
+from search.ingest.pipeline import process_file
+from search.insights.indicators import extract, indicator_names
+from search.query.searcher import Engine, SearchRequest
 from webui import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

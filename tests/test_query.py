@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.query import QueryError, parse_query
+from search.query.parse import QueryError, parse_query
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from variants import sample_lines, write_docx, write_gbk, write_html, write_ofd, write_pdf, write_utf16
 
-from search.model import ReportError
-from search.pipeline import process_corpus, process_file
-from search.read import read_file
+from search.ingest.model import ReportError
+from search.ingest.pipeline import process_corpus, process_file
+from search.ingest.read import read_file
 
 METADATA = ("title", "township", "county", "city", "province", "year")
 

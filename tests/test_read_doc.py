@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from variants import sample_lines, write_docx, write_html
 
-from search.model import ReportError
-from search.pipeline import process_file
-from search.read_doc import _drop_field_codes
+from search.ingest.model import ReportError
+from search.ingest.pipeline import process_file
+from search.ingest.read_doc import _drop_field_codes
 
 WORD97 = Path(__file__).parent / "data" / "word97"
 FILES = {"北屏乡": "000", "黄石镇": "001", "蒲台乡": "002", "花台乡": "003", "大湾镇": "004"}

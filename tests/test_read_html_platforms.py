@@ -7,8 +7,8 @@ import html
 import pytest
 from variants import sample_lines
 
-from search.model import ReportError
-from search.pipeline import process_file
+from search.ingest.model import ReportError
+from search.ingest.pipeline import process_file
 
 CHROME_TOP = """<div class="top-bar">欢迎访问 | 无障碍 | 长者模式</div>
 <div class="nav"><a href="/">首页</a><a href="/zwgk">政务公开</a><a href="/hdjl">互动交流</a></div>

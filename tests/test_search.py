@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from search.query import QueryError
-from search.searcher import NotFoundError, SearchRequest
+from search.query.parse import QueryError
+from search.query.searcher import NotFoundError, SearchRequest
 
 
 def search(engine, q="", limit=100, **kwargs):
@@ -107,8 +107,8 @@ def test_traditional_query_finds_simplified_text(engine):
 
 
 def test_heading_match_counts_extra(tmp_path):
-    from search.index import update_index
-    from search.searcher import Engine
+    from search.index.writer import update_index
+    from search.query.searcher import Engine
 
     body = "我镇聘请律师担任法律顾问，参与重大决策合法性审查。"
     (tmp_path / "corpus").mkdir()
@@ -252,7 +252,7 @@ def test_stats_describe_the_index(engine):
 
 
 def test_long_facets_show_the_most_frequent_values_and_every_selected_one(engine, monkeypatch):
-    from search import searcher as searcher_module
+    from search.query import searcher as searcher_module
 
     monkeypatch.setattr(searcher_module, "FACET_LIMIT", 2)
     result = search(engine, "法律顾问", filters={"township": ["黄石镇"]})
@@ -274,9 +274,9 @@ def test_folding_shows_each_report_once_with_its_other_matches_counted(engine):
 
 
 def test_a_paragraph_copied_into_another_report_with_its_own_place_is_shown_once(tmp_path, corpus):
-    from search.index import update_index
-    from search.pipeline import process_file
-    from search.searcher import Engine
+    from search.index.writer import update_index
+    from search.ingest.pipeline import process_file
+    from search.query.searcher import Engine
 
     copied = process_file(corpus / "000_fb6fe3ad903c3860.txt").paragraphs[4].text
     assert copied.startswith("聘请重庆渝万律师事务所")
@@ -293,7 +293,7 @@ def test_a_paragraph_copied_into_another_report_with_its_own_place_is_shown_once
 
 def test_an_equivalent_of_several_words_is_found_wherever_its_text_occurs(engine):
     """化解矛盾纠纷 is an equivalent of 矛盾纠纷化解 but never one token: it must be found as text."""
-    from search.thesaurus import load_thesaurus
+    from search.query.thesaurus import load_thesaurus
 
     assert "化解矛盾纠纷" in load_thesaurus().concept("矛盾纠纷化解").equivalents
     with_text = {hit["id"] for hit in search(engine, '"化解矛盾纠纷"')["hits"]}
@@ -302,8 +302,8 @@ def test_an_equivalent_of_several_words_is_found_wherever_its_text_occurs(engine
 
 
 def test_reports_can_be_filtered_by_level(tmp_path, corpus):
-    from search.index import update_index
-    from search.searcher import Engine
+    from search.index.writer import update_index
+    from search.query.searcher import Engine
 
     (corpus / "county.txt").write_text(
         "重庆市长寿区司法局2022年法治政府建设年度报告\n一、主要举措\n局党组聘请律师担任法律顾问，审查合同30份。\n",
@@ -331,8 +331,8 @@ def test_trends_count_reports_per_year_against_all_reports_of_that_year(engine):
 
 
 def test_trends_leave_out_reports_whose_province_is_unknown(tmp_path, corpus):
-    from search.index import update_index
-    from search.searcher import Engine
+    from search.index.writer import update_index
+    from search.query.searcher import Engine
 
     (corpus / "unknown.txt").write_text(
         "某地2021年法治政府建设报告\n一、主要举措\n聘请律师担任法律顾问。\n", encoding="utf-8"
@@ -353,7 +353,7 @@ def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
 
     import numpy as np
 
-    from search.searcher import _grouped
+    from search.query.searcher import _grouped
 
     def by_full_sort(facets, selected, scores, request):
         docs = np.flatnonzero(selected)

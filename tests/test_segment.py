@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from search.normalize import normalize_line
-from search.segment import segment
+from search.ingest.normalize import normalize_line
+from search.ingest.segment import segment
 
 
 def test_word_artifacts_and_stray_spaces_are_removed():

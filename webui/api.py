@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from search.query import QueryError
-from search.searcher import NotFoundError
+from search.query.parse import QueryError
+from search.query.searcher import NotFoundError
 
 from .openapi import openapi_document
 from .params import engine, integer_param, search_request

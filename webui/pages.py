@@ -11,11 +11,11 @@ import time
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 
-from search.classify import PARTS
-from search.index import FACETS
-from search.present import FACET_LABELS, excel_cell
-from search.query import QueryError
-from search.searcher import NotFoundError
+from search.index.writer import FACETS
+from search.ingest.classify import PARTS
+from search.query.parse import QueryError
+from search.query.present import FACET_LABELS, excel_cell
+from search.query.searcher import NotFoundError
 
 from .params import EXPORT_LIMIT, current_filters, engine, integer_param, query_string, search_request, state_args
 
@@ -256,7 +256,7 @@ def check():
 
 @pages.route("/check.csv")
 def check_csv():
-    from search.check import CHECK_COLUMNS, check_rows
+    from search.insights.check import CHECK_COLUMNS, check_rows
 
     try:
         result = engine().check(search_request())
@@ -300,7 +300,7 @@ def duplicates():
 
 @pages.route("/duplicates.csv")
 def duplicates_csv():
-    from search.duplicates import DUPLICATE_COLUMNS, duplicate_rows
+    from search.insights.duplicates import DUPLICATE_COLUMNS, duplicate_rows
 
     try:
         result = _duplicates_result()
@@ -325,7 +325,7 @@ def indicators():
 
 @pages.route("/indicators.csv")
 def indicators_csv():
-    from search.indicators import indicator_rows
+    from search.insights.indicators import indicator_rows
 
     try:
         result = _indicators_result()

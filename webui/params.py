@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
-from search.index import FACETS
-from search.query import QueryError
-from search.searcher import Engine, SearchRequest
+from search.index.writer import FACETS
+from search.query.parse import QueryError
+from search.query.searcher import Engine, SearchRequest
 
 MAX_VALUES_PER_FACET = 20
 MAX_VALUE_LENGTH = 100

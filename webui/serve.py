@@ -10,10 +10,10 @@ import threading
 import webbrowser
 from pathlib import Path
 
-from search.analyze import segmenter
 from search.cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError
 from search.cli_search import print_summary, progress_bar
-from search.index import die_with_parent, index_exists, index_is_usable, update_index
+from search.index.analyze import segmenter
+from search.index.writer import die_with_parent, index_exists, index_is_usable, update_index
 
 DEFAULT_WORKERS = min(4, os.cpu_count() or 1) if hasattr(os, "fork") else 1
 

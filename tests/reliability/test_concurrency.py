@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from search.index import update_index
-from search.searcher import Engine, SearchRequest
+from search.index.writer import update_index
+from search.query.searcher import Engine, SearchRequest
 
 QUERIES = ["法律顾问", "人民调解 成功率", "执法力量薄弱", '"执法全过程记录"', "普法宣传", "法律顾闻", "信访 -上访"]
 
@@ -58,7 +58,7 @@ def test_the_first_queries_of_a_fresh_process_may_arrive_together():
 
     code = """
 import threading
-from search.analyze import words
+from search.index.analyze import words
 errors = []
 def work():
     try:

@@ -14,8 +14,8 @@ from unittest import mock
 import psutil
 import pytest
 
-from search.index import update_index
-from search.searcher import Engine, SearchRequest
+from search.index.writer import update_index
+from search.query.searcher import Engine, SearchRequest
 from webui import create_app
 
 
@@ -45,7 +45,7 @@ def test_an_index_with_no_segments_answers_every_reader(tmp_path):
 
 def test_an_unreadable_report_is_listed_and_the_others_are_indexed(corpus, tmp_path):
     locked = sorted(corpus.glob("*.txt"))[0]
-    real_hash = __import__("search.index", fromlist=["file_hash"]).file_hash
+    real_hash = __import__("search.index.writer", fromlist=["file_hash"]).file_hash
 
     def refuse(path: Path) -> str:
         if Path(path).name == locked.name:
@@ -54,7 +54,7 @@ def test_an_unreadable_report_is_listed_and_the_others_are_indexed(corpus, tmp_p
 
     if os.geteuid() != 0:  # root reads any file: there the refusal is simulated where the indexer reads
         locked.chmod(0)
-    with mock.patch("search.index.file_hash", side_effect=refuse):
+    with mock.patch("search.index.writer.file_hash", side_effect=refuse):
         summary = update_index(corpus, tmp_path / "index", jobs=1)
     assert [f["path"] for f in summary.failed] == [locked.name]
     assert "权限" in summary.failed[0]["error"]
@@ -114,7 +114,7 @@ def test_kill_9_of_the_indexer_leaves_no_worker_and_the_rerun_equals_a_clean_bui
 def test_an_interrupted_first_build_leaves_an_index_the_next_run_completes(tmp_path, corpus):
     index_dir = tmp_path / "index"
     with (
-        mock.patch("search.fastindex.SegmentBuilder.write", side_effect=KeyboardInterrupt),
+        mock.patch("search.index.fastindex.SegmentBuilder.write", side_effect=KeyboardInterrupt),
         pytest.raises(KeyboardInterrupt),
     ):
         update_index(corpus, index_dir, jobs=1)

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from search.analyze import index_words
-from search.query import QueryError, parse_query
-from search.read import decode_text
-from search.searcher import NotFoundError, SearchRequest
+from search.index.analyze import index_words
+from search.ingest.read import decode_text
+from search.query.parse import QueryError, parse_query
+from search.query.searcher import NotFoundError, SearchRequest
 from webui import create_app
 
 TOO_LONG_ID = "ffffffffffffffffffff-0001"
@@ -91,7 +91,7 @@ def test_utf16_without_a_byte_order_mark_is_read(tmp_path):
 
 
 def test_nul_bytes_inside_utf8_text_are_not_indexed(tmp_path):
-    from search.pipeline import process_file
+    from search.ingest.pipeline import process_file
 
     path = tmp_path / "北屏乡.txt"
     path.write_bytes("北屏乡2020年法治政府建设工作报告\n聘请律师\x00担任法律顾问，参与重大决策。\n".encode())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from search.index import MAX_SEGMENTS, open_index, update_index
-from search.searcher import Engine, SearchRequest
+from search.index.writer import MAX_SEGMENTS, open_index, update_index
+from search.query.searcher import Engine, SearchRequest
 
 QUERIES = ("法律顾问", "人民调解 成功率", '"执法全过程记录"', "执法力量薄弱", "普法 -宣传")
 
@@ -62,7 +62,7 @@ def test_segments_written_in_pieces_answer_like_whole_ones_through_runs_merges_a
     corpus, tmp_path, monkeypatch
 ):
     """The indexer writes a large segment in pieces to bound its memory; a search must not tell."""
-    from search import fastindex
+    from search.index import fastindex
 
     def update(index_dir: Path, piece_size: int):
         monkeypatch.setattr(fastindex, "PIECE_SIZE", piece_size)

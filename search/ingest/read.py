@@ -10,7 +10,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .model import RawText, ReportError
+from search.ingest.model import RawText, ReportError
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -43,17 +43,17 @@ def read_file(path: Path) -> RawText:
         text, encoding = decode_text(data, path)
         return RawText(lines=text.splitlines(), format="txt", encoding=encoding)
     if suffix in HTML_SUFFIXES:
-        from .read_html import read_html
+        from search.ingest.read_html import read_html
 
         return read_html(data, path)
     if suffix == ".docx":
         return read_docx(path)
     if suffix in WORD97_SUFFIXES:
-        from .read_doc import read_word97
+        from search.ingest.read_doc import read_word97
 
         return read_word97(path)
     if suffix == ".ofd":
-        from .read_ofd import read_ofd
+        from search.ingest.read_ofd import read_ofd
 
         return read_ofd(path)
     return read_pdf(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .analyze import fold
+from search.index.analyze import fold
 
 SNIPPET_CHARS = 120
 FACET_LABELS = {

@@ -4,7 +4,7 @@
 measures and results, the shortcomings and their reasons, how the principal leaders performed their
 duty as 第一责任人, and next year's plans. Per report: which of them are present, their length in
 paragraphs and characters, how many quantified statements it makes (59件, 97.33%, 6人), and which
-of its paragraphs stand, near-identical, in other reports (:mod:`search.duplicates`: a Jaccard
+of its paragraphs stand, near-identical, in other reports (:mod:`search.insights.duplicates`: a Jaccard
 similarity of at least 0.8 once the report's own place names, self references and numbers are set aside).
 """
 
@@ -26,7 +26,7 @@ def quantified_statements(text: str) -> int:
 
 def _mentions(part: str, state, members: list[int]) -> bool:
     """Whether a part missing as a section is at least spoken of elsewhere (its cue words, data/parts.json)."""
-    from .classify import load_part_rules
+    from search.ingest.classify import load_part_rules
 
     cues = load_part_rules().cues.get(part, frozenset())
     return any(cue in state.evaluator.text(doc) for doc in members for cue in cues)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import RawText, ReportError
-from .read import CJK, decode_text
+from search.ingest.model import RawText, ReportError
+from search.ingest.read import CJK, decode_text
 
 DROP_TAGS = [
     "script",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Paragraph
-from .normalize import normalize_line
+from search.ingest.model import Paragraph
+from search.ingest.normalize import normalize_line
 
 SENTENCE_END = "。！？；：…"
 INNER_BREAK = re.compile(r"[。！？；]")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import RUN
+from search.index.analyze import RUN
 
 SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
 SHINGLE = 4

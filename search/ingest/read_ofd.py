@@ -3,7 +3,7 @@
 An OFD file is a zip: ``OFD.xml`` names the document (``DocRoot``), whose ``Document.xml`` lists the
 pages; each page's ``Content.xml`` holds ``TextObject``s (a ``Boundary`` box, in mm) with ``TextCode``
 runs placed inside it. Text objects on one baseline make a line; wrapped lines are joined back into
-paragraphs with the same geometry rule as PDF (:func:`search.read._join_pdf_lines`). No package on the
+paragraphs with the same geometry rule as PDF (:func:`search.ingest.read._join_pdf_lines`). No package on the
 registries reads OFD text without pulling in a renderer, so this reads the XML directly.
 """
 
@@ -13,8 +13,8 @@ import posixpath
 import zipfile
 from pathlib import Path
 
-from .model import RawText, ReportError
-from .read import CJK, PAGE_NUMBER, _join_pdf_lines
+from search.ingest.model import RawText, ReportError
+from search.ingest.read import CJK, PAGE_NUMBER, _join_pdf_lines
 
 LINE_TOLERANCE_MM = 1.0
 

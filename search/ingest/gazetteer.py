@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).with_name("data") / "gazetteer.tsv.gz"
+DATA = Path(__file__).parent.parent / "data" / "gazetteer.tsv.gz"
 TOWNSHIP_SUFFIXES = ("乡", "镇", "街道", "苏木", "民族乡")
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .classify import classify
-from .describe import describe, load_overrides
-from .model import Report, ReportError
-from .read import read_file
-from .segment import segment
+from search.ingest.classify import classify
+from search.ingest.describe import describe, load_overrides
+from search.ingest.model import Report, ReportError
+from search.ingest.read import read_file
+from search.ingest.segment import segment
 
 
 def process_file(path: Path, corpus_root: Path | None = None) -> Report:
@@ -32,7 +32,7 @@ def corpus_files(corpus: Path) -> list[Path]:
 def corpus_entries(corpus: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """(report files under ``corpus``, sorted; (path, reason) of entries that look like reports but cannot
     be opened: a symbolic link that loops or points nowhere)."""
-    from .read import is_supported
+    from search.ingest.read import is_supported
 
     files, broken = [], []
     depth = len(Path(corpus).parts)

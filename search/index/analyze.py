@@ -5,7 +5,7 @@ faster) with the domain dictionary and every place name of the gazetteer.
 Positions count words, and punctuation leaves a gap; when indexing, the
 sub-words jieba's search mode finds inside a long word (法律 and 顾问 inside
 法律顾问) share their parent's position. Query text is never split into
-sub-words. Character grams for recall are in :mod:`search.fastindex`.
+sub-words. Character grams for recall are in :mod:`search.index.fastindex`.
 
 Traditional characters are folded to Simplified (character by character, so
 offsets do not move) and Latin letters to lower case, at index and query time.
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parent.parent / "data"
 RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 MAX_SUBWORD_PARENT = 24
 MAX_SUBWORD = 12
@@ -100,7 +100,7 @@ def _load_segmenter():
     """
     import rjieba
 
-    from .thesaurus import load_thesaurus
+    from search.query.thesaurus import load_thesaurus
 
     # The instance rjieba builds when it is imported: a second Jieba() would load the dictionary again.
     jieba = rjieba._DEFAULT_JIEBA

@@ -42,8 +42,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import WORD_CHAR, fold, index_words, segmenter
-from .duplicates import bands_and_rows, bands_of_texts
+from search.index.analyze import WORD_CHAR, fold, index_words, segmenter
+from search.insights.duplicates import bands_and_rows, bands_of_texts
 
 FAST_DIR = "fast"
 PIECE_SIZE = 250_000
@@ -103,7 +103,7 @@ class ParagraphTerms:
 
 
 def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
-    """Word counts (every word and the dictionary words inside it, as :func:`search.analyze.word_tokens`
+    """Word counts (every word and the dictionary words inside it, as :func:`search.index.analyze.word_tokens`
     yields them), length in words, grams and folded text."""
     folded = fold(text)
     jieba = segmenter()
@@ -455,7 +455,7 @@ class Segment:
         self._bands: np.ndarray | None = None
 
     def bands(self) -> np.ndarray:
-        """Near-duplicate band keys per local document (:mod:`search.duplicates`); computed from the texts
+        """Near-duplicate band keys per local document (:mod:`search.insights.duplicates`); computed from the texts
         for a segment written before they were stored."""
         if self._bands is None:
             path = self.folder / BANDS_FILE
@@ -559,7 +559,7 @@ def _map_file(path: Path):
 
 
 def _runs(text: str) -> list[str]:
-    from .analyze import RUN
+    from search.index.analyze import RUN
 
     return RUN.findall(text)
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import DATA, RUN, words
-from .fastindex import SHIFT
-from .thesaurus import load_thesaurus
+from search.index.analyze import DATA, RUN, words
+from search.index.fastindex import SHIFT
+from search.query.thesaurus import load_thesaurus
 
 LOW = (1 << SHIFT) - 1
 MAX_CORRECTABLE = 8

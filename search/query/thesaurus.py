@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .analyze import DATA, RUN, fold, words
-from .classify import load_part_rules
+from search.index.analyze import DATA, RUN, fold, words
+from search.ingest.classify import load_part_rules
 
 MAX_EXPANSIONS = 16
 

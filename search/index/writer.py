@@ -4,7 +4,7 @@ Whoosh holds the documents: paragraph documents (kind=paragraph) store the
 text, heading path, part, topics and the township's metadata with sortable
 facet columns; a report document (kind=report) stores the report's metadata,
 file hash and path. The inverted index (words, character grams, headings) is
-written by :mod:`search.fastindex` beside each new Whoosh segment, before the
+written by :mod:`search.index.fastindex` beside each new Whoosh segment, before the
 commit that makes the segment visible. Whoosh commits atomically (a new table
 of contents replaces the old one) and never merges segments here, so a searcher
 opened before a reindex keeps answering from the previous state, and an
@@ -26,8 +26,7 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
-from .duplicates import bands_of_texts
-from .fastindex import (
+from search.index.fastindex import (
     EMPTY,
     FAST_DIR,
     ParagraphTerms,
@@ -37,8 +36,9 @@ from .fastindex import (
     read_manifest,
     remove_orphans,
 )
-from .model import Report, ReportError
-from .pipeline import corpus_entries, process_file
+from search.ingest.model import Report, ReportError
+from search.ingest.pipeline import corpus_entries, process_file
+from search.insights.duplicates import bands_of_texts
 
 INDEX_NAME = "paragraphs"
 PR_SET_PDEATHSIG = 1
@@ -50,7 +50,7 @@ FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
 
 def build_schema() -> fields.Schema:
-    """Documents and ids only: facets and text search live in the per-segment arrays (search.fastindex)."""
+    """Documents and ids only: facets and text search live in the per-segment arrays (search.index.fastindex)."""
     return fields.Schema(
         id=fields.STORED(),
         kind=fields.ID(stored=True),

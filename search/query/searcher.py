@@ -1,6 +1,6 @@
 """Run searches against the index: ranked hits, facet counts, grouping by township, similar paragraphs.
 
-The per-segment arrays of :mod:`search.fastindex` answer the query; Whoosh
+The per-segment arrays of :mod:`search.index.fastindex` answer the query; Whoosh
 supplies the stored documents of the hits on the page. Facet counts come from
 per-document code arrays (NumPy), not from per-hit Python work: a search finds
 the matching documents once, and every facet is one ``bincount`` over them.
@@ -20,9 +20,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import RUN, fold
-from .classify import PARTS
-from .duplicates import (
+from search.index.analyze import RUN, fold
+from search.index.fastindex import NO_KEY, Segment, id_key, load_segment
+from search.index.writer import (
+    FACETS,
+    INDEX_NAME,
+    index_exists,
+    index_is_usable,
+    open_index,
+    paragraph_id,
+    read_info,
+    reindex_running,
+    segments_of,
+)
+from search.ingest.classify import PARTS
+from search.insights.duplicates import (
     ClusteringCancelled,
     Clusters,
     Layout,
@@ -35,22 +47,10 @@ from .duplicates import (
     saved_key,
     shingle_hashes,
 )
-from .evaluate import Evaluator
-from .fastindex import NO_KEY, Segment, id_key, load_segment
-from .index import (
-    FACETS,
-    INDEX_NAME,
-    index_exists,
-    index_is_usable,
-    open_index,
-    paragraph_id,
-    read_info,
-    reindex_running,
-    segments_of,
-)
-from .present import mark, match_spans, snippet
-from .query import ParsedQuery, QueryError, normalize_filter_value, parse_query
-from .rank import (
+from search.query.evaluate import Evaluator
+from search.query.parse import ParsedQuery, QueryError, normalize_filter_value, parse_query
+from search.query.present import mark, match_spans, snippet
+from search.query.rank import (
     TIER_GAP,
     TIERS,
     fact_keys,
@@ -61,8 +61,8 @@ from .rank import (
     tier_of,
     top_scoring,
 )
-from .suggest import Suggester
-from .thesaurus import Concept, describe, explain, highlight_forms, load_thesaurus
+from search.query.suggest import Suggester
+from search.query.thesaurus import Concept, describe, explain, highlight_forms, load_thesaurus
 
 MAX_LIMIT = 100
 FACET_LIMIT = 100
@@ -332,7 +332,7 @@ class _State:
     _indicator_values: dict = field(default_factory=dict)
 
     def clusters(self) -> Clusters:
-        """Near-duplicate paragraphs of this state (:mod:`search.duplicates`), waiting for them: those the
+        """Near-duplicate paragraphs of this state (:mod:`search.insights.duplicates`), waiting for them: those the
         indexer saved for this state, or found from the saved ones of an earlier state (only the pairs a
         reindex changed), or, with none saved, found whole (at 1,000,000 paragraphs about a minute)."""
         with self.clusters_lock:
@@ -429,8 +429,8 @@ class _State:
         }
 
     def indicator_values(self, docnum: int) -> list:
-        """The indicator values a paragraph states (:mod:`search.indicators`), read once per index state."""
-        from .indicators import extract
+        """The indicator values a paragraph states (:mod:`search.insights.indicators`), read once per index state."""
+        from search.insights.indicators import extract
 
         found = self._indicator_values.get(docnum)
         if found is None:
@@ -688,8 +688,8 @@ class Engine:
 
     def check(self, request: SearchRequest) -> dict:
         """报告体检 for every report the request's query and filters select (no query: all of them):
-        reports missing a required part first. See :mod:`search.check`."""
-        from .check import REQUIRED_PARTS, check_reports
+        reports missing a required part first. See :mod:`search.insights.check`."""
+        from search.insights.check import REQUIRED_PARTS, check_reports
 
         with self._using() as state:
             facets = state.facets
@@ -712,9 +712,9 @@ class Engine:
         }
 
     def duplicates(self, request: SearchRequest, min_reports: int = 2, paragraph_id: str = "") -> dict:
-        """Clusters of near-identical paragraphs among those the request selects (see :mod:`search.duplicates`);
+        """Clusters of near-identical paragraphs among those the request selects (see :mod:`search.insights.duplicates`);
         with ``paragraph_id``, only that paragraph's cluster."""
-        from .duplicates import THRESHOLD, list_clusters
+        from search.insights.duplicates import THRESHOLD, list_clusters
 
         _check_request(request, MAX_LIMIT)
         if not 2 <= min_reports <= 1000:
@@ -733,8 +733,8 @@ class Engine:
         return result
 
     def indicators(self, request: SearchRequest, sort: str = "", descending: bool = True) -> dict:
-        """Reports × indicators among the paragraphs the request selects (see :mod:`search.indicators`)."""
-        from .indicators import indicator_table
+        """Reports × indicators among the paragraphs the request selects (see :mod:`search.insights.indicators`)."""
+        from search.insights.indicators import indicator_table
 
         with self._using() as state:
             result = indicator_table(state, _selected(state, request), sort, descending)
@@ -743,7 +743,7 @@ class Engine:
 
     def nearby(self, request: SearchRequest) -> list[dict]:
         """Looser queries worth offering when a search finds nothing: each with its number of hits."""
-        from .query import looser_queries
+        from search.query.parse import looser_queries
 
         offers = []
         for candidate in looser_queries(request.q):

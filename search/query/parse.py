@@ -12,11 +12,11 @@ Syntax::
     标题:法律顾问                 in the heading path only (also title: heading:)
 
 The parser returns a small tree (Text, AllOf, AnyOf, FieldIs) that
-:mod:`search.evaluate` runs; positive field conditions become filters.
+:mod:`search.query.evaluate` runs; positive field conditions become filters.
 Every word is matched as words and as a string of characters, so text the
 segmenter cut differently is still found; word and heading matches score
 higher. Equivalent and related terms from the thesaurus (``data/thesaurus.txt``)
-are added when the query is evaluated (:mod:`search.evaluate`), not here.
+are added when the query is evaluated (:mod:`search.query.evaluate`), not here.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analyze import fold, query_grams, words
-from .classify import PARTS
-from .model import LEVELS
+from search.index.analyze import fold, query_grams, words
+from search.ingest.classify import PARTS
+from search.ingest.model import LEVELS
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 40

@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from .model import RawText, ReportError
+from search.ingest.model import RawText, ReportError
 
 FIB_FLAGS = 0x0A
 F_ENCRYPTED = 0x0100
@@ -30,11 +30,11 @@ def read_word97(path: Path) -> RawText:
 
     head = path.read_bytes()[:512]
     if head.startswith(b"PK\x03\x04"):  # a .docx saved under the old name, as some sites publish
-        from .read import read_docx
+        from search.ingest.read import read_docx
 
         return read_docx(path)
     if head.lstrip().lower().startswith((b"<", b"mime-version")):  # a web page saved as .doc
-        from .read_html import read_html
+        from search.ingest.read_html import read_html
 
         return read_html(path.read_bytes(), path)
     if not olefile.isOleFile(str(path)):

@@ -4,7 +4,7 @@ Every node yields boolean masks and a score array over all documents, so AND,
 OR and NOT are array operations and facet counts, totals and top-k come from
 the same arrays.
 
-Unquoted text is read as thesaurus concepts (:mod:`search.thesaurus`). A node's
+Unquoted text is read as thesaurus concepts (:mod:`search.query.thesaurus`). A node's
 result has three levels of match, which the searcher turns into ranking tiers:
 
 * ``mask`` — every concept present, as typed or as an equivalent (the strict
@@ -31,11 +31,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyze import fold, word_tokens, words
-from .fastindex import Segment
-from .query import AllOf, AnyOf, FieldIs, InHeading, Node, Text
-from .rank import top_scoring
-from .thesaurus import Concept, load_thesaurus
+from search.index.analyze import fold, word_tokens, words
+from search.index.fastindex import Segment
+from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
+from search.query.rank import top_scoring
+from search.query.thesaurus import Concept, load_thesaurus
 
 WORD_BOOST = 3.0
 GRAM_BOOST = 1.0

@@ -1,0 +1,1 @@
+"""Queries: parsing, evaluation over the arrays, ranking, suggestions, the thesaurus, the searcher and presentation."""
