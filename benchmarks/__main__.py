@@ -26,6 +26,7 @@ def main() -> None:
     bench.add_argument(
         "--reuse", action="store_true", help="search the index of an earlier run (keeps its indexing figures)"
     )
+    bench.add_argument("--reuse-peers", action="store_true", help="search the peer indexes of an earlier run")
     make = commands.add_parser("generate", help="write a synthetic corpus")
     make.add_argument("target", type=Path)
     make.add_argument("--paragraphs", type=int, default=10_000)
@@ -89,6 +90,7 @@ def main() -> None:
             serve=not args.no_serve,
             peers=tuple(name for name in args.peers.split(",") if name and name != "none"),
             reuse=args.reuse,
+            reuse_peers=args.reuse_peers,
         )
 
 

@@ -48,6 +48,7 @@ def run(
     serve: bool = True,
     peers: tuple[str, ...] | None = None,
     reuse: bool = False,
+    reuse_peers: bool = False,
     log=print,
 ) -> dict:
     out.mkdir(parents=True, exist_ok=True)
@@ -64,10 +65,13 @@ def run(
         "machine": machine(),
         "command": " ".join(sys.argv),
     }
-    if reuse and saved.exists() and index_dir.is_dir():
-        previous = json.loads(saved.read_text(encoding="utf-8"))
-        kept = ("index", "reindex_one", "fts5_build_seconds", "tantivy_build_seconds")
-        results.update({key: previous[key] for key in kept if key in previous})
+    previous = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
+    if reuse or reuse_peers:
+        results.update(
+            {f"{n}_build_seconds": previous[f"{n}_build_seconds"] for n in PEERS if f"{n}_build_seconds" in previous}
+        )
+    if reuse and previous and index_dir.is_dir():
+        results.update({key: previous[key] for key in ("index", "reindex_one") if key in previous})
         log(f"沿用已有索引 {index_dir} 及其建索引数字（--reuse）")
         engine = Engine(index_dir)
     else:
@@ -77,7 +81,9 @@ def run(
     results["clusters_seconds"] = time.perf_counter() - started
     log(f"  相同段落分组（检索不等它，后台完成）：{results['clusters_seconds']:.1f} 秒")
 
-    peers = _build_peers(PEERS if peers is None else peers, index_dir, out, paragraphs, seed, results, log, reuse)
+    peers = _build_peers(
+        PEERS if peers is None else peers, index_dir, out, paragraphs, seed, results, log, reuse or reuse_peers
+    )
     similar_ids = _similar_sources(engine)
     rows = []
     for number, spec in enumerate(QUERIES):
