@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from search.ingest.classify import classify
@@ -35,22 +36,24 @@ def corpus_entries(corpus: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     from search.ingest.read import is_supported
 
     files, broken = [], []
-    depth = len(Path(corpus).parts)
-    for path in Path(corpus).rglob("*"):
-        relative = path.parts[depth:]
-        if (
-            path.name.endswith(".meta.json")
-            or path.name == "metadata.csv"
-            or any(part.startswith(".") for part in relative)
-            or not (is_supported(path) or path.suffix.lower() not in IGNORED_SUFFIXES)
-        ):
-            continue
-        if path.is_file():
-            files.append(path)
-        elif path.is_symlink() and not path.exists():
-            broken.append((path, "符号链接无法打开（循环链接或目标不存在）"))
-    # Sorted by their parts, as paths sort, but compared as tuples of strings: at 40,000 files the
-    # comparisons of Path objects took a third of a second.
+    for folder, subfolders, names in os.walk(corpus):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]  # hidden folders: not reports
+        for name in (*subfolders, *names):
+            path = Path(folder, name)
+            if (
+                name.startswith(".")
+                or name.endswith(".meta.json")
+                or name == "metadata.csv"
+                or not (is_supported(path) or path.suffix.lower() not in IGNORED_SUFFIXES)
+            ):
+                continue
+            if os.path.isfile(path):
+                files.append(path)
+            elif os.path.islink(path) and not os.path.exists(path):
+                broken.append((path, "符号链接无法打开（循环链接或目标不存在）"))
+    # Walked with os.walk (which, like Path.rglob, does not descend into linked folders) and sorted by
+    # parts compared as tuples of strings: at 40,000 files, Path.rglob and comparisons of Path objects
+    # took most of a one-report reindex's half second here.
     return sorted(files, key=lambda p: p.parts), sorted(broken, key=lambda item: item[0].parts)
 
 
