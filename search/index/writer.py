@@ -37,7 +37,7 @@ from search.index.fastindex import (
     remove_orphans,
 )
 from search.ingest.model import Report, ReportError
-from search.ingest.pipeline import corpus_entries, process_file
+from search.ingest.pipeline import corpus_listing, process_file
 from search.insights.duplicates import bands_of_texts
 
 INDEX_NAME = "paragraphs"
@@ -81,8 +81,8 @@ def paragraph_id(report_id: str, ordinal: int) -> str:
     return f"{report_id}-{ordinal:04d}"
 
 
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_hash(path: Path | str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @dataclass
@@ -248,13 +248,12 @@ def update_index(
         else:
             ix = open_index(index_dir)
             known = known_reports(index_dir, ix)
-        files, broken = corpus_entries(corpus)
-        summary.failed.extend({"path": path.relative_to(corpus).as_posix(), "error": why} for path, why in broken)
-        current = {path.relative_to(corpus).as_posix(): path for path in files}
+        current, broken = corpus_listing(corpus)
+        summary.failed.extend({"path": rel, "error": why} for rel, why in broken)
         stats, digests = {}, {}
         for rel, path in list(current.items()):
             try:
-                stats[rel] = path.stat()
+                stats[rel] = os.stat(path)
                 digests[rel] = _digest(path, stats[rel], known.get(rel))
             except OSError as exc:
                 summary.failed.append({"path": rel, "error": _os_error(exc)})
@@ -283,7 +282,7 @@ def update_index(
                 for document, paragraph_terms_ in zip(paragraph_documents(report, rid, rel), terms, strict=True):
                     writer.add_document(**document)
                     builder.add(paragraph_terms_, document)
-                summary_document = report_document(report, rid, rel, digests[rel], current[rel])
+                summary_document = report_document(report, rid, rel, digests[rel], Path(current[rel]))
                 builder.add_report(rel, rid, digests[rel], stats[rel])
                 writer.add_document(**summary_document)
                 builder.add(EMPTY, summary_document)

@@ -33,28 +33,39 @@ def corpus_files(corpus: Path) -> list[Path]:
 def corpus_entries(corpus: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """(report files under ``corpus``, sorted; (path, reason) of entries that look like reports but cannot
     be opened: a symbolic link that loops or points nowhere)."""
-    from search.ingest.read import is_supported
+    listing, broken = corpus_listing(corpus)
+    return [Path(path) for path in listing.values()], [(Path(corpus, rel), why) for rel, why in broken]
 
+
+def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """({relative path with "/": path} of the report files under ``corpus``, sorted by their parts;
+    (relative path, reason) of entries that look like reports but cannot be opened: a symbolic link that
+    loops or points nowhere).
+
+    Walked with os.walk, which like Path.rglob does not descend into linked folders, and kept as strings:
+    at 80,000 files Path objects and their comparisons were most of a one-report reindex."""
     files, broken = [], []
-    for folder, subfolders, names in os.walk(corpus):
+    root = os.fspath(corpus)
+    for folder, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]  # hidden folders: not reports
+        relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if relative_folder == "." else relative_folder + "/"
         for name in (*subfolders, *names):
-            path = Path(folder, name)
             if (
                 name.startswith(".")
                 or name.endswith(".meta.json")
                 or name == "metadata.csv"
-                or not (is_supported(path) or path.suffix.lower() not in IGNORED_SUFFIXES)
+                or os.path.splitext(name)[1].lower() in IGNORED_SUFFIXES
             ):
                 continue
+            path = os.path.join(folder, name)
             if os.path.isfile(path):
-                files.append(path)
+                files.append((prefix + name, path))
             elif os.path.islink(path) and not os.path.exists(path):
-                broken.append((path, "符号链接无法打开（循环链接或目标不存在）"))
-    # Walked with os.walk (which, like Path.rglob, does not descend into linked folders) and sorted by
-    # parts compared as tuples of strings: at 40,000 files, Path.rglob and comparisons of Path objects
-    # took most of a one-report reindex's half second here.
-    return sorted(files, key=lambda p: p.parts), sorted(broken, key=lambda item: item[0].parts)
+                broken.append((prefix + name, "符号链接无法打开（循环链接或目标不存在）"))
+    files.sort(key=lambda item: item[0].split("/"))
+    broken.sort(key=lambda item: item[0].split("/"))
+    return dict(files), broken
 
 
 # Files a corpus folder commonly holds that are not reports and not worth an error line.

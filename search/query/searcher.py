@@ -382,12 +382,19 @@ class _State:
         with suppress(ClusteringCancelled):
             self.clusters()
 
-    def clusters_if_ready(self) -> Clusters | None:
+    def clusters_if_ready(self, start: bool = True) -> Clusters | None:
         """The clusters for a search, which must not wait seconds after a reindex: a state of at most
-        INLINE_CLUSTERING paragraphs finds them at once (well under a second); a larger one starts finding
-        them in the background and answers without them (None) until they are there."""
+        INLINE_CLUSTERING paragraphs finds them at once (well under a second); a larger one answers without
+        them (None) until they are there, and (with ``start``) starts finding them in the background."""
         if self._clusters is None and int(np.count_nonzero(self.facets.paragraph)) <= INLINE_CLUSTERING:
             return self.clusters()
+        if start:
+            self.start_clustering()
+        return self._clusters
+
+    def start_clustering(self) -> None:
+        """Find the clusters in a background thread, once (a search starts it when it has answered, so that
+        the first search after a reindex does not share the interpreter with it)."""
         if self._clusters is None and not self._clustering_started:
             with self.start_lock:
                 if not self._clustering_started:
@@ -395,7 +402,6 @@ class _State:
                     threading.Thread(
                         target=self._find_clusters_in_background, name="near-duplicates", daemon=True
                     ).start()
-        return self._clusters
 
     def shingles(self, docnum: int) -> np.ndarray:
         facets = self.facets
@@ -406,11 +412,11 @@ class _State:
                 places.append(fold(facets.values[name][code]))
         return shingle_hashes(body_of(self.evaluator.text(docnum), tuple(places)))
 
-    def near_copy(self, docnum: int) -> dict | None:
+    def near_copy(self, docnum: int, start: bool = True) -> dict | None:
         """The closest paragraph of another report in ``docnum``'s cluster, with the exact similarity and how
         many other reports the cluster spans; None when no other report has a near-identical paragraph, or
         while the clusters of a large state are still being found."""
-        clusters = self.clusters_if_ready()
+        clusters = self.clusters_if_ready(start)
         if clusters is None or clusters.label[docnum] < 0:
             return None
         facets = self.facets
@@ -600,7 +606,7 @@ class Engine:
             if request.boilerplate == "fold" and not request.fold and not request.group_by:
                 candidates, boilerplate = _fold_boilerplate(state, candidates, scores, tiers, request.sort)
             result["boilerplate_folded"] = boilerplate.total
-            result["duplicates_pending"] = state.clusters_if_ready() is None
+            result["duplicates_pending"] = state.clusters_if_ready(start=False) is None
             folded: dict[int, dict] = {}
             if request.fold and not request.group_by:
                 hits, folded, result["rows"] = _folded(state, selected, scores, None, request)
@@ -618,7 +624,7 @@ class Engine:
                     hit["folded"] = folded.get(docnum, {"in_report": 0, "same_text": 0})
             if request.limit <= MAX_LIMIT:
                 for hit, (docnum, _) in zip(result["hits"], hits, strict=True):
-                    hit["near_copy"] = state.near_copy(docnum)
+                    hit["near_copy"] = state.near_copy(docnum, start=False)
                     hit["boilerplate"] = boilerplate.get(docnum, 0)
             counted = _facet_positions(matched.mask, masks)
             result["facets"] = {
@@ -643,6 +649,7 @@ class Engine:
                 self._related_terms(state, selected_docs, scores, parsed, concepts) if first_page else []
             )
             weak = _weak_runs(state, parsed) if parsed.terms and result["total"] < FEW_HITS else set()
+            state.start_clustering()
         result["did_you_mean"] = self._did_you_mean(state, request, weak, result["total"])
         if request.group_by:
             result["group_by"] = request.group_by
@@ -935,7 +942,7 @@ def _folded(
     _, first_of_report, per_report = np.unique(reports, return_index=True, return_counts=True)
     kept = np.sort(first_of_report)
     in_report = dict(zip(ranked[first_of_report].tolist(), (per_report - 1).tolist(), strict=True))
-    clusters = state.clusters_if_ready()
+    clusters = state.clusters_if_ready(start=False)
     texts = clusters.keys()[ranked[kept]] if clusters is not None else -1 - ranked[kept]
     _, first_of_text, per_text = np.unique(texts, return_index=True, return_counts=True)
     shown = ranked[kept][np.sort(first_of_text)]
@@ -952,7 +959,7 @@ def _fold_boilerplate(
     """Boilerplate — a paragraph near-identical in BOILERPLATE_REPORTS reports or more — is listed once, as
     its best-ranked copy. Returns (the candidates left, the copies folded into each listed one); nothing
     is folded while the clusters of a large state are still being found."""
-    clusters = state.clusters_if_ready()
+    clusters = state.clusters_if_ready(start=False)
     if clusters is None:
         return candidates, FoldedCopies()
     docs = np.flatnonzero(candidates & (clusters.reports >= BOILERPLATE_REPORTS))
