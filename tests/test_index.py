@@ -174,3 +174,34 @@ def test_an_index_without_its_arrays_is_refused_with_advice_and_rebuilt(corpus, 
     update_index(corpus, index_dir, rebuild=True, jobs=1)
     assert index_is_usable(index_dir)
     assert Engine(index_dir).search(SearchRequest())["total"] == 106
+
+
+def test_readers_parse_only_a_few_files_ahead_of_the_writer(corpus):
+    """The writer is the slower side: results the readers run ahead with must not pile up in memory."""
+    from concurrent.futures import Future
+
+    from search.index import writer
+
+    class RecordingPool:
+        def __init__(self):
+            self.pending = self.most = 0
+
+        def submit(self, function, *args):
+            self.pending += 1
+            self.most = max(self.most, self.pending)
+            future = Future()
+            future.set_result(function(*args))
+            result = future.result
+
+            def taken():
+                self.pending -= 1
+                return result()
+
+            future.result = taken
+            return future
+
+    paths = sorted(corpus.glob("*.txt")) * 40
+    pool = RecordingPool()
+    parsed = [path for path, *_ in writer._parse_all(paths, corpus, pool)]
+    assert parsed == [str(p) for p in paths]
+    assert pool.most <= writer.PARSE_AHEAD * (os.cpu_count() or 1) < len(paths)
