@@ -229,6 +229,11 @@ def _cluster_sets(engine: Engine) -> set[frozenset[str]]:
     return {frozenset(m["id"] for m in cluster["members"]) for cluster in result["clusters"]}
 
 
+def _assert_every_member_names_a_centre(clusters) -> None:
+    clustered = np.flatnonzero(clusters.label >= 0)
+    assert np.array_equal(clusters.label[clusters.label[clustered]], clusters.label[clustered])
+
+
 def _index_as_the_cli_does(corpus: Path, index: Path) -> None:
     from search.cli_search import find_near_duplicates
 
@@ -263,6 +268,7 @@ def test_a_reindex_compares_only_changed_paragraphs_and_finds_what_a_whole_clust
     with engine._using() as state:
         incremental = state.clusters()
     assert 0 < incremental.verified_pairs < full_pairs
+    _assert_every_member_names_a_centre(incremental)
     found = _cluster_sets(engine)
     engine.close()
     (index / CLUSTERS_FILE).unlink()
@@ -282,6 +288,8 @@ def test_copies_stay_clustered_when_the_report_holding_the_centre_is_deleted(cor
     engine = Engine(index)
     clusters = engine.duplicates(SearchRequest())["clusters"]
     assert len(clusters) == 1 and clusters[0]["reports"] == 2
+    with engine._using() as state:
+        _assert_every_member_names_a_centre(state.clusters())
     assert {m["township"] for m in clusters[0]["members"]} == {"青龙镇", "石桥镇"}
     engine.close()
 

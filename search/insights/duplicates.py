@@ -320,16 +320,18 @@ def _restore(data: dict, layout: Layout, bands_of, report_codes: np.ndarray) -> 
     kept = member_live & centre_live
     center = np.full(total, -1, dtype=np.int64)
     center[member[kept]] = centre[kept]
-    alone = _without_members(center)
-    center[alone] = -1
     to_centre = np.zeros(total, dtype=np.float64)
     to_centre[member[kept]] = similarity[kept]
-    to_centre[alone] = 0.0
     fresh = layout.eligible & ~known
     fresh[member[member_live & ~centre_live]] = True  # their centre is gone: compare them again
     fresh |= layout.eligible & known & _sharing_a_band(bands_of(), known & ~layout.eligible)
+    clustered = np.flatnonzero(center >= 0)
+    fresh[clustered[fresh[center[clustered]]]] = True  # a centre compared again takes its members along
     center[fresh] = -1
+    alone = _without_members(center)
+    center[alone] = -1
     to_centre[fresh] = 0.0
+    to_centre[alone] = 0.0
     return Start(center, to_centre, fresh)
 
 
