@@ -55,7 +55,8 @@ def run_serve(args: argparse.Namespace) -> int:
         sock = _listening_socket(args.host, args.port)
     except OSError as exc:
         raise UsageError(f"无法在 {args.host}:{args.port} 上监听：{exc.strerror or exc}") from exc
-    # Load the index and find its near-duplicate paragraphs once, before forking: the arrays are then shared.
+    # Load the index and its near-duplicate clusters (saved by the indexer) once, before forking: the arrays are
+    # then shared.
     app.extensions["engine"].prepare()
     segmenter()  # and the dictionaries (half a second, and shared too)
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
