@@ -204,4 +204,4 @@ def test_readers_parse_only_a_few_files_ahead_of_the_writer(corpus):
     pool = RecordingPool()
     parsed = [path for path, *_ in writer._parse_all(paths, corpus, pool)]
     assert parsed == [str(p) for p in paths]
-    assert pool.most <= writer.PARSE_AHEAD * (os.cpu_count() or 1) < len(paths)
+    assert pool.most <= writer.PARSE_AHEAD * (os.cpu_count() or 1) < len(paths) // writer.PARSE_BATCH

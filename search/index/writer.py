@@ -44,7 +44,8 @@ from search.insights.duplicates import bands_of_texts
 INDEX_NAME = "paragraphs"
 PR_SET_PDEATHSIG = 1
 MERGE_AT = 4
-PARSE_AHEAD = 8
+PARSE_AHEAD = 4
+PARSE_BATCH = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
 LOCK_FILE = "reindex.lock"
@@ -319,22 +320,26 @@ def update_index(
 
 
 def _parse_all(paths: list[Path], corpus: Path, pool: ProcessPoolExecutor | None):
-    """Parsed files in order. With reader processes, at most PARSE_AHEAD files per core are parsed ahead
-    of the writer: the writer is the slower side, and ``pool.map`` over the whole corpus let the readers'
-    results pile up in this process (the indexer's peak grew from 2.9 GB at 1,000,000 paragraphs to
-    4.2 GB at 2,000,000 although the arrays are written in pieces)."""
+    """Parsed files in order. With reader processes, files go out PARSE_BATCH at a time (one message each
+    way per batch), and at most PARSE_AHEAD batches per core are parsed ahead of the writer: the writer is
+    the slower side, and ``pool.map`` over the whole corpus let the readers' results pile up here."""
     if pool is None:
         for path in paths:
             yield _parse(str(path), str(corpus))
         return
     ahead = PARSE_AHEAD * (os.cpu_count() or 1)
+    batches = [[str(p) for p in paths[i : i + PARSE_BATCH]] for i in range(0, len(paths), PARSE_BATCH)]
     pending: deque = deque()
-    for path in paths:
-        pending.append(pool.submit(_parse, str(path), str(corpus)))
+    for batch in batches:
+        pending.append(pool.submit(_parse_batch, batch, str(corpus)))
         if len(pending) >= ahead:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
     while pending:
-        yield pending.popleft().result()
+        yield from pending.popleft().result()
+
+
+def _parse_batch(paths: list[str], corpus: str) -> list[Parsed]:
+    return [_parse(path, corpus) for path in paths]
 
 
 def _start_workers(jobs: int | None, files: int) -> ProcessPoolExecutor | None:
