@@ -445,7 +445,7 @@ def list_clusters(state, selected: np.ndarray, min_reports: int, page: int, limi
     chosen = np.flatnonzero(selected & (clusters.label >= 0) & (clusters.reports >= min_reports))
     labels = np.unique(clusters.label[chosen])
     spread = clusters.reports[labels]
-    sizes = np.array([len(clusters.members(int(label))) for label in labels.tolist()], dtype=np.int64)
+    sizes = np.bincount(clusters.label[clusters.label >= 0], minlength=len(clusters.label))[labels]
     order = np.lexsort((labels, -sizes, -spread))
     offset = (page - 1) * limit
     listed = []
