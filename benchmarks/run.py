@@ -90,24 +90,26 @@ def run(
     similar_ids = _similar_sources(engine)
     rows = []
     for number, spec in enumerate(QUERIES):
-        ours = _time(lambda spec=spec, number=number: _ours(engine, spec, similar_ids.get(number)), repeat)
-        exact = _time(lambda spec=spec, number=number: _ours(engine, spec, similar_ids.get(number), "exact"), repeat)
+        ours, answer = _time(lambda spec=spec, number=number: _ours(engine, spec, similar_ids.get(number)), repeat)
+        exact, _ = _time(lambda spec=spec, number=number: _ours(engine, spec, similar_ids.get(number), "exact"), repeat)
         row = {
             "kind": spec["kind"],
             "q": spec["q"],
             "filters": spec.get("filters", {}),
             "ours_ms": ours * 1000,
             "ours_exact_ms": exact * 1000,
-            "total": engine.search(_request(spec)).get("total") if spec["kind"] != "similar" else None,
+            "total": answer.get("total") if spec["kind"] != "similar" else None,
         }
         for name, searcher in peers.items():
-            theirs = (
-                None if spec["kind"] == "similar" else _time(lambda spec=spec, s=searcher: _theirs(s, spec), repeat)
+            theirs, their_answer = (
+                (None, None)
+                if spec["kind"] == "similar"
+                else _time(lambda spec=spec, s=searcher: _theirs(s, spec), repeat)
             )
             row[f"{name}_ms"] = None if theirs is None else theirs * 1000
             row[f"{name}_ratio"] = None if not theirs else ours / theirs
             row[f"{name}_exact_ratio"] = None if not theirs else exact / theirs
-            row[f"{name}_total"] = None if theirs is None else _theirs(searcher, spec)["total"]
+            row[f"{name}_total"] = None if their_answer is None else their_answer["total"]
         rows.append(row)
     for searcher in peers.values():
         searcher.close()
@@ -163,8 +165,6 @@ def _build_peers(
 ) -> dict:
     """Each peer indexes exactly the paragraphs (and tokens) of our index; its build time and size go to results.
     With ``reuse`` a peer index an earlier run built is searched again (its build time kept from that run)."""
-    from . import tantivy_peer
-
     built = {}
     for name in names:
         target = out / (f"fts5-{paragraphs}-{seed}.sqlite" if name == "fts5" else f"tantivy-{paragraphs}-{seed}")
@@ -172,12 +172,20 @@ def _build_peers(
             log(f"沿用已有 {PEER_LABELS[name]} 对照索引 {target}")
         else:
             log(f"建立 {PEER_LABELS[name]} 对照索引……")
-            build = peer.build if name == "fts5" else tantivy_peer.build
-            results[f"{name}_build_seconds"] = build(target, _documents(index_dir))
-        built[name] = peer.Peer(target) if name == "fts5" else tantivy_peer.TantivyPeer(target)
+            results[f"{name}_build_seconds"] = _peer_module(name).build(target, _documents(index_dir))
+        built[name] = peer.Peer(target) if name == "fts5" else _peer_module(name).TantivyPeer(target)
         results[f"{name}_bytes"] = _bytes(target)
         log(f"  建立用时 {results[f'{name}_build_seconds']:.1f} 秒，{results[f'{name}_bytes'] / 1e6:.0f} MB")
     return built
+
+
+def _peer_module(name: str):
+    """The module of a peer; tantivy is imported only when it is asked for."""
+    if name == "fts5":
+        return peer
+    from . import tantivy_peer
+
+    return tantivy_peer
 
 
 def _percentiles(rows: list[dict], peers: list[str]) -> dict:
@@ -223,14 +231,15 @@ def _theirs(searcher, spec: dict):
     return searcher.search(spec["q"], filters, spec.get("group_by"))
 
 
-def _time(action, repeat: int) -> float:
+def _time(action, repeat: int) -> tuple[float, object]:
+    """(median seconds of ``repeat`` warm runs, the last run's answer)."""
     action()
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
-        action()
+        answer = action()
         timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+    return statistics.median(timings), answer
 
 
 def _similar_sources(engine: Engine) -> dict[int, str]:
@@ -351,26 +360,29 @@ def _proportional_total(pid: int) -> tuple[int, int]:
 def _rss_kinds(pid: int) -> dict[str, int]:
     """The process's resident memory now, by kind: private (RssAnon) and pages of mapped files (RssFile:
     the index arrays, shared with the other workers and the page cache, given back under pressure)."""
-    status = Path(f"/proc/{pid}/status")
-    if not status.exists():
-        return {}
-    kinds = {}
-    for line in status.read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("RssAnon", "RssFile", "RssShmem"):
-            kinds[name] = int(value.split()[0]) * 1024
-    return kinds
+    return {name: size for name, size in _status_sizes(pid).items() if name in ("RssAnon", "RssFile", "RssShmem")}
 
 
 def _peak_rss(pid: int) -> int:
-    status = Path(f"/proc/{pid}/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
+    peak = _status_sizes(pid).get("VmHWM")
+    if peak is not None:
+        return peak
     import psutil
 
     return psutil.Process(pid).memory_info().rss
+
+
+def _status_sizes(pid: int) -> dict[str, int]:
+    """The sizes (in bytes) that /proc/<pid>/status lists in kB; empty where there is no /proc."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return {}
+    sizes = {}
+    for line in status.read_text().splitlines():
+        name, _, value = line.partition(":")
+        if value.strip().endswith(" kB"):
+            sizes[name] = int(value.split()[0]) * 1024
+    return sizes
 
 
 def report(results: dict, log=print) -> None:
