@@ -3,12 +3,13 @@
 Whoosh keeps the documents, ids, facet columns, deletions and atomic commits.
 Its own postings cost tens of microseconds per posting in Python, which at
 province scale (200,000 paragraphs) makes indexing and searching far too slow,
-so the inverted index lives here instead, one directory per Whoosh segment
-(``fast/<segment id>/``), written before the commit that makes the segment
-visible. Commits never merge segments, so a segment's arrays stay valid until
-the segment is deleted by a rebuild.
+so the inverted index lives here instead, one directory per piece of a Whoosh
+segment (``fast/<segment id>/``, then ``fast/<segment id>.1/`` … for segments
+past PIECE_SIZE documents), written before the commit that makes the segment
+visible. A merge writes the merged segment's arrays anew; a segment's arrays stay
+valid until the segment is merged away or deleted by a rebuild.
 
-Per segment, for local document numbers 0..n-1 (in the order they were added):
+Per piece, for local document numbers 0..n-1 (in the order they were added):
 
 * words — the jieba words of each paragraph (sub-words of long words included,
   as the word tokenizer yields them) as CSR postings with term frequencies and
@@ -140,8 +141,8 @@ class SegmentBuilder:
     At 1,000,000 paragraphs in one piece the indexer peaked at 9.8 GB.
     """
 
-    def __init__(self, piece_size: int | None = None) -> None:
-        self.piece_size = piece_size or PIECE_SIZE
+    def __init__(self) -> None:
+        self.piece_size = PIECE_SIZE
         self.index_dir: Path | None = None
         self.segment_id = ""
         self.pieces: list[Path] = []
