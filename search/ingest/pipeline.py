@@ -27,14 +27,7 @@ def process_file(path: Path, corpus_root: Path | None = None) -> Report:
 
 def corpus_files(corpus: Path) -> list[Path]:
     """Report files under ``corpus``, sorted; sidecars, metadata.csv and hidden files are not reports."""
-    return corpus_entries(corpus)[0]
-
-
-def corpus_entries(corpus: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """(report files under ``corpus``, sorted; (path, reason) of entries that look like reports but cannot
-    be opened: a symbolic link that loops or points nowhere)."""
-    listing, broken = corpus_listing(corpus)
-    return [Path(path) for path in listing.values()], [(Path(corpus, rel), why) for rel, why in broken]
+    return [Path(path) for path in corpus_listing(corpus)[0].values()]
 
 
 def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
