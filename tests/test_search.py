@@ -381,5 +381,5 @@ def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
         request = SearchRequest(
             q="x", group_by="township", page=int(rng.integers(1, 4)), limit=10, group_size=int(rng.integers(1, 4))
         )
-        ours = [doc for doc, _ in _grouped(facets, selected, scores, request)]
+        ours = [doc for doc, _ in _grouped(facets, np.flatnonzero(selected), scores, request)]
         assert ours == by_full_sort(facets, selected, scores, request), trial

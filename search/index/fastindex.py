@@ -48,6 +48,7 @@ from search.insights.duplicates import bands_and_rows, bands_of_texts
 
 FAST_DIR = "fast"
 PIECE_SIZE = 250_000
+SEARCH_BELOW = 16  # intersect by binary search when one side is this many times shorter
 BANDS_FILE = "minhash_bands.npy"
 SHIFT = 21
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
@@ -380,7 +381,14 @@ def _per_document(postings: Grams, count: int, values: np.ndarray | None = None)
 
 
 def intersect(small: np.ndarray, other: np.ndarray, size: int) -> np.ndarray:
-    """Sorted ``small`` ∩ ``other`` for document numbers below ``size``, in linear time."""
+    """Sorted ``small`` ∩ sorted ``other`` for document numbers below ``size``: a binary search per document
+    of ``small`` when it is much the shorter, else a table of ``size`` flags (linear time)."""
+    if not len(small) or not len(other):
+        return small[:0]
+    if len(small) * SEARCH_BELOW < len(other):
+        at = np.searchsorted(other, small)
+        at[at == len(other)] = 0
+        return small[other[at] == small]
     present = np.zeros(size, dtype=bool)
     present[other] = True
     return small[present[small]]
@@ -454,6 +462,7 @@ class Segment:
         self.paragraph = np.load(folder / "paragraph.npy")
         self.id_keys = np.load(folder / "id_keys.npy")
         self._bands: np.ndarray | None = None
+        self._heading_groups: tuple[np.ndarray, np.ndarray] | None = None
 
     def bands(self) -> np.ndarray:
         """Near-duplicate band keys per local document (:mod:`search.insights.duplicates`); computed from the texts
@@ -532,9 +541,22 @@ class Segment:
             matched = ids if matched is None else intersect(matched, ids, headings)
         if not len(matched):
             return self.words.docs[:0]
-        chosen = np.zeros(headings + 1, dtype=bool)
-        chosen[matched] = True
-        return np.flatnonzero(chosen[self.heading_of]).astype(np.int32)
+        order, bounds = self._by_heading()
+        starts, sizes = bounds[matched], bounds[matched + 1] - bounds[matched]
+        if not sizes.sum():
+            return self.words.docs[:0]
+        ends = np.cumsum(sizes)
+        spans = np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])
+        return np.sort(order[spans])
+
+    def _by_heading(self) -> tuple[np.ndarray, np.ndarray]:
+        """(local documents grouped by heading, where each heading's group starts): the documents under
+        matching headings are read from their groups rather than found by a pass over every document."""
+        if self._heading_groups is None:
+            order = np.argsort(self.heading_of, kind="stable").astype(np.int32)
+            bounds = np.searchsorted(self.heading_of[order], np.arange(len(self.headings) + 2))
+            self._heading_groups = (order, bounds)
+        return self._heading_groups
 
 
 def _int_view(array: np.ndarray) -> memoryview:

@@ -1,8 +1,10 @@
 """Evaluate a parsed query over the per-segment arrays: which paragraphs match, how well, and their scores.
 
-Every node yields boolean masks and a score array over all documents, so AND,
-OR and NOT are array operations and facet counts, totals and top-k come from
-the same arrays.
+Every node yields the documents it matches (ascending document numbers) with
+aligned flags and scores, so the work of a query follows its matches rather than
+the size of the index: AND, OR and NOT align their children's documents (a
+union) and combine the aligned arrays; facet counts, totals and top-k gather by
+those document numbers.
 
 Unquoted text is read as thesaurus concepts (:mod:`search.query.thesaurus`). A node's
 result has three levels of match, which the searcher turns into ranking tiers:
@@ -46,14 +48,31 @@ RELATED_WEIGHT = 0.3
 RELATED_COORDINATION = 0.5
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = 25
+BY_TABLE = 32
 
 
 @dataclass
 class Result:
+    """A node's matches: ``docs``, ascending, are every document it matches at any level, and the other
+    arrays are aligned with them (``mask[i]`` is whether ``docs[i]`` is a strict match)."""
+
+    docs: np.ndarray
     mask: np.ndarray
     score: np.ndarray
     cover: np.ndarray | None = None
     near: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, docs: np.ndarray, score: np.ndarray | None = None) -> Result:
+        """Strict matches only: ``docs`` (ascending), scored ``score`` (zero without)."""
+        if score is None:
+            score = np.zeros(len(docs), dtype=np.float32)
+        return cls(docs, np.ones(len(docs), dtype=bool), score.astype(np.float32, copy=False))
+
+    @property
+    def strict(self) -> np.ndarray:
+        """The strictly matching documents, ascending."""
+        return self.docs if self.mask.all() else self.docs[self.mask]
 
     def covered(self) -> np.ndarray:
         """Fraction of the node's concepts present in each document."""
@@ -63,9 +82,42 @@ class Result:
         """Documents that match when related terms count."""
         return self.mask if self.near is None else self.near
 
+    def on(self, docs: np.ndarray, at: np.ndarray) -> Result:
+        """This result over ``docs``, a superset of its documents (the others match at no level); ``at`` is
+        where its documents are in ``docs``."""
+        if len(docs) == len(self.docs):
+            return self
+        return Result(
+            docs,
+            _spread(self.mask, at, len(docs)),
+            _spread(self.score, at, len(docs)),
+            None if self.cover is None else _spread(self.cover, at, len(docs)),
+            None if self.near is None else _spread(self.near, at, len(docs)),
+        )
+
+    def keeping(self, keep: np.ndarray) -> Result:
+        """The documents where boolean ``keep`` holds."""
+        if keep.all():
+            return self
+        return Result(
+            self.docs[keep],
+            self.mask[keep],
+            self.score[keep],
+            None if self.cover is None else self.cover[keep],
+            None if self.near is None else self.near[keep],
+        )
+
+    def compact(self) -> Result:
+        """Without the documents that match at no level (left by an exclusion)."""
+        return self.keeping(self.nearly() | (self.covered() > 0))
+
 
 class Evaluator:
-    """Query evaluation over the segments of one index state."""
+    """Query evaluation over the segments of one index state.
+
+    Work follows the matches, not the size of the index: a node's result holds only the documents it
+    matches, so a query for a rare word reads its few postings and nothing else. Only arrays that a
+    search needs per document (lengths for BM25) span the index, and they are gathered, not scanned."""
 
     def __init__(self, segments: list[tuple[Segment, int]], total: int, live: np.ndarray, facets) -> None:
         self.segments = segments
@@ -79,7 +131,17 @@ class Evaluator:
         live_lengths = lengths[live]
         self.average_length = float(live_lengths.mean()) if len(live_lengths) else 1.0
         self.documents = max(1, int(np.count_nonzero(live)))
+        self.all_live = bool(live.all())
+        self._live_docs: np.ndarray | None = None
+        self._part_docs: dict[str, np.ndarray] = {}
         self._norm = K1 * (1 - B + B * lengths / max(self.average_length, 1e-6))
+
+    @property
+    def live_docs(self) -> np.ndarray:
+        """Every live document, ascending (what a query without words starts from)."""
+        if self._live_docs is None:
+            self._live_docs = np.flatnonzero(self.live)
+        return self._live_docs
 
     def text(self, docnum: int) -> str:
         """The folded text of a document."""
@@ -90,51 +152,47 @@ class Evaluator:
     def run(self, node: Node | None, expand: bool = True) -> Result:
         """Evaluate ``node``; with ``expand``, thesaurus equivalents and related terms take part."""
         if node is None:
-            return Result(self.live.copy(), np.zeros(self.total, dtype=np.float32))
-        result = self._node(node, expand)
-        result.mask &= self.live
-        if result.cover is not None:
-            result.cover = result.cover * self.live
-        if result.near is not None:
-            result.near = result.near & self.live
-        return result
+            return Result.of(self.live_docs)
+        return self._node(node, expand)  # every leaf yields live documents only
 
     def _node(self, node: Node, expand: bool) -> Result:
         if isinstance(node, Text):
             return self._one_form(node.text, exact=True) if node.exact else self._concepts(node.text, expand)
         if isinstance(node, AnyOf):
-            results = [self._node(option, expand) for option in node.options]
-            mask = np.logical_or.reduce([r.mask for r in results])
-            near = np.logical_or.reduce([r.nearly() for r in results])
-            cover = np.maximum.reduce([r.covered() for r in results])
-            return Result(mask, np.sum([r.score for r in results], axis=0) * (near | (cover > 0)), cover, near)
+            return self._any_of([self._node(option, expand) for option in node.options])
         if isinstance(node, AllOf):
-            mask = self.live.copy()
-            near = self.live.copy()
-            cover = np.zeros(self.total, dtype=np.float32)
-            score = np.zeros(self.total, dtype=np.float32)
-            children = [self._node(child, expand) for child in node.include]
-            for result in children:
-                mask &= result.mask
-                near &= result.nearly()
-                cover += result.covered()
-                score += result.score
-            if children:
-                cover /= len(children)
-                score *= _coordination(children)
-            else:
-                cover[:] = 1.0
-            for child in node.exclude:
-                excluded = ~self._node(child, False).mask
-                mask &= excluded
-                near &= excluded
-                cover *= excluded
-            return Result(mask, score * (near | (cover > 0)), cover, near)
+            return self._all_of(node, expand)
         if isinstance(node, FieldIs):
-            return Result(self.facets.mask(node.name, [node.value]), np.zeros(self.total, dtype=np.float32))
+            return Result.of(np.flatnonzero(self.facets.mask(node.name, [node.value]) & self.live))
         if isinstance(node, InHeading):
             return self._heading(node.text)
         raise TypeError(f"unknown query node {node!r}")
+
+    def _any_of(self, results: list[Result]) -> Result:
+        docs, results = self._aligned(results)
+        mask = np.logical_or.reduce([r.mask for r in results])
+        near = np.logical_or.reduce([r.nearly() for r in results])
+        cover = np.maximum.reduce([r.covered() for r in results])
+        return Result(docs, mask, np.sum([r.score for r in results], axis=0) * (near | (cover > 0)), cover, near)
+
+    def _all_of(self, node: AllOf, expand: bool) -> Result:
+        children = [self._node(child, expand) for child in node.include]
+        if children:
+            docs, children = self._aligned(children)
+            mask = np.logical_and.reduce([r.mask for r in children])
+            near = np.logical_and.reduce([r.nearly() for r in children])
+            cover = np.mean([r.covered() for r in children], axis=0).astype(np.float32)
+            score = np.sum([r.score for r in children], axis=0) * _coordination(children)
+        else:
+            docs = self.live_docs
+            mask, near = np.ones(len(docs), dtype=bool), np.ones(len(docs), dtype=bool)
+            cover, score = np.ones(len(docs), dtype=np.float32), np.zeros(len(docs), dtype=np.float32)
+        for child in node.exclude:
+            kept = ~members(docs, self._node(child, False).strict, self.total)
+            mask &= kept
+            near &= kept
+            cover *= kept
+        return Result(docs, mask, score * (near | (cover > 0)), cover, near).compact()
 
     def _concepts(self, text: str, expand: bool) -> Result:
         """Unquoted text: its concepts all present (strict), some present (cover), or present with related terms."""
@@ -147,46 +205,67 @@ class Evaluator:
         if len(parts) == 1:
             return parts[0]
         whole = self._one_form(text, exact=True)
+        docs, (whole, *parts) = self._aligned([whole, *parts])
         apart = np.logical_and.reduce([r.mask for r in parts])
         mask = whole.mask | apart
         near = mask | np.logical_and.reduce([r.nearly() for r in parts])
         cover = np.maximum(np.mean([r.covered() for r in parts], axis=0), mask.astype(np.float32))
         score = whole.score + np.sum([r.score for r in parts], axis=0) * SPLIT_WORDS_BOOST * _coordination(parts)
-        return Result(mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
+        return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
 
     def _concept(self, concept: Concept) -> Result:
         """One concept: as typed, or any equivalent, or (a word naming a report part) that part (strict);
         or any related term (near)."""
-        typed = self._one_form(concept.text, exact=True)
-        mask, score = typed.mask.copy(), typed.score.copy()
-        for term in concept.equivalents:
-            # As a string, like what was typed: a term of several words (化解矛盾纠纷) is never one token,
-            # so its word postings would miss most of its occurrences.
-            other = self._one_form(term, exact=True)
+        # Equivalents are searched as strings, like what was typed: a term of several words (化解矛盾纠纷) is
+        # never one token, so its word postings would miss most of its occurrences.
+        forms = [self._one_form(term, exact=True) for term in (concept.text, *concept.equivalents)]
+        in_part = self._part(concept.part) if concept.part else None
+        related = [self.postings(term) for term in concept.related]
+        extra = ([in_part] if in_part is not None else []) + [docs for docs, _ in related]
+        docs, forms = self._aligned(forms, extra)
+        mask, score = forms[0].mask.copy(), forms[0].score.copy()
+        for other in forms[1:]:
             mask |= other.mask
             np.maximum(score, other.score * EQUIVALENT_WEIGHT, out=score)
-        if concept.part:
-            in_part = self.facets.mask("part", [concept.part]) & self.live
-            mask |= in_part
-            score += in_part * self._idf(int(np.count_nonzero(in_part))) * GRAM_BOOST
+        if in_part is not None:
+            part_member = members(docs, in_part, self.total)
+            mask |= part_member
+            score += part_member * np.float32(self._idf(len(in_part)) * GRAM_BOOST)
         if not concept.related:
-            return Result(mask, score)
-        related_score = np.zeros(self.total, dtype=np.float32)
-        for term in concept.related:
-            docs, tfs = self.postings(term)
-            if len(docs):  # a word's documents are distinct: no need for the slow unbuffered np.maximum.at
-                related_score[docs] = np.maximum(related_score[docs], self._bm25(docs, tfs) * WORD_BOOST)
+            return Result(docs, mask, score)
+        related_score = np.zeros(len(docs), dtype=np.float32)
+        where = locate_all(docs, [term_docs for term_docs, _ in related], self.total)
+        for (term_docs, tfs), at in zip(related, where, strict=True):
+            if len(term_docs):  # a word's documents are distinct: no need for the slow unbuffered np.maximum.at
+                related_score[at] = np.maximum(related_score[at], self._bm25(term_docs, tfs) * WORD_BOOST)
         near = mask | (related_score > 0)
-        return Result(mask, score + related_score * RELATED_WEIGHT, None, near)
+        return Result(docs, mask, score + related_score * RELATED_WEIGHT, None, near)
+
+    def _aligned(self, results: list[Result], extra: list[np.ndarray] = ()) -> tuple[np.ndarray, list[Result]]:
+        """The union of the documents of ``results`` and ``extra`` (document arrays), and ``results`` over it."""
+        docs = union([r.docs for r in results] + list(extra), self.total)
+        where = locate_all(docs, [r.docs for r in results], self.total)
+        return docs, [r.on(docs, at) for r, at in zip(results, where, strict=True)]
+
+    def _part(self, part: str) -> np.ndarray:
+        """The live documents of a report part, ascending (kept: a part holds a fifth of the index)."""
+        if part not in self._part_docs:
+            self._part_docs[part] = np.flatnonzero(self.facets.mask("part", [part]) & self.live)
+        return self._part_docs[part]
 
     def _heading(self, text: str) -> Result:
         """Paragraphs whose heading path contains ``text``, scored by its IDF."""
-        mask = np.zeros(self.total, dtype=bool)
-        folded = fold(text)
-        for segment, offset in self.segments:
-            mask[offset + segment.heading_containing(folded)] = True
-        mask &= self.live
-        return Result(mask, (mask * self._idf(int(np.count_nonzero(mask))) * HEADING_BOOST).astype(np.float32))
+        docs = self._live(self._in_segments(lambda segment: segment.heading_containing(fold(text))))
+        return Result.of(docs, np.full(len(docs), self._idf(len(docs)) * HEADING_BOOST, dtype=np.float32))
+
+    def _in_segments(self, find) -> np.ndarray:
+        """Document numbers, ascending, of what ``find(segment)`` returns (local numbers) in every segment."""
+        found = [np.sort(find(segment)).astype(np.int64) + offset for segment, offset in self.segments]
+        found = [docs for docs in found if len(docs)]
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+    def _live(self, docs: np.ndarray) -> np.ndarray:
+        return docs if self.all_live else docs[self.live[docs]]
 
     def document_frequency(self, word: str) -> int:
         """Paragraphs with ``word`` as an indexed word, replaced ones included: a cheap estimate for
@@ -195,42 +274,50 @@ class Evaluator:
 
     def _one_form(self, text: str, exact: bool) -> Result:
         tokens = words(text)
-        word_score = np.zeros(self.total, dtype=np.float32)
-        word_docs = None
-        for token in tokens:
-            docs, tfs = self.postings(token)
-            if len(tokens) == 1:
-                word_docs = docs  # documents known to contain the text: no need to verify them
-            word_score[docs] += self._bm25(docs, tfs) / len(tokens)
-        string_mask = np.zeros(self.total, dtype=bool)
-        heading_mask = np.zeros(self.total, dtype=bool)
+        postings = [self.postings(token) for token in tokens]
+        # With one word, the documents known to contain the text need no verification.
+        known = postings[0][0] if len(tokens) == 1 else None
+        strings = self._live(self._containing(text, known))
+        headings = self._live(self._in_segments(lambda segment: segment.heading_containing(text)))
+        docs = union([strings, headings], self.total)
+        in_string = members(docs, strings, self.total) if len(headings) else np.ones(len(docs), dtype=bool)
+        word_score = np.zeros(len(docs), dtype=np.float32)
+        where = locate_all(docs, [token_docs for token_docs, _ in postings], self.total, among=False)
+        for (token_docs, tfs), at in zip(postings, where, strict=True):
+            found = at >= 0
+            word_score[at[found]] += self._bm25(token_docs[found], tfs[found], len(token_docs)) / len(tokens)
+        score = np.where(in_string, word_score * WORD_BOOST + self._idf(len(strings)) * GRAM_BOOST, 0)
+        if len(headings):
+            score = score + members(docs, headings, self.total) * self._idf(len(headings)) * HEADING_BOOST
+        result = Result.of(docs, score)
+        if exact or len(tokens) < 2:
+            return result
+        split = [self._one_form(token, True) for token in tokens]
+        together = intersection([r.docs for r in split], self.total)
+        docs, (result,) = self._aligned([result], [together])
+        at = locate(docs, together, self.total)
+        result.mask[at] = True
+        for part in split:
+            result.score[at] += part.score[locate(part.docs, together, self.total)] * SPLIT_WORDS_BOOST
+        return result
+
+    def _containing(self, text: str, known: np.ndarray | None) -> np.ndarray:
+        """Documents whose text contains ``text``, ascending; ``known`` (ascending) are known to."""
+        found = []
         for segment, offset in self.segments:
-            known = None
-            if word_docs is not None:
-                inside = (word_docs >= offset) & (word_docs < offset + segment.count)
-                known = word_docs[inside] - offset
-            string_mask[offset + segment.containing(text, known)] = True
-            heading_mask[offset + segment.heading_containing(text)] = True
-        string_mask &= self.live
-        heading_mask &= self.live
-        score = np.where(
-            string_mask, word_score * WORD_BOOST + self._idf(int(np.count_nonzero(string_mask))) * GRAM_BOOST, 0
-        )
-        headings = int(np.count_nonzero(heading_mask))
-        if headings:
-            score = score + heading_mask * self._idf(headings) * HEADING_BOOST
-        mask = string_mask | heading_mask
-        if not exact and len(tokens) > 1:
-            split = [self._one_form(token, True) for token in tokens]
-            split_mask = np.logical_and.reduce([r.mask for r in split])
-            mask |= split_mask
-            score = score + np.sum([r.score for r in split], axis=0) * split_mask * SPLIT_WORDS_BOOST
-        # score is zero wherever mask is False: every term above is masked by a part of mask.
-        return Result(mask, score.astype(np.float32, copy=False))
+            mine = None
+            if known is not None:
+                low, high = np.searchsorted(known, [offset, offset + segment.count])
+                mine = known[low:high] - offset
+            local = segment.containing(text, mine)
+            if len(local):
+                found.append(np.sort(local).astype(np.int64) + offset)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
-        """(documents, term frequencies) of a word among live paragraphs: a paragraph a reindex replaced
-        stays in its old segment's postings until a merge, and must not count in document frequencies."""
+        """(documents ascending, term frequencies) of a word among live paragraphs: a paragraph a reindex
+        replaced stays in its old segment's postings until a merge, and must not count in document
+        frequencies."""
         docs, tfs = [], []
         for segment, offset in self.segments:
             local_docs, local_tfs = segment.word(word)
@@ -240,18 +327,23 @@ class Evaluator:
         if not docs:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         docs, tfs = np.concatenate(docs), np.concatenate(tfs).astype(np.float32)
+        if self.all_live:
+            return docs, tfs
         live = self.live[docs]
         return (docs, tfs) if live.all() else (docs[live], tfs[live])
 
     def _idf(self, document_frequency: int) -> float:
         return math.log(1 + (self.documents - document_frequency + 0.5) / (document_frequency + 0.5))
 
-    def _bm25(self, docs: np.ndarray, tfs: np.ndarray) -> np.ndarray:
-        idf = self._idf(len(docs))
-        return idf * tfs * (K1 + 1) / (tfs + self._norm[docs])
+    def _bm25(self, docs: np.ndarray, tfs: np.ndarray, frequency: int | None = None) -> np.ndarray:
+        """BM25 of a word in ``docs``; ``frequency`` is its document frequency when ``docs`` are not all of them."""
+        idf = self._idf(len(docs) if frequency is None else frequency)
+        return (idf * tfs * (K1 + 1) / (tfs + self._norm[docs])).astype(np.float32, copy=False)
 
     def similar(self, docnum: int, text: str, exclude: np.ndarray, limit: int) -> list[tuple[int, float]]:
-        """Documents closest to ``text`` by its most distinctive words, except those in ``exclude``."""
+        """Documents closest to ``text`` by its most distinctive words, except those in ``exclude`` (a flag
+        per document). Scores add up over a table of every document: the 25 words' postings are a large
+        share of the index, where aligning them one by one cost more."""
         counts = Counter(word for word, *_ in word_tokens(fold(text), subwords=False) if len(word) > 1)
         weighted = []
         for word, tf in counts.items():
@@ -268,6 +360,83 @@ class Evaluator:
             return []
         top = top_scoring(candidates, score, limit)
         return [(int(d), float(score[d])) for d in top]
+
+
+def union(arrays: list[np.ndarray], total: int) -> np.ndarray:
+    """The ascending union of ascending document arrays below ``total``: a sort when they are few, a table
+    of ``total`` flags when they are many."""
+    arrays = [docs for docs in arrays if len(docs)]
+    if not arrays:
+        return np.zeros(0, dtype=np.int64)
+    if len(arrays) == 1:
+        return arrays[0]
+    if not _by_table(sum(len(docs) for docs in arrays), total):
+        return np.unique(np.concatenate(arrays))
+    present = np.zeros(total, dtype=bool)
+    for docs in arrays:
+        present[docs] = True
+    return np.flatnonzero(present)
+
+
+def intersection(arrays: list[np.ndarray], total: int) -> np.ndarray:
+    """The ascending intersection of ascending document arrays (the shortest first, so each step shrinks)."""
+    result = None
+    for docs in sorted(arrays, key=len):
+        result = docs if result is None else result[members(result, docs, total)]
+        if not len(result):
+            break
+    return np.zeros(0, dtype=np.int64) if result is None else result
+
+
+def members(docs: np.ndarray, others: np.ndarray, total: int) -> np.ndarray:
+    """For each of ``docs``, whether it is in ascending ``others`` (document numbers below ``total``)."""
+    if not len(others) or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    if _by_table(len(docs) + len(others), total):
+        present = np.zeros(total, dtype=bool)
+        present[others] = True
+        return present[docs]
+    at = np.searchsorted(others, docs)
+    at[at == len(others)] = 0
+    return others[at] == docs
+
+
+def locate(docs: np.ndarray, needles: np.ndarray, total: int, among: bool = True) -> np.ndarray:
+    """Where each of ``needles`` is in ascending ``docs`` (document numbers below ``total``); with ``among``
+    false, -1 for a needle that is not there."""
+    return locate_all(docs, [needles], total, among)[0]
+
+
+def locate_all(docs: np.ndarray, needles: list[np.ndarray], total: int, among: bool = True) -> list[np.ndarray]:
+    """:func:`locate` for several arrays of needles in the same ``docs``.
+
+    A binary search per needle, or for many needles one table over every document: at 1,000,000 documents
+    aligning 200,000 postings took 10 ms by binary search (cache misses) and 1 ms by table."""
+    if _by_table(len(docs) + sum(len(n) for n in needles), total):
+        table = np.empty(total, dtype=np.int32) if among else np.full(total, -1, dtype=np.int32)
+        table[docs] = np.arange(len(docs), dtype=np.int32)
+        return [table[n] for n in needles]
+    return [_search(docs, n, among) for n in needles]
+
+
+def _search(docs: np.ndarray, needles: np.ndarray, among: bool) -> np.ndarray:
+    at = np.searchsorted(docs, needles)
+    if among:
+        return at
+    inside = at < len(docs)
+    inside[inside] = docs[at[inside]] == needles[inside]
+    return np.where(inside, at, -1)
+
+
+def _by_table(size: int, total: int) -> bool:
+    """Whether ``size`` documents are many enough to look up through a table of all ``total``."""
+    return size * BY_TABLE > total
+
+
+def _spread(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
+    spread = np.zeros(size, dtype=values.dtype)
+    spread[at] = values
+    return spread
 
 
 def _coordination(parts: list[Result]) -> np.ndarray:
