@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.index.analyze import fold, word_tokens, words
-from search.index.fastindex import Segment
+from search.index.fastindex import Segment, word_key
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
 from search.query.rank import top_scoring
 from search.query.thesaurus import Concept, load_thesaurus
@@ -192,7 +192,8 @@ class Evaluator:
             mask &= kept
             near &= kept
             cover *= kept
-        return Result(docs, mask, score * (near | (cover > 0)), cover, near).compact()
+        result = Result(docs, mask, score * (near | (cover > 0)), cover, near)
+        return result.compact() if node.exclude else result
 
     def _concepts(self, text: str, expand: bool) -> Result:
         """Unquoted text: its concepts all present (strict), some present (cover), or present with related terms."""
@@ -271,6 +272,14 @@ class Evaluator:
         """Paragraphs with ``word`` as an indexed word, replaced ones included: a cheap estimate for
         suggestions, where postings() filters to live paragraphs for scoring."""
         return sum(len(segment.word(word)[0]) for segment, _ in self.segments)
+
+    def document_frequencies(self, words: list[str]) -> np.ndarray:
+        """:meth:`document_frequency` of many words, one lookup per segment for all of them."""
+        keys = np.array([word_key(word) for word in words], dtype=np.int64)
+        counts = np.zeros(len(keys), dtype=np.int64)
+        for segment, _ in self.segments:
+            counts += segment.words.frequencies(keys)
+        return counts
 
     def _one_form(self, text: str, exact: bool) -> Result:
         tokens = words(text)

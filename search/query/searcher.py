@@ -47,7 +47,7 @@ from search.insights.duplicates import (
     saved_key,
     shingle_hashes,
 )
-from search.query.evaluate import Evaluator, Result, members
+from search.query.evaluate import Evaluator, Result
 from search.query.parse import ParsedQuery, QueryError, normalize_filter_value, parse_query
 from search.query.present import mark, match_spans, snippet
 from search.query.rank import (
@@ -69,6 +69,7 @@ FACET_LIMIT = 100
 MAX_PAGE = 1000
 NO_YEAR = 65535
 CODED_FACETS = ("level", "township", "county", "city", "province", "part", "report_id")
+REPORT_FACETS = ("level", "township", "county", "city", "province", "year")
 SORTS = ("relevance", "year", "year_asc")
 COUNT_UNITS = ("paragraphs", "reports")
 MODES = ("expanded", "exact")
@@ -132,6 +133,34 @@ class FacetTable:
         self.live = live
         self.paragraph &= live
         self.topic_bits = _topic_bits(self.topics)
+        self.by_report = self._report_columns()
+
+    def _report_columns(self) -> dict[str, np.ndarray]:
+        """Per report, the values of the facets that describe a whole report (township, year …), for each such
+        facet whose live documents all agree with their report's: those facets are counted over reports (a
+        tally of matches per report) rather than over every matching document."""
+        reports = self.codes["report_id"][self.paragraph]
+        if not len(reports) or reports.min() < 0:
+            return {}
+        others = self.live & ~self.paragraph  # a report's own document: it has no value of these facets
+        columns = {}
+        for name in REPORT_FACETS:
+            every = self.years if name == "year" else self.codes[name]
+            values = every[self.paragraph]
+            column = np.zeros(len(self.values["report_id"]), dtype=values.dtype)
+            column[reports] = values
+            valueless = not np.any(every[others] > 0 if name == "year" else every[others] >= 0)
+            if valueless and np.array_equal(column[reports], values):
+                columns[name] = column
+        return columns
+
+    def tally(self, docs: np.ndarray) -> np.ndarray | None:
+        """How many paragraphs among ``docs`` (live document numbers) each report has; None when no facet is
+        counted by report."""
+        if not self.by_report:
+            return None
+        docs = positions(docs)
+        return np.bincount(self.codes["report_id"][docs[self.paragraph[docs]]], minlength=len(self.values["report_id"]))
 
     def paragraph_docnum(self, paragraph_id: str) -> int | None:
         """The document number of a live paragraph, found by its id key (None for an id no paragraph has)."""
@@ -175,20 +204,30 @@ class FacetTable:
         codes = [self.values[name].index(v) for v in selected if v in self.values[name]]
         return np.isin(self.codes[name][docs], codes)
 
-    def trend(self, docs: np.ndarray, by: str = "year") -> list[dict]:
+    def trend(self, docs: np.ndarray, by: str = "year", tally: np.ndarray | None = None) -> list[dict]:
         """Matching paragraphs and reports per year (or per province), with the share of all reports of
         that year (or province) that match: a trend that the number of reports collected does not bend.
-        Counts only (no sorting): a report's year and province come from per-index tables."""
+        Counts only (no sorting): a report's year and province come from per-index tables. ``tally`` is
+        :meth:`tally` of ``docs`` when the caller has it and ``docs`` are all paragraphs."""
         report_key, totals = self._report_tables(by)
-        keys = self.years if by == "year" else self.codes[by]
         docs = positions(docs)
-        selected = docs[self.paragraph[docs]]
-        known = keys[selected]
-        known = known[known > 0] if by == "year" else known[known >= 0]
-        paragraphs = np.bincount(known, minlength=len(totals))
-        hit = np.zeros(len(report_key), dtype=bool)
-        hit[self.codes["report_id"][selected]] = True
-        reports = np.bincount(report_key[hit & (report_key >= 0)], minlength=len(totals))
+        if by in self.by_report:
+            if tally is None:
+                tally = self.tally(docs[self.paragraph[docs]])
+            matched = np.flatnonzero(tally)
+            keys = report_key[matched]
+            known = keys >= 0
+            paragraphs = np.bincount(keys[known], tally[matched][known], len(totals)).astype(np.int64)
+            reports = np.bincount(keys[known], minlength=len(totals))
+        else:
+            keys = self.years if by == "year" else self.codes[by]
+            selected = docs[self.paragraph[docs]]
+            known = keys[selected]
+            known = known[known > 0] if by == "year" else known[known >= 0]
+            paragraphs = np.bincount(known, minlength=len(totals))
+            hit = np.zeros(len(report_key), dtype=bool)
+            hit[self.codes["report_id"][selected]] = True
+            reports = np.bincount(report_key[hit & (report_key >= 0)], minlength=len(totals))
         rows = []
         for key in np.flatnonzero(reports).tolist():
             total = int(totals[key])
@@ -225,9 +264,19 @@ class FacetTable:
         has_topic = (np.arange(len(combinations))[:, None] >> np.arange(self.topics.shape[1])) & 1
         return combinations @ has_topic
 
-    def distinct(self, name: str, docs: np.ndarray) -> int:
+    def distinct(self, name: str, docs: np.ndarray, tally: np.ndarray | None = None) -> int:
         """How many different values of a coded facet ``docs`` have (reports, townships): a table of the
-        values seen, not a sort."""
+        values seen, not a sort. ``tally`` is :meth:`tally` of ``docs`` when the caller has it."""
+        if name == "report_id" or name in self.by_report:
+            tally = self.tally(docs) if tally is None else tally
+            if tally is not None:
+                matched = np.flatnonzero(tally)
+                if name == "report_id":
+                    return len(matched)
+                codes = self.by_report[name][matched]
+                seen = np.zeros(len(self.values[name]) + 1, dtype=bool)
+                seen[codes] = True
+                return int(np.count_nonzero(seen[:-1]))
         codes = self.codes[name][docs]
         seen = np.zeros(len(self.values[name]) + 1, dtype=bool)
         seen[codes] = True  # -1 (no value) lands in the extra last slot
@@ -265,13 +314,17 @@ class FacetTable:
         selected: list | None = None,
         unit: str = "paragraphs",
         every_value: bool = False,
+        tally: np.ndarray | None = None,
     ) -> list[dict]:
         """Values of a facet with their counts over ``docs``: the FACET_LIMIT most frequent, plus selected ones.
-        With ``unit="reports"`` a value counts the reports it has matches in, not the paragraphs.
+        With ``unit="reports"`` a value counts the reports it has matches in, not the paragraphs. ``tally`` is
+        :meth:`tally` of ``docs`` when the caller has it.
 
         Years come newest first and report parts in the order of the report outline.
         """
         docs = positions(docs)
+        if name in self.by_report:
+            return self._listed(name, self._counts_by_report(name, docs, unit, tally), selected, every_value)
         reports = self.codes["report_id"][docs].astype(np.int64) if unit == "reports" else None
         if name == "year":
             years = self.years[docs].astype(np.int64)
@@ -299,6 +352,29 @@ class FacetTable:
                 width = len(self.values["report_id"]) + 1
                 codes = np.unique(codes * width + reports[known]) // width
             counts = np.bincount(codes, minlength=len(self.values[name]))
+        return self._listed(name, counts, selected, every_value)
+
+    def _counts_by_report(self, name: str, docs: np.ndarray, unit: str, tally: np.ndarray | None) -> np.ndarray:
+        """Documents (or reports, with ``unit="reports"``) per value of a facet that describes whole reports
+        (for years, per year from the earliest: see :meth:`_listed`)."""
+        if tally is None:
+            tally = self.tally(docs)
+        matched = np.flatnonzero(tally)
+        weights = tally[matched] if unit == "paragraphs" else None
+        values = self.by_report[name][matched]
+        known = values > 0 if name == "year" else values >= 0
+        if name == "year":
+            low = int(values[known].min()) if known.any() else 0
+            counts = np.bincount(values[known] - low, None if weights is None else weights[known])
+            return np.concatenate((np.zeros(low, dtype=np.int64), counts.astype(np.int64)))
+        counts = np.bincount(values[known], None if weights is None else weights[known], len(self.values[name]))
+        return counts.astype(np.int64)
+
+    def _listed(self, name: str, counts: np.ndarray, selected: list | None, every_value: bool) -> list[dict]:
+        """The values of a facet with their ``counts`` (indexed by value code, or by year), as listed."""
+        if name == "year":
+            values = np.flatnonzero(counts)
+            return [{"value": int(v), "count": int(counts[v])} for v in values[::-1].tolist()]
         values = self.values[name]
         present = np.flatnonzero(counts)
         if name == "part":
@@ -615,7 +691,7 @@ class Engine:
             candidates = docs[found_tiers >= 0] if loose else selected_docs
             boilerplate = FoldedCopies()
             if request.boilerplate == "fold" and not request.fold and not request.group_by:
-                candidates, boilerplate = _fold_boilerplate(state, candidates, scores, tiers, request.sort)
+                boilerplate = _boilerplate(state, candidates)
             result["boilerplate_folded"] = boilerplate.total
             result["duplicates_pending"] = state.clusters_if_ready(start=False) is None
             folded: dict[int, dict] = {}
@@ -627,7 +703,7 @@ class Engine:
                     facets, selected_docs, hits, request.group_by
                 )
             else:
-                hits = _ranked(facets, candidates, scores, tiers, request)
+                hits = _ranked(facets, candidates, scores, tiers, request, boilerplate)
             result["hits"] = [
                 _hit_json(state, docnum, score, parsed.highlight, concepts, int(tiers[docnum]) if loose else 0)
                 for docnum, score in hits
@@ -640,23 +716,25 @@ class Engine:
                     hit["near_copy"] = state.near_copy(docnum, start=False)
                     hit["boilerplate"] = boilerplate.get(docnum, 0)
             counted = _facet_positions(matched, allows)
+            tallies, selected_tally = _tallies(facets, counted, selected_docs)
             result["facets"] = {
-                name: facets.counts(name, counted[name], selections.get(name), request.count) for name in FACETS
+                name: facets.counts(name, counted[name], selections.get(name), request.count, tally=tallies[name])
+                for name in FACETS
             }
             result["facet_sizes"] = {
                 # The listed values are all of them unless the list was cut at FACET_LIMIT.
-                name: facets.distinct(name, counted[name])
+                name: facets.distinct(name, counted[name], tallies[name])
                 if len(result["facets"][name]) >= FACET_LIMIT
                 else sum(1 for value in result["facets"][name] if value["count"])
                 for name in ("township", "county")
             }
             result["trend"] = {
-                "year": facets.trend(selected_docs),
-                "province": facets.trend(selected_docs, "province"),
+                "year": facets.trend(selected_docs, tally=selected_tally),
+                "province": facets.trend(selected_docs, "province", selected_tally),
             }
             result["count"] = request.count
-            result["townships"] = facets.distinct("township", selected_docs)
-            result["reports"] = facets.distinct("report_id", selected_docs)
+            result["townships"] = facets.distinct("township", selected_docs, selected_tally)
+            result["reports"] = facets.distinct("report_id", selected_docs, selected_tally)
             first_page = request.page == 1 and not request.group_by
             result["related_terms"] = (
                 self._related_terms(state, selected_docs, scores, parsed, concepts) if first_page else []
@@ -892,26 +970,53 @@ def _ranked(
     scores: np.ndarray | None,
     tiers: np.ndarray | None,
     request: SearchRequest,
+    boilerplate: FoldedCopies | None = None,
 ) -> list[tuple[int, float | None]]:
     """The page of hits among ``selected`` (document numbers, ascending): by tier, then score (ties by id), or
-    by year when asked or when there is no query."""
-    docs = selected
+    by year when asked or when there is no query; with ``boilerplate``, only the first copy of each
+    boilerplate cluster is listed.
+
+    Only a prefix of the ranking is sorted. A cluster's first copy ranks above its others, so the copies
+    first met in a prefix are exactly the listed ones within it: the prefix grows until it holds a page
+    of them."""
     offset = (request.page - 1) * request.limit
     wanted = offset + request.limit
-    if scores is not None and request.sort == "relevance":
+    if boilerplate is None or boilerplate.labels is None:
+        page = _ranking_prefix(facets, selected, scores, tiers, request.sort, wanted)[offset:wanted]
+    else:
+        length = wanted * GROUP_PREFIX
+        while True:
+            prefix = _ranking_prefix(facets, selected, scores, tiers, request.sort, length)
+            listed = prefix[boilerplate.first_copies(prefix)]
+            if len(listed) >= wanted or len(prefix) == len(selected):
+                break
+            length *= 4
+        page = listed[offset:wanted]
+    return [(int(d), None if scores is None else float(scores[d])) for d in page]
+
+
+def _ranking_prefix(
+    facets: FacetTable,
+    docs: np.ndarray,
+    scores: np.ndarray | None,
+    tiers: np.ndarray | None,
+    sort: str,
+    length: int,
+) -> np.ndarray:
+    """The first ``length`` of ``docs`` in page order (ties by id, so the order is total)."""
+    if scores is not None and sort == "relevance":
         rounded = np.round(scores[docs], 4)
         ranks = rounded - tiers[docs] * TIER_GAP if tiers is not None else rounded
-        if len(docs) > wanted * 4:
-            # Only documents ranking at least as high as the wanted-th best can be on the page (ties included).
-            keep = ranks >= np.partition(ranks, len(docs) - wanted)[len(docs) - wanted]
-            docs, rounded, ranks = docs[keep], rounded[keep], ranks[keep]
+        if len(docs) > length * 4:
+            # Only documents ranking at least as high as the length-th best can be in the prefix (ties included).
+            keep = ranks >= np.partition(ranks, len(docs) - length)[len(docs) - length]
+            docs, rounded = docs[keep], rounded[keep]
         keys = (facets.id_keys[docs], -rounded) if tiers is None else (facets.id_keys[docs], -rounded, tiers[docs])
-    elif request.sort == "year_asc":
+    elif sort == "year_asc":
         keys = (facets.id_keys[docs], facets.years[docs])
     else:
         keys = (facets.id_keys[docs], -facets.years[docs])
-    page = docs[np.lexsort(keys)][offset:wanted]
-    return [(int(d), None if scores is None else float(scores[d])) for d in page]
+    return docs[np.lexsort(keys)][:length]
 
 
 def _report_label(facets: FacetTable, doc: int) -> dict:
@@ -968,61 +1073,49 @@ def _folded(
     return [(doc, None if scores is None else float(scores[doc])) for doc in page], folded, len(shown)
 
 
-def _fold_boilerplate(
-    state: _State, candidates: np.ndarray, scores: np.ndarray | None, tiers: np.ndarray | None, sort: str
-) -> tuple[np.ndarray, FoldedCopies]:
-    """Boilerplate — a paragraph near-identical in BOILERPLATE_REPORTS reports or more — is listed once, as
-    its best-ranked copy. Returns (the candidates left, the copies folded into each listed one); nothing
-    is folded while the clusters of a large state are still being found."""
+def _boilerplate(state: _State, candidates: np.ndarray) -> FoldedCopies:
+    """The boilerplate among ``candidates`` — paragraphs near-identical in BOILERPLATE_REPORTS reports or
+    more — to be listed once each (see :func:`_ranked`); nothing is folded while the clusters of a large state
+    are still being found."""
     clusters = state.clusters_if_ready(start=False)
     if clusters is None:
-        return candidates, FoldedCopies()
-    docs = candidates[clusters.reports[candidates] >= BOILERPLATE_REPORTS]
-    if len(docs) < 2:
-        return candidates, FoldedCopies()
-    facets = state.facets
-    if scores is not None and sort == "relevance":
-        rank = np.round(scores[docs], 4) - (tiers[docs] * TIER_GAP if tiers is not None else 0)
-    else:
-        rank = facets.years[docs].astype(np.float64) * (-1 if sort == "year_asc" else 1)
-    labels = clusters.label[docs]
-    heads = _cluster_heads(labels, rank, facets.id_keys[docs])
-    if heads.all():
-        return candidates, FoldedCopies()
-    extra = np.bincount(labels)[labels[heads]] - 1
-    kept = candidates[~members(candidates, docs[~heads], len(clusters.reports))]
-    return kept, FoldedCopies(docs[heads], extra)
-
-
-def _cluster_heads(labels: np.ndarray, rank: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Whether each document is the first of its cluster (``labels``) by rank, highest first, then by id.
-
-    A maximum and a minimum per label, linear in the documents: at 1,000,000 paragraphs a sort of the
-    150,000 boilerplate matches by (label, rank, id) took 45 ms, this 5."""
-    size = int(labels.max()) + 1
-    best = np.full(size, -np.inf)
-    np.maximum.at(best, labels, rank)
-    top = rank == best[labels]
-    first = np.full(size, np.iinfo(np.uint64).max, dtype=np.uint64)
-    np.minimum.at(first, labels[top], ids[top])
-    return top & (ids == first[labels])
+        return FoldedCopies()
+    labels = np.where(clusters.reports[candidates] >= BOILERPLATE_REPORTS, clusters.label[candidates], -1)
+    labels = labels[labels >= 0]
+    if not len(labels):
+        return FoldedCopies()
+    sizes = np.bincount(labels)
+    return FoldedCopies(clusters.label, clusters.reports, sizes, len(labels) - int(np.count_nonzero(sizes)))
 
 
 @dataclass
 class FoldedCopies:
-    """How many copies were folded into each listed copy (sorted ``heads``): looked up for the hits of a
-    page only, where a dict of every cluster took milliseconds to build at 1,000,000 paragraphs."""
+    """Boilerplate clusters among a search's candidates: ``sizes`` (by cluster label) are how many candidates
+    each has, so a listed copy stands for ``size - 1`` others, ``total`` of them in all."""
 
-    heads: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    extra: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    labels: np.ndarray | None = None
+    reports: np.ndarray | None = None
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    total: int = 0
+
+    def _folding(self, docs: np.ndarray) -> np.ndarray:
+        """The cluster label of each of ``docs`` that is boilerplate, else -1."""
+        return np.where(self.reports[docs] >= BOILERPLATE_REPORTS, self.labels[docs], -1)
+
+    def first_copies(self, ranked: np.ndarray) -> np.ndarray:
+        """Which of ``ranked`` (in page order) are listed: the first of each boilerplate cluster and the rest."""
+        labels = self._folding(ranked)
+        listed = labels < 0
+        _, first = np.unique(labels, return_index=True)
+        listed[first] = True
+        return listed
 
     def get(self, doc: int, default: int = 0) -> int:
-        at = int(np.searchsorted(self.heads, doc))
-        return int(self.extra[at]) if at < len(self.heads) and self.heads[at] == doc else default
-
-    @property
-    def total(self) -> int:
-        return int(self.extra.sum())
+        """How many copies a listed ``doc`` stands for."""
+        if self.labels is None:
+            return default
+        label = int(self._folding(np.array([doc]))[0])
+        return int(self.sizes[label]) - 1 if 0 <= label < len(self.sizes) else default
 
 
 def _grouped(
@@ -1149,6 +1242,22 @@ def _facet_positions(matched: Result, allows: dict[str, np.ndarray]) -> dict[str
                 shared = _others(strict, on_strict, name)
             result[name] = shared
     return result
+
+
+def _tallies(
+    facets: FacetTable, counted: dict[str, np.ndarray], selected: np.ndarray
+) -> tuple[dict[str, np.ndarray | None], np.ndarray | None]:
+    """:meth:`FacetTable.tally` of each facet's documents (once per distinct array) and of the selected
+    documents. The selected documents are a subset of every facet's, so one of the same length is the same
+    set and its tally serves."""
+    by_array: dict[int, np.ndarray | None] = {}
+    tallies = {}
+    for name, docs in counted.items():
+        if id(docs) not in by_array:
+            by_array[id(docs)] = facets.tally(docs)
+        tallies[name] = by_array[id(docs)]
+    same = [tallies[name] for name, docs in counted.items() if len(docs) == len(selected)]
+    return tallies, same[0] if same else facets.tally(selected)
 
 
 def positions(docs: np.ndarray) -> np.ndarray:

@@ -159,11 +159,14 @@ class Suggester:
             seen.update(w for w in set(words(self.evaluator.text(docnum))) if _offerable(w))
         total = self.evaluator.documents
         domain = load_thesaurus().terms()
+        shared = [
+            (word, count)
+            for word, count in seen.items()
+            if count >= 2 and not any(word in term or term in word for term in exclude)
+        ]
+        frequencies = self.evaluator.document_frequencies([word for word, _ in shared])
         scored = []
-        for word, count in seen.items():
-            if count < 2 or any(word in term or term in word for term in exclude):
-                continue
-            frequency = self.word_frequency(word)
+        for (word, count), frequency in zip(shared, frequencies.tolist(), strict=True):
             if not frequency or frequency > COMMON_SHARE * total:
                 continue
             preference = THESAURUS_PREFERENCE if word in domain else 1.0
