@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from search.query.parse import QueryError
+from search.query.parse import QueryError, parse_query
 from search.query.searcher import NotFoundError, SearchRequest
 
 
@@ -383,3 +384,59 @@ def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
         )
         ours = [doc for doc, _ in _grouped(facets, np.flatnonzero(selected), scores, request)]
         assert ours == by_full_sort(facets, selected, scores, request), trial
+
+
+def test_folding_boilerplate_within_a_ranked_prefix_equals_folding_every_match():
+    """The page lists the first copy of each boilerplate cluster; ranking a prefix must give the page that
+    ranking and folding every candidate gives, for every page, with ties and clusters of every size."""
+    from types import SimpleNamespace
+
+    from search.query.searcher import BOILERPLATE_REPORTS, FoldedCopies, _ranked
+
+    def by_full_sort(facets, candidates, scores, clusters, request):
+        order = candidates[np.lexsort((facets.id_keys[candidates], -np.round(scores[candidates], 4)))]
+        seen, listed = set(), []
+        for doc in order.tolist():
+            label = int(clusters.label[doc]) if clusters.reports[doc] >= BOILERPLATE_REPORTS else None
+            if label is None or label not in seen:
+                listed.append(doc)
+            if label is not None:
+                seen.add(label)
+        offset = (request.page - 1) * request.limit
+        return listed[offset : offset + request.limit]
+
+    rng = np.random.default_rng(5)
+    for trial in range(40):
+        n = int(rng.integers(1, 4000))
+        facets = SimpleNamespace(id_keys=rng.permutation(n).astype(np.uint64), years=np.zeros(n, dtype=np.int64))
+        label = rng.integers(-1, int(rng.integers(1, 60)), n)
+        clusters = SimpleNamespace(label=label, reports=np.where(label >= 0, rng.integers(2, 6, n), 0))
+        scores = np.round(rng.random(n) * 3, 1).astype(np.float32)  # many ties
+        candidates = np.flatnonzero(rng.random(n) < 0.8)
+        labels = clusters.label[candidates][clusters.reports[candidates] >= BOILERPLATE_REPORTS]
+        sizes = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
+        folded = FoldedCopies(clusters.label, clusters.reports, sizes, len(labels) - int(np.count_nonzero(sizes)))
+        request = SearchRequest(q="x", page=int(rng.integers(1, 6)), limit=int(rng.integers(1, 30)))
+        ours = [doc for doc, _ in _ranked(facets, candidates, scores, None, request, folded)]
+        assert ours == by_full_sort(facets, candidates, scores, clusters, request), trial
+
+
+def test_facets_counted_by_report_equal_counting_every_paragraph(engine):
+    """Township, year … are counted from a tally per report; each count must be the one over paragraphs."""
+    with engine._using() as state:
+        facets = state.facets
+        assert set(facets.by_report) == {"level", "township", "county", "city", "province", "year"}
+        by_report = facets.by_report
+        for q in ("", "法律顾问", "信访 -制度"):
+            for unit in ("paragraphs", "reports"):
+                docs = state.evaluator.run(parse_query(q).query).strict if q else np.flatnonzero(facets.live)
+                fast = {name: facets.counts(name, docs, unit=unit) for name in by_report}
+                trend = [facets.trend(docs), facets.trend(docs, "province")]
+                sizes = [facets.distinct(name, docs) for name in ("township", "report_id")]
+                facets.by_report = {}
+                try:
+                    assert fast == {name: facets.counts(name, docs, unit=unit) for name in by_report}, (q, unit)
+                    assert trend == [facets.trend(docs), facets.trend(docs, "province")], q
+                    assert sizes == [facets.distinct(name, docs) for name in ("township", "report_id")], q
+                finally:
+                    facets.by_report = by_report

@@ -74,6 +74,27 @@ def _dictionary_words(path: Path = DATA / "domain_dict.txt") -> list[tuple[str, 
     return words
 
 
+MIN_PHRASE = 3
+
+
+@lru_cache(maxsize=1)
+def indexed_phrases() -> tuple[str, ...]:
+    """The strings whose paragraphs the index lists as postings (``phrase`` postings): the thesaurus's terms
+    and the domain dictionary's words of MIN_PHRASE characters or more, folded, that are one run of word
+    characters.
+
+    A string of three or more characters is otherwise found by its character bigrams and then checked
+    against the text of every candidate; the thesaurus's equivalents and related terms are what expanded
+    queries search for, so their paragraphs are found once when a segment is written (see
+    :func:`search.index.fastindex.phrase_keys`). A term added to the thesaurus later is still found by
+    checking texts, until the segments are written again.
+    """
+    from search.query.thesaurus import load_thesaurus
+
+    terms = {fold(term) for term in load_thesaurus().terms()} | {word for word, _ in _dictionary_words()}
+    return tuple(sorted(term for term in terms if len(term) >= MIN_PHRASE and RUN.fullmatch(term)))
+
+
 _SEGMENTER_LOCK = threading.Lock()
 _SEGMENTER = []
 

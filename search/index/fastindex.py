@@ -19,6 +19,11 @@ Per piece, for local document numbers 0..n-1 (in the order they were added):
   any string of characters in a paragraph has all its bigrams there;
 * the folded text of each paragraph, to verify that a candidate really contains
   a string of three or more characters;
+* phrases — for each indexed phrase (the thesaurus's terms and the domain
+  dictionary's words of three characters or more), the paragraphs containing
+  it, found when the piece is written: expanded queries search for those terms,
+  and need not verify them in the texts (``phrase_vocabulary.npy`` lists the
+  phrases the piece was written with; any other string is verified);
 * the heading path of each paragraph (as an id into the segment's distinct
   headings), with its own gram postings;
 * the facet values of each document as codes into the segment's value lists,
@@ -43,13 +48,14 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.analyze import WORD_CHAR, fold, index_words, segmenter
+from search.index.analyze import MIN_PHRASE, WORD_CHAR, fold, index_words, indexed_phrases, segmenter
 from search.insights.duplicates import bands_and_rows, bands_of_texts
 
 FAST_DIR = "fast"
 PIECE_SIZE = 250_000
 SEARCH_BELOW = 16  # intersect by binary search when one side is this many times shorter
 BANDS_FILE = "minhash_bands.npy"
+PHRASES_FILE = "phrase_vocabulary.npy"
 SHIFT = 21
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
 WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
@@ -306,6 +312,9 @@ class SegmentBuilder:
         (temporary / "headings.txt").write_text("\n".join(headings), encoding="utf-8")
         np.save(temporary / "heading_of.npy", np.array(self.heading_of, dtype=np.int32))
         _write_postings(temporary, "heading_gram", [gram_keys(h) for h in headings])
+        vocabulary, per_document = phrase_keys(self.texts)
+        _write_postings(temporary, "phrase", per_document)
+        np.save(temporary / PHRASES_FILE, vocabulary)
 
     def _band_rows(self) -> np.ndarray:
         """Near-duplicate band keys of every document: those the workers computed, the rest (report
@@ -366,6 +375,29 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     if values is not None:
         tfs = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
         np.save(folder / f"{name}_tfs.npy", np.minimum(tfs[order], 255).astype(np.uint8))
+
+
+def phrase_keys(texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(the sorted keys of :func:`search.index.analyze.indexed_phrases`, the keys of those each text
+    contains): one Aho-Corasick pass over each text finds every phrase in it."""
+    automaton, keys = _phrase_automaton()
+    per_document = []
+    for text in texts:
+        found = {index for _, index in automaton.iter(text)} if text else ()
+        per_document.append(np.unique(keys[list(found)]) if found else keys[:0])
+    return np.sort(keys), per_document
+
+
+@lru_cache(maxsize=1)
+def _phrase_automaton():
+    import ahocorasick
+
+    phrases = indexed_phrases()
+    automaton = ahocorasick.Automaton()
+    for index, phrase in enumerate(phrases):
+        automaton.add_word(phrase, index)
+    automaton.make_automaton()
+    return automaton, np.array([word_key(phrase) for phrase in phrases], dtype=np.int64)
 
 
 def _per_document(postings: Grams, count: int, values: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -463,6 +495,9 @@ class Segment:
         self.headings = headings.split("\n") if headings else []
         self.heading_of = np.load(folder / "heading_of.npy")
         self.heading_grams = Grams(folder, "heading_gram")
+        # Segments written before phrase postings existed have none: their strings are checked in the texts.
+        self.phrases = Grams(folder, "phrase") if (folder / PHRASES_FILE).exists() else None
+        self.phrase_vocabulary = mapped(folder / PHRASES_FILE) if self.phrases is not None else None
         meta = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
         self.values: dict[str, list[str]] = meta["values"]
         self.topic_names: list[str] = meta["topics"]
@@ -518,6 +553,9 @@ class Segment:
     def containing(self, needle: str, known: np.ndarray | None = None) -> np.ndarray:
         """Local documents whose text contains ``needle`` (folded), in no particular order. ``known`` are
         already known to."""
+        listed = self.phrase_documents(needle)
+        if listed is not None:
+            return listed
         runs = _runs(needle)
         if not runs:
             return self.words.docs[:0]
@@ -536,6 +574,17 @@ class Segment:
         for run in checks:
             verified = self.having(verified, run.encode("utf-16-le"))
         return np.concatenate((sure, np.array(verified, dtype=sure.dtype)))
+
+    def phrase_documents(self, needle: str) -> np.ndarray | None:
+        """Local documents containing ``needle`` when it is one of this segment's indexed phrases, else None."""
+        if self.phrases is None or len(needle) < MIN_PHRASE:
+            return None
+        key = word_key(needle)
+        vocabulary = self.phrase_vocabulary
+        at = int(np.searchsorted(vocabulary, key))
+        if at == len(vocabulary) or vocabulary[at] != key:
+            return None
+        return self.phrases.postings(key)
 
     def heading_containing(self, needle: str) -> np.ndarray:
         """Local documents whose heading path contains ``needle``."""

@@ -1,0 +1,36 @@
+"""Query evaluation over document sets: the two ways of aligning sets (binary search for few documents, a
+table of the whole index for many) must give the same answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from search.query import evaluate
+from search.query.evaluate import intersection, locate, members, union
+
+
+def _sets(rng, total, count):
+    return [np.unique(rng.integers(0, total, int(rng.integers(0, total)))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("by_table", [1, 10**9])
+def test_union_intersection_and_membership_agree_with_python_sets(monkeypatch, by_table):
+    monkeypatch.setattr(evaluate, "BY_TABLE", by_table)  # 1: always binary search; 10**9: always the table
+    rng = np.random.default_rng(11)
+    for _ in range(50):
+        total = int(rng.integers(1, 3000))
+        arrays = _sets(rng, total, int(rng.integers(1, 5)))
+        expected_union = sorted(set().union(*[a.tolist() for a in arrays]))
+        assert union(arrays, total).tolist() == expected_union
+        common = set(arrays[0].tolist()).intersection(*[set(a.tolist()) for a in arrays[1:]])
+        assert intersection(arrays, total).tolist() == sorted(common)
+        docs, others = arrays[0], arrays[-1]
+        assert members(docs, others, total).tolist() == [d in set(others.tolist()) for d in docs.tolist()]
+        whole = union(arrays, total)
+        for part in arrays:
+            assert whole[locate(whole, part, total)].tolist() == part.tolist()
+        where = locate(others, docs, total, among=False)
+        assert [int(others[w]) if w >= 0 else None for w in where] == [
+            d if d in set(others.tolist()) else None for d in docs.tolist()
+        ]
