@@ -205,3 +205,44 @@ def test_readers_parse_only_a_few_files_ahead_of_the_writer(corpus):
     parsed = [path for path, *_ in writer._parse_all(paths, corpus, pool)]
     assert parsed == [str(p) for p in paths]
     assert pool.most <= writer.PARSE_AHEAD * (os.cpu_count() or 1) < len(paths) // writer.PARSE_BATCH
+
+
+def test_indexed_phrases_list_the_paragraphs_that_checking_the_texts_finds(engine):
+    """Thesaurus terms are looked up in phrase postings written with each piece; they must be exactly the
+    paragraphs whose text contains the term."""
+    from search.index.analyze import indexed_phrases
+
+    found = 0
+    with engine._using() as state:
+        for segment, _ in state.evaluator.segments:
+            phrases, segment.phrases = segment.phrases, None
+            try:
+                checked = {phrase: sorted(segment.containing(phrase).tolist()) for phrase in indexed_phrases()}
+            finally:
+                segment.phrases = phrases
+            for phrase in indexed_phrases():
+                assert sorted(segment.phrase_documents(phrase).tolist()) == checked[phrase], phrase
+                found += len(checked[phrase])
+    assert found > 100
+
+
+def test_an_index_written_before_phrase_postings_answers_the_same(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+
+    def answers() -> list:
+        engine = Engine(index_dir)
+        try:
+            return [
+                (hit["id"], hit["score"], result["total"], result["loose_total"])
+                for q in ("法律顾问", "执法力量薄弱", '"合法性审查"', "重大行政决策 -合同")
+                for result in [engine.search(SearchRequest(q=q, limit=30))]
+                for hit in result["hits"]
+            ]
+        finally:
+            engine.close()
+
+    before = answers()
+    removed = [path for path in (index_dir / "fast").glob("*/phrase_*") if path.unlink() is None]
+    assert removed
+    assert answers() == before

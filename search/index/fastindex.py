@@ -108,6 +108,7 @@ class ParagraphTerms:
     text: str
     heading: str
     bands: np.ndarray | None = None
+    phrases: np.ndarray | None = None
 
 
 def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
@@ -125,6 +126,7 @@ def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
         grams=gram_keys(folded),
         text=folded,
         heading=fold(" ".join(section)),
+        phrases=phrase_keys(folded),
     )
 
 
@@ -135,6 +137,7 @@ EMPTY = ParagraphTerms(
     grams=np.zeros(0, dtype=np.int64),
     text="",
     heading="",
+    phrases=np.zeros(0, dtype=np.int64),
 )
 
 
@@ -164,6 +167,7 @@ class SegmentBuilder:
         self.grams: list[np.ndarray] = []
         self.texts: list[str] = []
         self.bands: list[np.ndarray | None] = []
+        self.phrases: list[np.ndarray | None] = []
         self.headings: dict[str, int] = {}
         self.heading_of: list[int] = []
         self.values: dict[str, dict[str, int]] = {name: {} for name in CODED}
@@ -219,6 +223,9 @@ class SegmentBuilder:
     def _copy_piece(self, segment: Segment, start: int, docnums: list[int], reports: dict[int, dict]) -> None:
         words = _per_document(segment.words, segment.count, segment.word_tfs)
         grams = _per_document(segment.grams, segment.count)
+        # Phrases found with another vocabulary (or none) are found again in the texts when the piece is written.
+        same = segment.phrases is not None and _same_phrases(segment)
+        phrases = _per_document(segment.phrases, segment.count) if same else None
         bands = segment.bands()
         for number in docnums:
             if number in reports:
@@ -233,6 +240,7 @@ class SegmentBuilder:
                 text=segment.text(docnum),
                 heading=segment.headings[heading] if heading >= 0 else "",
                 bands=bands[docnum],
+                phrases=phrases[docnum][0] if phrases is not None else None,
             )
             values = {}
             for name in CODED:
@@ -265,6 +273,7 @@ class SegmentBuilder:
         self.grams.append(terms.grams)
         self.texts.append(terms.text)
         self.bands.append(terms.bands)
+        self.phrases.append(terms.phrases)
         if terms.heading:
             self.heading_of.append(self.headings.setdefault(terms.heading, len(self.headings)))
         else:
@@ -312,9 +321,9 @@ class SegmentBuilder:
         (temporary / "headings.txt").write_text("\n".join(headings), encoding="utf-8")
         np.save(temporary / "heading_of.npy", np.array(self.heading_of, dtype=np.int32))
         _write_postings(temporary, "heading_gram", [gram_keys(h) for h in headings])
-        vocabulary, per_document = phrase_keys(self.texts)
+        per_document = [phrase_keys(self.texts[i]) if keys is None else keys for i, keys in enumerate(self.phrases)]
         _write_postings(temporary, "phrase", per_document)
-        np.save(temporary / PHRASES_FILE, vocabulary)
+        np.save(temporary / PHRASES_FILE, np.sort(_phrase_automaton()[1]))
 
     def _band_rows(self) -> np.ndarray:
         """Near-duplicate band keys of every document: those the workers computed, the rest (report
@@ -377,15 +386,19 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
         np.save(folder / f"{name}_tfs.npy", np.minimum(tfs[order], 255).astype(np.uint8))
 
 
-def phrase_keys(texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(the sorted keys of :func:`search.index.analyze.indexed_phrases`, the keys of those each text
-    contains): one Aho-Corasick pass over each text finds every phrase in it."""
+def phrase_keys(folded: str) -> np.ndarray:
+    """The keys of the :func:`search.index.analyze.indexed_phrases` that ``folded`` text contains, sorted:
+    one Aho-Corasick pass finds them all (about 17 µs a paragraph, in the reader processes)."""
     automaton, keys = _phrase_automaton()
-    per_document = []
-    for text in texts:
-        found = {index for _, index in automaton.iter(text)} if text else ()
-        per_document.append(np.unique(keys[list(found)]) if found else keys[:0])
-    return np.sort(keys), per_document
+    found = {index for _, index in automaton.iter(folded)} if folded else ()
+    return np.unique(keys[list(found)]) if found else keys[:0]
+
+
+def _same_phrases(segment: Segment) -> bool:
+    """Whether ``segment`` was written with the phrases indexed now (a merge copies its phrase postings
+    rather than finding them again in the texts)."""
+    keys = np.sort(_phrase_automaton()[1])
+    return len(segment.phrase_vocabulary) == len(keys) and bool(np.all(segment.phrase_vocabulary == keys))
 
 
 @lru_cache(maxsize=1)
