@@ -1084,18 +1084,20 @@ def _boilerplate(state: _State, candidates: np.ndarray) -> FoldedCopies:
     labels = labels[labels >= 0]
     if not len(labels):
         return FoldedCopies()
-    sizes = np.bincount(labels)
-    return FoldedCopies(clusters.label, clusters.reports, sizes, len(labels) - int(np.count_nonzero(sizes)))
+    seen = np.zeros(int(labels.max()) + 1, dtype=bool)
+    seen[labels] = True
+    return FoldedCopies(clusters.label, clusters.reports, labels, len(labels) - int(np.count_nonzero(seen)))
 
 
 @dataclass
 class FoldedCopies:
-    """Boilerplate clusters among a search's candidates: ``sizes`` (by cluster label) are how many candidates
-    each has, so a listed copy stands for ``size - 1`` others, ``total`` of them in all."""
+    """Boilerplate clusters among a search's candidates: ``found`` is the cluster label of each candidate
+    in one, so a listed copy stands for the other candidates of its cluster, ``total`` of them in all.
+    ``labels`` and ``reports`` are the clusters' arrays by document."""
 
     labels: np.ndarray | None = None
     reports: np.ndarray | None = None
-    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    found: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     total: int = 0
 
     def _folding(self, docs: np.ndarray) -> np.ndarray:
@@ -1115,7 +1117,7 @@ class FoldedCopies:
         if self.labels is None:
             return default
         label = int(self._folding(np.array([doc]))[0])
-        return int(self.sizes[label]) - 1 if 0 <= label < len(self.sizes) else default
+        return int(np.count_nonzero(self.found == label)) - 1 if label >= 0 else default
 
 
 def _grouped(
