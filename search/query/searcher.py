@@ -139,14 +139,15 @@ class FacetTable:
         """Per report, the values of the facets that describe a whole report (township, year …), for each such
         facet whose live documents all agree with their report's: those facets are counted over reports (a
         tally of matches per report) rather than over every matching document."""
-        reports = self.codes["report_id"][self.paragraph]
+        paragraphs = np.flatnonzero(self.paragraph)
+        reports = self.codes["report_id"][paragraphs]
         if not len(reports) or reports.min() < 0:
             return {}
-        others = self.live & ~self.paragraph  # a report's own document: it has no value of these facets
+        others = np.flatnonzero(self.live & ~self.paragraph)  # reports' own documents: no value of these facets
         columns = {}
         for name in REPORT_FACETS:
             every = self.years if name == "year" else self.codes[name]
-            values = every[self.paragraph]
+            values = every[paragraphs]
             column = np.zeros(len(self.values["report_id"]), dtype=values.dtype)
             column[reports] = values
             valueless = not np.any(every[others] > 0 if name == "year" else every[others] >= 0)
