@@ -119,6 +119,7 @@ class FacetTable:
             self.values[name] = sorted({v for segment, _ in segments for v in segment.values[name]})
             self.codes[name] = np.full(total, -1, dtype=np.int32)
         self.values["topic"] = sorted({t for segment, _ in segments for t in segment.topic_names})
+        code_of = {name: {v: i for i, v in enumerate(self.values[name])} for name in CODED_FACETS}
         self.topics = np.zeros((total, max(1, len(self.values["topic"]))), dtype=bool)
         for segment, offset in segments:
             span = slice(offset, offset + segment.count)
@@ -126,7 +127,7 @@ class FacetTable:
             self.years[span] = segment.years
             self.id_keys[span] = segment.id_keys
             for name in CODED_FACETS:
-                self.codes[name][span] = _remap(segment.codes[name], segment.values[name], self.values[name])
+                self.codes[name][span] = _remap(segment.codes[name], segment.values[name], code_of[name])
             columns = [self.values["topic"].index(t) for t in segment.topic_names]
             if columns:
                 self.topics[span, columns] = segment.topics[:, : len(columns)]
@@ -957,11 +958,14 @@ class Engine:
         }
 
 
-def _remap(codes: np.ndarray, local: list[str], shared: list[str]) -> np.ndarray:
-    """Codes into a segment's own value list → codes into the shared (sorted) value list."""
+def _remap(codes: np.ndarray, local: list[str], code_of: dict[str, int]) -> np.ndarray:
+    """Codes into a segment's own value list → codes into the shared value list (``code_of`` its positions).
+
+    A dict lookup per value: a binary search over an object array of 40,000 report ids per segment took
+    a third of loading a state at 1,000,000 paragraphs."""
     if not local:
         return codes
-    lookup = np.searchsorted(np.array(shared, dtype=object), np.array(local, dtype=object)).astype(np.int32)
+    lookup = np.fromiter((code_of[value] for value in local), dtype=np.int32, count=len(local))
     return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
 
 
