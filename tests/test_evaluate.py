@@ -6,17 +6,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search.query import evaluate
-from search.query.evaluate import intersection, locate, members, union
+from search.index import fastindex
+from search.index.fastindex import members
+from search.query.evaluate import intersection, locate, union
 
 
 def _sets(rng, total, count):
     return [np.unique(rng.integers(0, total, int(rng.integers(0, total)))) for _ in range(count)]
 
 
-@pytest.mark.parametrize("by_table", [1, 10**9])
-def test_union_intersection_and_membership_agree_with_python_sets(monkeypatch, by_table):
-    monkeypatch.setattr(evaluate, "BY_TABLE", by_table)  # 1: always binary search; 10**9: always the table
+@pytest.mark.parametrize(("by_table", "search_below"), [(0, 16), (10**9, 10**9)])
+def test_union_intersection_and_membership_agree_with_python_sets(monkeypatch, by_table, search_below):
+    # (0, 16): always binary search; (10**9, 10**9): always the table
+    monkeypatch.setattr(fastindex, "BY_TABLE", by_table)
+    monkeypatch.setattr(fastindex, "SEARCH_BELOW", search_below)
     rng = np.random.default_rng(11)
     for _ in range(50):
         total = int(rng.integers(1, 3000))

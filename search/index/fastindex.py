@@ -53,7 +53,8 @@ from search.insights.duplicates import bands_and_rows, bands_of_texts
 
 FAST_DIR = "fast"
 PIECE_SIZE = 250_000
-SEARCH_BELOW = 16  # intersect by binary search when one side is this many times shorter
+SEARCH_BELOW = 16  # look documents up by binary search when the other side is this many times longer
+BY_TABLE = 32  # … else through a table over every document once they are more than 1/BY_TABLE of them
 BANDS_FILE = "minhash_bands.npy"
 PHRASES_FILE = "phrase_vocabulary.npy"
 SHIFT = 21
@@ -323,7 +324,7 @@ class SegmentBuilder:
         _write_postings(temporary, "heading_gram", [gram_keys(h) for h in headings])
         per_document = [phrase_keys(self.texts[i]) if keys is None else keys for i, keys in enumerate(self.phrases)]
         _write_postings(temporary, "phrase", per_document)
-        np.save(temporary / PHRASES_FILE, np.sort(_phrase_automaton()[1]))
+        np.save(temporary / PHRASES_FILE, _phrase_automaton()[1])
 
     def _band_rows(self) -> np.ndarray:
         """Near-duplicate band keys of every document: those the workers computed, the rest (report
@@ -396,12 +397,12 @@ def phrase_keys(folded: str) -> np.ndarray:
 def _same_phrases(segment: Segment) -> bool:
     """Whether ``segment`` was written with the phrases indexed now (a merge copies its phrase postings
     rather than finding them again in the texts)."""
-    keys = np.sort(_phrase_automaton()[1])
-    return len(segment.phrase_vocabulary) == len(keys) and bool(np.all(segment.phrase_vocabulary == keys))
+    return np.array_equal(segment.phrase_vocabulary, _phrase_automaton()[1])
 
 
 @lru_cache(maxsize=1)
 def _phrase_automaton():
+    """(the automaton of the indexed phrases, whose values are their keys; the keys, sorted)."""
     import ahocorasick
 
     keys = [word_key(phrase) for phrase in indexed_phrases()]
@@ -409,7 +410,7 @@ def _phrase_automaton():
     for phrase, key in zip(indexed_phrases(), keys, strict=True):
         automaton.add_word(phrase, key)
     automaton.make_automaton()
-    return automaton, np.array(keys, dtype=np.int64)
+    return automaton, np.sort(np.array(keys, dtype=np.int64))
 
 
 def _per_document(postings: Grams, count: int, values: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -425,17 +426,30 @@ def _per_document(postings: Grams, count: int, values: np.ndarray | None = None)
 
 
 def intersect(small: np.ndarray, other: np.ndarray, size: int) -> np.ndarray:
-    """Sorted ``small`` ∩ sorted ``other`` for document numbers below ``size``: a binary search per document
-    of ``small`` when it is much the shorter, else a table of ``size`` flags (linear time)."""
-    if not len(small) or not len(other):
-        return small[:0]
-    if len(small) * SEARCH_BELOW < len(other):
-        at = np.searchsorted(other, small)
-        at[at == len(other)] = 0
-        return small[other[at] == small]
-    present = np.zeros(size, dtype=bool)
-    present[other] = True
-    return small[present[small]]
+    """Sorted ``small`` ∩ sorted ``other`` for document numbers below ``size``."""
+    return small[members(small, other, size)]
+
+
+def members(docs: np.ndarray, others: np.ndarray, total: int) -> np.ndarray:
+    """For each of ``docs``, whether it is in ascending ``others`` (document numbers below ``total``).
+
+    A binary search per document when they are much fewer than ``others`` or both are few, else a table of
+    ``total`` flags (linear time): at 1,000,000 documents, looking 200,000 documents up by binary search
+    took 10 ms (cache misses) and through a table 1 ms."""
+    if not len(others) or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    if len(docs) * SEARCH_BELOW < len(others) or not by_table(len(docs) + len(others), total):
+        at = np.searchsorted(others, docs)
+        at[at == len(others)] = 0
+        return others[at] == docs
+    present = np.zeros(total, dtype=bool)
+    present[others] = True
+    return present[docs]
+
+
+def by_table(size: int, total: int) -> bool:
+    """Whether ``size`` documents are many enough to look up through a table of all ``total``."""
+    return size * BY_TABLE > total
 
 
 def subtract(docs: np.ndarray, known: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.index.analyze import fold, word_tokens, words
-from search.index.fastindex import Segment, word_key
+from search.index.fastindex import Segment, by_table, intersect, members, word_key
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
 from search.query.rank import top_scoring
 from search.query.thesaurus import Concept, load_thesaurus
@@ -48,7 +48,6 @@ RELATED_WEIGHT = 0.3
 RELATED_COORDINATION = 0.5
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = 25
-BY_TABLE = 32
 
 
 @dataclass
@@ -256,12 +255,13 @@ class Evaluator:
 
     def _heading(self, text: str) -> Result:
         """Paragraphs whose heading path contains ``text``, scored by its IDF."""
-        docs = self._live(self._in_segments(lambda segment: segment.heading_containing(fold(text))))
+        docs = self._live(self._in_segments(lambda segment, _: segment.heading_containing(fold(text))))
         return Result.of(docs, np.full(len(docs), self._idf(len(docs)) * HEADING_BOOST, dtype=np.float32))
 
     def _in_segments(self, find) -> np.ndarray:
-        """Document numbers, ascending, of what ``find(segment)`` returns (local numbers) in every segment."""
-        found = [np.sort(find(segment)).astype(np.int64) + offset for segment, offset in self.segments]
+        """Document numbers, ascending, of what ``find(segment, offset)`` returns (local numbers) in every
+        segment."""
+        found = [np.sort(find(segment, offset)).astype(np.int64) + offset for segment, offset in self.segments]
         found = [docs for docs in found if len(docs)]
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
@@ -287,7 +287,7 @@ class Evaluator:
         # With one word, the documents known to contain the text need no verification.
         known = postings[0][0] if len(tokens) == 1 else None
         strings = self._live(self._containing(text, known))
-        headings = self._live(self._in_segments(lambda segment: segment.heading_containing(text)))
+        headings = self._live(self._in_segments(lambda segment, _: segment.heading_containing(text)))
         docs = union([strings, headings], self.total)
         in_string = members(docs, strings, self.total) if len(headings) else np.ones(len(docs), dtype=bool)
         word_score = np.zeros(len(docs), dtype=np.float32)
@@ -312,16 +312,14 @@ class Evaluator:
 
     def _containing(self, text: str, known: np.ndarray | None) -> np.ndarray:
         """Documents whose text contains ``text``, ascending; ``known`` (ascending) are known to."""
-        found = []
-        for segment, offset in self.segments:
-            mine = None
-            if known is not None:
-                low, high = np.searchsorted(known, [offset, offset + segment.count])
-                mine = known[low:high] - offset
-            local = segment.containing(text, mine)
-            if len(local):
-                found.append(np.sort(local).astype(np.int64) + offset)
-        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+        def in_segment(segment: Segment, offset: int) -> np.ndarray:
+            if known is None:
+                return segment.containing(text)
+            low, high = np.searchsorted(known, [offset, offset + segment.count])
+            return segment.containing(text, known[low:high] - offset)
+
+        return self._in_segments(in_segment)
 
     def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents ascending, term frequencies) of a word among live paragraphs: a paragraph a reindex
@@ -379,7 +377,7 @@ def union(arrays: list[np.ndarray], total: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if len(arrays) == 1:
         return arrays[0]
-    if not _by_table(sum(len(docs) for docs in arrays), total):
+    if not by_table(sum(len(docs) for docs in arrays), total):
         return np.unique(np.concatenate(arrays))
     present = np.zeros(total, dtype=bool)
     for docs in arrays:
@@ -391,23 +389,10 @@ def intersection(arrays: list[np.ndarray], total: int) -> np.ndarray:
     """The ascending intersection of ascending document arrays (the shortest first, so each step shrinks)."""
     result = None
     for docs in sorted(arrays, key=len):
-        result = docs if result is None else result[members(result, docs, total)]
+        result = docs if result is None else intersect(result, docs, total)
         if not len(result):
             break
     return np.zeros(0, dtype=np.int64) if result is None else result
-
-
-def members(docs: np.ndarray, others: np.ndarray, total: int) -> np.ndarray:
-    """For each of ``docs``, whether it is in ascending ``others`` (document numbers below ``total``)."""
-    if not len(others) or not len(docs):
-        return np.zeros(len(docs), dtype=bool)
-    if _by_table(len(docs) + len(others), total):
-        present = np.zeros(total, dtype=bool)
-        present[others] = True
-        return present[docs]
-    at = np.searchsorted(others, docs)
-    at[at == len(others)] = 0
-    return others[at] == docs
 
 
 def locate(docs: np.ndarray, needles: np.ndarray, total: int, among: bool = True) -> np.ndarray:
@@ -419,9 +404,9 @@ def locate(docs: np.ndarray, needles: np.ndarray, total: int, among: bool = True
 def locate_all(docs: np.ndarray, needles: list[np.ndarray], total: int, among: bool = True) -> list[np.ndarray]:
     """:func:`locate` for several arrays of needles in the same ``docs``.
 
-    A binary search per needle, or for many needles one table over every document: at 1,000,000 documents
-    aligning 200,000 postings took 10 ms by binary search (cache misses) and 1 ms by table."""
-    if _by_table(len(docs) + sum(len(n) for n in needles), total):
+    A binary search per needle, or for many needles one table over every document (as
+    :func:`search.index.fastindex.members`)."""
+    if by_table(len(docs) + sum(len(n) for n in needles), total):
         table = np.empty(total, dtype=np.int32) if among else np.full(total, -1, dtype=np.int32)
         table[docs] = np.arange(len(docs), dtype=np.int32)
         return [table[n] for n in needles]
@@ -435,11 +420,6 @@ def _search(docs: np.ndarray, needles: np.ndarray, among: bool) -> np.ndarray:
     inside = at < len(docs)
     inside[inside] = docs[at[inside]] == needles[inside]
     return np.where(inside, at, -1)
-
-
-def _by_table(size: int, total: int) -> bool:
-    """Whether ``size`` documents are many enough to look up through a table of all ``total``."""
-    return size * BY_TABLE > total
 
 
 def _spread(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:

@@ -215,7 +215,7 @@ class FacetTable:
         docs = positions(docs)
         if by in self.by_report:
             if tally is None:
-                tally = self.tally(docs[self.paragraph[docs]])
+                tally = self.tally(docs)
             matched = np.flatnonzero(tally)
             keys = report_key[matched]
             known = keys >= 0
