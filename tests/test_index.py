@@ -226,6 +226,18 @@ def test_indexed_phrases_list_the_paragraphs_that_checking_the_texts_finds(engin
     assert found > 100
 
 
+def test_strings_checked_in_the_texts_come_back_ascending_with_the_known_ones_merged_in(engine):
+    """Query evaluation aligns each segment's documents without sorting them again: a string checked in the
+    texts, part of whose candidates are already known to contain it, must still come back in order."""
+    with engine._using() as state:
+        segment = max((segment for segment, _ in state.evaluator.segments), key=lambda s: s.count)
+        every = segment.containing("顾问制度")
+        assert len(every) >= 4
+        known = every[::2]  # interleaved with the ones that must be checked
+        found = segment.containing("顾问制度", known)
+    assert found.tolist() == sorted(every.tolist())
+
+
 def test_an_index_written_before_phrase_postings_answers_the_same(corpus, tmp_path):
     index_dir = tmp_path / "index"
     update_index(corpus, index_dir, jobs=1)

@@ -577,8 +577,7 @@ class Segment:
         return self.words.docs[start:end], self.word_tfs[start:end]
 
     def containing(self, needle: str, known: np.ndarray | None = None) -> np.ndarray:
-        """Local documents whose text contains ``needle`` (folded), in no particular order. ``known`` are
-        already known to."""
+        """Local documents whose text contains ``needle`` (folded), ascending. ``known`` are already known to."""
         listed = self.phrase_documents(needle)
         if listed is not None:
             return listed
@@ -599,7 +598,10 @@ class Segment:
         verified = unsure.tolist()
         for run in checks:
             verified = self.having(verified, run.encode("utf-16-le"))
-        return np.concatenate((sure, np.array(verified, dtype=sure.dtype)))
+        verified = np.array(verified, dtype=sure.dtype)
+        if not len(sure) or not len(verified):
+            return sure if len(sure) else verified
+        return np.sort(np.concatenate((sure, verified)))
 
     def phrase_documents(self, needle: str) -> np.ndarray | None:
         """Local documents containing ``needle`` when it is one of this segment's indexed phrases, else None."""
@@ -613,7 +615,7 @@ class Segment:
         return self.phrases.postings(key)
 
     def heading_containing(self, needle: str) -> np.ndarray:
-        """Local documents whose heading path contains ``needle``."""
+        """Local documents whose heading path contains ``needle``, ascending."""
         runs = _runs(needle)
         if not runs or not self.headings:
             return self.words.docs[:0]
