@@ -228,6 +228,8 @@ class SegmentBuilder:
         same = segment.phrases is not None and _same_phrases(segment)
         phrases = _per_document(segment.phrases, segment.count) if same else None
         bands = segment.bands()
+        codes, years, topic_rows = segment.codes, segment.years, segment.topics
+        paragraph, id_keys = segment.paragraph, segment.id_keys
         for number in docnums:
             if number in reports:
                 self.reports.append({**reports[number], "docnum": self.count})
@@ -245,18 +247,11 @@ class SegmentBuilder:
             )
             values = {}
             for name in CODED:
-                code = int(segment.codes[name][docnum])
+                code = int(codes[name][docnum])
                 values[name] = segment.values[name][code] if code >= 0 else ""
-            row = segment.topics[docnum][: len(segment.topic_names)]
+            row = topic_rows[docnum][: len(segment.topic_names)]
             topics = [segment.topic_names[i] for i in np.flatnonzero(row)]
-            self._add(
-                terms,
-                values,
-                int(segment.years[docnum]),
-                topics,
-                bool(segment.paragraph[docnum]),
-                int(segment.id_keys[docnum]),
-            )
+            self._add(terms, values, int(years[docnum]), topics, bool(paragraph[docnum]), int(id_keys[docnum]))
 
     def _add(
         self, terms: ParagraphTerms, values: dict[str, str], year: int, topics: list[str], paragraph: bool, key: int
@@ -527,11 +522,6 @@ class Segment:
         meta = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
         self.values: dict[str, list[str]] = meta["values"]
         self.topic_names: list[str] = meta["topics"]
-        self.codes = {name: np.load(folder / f"codes_{name}.npy") for name in CODED}
-        self.years = np.load(folder / "years.npy")
-        self.topics = np.load(folder / "topics.npy")
-        self.paragraph = np.load(folder / "paragraph.npy")
-        self.id_keys = np.load(folder / "id_keys.npy")
         self._bands: np.ndarray | None = None
         self._heading_groups: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -549,6 +539,33 @@ class Segment:
     @property
     def count(self) -> int:
         return len(self.lengths)
+
+    # The columns below are read from disk at each use and not kept: an index state copies them into its
+    # own tables by document number (and a merge copies them), so keeping them in every loaded segment
+    # doubled them in each serving process (about 55 MB at 1,000,000 paragraphs).
+
+    @property
+    def codes(self) -> dict[str, np.ndarray]:
+        """Each coded facet's value of each local document, as a position in :attr:`values` (-1: none)."""
+        return {name: np.load(self.folder / f"codes_{name}.npy") for name in CODED}
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.load(self.folder / "years.npy")
+
+    @property
+    def topics(self) -> np.ndarray:
+        """A flag per local document and topic (columns in the order of :attr:`topic_names`)."""
+        return np.load(self.folder / "topics.npy")
+
+    @property
+    def paragraph(self) -> np.ndarray:
+        """Whether each local document is a paragraph (not a report's own document)."""
+        return np.load(self.folder / "paragraph.npy")
+
+    @property
+    def id_keys(self) -> np.ndarray:
+        return np.load(self.folder / "id_keys.npy")
 
     def text(self, docnum: int) -> str:
         """The folded text of a local document."""

@@ -126,8 +126,9 @@ class FacetTable:
             self.paragraph[span] = segment.paragraph
             self.years[span] = segment.years
             self.id_keys[span] = segment.id_keys
+            codes = segment.codes
             for name in CODED_FACETS:
-                self.codes[name][span] = _remap(segment.codes[name], segment.values[name], code_of[name])
+                self.codes[name][span] = _remap(codes[name], segment.values[name], code_of[name])
             columns = [self.values["topic"].index(t) for t in segment.topic_names]
             if columns:
                 self.topics[span, columns] = segment.topics[:, : len(columns)]
