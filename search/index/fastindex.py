@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.analyze import MIN_PHRASE, WORD_CHAR, fold, index_words, indexed_phrases, segmenter
+from search.index.analyze import MIN_PHRASE, fold, index_words, indexed_phrases, segmenter, word_counts
 from search.insights.duplicates import bands_and_rows, bands_of_texts
 
 FAST_DIR = "fast"
@@ -63,10 +63,18 @@ WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (
 
 
 def is_word_char(codes: np.ndarray) -> np.ndarray:
-    result = np.zeros(codes.shape, dtype=bool)
+    """Whether each code point is a word character (every one of WORD_RANGES is below 0x10000)."""
+    return _word_char_table()[np.minimum(codes, 0xFFFF)]
+
+
+@lru_cache(maxsize=1)
+def _word_char_table() -> np.ndarray:
+    """A flag per code point below 0x10000: one lookup per character instead of ten comparisons."""
+    table = np.zeros(0x10000, dtype=bool)
     for low, high in WORD_RANGES:
-        result |= (codes >= low) & (codes <= high)
-    return result
+        table[low : high + 1] = True
+    table[0xFFFF] = False  # stands for every code point above it
+    return table
 
 
 def codes_of(text: str) -> np.ndarray:
@@ -116,13 +124,11 @@ def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
     """Word counts (every word and the dictionary words inside it, as :func:`search.index.analyze.word_tokens`
     yields them), length in words, grams and folded text."""
     folded = fold(text)
-    jieba = segmenter()
     counts = index_words(folded)
-    words = list(counts)
-    length = sum(1 for w in jieba.cut(folded, True) if WORD_CHAR.match(w))
+    length = sum(word_counts(segmenter().cut(folded, True)).values())
     return ParagraphTerms(
-        word_keys=np.fromiter((word_key(w) for w in words), dtype=np.int64, count=len(words)),
-        word_tfs=np.fromiter((counts[w] for w in words), dtype=np.int64, count=len(words)),
+        word_keys=np.fromiter(map(word_key, counts), dtype=np.int64, count=len(counts)),
+        word_tfs=np.fromiter(counts.values(), dtype=np.int64, count=len(counts)),
         length=length,
         grams=gram_keys(folded),
         text=folded,
