@@ -252,13 +252,8 @@ def _similar_sources(engine: Engine) -> dict[int, str]:
 
 def _documents(index_dir: Path):
     """The paragraphs as stored in our index, so the peer indexes exactly the same text."""
-    from search.index.writer import open_index
-
-    with open_index(index_dir).searcher() as searcher:
-        stored = list(searcher.all_stored_fields())
-    for fields in stored:
-        if fields.get("kind") == "report":
-            continue
+    engine = Engine(index_dir)
+    for fields in engine.paragraphs():
         yield {
             "id": fields["id"],
             "text": fields["text"],

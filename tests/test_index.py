@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from whoosh import writing
@@ -258,3 +259,62 @@ def test_an_index_written_before_phrase_postings_answers_the_same(corpus, tmp_pa
     removed = [path for path in (index_dir / "fast").glob("*/phrase_*") if path.unlink() is None]
     assert removed
     assert answers() == before
+
+
+WRITTEN = "我鎮聘請法律顧問，開通APP線上諮詢，全年審查合同12件。"
+
+
+def _written_report(corpus: Path, name: str = "900_written.txt") -> None:
+    """A report one of whose paragraphs folding changes (traditional characters, capital letters)."""
+    lines = (corpus / sorted(p.name for p in corpus.glob("*.txt"))[0]).read_text(encoding="utf-8").splitlines()
+    (corpus / name).write_text("\n".join(lines[:3] + [WRITTEN] + lines[3:]), encoding="utf-8")
+
+
+def _shown_texts(index_dir: Path) -> list[str]:
+    engine = Engine(index_dir)
+    try:
+        found = engine.search(SearchRequest(q="法律顾问 APP", limit=50))
+        hits = [hit["text"] for hit in found["hits"] if "APP" in hit["text"]]
+        report = engine.report(next(h["report_id"] for h in found["hits"] if h["text"] == WRITTEN))
+        shown = [p["text"] for p in report["paragraphs"] if "APP" in p["text"]]
+        with engine._using() as state:
+            stored = [state.searcher.stored_fields(d) for d in range(state.evaluator.total)]
+        assert all("text" not in fields for fields in stored if "path" in fields and "ordinal" in fields)
+        return hits + shown
+    finally:
+        engine.close()
+
+
+def test_a_paragraph_is_shown_as_written_though_the_index_folds_it(corpus, tmp_path, monkeypatch):
+    """Whoosh no longer stores paragraph texts: the segment's arrays give them back as written, traditional
+    characters and capital letters included, in hits and in the report view, also after a merge copies
+    the segment."""
+    from search.index import writer
+
+    _written_report(corpus)
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    assert _shown_texts(index_dir) == [WRITTEN, WRITTEN]
+    _written_report(corpus, "901_written.txt")
+    monkeypatch.setattr(writer, "small_segments", list)  # the next run merges the old segment into its new one
+    update_index(corpus, index_dir, jobs=1)
+    assert len(list((index_dir / "fast").iterdir())) == 1
+    assert _shown_texts(index_dir) == [WRITTEN, WRITTEN, WRITTEN]
+
+
+def test_an_index_whose_stored_fields_hold_the_texts_still_shows_them(corpus, tmp_path, monkeypatch):
+    """Indexes written before the texts moved to the arrays keep them in Whoosh's stored fields."""
+    from search.index import writer
+
+    _written_report(corpus)
+    index_dir = tmp_path / "index"
+    monkeypatch.setattr(writer, "stored_fields", lambda document: document)
+    update_index(corpus, index_dir, jobs=1)
+    for path in (index_dir / "fast").glob("*/original*"):
+        path.unlink()
+    engine = Engine(index_dir)
+    try:
+        found = engine.search(SearchRequest(q="法律顾问 APP", limit=50))
+        assert WRITTEN in [hit["text"] for hit in found["hits"]]
+    finally:
+        engine.close()

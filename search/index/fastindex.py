@@ -18,7 +18,10 @@ Per piece, for local document numbers 0..n-1 (in the order they were added):
   last character, as 64-bit keys (first << 21 | second), with document postings:
   any string of characters in a paragraph has all its bigrams there;
 * the folded text of each paragraph, to verify that a candidate really contains
-  a string of three or more characters;
+  a string of three or more characters; and, for the few whose folding changed
+  them, the text as written: together they are the paragraphs' texts, which
+  Whoosh's stored fields do not hold (pickling and compressing them per
+  paragraph was a third of the indexing process's time);
 * phrases — for each indexed phrase (the thesaurus's terms and the domain
   dictionary's words of three characters or more), the paragraphs containing
   it, found when the piece is written: expanded queries search for those terms,
@@ -118,6 +121,7 @@ class ParagraphTerms:
     heading: str
     bands: np.ndarray | None = None
     phrases: np.ndarray | None = None
+    original: str | None = None  # the text as written, where folding changed it (see Segment.original)
 
 
 def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
@@ -134,6 +138,7 @@ def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
         text=folded,
         heading=fold(" ".join(section)),
         phrases=phrase_keys(folded),
+        original=text if folded != text else None,
     )
 
 
@@ -173,6 +178,7 @@ class SegmentBuilder:
         self.lengths: list[int] = []
         self.grams: list[np.ndarray] = []
         self.texts: list[str] = []
+        self.originals: dict[int, str] = {}
         self.bands: list[np.ndarray | None] = []
         self.phrases: list[np.ndarray | None] = []
         self.headings: dict[str, int] = {}
@@ -250,6 +256,7 @@ class SegmentBuilder:
                 heading=segment.headings[heading] if heading >= 0 else "",
                 bands=bands[docnum],
                 phrases=phrases[docnum][0] if phrases is not None else None,
+                original=segment.original(docnum),
             )
             values = {}
             for name in CODED:
@@ -273,6 +280,8 @@ class SegmentBuilder:
         self.word_tfs.append(terms.word_tfs)
         self.lengths.append(terms.length)
         self.grams.append(terms.grams)
+        if terms.original is not None:
+            self.originals[len(self.texts)] = terms.original
         self.texts.append(terms.text)
         self.bands.append(terms.bands)
         self.phrases.append(terms.phrases)
@@ -317,6 +326,7 @@ class SegmentBuilder:
         text_offsets[1:] = np.cumsum([len(t) for t in encoded])
         np.save(temporary / "text_offsets.npy", text_offsets)
         (temporary / "texts.utf16").write_bytes(b"".join(encoded))
+        self._write_originals(temporary)
         np.save(temporary / BANDS_FILE, self._band_rows())
         self._write_facets(temporary)
         headings = sorted(self.headings, key=self.headings.get)
@@ -326,6 +336,18 @@ class SegmentBuilder:
         per_document = [phrase_keys(self.texts[i]) if keys is None else keys for i, keys in enumerate(self.phrases)]
         _write_postings(temporary, "phrase", per_document)
         np.save(temporary / PHRASES_FILE, _phrase_automaton()[1])
+
+    def _write_originals(self, folder: Path) -> None:
+        """The texts as written of the documents whose folded text differs (few: traditional characters,
+        capital letters), by local document number: with the folded texts they give every paragraph's text
+        as written, which Whoosh's stored fields therefore need not hold."""
+        docs = sorted(self.originals)
+        encoded = [self.originals[d].encode("utf-16-le") for d in docs]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(t) for t in encoded])
+        np.save(folder / "original_docs.npy", np.array(docs, dtype=np.int32))
+        np.save(folder / "original_offsets.npy", offsets)
+        (folder / "originals.utf16").write_bytes(b"".join(encoded))
 
     def _band_rows(self) -> np.ndarray:
         """Near-duplicate band keys of every document: those the workers computed, the rest (report
@@ -518,6 +540,11 @@ class Segment:
         # 36 bytes per paragraph of private memory in every serving process.
         self.text_offsets = _int_view(np.load(folder / "text_offsets.npy", mmap_mode="r"))
         self.texts = _map_file(folder / "texts.utf16")
+        # Segments written before the texts as written were kept here have them in Whoosh's stored fields.
+        self.original_docs = np.load(folder / "original_docs.npy") if (folder / "original_docs.npy").exists() else None
+        if self.original_docs is not None:
+            self.original_offsets = np.load(folder / "original_offsets.npy")
+            self.originals = _map_file(folder / "originals.utf16")
         headings = (folder / "headings.txt").read_text(encoding="utf-8")
         self.headings = headings.split("\n") if headings else []
         self.heading_of = np.load(folder / "heading_of.npy")
@@ -576,6 +603,24 @@ class Segment:
     def text(self, docnum: int) -> str:
         """The folded text of a local document."""
         return self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]].decode("utf-16-le")
+
+    def original(self, docnum: int) -> str | None:
+        """The text of a local document as written, where folding changed it; None where it did not, and in
+        a segment written before these were kept (Whoosh's stored fields hold its texts)."""
+        if self.original_docs is None:
+            return None
+        at = int(np.searchsorted(self.original_docs, docnum))
+        if at == len(self.original_docs) or self.original_docs[at] != docnum:
+            return None
+        return self.originals[self.original_offsets[at] : self.original_offsets[at + 1]].decode("utf-16-le")
+
+    def written(self, docnum: int) -> str | None:
+        """The text of a local document as written (None in a segment that leaves it to Whoosh's stored
+        fields)."""
+        if self.original_docs is None:
+            return None
+        original = self.original(docnum)
+        return self.text(docnum) if original is None else original
 
     def having(self, docs: list[int], needle: bytes) -> list[int]:
         """The documents among ``docs`` whose text contains ``needle`` (UTF-16-LE), searched in place."""

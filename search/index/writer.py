@@ -176,6 +176,12 @@ def paragraph_documents(report: Report, report_id: str, relative_path: str) -> I
         yield document
 
 
+def stored_fields(document: dict) -> dict:
+    """What Whoosh stores of a paragraph: all but its text, which the segment's arrays hold (folded, and as
+    written where that differs; see :meth:`search.index.fastindex.Segment.written`)."""
+    return {name: value for name, value in document.items() if name != "text"}
+
+
 def report_document(report: Report, report_id: str, relative_path: str, digest: str, source: Path) -> dict:
     stored = {
         "title": report.title,
@@ -283,7 +289,7 @@ def update_index(
                     tick()
                     continue
                 for document, paragraph_terms_ in zip(paragraph_documents(report, rid, rel), terms, strict=True):
-                    writer.add_document(**document)
+                    writer.add_document(**stored_fields(document))
                     builder.add(paragraph_terms_, document)
                 summary_document = report_document(report, rid, rel, digests[rel], Path(current[rel]))
                 builder.add_report(rel, rid, digests[rel], stats[rel])

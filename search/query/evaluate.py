@@ -144,9 +144,18 @@ class Evaluator:
 
     def text(self, docnum: int) -> str:
         """The folded text of a document."""
+        segment, local = self._segment_of(docnum)
+        return segment.text(local)
+
+    def written(self, docnum: int) -> str | None:
+        """The text of a document as written (None where Whoosh's stored fields hold it: an older segment)."""
+        segment, local = self._segment_of(docnum)
+        return segment.written(local)
+
+    def _segment_of(self, docnum: int) -> tuple[Segment, int]:
         starts = [offset for _, offset in self.segments]
         segment, offset = self.segments[bisect_right(starts, docnum) - 1]
-        return segment.text(docnum - offset)
+        return segment, docnum - offset
 
     def run(self, node: Node | None, expand: bool = True) -> Result:
         """Evaluate ``node``; with ``expand``, thesaurus equivalents and related terms take part."""

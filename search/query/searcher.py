@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -536,8 +537,14 @@ class _State:
         return {**label, "id": paragraph_id(label["report_id"], ordinal), "paragraph": ordinal + 1}
 
     def stored(self, docnum: int) -> dict:
+        """A document's stored fields; a paragraph's ``text`` (as written) comes from the segment's arrays."""
         with self.stored_lock:
-            return self.searcher.stored_fields(docnum)
+            fields = self.searcher.stored_fields(docnum)
+        if "text" not in fields and fields.get("kind") != "report":
+            text = self.evaluator.written(docnum)
+            if text is not None:
+                fields["text"] = text
+        return fields
 
 
 class Engine:
@@ -936,6 +943,12 @@ class Engine:
         if not source.is_file():
             raise NotFoundError(f"报告原文件已不存在：{source.name}")
         return source
+
+    def paragraphs(self) -> Iterator[dict]:
+        """The stored fields of every live paragraph with its text, in document order."""
+        with self._using() as state:
+            for docnum in np.flatnonzero(state.facets.paragraph).tolist():
+                yield state.stored(docnum)
 
     def stats(self) -> dict:
         with self._using() as state:
