@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from whoosh import writing
 
-from search.index.writer import LOCK_FILE, IndexBusyError, open_index, update_index
+from search.index.writer import LOCK_FILE, PARAGRAPH_STORED, IndexBusyError, open_index, update_index
 from search.query.searcher import Engine, SearchRequest
 
 
@@ -279,16 +279,25 @@ def _shown_texts(index_dir: Path) -> list[str]:
         shown = [p["text"] for p in report["paragraphs"] if "APP" in p["text"]]
         with engine._using() as state:
             stored = [state.searcher.stored_fields(d) for d in range(state.evaluator.total)]
-        assert all("text" not in fields for fields in stored if "path" in fields and "ordinal" in fields)
+        paragraphs = [fields for fields in stored if fields.get("kind") != "report"]
+        assert paragraphs and all(set(fields) <= set(PARAGRAPH_STORED) for fields in paragraphs)
+        hit = next(h for h in found["hits"] if h["text"] == WRITTEN)
+        assert (hit["title"], hit["township"], hit["county"], hit["year"]) == (
+            report["title"],
+            report["township"],
+            report["county"],
+            report["year"],
+        )
+        assert hit["title"] and hit["township"] and hit["year"]
         return hits + shown
     finally:
         engine.close()
 
 
 def test_a_paragraph_is_shown_as_written_though_the_index_folds_it(corpus, tmp_path, monkeypatch):
-    """Whoosh no longer stores paragraph texts: the segment's arrays give them back as written, traditional
-    characters and capital letters included, in hits and in the report view, also after a merge copies
-    the segment."""
+    """Whoosh stores only a paragraph's own fields: the segment's arrays give its text back as written,
+    traditional characters and capital letters included, in hits and in the report view, also after a
+    merge copies the segment; title, township and year come from its report."""
     from search.index import writer
 
     _written_report(corpus)

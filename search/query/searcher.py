@@ -417,6 +417,7 @@ class _State:
     _clusters: Clusters | None = None
     _clustering_started: bool = False
     _indicator_values: dict = field(default_factory=dict)
+    _report_docs: np.ndarray | None = None  # each report's own document, by report code (-1: none live)
 
     def clusters(self) -> Clusters:
         """Near-duplicate paragraphs of this state (:mod:`search.insights.duplicates`), waiting for them: those the
@@ -537,13 +538,42 @@ class _State:
         return {**label, "id": paragraph_id(label["report_id"], ordinal), "paragraph": ordinal + 1}
 
     def stored(self, docnum: int) -> dict:
-        """A document's stored fields; a paragraph's ``text`` (as written) comes from the segment's arrays."""
+        """A document's stored fields. A paragraph's text (as written) comes from the segment's arrays, and
+        its report's title, path and place from the report's document (indexes written before stored them
+        with every paragraph; see :func:`search.index.writer.stored_fields`)."""
         with self.stored_lock:
             fields = self.searcher.stored_fields(docnum)
-        if "text" not in fields and fields.get("kind") != "report":
+        if fields.get("kind") == "report":
+            return fields
+        if "text" not in fields:
             text = self.evaluator.written(docnum)
             if text is not None:
                 fields["text"] = text
+        if "title" not in fields:
+            fields.update(self._report_fields(docnum))
+        return fields
+
+    def _report_fields(self, docnum: int) -> dict:
+        """The fields a paragraph shares with its report, as the paragraph would have stored them."""
+        if self._report_docs is None:
+            facets = self.facets
+            reports = np.flatnonzero(facets.live & ~facets.paragraph)
+            table = np.full(len(facets.values["report_id"]), -1, dtype=np.int64)
+            table[facets.codes["report_id"][reports]] = reports
+            self._report_docs = table
+        code = int(self.facets.codes["report_id"][docnum])
+        report_doc = int(self._report_docs[code]) if code >= 0 else -1
+        if report_doc < 0:
+            return {}
+        with self.stored_lock:
+            stored = self.searcher.stored_fields(report_doc)
+        meta = stored.get("report") or {}
+        fields = {"title": stored.get("title", ""), "path": stored.get("path", "")}
+        fields.update(
+            {name: meta[name] for name in ("level", "township", "county", "city", "province") if meta.get(name)}
+        )
+        if meta.get("year"):
+            fields["year"] = meta["year"]
         return fields
 
 
