@@ -1,6 +1,7 @@
 """Per-segment inverted index in NumPy arrays, written beside each Whoosh segment.
 
-Whoosh keeps the documents, ids, facet columns, deletions and atomic commits.
+Whoosh keeps the stored fields (each report's, and a paragraph's own), deletions
+and atomic commits.
 Its own postings cost tens of microseconds per posting in Python, which at
 province scale (200,000 paragraphs) makes indexing and searching far too slow,
 so the inverted index lives here instead, one directory per piece of a Whoosh
