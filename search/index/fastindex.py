@@ -257,6 +257,8 @@ class SegmentBuilder:
                 heading=segment.headings[heading] if heading >= 0 else "",
                 bands=bands[docnum],
                 phrases=phrases[docnum][0] if phrases is not None else None,
+                # None from a segment written before texts as written were kept: Whoosh's stored fields of its
+                # documents, which the merge copies too, still hold their texts.
                 original=segment.original(docnum),
             )
             values = {}
