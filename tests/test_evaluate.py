@@ -37,3 +37,22 @@ def test_union_intersection_and_membership_agree_with_python_sets(monkeypatch, b
         assert [int(others[w]) if w >= 0 else None for w in where] == [
             d if d in set(others.tolist()) else None for d in docs.tolist()
         ]
+
+
+def test_expanded_answers_do_not_depend_on_how_sets_are_aligned(engine, monkeypatch):
+    """Related terms' scores are kept in an array over every document once their postings are many, and
+    located term by term otherwise: both must rank and count alike."""
+    from search.query.searcher import SearchRequest
+
+    def answers() -> list:
+        found = []
+        for q in ("法律顾问", "人民调解 成功率", "执法力量薄弱", "重大行政决策 合法性审查 -合同"):
+            result = engine.search(SearchRequest(q=q, limit=30))
+            found.append((result["total"], result["loose_total"], [(h["id"], h["score"]) for h in result["hits"]]))
+        return found
+
+    monkeypatch.setattr(fastindex, "BY_TABLE", 0)  # never the table
+    by_search = answers()
+    monkeypatch.setattr(fastindex, "BY_TABLE", 10**9)  # always the table
+    assert answers() == by_search
+    assert any(hits for _, _, hits in by_search)
