@@ -33,6 +33,7 @@ def test_changed_file_is_reindexed_and_deleted_file_removed(corpus, tmp_path, sa
     (corpus / samples["花台乡"].name).unlink()
     summary = update_index(corpus, index_dir, jobs=1)
     assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 1, 1, 3)
+    assert summary.paragraphs == 106 - 12 + 1  # the replaced and removed reports' documents do not count
     engine = Engine(index_dir)
     assert engine.search(SearchRequest(q="智慧普法平台"))["total"] == 1
     assert engine.search(SearchRequest(filters={"township": ["花台乡"]}))["total"] == 0

