@@ -253,17 +253,17 @@ class Evaluator:
         """For each of ``docs`` (a superset of the terms' documents), the best BM25 × WORD_BOOST among
         ``terms`` (their postings). Related terms are often common words: once their postings are many, the
         maxima are kept in an array over every document rather than located in ``docs`` term by term."""
-        postings = sum(len(term_docs) for term_docs, _ in terms)
-        if not by_table(len(docs) + postings, self.total):
-            best = np.zeros(len(docs), dtype=np.float32)
-            where = locate_all(docs, [term_docs for term_docs, _ in terms], self.total)
-        else:
+        every_document = by_table(len(docs) + sum(len(term_docs) for term_docs, _ in terms), self.total)
+        if every_document:
             best = np.zeros(self.total, dtype=np.float32)
             where = [term_docs for term_docs, _ in terms]
+        else:
+            best = np.zeros(len(docs), dtype=np.float32)
+            where = locate_all(docs, [term_docs for term_docs, _ in terms], self.total)
         for (term_docs, tfs), at in zip(terms, where, strict=True):
             if len(term_docs):  # a word's documents are distinct: no need for the slow unbuffered np.maximum.at
                 best[at] = np.maximum(best[at], self._bm25(term_docs, tfs) * WORD_BOOST)
-        return best if len(best) == len(docs) else best[docs]
+        return best[docs] if every_document else best
 
     def _aligned(self, results: list[Result], extra: list[np.ndarray] = ()) -> tuple[np.ndarray, list[Result]]:
         """The union of the documents of ``results`` and ``extra`` (document arrays), and ``results`` over it."""

@@ -137,6 +137,7 @@ class FacetTable:
         self.paragraph &= live
         self.topic_bits = _topic_bits(self.topics)
         self.by_report = self._report_columns()
+        self._report_documents: np.ndarray | None = None
 
     def _report_columns(self) -> dict[str, np.ndarray]:
         """Per report, the values of the facets that describe a whole report (township, year …), for each such
@@ -180,9 +181,19 @@ class FacetTable:
         at = bisect_left(values, report_id)
         if at == len(values) or values[at] != report_id:
             return None, np.zeros(0, dtype=np.int64)
-        mine = (self.codes["report_id"] == at) & self.live
-        summary = np.flatnonzero(mine & ~self.paragraph)
-        return (int(summary[0]) if len(summary) else None), np.flatnonzero(mine & self.paragraph)
+        summary = self.report_document(at)
+        return (None if summary < 0 else summary), np.flatnonzero((self.codes["report_id"] == at) & self.paragraph)
+
+    def report_document(self, code: int) -> int:
+        """The live document of the report whose code is ``code`` (its own, not a paragraph); -1 for none.
+        A table by report code, built at the first use: a paragraph shown in a hit reads its report's
+        title and place there (see :meth:`_State.stored`)."""
+        if self._report_documents is None:
+            reports = np.flatnonzero(self.live & ~self.paragraph)[::-1]  # the first document wins
+            table = np.full(len(self.values["report_id"]), -1, dtype=np.int64)
+            table[self.codes["report_id"][reports]] = reports
+            self._report_documents = table
+        return int(self._report_documents[code]) if code >= 0 else -1
 
     def mask(self, name: str, selected: list) -> np.ndarray:
         """Documents having any of the selected values of one facet (a flag per document of the index)."""
@@ -417,7 +428,6 @@ class _State:
     _clusters: Clusters | None = None
     _clustering_started: bool = False
     _indicator_values: dict = field(default_factory=dict)
-    _report_docs: np.ndarray | None = None  # each report's own document, by report code (-1: none live)
 
     def clusters(self) -> Clusters:
         """Near-duplicate paragraphs of this state (:mod:`search.insights.duplicates`), waiting for them: those the
@@ -555,14 +565,7 @@ class _State:
 
     def _report_fields(self, docnum: int) -> dict:
         """The fields a paragraph shares with its report, as the paragraph would have stored them."""
-        if self._report_docs is None:
-            facets = self.facets
-            reports = np.flatnonzero(facets.live & ~facets.paragraph)
-            table = np.full(len(facets.values["report_id"]), -1, dtype=np.int64)
-            table[facets.codes["report_id"][reports]] = reports
-            self._report_docs = table
-        code = int(self.facets.codes["report_id"][docnum])
-        report_doc = int(self._report_docs[code]) if code >= 0 else -1
+        report_doc = self.facets.report_document(int(self.facets.codes["report_id"][docnum]))
         if report_doc < 0:
             return {}
         with self.stored_lock:
