@@ -41,6 +41,30 @@ def test_changed_file_is_reindexed_and_deleted_file_removed(corpus, tmp_path, sa
     engine.close()
 
 
+def test_a_changed_report_ranks_as_in_a_fresh_index_of_the_same_files(corpus, tmp_path, samples):
+    """Replaced paragraphs stay in their old segment until a merge; they must count nowhere: not in totals,
+    and not in the document frequencies and lengths that scores are made of."""
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    changed = corpus / samples["北屏乡"].name
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("法律顾问", "法治顾问").replace("调解", "协商"), encoding="utf-8")
+    update_index(corpus, index_dir, jobs=1)
+    fresh_dir = tmp_path / "fresh"
+    update_index(corpus, fresh_dir, jobs=1)
+    incremental, fresh = Engine(index_dir), Engine(fresh_dir)
+    with incremental._using() as state:
+        assert not state.evaluator.all_live  # the replaced paragraphs are still in the index
+    for q in ("法律顾问", "人民调解", "矛盾纠纷化解", "法律顾问 调解", '"法律顾问"'):
+        for mode in ("expanded", "exact"):
+            request = SearchRequest(q=q, mode=mode, limit=50)
+            ours, theirs = incremental.search(request), fresh.search(request)
+            assert [(h["id"], h["score"]) for h in ours["hits"]] == [(h["id"], h["score"]) for h in theirs["hits"]]
+            assert (ours["total"], ours["loose_total"]) == (theirs["total"], theirs["loose_total"])
+    incremental.close()
+    fresh.close()
+
+
 def test_rebuild_starts_from_scratch(corpus, tmp_path):
     update_index(corpus, tmp_path / "index", jobs=1)
     summary = update_index(corpus, tmp_path / "index", rebuild=True, jobs=1)

@@ -388,13 +388,15 @@ def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
 
 def test_folding_boilerplate_within_a_ranked_prefix_equals_folding_every_match():
     """The page lists the first copy of each boilerplate cluster; ranking a prefix must give the page that
-    ranking and folding every candidate gives, for every page, with ties and clusters of every size."""
+    ranking and folding every candidate gives, for every page, with ties, clusters of every size, and tiers
+    of match (only the best tiers that fill the prefix are ranked)."""
     from types import SimpleNamespace
 
     from search.query.searcher import BOILERPLATE_REPORTS, FoldedCopies, _ranked
 
-    def by_full_sort(facets, candidates, scores, clusters, request):
-        order = candidates[np.lexsort((facets.id_keys[candidates], -np.round(scores[candidates], 4)))]
+    def by_full_sort(facets, candidates, scores, tiers, clusters, request):
+        tier = tiers[candidates] if tiers is not None else np.zeros(len(candidates), dtype=np.int8)
+        order = candidates[np.lexsort((facets.id_keys[candidates], -np.round(scores[candidates], 4), tier))]
         seen, listed = set(), []
         for doc in order.tolist():
             label = int(clusters.label[doc]) if clusters.reports[doc] >= BOILERPLATE_REPORTS else None
@@ -413,11 +415,17 @@ def test_folding_boilerplate_within_a_ranked_prefix_equals_folding_every_match()
         clusters = SimpleNamespace(label=label, reports=np.where(label >= 0, rng.integers(2, 6, n), 0))
         scores = np.round(rng.random(n) * 3, 1).astype(np.float32)  # many ties
         candidates = np.flatnonzero(rng.random(n) < 0.8)
-        labels = clusters.label[candidates][clusters.reports[candidates] >= BOILERPLATE_REPORTS]
-        folded = FoldedCopies(clusters.label, clusters.reports, labels, len(labels) - len(set(labels.tolist())))
+        folding = np.where(clusters.reports >= BOILERPLATE_REPORTS, clusters.label, -1)
+        labels = folding[candidates][folding[candidates] >= 0]
+        folded = FoldedCopies(folding, labels, len(labels) - len(set(labels.tolist())))
         request = SearchRequest(q="x", page=int(rng.integers(1, 6)), limit=int(rng.integers(1, 30)))
-        ours = [doc for doc, _ in _ranked(facets, candidates, scores, None, request, folded)]
-        assert ours == by_full_sort(facets, candidates, scores, clusters, request), trial
+        # Some trials without tiers (exact mode); in others the best tier is often smaller than a page.
+        tiers = None if trial % 3 == 0 else 2 - (rng.random(n) ** int(rng.integers(1, 8)) * 3).astype(np.int8)
+        for folding_copies in (folded, FoldedCopies()):
+            ours = [doc for doc, _ in _ranked(facets, candidates, scores, tiers, request, folding_copies)]
+            no_clusters = SimpleNamespace(label=np.full(n, -1), reports=np.zeros(n))
+            clustered = clusters if folding_copies is folded else no_clusters
+            assert ours == by_full_sort(facets, candidates, scores, tiers, clustered, request), trial
 
 
 def test_facets_counted_by_report_equal_counting_every_paragraph(engine):

@@ -205,6 +205,14 @@ class Clusters:
         high = int(np.searchsorted(self._sorted_labels, label, side="right"))
         return self._order[low:high]
 
+    def spanning(self, min_reports: int) -> np.ndarray:
+        """Per document, its cluster's label when the cluster spans ``min_reports`` reports or more, else -1
+        (built once per threshold: a search folds boilerplate by gathering it for its candidates)."""
+        cache = self.__dict__.setdefault("_spanning", {})
+        if min_reports not in cache:
+            cache[min_reports] = np.where(self.reports >= min_reports, self.label, -1).astype(np.int32)
+        return cache[min_reports]
+
     def keys(self) -> np.ndarray:
         """A key per document, equal for the members of a cluster and distinct for everything else."""
         return np.where(self.label >= 0, self.label, -1 - np.arange(len(self.label)))

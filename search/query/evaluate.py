@@ -131,6 +131,13 @@ class Evaluator:
         self.average_length = float(live_lengths.mean()) if len(live_lengths) else 1.0
         self.documents = max(1, int(np.count_nonzero(live)))
         self.all_live = bool(live.all())
+        # A reindex leaves replaced paragraphs only in the segments that held them: the others need no filtering.
+        self._segment_live = [bool(live[offset : offset + segment.count].all()) for segment, offset in segments]
+        self._dead_spans = [
+            (offset, offset + segment.count)
+            for (segment, offset), whole in zip(segments, self._segment_live, strict=True)
+            if not whole
+        ]
         self._live_docs: np.ndarray | None = None
         self._part_docs: dict[str, np.ndarray] = {}
         self._norm = K1 * (1 - B + B * lengths / max(self.average_length, 1e-6))
@@ -290,7 +297,17 @@ class Evaluator:
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def _live(self, docs: np.ndarray) -> np.ndarray:
-        return docs if self.all_live else docs[self.live[docs]]
+        """The live ones of ascending ``docs``: only those in segments with replaced paragraphs are looked up."""
+        if self.all_live or not len(docs):
+            return docs
+        pieces, start = [], 0
+        for low, high in self._dead_spans:
+            begin, end = np.searchsorted(docs, [low, high])
+            if begin == end:
+                continue
+            pieces += [docs[start:begin], docs[begin:end][self.live[docs[begin:end]]]]
+            start = end
+        return docs if not pieces else np.concatenate([*pieces, docs[start:]])
 
     def document_frequency(self, word: str) -> int:
         """Paragraphs with ``word`` as an indexed word, replaced ones included: a cheap estimate for
@@ -350,18 +367,18 @@ class Evaluator:
         replaced stays in its old segment's postings until a merge, and must not count in document
         frequencies."""
         docs, tfs = [], []
-        for segment, offset in self.segments:
+        for (segment, offset), whole in zip(self.segments, self._segment_live, strict=True):
             local_docs, local_tfs = segment.word(word)
             if len(local_docs):
-                docs.append(local_docs.astype(np.int64) + offset)
+                global_docs = local_docs.astype(np.int64) + offset
+                if not whole:
+                    live = self.live[global_docs]
+                    global_docs, local_tfs = global_docs[live], local_tfs[live]
+                docs.append(global_docs)
                 tfs.append(local_tfs)
         if not docs:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        docs, tfs = np.concatenate(docs), np.concatenate(tfs).astype(np.float32)
-        if self.all_live:
-            return docs, tfs
-        live = self.live[docs]
-        return (docs, tfs) if live.all() else (docs[live], tfs[live])
+        return np.concatenate(docs), np.concatenate(tfs).astype(np.float32)
 
     def _idf(self, document_frequency: int) -> float:
         return math.log(1 + (self.documents - document_frequency + 0.5) / (document_frequency + 0.5))

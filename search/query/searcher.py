@@ -1033,7 +1033,7 @@ def _ranked(
     of them."""
     offset = (request.page - 1) * request.limit
     wanted = offset + request.limit
-    if boilerplate is None or boilerplate.labels is None:
+    if boilerplate is None or boilerplate.folding is None:
         page = _ranking_prefix(facets, selected, scores, tiers, request.sort, wanted)[offset:wanted]
     else:
         length = wanted * GROUP_PREFIX
@@ -1057,6 +1057,8 @@ def _ranking_prefix(
 ) -> np.ndarray:
     """The first ``length`` of ``docs`` in page order (ties by id, so the order is total)."""
     if scores is not None and sort == "relevance":
+        if tiers is not None and len(docs) > length * 4:
+            docs = _best_tiers(docs, tiers[docs], length)
         rounded = np.round(scores[docs], 4)
         ranks = rounded - tiers[docs] * TIER_GAP if tiers is not None else rounded
         if len(docs) > length * 4:
@@ -1069,6 +1071,15 @@ def _ranking_prefix(
     else:
         keys = (facets.id_keys[docs], -facets.years[docs])
     return docs[np.lexsort(keys)][:length]
+
+
+def _best_tiers(docs: np.ndarray, doc_tiers: np.ndarray, length: int) -> np.ndarray:
+    """The ``docs`` of the best tiers that together hold ``length`` of them (``doc_tiers`` aligned, none
+    negative): a lower tier never ranks above a higher one, so only these can be in a prefix of ``length``.
+    The strict matches alone usually fill a page, and the loose ones need no ranking."""
+    held = np.cumsum(np.bincount(doc_tiers, minlength=len(TIERS)))
+    last = int(np.searchsorted(held, length))
+    return docs if last >= len(held) - 1 else docs[doc_tiers <= last]
 
 
 def _report_label(facets: FacetTable, doc: int) -> dict:
@@ -1132,33 +1143,29 @@ def _boilerplate(state: _State, candidates: np.ndarray) -> FoldedCopies:
     clusters = state.clusters_if_ready(start=False)
     if clusters is None:
         return FoldedCopies()
-    labels = np.where(clusters.reports[candidates] >= BOILERPLATE_REPORTS, clusters.label[candidates], -1)
+    folding = clusters.spanning(BOILERPLATE_REPORTS)
+    labels = folding[candidates]
     labels = labels[labels >= 0]
     if not len(labels):
         return FoldedCopies()
     seen = np.zeros(int(labels.max()) + 1, dtype=bool)
     seen[labels] = True
-    return FoldedCopies(clusters.label, clusters.reports, labels, len(labels) - int(np.count_nonzero(seen)))
+    return FoldedCopies(folding, labels, len(labels) - int(np.count_nonzero(seen)))
 
 
 @dataclass
 class FoldedCopies:
     """Boilerplate clusters among a search's candidates: ``found`` is the cluster label of each candidate
     in one, so a listed copy stands for the other candidates of its cluster, ``total`` of them in all.
-    ``labels`` and ``reports`` are the clusters' arrays by document."""
+    ``folding`` is the boilerplate cluster label of every document (-1 for none)."""
 
-    labels: np.ndarray | None = None
-    reports: np.ndarray | None = None
-    found: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    folding: np.ndarray | None = None
+    found: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     total: int = 0
-
-    def _folding(self, docs: np.ndarray) -> np.ndarray:
-        """The cluster label of each of ``docs`` that is boilerplate, else -1."""
-        return np.where(self.reports[docs] >= BOILERPLATE_REPORTS, self.labels[docs], -1)
 
     def first_copies(self, ranked: np.ndarray) -> np.ndarray:
         """Which of ``ranked`` (in page order) are listed: the first of each boilerplate cluster and the rest."""
-        labels = self._folding(ranked)
+        labels = self.folding[ranked]
         listed = labels < 0
         _, first = np.unique(labels, return_index=True)
         listed[first] = True
@@ -1166,9 +1173,9 @@ class FoldedCopies:
 
     def get(self, doc: int, default: int = 0) -> int:
         """How many copies a listed ``doc`` stands for."""
-        if self.labels is None:
+        if self.folding is None:
             return default
-        label = int(self._folding(np.array([doc]))[0])
+        label = int(self.folding[doc])
         return int(np.count_nonzero(self.found == label)) - 1 if label >= 0 else default
 
 
