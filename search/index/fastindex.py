@@ -453,7 +453,7 @@ def _per_document(postings: Grams, count: int, values: np.ndarray | None = None)
 
 def intersect(small: np.ndarray, other: np.ndarray, size: int) -> np.ndarray:
     """Sorted ``small`` ∩ sorted ``other`` for document numbers below ``size``."""
-    return small[members(small, other, size)]
+    return np.compress(members(small, other, size), small)
 
 
 def members(docs: np.ndarray, others: np.ndarray, total: int) -> np.ndarray:
@@ -483,7 +483,7 @@ def subtract(docs: np.ndarray, known: np.ndarray, size: int) -> tuple[np.ndarray
     present = np.zeros(size, dtype=bool)
     present[known] = True
     inside = present[docs]
-    return docs[~inside], docs[inside]
+    return np.compress(~inside, docs), np.compress(inside, docs)
 
 
 class Grams:

@@ -22,6 +22,10 @@ Scoring:
 * a match in the heading path: its IDF × HEADING_BOOST — a heading match counts extra;
 * an equivalent counts × EQUIVALENT_WEIGHT, a related term (BM25 on its word postings) × RELATED_WEIGHT;
 * unquoted text of several concepts also matches them apart, × SPLIT_WORDS_BOOST.
+
+Selections by a boolean mask use ``np.compress``: NumPy's boolean indexing costs about four times as much
+when the mask is mixed (1.0 against 0.23 ms for 200,000 documents, half of them kept), and here they
+usually are.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ class Result:
     @property
     def strict(self) -> np.ndarray:
         """The strictly matching documents, ascending."""
-        return self.docs if self.mask.all() else self.docs[self.mask]
+        return self.docs if self.mask.all() else np.compress(self.mask, self.docs)
 
     def covered(self) -> np.ndarray:
         """Fraction of the node's concepts present in each document."""
@@ -99,11 +103,11 @@ class Result:
         if keep.all():
             return self
         return Result(
-            self.docs[keep],
-            self.mask[keep],
-            self.score[keep],
-            None if self.cover is None else self.cover[keep],
-            None if self.near is None else self.near[keep],
+            np.compress(keep, self.docs),
+            np.compress(keep, self.mask),
+            np.compress(keep, self.score),
+            None if self.cover is None else np.compress(keep, self.cover),
+            None if self.near is None else np.compress(keep, self.near),
         )
 
     def compact(self) -> Result:
@@ -332,10 +336,12 @@ class Evaluator:
         docs = union([strings, headings], self.total)
         in_string = members(docs, strings, self.total) if len(headings) else np.ones(len(docs), dtype=bool)
         word_score = np.zeros(len(docs), dtype=np.float32)
-        where = locate_all(docs, [token_docs for token_docs, _ in postings], self.total, among=False)
+        # One word's documents are among the text's (it is known to contain it); several words' need not be.
+        where = locate_all(docs, [token_docs for token_docs, _ in postings], self.total, among=len(tokens) == 1)
         for (token_docs, tfs), at in zip(postings, where, strict=True):
             found = at >= 0
-            word_score[at[found]] += self._bm25(token_docs[found], tfs[found], len(token_docs)) / len(tokens)
+            found_docs, found_tfs = np.compress(found, token_docs), np.compress(found, tfs)
+            word_score[np.compress(found, at)] += self._bm25(found_docs, found_tfs, len(token_docs)) / len(tokens)
         score = np.where(in_string, word_score * WORD_BOOST + self._idf(len(strings)) * GRAM_BOOST, 0)
         if len(headings):
             score = score + members(docs, headings, self.total) * self._idf(len(headings)) * HEADING_BOOST
@@ -386,7 +392,12 @@ class Evaluator:
     def _bm25(self, docs: np.ndarray, tfs: np.ndarray, frequency: int | None = None) -> np.ndarray:
         """BM25 of a word in ``docs``; ``frequency`` is its document frequency when ``docs`` are not all of them."""
         idf = self._idf(len(docs) if frequency is None else frequency)
-        return (idf * tfs * (K1 + 1) / (tfs + self._norm[docs])).astype(np.float32, copy=False)
+        score = idf * tfs
+        score *= K1 + 1
+        denominator = self._norm[docs]
+        denominator += tfs
+        score /= denominator
+        return score.astype(np.float32, copy=False)
 
     def similar(self, docnum: int, text: str, exclude: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """Documents closest to ``text`` by its most distinctive words, except those in ``exclude`` (a flag
@@ -446,7 +457,9 @@ def locate_all(docs: np.ndarray, needles: list[np.ndarray], total: int, among: b
     """:func:`locate` for several arrays of needles in the same ``docs``.
 
     A binary search per needle, or for many needles one table over every document (as
-    :func:`search.index.fastindex.members`)."""
+    :func:`search.index.fastindex.members`). Needles as many as ``docs`` and among them are ``docs``."""
+    if among and all(len(n) == len(docs) for n in needles):
+        return [np.arange(len(docs)) for _ in needles]
     if by_table(len(docs) + sum(len(n) for n in needles), total):
         table = np.empty(total, dtype=np.int32) if among else np.full(total, -1, dtype=np.int32)
         table[docs] = np.arange(len(docs), dtype=np.int32)

@@ -702,7 +702,7 @@ class Engine:
             allowed = facets.paragraph[docs]
             for allow in allows.values():
                 allowed &= allow
-            selected_docs = docs[matched.mask & allowed]
+            selected_docs = np.compress(matched.mask & allowed, docs)
             loose = expand and parsed.query is not None and request.sort == "relevance" and not request.group_by
             found_tiers = tier_of(matched.mask, matched.covered(), matched.nearly(), allowed) if loose else None
             result = {
@@ -731,7 +731,7 @@ class Engine:
                     found_scores = found_scores * state.prior[docs]
                 scores = _by_document(docs, found_scores, state.evaluator.total, np.float32(0))
             tiers = _by_document(docs, found_tiers, state.evaluator.total, np.int8(-1)) if loose else None
-            candidates = docs[found_tiers >= 0] if loose else selected_docs
+            candidates = np.compress(found_tiers >= 0, docs) if loose else selected_docs
             boilerplate = FoldedCopies()
             if request.boilerplate == "fold" and not request.fold and not request.group_by:
                 boilerplate = _boilerplate(state, candidates)
@@ -1079,7 +1079,7 @@ def _best_tiers(docs: np.ndarray, doc_tiers: np.ndarray, length: int) -> np.ndar
     The strict matches alone usually fill a page, and the loose ones need no ranking."""
     held = np.cumsum(np.bincount(doc_tiers, minlength=len(TIERS)))
     last = int(np.searchsorted(held, length))
-    return docs if last >= len(held) - 1 else docs[doc_tiers <= last]
+    return docs if last >= len(held) - 1 else np.compress(doc_tiers <= last, docs)
 
 
 def _report_label(facets: FacetTable, doc: int) -> dict:
@@ -1145,7 +1145,7 @@ def _boilerplate(state: _State, candidates: np.ndarray) -> FoldedCopies:
         return FoldedCopies()
     folding = clusters.spanning(BOILERPLATE_REPORTS)
     labels = folding[candidates]
-    labels = labels[labels >= 0]
+    labels = np.compress(labels >= 0, labels)
     if not len(labels):
         return FoldedCopies()
     seen = np.zeros(int(labels.max()) + 1, dtype=bool)
@@ -1291,8 +1291,8 @@ def _facet_positions(matched: Result, allows: dict[str, np.ndarray]) -> dict[str
     """Per facet, the documents its counts are over (the strict matches under every filter but its own), as
     document numbers: facets that no filter singles out share one array, computed once. ``allows`` are the
     filters' verdicts on ``matched.docs``."""
-    strict = matched.docs[matched.mask]
-    on_strict = {name: allow[matched.mask] for name, allow in allows.items()}
+    strict = np.compress(matched.mask, matched.docs)
+    on_strict = {name: np.compress(matched.mask, allow) for name, allow in allows.items()}
     shared = None
     result = {}
     for name in FACETS:
@@ -1343,7 +1343,7 @@ def _others(docs: np.ndarray, allows: dict[str, np.ndarray], facet: str) -> np.n
     for name, allow in allows.items():
         if name != facet:
             keep = allow if keep is None else keep & allow
-    return docs if keep is None else docs[keep]
+    return docs if keep is None else np.compress(keep, docs)
 
 
 def _topics(value: str) -> list[str]:
