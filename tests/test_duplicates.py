@@ -25,6 +25,7 @@ from search.insights.duplicates import (
     body_of,
     jaccard,
     shingle_hashes,
+    shingle_sets,
     signatures,
 )
 from search.query import searcher
@@ -68,6 +69,18 @@ def test_similarity_ignores_place_names_self_references_and_figures():
         "2022年，大湾镇共排查矛盾纠纷215件，调处成功率95%，我镇未发生群体性事件，群众满意度持续提升。", ("大湾镇",)
     )
     assert jaccard(shingle_hashes(first), shingle_hashes(second)) == 1.0
+
+
+def test_shingles_hashed_together_are_each_bodys_own(sample_reports):
+    """A near copy's candidates are hashed in one pass: no shingle may span two of them, and a body too short
+    to compare keeps none."""
+    paragraphs = [body_of(p.text) for report in sample_reports.values() for p in report.paragraphs]
+    bodies = paragraphs[:40] + ["短", "", paragraphs[3][:29], paragraphs[3][:30]] + paragraphs[40:80]
+    together = shingle_sets(bodies)
+    assert len(together) == len(bodies)
+    for body, shingles in zip(bodies, together, strict=True):
+        assert np.array_equal(shingles, shingle_hashes(body))
+    assert shingle_sets([]) == []
 
 
 def test_a_paragraph_copied_with_another_place_and_new_figures_is_shown_on_the_hit(corpus, tmp_path):

@@ -354,7 +354,7 @@ def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
 
     import numpy as np
 
-    from search.query.searcher import _grouped
+    from search.query.searcher import Candidates, _grouped
 
     def by_full_sort(facets, selected, scores, request):
         docs = np.flatnonzero(selected)
@@ -382,7 +382,8 @@ def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
         request = SearchRequest(
             q="x", group_by="township", page=int(rng.integers(1, 4)), limit=10, group_size=int(rng.integers(1, 4))
         )
-        ours = [doc for doc, _ in _grouped(facets, np.flatnonzero(selected), scores, request)]
+        docs = np.flatnonzero(selected)
+        ours = [doc for doc, *_ in _grouped(facets, Candidates(docs, scores[docs]), request)]
         assert ours == by_full_sort(facets, selected, scores, request), trial
 
 
@@ -392,7 +393,7 @@ def test_folding_boilerplate_within_a_ranked_prefix_equals_folding_every_match()
     of match (only the best tiers that fill the prefix are ranked)."""
     from types import SimpleNamespace
 
-    from search.query.searcher import BOILERPLATE_REPORTS, FoldedCopies, _ranked
+    from search.query.searcher import BOILERPLATE_REPORTS, Candidates, FoldedCopies, _ranked
 
     def by_full_sort(facets, candidates, scores, tiers, clusters, request):
         tier = tiers[candidates] if tiers is not None else np.zeros(len(candidates), dtype=np.int8)
@@ -422,7 +423,8 @@ def test_folding_boilerplate_within_a_ranked_prefix_equals_folding_every_match()
         # Some trials without tiers (exact mode); in others the best tier is often smaller than a page.
         tiers = None if trial % 3 == 0 else 2 - (rng.random(n) ** int(rng.integers(1, 8)) * 3).astype(np.int8)
         for folding_copies in (folded, FoldedCopies()):
-            ours = [doc for doc, _ in _ranked(facets, candidates, scores, tiers, request, folding_copies)]
+            aligned = Candidates(candidates, scores[candidates], None if tiers is None else tiers[candidates])
+            ours = candidates[_ranked(facets, aligned, request, folding_copies)].tolist()
             no_clusters = SimpleNamespace(label=np.full(n, -1), reports=np.zeros(n))
             clustered = clusters if folding_copies is folded else no_clusters
             assert ours == by_full_sort(facets, candidates, scores, tiers, clustered, request), trial

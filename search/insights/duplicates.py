@@ -79,6 +79,26 @@ def shingle_hashes(body: str) -> np.ndarray:
     return np.unique(_window_hashes(_code_points(body)))
 
 
+def shingle_sets(bodies: list[str]) -> list[np.ndarray]:
+    """:func:`shingle_hashes` of each body, hashed in one pass over them all: a window's hash depends only on
+    its characters, so the windows of the bodies joined are theirs, less those across a join (a near copy's
+    thirty candidates took 0.5 ms one by one, mostly in NumPy's fixed cost per call)."""
+    kept = [i for i, body in enumerate(bodies) if len(body) >= MIN_BODY]
+    found = [np.zeros(0, dtype=np.uint32) for _ in bodies]
+    if not kept:
+        return found
+    lengths = np.array([len(bodies[i]) for i in kept])
+    owner = np.repeat(np.arange(len(kept), dtype=np.uint64), lengths)
+    hashes = _window_hashes(_code_points("".join(bodies[i] for i in kept)))
+    within = owner[: len(hashes)] == owner[SHINGLE - 1 :]
+    keys = np.unique((owner[: len(hashes)][within] << np.uint64(32)) | hashes[within].astype(np.uint64))
+    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(len(kept) + 1, dtype=np.uint64))
+    values = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    for at, i in enumerate(kept):
+        found[i] = values[bounds[at] : bounds[at + 1]]
+    return found
+
+
 def jaccard(first: np.ndarray, second: np.ndarray) -> float:
     """Exact Jaccard similarity of two sorted distinct shingle-hash arrays."""
     if not len(first) or not len(second):

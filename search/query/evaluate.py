@@ -417,7 +417,7 @@ class Evaluator:
         candidates = candidates[candidates != docnum]
         if not len(candidates):
             return []
-        top = top_scoring(candidates, score, limit)
+        top = top_scoring(candidates, score[candidates], limit)
         return [(int(d), float(score[d])) for d in top]
 
 

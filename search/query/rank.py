@@ -96,9 +96,9 @@ def practice_share(paragraphs: np.ndarray, part_codes: np.ndarray, part_values: 
     return float(np.count_nonzero(part_codes[paragraphs] == code) / np.count_nonzero(paragraphs))
 
 
-def top_scoring(docs: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
-    """The ``count`` best of ascending ``docs`` by score, ties by document number, without sorting them all."""
-    values = scores[docs]
+def top_scoring(docs: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` best of ascending ``docs`` by their scores ``values`` (aligned), ties by document number,
+    without sorting them all."""
     if len(docs) > count:
         kth = np.partition(values, len(values) - count)[len(values) - count]
         keep = values >= kth

@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,7 @@ from search.insights.duplicates import (
     save_clusters,
     saved_key,
     shingle_hashes,
+    shingle_sets,
 )
 from search.query.evaluate import Evaluator, Result
 from search.query.parse import ParsedQuery, QueryError, normalize_filter_value, parse_query
@@ -502,13 +504,17 @@ class _State:
                     ).start()
 
     def shingles(self, docnum: int) -> np.ndarray:
+        return shingle_hashes(self._body(docnum))
+
+    def _body(self, docnum: int) -> str:
+        """What a copy of the paragraph keeps (:func:`body_of`), without its report's own place names."""
         facets = self.facets
         places = []
         for name in ("township", "county", "city"):
             code = int(facets.codes[name][docnum])
             if code >= 0:
-                places.append(fold(facets.values[name][code]))
-        return shingle_hashes(body_of(self.evaluator.text(docnum), tuple(places)))
+                places.append(_folded_place(facets.values[name][code]))
+        return body_of(self.evaluator.text(docnum), tuple(places))
 
     def near_copy(self, docnum: int, start: bool = True) -> dict | None:
         """The closest paragraph of another report in ``docnum``'s cluster, with the exact similarity and how
@@ -523,8 +529,10 @@ class _State:
         others = members[facets.codes["report_id"][members] != report][:NEAR_COPY_CANDIDATES]
         if not len(others):
             return None
-        own = self.shingles(docnum)
-        scored = sorted(((jaccard(own, self.shingles(int(d))), int(d)) for d in others), key=lambda x: (-x[0], x[1]))
+        others = others.tolist()
+        own, *theirs = shingle_sets([self._body(docnum)] + [self._body(d) for d in others])
+        similarities = [jaccard(own, shingles) for shingles in theirs]
+        scored = sorted(zip(similarities, others, strict=True), key=lambda x: (-x[0], x[1]))
         similarity, other = scored[0]
         return {
             **self.paragraph_label(other),
@@ -702,7 +710,8 @@ class Engine:
             allowed = facets.paragraph[docs]
             for allow in allows.values():
                 allowed &= allow
-            selected_docs = np.compress(matched.mask & allowed, docs)
+            strictly = matched.mask & allowed
+            selected_docs = np.compress(strictly, docs)
             loose = expand and parsed.query is not None and request.sort == "relevance" and not request.group_by
             found_tiers = tier_of(matched.mask, matched.covered(), matched.nearly(), allowed) if loose else None
             result = {
@@ -717,7 +726,7 @@ class Engine:
                 "filters": _display_filters(request.filters, parsed.filters),
             }
             result["loose_total"] = result["partial_total"] + result["related_total"]
-            scores = None
+            found_scores = None
             if parsed.query is not None:
                 found_scores = matched.score
                 named = {c.part for c in concepts if c.part}
@@ -729,33 +738,32 @@ class Engine:
                     selected_docs, facets.codes["part"], facets.values["part"], state.practice_share
                 ):
                     found_scores = found_scores * state.prior[docs]
-                scores = _by_document(docs, found_scores, state.evaluator.total, np.float32(0))
-            tiers = _by_document(docs, found_tiers, state.evaluator.total, np.int8(-1)) if loose else None
-            candidates = np.compress(found_tiers >= 0, docs) if loose else selected_docs
+            found = Candidates(docs, found_scores, found_tiers)
+            strict = found.where(strictly, selected_docs)
+            candidates = found.where(found_tiers >= 0) if loose else strict
             boilerplate = FoldedCopies()
             if request.boilerplate == "fold" and not request.fold and not request.group_by:
-                boilerplate = _boilerplate(state, candidates)
+                boilerplate = _boilerplate(state, candidates.docs)
             result["boilerplate_folded"] = boilerplate.total
             result["duplicates_pending"] = state.clusters_if_ready(start=False) is None
             folded: dict[int, dict] = {}
             if request.fold and not request.group_by:
-                hits, folded, result["rows"] = _folded(state, selected_docs, scores, None, request)
+                hits, folded, result["rows"] = _folded(state, strict, request)
             elif request.group_by:
-                hits = _grouped(facets, selected_docs, scores, request)
+                hits = _grouped(facets, strict, request)
                 result["group_totals"], result["groups_total"] = _group_sizes(
                     facets, selected_docs, hits, request.group_by
                 )
             else:
-                hits = _ranked(facets, candidates, scores, tiers, request, boilerplate)
+                hits = candidates.hits(_ranked(facets, candidates, request, boilerplate))
             result["hits"] = [
-                _hit_json(state, docnum, score, parsed.highlight, concepts, int(tiers[docnum]) if loose else 0)
-                for docnum, score in hits
+                _hit_json(state, docnum, score, parsed.highlight, concepts, tier) for docnum, score, tier in hits
             ]
             if request.fold:
-                for hit, (docnum, _) in zip(result["hits"], hits, strict=True):
+                for hit, (docnum, *_) in zip(result["hits"], hits, strict=True):
                     hit["folded"] = folded.get(docnum, {"in_report": 0, "same_text": 0})
             if request.limit <= MAX_LIMIT:
-                for hit, (docnum, _) in zip(result["hits"], hits, strict=True):
+                for hit, (docnum, *_) in zip(result["hits"], hits, strict=True):
                     hit["near_copy"] = state.near_copy(docnum, start=False)
                     hit["boilerplate"] = boilerplate.get(docnum, 0)
             counted = _facet_positions(matched, allows)
@@ -779,9 +787,7 @@ class Engine:
             result["townships"] = facets.distinct("township", selected_docs, selected_tally)
             result["reports"] = facets.distinct("report_id", selected_docs, selected_tally)
             first_page = request.page == 1 and not request.group_by
-            result["related_terms"] = (
-                self._related_terms(state, selected_docs, scores, parsed, concepts) if first_page else []
-            )
+            result["related_terms"] = self._related_terms(state, strict, parsed, concepts) if first_page else []
             weak = _weak_runs(state, parsed) if parsed.terms and result["total"] < FEW_HITS else set()
             state.start_clustering()
         result["did_you_mean"] = self._did_you_mean(state, request, weak, result["total"])
@@ -791,12 +797,11 @@ class Engine:
         result["seconds"] = round(time.perf_counter() - started, 4)
         return result
 
-    def _related_terms(self, state, docs, scores, parsed: ParsedQuery, concepts: list[Concept]) -> list[str]:
-        """Words that the best strict hits (``docs``, ascending) share and the corpus does not
-        (pseudo-relevance feedback)."""
-        if scores is None or not parsed.terms:
+    def _related_terms(self, state, strict: Candidates, parsed: ParsedQuery, concepts: list[Concept]) -> list[str]:
+        """Words that the best strict hits share and the corpus does not (pseudo-relevance feedback)."""
+        if strict.scores is None or not parsed.terms:
             return []
-        best = top_scoring(docs, scores, 10).tolist()
+        best = top_scoring(strict.docs, strict.scores, 10).tolist()
         exclude = {fold(t) for t in parsed.terms} | set(highlight_forms(concepts))
         return state.suggester.related_terms(best, exclude)
 
@@ -1016,17 +1021,42 @@ def _remap(codes: np.ndarray, local: list[str], code_of: dict[str, int]) -> np.n
     return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
 
 
+@dataclass
+class Candidates:
+    """Documents a page is chosen from (ascending), with their scores and tiers of match aligned (None
+    without a query, and without tiers): kept beside the documents rather than spread over an array of
+    every document, which cost a scatter of every match per search."""
+
+    docs: np.ndarray
+    scores: np.ndarray | None = None
+    tiers: np.ndarray | None = None
+
+    def where(self, keep: np.ndarray, docs: np.ndarray | None = None) -> Candidates:
+        """The candidates where boolean ``keep`` holds (``docs``: their documents, when already selected)."""
+
+        def kept(values: np.ndarray | None) -> np.ndarray | None:
+            return None if values is None else np.compress(keep, values)
+
+        return Candidates(kept(self.docs) if docs is None else docs, kept(self.scores), kept(self.tiers))
+
+    def hits(self, positions: np.ndarray) -> list[tuple[int, float | None, int]]:
+        """(document, score, tier) of the candidates at ``positions``."""
+        return [
+            (
+                int(self.docs[at]),
+                None if self.scores is None else float(self.scores[at]),
+                0 if self.tiers is None else int(self.tiers[at]),
+            )
+            for at in positions.tolist()
+        ]
+
+
 def _ranked(
-    facets: FacetTable,
-    selected: np.ndarray,
-    scores: np.ndarray | None,
-    tiers: np.ndarray | None,
-    request: SearchRequest,
-    boilerplate: FoldedCopies | None = None,
-) -> list[tuple[int, float | None]]:
-    """The page of hits among ``selected`` (document numbers, ascending): by tier, then score (ties by id), or
-    by year when asked or when there is no query; with ``boilerplate``, only the first copy of each
-    boilerplate cluster is listed.
+    facets: FacetTable, candidates: Candidates, request: SearchRequest, boilerplate: FoldedCopies | None = None
+) -> np.ndarray:
+    """Positions among ``candidates`` of the page of hits: by tier, then score (ties by id), or by year when
+    asked or when there is no query; with ``boilerplate``, only the first copy of each boilerplate cluster is
+    listed.
 
     Only a prefix of the ranking is sorted. A cluster's first copy ranks above its others, so the copies
     first met in a prefix are exactly the listed ones within it: the prefix grows until it holds a page
@@ -1034,52 +1064,57 @@ def _ranked(
     offset = (request.page - 1) * request.limit
     wanted = offset + request.limit
     if boilerplate is None or boilerplate.folding is None:
-        page = _ranking_prefix(facets, selected, scores, tiers, request.sort, wanted)[offset:wanted]
-    else:
-        length = wanted * GROUP_PREFIX
-        while True:
-            prefix = _ranking_prefix(facets, selected, scores, tiers, request.sort, length)
-            listed = prefix[boilerplate.first_copies(prefix)]
-            if len(listed) >= wanted or len(prefix) == len(selected):
-                break
-            length *= 4
-        page = listed[offset:wanted]
-    return [(int(d), None if scores is None else float(scores[d])) for d in page]
+        return _ranking_prefix(facets, candidates, request.sort, wanted)[offset:wanted]
+    length = wanted * GROUP_PREFIX
+    while True:
+        prefix = _ranking_prefix(facets, candidates, request.sort, length)
+        listed = prefix[boilerplate.first_copies(candidates.docs[prefix])]
+        if len(listed) >= wanted or len(prefix) == len(candidates.docs):
+            return listed[offset:wanted]
+        length *= 4
 
 
-def _ranking_prefix(
-    facets: FacetTable,
-    docs: np.ndarray,
-    scores: np.ndarray | None,
-    tiers: np.ndarray | None,
-    sort: str,
-    length: int,
-) -> np.ndarray:
-    """The first ``length`` of ``docs`` in page order (ties by id, so the order is total)."""
+def _ranking_prefix(facets: FacetTable, candidates: Candidates, sort: str, length: int) -> np.ndarray:
+    """Positions of the first ``length`` candidates in page order (ties by id, so the order is total)."""
+    docs, scores, tiers = candidates.docs, candidates.scores, candidates.tiers
+    at = np.arange(len(docs))
     if scores is not None and sort == "relevance":
-        if tiers is not None and len(docs) > length * 4:
-            docs = _best_tiers(docs, tiers[docs], length)
-        rounded = np.round(scores[docs], 4)
-        ranks = rounded - tiers[docs] * TIER_GAP if tiers is not None else rounded
+        last = _last_tier(tiers, length) if tiers is not None else 0
+        if tiers is not None and last < len(TIERS) - 1 and len(docs) > length * 4:
+            at = np.flatnonzero(tiers <= last)
+            docs, scores, tiers = docs[at], scores[at], tiers[at]
+        rounded = np.round(scores, 4)
+        # A tier number times TIER_GAP in float64 (int8 times a float took 1 ms per 200,000 candidates).
+        ranks = rounded - tiers.astype(np.float64) * TIER_GAP if last > 0 else rounded
         if len(docs) > length * 4:
             # Only documents ranking at least as high as the length-th best can be in the prefix (ties included).
             keep = ranks >= np.partition(ranks, len(docs) - length)[len(docs) - length]
-            docs, rounded = docs[keep], rounded[keep]
-        keys = (facets.id_keys[docs], -rounded) if tiers is None else (facets.id_keys[docs], -rounded, tiers[docs])
+            at, docs, rounded = at[keep], docs[keep], rounded[keep]
+            tiers = None if tiers is None else tiers[keep]
+        keys = (facets.id_keys[docs], -rounded) if tiers is None else (facets.id_keys[docs], -rounded, tiers)
     elif sort == "year_asc":
         keys = (facets.id_keys[docs], facets.years[docs])
     else:
         keys = (facets.id_keys[docs], -facets.years[docs])
-    return docs[np.lexsort(keys)][:length]
+    return at[np.lexsort(keys)][:length]
 
 
-def _best_tiers(docs: np.ndarray, doc_tiers: np.ndarray, length: int) -> np.ndarray:
-    """The ``docs`` of the best tiers that together hold ``length`` of them (``doc_tiers`` aligned, none
-    negative): a lower tier never ranks above a higher one, so only these can be in a prefix of ``length``.
-    The strict matches alone usually fill a page, and the loose ones need no ranking."""
-    held = np.cumsum(np.bincount(doc_tiers, minlength=len(TIERS)))
-    last = int(np.searchsorted(held, length))
-    return docs if last >= len(held) - 1 else np.compress(doc_tiers <= last, docs)
+def _last_tier(tiers: np.ndarray, length: int) -> int:
+    """The worst tier a prefix of ``length`` candidates (their ``tiers``) reaches: a lower tier never ranks
+    above a higher one, so the prefix is among the candidates of this tier or better. The strict matches
+    alone usually fill a page, and the loose ones need no ranking."""
+    held = 0
+    for tier in range(len(TIERS) - 1):
+        held += int(np.count_nonzero(tiers == tier))
+        if held >= length:
+            return tier
+    return len(TIERS) - 1
+
+
+@lru_cache(maxsize=65536)
+def _folded_place(name: str) -> str:
+    """A place name folded as paragraph texts are (a near copy folds its candidates' places)."""
+    return fold(name)
 
 
 def _report_label(facets: FacetTable, doc: int) -> dict:
@@ -1097,7 +1132,7 @@ def _report_label(facets: FacetTable, doc: int) -> dict:
 
 
 def _group_sizes(
-    facets: FacetTable, selected: np.ndarray, hits: list[tuple[int, float | None]], group_by: str
+    facets: FacetTable, selected: np.ndarray, hits: list[tuple[int, float | None, int]], group_by: str
 ) -> tuple[dict[str, int], int]:
     """({group value: its number of matching paragraphs} for the groups on the page, number of groups)."""
     codes = facets.codes[group_by]
@@ -1105,20 +1140,21 @@ def _group_sizes(
     sizes = np.bincount(chosen[chosen >= 0], minlength=len(facets.values[group_by]))
     unknown = int(np.count_nonzero(chosen < 0))
     totals = {}
-    for docnum, _ in hits:
+    for docnum, *_ in hits:
         code = int(codes[docnum])
         totals[facets.values[group_by][code] if code >= 0 else ""] = int(sizes[code]) if code >= 0 else unknown
     return totals, int(np.count_nonzero(sizes)) + int(unknown > 0)
 
 
 def _folded(
-    state: _State, selected: np.ndarray, scores: np.ndarray | None, tiers: np.ndarray | None, request: SearchRequest
-) -> tuple[list[tuple[int, float | None]], dict[int, dict], int]:
+    state: _State, selected: Candidates, request: SearchRequest
+) -> tuple[list[tuple[int, float | None, int]], dict[int, dict], int]:
     """The page when hits are folded: a report's best hit stands for its others, and a paragraph copied
     into other reports is shown once. Returns (page, {docnum: {in_report, same_text}}, rows after folding)."""
     facets = state.facets
-    everything = SearchRequest(q=request.q, sort=request.sort, page=1, limit=max(1, len(selected)))
-    ranked = np.array([doc for doc, _ in _ranked(facets, selected, scores, tiers, everything)], dtype=np.int64)
+    everything = SearchRequest(q=request.q, sort=request.sort, page=1, limit=max(1, len(selected.docs)))
+    order = _ranked(facets, selected, everything)
+    ranked = selected.docs[order]
     if not len(ranked):
         return [], {}, 0
     reports = facets.codes["report_id"][ranked]
@@ -1128,12 +1164,12 @@ def _folded(
     clusters = state.clusters_if_ready(start=False)
     texts = clusters.keys()[ranked[kept]] if clusters is not None else -1 - ranked[kept]
     _, first_of_text, per_text = np.unique(texts, return_index=True, return_counts=True)
-    shown = ranked[kept][np.sort(first_of_text)]
+    shown = kept[np.sort(first_of_text)]
     same_text = dict(zip(ranked[kept][first_of_text].tolist(), (per_text - 1).tolist(), strict=True))
     offset = (request.page - 1) * request.limit
-    page = shown[offset : offset + request.limit].tolist()
-    folded = {doc: {"in_report": in_report.get(doc, 0), "same_text": same_text.get(doc, 0)} for doc in page}
-    return [(doc, None if scores is None else float(scores[doc])) for doc in page], folded, len(shown)
+    page = selected.hits(order[shown[offset : offset + request.limit]])
+    folded = {doc: {"in_report": in_report.get(doc, 0), "same_text": same_text.get(doc, 0)} for doc, *_ in page}
+    return page, folded, len(shown)
 
 
 def _boilerplate(state: _State, candidates: np.ndarray) -> FoldedCopies:
@@ -1179,16 +1215,14 @@ class FoldedCopies:
         return int(np.count_nonzero(self.found == label)) - 1 if label >= 0 else default
 
 
-def _grouped(
-    facets: FacetTable, selected: np.ndarray, scores: np.ndarray | None, request: SearchRequest
-) -> list[tuple[int, float | None]]:
+def _grouped(facets: FacetTable, selected: Candidates, request: SearchRequest) -> list[tuple[int, float | None, int]]:
     """The best ``group_size`` paragraphs of each group, groups ordered by their best paragraph.
 
     The groups of the page are the first ones met in the ranking; a prefix of it is enough to meet them
     (taken four times longer until they are all there), so only that prefix and the page's groups are sorted,
     not every match (at 1,000,000 paragraphs a sort of 160,000 matches took 40 ms)."""
-    docs = selected
-    primary = -np.round(scores[docs], 4) if scores is not None else -facets.years[docs].astype(np.float64)
+    docs, scores = selected.docs, selected.scores
+    primary = -np.round(scores, 4) if scores is not None else -facets.years[docs].astype(np.float64)
     ids = facets.id_keys[docs]
     codes = facets.codes[request.group_by][docs]
     offset = (request.page - 1) * request.limit
@@ -1210,8 +1244,7 @@ def _grouped(
     first_of_group = np.concatenate(([True], group_of[1:] != group_of[:-1]))[: len(group_of)]
     group_start = np.maximum.accumulate(np.where(first_of_group, np.arange(len(group_of)), 0))
     keep = np.arange(len(group_of)) - group_start < request.group_size
-    picked = docs[by_group[keep]]
-    return [(int(doc), None if scores is None else float(scores[doc])) for doc in picked]
+    return selected.hits(by_group[keep])
 
 
 def _ranked_prefix(primary: np.ndarray, ids: np.ndarray, length: int) -> np.ndarray:
@@ -1260,16 +1293,10 @@ def _selected(state: _State, request: SearchRequest) -> np.ndarray:
     parsed = parse_query(request.q)
     docs = state.evaluator.run(parsed.query, request.mode == "expanded").strict
     for name, values in _selections(request.filters, parsed.filters).items():
-        docs = docs[state.facets.allows(name, values, docs)]
-    return _by_document(docs, np.ones(len(docs), dtype=bool), state.evaluator.total, False)
-
-
-def _by_document(docs: np.ndarray, values: np.ndarray, total: int, missing) -> np.ndarray:
-    """``values`` of ``docs`` (document numbers) as an array over every document, ``missing`` elsewhere: what
-    pages look hits up in by number."""
-    spread = np.full(total, missing, dtype=values.dtype)
-    spread[docs] = values
-    return spread
+        docs = np.compress(state.facets.allows(name, values, docs), docs)
+    selected = np.zeros(state.evaluator.total, dtype=bool)
+    selected[docs] = True
+    return selected
 
 
 def _display_filters(request_filters, query_filters) -> dict[str, list[str]]:
