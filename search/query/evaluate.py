@@ -372,19 +372,24 @@ class Evaluator:
         """(documents ascending, term frequencies) of a word among live paragraphs: a paragraph a reindex
         replaced stays in its old segment's postings until a merge, and must not count in document
         frequencies."""
-        docs, tfs = [], []
+        pieces = []
         for (segment, offset), whole in zip(self.segments, self._segment_live, strict=True):
             local_docs, local_tfs = segment.word(word)
+            if len(local_docs) and not whole:
+                live = self.live[local_docs.astype(np.int64) + offset]
+                local_docs, local_tfs = local_docs[live], local_tfs[live]
             if len(local_docs):
-                global_docs = local_docs.astype(np.int64) + offset
-                if not whole:
-                    live = self.live[global_docs]
-                    global_docs, local_tfs = global_docs[live], local_tfs[live]
-                docs.append(global_docs)
-                tfs.append(local_tfs)
-        if not docs:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        return np.concatenate(docs), np.concatenate(tfs).astype(np.float32)
+                pieces.append((local_docs, local_tfs, offset))
+        # Written straight into the result: a copy per segment and a concatenation cost as much again.
+        docs = np.empty(sum(len(local_docs) for local_docs, _, _ in pieces), dtype=np.int64)
+        tfs = np.empty(len(docs), dtype=np.float32)
+        start = 0
+        for local_docs, local_tfs, offset in pieces:
+            end = start + len(local_docs)
+            np.add(local_docs, offset, out=docs[start:end], dtype=np.int64)
+            tfs[start:end] = local_tfs
+            start = end
+        return docs, tfs
 
     def _idf(self, document_frequency: int) -> float:
         return math.log(1 + (self.documents - document_frequency + 0.5) / (document_frequency + 0.5))

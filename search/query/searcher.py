@@ -109,6 +109,16 @@ class SearchRequest:
     boilerplate: str = "fold"
 
 
+class Tally:
+    """How many paragraphs of a search each report has (``per_report``), with the reports that have any
+    (``matched``, ascending) and their counts (``weights``), found once for every facet counted from it."""
+
+    def __init__(self, per_report: np.ndarray) -> None:
+        self.per_report = per_report
+        self.matched = np.flatnonzero(per_report)
+        self.weights = per_report[self.matched]
+
+
 class FacetTable:
     """Facet values of every document as arrays indexed by document number."""
 
@@ -140,6 +150,7 @@ class FacetTable:
         self.topic_bits = _topic_bits(self.topics)
         self.by_report = self._report_columns()
         self._report_documents: np.ndarray | None = None
+        self._paragraph_reports: np.ndarray | None = None
 
     def _report_columns(self) -> dict[str, np.ndarray]:
         """Per report, the values of the facets that describe a whole report (township, year …), for each such
@@ -161,13 +172,16 @@ class FacetTable:
                 columns[name] = column
         return columns
 
-    def tally(self, docs: np.ndarray) -> np.ndarray | None:
+    def tally(self, docs: np.ndarray) -> Tally | None:
         """How many paragraphs among ``docs`` (live document numbers) each report has; None when no facet is
         counted by report."""
         if not self.by_report:
             return None
-        docs = positions(docs)
-        return np.bincount(self.codes["report_id"][docs[self.paragraph[docs]]], minlength=len(self.values["report_id"]))
+        reports = len(self.values["report_id"])
+        if self._paragraph_reports is None:
+            # A paragraph's report code, and for any other document one past the last (dropped from the counts).
+            self._paragraph_reports = np.where(self.paragraph, self.codes["report_id"], reports).astype(np.int32)
+        return Tally(np.bincount(self._paragraph_reports[positions(docs)], minlength=reports + 1)[:reports])
 
     def paragraph_docnum(self, paragraph_id: str) -> int | None:
         """The document number of a live paragraph, found by its id key (None for an id no paragraph has)."""
@@ -221,7 +235,7 @@ class FacetTable:
         codes = [self.values[name].index(v) for v in selected if v in self.values[name]]
         return np.isin(self.codes[name][docs], codes)
 
-    def trend(self, docs: np.ndarray, by: str = "year", tally: np.ndarray | None = None) -> list[dict]:
+    def trend(self, docs: np.ndarray, by: str = "year", tally: Tally | None = None) -> list[dict]:
         """Matching paragraphs and reports per year (or per province), with the share of all reports of
         that year (or province) that match: a trend that the number of reports collected does not bend.
         Counts only (no sorting): a report's year and province come from per-index tables. ``tally`` is
@@ -231,10 +245,9 @@ class FacetTable:
         if by in self.by_report:
             if tally is None:
                 tally = self.tally(docs)
-            matched = np.flatnonzero(tally)
-            keys = report_key[matched]
+            keys = report_key[tally.matched]
             known = keys >= 0
-            paragraphs = np.bincount(keys[known], tally[matched][known], len(totals)).astype(np.int64)
+            paragraphs = np.bincount(keys[known], tally.weights[known], len(totals)).astype(np.int64)
             reports = np.bincount(keys[known], minlength=len(totals))
         else:
             keys = self.years if by == "year" else self.codes[by]
@@ -281,16 +294,15 @@ class FacetTable:
         has_topic = (np.arange(len(combinations))[:, None] >> np.arange(self.topics.shape[1])) & 1
         return combinations @ has_topic
 
-    def distinct(self, name: str, docs: np.ndarray, tally: np.ndarray | None = None) -> int:
+    def distinct(self, name: str, docs: np.ndarray, tally: Tally | None = None) -> int:
         """How many different values of a coded facet ``docs`` have (reports, townships): a table of the
         values seen, not a sort. ``tally`` is :meth:`tally` of ``docs`` when the caller has it."""
         if name == "report_id" or name in self.by_report:
             tally = self.tally(docs) if tally is None else tally
             if tally is not None:
-                matched = np.flatnonzero(tally)
                 if name == "report_id":
-                    return len(matched)
-                codes = self.by_report[name][matched]
+                    return len(tally.matched)
+                codes = self.by_report[name][tally.matched]
                 seen = np.zeros(len(self.values[name]) + 1, dtype=bool)
                 seen[codes] = True
                 return int(np.count_nonzero(seen[:-1]))
@@ -331,7 +343,7 @@ class FacetTable:
         selected: list | None = None,
         unit: str = "paragraphs",
         every_value: bool = False,
-        tally: np.ndarray | None = None,
+        tally: Tally | None = None,
     ) -> list[dict]:
         """Values of a facet with their counts over ``docs``: the FACET_LIMIT most frequent, plus selected ones.
         With ``unit="reports"`` a value counts the reports it has matches in, not the paragraphs. ``tally`` is
@@ -371,14 +383,13 @@ class FacetTable:
             counts = np.bincount(codes, minlength=len(self.values[name]))
         return self._listed(name, counts, selected, every_value)
 
-    def _counts_by_report(self, name: str, docs: np.ndarray, unit: str, tally: np.ndarray | None) -> np.ndarray:
+    def _counts_by_report(self, name: str, docs: np.ndarray, unit: str, tally: Tally | None) -> np.ndarray:
         """Documents (or reports, with ``unit="reports"``) per value of a facet that describes whole reports
         (for years, per year from the earliest: see :meth:`_listed`)."""
         if tally is None:
             tally = self.tally(docs)
-        matched = np.flatnonzero(tally)
-        weights = tally[matched] if unit == "paragraphs" else None
-        values = self.by_report[name][matched]
+        weights = tally.weights if unit == "paragraphs" else None
+        values = self.by_report[name][tally.matched]
         known = values > 0 if name == "year" else values >= 0
         if name == "year":
             low = int(values[known].min()) if known.any() else 0
@@ -1334,11 +1345,11 @@ def _facet_positions(matched: Result, allows: dict[str, np.ndarray]) -> dict[str
 
 def _tallies(
     facets: FacetTable, counted: dict[str, np.ndarray], selected: np.ndarray
-) -> tuple[dict[str, np.ndarray | None], np.ndarray | None]:
+) -> tuple[dict[str, Tally | None], Tally | None]:
     """:meth:`FacetTable.tally` of each facet's documents (once per distinct array) and of the selected
     documents. The selected documents are a subset of every facet's, so one of the same length is the same
     set and its tally serves."""
-    by_array: dict[int, np.ndarray | None] = {}
+    by_array: dict[int, Tally | None] = {}
     tallies = {}
     for name, docs in counted.items():
         if id(docs) not in by_array:
