@@ -59,6 +59,7 @@ FAST_DIR = "fast"
 PIECE_SIZE = 250_000
 SEARCH_BELOW = 16  # look documents up by binary search when the other side is this many times longer
 BY_TABLE = 32  # … else through a table over every document once they are more than 1/BY_TABLE of them
+NEARLY_ALL = 0.95  # above this share kept, boolean indexing beats np.compress
 BANDS_FILE = "minhash_bands.npy"
 PHRASES_FILE = "phrase_vocabulary.npy"
 SHIFT = 21
@@ -451,9 +452,19 @@ def _per_document(postings: Grams, count: int, values: np.ndarray | None = None)
     return [(sorted_keys[bounds[d] : bounds[d + 1]], tfs[bounds[d] : bounds[d + 1]]) for d in range(count)]
 
 
+def select(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``values`` where boolean ``keep`` holds, as a new array. NumPy's boolean indexing costs about four times
+    what ``np.compress`` does when the mask is mixed (1.0 against 0.23 ms for 200,000 values, half of them
+    kept), and less when nearly all are kept."""
+    kept = int(np.count_nonzero(keep))
+    if kept == len(keep):
+        return values.copy()
+    return values[keep] if kept > NEARLY_ALL * len(keep) else np.compress(keep, values)
+
+
 def intersect(small: np.ndarray, other: np.ndarray, size: int) -> np.ndarray:
     """Sorted ``small`` ∩ sorted ``other`` for document numbers below ``size``."""
-    return np.compress(members(small, other, size), small)
+    return select(small, members(small, other, size))
 
 
 def members(docs: np.ndarray, others: np.ndarray, total: int) -> np.ndarray:
@@ -483,7 +494,7 @@ def subtract(docs: np.ndarray, known: np.ndarray, size: int) -> tuple[np.ndarray
     present = np.zeros(size, dtype=bool)
     present[known] = True
     inside = present[docs]
-    return np.compress(~inside, docs), np.compress(inside, docs)
+    return select(docs, ~inside), select(docs, inside)
 
 
 class Grams:

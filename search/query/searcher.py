@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from search.index.analyze import RUN, fold
-from search.index.fastindex import NO_KEY, Segment, id_key, load_segment
+from search.index.fastindex import NO_KEY, Segment, id_key, load_segment, select
 from search.index.writer import (
     FACETS,
     INDEX_NAME,
@@ -722,7 +722,7 @@ class Engine:
             for allow in allows.values():
                 allowed &= allow
             strictly = matched.mask & allowed
-            selected_docs = np.compress(strictly, docs)
+            selected_docs = select(docs, strictly)
             loose = expand and parsed.query is not None and request.sort == "relevance" and not request.group_by
             found_tiers = tier_of(matched.mask, matched.covered(), matched.nearly(), allowed) if loose else None
             result = {
@@ -1046,7 +1046,7 @@ class Candidates:
         """The candidates where boolean ``keep`` holds (``docs``: their documents, when already selected)."""
 
         def kept(values: np.ndarray | None) -> np.ndarray | None:
-            return None if values is None else np.compress(keep, values)
+            return None if values is None else select(values, keep)
 
         return Candidates(kept(self.docs) if docs is None else docs, kept(self.scores), kept(self.tiers))
 
@@ -1192,7 +1192,7 @@ def _boilerplate(state: _State, candidates: np.ndarray) -> FoldedCopies:
         return FoldedCopies()
     folding = clusters.spanning(BOILERPLATE_REPORTS)
     labels = folding[candidates]
-    labels = np.compress(labels >= 0, labels)
+    labels = select(labels, labels >= 0)
     if not len(labels):
         return FoldedCopies()
     seen = np.zeros(int(labels.max()) + 1, dtype=bool)
@@ -1304,7 +1304,7 @@ def _selected(state: _State, request: SearchRequest) -> np.ndarray:
     parsed = parse_query(request.q)
     docs = state.evaluator.run(parsed.query, request.mode == "expanded").strict
     for name, values in _selections(request.filters, parsed.filters).items():
-        docs = np.compress(state.facets.allows(name, values, docs), docs)
+        docs = select(docs, state.facets.allows(name, values, docs))
     selected = np.zeros(state.evaluator.total, dtype=bool)
     selected[docs] = True
     return selected
@@ -1329,8 +1329,8 @@ def _facet_positions(matched: Result, allows: dict[str, np.ndarray]) -> dict[str
     """Per facet, the documents its counts are over (the strict matches under every filter but its own), as
     document numbers: facets that no filter singles out share one array, computed once. ``allows`` are the
     filters' verdicts on ``matched.docs``."""
-    strict = np.compress(matched.mask, matched.docs)
-    on_strict = {name: np.compress(matched.mask, allow) for name, allow in allows.items()}
+    strict = select(matched.docs, matched.mask)
+    on_strict = {name: select(allow, matched.mask) for name, allow in allows.items()}
     shared = None
     result = {}
     for name in FACETS:
@@ -1381,7 +1381,7 @@ def _others(docs: np.ndarray, allows: dict[str, np.ndarray], facet: str) -> np.n
     for name, allow in allows.items():
         if name != facet:
             keep = allow if keep is None else keep & allow
-    return docs if keep is None else np.compress(keep, docs)
+    return docs if keep is None else select(docs, keep)
 
 
 def _topics(value: str) -> list[str]:
