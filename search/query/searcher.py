@@ -79,6 +79,7 @@ MODES = ("expanded", "exact")
 BOILERPLATE_MODES = ("fold", "show")
 BOILERPLATE_REPORTS = 3
 NEAR_COPY_CANDIDATES = 30
+REPORT_FIELDS_CACHED = 4096  # reports whose title and place a state keeps for the hits it shows
 INLINE_CLUSTERING = 20_000
 CLUSTERS_POLL_SECONDS = 0.5
 MAX_TOPIC_BITS = 16
@@ -441,6 +442,7 @@ class _State:
     _clusters: Clusters | None = None
     _clustering_started: bool = False
     _indicator_values: dict = field(default_factory=dict)
+    _report_field_cache: dict = field(default_factory=dict)
 
     def clusters(self) -> Clusters:
         """Near-duplicate paragraphs of this state (:mod:`search.insights.duplicates`), waiting for them: those the
@@ -583,8 +585,19 @@ class _State:
         return fields
 
     def _report_fields(self, docnum: int) -> dict:
-        """The fields a paragraph shares with its report, as the paragraph would have stored them."""
-        report_doc = self.facets.report_document(int(self.facets.codes["report_id"][docnum]))
+        """The fields a paragraph shares with its report, as the paragraph would have stored them (read once
+        per report and state: the hits of a page often share reports)."""
+        code = int(self.facets.codes["report_id"][docnum])
+        found = self._report_field_cache.get(code)
+        if found is None:
+            found = self._read_report_fields(code)
+            if len(self._report_field_cache) >= REPORT_FIELDS_CACHED:
+                self._report_field_cache.clear()
+            self._report_field_cache[code] = found
+        return dict(found)
+
+    def _read_report_fields(self, code: int) -> dict:
+        report_doc = self.facets.report_document(code)
         if report_doc < 0:
             return {}
         with self.stored_lock:
