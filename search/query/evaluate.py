@@ -342,7 +342,8 @@ class Evaluator:
             if not found.all():
                 token_docs, tfs, at = select(token_docs, found), select(tfs, found), select(at, found)
             word_score[at] += self._bm25(token_docs, tfs, frequency) / len(tokens)
-        score = np.where(in_string, word_score * WORD_BOOST + self._idf(len(strings)) * GRAM_BOOST, 0)
+        # Times the flags rather than np.where, which costs ten times as much on a mixed mask (scores are ≥ 0).
+        score = (word_score * WORD_BOOST + self._idf(len(strings)) * GRAM_BOOST) * in_string
         if len(headings):
             score = score + members(docs, headings, self.total) * self._idf(len(headings)) * HEADING_BOOST
         result = Result.of(docs, score)
@@ -496,7 +497,7 @@ def _coordination(parts: list[Result]) -> np.ndarray:
     """How fully each document answers the parts of a query: a part present counts 1, a part present only
     through a related term ½ (a strict match scores ×1; a partial match with related evidence for what it
     lacks ranks above one without)."""
-    present = [np.where(r.mask, 1.0, np.where(r.nearly(), RELATED_COORDINATION, 0.0)) for r in parts]
+    present = [np.maximum(r.mask.astype(np.float32), RELATED_COORDINATION * r.nearly()) for r in parts]
     return _mean(present).astype(np.float32)
 
 

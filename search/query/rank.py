@@ -49,13 +49,16 @@ FACT_UNITS = "件次名人个场份宗起项户家所期篇条万元余"
 def tier_of(matched_mask: np.ndarray, cover: np.ndarray, near: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Tier number per document (0 all, 1 partial, 2 related, -1 no match) among ``allowed`` documents.
 
-    Arithmetic on int8 views rather than assignments through boolean masks: at 1,000,000 documents
-    1 ms instead of 10."""
+    Arithmetic on int8 views rather than assignments through boolean masks or np.where: at 1,000,000
+    documents 1 ms instead of 10."""
     partial = (cover >= PARTIAL_COVER) & (cover > 0)
     tier = near.view(np.int8) * np.int8(3) - np.int8(1)  # related 2, else -1
     tier -= partial.view(np.int8) * (tier - np.int8(1))  # partial 1
     tier -= matched_mask.view(np.int8) * tier  # all 0
-    return np.where(allowed, tier, np.int8(-1))
+    tier += np.int8(1)
+    tier *= allowed.view(np.int8)
+    tier -= np.int8(1)  # -1 where not allowed
+    return tier
 
 
 def practice_prior(part_codes: np.ndarray, part_values: list[str], facts: np.ndarray) -> np.ndarray:
@@ -75,7 +78,8 @@ def fact_keys() -> np.ndarray:
 def named_part_weight(part_codes: np.ndarray, part_values: list[str], named: set[str]) -> np.ndarray:
     """Per-document weight when the query names report parts: their paragraphs first, others × OTHER_PART_WEIGHT."""
     wanted = [i for i, value in enumerate(part_values) if value in named]
-    return np.where(np.isin(part_codes, wanted), 1.0, OTHER_PART_WEIGHT).astype(np.float32)
+    weights = np.array([OTHER_PART_WEIGHT, 1.0], dtype=np.float32)
+    return weights[np.isin(part_codes, wanted).view(np.int8)]
 
 
 def prior_applies(strict_docs: np.ndarray, part_codes: np.ndarray, part_values: list[str], corpus_share: float) -> bool:
