@@ -8,7 +8,7 @@ import pytest
 
 from search.index import fastindex
 from search.index.fastindex import members
-from search.query.evaluate import intersection, locate, union
+from search.query.evaluate import intersection, locate, merged, union
 
 
 def _sets(rng, total, count):
@@ -37,6 +37,22 @@ def test_union_intersection_and_membership_agree_with_python_sets(monkeypatch, b
         assert [int(others[w]) if w >= 0 else None for w in where] == [
             d if d in set(others.tolist()) else None for d in docs.tolist()
         ]
+
+
+def test_headings_merged_into_a_texts_paragraphs_agree_with_python_sets():
+    """A few headings' documents are inserted among many paragraphs by binary search, more through tables:
+    either way the union, and where each side's documents are in it."""
+    rng = np.random.default_rng(12)
+    for trial in range(200):
+        total = int(rng.integers(1, 5000))
+        large = np.unique(rng.integers(0, total, int(rng.integers(0, total))))
+        small_size = int(rng.integers(0, 4)) if trial % 2 else int(rng.integers(0, total))
+        small = np.unique(np.concatenate([rng.integers(0, total, small_size), rng.choice(large, min(2, len(large)))]))
+        small = small[: small_size + 1] if trial % 2 else small
+        docs, large_at, small_at = merged(large, small, total)
+        assert docs.tolist() == sorted(set(large.tolist()) | set(small.tolist())), trial
+        assert docs[large_at].tolist() == large.tolist(), trial
+        assert docs[small_at].tolist() == small.tolist(), trial
 
 
 def test_expanded_answers_do_not_depend_on_how_sets_are_aligned(engine, monkeypatch):
