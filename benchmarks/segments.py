@@ -28,7 +28,7 @@ def _timings(index_dir: Path, specs: list[dict], repeat: int = 5) -> list[float]
     try:
         for spec in specs:
             engine.search(_request(spec))
-        return [_time(lambda spec=spec: engine.search(_request(spec)), repeat) for spec in specs]
+        return [_time(lambda spec=spec: engine.search(_request(spec)), repeat)[0] for spec in specs]
     finally:
         engine.close()
 

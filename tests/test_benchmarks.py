@@ -45,7 +45,8 @@ def test_a_small_run_produces_every_figure(tmp_path):
     assert results["reindex_one"]["found"] == 1
     for peer_name in ("fts5", "tantivy"):
         assert {f"{peer_name}_p50_ms", f"{peer_name}_p95_ms", f"{peer_name}_p95_ratio"} <= set(results["search"])
-    assert all(row["ours_ms"] > 0 for row in results["queries"])
+    assert all(row["ours_ms"] > 0 and row["ours_first_ms"] > 0 for row in results["queries"])
+    assert {"ours_first_p50_ms", "ours_first_p95_ms"} <= set(results["search"])
     assert results["server"]["peak_rss_bytes"] > 0 and results["index_bytes"] > 0 and results["tantivy_bytes"] > 0
     assert json.loads((tmp_path / "results-300-11.json").read_text(encoding="utf-8"))["seed"] == 11
     assert any("p95" in line for line in lines)
@@ -78,3 +79,12 @@ def test_the_duplicates_benchmark_times_both_sides_on_the_same_paragraphs(tmp_pa
     assert results["paragraphs"] >= 250 and results["clustered_paragraphs"] > 0
     assert results["peer_signature_seconds"] > 0 and results["peer_candidate_pairs"] > 0
     assert "datasketch" in capsys.readouterr().out
+
+
+def test_the_segments_benchmark_times_many_runs_against_a_fresh_rebuild(tmp_path, capsys):
+    from benchmarks.segments import run as segments_run
+
+    results = segments_run(tmp_path, 300, runs=2, seed=11)
+    assert results["runs"] == 2 and results["segments"] >= 1
+    assert results["incremental_p50_ms"] > 0 and results["fresh_p50_ms"] > 0
+    assert "全新重建" in capsys.readouterr().out

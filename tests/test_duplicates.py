@@ -99,6 +99,33 @@ def test_a_paragraph_copied_with_another_place_and_new_figures_is_shown_on_the_h
     engine.close()
 
 
+def test_the_near_copy_shown_is_the_closest_with_ties_to_the_first(corpus, tmp_path, monkeypatch):
+    """Candidates are compared a few at a time and an identical copy ends the search: the copy named must be
+    the one a comparison of every candidate names (highest similarity, ties to the lowest document)."""
+    monkeypatch.setattr(searcher, "NEAR_COPY_BATCH", 2)
+    original = _sample_paragraph(corpus, 10)
+    near = original.replace("及时", "及时有效")
+    other = original.replace("调处纠纷", "调解纠纷")
+    # Near copies before the identical ones (an early stop must not take them), equal ones apart (ties).
+    copies = {"青龙镇": near, "石桥镇": other, "白马乡": near, "红星镇": original, "金山乡": original, "新华镇": near}
+    for number, (place, text) in enumerate(copies.items()):
+        _write_report(corpus, f"copy{number}.txt", place, 2021, text)
+    engine = _engine(corpus, tmp_path)
+    with engine._using() as state:
+        clusters = state.clusters()
+        codes = state.facets.codes["report_id"]
+        clustered = np.flatnonzero(clusters.label >= 0)
+        assert len(clustered) == len(copies) + 1
+        for doc in clustered.tolist():
+            others = [int(m) for m in clusters.members(doc) if codes[m] != codes[doc]][: searcher.NEAR_COPY_CANDIDATES]
+            scored = [(jaccard(state.shingles(doc), state.shingles(other)), other) for other in others]
+            similarity, other = min(scored, key=lambda pair: (-pair[0], pair[1]))
+            shown = state.near_copy(doc)
+            assert shown["id"] == state.paragraph_label(other)["id"] and shown["similarity"] == round(similarity, 2)
+            assert state.near_copy(doc) == shown  # kept for the state
+    engine.close()
+
+
 def test_the_five_sample_reports_share_no_paragraph(engine):
     """Five townships writing on the same subjects in their own words: nothing is near-identical."""
     result = engine.duplicates(SearchRequest())

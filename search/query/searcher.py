@@ -79,7 +79,10 @@ MODES = ("expanded", "exact")
 BOILERPLATE_MODES = ("fold", "show")
 BOILERPLATE_REPORTS = 3
 NEAR_COPY_CANDIDATES = 30
+NEAR_COPY_BATCH = 6
 REPORT_FIELDS_CACHED = 4096  # reports whose title and place a state keeps for the hits it shows
+NEAR_COPIES_KEPT = 20_000  # paragraphs whose closest copy a state keeps
+_UNKNOWN = object()
 INLINE_CLUSTERING = 20_000
 CLUSTERS_POLL_SECONDS = 0.5
 MAX_TOPIC_BITS = 16
@@ -443,6 +446,7 @@ class _State:
     _clustering_started: bool = False
     _indicator_values: dict = field(default_factory=dict)
     _report_field_cache: dict = field(default_factory=dict)
+    _near_copies: dict = field(default_factory=dict)
 
     def clusters(self) -> Clusters:
         """Near-duplicate paragraphs of this state (:mod:`search.insights.duplicates`), waiting for them: those the
@@ -536,17 +540,35 @@ class _State:
         clusters = self.clusters_if_ready(start)
         if clusters is None or clusters.label[docnum] < 0:
             return None
+        found = self._near_copies.get(docnum, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._closest_copy(docnum, clusters)
+            if len(self._near_copies) >= NEAR_COPIES_KEPT:
+                self._near_copies.clear()
+            self._near_copies[docnum] = found
+        return None if found is None else dict(found)
+
+    def _closest_copy(self, docnum: int, clusters: Clusters) -> dict | None:
+        """:meth:`near_copy`, worked out: the shingles of up to NEAR_COPY_CANDIDATES paragraphs compared (about
+        a millisecond for a paragraph of a large cluster, so a state keeps what it found)."""
         facets = self.facets
         report = facets.codes["report_id"][docnum]
         members = clusters.members(docnum)
         others = members[facets.codes["report_id"][members] != report][:NEAR_COPY_CANDIDATES]
         if not len(others):
             return None
-        others = others.tolist()
-        own, *theirs = shingle_sets([self._body(docnum)] + [self._body(d) for d in others])
-        similarities = [jaccard(own, shingles) for shingles in theirs]
-        scored = sorted(zip(similarities, others, strict=True), key=lambda x: (-x[0], x[1]))
-        similarity, other = scored[0]
+        own = shingle_hashes(self._body(docnum))
+        similarity, other = -1.0, -1
+        # The candidates come in ascending order and ties go to the first: a copy identical to the paragraph
+        # ends the search (most members of a large cluster are), so they are compared a few at a time.
+        for start in range(0, len(others), NEAR_COPY_BATCH):
+            batch = others[start : start + NEAR_COPY_BATCH].tolist()
+            for shingles, candidate in zip(shingle_sets([self._body(d) for d in batch]), batch, strict=True):
+                found = jaccard(own, shingles)
+                if found > similarity:
+                    similarity, other = found, candidate
+            if similarity == 1.0:
+                break
         return {
             **self.paragraph_label(other),
             "similarity": round(similarity, 2),
