@@ -43,7 +43,7 @@ def test_changed_file_is_reindexed_and_deleted_file_removed(corpus, tmp_path, sa
 
 def test_a_changed_report_ranks_as_in_a_fresh_index_of_the_same_files(corpus, tmp_path, samples):
     """Replaced paragraphs stay in their old segment until a merge; they must count nowhere: not in totals,
-    and not in the document frequencies and lengths that scores are made of."""
+    not in the document frequencies and lengths that scores are made of, and not among similar paragraphs."""
     index_dir = tmp_path / "index"
     update_index(corpus, index_dir, jobs=1)
     changed = corpus / samples["北屏乡"].name
@@ -61,6 +61,9 @@ def test_a_changed_report_ranks_as_in_a_fresh_index_of_the_same_files(corpus, tm
             ours, theirs = incremental.search(request), fresh.search(request)
             assert [(h["id"], h["score"]) for h in ours["hits"]] == [(h["id"], h["score"]) for h in theirs["hits"]]
             assert (ours["total"], ours["loose_total"]) == (theirs["total"], theirs["loose_total"])
+    for hit in fresh.search(SearchRequest(q="调解", limit=3))["hits"]:
+        ours, theirs = incremental.similar(hit["id"]), fresh.similar(hit["id"])
+        assert [(h["id"], h["score"]) for h in ours["hits"]] == [(h["id"], h["score"]) for h in theirs["hits"]]
     incremental.close()
     fresh.close()
 

@@ -395,6 +395,17 @@ class Evaluator:
             start = end
         return docs, tfs
 
+    def _live_frequency(self, word: str) -> int:
+        """How many live paragraphs have ``word``: :meth:`postings` without gathering them."""
+        frequency = 0
+        for (segment, offset), whole in zip(self.segments, self._segment_live, strict=True):
+            local_docs, _ = segment.word(word)
+            if whole:
+                frequency += len(local_docs)
+            else:
+                frequency += int(np.count_nonzero(self.live[np.add(local_docs, offset, dtype=np.int64)]))
+        return frequency
+
     def _idf(self, document_frequency: int) -> float:
         return math.log(1 + (self.documents - document_frequency + 0.5) / (document_frequency + 0.5))
 
@@ -415,13 +426,19 @@ class Evaluator:
         counts = Counter(word for word, *_ in word_tokens(fold(text), subwords=False) if len(word) > 1)
         weighted = []
         for word, tf in counts.items():
-            docs, tfs = self.postings(word)
-            if len(docs):
-                weighted.append((tf * self._idf(len(docs)), word, docs, tfs))
+            frequency = self._live_frequency(word)
+            if frequency:
+                weighted.append((tf * self._idf(frequency), word, frequency))
         weighted.sort(key=lambda item: (-item[0], item[1]))
         score = np.zeros(self.total, dtype=np.float32)
-        for weight, _, docs, tfs in weighted[:SIMILAR_TERMS]:
-            score[docs] += self._bm25(docs, tfs) * min(weight, 10.0)
+        for weight, word, frequency in weighted[:SIMILAR_TERMS]:
+            # Segment by segment, replaced paragraphs too (the live ones are chosen below): the words are
+            # common ones as well, and gathering their postings into one array cost as much as scoring them.
+            for segment, offset in self.segments:
+                local_docs, tfs = segment.word(word)
+                if len(local_docs):
+                    docs = np.add(local_docs, offset, dtype=np.int64)
+                    score[docs] += self._bm25(docs, tfs.astype(np.float32), frequency) * min(weight, 10.0)
         candidates = np.flatnonzero((score > 0) & self.live & ~exclude)
         candidates = candidates[candidates != docnum]
         if not len(candidates):
