@@ -384,7 +384,7 @@ class Evaluator:
                 local_docs, local_tfs = local_docs[live], local_tfs[live]
             if len(local_docs):
                 pieces.append((local_docs, local_tfs, offset))
-        # Written straight into the result: a copy per segment and a concatenation cost as much again.
+        # Written straight into the result: one copy, not a copy per segment and then a concatenation.
         docs = np.empty(sum(len(local_docs) for local_docs, _, _ in pieces), dtype=np.int64)
         tfs = np.empty(len(docs), dtype=np.float32)
         start = 0
@@ -466,7 +466,8 @@ def union(arrays: list[np.ndarray], total: int) -> np.ndarray:
 def merged(large: np.ndarray, small: np.ndarray, total: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(the ascending union of ascending ``large`` and ``small``, where each of ``large`` is in it, where each
     of ``small`` is). A text's headings are usually few beside its paragraphs: they are inserted by binary
-    search, where tables over every document cost a millisecond each at 1,000,000 documents."""
+    search, which also says where each side's documents are, rather than through tables over every document
+    (法律顾问 at 1,000,000 documents: 4.99 → 4.81 ms a form)."""
     if not len(small):
         return large, np.arange(len(large)), np.zeros(0, dtype=np.int64)
     if len(small) * SEARCH_BELOW >= len(large):
@@ -553,8 +554,8 @@ def _coordination(parts: list[Result]) -> np.ndarray:
 
 
 def _combined(operation: np.ufunc, arrays: list[np.ndarray]) -> np.ndarray:
-    """``operation.reduce(arrays)`` (aligned arrays) without stacking them first: the same values in the same
-    order, at half the cost, for it copied every array into one."""
+    """``operation.reduce(arrays)`` (aligned arrays) without first copying them all into one stacked array:
+    the same values, combined in the same order."""
     result = arrays[0].astype(np.result_type(*arrays), copy=True)
     for array in arrays[1:]:
         operation(result, array, out=result)
