@@ -135,7 +135,9 @@ class Evaluator:
         self.documents = max(1, int(np.count_nonzero(live)))
         self.all_live = bool(live.all())
         # A reindex leaves replaced paragraphs only in the segments that held them: the others need no filtering.
-        self._segment_live = [bool(live[offset : offset + segment.count].all()) for segment, offset in segments]
+        self._segment_live = [
+            _nothing_to_hide(segment, live[offset : offset + segment.count]) for segment, offset in segments
+        ]
         self._dead_spans = [
             (offset, offset + segment.count)
             for (segment, offset), whole in zip(segments, self._segment_live, strict=True)
@@ -445,6 +447,21 @@ class Evaluator:
             return []
         top = top_scoring(candidates, score[candidates], limit)
         return [(int(d), float(score[d])) for d in top]
+
+
+def _nothing_to_hide(segment: Segment, live: np.ndarray) -> bool:
+    """Whether no document of ``segment`` that is not ``live`` has words, a text or a heading: then none can turn
+    up in its postings, texts or headings. Each report's own document is not live (it is no paragraph), but it
+    has none of them; only paragraphs a reindex replaced have, and then the segment's results are filtered."""
+    hidden = np.flatnonzero(~live)
+    if not len(hidden):
+        return True
+    offsets = np.asarray(segment.text_offsets)
+    return not (
+        np.any(np.asarray(segment.lengths)[hidden] > 0)
+        or np.any(offsets[hidden + 1] > offsets[hidden])
+        or np.any(np.asarray(segment.heading_of)[hidden] >= 0)
+    )
 
 
 def union(arrays: list[np.ndarray], total: int) -> np.ndarray:
