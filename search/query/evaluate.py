@@ -382,7 +382,7 @@ class Evaluator:
         for (segment, offset), whole in zip(self.segments, self._segment_live, strict=True):
             local_docs, local_tfs = segment.word(word)
             if len(local_docs) and not whole:
-                live = self.live[local_docs.astype(np.int64) + offset]
+                live = self._live_in(local_docs, offset)
                 local_docs, local_tfs = local_docs[live], local_tfs[live]
             if len(local_docs):
                 pieces.append((local_docs, local_tfs, offset))
@@ -402,11 +402,12 @@ class Evaluator:
         frequency = 0
         for (segment, offset), whole in zip(self.segments, self._segment_live, strict=True):
             local_docs, _ = segment.word(word)
-            if whole:
-                frequency += len(local_docs)
-            else:
-                frequency += int(np.count_nonzero(self.live[np.add(local_docs, offset, dtype=np.int64)]))
+            frequency += len(local_docs) if whole else int(np.count_nonzero(self._live_in(local_docs, offset)))
         return frequency
+
+    def _live_in(self, local_docs: np.ndarray, offset: int) -> np.ndarray:
+        """Which of a segment's documents (local numbers; the segment starts at ``offset``) are live."""
+        return self.live[np.add(local_docs, offset, dtype=np.int64)]
 
     def _idf(self, document_frequency: int) -> float:
         return math.log(1 + (self.documents - document_frequency + 0.5) / (document_frequency + 0.5))

@@ -114,11 +114,10 @@ class SearchRequest:
 
 
 class Tally:
-    """How many paragraphs of a search each report has (``per_report``), with the reports that have any
+    """How many paragraphs of a search each report has (``per_report``), kept as the reports that have any
     (``matched``, ascending) and their counts (``weights``), found once for every facet counted from it."""
 
     def __init__(self, per_report: np.ndarray) -> None:
-        self.per_report = per_report
         self.matched = np.flatnonzero(per_report)
         self.weights = per_report[self.matched]
 
@@ -540,12 +539,7 @@ class _State:
         clusters = self.clusters_if_ready(start)
         if clusters is None or clusters.label[docnum] < 0:
             return None
-        found = self._near_copies.get(docnum, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = self._closest_copy(docnum, clusters)
-            if len(self._near_copies) >= NEAR_COPIES_KEPT:
-                self._near_copies.clear()
-            self._near_copies[docnum] = found
+        found = _remembered(self._near_copies, docnum, lambda: self._closest_copy(docnum, clusters), NEAR_COPIES_KEPT)
         return None if found is None else dict(found)
 
     def _closest_copy(self, docnum: int, clusters: Clusters) -> dict | None:
@@ -579,10 +573,7 @@ class _State:
         """The indicator values a paragraph states (:mod:`search.insights.indicators`), read once per index state."""
         from search.insights.indicators import extract
 
-        found = self._indicator_values.get(docnum)
-        if found is None:
-            found = self._indicator_values[docnum] = extract(self.evaluator.text(docnum))
-        return found
+        return _remembered(self._indicator_values, docnum, lambda: extract(self.evaluator.text(docnum)))
 
     def paragraph_label(self, docnum: int) -> dict:
         """A paragraph as a reader names it: report, township, year, its id and number in the report."""
@@ -610,13 +601,9 @@ class _State:
         """The fields a paragraph shares with its report, as the paragraph would have stored them (read once
         per report and state: the hits of a page often share reports)."""
         code = int(self.facets.codes["report_id"][docnum])
-        found = self._report_field_cache.get(code)
-        if found is None:
-            found = self._read_report_fields(code)
-            if len(self._report_field_cache) >= REPORT_FIELDS_CACHED:
-                self._report_field_cache.clear()
-            self._report_field_cache[code] = found
-        return dict(found)
+        return dict(
+            _remembered(self._report_field_cache, code, lambda: self._read_report_fields(code), REPORT_FIELDS_CACHED)
+        )
 
     def _read_report_fields(self, code: int) -> dict:
         report_doc = self.facets.report_document(code)
@@ -1155,6 +1142,18 @@ def _last_tier(tiers: np.ndarray, length: int) -> int:
         if held >= length:
             return tier
     return len(TIERS) - 1
+
+
+def _remembered(cache: dict, key, compute, limit: int | None = None):
+    """``cache[key]``, computed and kept the first time; a cache of ``limit`` entries starts again when full
+    (what an index state keeps of the paragraphs and reports it has shown)."""
+    found = cache.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = compute()
+        if limit is not None and len(cache) >= limit:
+            cache.clear()
+        cache[key] = found
+    return found
 
 
 @lru_cache(maxsize=65536)
