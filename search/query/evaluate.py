@@ -38,6 +38,7 @@ import numpy as np
 
 from search.index.analyze import fold, word_tokens, words
 from search.index.fastindex import SEARCH_BELOW, Segment, by_table, intersect, members, select, word_key
+from search.query.overlap import Overlapped
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
 from search.query.rank import top_scoring
 from search.query.thesaurus import Concept, load_thesaurus
@@ -237,13 +238,20 @@ class Evaluator:
     def _concept(self, concept: Concept) -> Result:
         """One concept: as typed, or any equivalent, or (a word naming a report part) that part (strict);
         or any related term (near)."""
+        related = [self.postings(term) for term in concept.related]
+        many = by_table(sum(len(docs) for docs, _ in related), self.total)
+        # Scored on the other core while the forms are searched (:mod:`search.query.overlap`).
+        pending = Overlapped(self._best_table, related) if many else None
         # Equivalents are searched as strings, like what was typed: a term of several words (化解矛盾纠纷) is
         # never one token, so its word postings would miss most of its occurrences.
         forms = [self._one_form(term, exact=True) for term in (concept.text, *concept.equivalents)]
         in_part = self._part(concept.part) if concept.part else None
-        related = [self.postings(term) for term in concept.related]
-        extra = ([in_part] if in_part is not None else []) + [docs for docs, _ in related]
-        docs = union([form.docs for form in forms] + extra, self.total)
+        strict = [form.docs for form in forms] + ([in_part] if in_part is not None else [])
+        table = pending.result() if pending is not None else None
+        if table is None:
+            docs = union(strict + [docs for docs, _ in related], self.total)
+        else:
+            docs = _union_with(table > 0, strict)  # a related term's documents are where its score is
         # Each form's flags and scores go straight to where its documents are, rather than first spread over
         # every document of the concept (that spreading was a tenth of an expanded query's time).
         mask, score = np.zeros(len(docs), dtype=bool), np.zeros(len(docs), dtype=np.float32)
@@ -257,25 +265,29 @@ class Evaluator:
             score += part_member * np.float32(self._idf(len(in_part)) * GRAM_BOOST)
         if not concept.related:
             return Result(docs, mask, score)
-        related_score = self._best_of(docs, related)
+        related_score = table[docs] if table is not None else self._best_of(docs, related)
         near = mask | (related_score > 0)
         return Result(docs, mask, score + related_score * RELATED_WEIGHT, None, near)
 
+    def _best_table(self, terms: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """The best BM25 × WORD_BOOST among ``terms`` (their postings) of every document, zero where none
+        is. Related terms are often common words: once their postings are many, the maxima are kept in an
+        array over every document rather than located term by term; it also tells where their documents are."""
+        best = np.zeros(self.total, dtype=np.float32)
+        for term_docs, tfs in terms:
+            # A word's documents are distinct: no need for the slow unbuffered np.maximum.at.
+            best[term_docs] = np.maximum(best[term_docs], self._bm25(term_docs, tfs) * WORD_BOOST)
+        return best
+
     def _best_of(self, docs: np.ndarray, terms: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """For each of ``docs`` (a superset of the terms' documents), the best BM25 × WORD_BOOST among
-        ``terms`` (their postings). Related terms are often common words: once their postings are many, the
-        maxima are kept in an array over every document rather than located in ``docs`` term by term."""
-        every_document = by_table(len(docs) + sum(len(term_docs) for term_docs, _ in terms), self.total)
-        if every_document:
-            best = np.zeros(self.total, dtype=np.float32)
-            where = [term_docs for term_docs, _ in terms]
-        else:
-            best = np.zeros(len(docs), dtype=np.float32)
-            where = locate_all(docs, [term_docs for term_docs, _ in terms], self.total)
+        ``terms`` (their postings), located term by term (they are few: see :meth:`_best_table`)."""
+        best = np.zeros(len(docs), dtype=np.float32)
+        where = locate_all(docs, [term_docs for term_docs, _ in terms], self.total)
         for (term_docs, tfs), at in zip(terms, where, strict=True):
-            if len(term_docs):  # a word's documents are distinct: no need for the slow unbuffered np.maximum.at
+            if len(term_docs):
                 best[at] = np.maximum(best[at], self._bm25(term_docs, tfs) * WORD_BOOST)
-        return best[docs] if every_document else best
+        return best
 
     def _aligned(self, results: list[Result], extra: list[np.ndarray] = ()) -> tuple[np.ndarray, list[Result]]:
         """The union of the documents of ``results`` and ``extra`` (document arrays), and ``results`` over it."""
@@ -476,6 +488,14 @@ def union(arrays: list[np.ndarray], total: int) -> np.ndarray:
     if not by_table(sum(len(docs) for docs in arrays), total):
         return np.unique(np.concatenate(arrays))
     present = np.zeros(total, dtype=bool)
+    for docs in arrays:
+        present[docs] = True
+    return np.flatnonzero(present)
+
+
+def _union_with(present: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
+    """The ascending union of the documents flagged in ``present`` (a flag per document, taken over) and
+    of ``arrays``."""
     for docs in arrays:
         present[docs] = True
     return np.flatnonzero(present)

@@ -51,6 +51,7 @@ from search.insights.duplicates import (
     shingle_sets,
 )
 from search.query.evaluate import Evaluator, Result
+from search.query.overlap import Overlapped
 from search.query.parse import ParsedQuery, QueryError, normalize_filter_value, parse_query
 from search.query.present import mark, match_spans, snippet
 from search.query.rank import (
@@ -745,6 +746,7 @@ class Engine:
                 allowed &= allow
             strictly = matched.mask & allowed
             selected_docs = select(docs, strictly)
+            summary = Overlapped(_summary, facets, matched, allows, selections, selected_docs, request.count)
             loose = expand and parsed.query is not None and request.sort == "relevance" and not request.group_by
             found_tiers = tier_of(matched.mask, matched.covered(), matched.nearly(), allowed) if loose else None
             result = {
@@ -799,26 +801,7 @@ class Engine:
                 for hit, (docnum, *_) in zip(result["hits"], hits, strict=True):
                     hit["near_copy"] = state.near_copy(docnum, start=False)
                     hit["boilerplate"] = boilerplate.get(docnum, 0)
-            counted = _facet_positions(matched, allows)
-            tallies, selected_tally = _tallies(facets, counted, selected_docs)
-            result["facets"] = {
-                name: facets.counts(name, counted[name], selections.get(name), request.count, tally=tallies[name])
-                for name in FACETS
-            }
-            result["facet_sizes"] = {
-                # The listed values are all of them unless the list was cut at FACET_LIMIT.
-                name: facets.distinct(name, counted[name], tallies[name])
-                if len(result["facets"][name]) >= FACET_LIMIT
-                else sum(1 for value in result["facets"][name] if value["count"])
-                for name in ("township", "county")
-            }
-            result["trend"] = {
-                "year": facets.trend(selected_docs, tally=selected_tally),
-                "province": facets.trend(selected_docs, "province", selected_tally),
-            }
-            result["count"] = request.count
-            result["townships"] = facets.distinct("township", selected_docs, selected_tally)
-            result["reports"] = facets.distinct("report_id", selected_docs, selected_tally)
+            result.update(summary.result())
             first_page = request.page == 1 and not request.group_by
             result["related_terms"] = self._related_terms(state, strict, parsed, concepts) if first_page else []
             weak = _weak_runs(state, parsed) if parsed.terms and result["total"] < FEW_HITS else set()
@@ -1357,6 +1340,41 @@ def _topic_bits(topics: np.ndarray) -> np.ndarray | None:
     if topics.shape[1] > MAX_TOPIC_BITS:
         return None
     return topics.astype(np.int32) @ (1 << np.arange(topics.shape[1])).astype(np.int32)
+
+
+def _summary(
+    facets: FacetTable,
+    matched: Result,
+    allows: dict[str, np.ndarray],
+    selections: dict[str, list],
+    selected: np.ndarray,
+    count: str,
+) -> dict:
+    """A search's facet counts, trends and distinct townships and reports: what it says besides its hits.
+    ``selected`` are the strict matches under every filter, ``allows`` the filters' verdicts on
+    ``matched.docs``; ``count`` is the unit of the counts."""
+    counted = _facet_positions(matched, allows)
+    tallies, selected_tally = _tallies(facets, counted, selected)
+    listed = {
+        name: facets.counts(name, counted[name], selections.get(name), count, tally=tallies[name]) for name in FACETS
+    }
+    return {
+        "facets": listed,
+        "facet_sizes": {
+            # The listed values are all of them unless the list was cut at FACET_LIMIT.
+            name: facets.distinct(name, counted[name], tallies[name])
+            if len(listed[name]) >= FACET_LIMIT
+            else sum(1 for value in listed[name] if value["count"])
+            for name in ("township", "county")
+        },
+        "trend": {
+            "year": facets.trend(selected, tally=selected_tally),
+            "province": facets.trend(selected, "province", selected_tally),
+        },
+        "count": count,
+        "townships": facets.distinct("township", selected, selected_tally),
+        "reports": facets.distinct("report_id", selected, selected_tally),
+    }
 
 
 def _facet_positions(matched: Result, allows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

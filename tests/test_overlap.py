@@ -1,0 +1,32 @@
+"""Work a search hands to the helper thread: never waited for behind another search, failures not lost."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from search.query.overlap import Overlapped
+
+
+def test_work_the_busy_helper_has_not_started_is_done_by_the_search_itself():
+    release = threading.Event()
+    blocking = Overlapped(release.wait, 30)  # another search's work occupies the helper
+    answers: list[int] = []
+    waiting = threading.Thread(target=lambda: answers.append(Overlapped(sum, [1, 2, 3]).result()))
+    waiting.start()
+    waiting.join(timeout=5)
+    finished_while_helper_busy = not waiting.is_alive()
+    release.set()
+    assert blocking.result() is True
+    waiting.join()
+    assert finished_while_helper_busy
+    assert answers == [6]
+
+
+def test_a_failure_in_overlapped_work_is_raised_to_the_search():
+    def broken() -> None:
+        raise ValueError("坏的输入")
+
+    with pytest.raises(ValueError, match="坏的输入"):
+        Overlapped(broken).result()
