@@ -355,3 +355,18 @@ def test_an_index_whose_stored_fields_hold_the_texts_still_shows_them(corpus, tm
         assert WRITTEN in [hit["text"] for hit in found["hits"]]
     finally:
         engine.close()
+
+
+def test_reader_processes_give_the_index_one_process_gives(corpus, tmp_path):
+    """Reports parsed in reader processes travel to the writer packed; every array must come out as if the
+    writer had parsed them itself."""
+    update_index(corpus, tmp_path / "alone", jobs=1)
+    update_index(corpus, tmp_path / "pooled", jobs=2)
+
+    def piece_files(index_dir: Path) -> dict[str, bytes]:
+        (piece,) = [p for p in (index_dir / "fast").iterdir() if p.is_dir()]
+        return {f.name: f.read_bytes() for f in sorted(piece.iterdir())}
+
+    alone, pooled = piece_files(tmp_path / "alone"), piece_files(tmp_path / "pooled")
+    assert alone.keys() == pooled.keys() and "word_docs.npy" in alone
+    assert [name for name in alone if alone[name] != pooled[name]] == []

@@ -45,6 +45,7 @@ import mmap
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
@@ -142,6 +143,76 @@ def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
         phrases=phrase_keys(folded),
         original=text if folded != text else None,
     )
+
+
+_PACKED_ARRAYS = ("word_keys", "word_tfs", "grams", "phrases")
+
+
+@dataclass
+class PackedTerms:
+    """The terms of a report's paragraphs as a few arrays, to send from a reader process to the writer.
+
+    Pickling five small arrays per paragraph cost about 20 µs a paragraph in the reader and 35 µs in the
+    writer, whose process is the one every paragraph waits for; one array per field per report costs a few."""
+
+    arrays: dict[str, np.ndarray]
+    bounds: dict[str, np.ndarray]
+    bands: np.ndarray | None
+    lengths: list[int]
+    texts: list[str]
+    headings: list[str]
+    originals: list[str | None]
+
+
+def pack_terms(terms: list[ParagraphTerms]) -> PackedTerms:
+    arrays, bounds = {}, {}
+    for name in _PACKED_ARRAYS:
+        parts = [getattr(t, name) for t in terms]
+        arrays[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        bounds[name] = np.cumsum([len(part) for part in parts])[:-1]
+    has_bands = bool(terms) and all(t.bands is not None for t in terms)
+    return PackedTerms(
+        arrays=arrays,
+        bounds=bounds,
+        bands=np.stack([t.bands for t in terms]) if has_bands else None,
+        lengths=[t.length for t in terms],
+        texts=[t.text for t in terms],
+        headings=[t.heading for t in terms],
+        originals=[t.original for t in terms],
+    )
+
+
+def unpack_terms(packed: PackedTerms) -> list[ParagraphTerms]:
+    """The paragraphs' terms again, their arrays views of the packed ones."""
+    if not packed.lengths:
+        return []
+    split = {name: np.split(packed.arrays[name], packed.bounds[name]) for name in _PACKED_ARRAYS}
+    bands = packed.bands if packed.bands is not None else [None] * len(packed.lengths)
+    return [
+        ParagraphTerms(
+            word_keys=word_keys,
+            word_tfs=word_tfs,
+            length=length,
+            grams=grams,
+            text=text,
+            heading=heading,
+            bands=row,
+            phrases=phrases,
+            original=original,
+        )
+        for word_keys, word_tfs, grams, phrases, row, length, text, heading, original in zip(
+            split["word_keys"],
+            split["word_tfs"],
+            split["grams"],
+            split["phrases"],
+            bands,
+            packed.lengths,
+            packed.texts,
+            packed.headings,
+            packed.originals,
+            strict=True,
+        )
+    ]
 
 
 EMPTY = ParagraphTerms(
@@ -320,11 +391,19 @@ class SegmentBuilder:
         return Path(index_dir) / FAST_DIR / segment_id
 
     def _write_piece(self, temporary: Path) -> None:
+        """The piece's files. The gram postings, the largest, are sorted on a second thread while the rest is
+        written (NumPy sorts without holding the GIL): the last piece is written after the reader processes
+        are done, with a core free."""
         shutil.rmtree(temporary, ignore_errors=True)
         temporary.mkdir(parents=True)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gram-postings") as helper:
+            grams = helper.submit(_write_postings, temporary, "gram", self.grams)
+            self._write_all_but_grams(temporary)
+            grams.result()
+
+    def _write_all_but_grams(self, temporary: Path) -> None:
         _write_postings(temporary, "word", self.word_keys, self.word_tfs)
         np.save(temporary / "lengths.npy", np.array(self.lengths, dtype=np.int32))
-        _write_postings(temporary, "gram", self.grams)
         encoded = [t.encode("utf-16-le") for t in self.texts]
         text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         text_offsets[1:] = np.cumsum([len(t) for t in encoded])
@@ -397,9 +476,15 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     counts = [len(k) for k in keys]
     all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
     docs = np.repeat(np.arange(len(keys), dtype=np.int32), counts)
-    order = np.argsort(all_keys, kind="stable")
-    sorted_keys = all_keys[order]
-    starts = np.flatnonzero(np.diff(sorted_keys)) + 1 if len(sorted_keys) else np.zeros(0, dtype=np.int64)
+    doc_bits = max(1, (len(keys) - 1).bit_length())
+    if values is None and _fits_beside(all_keys, doc_bits):
+        sorted_keys, sorted_docs = _sorted_by_key_and_doc(all_keys, docs, doc_bits)
+    else:
+        order = np.argsort(all_keys, kind="stable")
+        sorted_keys, sorted_docs = all_keys[order], docs[order]
+    starts = (
+        np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1 if len(sorted_keys) else np.zeros(0, dtype=np.int64)
+    )
     unique = sorted_keys[np.concatenate(([0], starts))] if len(sorted_keys) else sorted_keys
     offsets = (
         np.concatenate(([0], starts, [len(sorted_keys)])).astype(np.int64)
@@ -408,10 +493,24 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     )
     np.save(folder / f"{name}_keys.npy", unique)
     np.save(folder / f"{name}_offsets.npy", offsets)
-    np.save(folder / f"{name}_docs.npy", docs[order])
+    np.save(folder / f"{name}_docs.npy", sorted_docs)
     if values is not None:
         tfs = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
         np.save(folder / f"{name}_tfs.npy", np.minimum(tfs[order], 255).astype(np.uint8))
+
+
+def _fits_beside(keys: np.ndarray, doc_bits: int) -> bool:
+    """Whether every key, shifted left by ``doc_bits``, still fits in an int64 (gram keys do; word hashes do not)."""
+    return not len(keys) or (int(keys.min()) >= 0 and int(keys.max()).bit_length() + doc_bits <= 63)
+
+
+def _sorted_by_key_and_doc(keys: np.ndarray, docs: np.ndarray, doc_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and documents in (key, document) order, by sorting the two packed into one int64: NumPy sorts
+    values several times faster than a stable argsort followed by two gathers (a piece's writing is the
+    indexer's one step that no reader process overlaps at the end)."""
+    packed = (keys << doc_bits) | docs
+    packed.sort()
+    return packed >> doc_bits, (packed & ((1 << doc_bits) - 1)).astype(np.int32)
 
 
 def phrase_keys(folded: str) -> np.ndarray:

@@ -30,12 +30,15 @@ from whoosh import fields, index, writing
 from search.index.fastindex import (
     EMPTY,
     FAST_DIR,
+    PackedTerms,
     ParagraphTerms,
     SegmentBuilder,
     load_segment,
+    pack_terms,
     paragraph_terms,
     read_manifest,
     remove_orphans,
+    unpack_terms,
 )
 from search.ingest.model import Report, ReportError
 from search.ingest.pipeline import corpus_listing, process_file
@@ -346,13 +349,22 @@ def _parse_all(paths: list[Path], corpus: Path, pool: ProcessPoolExecutor | None
     for batch in batches:
         pending.append(pool.submit(_parse_batch, batch, str(corpus)))
         if len(pending) >= ahead:
-            yield from pending.popleft().result()
+            yield from _unpacked(pending.popleft().result())
     while pending:
-        yield from pending.popleft().result()
+        yield from _unpacked(pending.popleft().result())
 
 
-def _parse_batch(paths: list[str], corpus: str) -> list[Parsed]:
-    return [_parse(path, corpus) for path in paths]
+def _parse_batch(paths: list[str], corpus: str) -> list[tuple[str, Report | None, PackedTerms, str]]:
+    """Worker: parsed files with each report's terms packed for the trip to the writer."""
+    return [
+        (path, report, pack_terms(terms), error)
+        for path, report, terms, error in map(_parse, paths, [corpus] * len(paths))
+    ]
+
+
+def _unpacked(batch: list[tuple[str, Report | None, PackedTerms, str]]) -> Iterable[Parsed]:
+    for path, report, packed, error in batch:
+        yield path, report, unpack_terms(packed), error
 
 
 def _start_workers(jobs: int | None, files: int) -> ProcessPoolExecutor | None:

@@ -7,12 +7,14 @@ Data: ``data/gazetteer.tsv.gz``, derived from JioNLP's location dictionary
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent.parent / "data" / "gazetteer.tsv.gz"
 TOWNSHIP_SUFFIXES = ("乡", "镇", "街道", "苏木", "民族乡")
+TOWNSHIP_LAST_CHARACTER = re.compile("[乡镇道木]")  # where a township name can end; a report body is searched
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,8 @@ class Gazetteer:
     def find_townships(self, text: str) -> list[tuple[int, str]]:
         """(offset, name) of each township name in ``text``, longest match at each ending."""
         found = []
-        for end in range(1, len(text) + 1):
-            if text[end - 1] not in "乡镇道木":
-                continue
+        for last in TOWNSHIP_LAST_CHARACTER.finditer(text):
+            end = last.end()
             for start in range(max(0, end - self.longest_township), end - 1):
                 name = text[start:end]
                 if name in self.by_township:
