@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -30,3 +31,18 @@ def test_a_failure_in_overlapped_work_is_raised_to_the_search():
 
     with pytest.raises(ValueError, match="坏的输入"):
         Overlapped(broken).result()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_serving_process_gets_a_helper_of_its_own():
+    Overlapped(sum, [1]).result()  # the parent's helper thread is running
+    pid = os.fork()
+    if pid == 0:
+        started = threading.Event()
+        where: list[str] = []
+        work = Overlapped(lambda: (where.append(threading.current_thread().name), started.set()))
+        helped = started.wait(5)
+        work.result()
+        os._exit(0 if helped and where[0].startswith("search-helper") else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

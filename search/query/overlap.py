@@ -9,6 +9,7 @@ it, so no search waits behind another's.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -17,6 +18,17 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-helper")
+
+
+def _new_helper_in_child() -> None:
+    """A forked serving process has none of its parent's threads: the parent's helper, once started, would
+    take work in the child and never do it (every piece would fall back to the search itself)."""
+    global _HELPER
+    _HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-helper")
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_helper_in_child)
 
 
 class Overlapped(Generic[T]):
