@@ -479,7 +479,11 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     docs = np.repeat(np.arange(len(keys), dtype=np.int32), counts)
     doc_bits = max(1, (len(keys) - 1).bit_length())
     if values is None and _fits_beside(all_keys, doc_bits):
-        sorted_keys, sorted_docs = _sorted_by_key_and_doc(all_keys, docs, doc_bits)
+        packed = all_keys << doc_bits
+        del all_keys
+        packed |= docs
+        del docs
+        sorted_keys, sorted_docs = _sorted_by_key_and_doc(packed, doc_bits)
     else:
         order = np.argsort(all_keys, kind="stable")
         sorted_keys, sorted_docs = all_keys[order], docs[order]
@@ -497,7 +501,7 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     np.save(folder / f"{name}_docs.npy", sorted_docs)
     if values is not None:
         tfs = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
-        np.save(folder / f"{name}_tfs.npy", np.minimum(tfs[order], 255).astype(np.uint8))
+        np.save(folder / f"{name}_tfs.npy", np.minimum(tfs, 255).astype(np.uint8)[order])
 
 
 def _fits_beside(keys: np.ndarray, doc_bits: int) -> bool:
@@ -505,13 +509,15 @@ def _fits_beside(keys: np.ndarray, doc_bits: int) -> bool:
     return not len(keys) or (int(keys.min()) >= 0 and int(keys.max()).bit_length() + doc_bits <= 63)
 
 
-def _sorted_by_key_and_doc(keys: np.ndarray, docs: np.ndarray, doc_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """Keys and documents in (key, document) order, by sorting the two packed into one int64: NumPy sorts
-    values several times faster than a stable argsort followed by two gathers (a piece's writing is the
-    indexer's one step that no reader process overlaps at the end)."""
-    packed = (keys << doc_bits) | docs
+def _sorted_by_key_and_doc(packed: np.ndarray, doc_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and documents in (key, document) order from ``packed`` (key << doc_bits | document), sorted in
+    place: NumPy sorts values several times faster than a stable argsort followed by two gathers (a
+    piece's writing is the indexer's one step that no reader process overlaps at the end), and in place
+    the sort needs no second copy of the postings."""
     packed.sort()
-    return packed >> doc_bits, (packed & ((1 << doc_bits) - 1)).astype(np.int32)
+    docs = (packed & ((1 << doc_bits) - 1)).astype(np.int32)
+    packed >>= doc_bits
+    return packed, docs
 
 
 def phrase_keys(folded: str) -> np.ndarray:
