@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from search.query.overlap import Overlapped
+from search.query.overlap import Overlapped, searching
 
 
 def test_work_the_busy_helper_has_not_started_is_done_by_the_search_itself():
@@ -46,3 +46,17 @@ def test_a_forked_serving_process_gets_a_helper_of_its_own():
         os._exit(0 if helped and where[0].startswith("search-helper") else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_with_other_searches_running_a_search_does_its_pieces_itself():
+    """Under load the cores are busy: a helper thread would only take turns with the searches for them."""
+    where: list[str] = []
+    with searching(), searching():
+        Overlapped(lambda: where.append(threading.current_thread().name)).result()
+    with searching():
+        started = threading.Event()
+        alone = Overlapped(lambda: (where.append(threading.current_thread().name), started.set()))
+        started.wait(5)
+        alone.result()
+    assert where == [threading.current_thread().name, where[1]]
+    assert where[1].startswith("search-helper")

@@ -5,13 +5,19 @@ of it that do not depend on each other (a concept's related terms beside its for
 beside the ranking and the hits) can run at once. One helper thread serves every search: when it is busy
 with another search's work, a piece that has not started yet is done by the search itself when it needs
 it, so no search waits behind another's.
+
+The helper is used only while the process runs one search. With more in flight the cores are already
+busy, and the helper only took turns with them for the cores and Python's lock: under eight clients at
+100,000 paragraphs a server answered 90–149 requests/s with the helper against 205 without.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from typing import Generic, TypeVar
 
@@ -31,16 +37,33 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_helper_in_child)
 
 
+_in_flight = 0
+_in_flight_lock = threading.Lock()
+
+
+@contextmanager
+def searching() -> Iterator[None]:
+    """Counts the searches this process is running (see the module's docstring)."""
+    global _in_flight
+    with _in_flight_lock:
+        _in_flight += 1
+    try:
+        yield
+    finally:
+        with _in_flight_lock:
+            _in_flight -= 1
+
+
 class Overlapped(Generic[T]):
-    """``work(*args)`` started on the helper thread; :meth:`result` waits for it, or does it here if the
-    helper has not started it yet."""
+    """``work(*args)`` started on the helper thread when this is the process's only search; :meth:`result`
+    waits for it, or does it here if the helper has not started it (or was not asked)."""
 
     def __init__(self, work: Callable[..., T], *args) -> None:
         self._work = partial(work, *args)
-        self._future = _HELPER.submit(self._work)
+        self._future = _HELPER.submit(self._work) if _in_flight <= 1 else None
 
     def result(self) -> T:
         """The work's result (its exception, raised here, if it failed)."""
-        if self._future.cancel():
+        if self._future is None or self._future.cancel():
             return self._work()
         return self._future.result()

@@ -51,7 +51,7 @@ from search.insights.duplicates import (
     shingle_sets,
 )
 from search.query.evaluate import Evaluator, Result
-from search.query.overlap import Overlapped
+from search.query.overlap import Overlapped, searching
 from search.query.parse import ParsedQuery, QueryError, normalize_filter_value, parse_query
 from search.query.present import mark, match_spans, snippet
 from search.query.rank import (
@@ -736,7 +736,7 @@ class Engine:
         selections = _selections(request.filters, parsed.filters)
         expand = request.mode == "expanded"
         concepts = _concepts(parsed, expand)
-        with self._using() as state:
+        with self._using() as state, searching():
             facets = state.facets
             matched = state.evaluator.run(parsed.query, expand)
             docs = matched.docs
