@@ -358,7 +358,7 @@ def _parse_batch(paths: list[str], corpus: str) -> list[tuple[str, Report | None
     """Worker: parsed files with each report's terms packed for the trip to the writer."""
     return [
         (path, report, pack_terms(terms), error)
-        for path, report, terms, error in map(_parse, paths, [corpus] * len(paths))
+        for path, report, terms, error in (_parse(path, corpus) for path in paths)
     ]
 
 

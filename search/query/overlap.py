@@ -26,19 +26,21 @@ T = TypeVar("T")
 _HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-helper")
 
 
+_in_flight = 0
+_in_flight_lock = threading.Lock()
+
+
 def _new_helper_in_child() -> None:
     """A forked serving process has none of its parent's threads: the parent's helper, once started, would
-    take work in the child and never do it (every piece would fall back to the search itself)."""
-    global _HELPER
+    take work in the child and never do it (every piece would fall back to the search itself), and a lock
+    another thread held at the fork would never be let go."""
+    global _HELPER, _in_flight, _in_flight_lock
     _HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-helper")
+    _in_flight, _in_flight_lock = 0, threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_helper_in_child)
-
-
-_in_flight = 0
-_in_flight_lock = threading.Lock()
 
 
 @contextmanager
