@@ -487,6 +487,9 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     else:
         order = np.argsort(all_keys, kind="stable")
         sorted_keys, sorted_docs = all_keys[order], docs[order]
+        if values is not None:
+            tfs = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
+            np.save(folder / f"{name}_tfs.npy", np.minimum(tfs, 255).astype(np.uint8)[order])
     starts = (
         np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1 if len(sorted_keys) else np.zeros(0, dtype=np.int64)
     )
@@ -499,9 +502,6 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     np.save(folder / f"{name}_keys.npy", unique)
     np.save(folder / f"{name}_offsets.npy", offsets)
     np.save(folder / f"{name}_docs.npy", sorted_docs)
-    if values is not None:
-        tfs = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
-        np.save(folder / f"{name}_tfs.npy", np.minimum(tfs, 255).astype(np.uint8)[order])
 
 
 def _fits_beside(keys: np.ndarray, doc_bits: int) -> bool:

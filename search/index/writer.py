@@ -356,10 +356,8 @@ def _parse_all(paths: list[Path], corpus: Path, pool: ProcessPoolExecutor | None
 
 def _parse_batch(paths: list[str], corpus: str) -> list[tuple[str, Report | None, PackedTerms, str]]:
     """Worker: parsed files with each report's terms packed for the trip to the writer."""
-    return [
-        (path, report, pack_terms(terms), error)
-        for path, report, terms, error in (_parse(path, corpus) for path in paths)
-    ]
+    parsed = [_parse(path, corpus) for path in paths]
+    return [(path, report, pack_terms(terms), error) for path, report, terms, error in parsed]
 
 
 def _unpacked(batch: list[tuple[str, Report | None, PackedTerms, str]]) -> Iterable[Parsed]:
