@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="显示一个报告文件的解析结果")
     inspect.add_argument("file", type=Path, help="报告文件（.txt/.html/.docx/.doc/.wps/.pdf）")
     inspect.add_argument("--json", action="store_true", help="以 JSON 输出")
+    inspect.add_argument("--index", type=Path, default=None, help="同时显示这份文件在该索引中的状态（是否最新）")
     inspect.set_defaults(handler=run_inspect)
 
     from search import cli_search
@@ -95,18 +96,23 @@ def run_inspect(args: argparse.Namespace) -> int:
 
     if not args.file.exists():
         raise UsageError(f"文件不存在：{args.file}")
+    indexed = _indexed_version(args.index, args.file) if args.index is not None else None
     try:
         report = process_file(args.file, corpus_root=args.file.parent)
     except ReportError as exc:
         if args.json:
-            print_json({"path": exc.path, "error": exc.reason})
+            print_json({"path": exc.path, "error": exc.reason, **({"indexed": indexed} if indexed else {})})
         else:
             print(f"{exc.path}: 无法读取：{exc.reason}", file=sys.stderr)
+            if indexed:
+                print(_indexed_line(indexed), file=sys.stderr)
         return 1
     if args.json:
-        print_json(report.to_json())
+        print_json({**report.to_json(), **({"indexed": indexed} if indexed else {})})
         return 0
     print(f"文件：{report.path}（{report.format}{'，' + report.encoding if report.encoding else ''}）")
+    if indexed:
+        print(_indexed_line(indexed))
     for name, label in FIELD_LABELS.items():
         value = getattr(report, name)
         source = report.sources.get(name, "")
@@ -118,6 +124,31 @@ def run_inspect(args: argparse.Namespace) -> int:
         topics = "、".join(paragraph.topics) or "无"
         print(f"\n[{number}] {paragraph.part} | {path}\n    主题：{topics}\n    {paragraph.text}")
     return 0
+
+
+INDEXED_STATES = {
+    "current": "索引状态：已索引，与文件一致",
+    "older": "索引状态：索引中的版本早于文件",
+    "absent": "索引状态：尚未索引（运行 reportsearch index 收录）",
+    "outside": "索引状态：文件不在该索引的报告目录中",
+}
+
+
+def _indexed_version(index_dir: Path, file: Path) -> dict:
+    from search.index.writer import index_exists, indexed_version
+
+    if not index_exists(index_dir):
+        raise UsageError(f"{index_dir} 中还没有索引：请先运行 reportsearch index")
+    return indexed_version(index_dir, file)
+
+
+def _indexed_line(indexed: dict) -> str:
+    line = INDEXED_STATES[indexed["state"]]
+    if indexed.get("error"):
+        line += f"（上次更新索引时无法读取：{indexed['error']}）"
+    elif indexed["state"] == "outside" and indexed.get("corpus"):
+        line += f"（{indexed['corpus']}）"
+    return line
 
 
 if __name__ == "__main__":

@@ -156,7 +156,8 @@ def print_summary(summary: Summary) -> None:
         f"失败 {len(summary.failed)}；共 {summary.paragraphs} 个段落，用时 {summary.seconds:.1f} 秒{clusters}"
     )
     for failure in summary.failed:
-        print(f"  无法读取 {failure['path']}：{failure['error']}")
+        kept = "（索引中保留它之前的版本）" if failure.get("kept") else ""
+        print(f"  无法读取 {failure['path']}：{failure['error']}{kept}")
 
 
 def _engine(index_dir: Path) -> Engine:
@@ -353,4 +354,8 @@ def run_stats(args: argparse.Namespace) -> int:
     for name in FACETS:
         values = "  ".join(f"{v['value']}({v['count']})" for v in stats["facets"][name])
         print(f"{FACET_LABELS[name]}：{values}")
+    if stats["stale"]:
+        print(f"索引中的版本早于文件（上次更新时无法读取，保留之前的版本）{len(stats['stale'])} 份：")
+        for item in stats["stale"]:
+            print(f"  {item['path']}：{item['error']}")
     return 0

@@ -370,3 +370,118 @@ def test_reader_processes_give_the_index_one_process_gives(corpus, tmp_path):
     alone, pooled = piece_files(tmp_path / "alone"), piece_files(tmp_path / "pooled")
     assert alone.keys() == pooled.keys() and "word_docs.npy" in alone
     assert [name for name in alone if alone[name] != pooled[name]] == []
+
+
+def _sample_docx(text: str, path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    document.save(str(path))
+
+
+BROKEN_REPLACEMENTS = {
+    "empty": b"",
+    "random bytes": bytes((i * 7919 + 13) % 256 for i in range(4000)),
+    "half-written docx": b"PK\x03\x04" + b"\0" * 4000,
+}
+
+
+@pytest.mark.parametrize("broken", list(BROKEN_REPLACEMENTS))
+def test_an_indexed_report_overwritten_by_a_broken_file_keeps_its_indexed_version(corpus, tmp_path, samples, broken):
+    """A sync tool that leaves a half-copied file must not take the township out of every search: the file is
+    listed as failed, and its indexed paragraphs stay until a readable version replaces them."""
+    source = samples["北屏乡"]
+    report = corpus / (source.stem + ".docx")
+    (corpus / source.name).unlink()
+    _sample_docx(source.read_text(encoding="utf-8"), report)
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    engine = Engine(index_dir)
+    before = engine.search(SearchRequest(filters={"township": ["北屏乡"]}, limit=50))
+    assert before["total"] == 21
+
+    report.write_bytes(BROKEN_REPLACEMENTS[broken])
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert [(f["path"], f["kept"]) for f in summary.failed] == [(report.name, True)]
+    assert summary.paragraphs == 106
+    after = engine.search(SearchRequest(filters={"township": ["北屏乡"]}, limit=50))
+    assert [h["id"] for h in after["hits"]] == [h["id"] for h in before["hits"]]
+    assert engine.stats()["stale"] == [{"path": report.name, "error": summary.failed[0]["error"]}]
+    assert engine.report(after["hits"][0]["report_id"])["stale"] == summary.failed[0]["error"]
+
+    _sample_docx(source.read_text(encoding="utf-8") + "\n新增一段关于智慧普法平台的内容。", report)
+    repaired = update_index(corpus, index_dir, jobs=1)
+    assert (repaired.updated, repaired.failed) == (1, [])
+    assert engine.search(SearchRequest(filters={"township": ["北屏乡"]}))["total"] == 22
+    assert engine.stats()["stale"] == []
+    engine.close()
+
+
+def test_a_report_deleted_from_the_folder_is_removed_but_an_unreadable_one_is_kept(corpus, tmp_path, samples):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    (corpus / samples["花台乡"].name).unlink()
+    unreadable = corpus / samples["北屏乡"].name
+    unreadable.unlink()
+    unreadable.symlink_to(corpus / "nowhere.txt")  # still listed, but cannot be opened
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert summary.removed == 1
+    assert [(f["path"], f["kept"]) for f in summary.failed] == [(unreadable.name, True)]
+    engine = Engine(index_dir)
+    assert engine.search(SearchRequest(filters={"township": ["花台乡"]}))["total"] == 0
+    assert engine.search(SearchRequest(filters={"township": ["北屏乡"]}))["total"] == 21
+    engine.close()
+
+
+def test_inspect_says_whether_the_index_holds_the_file_as_it_is_now(corpus, tmp_path, samples, capsys):
+    from search.cli import main
+
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    report = corpus / samples["黄石镇"].name
+    assert main(["inspect", str(report), "--index", str(index_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["indexed"]["state"] == "current"
+    report.write_bytes(b"")
+    update_index(corpus, index_dir, jobs=1)
+    assert main(["inspect", str(report), "--index", str(index_dir)]) == 1
+    assert "索引中的版本早于文件（上次更新索引时无法读取：文件为空）" in capsys.readouterr().err
+    new = corpus / "新报告.txt"
+    new.write_text("某镇2022年法治政府建设情况报告\n一、主要举措\n聘请法律顾问。", encoding="utf-8")
+    assert main(["inspect", str(new), "--index", str(index_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["indexed"]["state"] == "absent"
+
+
+def test_a_lock_whose_pid_now_belongs_to_another_process_is_recovered(corpus, tmp_path):
+    """The PID in a stale lock can be reused by an unrelated process: its start time tells them apart."""
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (index_dir / LOCK_FILE).write_text(
+            json.dumps({"pid": stranger.pid, "started": "2026-01-01 00:00:00", "create_time": 1_000_000.0})
+        )
+        summary = update_index(corpus, index_dir, jobs=1)
+    finally:
+        stranger.kill()
+        stranger.wait()
+    assert "未正常结束" in summary.recovered_lock and summary.unchanged == 5
+
+
+def test_an_unexpected_reader_error_fails_that_file_and_the_others_are_indexed(corpus, tmp_path, samples, monkeypatch):
+    from search.index import writer
+
+    real = writer.process_file
+
+    def reader_with_a_bug(path, corpus_root=None):
+        if Path(path).name == samples["蒲台乡"].name:
+            raise IndexError("list index out of range")
+        return real(path, corpus_root=corpus_root)
+
+    monkeypatch.setattr(writer, "process_file", reader_with_a_bug)
+    summary = update_index(corpus, tmp_path / "index", jobs=1)
+    assert summary.added == 4
+    assert summary.failed == [
+        {"path": samples["蒲台乡"].name, "error": "读取时出错：IndexError: list index out of range", "kept": False}
+    ]

@@ -51,6 +51,7 @@ PARSE_AHEAD = 4
 PARSE_BATCH = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
+HASH_CHUNK = 1 << 20
 LOCK_FILE = "reindex.lock"
 FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
@@ -88,7 +89,38 @@ def paragraph_id(report_id: str, ordinal: int) -> str:
 
 
 def file_hash(path: Path | str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 of a file, read in chunks (a huge file costs time, not memory)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def indexed_version(index_dir: Path, file: Path) -> dict:
+    """How the index at ``index_dir`` holds ``file``: ``state`` is ``current`` (as the file is now), ``older``
+    (an earlier version; ``error`` says why the file could not replace it, when the last run tried), ``absent``
+    (not indexed yet) or ``outside`` (not under the folder the index was built from)."""
+    info = read_info(index_dir)
+    corpus = info.get("corpus")
+    try:
+        rel = Path(file).resolve().relative_to(Path(corpus)).as_posix() if corpus else None
+    except ValueError:
+        rel = None
+    if rel is None:
+        return {"state": "outside", "corpus": corpus or ""}
+    entry = known_reports(index_dir, open_index(index_dir)).get(rel) if index_exists(index_dir) else None
+    if entry is None:
+        return {"state": "absent", "path": rel}
+    try:
+        same = file_hash(file) == entry["hash"]
+    except OSError:
+        same = False
+    stale = {f["path"]: f["error"] for f in info.get("stale", [])}
+    state = {"state": "current" if same else "older", "path": rel, "report_id": entry.get("report_id", "")}
+    if not same and rel in stale:
+        state["error"] = stale[rel]
+    return state
 
 
 @dataclass
@@ -97,7 +129,7 @@ class Summary:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
-    failed: list[dict[str, str]] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
     paragraphs: int = 0
     seconds: float = 0.0
     clusters_seconds: float | None = None
@@ -290,12 +322,14 @@ def update_index(
             for path, report, terms, error in _parse_all([current[rel] for rel in to_parse], corpus, pool):
                 rel = Path(path).relative_to(corpus).as_posix()
                 rid = report_id_for(rel)
-                if rel in known:
-                    writer.delete_by_term("report_id", rid)
                 if report is None:
+                    # The indexed version stays until a readable one replaces it (a half-copied file must not
+                    # take its township out of every search).
                     summary.failed.append({"path": rel, "error": error})
                     tick()
                     continue
+                if rel in known:
+                    writer.delete_by_term("report_id", rid)
                 for document, paragraph_terms_ in zip(paragraph_documents(report, rid, rel), terms, strict=True):
                     writer.add_document(**stored_fields(document))
                     builder.add(paragraph_terms_, document)
@@ -322,7 +356,9 @@ def update_index(
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
         remove_orphans(index_dir, _segment_ids(ix))
-        _write_info(index_dir, corpus)
+        for failure in summary.failed:
+            failure["kept"] = failure["path"] in known
+        _write_info(index_dir, corpus, [f for f in summary.failed if f["kept"]])
         with ix.searcher() as searcher:
             # The live report documents, from their postings: reading every segment's manifest again took
             # three times as long at 1,000,000 paragraphs.
@@ -493,8 +529,14 @@ def _digest(path: Path, stat: os.stat_result, known: dict | None) -> str:
     return file_hash(path)
 
 
-def _write_info(index_dir: Path, corpus: Path) -> None:
-    info = {"last_indexed": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "corpus": str(corpus.resolve())}
+def _write_info(index_dir: Path, corpus: Path, stale: list[dict[str, str]]) -> None:
+    """When the index was last brought up to date, from which folder, and which of its reports are older than
+    their files (``stale``: files that could not be read, whose earlier version the index keeps)."""
+    info = {
+        "last_indexed": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "corpus": str(corpus.resolve()),
+        "stale": [{"path": f["path"], "error": f["error"]} for f in stale],
+    }
     temporary = index_dir / (INFO_FILE + ".tmp")
     temporary.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, index_dir / INFO_FILE)

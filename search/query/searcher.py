@@ -979,10 +979,12 @@ class Engine:
                 path = paragraph["section"][:depth]
                 if path not in outline:
                     outline.append(path)
+        stale = {f["path"]: f["error"] for f in read_info(self.index_dir).get("stale", [])}
         return {
             "id": report_id,
             "path": stored["path"],
             **{k: v for k, v in meta.items() if k != "source"},
+            "stale": stale.get(stored["path"], ""),
             "outline": outline,
             "paragraphs": paragraphs,
         }
@@ -1023,6 +1025,7 @@ class Engine:
             "index_name": INDEX_NAME,
             "last_indexed": info.get("last_indexed", ""),
             "corpus": info.get("corpus", ""),
+            "stale": info.get("stale", []),
         }
 
 
