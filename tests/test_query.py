@@ -4,31 +4,37 @@ from __future__ import annotations
 
 import pytest
 
-from search.query.parse import QueryError, parse_query
+from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, QueryError, Text, parse_query
+
+T = Text
 
 
 @pytest.mark.parametrize(
-    "text",
+    "text,tree,filters",
     [
-        "法律顾问",
-        "法律顾问 人民调解",
-        "法律顾问 OR 律师",
-        "普法 -宣传",
-        "NOT 信访 普法",
-        '"顾问制度"',
-        "(普法 OR 宣传) 形式",
-        "township:北屏乡 信访",
-        "year:2020-2022",
-        "乡镇:北屏乡",
-        "topic:法律顾问",
-        "part:不足",
-        "year:2021-",
-        "year:-2021",
-        "法律顾問",
+        ("法律顾问", T("法律顾问", False), {}),
+        ("法律顾问 人民调解", AllOf([T("法律顾问", False), T("人民调解", False)]), {}),
+        ("法律顾问 OR 律师", AnyOf([T("法律顾问", False), T("律师", False)]), {}),
+        ("法律顾问 | 律师", AnyOf([T("法律顾问", False), T("律师", False)]), {}),
+        ("普法 -宣传", AllOf([T("普法", False)], [T("宣传", False)]), {}),
+        ("NOT 信访 普法", AllOf([T("普法", False)], [T("信访", False)]), {}),
+        ('"顾问制度"', T("顾问制度", True), {}),
+        ("(普法 OR 宣传) 形式", AllOf([AnyOf([T("普法", False), T("宣传", False)]), T("形式", False)]), {}),
+        ("township:北屏乡 信访", T("信访", False), {"township": ["北屏乡"]}),
+        ("year:2020-2022", None, {"year": ["2020-2022"]}),
+        ("乡镇:北屏乡", None, {"township": ["北屏乡"]}),
+        ("topic:法律顾问", None, {"topic": ["法律顾问"]}),
+        ("part:不足", None, {"part": ["不足"]}),
+        ("year:2021-", None, {"year": ["2021-"]}),
+        ("year:-2021", None, {"year": ["-2021"]}),
+        ("法律顾問", T("法律顾问", False), {}),
+        ("标题:法律顾问", InHeading("法律顾问"), {}),
+        ("普法 -township:北屏乡", AllOf([T("普法", False)], [FieldIs("township", "北屏乡")]), {}),
     ],
 )
-def test_valid_queries_parse(text):
-    parse_query(text)
+def test_valid_queries_parse_into_the_tree_the_syntax_describes(text, tree, filters):
+    parsed = parse_query(text)
+    assert (parsed.query, parsed.filters) == (tree, filters)
 
 
 @pytest.mark.parametrize(

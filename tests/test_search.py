@@ -156,9 +156,16 @@ def test_year_range_and_open_ended_years(engine):
     assert {h["year"] for h in search(engine, "year:2023")["hits"]} == {2023}
 
 
-def test_topic_and_part_filters(engine):
-    result = search(engine, filters={"topic": ["法律顾问"], "part": ["存在的不足和原因"]})
-    assert all("法律顾问" in h["topics"] and h["part"] == "存在的不足和原因" for h in result["hits"])
+def test_topic_and_part_filters_select_exactly_the_paragraphs_with_both(engine, sample_reports):
+    expected = sorted(
+        (name, ordinal)
+        for name, report in sample_reports.items()
+        for ordinal, p in enumerate(report.paragraphs)
+        if "法律顾问" in p.topics and p.part == "主要举措和成效"
+    )
+    result = search(engine, filters={"topic": ["法律顾问"], "part": ["主要举措和成效"]}, limit=100)
+    assert len(expected) >= 5 and result["total"] == len(expected)
+    assert sorted((h["township"], int(h["id"].rsplit("-", 1)[1])) for h in result["hits"]) == expected
 
 
 def test_empty_query_browses_everything_with_facets(engine):

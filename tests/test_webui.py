@@ -72,21 +72,23 @@ def test_malformed_query_shows_its_message_not_a_500(client):
 
 
 @pytest.mark.parametrize(
-    "args",
+    "args,named",
     [
-        {"page": "abc"},
-        {"page": "0"},
-        {"limit": "100000"},
-        {"sort": "random"},
-        {"year": "twenty"},
-        {"q": "法" * 501},
-        {"part": "前言"},
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"limit": "100000"}, "limit"),
+        ({"sort": "random"}, "sort"),
+        ({"year": "twenty"}, "year"),
+        ({"q": "法" * 501}, "太长"),
+        ({"part": "前言"}, "part"),
     ],
 )
-def test_bad_parameters_are_400_with_a_message(client, args):
+def test_bad_parameters_are_400_with_a_message_naming_them(client, args, named):
     for url in ("/api/search", "/", "/compare", "/api/compare", "/export.csv"):
         response = client.get(url, query_string=args)
         assert response.status_code == 400, (url, args)
+        message = response.get_json()["error"] if response.is_json else response.get_data(as_text=True)
+        assert named in message, (url, message[:200])
 
 
 def test_repeated_and_overlong_parameters_are_bounded(client):
@@ -259,3 +261,97 @@ def test_export_holds_the_strict_matches_the_total_counts(client):
         csv.reader(io.StringIO(client.get("/export.csv", query_string={"q": "执法力量薄弱"}).data.decode("utf-8-sig")))
     )
     assert data["loose_total"] > 0 and len(rows) == data["total"] + 1
+
+
+def test_stats_page_shows_the_report_and_paragraph_counts(client):
+    html = client.get("/stats").get_data(as_text=True)
+    assert "报告 <strong>5</strong> 份，段落 <strong>106</strong> 个" in html
+    data = client.get("/api/stats").get_json()
+    assert (data["reports"], data["paragraphs"]) == (5, 106)
+    assert sum(item["count"] for item in data["facets"]["township"]) == 106
+    assert {item["value"]: item["count"] for item in data["facets"]["township"]} == {
+        "大湾镇": 41,
+        "北屏乡": 21,
+        "蒲台乡": 17,
+        "黄石镇": 15,
+        "花台乡": 12,
+    }
+
+
+def test_facet_api_lists_every_value_with_the_counts_of_the_search(client):
+    hits = client.get("/api/search", query_string={"q": "法律顾问", "limit": 100}).get_json()["hits"]
+    expected: dict[str, int] = {}
+    for hit in hits:
+        if hit["tier"] == "all":
+            expected[hit["township"]] = expected.get(hit["township"], 0) + 1
+    response = client.get("/api/facets/township", query_string={"q": "法律顾问"})
+    assert response.status_code == 200
+    data = response.get_json()
+    assert {item["value"]: item["count"] for item in data["values"]} == expected
+    assert [item["count"] for item in data["values"]] == sorted(expected.values(), reverse=True)
+    assert {node["value"]: node["count"] for node in data["tree"]} == {
+        "重庆市": 12 - expected["蒲台乡"],
+        "青海省": expected["蒲台乡"],
+    }
+    assert sum(node["count"] for node in data["tree"]) == sum(expected.values()) == 12
+    unknown = client.get("/api/facets/colour")
+    assert unknown.status_code == 400 and "colour" in unknown.get_json()["error"]
+
+
+@pytest.fixture(scope="module")
+def written_client(tmp_path_factory):
+    """Three townships' reports written for the tests: one paragraph with a near copy, a half-similar one and
+    an unrelated one elsewhere; and a paragraph that starts like a spreadsheet formula."""
+    from search.index.writer import update_index
+
+    root = tmp_path_factory.mktemp("written")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    reports = {
+        "a.txt": (
+            "石泉县青峰镇",
+            ["聘请县城律师事务所两名律师担任镇政府法律顾问，全年审查合同二十一份，出具法律意见书六份。"],
+        ),
+        "b.txt": (
+            "石泉县白水乡",
+            [
+                "聘请县城律师事务所两名律师担任乡政府法律顾问，全年审查合同十八份，出具法律意见书四份。",
+                '=HYPERLINK("http://example.invalid")开展宪法宣传周活动，发放宣传资料五百份。',
+            ],
+        ),
+        "c.txt": (
+            "汉阴县柳河镇",
+            [
+                "镇政府法律顾问参与信访矛盾化解，全年接待群众法律咨询四十余人次。",
+                "组织机关干部集中学法四次，开展旁听庭审一次。",
+            ],
+        ),
+    }
+    for name, (place, paragraphs) in reports.items():
+        text = [f"{place}2022年法治政府建设工作情况报告", "一、主要举措和成效", *paragraphs]
+        (corpus / name).write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert not update_index(corpus, root / "index", jobs=1).failed
+    app = create_app(root / "index", testing=True)
+    with app.test_client() as client:
+        yield client
+
+
+def test_similar_paragraphs_come_closest_first_with_their_scores(written_client):
+    source = written_client.get("/api/search", query_string={"q": '"二十一份"'}).get_json()["hits"][0]
+    data = written_client.get(f"/api/paragraphs/{source['id']}/similar").get_json()
+    texts = [hit["text"][:12] for hit in data["hits"]]
+    assert texts[:2] == ["聘请县城律师事务所两名律", "镇政府法律顾问参与信访矛"]
+    scores = [hit["score"] for hit in data["hits"]]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 2 * scores[1] > 0
+    assert "组织机关干部集中学法" not in "".join(texts), "a paragraph sharing no distinctive word is not similar"
+    html = written_client.get(f"/paragraphs/{source['id']}/similar").get_data(as_text=True)
+    assert html.index("白水乡") < html.index("柳河镇")
+    assert f"相似度得分 {scores[0]:.1f}" in html
+
+
+def test_an_exported_cell_that_starts_like_a_formula_is_defused(written_client):
+    response = written_client.get("/export.csv", query_string={"q": "宪法宣传周"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    text = rows[1][[label for _, label in __import__("webui.pages", fromlist=["x"]).CSV_COLUMNS].index("段落")]
+    assert text.startswith("'=HYPERLINK") and "宪法宣传周" in text

@@ -43,22 +43,48 @@ def test_an_index_with_no_segments_answers_every_reader(tmp_path):
     assert client.get("/stats").status_code == 200
 
 
-def test_an_unreadable_report_is_listed_and_the_others_are_indexed(corpus, tmp_path):
-    locked = sorted(corpus.glob("*.txt"))[0]
-    real_hash = __import__("search.index.writer", fromlist=["file_hash"]).file_hash
+DROP_ROOT_AND_INDEX = """
+import json, os, sys, tempfile
+from search.index.writer import update_index
+if os.geteuid() == 0:
+    # A first run as root loads every module the run needs: the interpreter's folder may not be readable
+    # to the user this process becomes.
+    with tempfile.TemporaryDirectory() as warm:
+        update_index(sys.argv[3], warm, jobs=1)
+    os.setgid(65534)
+    os.setuid(65534)  # nobody: file permissions apply from here on
+summary = update_index(sys.argv[1], sys.argv[2], jobs=1)
+print(json.dumps(summary.to_json(), ensure_ascii=False))
+"""
 
-    def refuse(path: Path) -> str:
-        if Path(path).name == locked.name:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_hash(path)
 
-    if os.geteuid() != 0:  # root reads any file: there the refusal is simulated where the indexer reads
+def test_a_report_the_indexer_may_not_read_is_listed_and_the_others_are_indexed(corpus):
+    """A real permission error: the indexer runs as a user who may not read one report (as root, in a child
+    process that gives up root first)."""
+    import json
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="perm-"))
+    try:
+        folder.chmod(0o777)
+        shutil.copytree(corpus, folder / "corpus")
+        for path in [folder / "corpus", *(folder / "corpus").iterdir()]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        locked = sorted((folder / "corpus").glob("*.txt"))[0]
         locked.chmod(0)
-    with mock.patch("search.index.writer.file_hash", side_effect=refuse):
-        summary = update_index(corpus, tmp_path / "index", jobs=1)
-    assert [f["path"] for f in summary.failed] == [locked.name]
-    assert "权限" in summary.failed[0]["error"]
-    assert summary.added == 4 and summary.paragraphs > 0
+        run = subprocess.run(
+            [sys.executable, "-c", DROP_ROOT_AND_INDEX, str(folder / "corpus"), str(folder / "index"), str(corpus)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        summary = json.loads(run.stdout)
+        assert [f["path"] for f in summary["failed"]] == [locked.name]
+        assert "权限" in summary["failed"][0]["error"]
+        assert summary["added"] == 4 and summary["paragraphs"] > 0
+    finally:
+        shutil.rmtree(folder)
 
 
 def test_a_symlink_loop_is_listed_as_failed(corpus, tmp_path):
@@ -109,6 +135,41 @@ def test_kill_9_of_the_indexer_leaves_no_worker_and_the_rerun_equals_a_clean_bui
     for q in ("法律顾问", "人民调解 成功率", '"执法全过程记录"'):
         assert _search_ids(index_dir, q) == _search_ids(clean, q)
     assert Engine(index_dir).stats()["paragraphs"] == Engine(clean).stats()["paragraphs"]
+
+
+def test_kill_9_during_an_incremental_reindex_leaves_the_previous_state_searchable(big_corpus, tmp_path):
+    """Killed while it replaces, adds and removes reports: until the rerun, every search answers from the state
+    before; the rerun then equals a clean build of the changed folder."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(big_corpus, corpus)
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=2)
+    queries = ("法律顾问", "人民调解 成功率", '"执法全过程记录"', "新增智慧普法平台")
+    before = {q: _search_ids(index_dir, q) for q in queries}
+    files = sorted(corpus.glob("*.txt"))
+    for path in files[: len(files) // 2]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n新增智慧普法平台建设情况。", encoding="utf-8")
+    files[-1].unlink()
+    process = _indexer(corpus, index_dir)
+    parent = psutil.Process(process.pid)
+    deadline = time.monotonic() + 60
+    while len(parent.children()) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    time.sleep(0.5)
+    assert process.poll() is None, "the reindex ended before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert {q: _search_ids(index_dir, q) for q in queries} == before
+
+    rerun = _indexer(corpus, index_dir)
+    _, stderr = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, stderr.decode("utf-8", "replace")
+    assert "未正常结束" in stderr.decode("utf-8")
+    clean = tmp_path / "clean"
+    update_index(corpus, clean)
+    for q in queries:
+        assert _search_ids(index_dir, q) == _search_ids(clean, q)
+    assert len(_search_ids(index_dir, "新增智慧普法平台")) == 100  # the first page of the replaced reports
 
 
 def test_an_interrupted_first_build_leaves_an_index_the_next_run_completes(tmp_path, corpus):

@@ -76,11 +76,17 @@ def test_an_api_500_is_json(sample_index):
     assert response.status_code == 500 and response.is_json and "boom" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("q", ['"(法律 zzzq"', '"(法律" zzzq', '(法律 zzzq "x"'])
-def test_the_page_accepts_every_query_its_api_accepts(client, q):
+@pytest.mark.parametrize(
+    "q,status", [('"(法律 zzzq"', 200), ('"(法律" zzzq', 200), ('(法律 zzzq "x"', 400), ("法律 (", 400)]
+)
+def test_the_page_accepts_every_query_its_api_accepts(client, q, status):
     api = client.get("/api/search", query_string={"q": q})
     page = client.get("/", query_string={"q": q})
-    assert page.status_code == api.status_code
+    assert (api.status_code, page.status_code) == (status, status)
+    if status == 400:
+        assert "括号" in api.get_json()["error"] and "括号" in page.get_data(as_text=True)
+    else:
+        assert api.get_json()["total"] == 0 and "没有找到" in page.get_data(as_text=True)
 
 
 def test_utf16_without_a_byte_order_mark_is_read(tmp_path):

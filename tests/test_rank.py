@@ -1,0 +1,112 @@
+"""Ranking promises a user relies on, each checked directly (not through a mean over a judged set)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.index.writer import update_index
+from search.query.searcher import Engine, SearchRequest
+
+
+def parts_of_top(engine: Engine, q: str, n: int) -> list[str]:
+    return [hit["part"] for hit in engine.search(SearchRequest(q=q, limit=n))["hits"]]
+
+
+@pytest.mark.parametrize(
+    "q,part",
+    [
+        ("第一责任人 法治", "第一责任人履职"),
+        ("调解 不足", "存在的不足和原因"),
+        ("法治意识不强", "存在的不足和原因"),
+    ],
+)
+def test_a_query_naming_a_report_part_lists_that_parts_paragraphs_first(engine, q, part):
+    assert parts_of_top(engine, q, 3) == [part] * 3
+
+
+@pytest.mark.parametrize("q", ["法律顾问", "合法性审查", "普法"])
+def test_a_topic_query_lists_what_was_done_before_plans_that_mention_it(engine, q):
+    assert parts_of_top(engine, q, 6) == ["主要举措和成效"] * 6
+
+
+def _write(corpus: Path, name: str, lines: list[str]) -> None:
+    corpus.mkdir(exist_ok=True)
+    (corpus / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _report(township: str, county: str, *paragraphs: str) -> list[str]:
+    return [
+        f"{county}{township}2022年法治政府建设工作情况报告",
+        "一、主要举措和成效",
+        *paragraphs,
+        "二、存在的不足和原因",
+        f"{township}法治工作队伍力量还比较薄弱，个别干部依法行政意识有待提高。",
+    ]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Engine:
+    """Four townships' reports written for these tests: each repeats one generic sentence, one also says
+    what it did, and two say the same thing in equivalent words."""
+    root = tmp_path_factory.mktemp("rank")
+    corpus = root / "corpus"
+    generic = "深入学习贯彻习近平法治思想，坚持依法行政，全面落实法律顾问制度，推进法治政府建设。"
+    _write(
+        corpus,
+        "1.txt",
+        _report(
+            "青峰镇",
+            "石泉县",
+            generic,
+            "开展法制宣传进村入户活动十二场，发放资料八百份。",
+        ),
+    )
+    _write(
+        corpus,
+        "2.txt",
+        _report(
+            "白水乡",
+            "石泉县",
+            generic,
+            "开展法治宣传进村入户活动十二场，发放资料八百份。",
+        ),
+    )
+    _write(corpus, "3.txt", _report("柳河镇", "汉阴县", generic))
+    _write(
+        corpus,
+        "4.txt",
+        _report(
+            "龙井镇",
+            "汉阴县",
+            generic,
+            "镇政府与县城一家律师事务所签订常年服务协议，由两名律师担任法律顾问，全年审查合同21份，"
+            "出具法律意见书6份，参与信访化解3次，法律顾问每月到镇便民服务中心坐班一天。",
+        ),
+    )
+    index_dir = root / "index"
+    assert not update_index(corpus, index_dir, jobs=1).failed
+    engine = Engine(index_dir)
+    yield engine
+    engine.close()
+
+
+def test_the_wording_typed_outscores_the_same_text_found_through_an_equivalent(written):
+    hits = written.search(SearchRequest(q="法治宣传", limit=5))["hits"]
+    texts = [hit["text"] for hit in hits]
+    assert texts[:2] == [
+        "开展法治宣传进村入户活动十二场，发放资料八百份。",
+        "开展法制宣传进村入户活动十二场，发放资料八百份。",
+    ]
+    assert hits[0]["score"] > hits[1]["score"]
+
+
+def test_a_paragraph_copied_into_many_reports_is_listed_once_below_a_specific_one(written):
+    shown = written.search(SearchRequest(q="法律顾问", limit=10, boilerplate="show"))
+    assert shown["total"] == 5
+    folded = written.search(SearchRequest(q="法律顾问", limit=10))
+    texts = [hit["text"] for hit in folded["hits"]]
+    assert len(texts) == 2 and folded["boilerplate_folded"] == 3
+    assert texts[0].startswith("镇政府与县城一家律师事务所")
+    assert [hit["boilerplate"] for hit in folded["hits"]] == [0, 3]
