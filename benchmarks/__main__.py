@@ -1,5 +1,5 @@
-"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | load | segments | duplicates
-| scale"""
+"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | answers | load | segments
+| duplicates | scale"""
 
 from __future__ import annotations
 
@@ -32,6 +32,12 @@ def main() -> None:
     make.add_argument("--paragraphs", type=int, default=10_000)
     make.add_argument("--seed", type=int, default=7)
     commands.add_parser("relevance", help="nDCG@10 and recall@20 on the judged query sets, ours vs FTS5 with OR")
+    answers = commands.add_parser("answers", help="dump every kind of answer; compare with a saved dump")
+    answers.add_argument("--paragraphs", type=int, default=200_000)
+    answers.add_argument("--seed", type=int, default=7)
+    answers.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    answers.add_argument("--save", type=Path, default=None, help="write the answers to this file")
+    answers.add_argument("--compare", type=Path, default=None, help="compare with answers saved earlier")
     load = commands.add_parser("load", help="requests per second and latency of a server under 1, 4, 8 clients")
     load.add_argument("--paragraphs", type=int, default=100_000)
     load.add_argument("--seed", type=int, default=7)
@@ -58,6 +64,10 @@ def main() -> None:
 
         scale_report(args.out, args.seed)
         return
+    if args.command == "answers":
+        from .answers import main as answers_main
+
+        raise SystemExit(answers_main(args.out, args.paragraphs, args.seed, args.save, args.compare))
     if args.command == "duplicates":
         from .duplicates import run as duplicates_run
 

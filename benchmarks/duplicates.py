@@ -14,15 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from search.insights.duplicates import (
-    CANDIDATE_THRESHOLD,
-    NUM_PERM,
-    SEED,
-    bands_of_texts,
-    body_of,
-    find_clusters,
-    shingle_hashes,
-)
+from search.index.clusters import find_clusters
+from search.index.minhash import CANDIDATE_THRESHOLD, NUM_PERM, SEED, bands_of_texts, body_of, shingle_hashes
 from search.query.searcher import Engine
 
 from .load import prepare_index

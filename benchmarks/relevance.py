@@ -87,6 +87,7 @@ def judged_sets() -> list[JudgedSet]:
     return [
         JudgedSet("samples", SAMPLES, DATA / "judgments.json", "township"),
         JudgedSet("synthetic", SYNTHETIC, DATA / "synthetic_judgments.json", "file"),
+        JudgedSet("heldout", DATA / "heldout", DATA / "heldout_judgments.json", "file"),
     ]
 
 
@@ -138,18 +139,32 @@ def summarize(results: dict, sets: list[JudgedSet]) -> list[dict]:
     classes = {(s.name, q): s.classes.get(q, "word") for s in sets for q in s.queries}
     rows = []
     groups = sorted({(name, cls) for name, cls in ((n, c) for (n, _), c in classes.items())})
-    for set_name, cls in [*groups, ("all", "all")]:
+    names = sorted({name for name, _ in groups})
+    for set_name, cls in [*groups, *((name, "all") for name in names), ("tuned", "all"), ("all", "all")]:
         row = {"set": set_name, "class": cls}
         for ranker, per_set in results.items():
             values = [
                 per_set[n][q]
                 for (n, q), c in classes.items()
-                if (set_name == "all" or (n == set_name and c == cls)) and q in per_set.get(n, {})
+                if _in_row(set_name, cls, n, c) and q in per_set.get(n, {})
             ]
             row["queries"] = len(values)
             row[ranker] = (sum(v[0] for v in values) / len(values), sum(v[1] for v in values) / len(values))
         rows.append(row)
     return rows
+
+
+HELD_OUT = "heldout"
+
+
+def _in_row(row_set: str, row_class: str, name: str, cls: str) -> bool:
+    """Whether a query of set ``name`` and class ``cls`` counts in a summary row: ``tuned`` is every set but
+    the held-out one, ``all`` everything, a set's ``all`` its every class."""
+    if row_set == "all":
+        return True
+    if row_set == "tuned":
+        return name != HELD_OUT
+    return name == row_set and row_class in ("all", cls)
 
 
 def main() -> None:

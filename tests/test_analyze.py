@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.index.analyze import fold, query_grams, word_tokens, words
-from search.index.fastindex import SHIFT, gram_keys
+from search.index.terms import SHIFT, gram_keys
 
 
 def test_positions_count_words_not_characters():

@@ -14,20 +14,11 @@ import pytest
 from datasketch import MinHash
 
 from search.cli import main
-from search.index.fastindex import BANDS_FILE
+from search.index.clusters import CLUSTERS_FILE, ClusteringCancelled
+from search.index.minhash import NUM_PERM, SEED, body_of, jaccard, shingle_hashes, shingle_sets, signatures
+from search.index.segment_reader import BANDS_FILE
 from search.index.writer import update_index
 from search.ingest.pipeline import process_file
-from search.insights.duplicates import (
-    CLUSTERS_FILE,
-    NUM_PERM,
-    SEED,
-    ClusteringCancelled,
-    body_of,
-    jaccard,
-    shingle_hashes,
-    shingle_sets,
-    signatures,
-)
 from search.query import searcher
 from search.query.searcher import Engine, SearchRequest
 from webui import create_app
@@ -346,7 +337,7 @@ def test_an_unreadable_clusters_file_is_found_again_not_an_error(corpus, tmp_pat
 def test_permutations_and_bands_are_those_datasketch_chooses():
     from datasketch import MinHashLSH
 
-    from search.insights.duplicates import CANDIDATE_THRESHOLD, _permutations, bands_and_rows
+    from search.index.minhash import CANDIDATE_THRESHOLD, _permutations, bands_and_rows
 
     a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
     ours_a, ours_b = _permutations()

@@ -6,9 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search.index import fastindex
-from search.index.fastindex import members
-from search.query.evaluate import intersection, locate, merged, union
+from search.index import docsets
+from search.index.docsets import intersection, locate, members, merged, union
 
 
 def _sets(rng, total, count):
@@ -18,8 +17,8 @@ def _sets(rng, total, count):
 @pytest.mark.parametrize(("by_table", "search_below"), [(0, 16), (10**9, 10**9)])
 def test_union_intersection_and_membership_agree_with_python_sets(monkeypatch, by_table, search_below):
     # (0, 16): always binary search; (10**9, 10**9): always the table
-    monkeypatch.setattr(fastindex, "BY_TABLE", by_table)
-    monkeypatch.setattr(fastindex, "SEARCH_BELOW", search_below)
+    monkeypatch.setattr(docsets, "BY_TABLE", by_table)
+    monkeypatch.setattr(docsets, "SEARCH_BELOW", search_below)
     rng = np.random.default_rng(11)
     for _ in range(50):
         total = int(rng.integers(1, 3000))
@@ -67,8 +66,8 @@ def test_expanded_answers_do_not_depend_on_how_sets_are_aligned(engine, monkeypa
             found.append((result["total"], result["loose_total"], [(h["id"], h["score"]) for h in result["hits"]]))
         return found
 
-    monkeypatch.setattr(fastindex, "BY_TABLE", 0)  # never the table
+    monkeypatch.setattr(docsets, "BY_TABLE", 0)  # never the table
     by_search = answers()
-    monkeypatch.setattr(fastindex, "BY_TABLE", 10**9)  # always the table
+    monkeypatch.setattr(docsets, "BY_TABLE", 10**9)  # always the table
     assert answers() == by_search
     assert any(hits for _, _, hits in by_search)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from search.index.analyze import segmenter
-from search.query.thesaurus import Thesaurus, describe, explain, load_thesaurus, parse_thesaurus
+from search.index.vocabulary import parse_thesaurus
+from search.query.thesaurus import Thesaurus, describe, explain, load_thesaurus
 
 
 def test_thesaurus_file_holds_at_least_150_concept_groups():

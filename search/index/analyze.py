@@ -5,7 +5,7 @@ faster) with the domain dictionary and every place name of the gazetteer.
 Positions count words, and punctuation leaves a gap; when indexing, the
 sub-words jieba's search mode finds inside a long word (法律 and 顾问 inside
 法律顾问) share their parent's position. Query text is never split into
-sub-words. Character grams for recall are in :mod:`search.index.fastindex`.
+sub-words. Character grams for recall are in :mod:`search.index.terms`.
 
 Traditional characters are folded to Simplified (character by character, so
 offsets do not move) and Latin letters to lower case, at index and query time.
@@ -13,65 +13,21 @@ offsets do not move) and Latin letters to lower case, at index and query time.
 
 from __future__ import annotations
 
-import gzip
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).parent.parent / "data"
+from search.index.folding import fold
+from search.index.vocabulary import dictionary_words, place_names, thesaurus_terms
+
 RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 MAX_SUBWORD_PARENT = 24
 MAX_SUBWORD = 12
 HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 MAX_THESAURUS_WORD = 6  # longer thesaurus terms are phrases: found as strings, not made dictionary words
 WORD_CHAR = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    import opencc
-
-    path = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
-    table: dict[int, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        target = targets.split(" ")[0] if targets else ""
-        if len(source) == 1 and len(target) == 1 and source != target:
-            table[ord(source)] = target
-    for code in range(ord("A"), ord("Z") + 1):
-        table[code] = chr(code + 32)
-    return table
-
-
-def fold(text: str) -> str:
-    """Traditional → Simplified and upper → lower case; the result has the same length as ``text``."""
-    return text.translate(_fold_table())
-
-
-def _place_names() -> list[str]:
-    names: set[str] = set()
-    with gzip.open(DATA / "gazetteer.tsv.gz", "rt", encoding="utf-8") as rows:
-        next(rows)
-        for row in rows:
-            fields = row.rstrip("\n").split("\t")
-            names.update((fields[0], fields[2], fields[4], fields[6]))
-    names.discard("")
-    return sorted(names)
-
-
-def _dictionary_words(path: Path = DATA / "domain_dict.txt") -> list[tuple[str, int | None]]:
-    words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split()
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        words.append((fold(parts[0]), freq))
-    return words
 
 
 MIN_PHRASE = 3
@@ -86,12 +42,10 @@ def indexed_phrases() -> tuple[str, ...]:
     A string of three or more characters is otherwise found by its character bigrams and then checked
     against the text of every candidate; the thesaurus's equivalents and related terms are what expanded
     queries search for, so their paragraphs are found once when a segment is written (see
-    :func:`search.index.fastindex.phrase_keys`). A term added to the thesaurus later is still found by
+    :func:`search.index.terms.phrase_keys`). A term added to the thesaurus later is still found by
     checking texts, until the segments are written again.
     """
-    from search.query.thesaurus import load_thesaurus
-
-    terms = {fold(term) for term in load_thesaurus().terms()} | {word for word, _ in _dictionary_words()}
+    terms = {fold(term) for term in thesaurus_terms()} | {word for word, _ in dictionary_words()}
     return tuple(sorted(term for term in terms if len(term) >= MIN_PHRASE and RUN.fullmatch(term)))
 
 
@@ -121,15 +75,13 @@ def _load_segmenter():
     """
     import rjieba
 
-    from search.query.thesaurus import load_thesaurus
-
     # The instance rjieba builds when it is imported: a second Jieba() would load the dictionary again.
     jieba = rjieba._DEFAULT_JIEBA
-    for name in _place_names():
+    for name in place_names():
         jieba.add_word(name, None, None)
-    for word, freq in _dictionary_words():
+    for word, freq in dictionary_words():
         jieba.add_word(word, freq, None)
-    for word in sorted(load_thesaurus().terms()):
+    for word in sorted(thesaurus_terms()):
         if len(word) <= MAX_THESAURUS_WORD and WORD_CHAR.match(word) and not jieba.has_word(word):
             jieba.add_word(word, None, None)
     return jieba

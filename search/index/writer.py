@@ -4,7 +4,7 @@ Whoosh holds the documents: paragraph documents (kind=paragraph) store the
 text, heading path, part, topics and the township's metadata with sortable
 facet columns; a report document (kind=report) stores the report's metadata,
 file hash and path. The inverted index (words, character grams, headings) is
-written by :mod:`search.index.fastindex` beside each new Whoosh segment, before the
+written by :mod:`search.index.segment_writer` beside each new Whoosh segment, before the
 commit that makes the segment visible. Whoosh commits atomically (a new table
 of contents replaces the old one) and never merges segments here, so a searcher
 opened before a reindex keeps answering from the previous state, and an
@@ -27,22 +27,12 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
-from search.index.fastindex import (
-    EMPTY,
-    FAST_DIR,
-    PackedTerms,
-    ParagraphTerms,
-    SegmentBuilder,
-    load_segment,
-    pack_terms,
-    paragraph_terms,
-    read_manifest,
-    remove_orphans,
-    unpack_terms,
-)
+from search.index.minhash import bands_of_texts
+from search.index.segment_reader import FAST_DIR, load_segment, read_manifest
+from search.index.segment_writer import SegmentBuilder, remove_orphans
+from search.index.terms import EMPTY, PackedTerms, ParagraphTerms, pack_terms, paragraph_terms, unpack_terms
 from search.ingest.model import Report, ReportError
 from search.ingest.pipeline import corpus_listing, process_file
-from search.insights.duplicates import bands_of_texts
 
 INDEX_NAME = "paragraphs"
 PR_SET_PDEATHSIG = 1
@@ -57,7 +47,7 @@ FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
 
 def build_schema() -> fields.Schema:
-    """Documents and ids only: facets and text search live in the per-segment arrays (search.index.fastindex)."""
+    """Documents and ids only: facets and text search live in the per-segment arrays (search.index.segment_reader)."""
     return fields.Schema(
         id=fields.STORED(),
         kind=fields.ID(stored=True),
@@ -216,7 +206,7 @@ PARAGRAPH_STORED = ("id", "report_id", "ordinal", "section", "part", "topic")
 
 def stored_fields(document: dict) -> dict:
     """What Whoosh stores of a paragraph: what is its own (PARAGRAPH_STORED). Its text is in the segment's
-    arrays (folded, and as written where that differs; see :meth:`search.index.fastindex.Segment.written`)
+    arrays (folded, and as written where that differs; see :meth:`search.index.segment_reader.Segment.written`)
     and its report's title, path and place in the report's document, from which a search fills them in:
     pickling and compressing them again for every paragraph was a third of the indexing process's time."""
     return {name: document[name] for name in PARAGRAPH_STORED if name in document}

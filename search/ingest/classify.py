@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from search.data import DATA
 from search.ingest.model import Paragraph
 
-DATA = Path(__file__).parent.parent / "data"
 PARTS = ("概述", "主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
 
 

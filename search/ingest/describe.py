@@ -19,7 +19,7 @@ from pathlib import Path
 
 from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
-from search.ingest.segment import Segmented
+from search.ingest.paragraphs import Segmented
 
 YEAR = re.compile(r"(20\d\d)\s*年")
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委办发|委发|委办|政发|政办发)\s*[〔\[（(【]")
@@ -259,7 +259,7 @@ def _folders_up_to(folder: Path, root: Path | None) -> list[Path]:
 
 
 def _csv_row_for(table: Path, path: Path, folder: Path) -> dict[str, str]:
-    from search.ingest.read import decode_text
+    from search.ingest.text import decode_text
 
     text, _ = decode_text(table.read_bytes(), table)
     wanted = {path.name, path.resolve().relative_to(folder.resolve()).as_posix()}

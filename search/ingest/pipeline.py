@@ -8,8 +8,8 @@ from pathlib import Path
 from search.ingest.classify import classify
 from search.ingest.describe import describe, load_overrides
 from search.ingest.model import Report, ReportError
+from search.ingest.paragraphs import segment
 from search.ingest.read import read_file
-from search.ingest.segment import segment
 
 
 def process_file(path: Path, corpus_root: Path | None = None) -> Report:

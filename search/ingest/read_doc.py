@@ -13,6 +13,8 @@ import struct
 from pathlib import Path
 
 from search.ingest.model import RawText, ReportError
+from search.ingest.read_docx import read_docx
+from search.ingest.read_html import read_html
 
 FIB_FLAGS = 0x0A
 F_ENCRYPTED = 0x0100
@@ -30,12 +32,8 @@ def read_word97(path: Path) -> RawText:
 
     head = path.read_bytes()[:512]
     if head.startswith(b"PK\x03\x04"):  # a .docx saved under the old name, as some sites publish
-        from search.ingest.read import read_docx
-
         return read_docx(path)
     if head.lstrip().lower().startswith((b"<", b"mime-version")):  # a web page saved as .doc
-        from search.ingest.read_html import read_html
-
         return read_html(path.read_bytes(), path)
     if not olefile.isOleFile(str(path)):
         raise ReportError(path, f"不是 Word 97–2003 / WPS 格式的 {path.suffix} 文件（可能是改了扩展名的其他文件）")

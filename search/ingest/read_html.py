@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from search.ingest.model import RawText, ReportError
-from search.ingest.read import CJK, decode_text
+from search.ingest.text import CJK, decode_text
 
 DROP_TAGS = [
     "script",

@@ -3,7 +3,7 @@
 An OFD file is a zip: ``OFD.xml`` names the document (``DocRoot``), whose ``Document.xml`` lists the
 pages; each page's ``Content.xml`` holds ``TextObject``s (a ``Boundary`` box, in mm) with ``TextCode``
 runs placed inside it. Text objects on one baseline make a line; wrapped lines are joined back into
-paragraphs with the same geometry rule as PDF (:func:`search.ingest.read._join_pdf_lines`). No package on the
+paragraphs with the same geometry rule as PDF (:func:`search.ingest.text.join_wrapped_lines`). No package on the
 registries reads OFD text without pulling in a renderer, so this reads the XML directly.
 """
 
@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from search.ingest.model import RawText, ReportError
-from search.ingest.read import CJK, PAGE_NUMBER, _join_pdf_lines
+from search.ingest.text import CJK, PAGE_NUMBER, join_wrapped_lines
 
 LINE_TOLERANCE_MM = 1.0
 
@@ -39,7 +39,7 @@ def read_ofd(path: Path) -> RawText:
             ]
         except (KeyError, etree.XMLSyntaxError, ValueError) as exc:
             raise ReportError(path, f"OFD 文件结构不完整（{exc.__class__.__name__}: {exc}）") from exc
-    lines = _join_pdf_lines(pages)
+    lines = join_wrapped_lines(pages)
     if not any(CJK.search(line) for line in lines):
         raise ReportError(path, "OFD 中没有文字（可能是扫描件，需要先做 OCR）")
     hints = {"title": _text(root, "Title")} if _text(root, "Title") else {}

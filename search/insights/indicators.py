@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from search.index.analyze import DATA
+from search.data import DATA
 
 SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 CLAUSE = re.compile(r"[^，,：:]+")

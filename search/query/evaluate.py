@@ -23,7 +23,7 @@ Scoring:
 * an equivalent counts × EQUIVALENT_WEIGHT, a related term (BM25 on its word postings) × RELATED_WEIGHT;
 * unquoted text of several concepts also matches them apart, × SPLIT_WORDS_BOOST.
 
-Selections by a boolean mask go through :func:`search.index.fastindex.select`: NumPy's boolean indexing
+Selections by a boolean mask go through :func:`search.index.docsets.select`: NumPy's boolean indexing
 costs about four times as much as ``np.compress`` when the mask is mixed, and here they often are.
 """
 
@@ -37,7 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.index.analyze import fold, word_tokens, words
-from search.index.fastindex import SEARCH_BELOW, Segment, by_table, intersect, members, select, word_key
+from search.index.docsets import by_table, intersection, locate, locate_all, members, merged, select, union
+from search.index.segment_reader import Segment
+from search.index.terms import word_key
 from search.query.overlap import Overlapped
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
 from search.query.rank import top_scoring
@@ -477,22 +479,6 @@ def _nothing_to_hide(segment: Segment, live: np.ndarray) -> bool:
     )
 
 
-def union(arrays: list[np.ndarray], total: int) -> np.ndarray:
-    """The ascending union of ascending document arrays below ``total``: a sort when they are few, a table
-    of ``total`` flags when they are many."""
-    arrays = [docs for docs in arrays if len(docs)]
-    if not arrays:
-        return np.zeros(0, dtype=np.int64)
-    if len(arrays) == 1:
-        return arrays[0]
-    if not by_table(sum(len(docs) for docs in arrays), total):
-        return np.unique(np.concatenate(arrays))
-    present = np.zeros(total, dtype=bool)
-    for docs in arrays:
-        present[docs] = True
-    return np.flatnonzero(present)
-
-
 def _union_with(present: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
     """The ascending union of the documents flagged in ``present`` (a flag per document, taken over) and
     of ``arrays``."""
@@ -501,75 +487,11 @@ def _union_with(present: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
     return np.flatnonzero(present)
 
 
-def merged(large: np.ndarray, small: np.ndarray, total: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(the ascending union of ascending ``large`` and ``small``, where each of ``large`` is in it, where each
-    of ``small`` is). A text's headings are usually few beside its paragraphs: they are inserted by binary
-    search, which also says where each side's documents are, rather than through tables over every document
-    (法律顾问 at 1,000,000 documents: 4.99 → 4.81 ms a form)."""
-    if not len(small):
-        return large, np.arange(len(large)), np.zeros(0, dtype=np.int64)
-    if len(small) * SEARCH_BELOW >= len(large):
-        docs = union([large, small], total)
-        return docs, *locate_all(docs, [large, small], total)
-    at = np.searchsorted(large, small)
-    inside = at < len(large)
-    inside[inside] = large[at[inside]] == small[inside]
-    new = np.flatnonzero(~inside)
-    insert_at = at[new]
-    docs = np.insert(large, insert_at, small[new])
-    # Each of ``large`` moves right by the number of documents inserted before it.
-    large_at = np.arange(len(large)) + np.cumsum(np.bincount(insert_at, minlength=len(large) + 1))[: len(large)]
-    small_at = np.empty(len(small), dtype=np.int64)
-    small_at[new] = insert_at + np.arange(len(new))
-    old = np.flatnonzero(inside)
-    small_at[old] = large_at[at[old]]
-    return docs, large_at, small_at
-
-
 def _flags(size: int, at: np.ndarray) -> np.ndarray:
     """``size`` flags, set at ``at``."""
     flags = np.zeros(size, dtype=bool)
     flags[at] = True
     return flags
-
-
-def intersection(arrays: list[np.ndarray], total: int) -> np.ndarray:
-    """The ascending intersection of ascending document arrays (the shortest first, so each step shrinks)."""
-    result = None
-    for docs in sorted(arrays, key=len):
-        result = docs if result is None else intersect(result, docs, total)
-        if not len(result):
-            break
-    return np.zeros(0, dtype=np.int64) if result is None else result
-
-
-def locate(docs: np.ndarray, needles: np.ndarray, total: int, among: bool = True) -> np.ndarray:
-    """Where each of ``needles`` is in ascending ``docs`` (document numbers below ``total``); with ``among``
-    false, -1 for a needle that is not there."""
-    return locate_all(docs, [needles], total, among)[0]
-
-
-def locate_all(docs: np.ndarray, needles: list[np.ndarray], total: int, among: bool = True) -> list[np.ndarray]:
-    """:func:`locate` for several arrays of needles in the same ``docs``.
-
-    A binary search per needle, or for many needles one table over every document (as
-    :func:`search.index.fastindex.members`). Needles as many as ``docs`` and among them are ``docs``."""
-    if among and all(len(n) == len(docs) for n in needles):
-        return [np.arange(len(docs)) for _ in needles]
-    if by_table(len(docs) + sum(len(n) for n in needles), total):
-        table = np.empty(total, dtype=np.int32) if among else np.full(total, -1, dtype=np.int32)
-        table[docs] = np.arange(len(docs), dtype=np.int32)
-        return [table[n] for n in needles]
-    return [_search(docs, n, among) for n in needles]
-
-
-def _search(docs: np.ndarray, needles: np.ndarray, among: bool) -> np.ndarray:
-    at = np.searchsorted(docs, needles)
-    if among:
-        return at
-    inside = at < len(docs)
-    inside[inside] = docs[at[inside]] == needles[inside]
-    return np.where(inside, at, -1)
 
 
 def _form_weights(count: int) -> list[float]:

@@ -70,7 +70,7 @@ def practice_prior(part_codes: np.ndarray, part_values: list[str], facts: np.nda
 
 def fact_keys() -> np.ndarray:
     """Character-bigram keys of a digit followed by a counting unit (59件, 6人, 20余次)."""
-    from search.index.fastindex import SHIFT
+    from search.index.terms import SHIFT
 
     return np.array([(ord(d) << SHIFT) | ord(u) for d in "0123456789" for u in FACT_UNITS], dtype=np.int64)
 

@@ -1,6 +1,6 @@
 """Run searches against the index: ranked hits, facet counts, grouping by township, similar paragraphs.
 
-The per-segment arrays of :mod:`search.index.fastindex` answer the query; Whoosh
+The per-segment arrays of :mod:`search.index.segment_reader` answer the query; Whoosh
 supplies the stored documents of the hits on the page. Facet counts come from
 per-document code arrays (NumPy), not from per-hit Python work: a search finds
 the matching documents once, and every facet is one ``bincount`` over them.
@@ -23,7 +23,19 @@ from pathlib import Path
 import numpy as np
 
 from search.index.analyze import RUN, fold
-from search.index.fastindex import NO_KEY, Segment, id_key, load_segment, select
+from search.index.clusters import (
+    ClusteringCancelled,
+    Clusters,
+    Layout,
+    find_clusters,
+    load_clusters,
+    save_clusters,
+    saved_key,
+)
+from search.index.docsets import select
+from search.index.minhash import bands_and_rows, body_of, jaccard, shingle_hashes, shingle_sets
+from search.index.segment_reader import Segment, load_segment
+from search.index.terms import NO_KEY, id_key
 from search.index.writer import (
     FACETS,
     INDEX_NAME,
@@ -36,20 +48,6 @@ from search.index.writer import (
     segments_of,
 )
 from search.ingest.classify import PARTS
-from search.insights.duplicates import (
-    ClusteringCancelled,
-    Clusters,
-    Layout,
-    bands_and_rows,
-    body_of,
-    find_clusters,
-    jaccard,
-    load_clusters,
-    save_clusters,
-    saved_key,
-    shingle_hashes,
-    shingle_sets,
-)
 from search.query.evaluate import Evaluator, Result
 from search.query.overlap import Overlapped, searching
 from search.query.parse import ParsedQuery, QueryError, normalize_filter_value, parse_query
@@ -876,7 +874,8 @@ class Engine:
     def duplicates(self, request: SearchRequest, min_reports: int = 2, paragraph_id: str = "") -> dict:
         """Clusters of near-identical paragraphs among those the request selects (see :mod:`search.insights.duplicates`);
         with ``paragraph_id``, only that paragraph's cluster."""
-        from search.insights.duplicates import THRESHOLD, list_clusters
+        from search.index.clusters import THRESHOLD
+        from search.insights.duplicates import list_clusters
 
         _check_request(request, MAX_LIMIT)
         if not 2 <= min_reports <= 1000:

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.analyze import DATA, RUN, words
-from search.index.fastindex import SHIFT
+from search.data import DATA
+from search.index.analyze import RUN, words
+from search.index.terms import SHIFT
 from search.query.thesaurus import load_thesaurus
 
 LOW = (1 << SHIFT) - 1

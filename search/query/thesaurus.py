@@ -9,23 +9,15 @@ The terms are also added to the segmenter's dictionary so that each is indexed a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from search.index.analyze import DATA, RUN, fold, words
+from search.index.analyze import RUN, words
+from search.index.vocabulary import THESAURUS, Group, load_groups
 from search.ingest.classify import load_part_rules
 
 MAX_EXPANSIONS = 16
-
-
-@dataclass(frozen=True)
-class Group:
-    """One line of the thesaurus: the head term, its equivalents and its related terms."""
-
-    members: tuple[str, ...]
-    related: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -125,29 +117,9 @@ def _shortest(terms: list[str]) -> list[str]:
     return sorted(kept, key=terms.index)
 
 
-def parse_thesaurus(text: str) -> list[Group]:
-    """Groups from the thesaurus format: ``head = equivalent, … ~ related, …``; # starts a comment."""
-    groups = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        line = line.replace("＝", "=").replace("～", "~")
-        members_part, _, related_part = line.partition("~")
-        members = _terms(members_part.replace("=", ","))
-        related = [t for t in _terms(related_part) if t not in members]
-        if members:
-            groups.append(Group(tuple(members), tuple(related)))
-    return groups
-
-
-def _terms(text: str) -> list[str]:
-    return list(dict.fromkeys(fold(t.strip()) for t in re.split(r"[,，、]", text) if t.strip()))
-
-
 @lru_cache(maxsize=4)
-def load_thesaurus(path: Path = DATA / "thesaurus.txt") -> Thesaurus:
-    return Thesaurus(parse_thesaurus(path.read_text(encoding="utf-8")))
+def load_thesaurus(path: Path = THESAURUS) -> Thesaurus:
+    return Thesaurus(list(load_groups(path)))
 
 
 def explain(concepts: list[Concept], folded: str) -> list[dict[str, str]]:

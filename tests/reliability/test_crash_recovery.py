@@ -175,7 +175,7 @@ def test_kill_9_during_an_incremental_reindex_leaves_the_previous_state_searchab
 def test_an_interrupted_first_build_leaves_an_index_the_next_run_completes(tmp_path, corpus):
     index_dir = tmp_path / "index"
     with (
-        mock.patch("search.index.fastindex.SegmentBuilder.write", side_effect=KeyboardInterrupt),
+        mock.patch("search.index.segment_writer.SegmentBuilder.write", side_effect=KeyboardInterrupt),
         pytest.raises(KeyboardInterrupt),
     ):
         update_index(corpus, index_dir, jobs=1)

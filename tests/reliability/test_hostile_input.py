@@ -9,7 +9,7 @@ import time
 import pytest
 
 from search.index.analyze import index_words
-from search.ingest.read import decode_text
+from search.ingest.text import decode_text
 from search.query.parse import QueryError, parse_query
 from search.query.searcher import NotFoundError, SearchRequest
 from webui import create_app

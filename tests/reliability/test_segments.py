@@ -62,10 +62,10 @@ def test_segments_written_in_pieces_answer_like_whole_ones_through_runs_merges_a
     corpus, tmp_path, monkeypatch
 ):
     """The indexer writes a large segment in pieces to bound its memory; a search must not tell."""
-    from search.index import fastindex
+    from search.index import segment_writer
 
     def update(index_dir: Path, piece_size: int):
-        monkeypatch.setattr(fastindex, "PIECE_SIZE", piece_size)
+        monkeypatch.setattr(segment_writer, "PIECE_SIZE", piece_size)
         summary = update_index(corpus, index_dir, jobs=1)
         assert not summary.failed
         return summary

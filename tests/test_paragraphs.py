@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.ingest.normalize import normalize_line
-from search.ingest.segment import segment
+from search.ingest.paragraphs import segment
 
 
 def test_word_artifacts_and_stray_spaces_are_removed():

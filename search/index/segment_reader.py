@@ -1,0 +1,377 @@
+"""Per-segment inverted index in NumPy arrays, written beside each Whoosh segment.
+
+Whoosh keeps the stored fields (each report's, and a paragraph's own), deletions
+and atomic commits.
+Its own postings cost tens of microseconds per posting in Python, which at
+province scale (200,000 paragraphs) makes indexing and searching far too slow,
+so the inverted index lives here instead, one directory per piece of a Whoosh
+segment (``fast/<segment id>/``, then ``fast/<segment id>.1/`` … for segments
+past PIECE_SIZE documents), written before the commit that makes the segment
+visible. A merge writes the merged segment's arrays anew; a segment's arrays stay
+valid until the segment is merged away or deleted by a rebuild.
+
+Per piece, for local document numbers 0..n-1 (in the order they were added):
+
+* words — the jieba words of each paragraph (sub-words of long words included,
+  as the word tokenizer yields them) as CSR postings with term frequencies and
+  document lengths, for BM25;
+* grams — every character bigram of each run of word characters and each run's
+  last character, as 64-bit keys (first << 21 | second), with document postings:
+  any string of characters in a paragraph has all its bigrams there;
+* the folded text of each paragraph, to verify that a candidate really contains
+  a string of three or more characters; and, for the few whose folding changed
+  them, the text as written: together they are the paragraphs' texts, which
+  Whoosh's stored fields do not hold (pickling and compressing them per
+  paragraph was a third of the indexing process's time);
+* phrases — for each indexed phrase (the thesaurus's terms and the domain
+  dictionary's words of three characters or more), the paragraphs containing
+  it, found when the piece is written: expanded queries search for those terms,
+  and need not verify them in the texts (``phrase_vocabulary.npy`` lists the
+  phrases the piece was written with; any other string is verified);
+* the heading path of each paragraph (as an id into the segment's distinct
+  headings), with its own gram postings;
+* the facet values of each document as codes into the segment's value lists,
+  its year, topics, kind and a sort key of its id, so that opening an index
+  state never reads Whoosh's columns document by document.
+
+Arrays are memory-mapped: a serving process holds in memory only the pages
+its queries touch. Texts are stored as UTF-16 so a paragraph is a slice.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import weakref
+from pathlib import Path
+
+import numpy as np
+
+from search.index.analyze import MIN_PHRASE, RUN
+from search.index.docsets import intersect, subtract
+from search.index.minhash import bands_of_texts
+from search.index.terms import SHIFT, query_keys, word_key
+
+FAST_DIR = "fast"
+BANDS_FILE = "minhash_bands.npy"
+PHRASES_FILE = "phrase_vocabulary.npy"
+CODED = ("level", "township", "county", "city", "province", "part", "report_id")
+
+
+class Slices:
+    """Ranges of a saved one-dimensional array, read from the file into memory of their own.
+
+    A search's posting lists are read this way, not through the memory map: the page cache holds a file
+    written in one go in large folios, and touching one posting of a mapped file maps a whole folio into
+    the process (at 1,000,000 paragraphs, a serving process started on a freshly written index had 427 MB
+    of posting-file pages resident after the benchmark's requests, and peaked at 1,159 MB; reading the
+    lists, 754 MB). The pages stay in the page cache either way; what was read is the process's only for
+    the search. Where the system has no ``os.pread`` (Windows), ranges are views of the map."""
+
+    def __init__(self, path: Path) -> None:
+        saved = np.load(path, mmap_mode="r")
+        self.mapped = saved.view(np.ndarray)
+        self._dtype = saved.dtype
+        self._start = saved.offset
+        self._path = path
+        self._fd = os.open(path, os.O_RDONLY) if hasattr(os, "pread") else None
+        if self._fd is not None:
+            weakref.finalize(self, os.close, self._fd)
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        """Elements ``start`` to ``end`` (read-only)."""
+        if self._fd is None or end <= start:
+            return self.mapped[start:end]
+        size = self._dtype.itemsize
+        data = os.pread(self._fd, (end - start) * size, self._start + start * size)
+        if len(data) != (end - start) * size:
+            raise OSError(f"{self._path}：文件比索引记录的短（被截断？）")
+        return np.frombuffer(data, dtype=self._dtype)
+
+
+class Grams:
+    """Postings: sorted keys, offsets (memory-mapped), document numbers (read per posting list, see Slices)."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.keys = mapped(folder / f"{name}_keys.npy")
+        self.offsets = mapped(folder / f"{name}_offsets.npy")
+        self.postings_file = Slices(folder / f"{name}_docs.npy")
+        self.docs = self.postings_file.mapped  # the whole array, for a merge
+
+    def postings(self, key: int) -> np.ndarray:
+        at = int(np.searchsorted(self.keys, key))
+        if at < len(self.keys) and self.keys[at] == key:
+            return self.postings_file.read(int(self.offsets[at]), int(self.offsets[at + 1]))
+        return self.docs[:0]
+
+    def frequencies(self, keys: np.ndarray) -> np.ndarray:
+        """How many documents each key has (0 for a key not indexed)."""
+        if not len(self.keys):
+            return np.zeros(len(keys), dtype=np.int64)
+        at = np.searchsorted(self.keys, keys)
+        inside = at < len(self.keys)
+        inside[inside] = self.keys[at[inside]] == keys[inside]
+        at = np.where(inside, at, 0)
+        return np.where(inside, self.offsets[at + 1] - self.offsets[at], 0)
+
+    def starting_with(self, code: int) -> np.ndarray:
+        """Documents with any gram whose first character is ``code`` (every occurrence of it)."""
+        low = int(np.searchsorted(self.keys, code << SHIFT))
+        high = int(np.searchsorted(self.keys, (code + 1) << SHIFT))
+        if low == high:
+            return self.docs[:0]
+        return np.unique(self.postings_file.read(int(self.offsets[low]), int(self.offsets[high])))
+
+    def candidates(self, run: str, size: int) -> np.ndarray:
+        """Documents (of ``size``) that have every gram of ``run`` (exact for runs of one or two characters)."""
+        if len(run) == 1:
+            return self.starting_with(ord(run))
+        result = None
+        for docs in sorted((self.postings(key) for key in query_keys(run)), key=len):
+            result = np.asarray(docs) if result is None else intersect(result, docs, size)
+            if not len(result):
+                break
+        return result
+
+
+class Segment:
+    """The loaded arrays of one Whoosh segment."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.words = Grams(folder, "word")
+        self.word_frequencies = Slices(folder / "word_tfs.npy")
+        self.word_tfs = self.word_frequencies.mapped  # the whole array, for a merge
+        self.lengths = np.load(folder / "lengths.npy")
+        self.grams = Grams(folder, "gram")
+        # A memoryview of the mapped file: indexing it gives Python ints as fast as a list, without a list's
+        # 36 bytes per paragraph of private memory in every serving process.
+        self.text_offsets = _int_view(np.load(folder / "text_offsets.npy", mmap_mode="r"))
+        self.texts = _map_file(folder / "texts.utf16")
+        # Segments written before the texts as written were kept here have them in Whoosh's stored fields.
+        self.original_docs = np.load(folder / "original_docs.npy") if (folder / "original_docs.npy").exists() else None
+        if self.original_docs is not None:
+            self.original_offsets = np.load(folder / "original_offsets.npy")
+            self.originals = _map_file(folder / "originals.utf16")
+        headings = (folder / "headings.txt").read_text(encoding="utf-8")
+        self.headings = headings.split("\n") if headings else []
+        self.heading_of = np.load(folder / "heading_of.npy")
+        self.heading_grams = Grams(folder, "heading_gram")
+        # Segments written before phrase postings existed have none: their strings are checked in the texts.
+        self.phrases = Grams(folder, "phrase") if (folder / PHRASES_FILE).exists() else None
+        self.phrase_vocabulary = mapped(folder / PHRASES_FILE) if self.phrases is not None else None
+        meta = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
+        self.values: dict[str, list[str]] = meta["values"]
+        self.topic_names: list[str] = meta["topics"]
+        self._bands: np.ndarray | None = None
+        self._heading_groups: tuple[np.ndarray, np.ndarray] | None = None
+
+    def bands(self) -> np.ndarray:
+        """Near-duplicate band keys per local document (:mod:`search.insights.duplicates`); computed from the texts
+        for a segment written before they were stored."""
+        if self._bands is None:
+            path = self.folder / BANDS_FILE
+            if path.exists():
+                self._bands = mapped(path)
+            else:
+                self._bands = bands_of_texts([self.text(i) for i in range(self.count)])
+        return self._bands
+
+    @property
+    def count(self) -> int:
+        return len(self.lengths)
+
+    # The columns below are read from disk at each use and not kept: an index state copies them into its
+    # own tables by document number (and a merge copies them), so keeping them in every loaded segment
+    # doubled them in each serving process (about 55 MB at 1,000,000 paragraphs).
+
+    @property
+    def codes(self) -> dict[str, np.ndarray]:
+        """Each coded facet's value of each local document, as a position in :attr:`values` (-1: none)."""
+        return {name: np.load(self.folder / f"codes_{name}.npy") for name in CODED}
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.load(self.folder / "years.npy")
+
+    @property
+    def topics(self) -> np.ndarray:
+        """A flag per local document and topic (columns in the order of :attr:`topic_names`)."""
+        return np.load(self.folder / "topics.npy")
+
+    @property
+    def paragraph(self) -> np.ndarray:
+        """Whether each local document is a paragraph (not a report's own document)."""
+        return np.load(self.folder / "paragraph.npy")
+
+    @property
+    def id_keys(self) -> np.ndarray:
+        return np.load(self.folder / "id_keys.npy")
+
+    def text(self, docnum: int) -> str:
+        """The folded text of a local document."""
+        return self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]].decode("utf-16-le")
+
+    def original(self, docnum: int) -> str | None:
+        """The text of a local document as written, where folding changed it; None where it did not, and in
+        a segment written before these were kept (Whoosh's stored fields hold its texts)."""
+        if self.original_docs is None:
+            return None
+        at = int(np.searchsorted(self.original_docs, docnum))
+        if at == len(self.original_docs) or self.original_docs[at] != docnum:
+            return None
+        return self.originals[self.original_offsets[at] : self.original_offsets[at + 1]].decode("utf-16-le")
+
+    def written(self, docnum: int) -> str | None:
+        """The text of a local document as written (None in a segment that leaves it to Whoosh's stored
+        fields)."""
+        if self.original_docs is None:
+            return None
+        original = self.original(docnum)
+        return self.text(docnum) if original is None else original
+
+    def having(self, docs: list[int], needle: bytes) -> list[int]:
+        """The documents among ``docs`` whose text contains ``needle`` (UTF-16-LE), searched in place."""
+        offsets, find, found = self.text_offsets, self.texts.find, []
+        for docnum in docs:
+            start, end = offsets[docnum], offsets[docnum + 1]
+            at = find(needle, start, end)
+            while at != -1 and (at - start) & 1:
+                at = find(needle, at + 1, end)
+            if at != -1:
+                found.append(docnum)
+        return found
+
+    def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, term frequencies) of a word."""
+        keys = self.words.keys
+        key = word_key(word)
+        at = int(np.searchsorted(keys, key))
+        if at == len(keys) or keys[at] != key:
+            return self.words.docs[:0], self.word_tfs[:0]
+        start, end = int(self.words.offsets[at]), int(self.words.offsets[at + 1])
+        return self.words.postings_file.read(start, end), self.word_frequencies.read(start, end)
+
+    def containing(self, needle: str, known: np.ndarray | None = None) -> np.ndarray:
+        """Local documents whose text contains ``needle`` (folded), ascending. ``known`` are already known to."""
+        listed = self.phrase_documents(needle)
+        if listed is not None:
+            return listed
+        runs = _runs(needle)
+        if not runs:
+            return self.words.docs[:0]
+        result = None
+        for run in sorted(runs, key=len, reverse=True):
+            docs = self.grams.candidates(run, self.count)
+            result = docs if result is None else intersect(result, docs, self.count)
+        checks = [run for run in runs if len(run) > 2]
+        if not checks or not len(result):
+            return result
+        if known is not None and len(known):
+            unsure, sure = subtract(result, known, self.count)
+        else:
+            unsure, sure = result, result[:0]
+        verified = unsure.tolist()
+        for run in checks:
+            verified = self.having(verified, run.encode("utf-16-le"))
+        verified = np.array(verified, dtype=sure.dtype)
+        if not len(sure) or not len(verified):
+            return sure if len(sure) else verified
+        return np.sort(np.concatenate((sure, verified)))
+
+    def phrase_documents(self, needle: str) -> np.ndarray | None:
+        """Local documents containing ``needle`` when it is one of this segment's indexed phrases, else None."""
+        if self.phrases is None or len(needle) < MIN_PHRASE:
+            return None
+        key = word_key(needle)
+        vocabulary = self.phrase_vocabulary
+        at = int(np.searchsorted(vocabulary, key))
+        if at == len(vocabulary) or vocabulary[at] != key:
+            return None
+        return self.phrases.postings(key)
+
+    def heading_containing(self, needle: str) -> np.ndarray:
+        """Local documents whose heading path contains ``needle``, ascending."""
+        runs = _runs(needle)
+        if not runs or not self.headings:
+            return self.words.docs[:0]
+        matched = None
+        headings = len(self.headings)
+        for run in runs:
+            ids = self.heading_grams.candidates(run, headings)
+            if len(run) > 2:
+                ids = np.array([i for i in ids.tolist() if run in self.headings[i]], dtype=np.int32)
+            matched = ids if matched is None else intersect(matched, ids, headings)
+        if not len(matched):
+            return self.words.docs[:0]
+        order, bounds = self._by_heading()
+        starts, sizes = bounds[matched], bounds[matched + 1] - bounds[matched]
+        if not sizes.sum():
+            return self.words.docs[:0]
+        ends = np.cumsum(sizes)
+        spans = np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])
+        return np.sort(order[spans])
+
+    def _by_heading(self) -> tuple[np.ndarray, np.ndarray]:
+        """(local documents grouped by heading, where each heading's group starts): the documents under
+        matching headings are read from their groups rather than found by a pass over every document."""
+        if self._heading_groups is None:
+            order = np.argsort(self.heading_of, kind="stable").astype(np.int32)
+            bounds = np.searchsorted(self.heading_of[order], np.arange(len(self.headings) + 2))
+            self._heading_groups = (order, bounds)
+        return self._heading_groups
+
+
+def mapped(path: Path) -> np.ndarray:
+    """A saved array, memory-mapped, as a plain ndarray: slicing a ``np.memmap`` runs Python code per
+    slice (``__array_finalize__``), which cost a search at 1,000,000 paragraphs about 6 ms."""
+    return np.load(path, mmap_mode="r").view(np.ndarray)
+
+
+def _int_view(array: np.ndarray) -> memoryview:
+    """A memoryview of a one-dimensional int64 array (an empty one for an empty array)."""
+    if not len(array):
+        return memoryview(b"").cast("q")
+    return memoryview(np.ascontiguousarray(array, dtype=np.int64)).cast("B").cast("q")
+
+
+def _map_file(path: Path):
+    """A read-only memory map of a file (an empty bytes object for an empty file).
+
+    Reads are random (the texts of candidate paragraphs), so the kernel is told not to read ahead:
+    with readahead, verifying 25,000 candidates at 1,000,000 paragraphs brought 375 of the texts' 392 MB
+    into each serving process's resident memory."""
+    if not path.stat().st_size:
+        return b""
+    with open(path, "rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mapped, "madvise") and hasattr(mmap, "MADV_RANDOM"):
+        mapped.madvise(mmap.MADV_RANDOM)
+    return mapped
+
+
+def _runs(text: str) -> list[str]:
+    return RUN.findall(text)
+
+
+def piece_name(segment_id: str, number: int) -> str:
+    """The folder of a segment's piece: the segment id for the first, ``<id>.<k>`` for the others."""
+    return segment_id if number == 0 else f"{segment_id}.{number}"
+
+
+def load_segment(index_dir: Path, segment_id: str) -> list[Segment]:
+    """The pieces of one Whoosh segment, in document order."""
+    folder = Path(index_dir) / FAST_DIR / segment_id
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} 缺失：索引不完整，请运行 reportsearch index --rebuild")
+    pieces = [Segment(folder)]
+    while (next_piece := folder.with_name(piece_name(segment_id, len(pieces)))).is_dir():
+        pieces.append(Segment(next_piece))
+    return pieces
+
+
+def read_manifest(index_dir: Path, segment_id: str) -> list[dict]:
+    """The reports a segment holds: path, report_id, hash, size, mtime_ns and the report document's number."""
+    path = Path(index_dir) / FAST_DIR / segment_id / "reports.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
