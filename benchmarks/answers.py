@@ -17,9 +17,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from search.engine import Engine
 from search.index.writer import update_index
-from search.query.parse import QueryError
-from search.query.searcher import Engine, SearchRequest
+from search.query import QueryError, SearchRequest
 
 from .generate import generate
 from .relevance import judged_sets

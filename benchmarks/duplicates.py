@@ -14,16 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
+from search.engine import Engine
 from search.index.clusters import find_clusters
 from search.index.minhash import CANDIDATE_THRESHOLD, NUM_PERM, SEED, bands_of_texts, body_of, shingle_hashes
-from search.query.searcher import Engine
 
 from .load import prepare_index
 
 
 def run(out: Path, paragraphs: int, seed: int = 7) -> dict:
     engine = Engine(prepare_index(out, paragraphs, seed))
-    with engine._using() as state:
+    with engine.using() as state:
         eligible = state.facets.paragraph
         texts = [state.evaluator.text(doc) if eligible[doc] else "" for doc in range(len(eligible))]
         reports = state.facets.codes["report_id"]

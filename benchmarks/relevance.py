@@ -23,10 +23,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from search.engine import Engine
 from search.index.analyze import fold, word_tokens, words
 from search.index.writer import paragraph_id, report_id_for, update_index
 from search.ingest.pipeline import process_file
-from search.query.searcher import Engine, SearchRequest
+from search.query import SearchRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpus"

@@ -16,9 +16,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from search.engine import Engine
 from search.index.writer import update_index
+from search.query import SearchRequest
 from search.query.parse import normalize_filter_value
-from search.query.searcher import Engine, SearchRequest
 
 from . import peer
 from .generate import generate

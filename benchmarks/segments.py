@@ -14,8 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
+from search.engine import Engine
 from search.index.writer import open_index, update_index
-from search.query.searcher import Engine
 
 from .load import prepare_index
 from .run import _request, _time, percentile

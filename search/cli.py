@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from search.cli_common import UsageError, print_json
 from search.ingest.model import ReportError
 
-DEFAULT_CORPUS = Path("corpus")
-DEFAULT_INDEX = Path("index")
 FIELD_LABELS = {
     "title": "标题",
     "township": "乡镇",
@@ -57,10 +55,6 @@ def _decoded_argument(argument: str) -> str:
         raise UsageError(f"参数“{shown}”不是有效的 UTF-8 或 GBK 文字，请检查终端的编码") from None
 
 
-class UsageError(Exception):
-    """A problem with the command's arguments (exit status 2)."""
-
-
 def _make_console_safe() -> None:
     """Never crash on a console that cannot show a character (a GBK Windows console, a pipe)."""
     for stream in (sys.stdout, sys.stderr):
@@ -84,11 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
     for plugin in entry_points(group="reportsearch.commands"):
         plugin.load()(commands)
     return parser
-
-
-def print_json(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def run_inspect(args: argparse.Namespace) -> int:

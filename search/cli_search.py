@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from search.cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json
-from search.index.writer import FACETS, IndexBusyError, Summary, update_index
-from search.query.parse import QueryError
-from search.query.present import FACET_LABELS
-from search.query.searcher import Engine, IndexMissingError, NotFoundError, SearchRequest
+from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json, print_summary, progress_bar
+from search.engine import Engine
+from search.index.lock import IndexBusyError
+from search.index.writer import FACETS, update_index
+from search.query import FACET_LABELS, IndexMissingError, NotFoundError, QueryError, SearchRequest
 
 LOOSER = (("partial_total", "部分命中"), ("related_total", "相关命中"))
 TIER_HEADINGS = {"partial": "部分命中：没有包含全部检索词", "related": "相关命中：只包含相关词"}
@@ -99,24 +99,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def progress_bar(enabled: bool):
-    def start(total: int):
-        if not enabled or total == 0:
-            return lambda: None
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit="份", desc="建立索引", file=sys.stderr, leave=False)
-
-        def tick() -> None:
-            bar.update(1)
-            if bar.n >= total:
-                bar.close()
-
-        return tick
-
-    return start
-
-
 def run_index(args: argparse.Namespace) -> int:
     if not args.corpus.is_dir():
         raise UsageError(f"报告目录不存在：{args.corpus}")
@@ -147,17 +129,6 @@ def find_near_duplicates(index_dir: Path) -> None:
         engine.prepare()
     finally:
         engine.close()
-
-
-def print_summary(summary: Summary) -> None:
-    clusters = f"，相同段落分组 {summary.clusters_seconds:.1f} 秒" if summary.clusters_seconds is not None else ""
-    print(
-        f"新增 {summary.added}，更新 {summary.updated}，删除 {summary.removed}，未变 {summary.unchanged}，"
-        f"失败 {len(summary.failed)}；共 {summary.paragraphs} 个段落，用时 {summary.seconds:.1f} 秒{clusters}"
-    )
-    for failure in summary.failed:
-        kept = "（索引中保留它之前的版本）" if failure.get("kept") else ""
-        print(f"  无法读取 {failure['path']}：{failure['error']}{kept}")
 
 
 def _engine(index_dir: Path) -> Engine:
@@ -334,7 +305,7 @@ def _print_csv(header: list[str], rows: list[list]) -> None:
     """A table on stdout as Excel opens it: UTF-8 with BOM, formulas defused."""
     import csv
 
-    from search.query.present import excel_cell
+    from search.query import excel_cell
 
     sys.stdout.write("\ufeff")
     writer = csv.writer(sys.stdout)

@@ -77,7 +77,7 @@ def sample_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(sample_index):
-    from search.query.searcher import Engine
+    from search.engine import Engine
 
     engine = Engine(sample_index)
     yield engine

@@ -14,13 +14,14 @@ import pytest
 from datasketch import MinHash
 
 from search.cli import main
+from search.engine import Engine
 from search.index.clusters import CLUSTERS_FILE, ClusteringCancelled
 from search.index.minhash import NUM_PERM, SEED, body_of, jaccard, shingle_hashes, shingle_sets, signatures
 from search.index.segment_reader import BANDS_FILE
 from search.index.writer import update_index
 from search.ingest.pipeline import process_file
-from search.query import searcher
-from search.query.searcher import Engine, SearchRequest
+from search.query import SearchRequest
+from search.query import state as index_state
 from webui import create_app
 
 TITLE = "{place}{year}年法治政府建设情况报告\n一、主要举措和成效\n"
@@ -93,7 +94,7 @@ def test_a_paragraph_copied_with_another_place_and_new_figures_is_shown_on_the_h
 def test_the_near_copy_shown_is_the_closest_with_ties_to_the_first(corpus, tmp_path, monkeypatch):
     """Candidates are compared a few at a time and an identical copy ends the search: the copy named must be
     the one a comparison of every candidate names (highest similarity, ties to the lowest document)."""
-    monkeypatch.setattr(searcher, "NEAR_COPY_BATCH", 2)
+    monkeypatch.setattr(index_state, "NEAR_COPY_BATCH", 2)
     original = _sample_paragraph(corpus, 10)
     near = original.replace("及时", "及时有效")
     other = original.replace("调处纠纷", "调解纠纷")
@@ -102,13 +103,15 @@ def test_the_near_copy_shown_is_the_closest_with_ties_to_the_first(corpus, tmp_p
     for number, (place, text) in enumerate(copies.items()):
         _write_report(corpus, f"copy{number}.txt", place, 2021, text)
     engine = _engine(corpus, tmp_path)
-    with engine._using() as state:
+    with engine.using() as state:
         clusters = state.clusters()
         codes = state.facets.codes["report_id"]
         clustered = np.flatnonzero(clusters.label >= 0)
         assert len(clustered) == len(copies) + 1
         for doc in clustered.tolist():
-            others = [int(m) for m in clusters.members(doc) if codes[m] != codes[doc]][: searcher.NEAR_COPY_CANDIDATES]
+            others = [int(m) for m in clusters.members(doc) if codes[m] != codes[doc]][
+                : index_state.NEAR_COPY_CANDIDATES
+            ]
             scored = [(jaccard(state.shingles(doc), state.shingles(other)), other) for other in others]
             similarity, other = min(scored, key=lambda pair: (-pair[0], pair[1]))
             shown = state.near_copy(doc)
@@ -219,19 +222,19 @@ def test_a_search_on_a_large_index_does_not_wait_for_its_clusters(corpus, tmp_pa
     _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8))
     engine = _engine(corpus, tmp_path)
     release = threading.Event()
-    real = searcher.find_clusters
+    real = index_state.find_clusters
 
     def slow(*args, **kwargs):
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(searcher, "find_clusters", slow)
-    monkeypatch.setattr(searcher, "INLINE_CLUSTERING", 0)
+    monkeypatch.setattr(index_state, "find_clusters", slow)
+    monkeypatch.setattr(index_state, "INLINE_CLUSTERING", 0)
     first = engine.search(SearchRequest(q='"全过程记录并归档"'))
     assert first["duplicates_pending"] and first["total"] == 2
     assert all(hit["near_copy"] is None for hit in first["hits"])
     release.set()
-    with engine._using() as state:
+    with engine.using() as state:
         state.clusters()
     second = engine.search(SearchRequest(q='"全过程记录并归档"'))
     assert not second["duplicates_pending"] and all(hit["near_copy"] for hit in second["hits"])
@@ -243,7 +246,7 @@ def test_clustering_stops_for_a_state_a_reindex_replaced(corpus, tmp_path):
     the new one's (it took the CPU both need)."""
     _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8))
     engine = _engine(corpus, tmp_path)
-    with engine._using() as old:
+    with engine.using() as old:
         pass
     _write_report(corpus, "copy2.txt", "石桥镇", 2022, _sample_paragraph(corpus, 8))
     update_index(corpus, tmp_path / "index", jobs=1)
@@ -279,7 +282,7 @@ def test_a_server_loads_the_clusters_the_indexer_saved_instead_of_finding_them(c
     def refuse(*args, **kwargs):
         raise AssertionError("the saved clusters were not used")
 
-    monkeypatch.setattr(searcher, "find_clusters", refuse)
+    monkeypatch.setattr(index_state, "find_clusters", refuse)
     engine = Engine(tmp_path / "index")
     assert engine.duplicates(SearchRequest())["clusters"][0]["reports"] == 2
     engine.close()
@@ -290,13 +293,13 @@ def test_a_reindex_compares_only_changed_paragraphs_and_finds_what_a_whole_clust
     _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8), _sample_paragraph(corpus, 3))
     _index_as_the_cli_does(corpus, index)
     whole = Engine(index)
-    with whole._using() as state:
+    with whole.using() as state:
         full_pairs = state.clusters().verified_pairs
     whole.close()
     _write_report(corpus, "copy2.txt", "石桥镇", 2022, _sample_paragraph(corpus, 8))
     _index_as_the_cli_does(corpus, index)
     engine = Engine(index)
-    with engine._using() as state:
+    with engine.using() as state:
         incremental = state.clusters()
     assert 0 < incremental.verified_pairs < full_pairs
     _assert_every_member_names_a_centre(incremental)
@@ -319,7 +322,7 @@ def test_copies_stay_clustered_when_the_report_holding_the_centre_is_deleted(cor
     engine = Engine(index)
     clusters = engine.duplicates(SearchRequest())["clusters"]
     assert len(clusters) == 1 and clusters[0]["reports"] == 2
-    with engine._using() as state:
+    with engine.using() as state:
         _assert_every_member_names_a_centre(state.clusters())
     assert {m["township"] for m in clusters[0]["members"]} == {"青龙镇", "石桥镇"}
     engine.close()

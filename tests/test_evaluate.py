@@ -57,7 +57,7 @@ def test_headings_merged_into_a_texts_paragraphs_agree_with_python_sets():
 def test_expanded_answers_do_not_depend_on_how_sets_are_aligned(engine, monkeypatch):
     """Related terms' scores are kept in an array over every document once their postings are many, and
     located term by term otherwise: both must rank and count alike."""
-    from search.query.searcher import SearchRequest
+    from search.query import SearchRequest
 
     def answers() -> list:
         found = []

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from whoosh import writing
 
-from search.index.writer import LOCK_FILE, PARAGRAPH_STORED, IndexBusyError, open_index, update_index
-from search.query.searcher import Engine, SearchRequest
+from search.engine import Engine
+from search.index.lock import LOCK_FILE, IndexBusyError
+from search.index.writer import PARAGRAPH_STORED, open_index, update_index
+from search.query import SearchRequest
 
 
 def test_first_run_adds_everything_second_run_skips_everything(corpus, tmp_path):
@@ -53,7 +55,7 @@ def test_a_changed_report_ranks_as_in_a_fresh_index_of_the_same_files(corpus, tm
     fresh_dir = tmp_path / "fresh"
     update_index(corpus, fresh_dir, jobs=1)
     incremental, fresh = Engine(index_dir), Engine(fresh_dir)
-    with incremental._using() as state:
+    with incremental.using() as state:
         assert not state.evaluator.all_live  # the replaced paragraphs are still in the index
     for q in ("法律顾问", "人民调解", "矛盾纠纷化解", "法律顾问 调解", '"法律顾问"'):
         for mode in ("expanded", "exact"):
@@ -192,7 +194,7 @@ def test_an_index_without_its_arrays_is_refused_with_advice_and_rebuilt(corpus, 
     import shutil as shell
 
     from search.index.writer import index_is_usable
-    from search.query.searcher import IndexMissingError
+    from search.query import IndexMissingError
 
     index_dir = tmp_path / "index"
     update_index(corpus, index_dir, jobs=1)
@@ -242,7 +244,7 @@ def test_indexed_phrases_list_the_paragraphs_that_checking_the_texts_finds(engin
     from search.index.analyze import indexed_phrases
 
     found = 0
-    with engine._using() as state:
+    with engine.using() as state:
         for segment, _ in state.evaluator.segments:
             phrases, segment.phrases = segment.phrases, None
             try:
@@ -258,7 +260,7 @@ def test_indexed_phrases_list_the_paragraphs_that_checking_the_texts_finds(engin
 def test_strings_checked_in_the_texts_come_back_ascending_with_the_known_ones_merged_in(engine):
     """Query evaluation aligns each segment's documents without sorting them again: a string checked in the
     texts, part of whose candidates are already known to contain it, must still come back in order."""
-    with engine._using() as state:
+    with engine.using() as state:
         segment = max((segment for segment, _ in state.evaluator.segments), key=lambda s: s.count)
         every = segment.containing("顾问制度")
         assert len(every) >= 4
@@ -305,7 +307,7 @@ def _shown_texts(index_dir: Path) -> list[str]:
         hits = [hit["text"] for hit in found["hits"] if "APP" in hit["text"]]
         report = engine.report(next(h["report_id"] for h in found["hits"] if h["text"] == WRITTEN))
         shown = [p["text"] for p in report["paragraphs"] if "APP" in p["text"]]
-        with engine._using() as state:
+        with engine.using() as state:
             stored = [state.searcher.stored_fields(d) for d in range(state.evaluator.total)]
         paragraphs = [fields for fields in stored if fields.get("kind") != "report"]
         assert paragraphs and all(set(fields) <= set(PARAGRAPH_STORED) for fields in paragraphs)

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from search.cli import main
+from search.engine import Engine
 from search.index.writer import update_index
 from search.ingest.pipeline import process_file
 from search.insights.indicators import extract, indicator_names
-from search.query.searcher import Engine, SearchRequest
+from search.query import SearchRequest
 from webui import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

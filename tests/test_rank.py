@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from search.engine import Engine
 from search.index.writer import update_index
-from search.query.searcher import Engine, SearchRequest
+from search.query import SearchRequest
 
 
 def parts_of_top(engine: Engine, q: str, n: int) -> list[str]:

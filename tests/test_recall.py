@@ -8,7 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.query.searcher import SearchRequest
+from search.query import SearchRequest
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from search.query import NotFoundError, SearchRequest
 from search.query.parse import QueryError, parse_query
-from search.query.searcher import NotFoundError, SearchRequest
 
 
 def search(engine, q="", limit=100, **kwargs):
@@ -108,8 +108,8 @@ def test_traditional_query_finds_simplified_text(engine):
 
 
 def test_heading_match_counts_extra(tmp_path):
+    from search.engine import Engine
     from search.index.writer import update_index
-    from search.query.searcher import Engine
 
     body = "我镇聘请律师担任法律顾问，参与重大决策合法性审查。"
     (tmp_path / "corpus").mkdir()
@@ -260,9 +260,9 @@ def test_stats_describe_the_index(engine):
 
 
 def test_long_facets_show_the_most_frequent_values_and_every_selected_one(engine, monkeypatch):
-    from search.query import searcher as searcher_module
+    from search.query import facets as facets_module
 
-    monkeypatch.setattr(searcher_module, "FACET_LIMIT", 2)
+    monkeypatch.setattr(facets_module, "FACET_LIMIT", 2)
     result = search(engine, "法律顾问", filters={"township": ["黄石镇"]})
     shown = [v["value"] for v in result["facets"]["township"]]
     assert shown[:2] == ["大湾镇", "蒲台乡"]
@@ -282,9 +282,9 @@ def test_folding_shows_each_report_once_with_its_other_matches_counted(engine):
 
 
 def test_a_paragraph_copied_into_another_report_with_its_own_place_is_shown_once(tmp_path, corpus):
+    from search.engine import Engine
     from search.index.writer import update_index
     from search.ingest.pipeline import process_file
-    from search.query.searcher import Engine
 
     copied = process_file(corpus / "000_fb6fe3ad903c3860.txt").paragraphs[4].text
     assert copied.startswith("聘请重庆渝万律师事务所")
@@ -310,8 +310,8 @@ def test_an_equivalent_of_several_words_is_found_wherever_its_text_occurs(engine
 
 
 def test_reports_can_be_filtered_by_level(tmp_path, corpus):
+    from search.engine import Engine
     from search.index.writer import update_index
-    from search.query.searcher import Engine
 
     (corpus / "county.txt").write_text(
         "重庆市长寿区司法局2022年法治政府建设年度报告\n一、主要举措\n局党组聘请律师担任法律顾问，审查合同30份。\n",
@@ -339,8 +339,8 @@ def test_trends_count_reports_per_year_against_all_reports_of_that_year(engine):
 
 
 def test_trends_leave_out_reports_whose_province_is_unknown(tmp_path, corpus):
+    from search.engine import Engine
     from search.index.writer import update_index
-    from search.query.searcher import Engine
 
     (corpus / "unknown.txt").write_text(
         "某地2021年法治政府建设报告\n一、主要举措\n聘请律师担任法律顾问。\n", encoding="utf-8"
@@ -361,7 +361,7 @@ def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
 
     import numpy as np
 
-    from search.query.searcher import Candidates, _grouped
+    from search.query.paging import Candidates, grouped
 
     def by_full_sort(facets, selected, scores, request):
         docs = np.flatnonzero(selected)
@@ -390,7 +390,7 @@ def test_grouping_from_a_ranked_prefix_equals_sorting_every_match():
             q="x", group_by="township", page=int(rng.integers(1, 4)), limit=10, group_size=int(rng.integers(1, 4))
         )
         docs = np.flatnonzero(selected)
-        ours = [doc for doc, *_ in _grouped(facets, Candidates(docs, scores[docs]), request)]
+        ours = [doc for doc, *_ in grouped(facets, Candidates(docs, scores[docs]), request)]
         assert ours == by_full_sort(facets, selected, scores, request), trial
 
 
@@ -400,7 +400,7 @@ def test_folding_boilerplate_within_a_ranked_prefix_equals_folding_every_match()
     of match (only the best tiers that fill the prefix are ranked)."""
     from types import SimpleNamespace
 
-    from search.query.searcher import BOILERPLATE_REPORTS, Candidates, FoldedCopies, _ranked
+    from search.query.paging import BOILERPLATE_REPORTS, Candidates, FoldedCopies, ranked
 
     def by_full_sort(facets, candidates, scores, tiers, clusters, request):
         tier = tiers[candidates] if tiers is not None else np.zeros(len(candidates), dtype=np.int8)
@@ -431,7 +431,7 @@ def test_folding_boilerplate_within_a_ranked_prefix_equals_folding_every_match()
         tiers = None if trial % 3 == 0 else 2 - (rng.random(n) ** int(rng.integers(1, 8)) * 3).astype(np.int8)
         for folding_copies in (folded, FoldedCopies()):
             aligned = Candidates(candidates, scores[candidates], None if tiers is None else tiers[candidates])
-            ours = candidates[_ranked(facets, aligned, request, folding_copies)].tolist()
+            ours = candidates[ranked(facets, aligned, request, folding_copies)].tolist()
             no_clusters = SimpleNamespace(label=np.full(n, -1), reports=np.zeros(n))
             clustered = clusters if folding_copies is folded else no_clusters
             assert ours == by_full_sort(facets, candidates, scores, tiers, clustered, request), trial
@@ -439,7 +439,7 @@ def test_folding_boilerplate_within_a_ranked_prefix_equals_folding_every_match()
 
 def test_facets_counted_by_report_equal_counting_every_paragraph(engine):
     """Township, year … are counted from a tally per report; each count must be the one over paragraphs."""
-    with engine._using() as state:
+    with engine.using() as state:
         facets = state.facets
         assert set(facets.by_report) == {"level", "township", "county", "city", "province", "year"}
         by_report = facets.by_report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from search.index.analyze import segmenter
 from search.index.vocabulary import parse_thesaurus
-from search.query.thesaurus import Thesaurus, describe, explain, load_thesaurus
+from search.query.thesaurus import Thesaurus, explain, load_thesaurus, why_line
 
 
 def test_thesaurus_file_holds_at_least_150_concept_groups():
@@ -58,4 +58,4 @@ def test_match_reasons_name_the_equivalent_that_was_found():
     concepts = load_thesaurus().concepts("普法宣传")
     reasons = explain(concepts, "二是加强社会面法治宣传。")
     assert reasons == [{"concept": "普法宣传", "term": "法治宣传", "relation": "equivalent"}]
-    assert describe(reasons) == "命中：法治宣传（同义：普法宣传）"
+    assert why_line(reasons) == "命中：法治宣传（同义：普法宣传）"

@@ -178,7 +178,7 @@ def test_csv_export_opens_in_excel_as_utf8(client):
 
 
 def test_csv_export_defuses_formulas(client, tmp_path):
-    from search.query.present import excel_cell
+    from search.query import excel_cell
 
     assert excel_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert excel_cell(["法律顾问", "信访"]) == "法律顾问、信访"

@@ -14,7 +14,7 @@ def create_app(index_dir: Path | str, testing: bool = False):
     """Build the app for one index directory (which must already hold an index)."""
     from flask import Flask
 
-    from search.query.searcher import Engine
+    from search.engine import Engine
 
     from .api import api
     from .pages import pages

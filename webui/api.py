@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from search.query.parse import QueryError
-from search.query.searcher import NotFoundError
+from search.query import NotFoundError, QueryError
 
 from .openapi import openapi_document
 from .params import engine, integer_param, search_request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.index.writer import FACETS
+from search.query import FACETS
 
 
 def _array_parameter(name: str, description: str) -> dict:

@@ -11,11 +11,7 @@ import time
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 
-from search.index.writer import FACETS
-from search.ingest.classify import PARTS
-from search.query.parse import QueryError
-from search.query.present import FACET_LABELS, excel_cell
-from search.query.searcher import NotFoundError
+from search.query import FACET_LABELS, FACETS, PARTS, NotFoundError, QueryError, excel_cell
 
 from .params import EXPORT_LIMIT, current_filters, engine, integer_param, query_string, search_request, state_args
 

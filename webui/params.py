@@ -6,9 +6,8 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
-from search.index.writer import FACETS
-from search.query.parse import QueryError
-from search.query.searcher import Engine, SearchRequest
+from search.engine import Engine
+from search.query import FACETS, QueryError, SearchRequest
 
 MAX_VALUES_PER_FACET = 20
 MAX_VALUE_LENGTH = 100

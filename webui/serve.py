@@ -10,8 +10,7 @@ import threading
 import webbrowser
 from pathlib import Path
 
-from search.cli import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError
-from search.cli_search import print_summary, progress_bar
+from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_summary, progress_bar
 from search.index.analyze import segmenter
 from search.index.writer import die_with_parent, index_exists, index_is_usable, update_index
 
@@ -64,7 +63,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if _fork_workers(args.workers, app) and args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     # Two threads a process when there are several: more make the threads of one process queue on
-    # Python's lock (measured: 8 clients, p99 188 ms with 4 threads, 129 ms with 2).
+    # Python's lock (docs/benchmark-log.md).
     threads = args.threads or (2 if args.workers > 1 and hasattr(os, "fork") else 4)
     waitress.serve(app, sockets=[sock], threads=threads, ident="reportsearch")
     return 0

@@ -42,7 +42,7 @@ class Clusters:
 
     def __post_init__(self) -> None:
         """The members of every cluster as one array sorted by centre (built once, shared by the threads
-        and the forked workers of a server; a dict of arrays took 0.2 s at 1,000,000 paragraphs)."""
+        and the forked workers of a server; a dict of arrays was slow to build)."""
         clustered = np.flatnonzero(self.label >= 0)
         self._order = clustered[np.argsort(self.label[clustered], kind="stable")]
         self._sorted_labels = self.label[self._order]

@@ -67,8 +67,8 @@ def shingle_hashes(body: str) -> np.ndarray:
 
 def shingle_sets(bodies: list[str]) -> list[np.ndarray]:
     """:func:`shingle_hashes` of each body, hashed in one pass over them all: a window's hash depends only on
-    its characters, so the windows of the bodies joined are theirs, less those across a join (a near copy's
-    thirty candidates took 0.5 ms one by one, mostly in NumPy's fixed cost per call)."""
+    its characters, so the windows of the bodies joined are theirs, less those across a join (one by one,
+    NumPy's fixed cost per call dominated)."""
     kept = [i for i, body in enumerate(bodies) if len(body) >= MIN_BODY]
     found = [np.zeros(0, dtype=np.uint32) for _ in bodies]
     if not kept:

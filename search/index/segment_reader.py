@@ -64,10 +64,9 @@ class Slices:
 
     A search's posting lists are read this way, not through the memory map: the page cache holds a file
     written in one go in large folios, and touching one posting of a mapped file maps a whole folio into
-    the process (at 1,000,000 paragraphs, a serving process started on a freshly written index had 427 MB
-    of posting-file pages resident after the benchmark's requests, and peaked at 1,159 MB; reading the
-    lists, 754 MB). The pages stay in the page cache either way; what was read is the process's only for
-    the search. Where the system has no ``os.pread`` (Windows), ranges are views of the map."""
+    the process, which then counts it in its resident memory. The pages stay in the page cache either way;
+    what was read is the process's only for the search. Where the system has no ``os.pread`` (Windows),
+    ranges are views of the map."""
 
     def __init__(self, path: Path) -> None:
         saved = np.load(path, mmap_mode="r")
@@ -168,7 +167,7 @@ class Segment:
         self._heading_groups: tuple[np.ndarray, np.ndarray] | None = None
 
     def bands(self) -> np.ndarray:
-        """Near-duplicate band keys per local document (:mod:`search.insights.duplicates`); computed from the texts
+        """Near-duplicate band keys per local document (:mod:`search.index.minhash`); computed from the texts
         for a segment written before they were stored."""
         if self._bands is None:
             path = self.folder / BANDS_FILE
@@ -184,7 +183,7 @@ class Segment:
 
     # The columns below are read from disk at each use and not kept: an index state copies them into its
     # own tables by document number (and a merge copies them), so keeping them in every loaded segment
-    # doubled them in each serving process (about 55 MB at 1,000,000 paragraphs).
+    # doubled them in each serving process.
 
     @property
     def codes(self) -> dict[str, np.ndarray]:
@@ -325,7 +324,7 @@ class Segment:
 
 def mapped(path: Path) -> np.ndarray:
     """A saved array, memory-mapped, as a plain ndarray: slicing a ``np.memmap`` runs Python code per
-    slice (``__array_finalize__``), which cost a search at 1,000,000 paragraphs about 6 ms."""
+    slice (``__array_finalize__``), a cost a search pays for every posting list."""
     return np.load(path, mmap_mode="r").view(np.ndarray)
 
 
@@ -339,9 +338,8 @@ def _int_view(array: np.ndarray) -> memoryview:
 def _map_file(path: Path):
     """A read-only memory map of a file (an empty bytes object for an empty file).
 
-    Reads are random (the texts of candidate paragraphs), so the kernel is told not to read ahead:
-    with readahead, verifying 25,000 candidates at 1,000,000 paragraphs brought 375 of the texts' 392 MB
-    into each serving process's resident memory."""
+    Reads are random (the texts of candidate paragraphs), so the kernel is told not to read ahead: with
+    readahead, verifying candidates brought most of the texts into each serving process's resident memory."""
     if not path.stat().st_size:
         return b""
     with open(path, "rb") as handle:

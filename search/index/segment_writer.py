@@ -25,7 +25,6 @@ class SegmentBuilder:
     PIECE_SIZE documents are written as one *piece* (``fast/<segment>.<k>.tmp/``: the same arrays over a
     range of the segment's documents) and dropped; ``write()`` writes the last piece and renames them all
     into place (``fast/<segment>/``, ``fast/<segment>.1/`` …) before the commit that makes them visible.
-    At 1,000,000 paragraphs in one piece the indexer peaked at 9.8 GB.
     """
 
     def __init__(self) -> None:

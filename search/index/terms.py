@@ -100,8 +100,8 @@ _PACKED_ARRAYS = ("word_keys", "word_tfs", "grams", "phrases")
 class PackedTerms:
     """The terms of a report's paragraphs as a few arrays, to send from a reader process to the writer.
 
-    Pickling five small arrays per paragraph cost about 20 µs a paragraph in the reader and 35 µs in the
-    writer, whose process is the one every paragraph waits for; one array per field per report costs a few."""
+    Pickling five small arrays per paragraph cost the writer, whose process is the one every paragraph waits
+    for, more than its own work on them; one array per field per report costs little."""
 
     arrays: dict[str, np.ndarray]
     bounds: dict[str, np.ndarray]
@@ -176,7 +176,7 @@ EMPTY = ParagraphTerms(
 
 def phrase_keys(folded: str) -> np.ndarray:
     """The keys of the :func:`search.index.analyze.indexed_phrases` that ``folded`` text contains, sorted:
-    one Aho-Corasick pass finds them all (about 18 µs a paragraph, in the reader processes)."""
+    one Aho-Corasick pass finds them all, in the reader processes."""
     found = {key for _, key in phrase_automaton()[0].iter(folded)} if folded else ()
     return np.array(sorted(found), dtype=np.int64)
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
+from search.index.lock import ReindexLock
 from search.index.minhash import bands_of_texts
 from search.index.segment_reader import FAST_DIR, load_segment, read_manifest
 from search.index.segment_writer import SegmentBuilder, remove_orphans
@@ -42,7 +43,6 @@ PARSE_BATCH = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
 HASH_CHUNK = 1 << 20
-LOCK_FILE = "reindex.lock"
 FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
 
@@ -136,10 +136,6 @@ class Summary:
             "seconds": round(self.seconds, 3),
             "clusters_seconds": None if self.clusters_seconds is None else round(self.clusters_seconds, 3),
         }
-
-
-class IndexBusyError(Exception):
-    """Another reindex holds the lock."""
 
 
 def open_index(index_dir: Path) -> index.Index:
@@ -350,8 +346,7 @@ def update_index(
             failure["kept"] = failure["path"] in known
         _write_info(index_dir, corpus, [f for f in summary.failed if f["kept"]])
         with ix.searcher() as searcher:
-            # The live report documents, from their postings: reading every segment's manifest again took
-            # three times as long at 1,000,000 paragraphs.
+            # The live report documents, from their postings: cheaper than reading every manifest again.
             reports = sum(1 for _ in searcher.document_numbers(kind="report"))
             summary.paragraphs = searcher.doc_count() - reports
         summary.seconds = time.perf_counter() - started
@@ -537,78 +532,3 @@ def read_info(index_dir: Path) -> dict:
         return json.loads((Path(index_dir) / INFO_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-class ReindexLock:
-    """One reindex at a time; a lock left by a process that died is recovered with a message."""
-
-    def __init__(self, index_dir: Path) -> None:
-        self.path = Path(index_dir) / LOCK_FILE
-        self.recovered = ""
-
-    def __enter__(self) -> ReindexLock:
-        holder = _lock_holder(self.path)
-        if holder is not None and holder.get("alive"):
-            raise IndexBusyError(
-                f"另一个重建索引的进程（PID {holder['pid']}，开始于 {holder.get('started', '?')}）"
-                f"正在运行；如确认它已不在，请删除 {self.path}"
-            )
-        if holder is not None:
-            self.recovered = (
-                f"上次重建索引（PID {holder.get('pid') or '?'}，开始于 {holder.get('started', '?')}）未正常结束，"
-                "已清除其遗留的锁；索引仍是那次之前的状态，本次会补齐。"
-            )
-            self.path.unlink(missing_ok=True)
-        fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(
-                {
-                    "pid": os.getpid(),
-                    "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-                    "create_time": _create_time(os.getpid()),
-                },
-                handle,
-            )
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _lock_holder(path: Path) -> dict | None:
-    """Who wrote the lock file (with ``alive``: that process still runs), or None when there is none."""
-    import psutil
-
-    if not path.exists():
-        return None
-    try:
-        holder = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        holder = {}
-    if not isinstance(holder, dict):
-        holder = {}
-    pid = int(holder.get("pid", 0) or 0)
-    holder["pid"] = pid
-    holder["alive"] = bool(pid and pid != os.getpid() and psutil.pid_exists(pid) and _same_process(pid, holder))
-    return holder
-
-
-def reindex_running(index_dir: Path) -> bool:
-    """Another process is reindexing ``index_dir`` now (a lock left by a dead one does not count)."""
-    holder = _lock_holder(Path(index_dir) / LOCK_FILE)
-    return bool(holder and holder["alive"])
-
-
-def _create_time(pid: int) -> float:
-    import psutil
-
-    try:
-        return psutil.Process(pid).create_time()
-    except psutil.Error:
-        return 0.0
-
-
-def _same_process(pid: int, holder: dict) -> bool:
-    """Guard against PID reuse: the live process must be the one that wrote the lock."""
-    recorded = holder.get("create_time")
-    return not recorded or abs(_create_time(pid) - float(recorded)) < 1.0

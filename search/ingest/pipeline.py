@@ -1,4 +1,4 @@
-"""read → segment → describe → classify: one report file in, one Report out."""
+"""read → split into paragraphs → describe → classify: one report file in, one Report out."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 measures and results, the shortcomings and their reasons, how the principal leaders performed their
 duty as 第一责任人, and next year's plans. Per report: which of them are present, their length in
 paragraphs and characters, how many quantified statements it makes (59件, 97.33%, 6人), and which
-of its paragraphs stand, near-identical, in other reports (:mod:`search.insights.duplicates`: a Jaccard
+of its paragraphs stand, near-identical, in other reports (:mod:`search.index.clusters`: a Jaccard
 similarity of at least 0.8 once the report's own place names, self references and numbers are set aside).
 """
 
@@ -15,6 +15,8 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from search.query.state import IndexState
+
 REQUIRED_PARTS = ("主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
 QUANTIFIED = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|件|次|人|名|个|场|份|宗|起|项|户|家|所|期|篇|条|万|元|余)")
 
@@ -24,7 +26,7 @@ def quantified_statements(text: str) -> int:
     return len(QUANTIFIED.findall(text))
 
 
-def _mentions(part: str, state, members: list[int]) -> bool:
+def _mentions(part: str, state: IndexState, members: list[int]) -> bool:
     """Whether a part missing as a section is at least spoken of elsewhere (its cue words, data/parts.json)."""
     from search.ingest.classify import load_part_rules
 
@@ -32,7 +34,7 @@ def _mentions(part: str, state, members: list[int]) -> bool:
     return any(cue in state.evaluator.text(doc) for doc in members for cue in cues)
 
 
-def check_reports(state, docs: np.ndarray) -> list[dict]:
+def check_reports(state: IndexState, docs: np.ndarray) -> list[dict]:
     """One check per report among the paragraphs ``docs`` (a boolean mask over the state's documents)."""
     facets = state.facets
     report_codes = facets.codes["report_id"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from search.query.state import IndexState
+
 MEMBERS_SHOWN = 50
 
 
-def list_clusters(state, selected: np.ndarray, min_reports: int, page: int, limit: int) -> dict:
+def list_clusters(state: IndexState, selected: np.ndarray, min_reports: int, page: int, limit: int) -> dict:
     """One page of clusters with a member among ``selected`` that span at least ``min_reports`` reports, most
     widely shared first; each with its members (another report's copy first), their similarity to the first."""
     clusters = state.clusters()

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from search.data import DATA
+from search.query.state import IndexState
 
 SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 CLAUSE = re.compile(r"[^，,：:]+")
@@ -126,11 +127,16 @@ def _anchor_distance(clause: str, anchors: tuple[str, ...], start: int, end: int
     return nearest
 
 
+def indicator_values(state: IndexState, docnum: int) -> list[Value]:
+    """The indicator values a paragraph states, read once per index state."""
+    return state.memo("indicators", docnum, lambda: extract(state.evaluator.text(docnum)))
+
+
 def indicator_names() -> list[str]:
     return [indicator.name for indicator in load_indicators()]
 
 
-def indicator_table(state, selected, sort: str = "", descending: bool = True) -> dict:
+def indicator_table(state: IndexState, selected: np.ndarray, sort: str = "", descending: bool = True) -> dict:
     """Reports × indicators for the selected paragraphs: per report, the first statement of each indicator
     (with its paragraph id and sentence) and how many more it makes; ``sort`` names an indicator to sort by."""
     facets = state.facets
@@ -148,7 +154,7 @@ def indicator_table(state, selected, sort: str = "", descending: bool = True) ->
                 "province": _value(facets, "province", doc),
                 "cells": {},
             }
-        for value in state.indicator_values(doc):
+        for value in indicator_values(state, doc):
             cell = row["cells"].get(value.indicator)
             if cell is None:
                 row["cells"][value.indicator] = {

@@ -40,7 +40,7 @@ from search.index.analyze import fold, word_tokens, words
 from search.index.docsets import by_table, intersection, locate, locate_all, members, merged, select, union
 from search.index.segment_reader import Segment
 from search.index.terms import word_key
-from search.query.overlap import Overlapped
+from search.query.helper_thread import Overlapped
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
 from search.query.rank import top_scoring
 from search.query.thesaurus import Concept, load_thesaurus
@@ -242,7 +242,7 @@ class Evaluator:
         or any related term (near)."""
         related = [self.postings(term) for term in concept.related]
         many = by_table(sum(len(docs) for docs, _ in related), self.total)
-        # Scored on the other core while the forms are searched (:mod:`search.query.overlap`).
+        # Scored on the other core while the forms are searched (:mod:`search.query.helper_thread`).
         pending = Overlapped(self._best_table, related) if many else None
         # Equivalents are searched as strings, like what was typed: a term of several words (化解矛盾纠纷) is
         # never one token, so its word postings would miss most of its occurrences.

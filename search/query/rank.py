@@ -16,11 +16,9 @@ the strict matches themselves lean to another part than the measures:
 执法力量薄弱 is found in the shortcomings, and that is what the user is after.
 
 Weights were set by measurement (``python -m benchmarks relevance`` with the
-weights swept; mean nDCG@10 over all 67 judged queries): other parts ×1.0 →
-0.906, ×0.8 → 0.913, ×0.6 → 0.914, ×0.4 → 0.915 (0.6 kept: most of the gain,
-plans still findable); a numbers bonus of 0 → 0.914, 0.05 → 0.913, 0.15 →
-0.909, 0.3 → 0.904 — the judges graded "about the topic", not "with figures",
-so the bonus stays a tie-breaker (0.05).
+weights swept; docs/benchmark-log.md has the sweep): other parts keep most of
+the gain at ×0.6 while plans stay findable, and the numbers bonus is only a
+tie-breaker, since judges grade "about the topic", not "with figures".
 """
 
 from __future__ import annotations
@@ -49,8 +47,8 @@ FACT_UNITS = "件次名人个场份宗起项户家所期篇条万元余"
 def tier_of(matched_mask: np.ndarray, cover: np.ndarray, near: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Tier number per document (0 all, 1 partial, 2 related, -1 no match) among ``allowed`` documents.
 
-    Arithmetic on int8 views rather than assignments through boolean masks or np.where: at 1,000,000
-    documents 1 ms instead of 10."""
+    Arithmetic on int8 views rather than assignments through boolean masks or np.where, which cost ten
+    times as much."""
     partial = (cover >= PARTIAL_COVER) & (cover > 0)
     tier = near.view(np.int8) * np.int8(3) - np.int8(1)  # related 2, else -1
     tier -= partial.view(np.int8) * (tier - np.int8(1))  # partial 1

@@ -138,7 +138,7 @@ def explain(concepts: list[Concept], folded: str) -> list[dict[str, str]]:
     return reasons
 
 
-def describe(reasons: list[dict[str, str]]) -> str:
+def why_line(reasons: list[dict[str, str]]) -> str:
     """A reader's line for :func:`explain`: 命中：法治宣传（同义：普法宣传）；相关：宣传横幅（相关：普法宣传）."""
 
     def label(reason: dict[str, str]) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 
+from search.engine import Engine
 from search.index.writer import update_index
-from search.query.searcher import Engine, SearchRequest
+from search.query import SearchRequest
 
 QUERIES = ["法律顾问", "人民调解 成功率", "执法力量薄弱", '"执法全过程记录"', "普法宣传", "法律顾闻", "信访 -上访"]
 

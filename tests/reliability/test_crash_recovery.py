@@ -14,8 +14,9 @@ from unittest import mock
 import psutil
 import pytest
 
+from search.engine import Engine
 from search.index.writer import update_index
-from search.query.searcher import Engine, SearchRequest
+from search.query import SearchRequest
 from webui import create_app
 
 

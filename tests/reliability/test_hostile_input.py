@@ -10,8 +10,8 @@ import pytest
 
 from search.index.analyze import index_words
 from search.ingest.text import decode_text
+from search.query import NotFoundError, SearchRequest
 from search.query.parse import QueryError, parse_query
-from search.query.searcher import NotFoundError, SearchRequest
 from webui import create_app
 
 TOO_LONG_ID = "ffffffffffffffffffff-0001"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from search.engine import Engine
 from search.index.writer import MAX_SEGMENTS, open_index, update_index
-from search.query.searcher import Engine, SearchRequest
+from search.query import SearchRequest
 
 QUERIES = ("法律顾问", "人民调解 成功率", '"执法全过程记录"', "执法力量薄弱", "普法 -宣传")
 

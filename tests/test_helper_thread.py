@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from search.query.overlap import Overlapped, searching
+from search.query.helper_thread import Overlapped, searching
 
 
 def test_work_the_busy_helper_has_not_started_is_done_by_the_search_itself():

@@ -1,4 +1,4 @@
-"""Present hits: HTML-escaped text and snippets with <mark> around every matched term.
+"""Highlighting: HTML-escaped text and snippets with <mark> around every matched term.
 
 Matching runs on the folded text, which has exactly the offsets of the stored
 text (folding maps one character to one character), so no stored text is
@@ -13,15 +13,6 @@ from html import escape
 from search.index.analyze import fold
 
 SNIPPET_CHARS = 120
-FACET_LABELS = {
-    "level": "级别",
-    "township": "乡镇",
-    "county": "县区",
-    "province": "省份",
-    "year": "年度",
-    "part": "报告部分",
-    "topic": "主题",
-}
 
 
 def match_spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
@@ -78,14 +69,3 @@ def _best_window(spans: list[tuple[int, int]], length: int, width: int) -> int:
             best_start, best_count = span_start, count
     lead = min(20, width // 5)
     return max(0, min(best_start - lead, length - width))
-
-
-def excel_cell(value, joiner: str = "、") -> str:
-    """One CSV cell for Excel: lists joined, None empty, and text Excel would run as a formula (=, +, -, @)
-    prefixed with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = joiner.join(str(v) for v in value)
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

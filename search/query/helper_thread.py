@@ -6,9 +6,8 @@ beside the ranking and the hits) can run at once. One helper thread serves every
 with another search's work, a piece that has not started yet is done by the search itself when it needs
 it, so no search waits behind another's.
 
-The helper is used only while the process runs one search. With more in flight the cores are already
-busy, and the helper only took turns with them for the cores and Python's lock: under eight clients at
-100,000 paragraphs a server answered 90–149 requests/s with the helper against 205 without.
+The helper is used only while the process runs one search: with more in flight the cores are already
+busy, and the helper would only take turns with them for the cores and Python's lock.
 """
 
 from __future__ import annotations

@@ -1,0 +1,90 @@
+"""One reindex at a time: a lock file naming the process that holds it, recovered with a message when that
+process has died (a killed indexer never leaves the next run locked out)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+LOCK_FILE = "reindex.lock"
+
+
+class IndexBusyError(Exception):
+    """Another reindex holds the lock."""
+
+
+class ReindexLock:
+    """One reindex at a time; a lock left by a process that died is recovered with a message."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.path = Path(index_dir) / LOCK_FILE
+        self.recovered = ""
+
+    def __enter__(self) -> ReindexLock:
+        holder = _lock_holder(self.path)
+        if holder is not None and holder.get("alive"):
+            raise IndexBusyError(
+                f"另一个重建索引的进程（PID {holder['pid']}，开始于 {holder.get('started', '?')}）"
+                f"正在运行；如确认它已不在，请删除 {self.path}"
+            )
+        if holder is not None:
+            self.recovered = (
+                f"上次重建索引（PID {holder.get('pid') or '?'}，开始于 {holder.get('started', '?')}）未正常结束，"
+                "已清除其遗留的锁；索引仍是那次之前的状态，本次会补齐。"
+            )
+            self.path.unlink(missing_ok=True)
+        fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(
+                {
+                    "pid": os.getpid(),
+                    "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                    "create_time": _create_time(os.getpid()),
+                },
+                handle,
+            )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _lock_holder(path: Path) -> dict | None:
+    """Who wrote the lock file (with ``alive``: that process still runs), or None when there is none."""
+    import psutil
+
+    if not path.exists():
+        return None
+    try:
+        holder = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        holder = {}
+    if not isinstance(holder, dict):
+        holder = {}
+    pid = int(holder.get("pid", 0) or 0)
+    holder["pid"] = pid
+    holder["alive"] = bool(pid and pid != os.getpid() and psutil.pid_exists(pid) and _same_process(pid, holder))
+    return holder
+
+
+def reindex_running(index_dir: Path) -> bool:
+    """Another process is reindexing ``index_dir`` now (a lock left by a dead one does not count)."""
+    holder = _lock_holder(Path(index_dir) / LOCK_FILE)
+    return bool(holder and holder["alive"])
+
+
+def _create_time(pid: int) -> float:
+    import psutil
+
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return 0.0
+
+
+def _same_process(pid: int, holder: dict) -> bool:
+    """Guard against PID reuse: the live process must be the one that wrote the lock."""
+    recorded = holder.get("create_time")
+    return not recorded or abs(_create_time(pid) - float(recorded)) < 1.0

@@ -1,0 +1,454 @@
+"""Facets: every document's facet values as arrays by document number, and a search's facet counts, trends and
+distinct counts drawn from them.
+
+A search finds the matching documents once, and every facet is one ``bincount`` over them (no per-hit Python
+work). Counts of a facet ignore that facet's own selection (multi-select), so a user sees what a second
+township would add. Facets that describe whole reports (township, year …) are counted over a tally of matches
+per report rather than over every matching document.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+import numpy as np
+
+from search.index.docsets import select
+from search.index.segment_reader import Segment
+from search.index.terms import NO_KEY, id_key
+from search.index.writer import FACETS
+from search.ingest.classify import PARTS
+from search.query.evaluate import Result
+
+FACET_LIMIT = 100
+NO_YEAR = 65535
+CODED_FACETS = ("level", "township", "county", "city", "province", "part", "report_id")
+REPORT_FACETS = ("level", "township", "county", "city", "province", "year")
+MAX_TOPIC_BITS = 16
+FACET_LABELS = {
+    "level": "级别",
+    "township": "乡镇",
+    "county": "县区",
+    "province": "省份",
+    "year": "年度",
+    "part": "报告部分",
+    "topic": "主题",
+}
+
+
+class Tally:
+    """How many paragraphs of a search each report has (``per_report``), kept as the reports that have any
+    (``matched``, ascending) and their counts (``weights``), found once for every facet counted from it."""
+
+    def __init__(self, per_report: np.ndarray) -> None:
+        self.matched = np.flatnonzero(per_report)
+        self.weights = per_report[self.matched]
+
+
+class FacetTable:
+    """Facet values of every document as arrays indexed by document number."""
+
+    def __init__(self, segments: list[tuple[Segment, int]], total: int, live: np.ndarray) -> None:
+        self.paragraph = np.zeros(total, dtype=bool)
+        self.years = np.zeros(total, dtype=np.int64)
+        self.id_keys = np.zeros(total, dtype=np.uint64)
+        self.values: dict[str, list[str]] = {}
+        self.codes: dict[str, np.ndarray] = {}
+        for name in CODED_FACETS:
+            self.values[name] = sorted({v for segment, _ in segments for v in segment.values[name]})
+            self.codes[name] = np.full(total, -1, dtype=np.int32)
+        self.values["topic"] = sorted({t for segment, _ in segments for t in segment.topic_names})
+        code_of = {name: {v: i for i, v in enumerate(self.values[name])} for name in CODED_FACETS}
+        self.topics = np.zeros((total, max(1, len(self.values["topic"]))), dtype=bool)
+        for segment, offset in segments:
+            span = slice(offset, offset + segment.count)
+            self.paragraph[span] = segment.paragraph
+            self.years[span] = segment.years
+            self.id_keys[span] = segment.id_keys
+            codes = segment.codes
+            for name in CODED_FACETS:
+                self.codes[name][span] = _remap(codes[name], segment.values[name], code_of[name])
+            columns = [self.values["topic"].index(t) for t in segment.topic_names]
+            if columns:
+                self.topics[span, columns] = segment.topics[:, : len(columns)]
+        self.live = live
+        self.paragraph &= live
+        self.topic_bits = _topic_bits(self.topics)
+        self.by_report = self._report_columns()
+        self._report_documents: np.ndarray | None = None
+        self._paragraph_reports: np.ndarray | None = None
+
+    def _report_columns(self) -> dict[str, np.ndarray]:
+        """Per report, the values of the facets that describe a whole report (township, year …), for each such
+        facet whose live documents all agree with their report's: those facets are counted over reports (a
+        tally of matches per report) rather than over every matching document."""
+        paragraphs = np.flatnonzero(self.paragraph)
+        reports = self.codes["report_id"][paragraphs]
+        if not len(reports) or reports.min() < 0:
+            return {}
+        others = np.flatnonzero(self.live & ~self.paragraph)  # reports' own documents: no value of these facets
+        columns = {}
+        for name in REPORT_FACETS:
+            every = self.years if name == "year" else self.codes[name]
+            values = every[paragraphs]
+            column = np.zeros(len(self.values["report_id"]), dtype=values.dtype)
+            column[reports] = values
+            valueless = not np.any(every[others] > 0 if name == "year" else every[others] >= 0)
+            if valueless and np.array_equal(column[reports], values):
+                columns[name] = column
+        return columns
+
+    def tally(self, docs: np.ndarray) -> Tally | None:
+        """How many paragraphs among ``docs`` (live document numbers) each report has; None when no facet is
+        counted by report."""
+        if not self.by_report:
+            return None
+        reports = len(self.values["report_id"])
+        if self._paragraph_reports is None:
+            # A paragraph's report code, and for any other document one past the last (dropped from the counts).
+            self._paragraph_reports = np.where(self.paragraph, self.codes["report_id"], reports).astype(np.int32)
+        return Tally(np.bincount(self._paragraph_reports[positions(docs)], minlength=reports + 1)[:reports])
+
+    def paragraph_docnum(self, paragraph_id: str) -> int | None:
+        """The document number of a live paragraph, found by its id key (None for an id no paragraph has)."""
+        key = id_key(paragraph_id)
+        if key == NO_KEY:
+            return None
+        found = np.flatnonzero((self.id_keys == np.uint64(key)) & self.paragraph)
+        return int(found[0]) if len(found) else None
+
+    def report_docnums(self, report_id: str) -> tuple[int | None, np.ndarray]:
+        """(the report's own document, its paragraphs' documents) of a live report."""
+        values = self.values["report_id"]
+        at = bisect_left(values, report_id)
+        if at == len(values) or values[at] != report_id:
+            return None, np.zeros(0, dtype=np.int64)
+        summary = self.report_document(at)
+        return (None if summary < 0 else summary), np.flatnonzero((self.codes["report_id"] == at) & self.paragraph)
+
+    def report_document(self, code: int) -> int:
+        """The live document of the report whose code is ``code`` (its own, not a paragraph); -1 for none.
+        A table by report code, built at the first use: a paragraph shown in a hit reads its report's
+        title and place there (see :meth:`IndexState.stored`)."""
+        if self._report_documents is None:
+            reports = np.flatnonzero(self.live & ~self.paragraph)[::-1]  # the first document wins
+            table = np.full(len(self.values["report_id"]), -1, dtype=np.int64)
+            table[self.codes["report_id"][reports]] = reports
+            self._report_documents = table
+        return int(self._report_documents[code]) if code >= 0 else -1
+
+    def mask(self, name: str, selected: list) -> np.ndarray:
+        """Documents having any of the selected values of one facet (a flag per document of the index)."""
+        return self.allows(name, selected, slice(None))
+
+    def allows(self, name: str, selected: list, docs: np.ndarray | slice) -> np.ndarray:
+        """For each of ``docs`` (document numbers), whether it has any of the selected values of one facet."""
+        if name == "year":
+            years = self.years[docs]
+            result = np.zeros(len(years), dtype=bool)
+            for start, end in selected:
+                low = start if start is not None else 1
+                high = end if end is not None else NO_YEAR - 1
+                result |= (years >= low) & (years <= high)
+            return result
+        if name == "topic":
+            columns = [self.values["topic"].index(v) for v in selected if v in self.values["topic"]]
+            if not columns:
+                return np.zeros(len(self.years[docs]), dtype=bool)
+            if self.topic_bits is not None:
+                return (self.topic_bits[docs] & sum(1 << column for column in columns)) != 0
+            return self.topics[docs][:, columns].any(axis=1)
+        codes = [self.values[name].index(v) for v in selected if v in self.values[name]]
+        return np.isin(self.codes[name][docs], codes)
+
+    def trend(self, docs: np.ndarray, by: str = "year", tally: Tally | None = None) -> list[dict]:
+        """Matching paragraphs and reports per year (or per province), with the share of all reports of
+        that year (or province) that match: a trend that the number of reports collected does not bend.
+        Counts only (no sorting): a report's year and province come from per-index tables. ``tally`` is
+        :meth:`tally` of ``docs`` when the caller has it and ``docs`` are all paragraphs."""
+        report_key, totals = self._report_tables(by)
+        docs = positions(docs)
+        if by in self.by_report:
+            if tally is None:
+                tally = self.tally(docs)
+            keys = report_key[tally.matched]
+            known = keys >= 0
+            paragraphs = np.bincount(keys[known], tally.weights[known], len(totals)).astype(np.int64)
+            reports = np.bincount(keys[known], minlength=len(totals))
+        else:
+            keys = self.years if by == "year" else self.codes[by]
+            selected = docs[self.paragraph[docs]]
+            known = keys[selected]
+            known = known[known > 0] if by == "year" else known[known >= 0]
+            paragraphs = np.bincount(known, minlength=len(totals))
+            hit = np.zeros(len(report_key), dtype=bool)
+            hit[self.codes["report_id"][selected]] = True
+            reports = np.bincount(report_key[hit & (report_key >= 0)], minlength=len(totals))
+        rows = []
+        for key in np.flatnonzero(reports).tolist():
+            total = int(totals[key])
+            rows.append(
+                {
+                    "value": key if by == "year" else self.values[by][key],
+                    "paragraphs": int(paragraphs[key]),
+                    "reports": int(reports[key]),
+                    "reports_total": total,
+                    "share": round(int(reports[key]) / total, 4) if total else 0.0,
+                }
+            )
+        return rows
+
+    def _report_tables(self, by: str) -> tuple[np.ndarray, np.ndarray]:
+        """(each report's year or province code, -1 unknown; reports per year or province), built once."""
+        cache = self.__dict__.setdefault("_trend_tables", {})
+        if by not in cache:
+            keys = self.years if by == "year" else self.codes[by]
+            report_key = np.full(len(self.values["report_id"]), -1, dtype=np.int64)
+            known = self.paragraph & (keys > 0 if by == "year" else keys >= 0)
+            report_key[self.codes["report_id"][known]] = keys[known]
+            size = (int(keys.max()) + 1) if len(keys) else 1
+            totals = np.bincount(report_key[report_key >= 0], minlength=max(size, 1))
+            cache[by] = (report_key, totals)
+        return cache[by]
+
+    def _topic_counts(self, docs: np.ndarray) -> np.ndarray:
+        """Paragraphs per topic: each document's topics as one number (a bit per topic), counted per
+        combination, then per topic; a gather of rows of the topic matrix costs five times as much."""
+        if self.topic_bits is None:
+            return np.count_nonzero(self.topics[docs], axis=0)
+        combinations = np.bincount(self.topic_bits[docs], minlength=1 << self.topics.shape[1])
+        has_topic = (np.arange(len(combinations))[:, None] >> np.arange(self.topics.shape[1])) & 1
+        return combinations @ has_topic
+
+    def distinct(self, name: str, docs: np.ndarray, tally: Tally | None = None) -> int:
+        """How many different values of a coded facet ``docs`` have (reports, townships): a table of the
+        values seen, not a sort. ``tally`` is :meth:`tally` of ``docs`` when the caller has it."""
+        if name == "report_id" or name in self.by_report:
+            tally = self.tally(docs) if tally is None else tally
+            if tally is not None:
+                if name == "report_id":
+                    return len(tally.matched)
+                codes = self.by_report[name][tally.matched]
+                seen = np.zeros(len(self.values[name]) + 1, dtype=bool)
+                seen[codes] = True
+                return int(np.count_nonzero(seen[:-1]))
+        codes = self.codes[name][docs]
+        seen = np.zeros(len(self.values[name]) + 1, dtype=bool)
+        seen[codes] = True  # -1 (no value) lands in the extra last slot
+        return int(np.count_nonzero(seen[:-1]))
+
+    def place_tree(self, docs: np.ndarray) -> list[dict]:
+        """Province → county → township with paragraph counts over ``docs`` (largest first at each level)."""
+        names = ("province", "county", "township")
+        codes = np.stack([self.codes[name][docs].astype(np.int64) for name in names], axis=1)
+        rows, counts = np.unique(codes, axis=0, return_counts=True) if len(codes) else (codes, np.zeros(0))
+        tree: dict[str, dict] = {}
+        for (province, county, township), count in zip(rows.tolist(), counts.tolist(), strict=True):
+            labels = [
+                self.values[n][c] if c >= 0 else "" for n, c in zip(names, (province, county, township), strict=True)
+            ]
+            top = tree.setdefault(labels[0], {"value": labels[0], "count": 0, "children": {}})
+            top["count"] += count
+            middle = top["children"].setdefault(labels[1], {"value": labels[1], "count": 0, "children": {}})
+            middle["count"] += count
+            middle["children"][labels[2]] = {"value": labels[2], "count": count}
+
+        def ordered(level: dict) -> list[dict]:
+            items = sorted(level.values(), key=lambda item: (-item["count"], item["value"]))
+            for item in items:
+                if "children" in item:
+                    item["children"] = ordered(item["children"])
+            return items
+
+        return ordered(tree)
+
+    def counts(
+        self,
+        name: str,
+        docs: np.ndarray,
+        selected: list | None = None,
+        unit: str = "paragraphs",
+        every_value: bool = False,
+        tally: Tally | None = None,
+    ) -> list[dict]:
+        """Values of a facet with their counts over ``docs``: the FACET_LIMIT most frequent, plus selected ones.
+        With ``unit="reports"`` a value counts the reports it has matches in, not the paragraphs. ``tally`` is
+        :meth:`tally` of ``docs`` when the caller has it.
+
+        Years come newest first and report parts in the order of the report outline.
+        """
+        docs = positions(docs)
+        if name in self.by_report:
+            return self._listed(name, self._counts_by_report(name, docs, unit, tally), selected, every_value)
+        reports = self.codes["report_id"][docs].astype(np.int64) if unit == "reports" else None
+        if name == "year":
+            years = self.years[docs].astype(np.int64)
+            keep = years > 0
+            if reports is not None:
+                pairs = np.unique(years[keep] * (len(self.values["report_id"]) + 1) + reports[keep])
+                years = pairs // (len(self.values["report_id"]) + 1)
+                keep = np.ones(len(years), dtype=bool)
+            known = years[keep]
+            low = int(known.min()) if len(known) else 0
+            counts = np.bincount(known - low)
+            values = np.flatnonzero(counts)
+            return [{"value": int(v) + low, "count": int(counts[v])} for v in values[::-1].tolist()]
+        if name == "topic":
+            if reports is None:
+                counts = self._topic_counts(docs)
+            else:
+                matrix = self.topics[docs]
+                counts = np.array([len(np.unique(reports[matrix[:, j]])) for j in range(matrix.shape[1])])
+        else:
+            codes = self.codes[name][docs].astype(np.int64)
+            known = codes >= 0
+            codes = codes[known]
+            if reports is not None:
+                width = len(self.values["report_id"]) + 1
+                codes = np.unique(codes * width + reports[known]) // width
+            counts = np.bincount(codes, minlength=len(self.values[name]))
+        return self._listed(name, counts, selected, every_value)
+
+    def _counts_by_report(self, name: str, docs: np.ndarray, unit: str, tally: Tally | None) -> np.ndarray:
+        """Documents (or reports, with ``unit="reports"``) per value of a facet that describes whole reports
+        (for years, per year from the earliest: see :meth:`_listed`)."""
+        if tally is None:
+            tally = self.tally(docs)
+        weights = tally.weights if unit == "paragraphs" else None
+        values = self.by_report[name][tally.matched]
+        known = values > 0 if name == "year" else values >= 0
+        if name == "year":
+            low = int(values[known].min()) if known.any() else 0
+            counts = np.bincount(values[known] - low, None if weights is None else weights[known])
+            return np.concatenate((np.zeros(low, dtype=np.int64), counts.astype(np.int64)))
+        counts = np.bincount(values[known], None if weights is None else weights[known], len(self.values[name]))
+        return counts.astype(np.int64)
+
+    def _listed(self, name: str, counts: np.ndarray, selected: list | None, every_value: bool) -> list[dict]:
+        """The values of a facet with their ``counts`` (indexed by value code, or by year), as listed."""
+        if name == "year":
+            values = np.flatnonzero(counts)
+            return [{"value": int(v), "count": int(counts[v])} for v in values[::-1].tolist()]
+        values = self.values[name]
+        present = np.flatnonzero(counts)
+        if name == "part":
+            order = {p: i for i, p in enumerate(PARTS)}
+            chosen = sorted(present.tolist(), key=lambda i: order.get(values[i], len(order)))
+        else:
+            chosen = _most_frequent(present, counts, None if every_value else FACET_LIMIT)
+            if selected:
+                shown = set(chosen)
+                wanted = {str(v) for v in selected}
+                chosen += [i for i in present.tolist() if values[i] in wanted and i not in shown]
+        return [{"value": values[i], "count": int(counts[i])} for i in chosen]
+
+
+def _remap(codes: np.ndarray, local: list[str], code_of: dict[str, int]) -> np.ndarray:
+    """Codes into a segment's own value list → codes into the shared value list (``code_of`` its positions).
+
+    A dict lookup per value: a binary search over an object array of report ids was most of loading a state."""
+    if not local:
+        return codes
+    lookup = np.fromiter((code_of[value] for value in local), dtype=np.int32, count=len(local))
+    return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
+
+
+def _topic_bits(topics: np.ndarray) -> np.ndarray | None:
+    """Each document's topics as one number, a bit per topic (None past MAX_TOPIC_BITS topics)."""
+    if topics.shape[1] > MAX_TOPIC_BITS:
+        return None
+    return topics.astype(np.int32) @ (1 << np.arange(topics.shape[1])).astype(np.int32)
+
+
+def positions(docs: np.ndarray) -> np.ndarray:
+    """Document numbers of a boolean mask; numbers pass through (gathers by number beat boolean masks
+    when a small share of a large index is selected)."""
+    return np.flatnonzero(docs) if docs.dtype == bool else docs
+
+
+def _most_frequent(present: np.ndarray, counts: np.ndarray, limit: int | None) -> list[int]:
+    """Values (ascending ``present``) by count, most first, ties by value; the first ``limit`` only."""
+    frequency = counts[present]
+    if limit is not None and len(present) > limit:
+        kth = np.partition(frequency, len(present) - limit)[len(present) - limit]
+        keep = frequency >= kth
+        present, frequency = present[keep], frequency[keep]
+    return present[np.lexsort((present, -frequency))][:limit].tolist()
+
+
+def facet_summary(
+    facets: FacetTable,
+    matched: Result,
+    allows: dict[str, np.ndarray],
+    selections: dict[str, list],
+    selected: np.ndarray,
+    count: str,
+) -> dict:
+    """A search's facet counts, trends and distinct townships and reports: what it says besides its hits.
+    ``selected`` are the strict matches under every filter, ``allows`` the filters' verdicts on
+    ``matched.docs``; ``count`` is the unit of the counts."""
+    counted = _facet_positions(matched, allows)
+    tallies, selected_tally = _tallies(facets, counted, selected)
+    listed = {
+        name: facets.counts(name, counted[name], selections.get(name), count, tally=tallies[name]) for name in FACETS
+    }
+    return {
+        "facets": listed,
+        "facet_sizes": {
+            # The listed values are all of them unless the list was cut at FACET_LIMIT.
+            name: facets.distinct(name, counted[name], tallies[name])
+            if len(listed[name]) >= FACET_LIMIT
+            else sum(1 for value in listed[name] if value["count"])
+            for name in ("township", "county")
+        },
+        "trend": {
+            "year": facets.trend(selected, tally=selected_tally),
+            "province": facets.trend(selected, "province", selected_tally),
+        },
+        "count": count,
+        "townships": facets.distinct("township", selected, selected_tally),
+        "reports": facets.distinct("report_id", selected, selected_tally),
+    }
+
+
+def _facet_positions(matched: Result, allows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per facet, the documents its counts are over (the strict matches under every filter but its own), as
+    document numbers: facets that no filter singles out share one array, computed once. ``allows`` are the
+    filters' verdicts on ``matched.docs``."""
+    strict = select(matched.docs, matched.mask)
+    on_strict = {name: select(allow, matched.mask) for name, allow in allows.items()}
+    shared = None
+    result = {}
+    for name in FACETS:
+        if name in on_strict:
+            result[name] = others_allowed(strict, on_strict, name)
+        else:
+            if shared is None:
+                shared = others_allowed(strict, on_strict, name)
+            result[name] = shared
+    return result
+
+
+def _tallies(
+    facets: FacetTable, counted: dict[str, np.ndarray], selected: np.ndarray
+) -> tuple[dict[str, Tally | None], Tally | None]:
+    """:meth:`FacetTable.tally` of each facet's documents (once per distinct array) and of the selected
+    documents. The selected documents are a subset of every facet's, so one of the same length is the same
+    set and its tally serves."""
+    by_array: dict[int, Tally | None] = {}
+    tallies = {}
+    for name, docs in counted.items():
+        if id(docs) not in by_array:
+            by_array[id(docs)] = facets.tally(docs)
+        tallies[name] = by_array[id(docs)]
+    same = [tallies[name] for name, docs in counted.items() if len(docs) == len(selected)]
+    return tallies, same[0] if same else facets.tally(selected)
+
+
+def others_allowed(docs: np.ndarray, allows: dict[str, np.ndarray], facet: str) -> np.ndarray:
+    """The ``docs`` that every filter but ``facet``'s allows (``allows`` aligned with ``docs``)."""
+    keep = None
+    for name, allow in allows.items():
+        if name != facet:
+            keep = allow if keep is None else keep & allow
+    return docs if keep is None else select(docs, keep)

@@ -1,0 +1,53 @@
+"""A hit as the API gives it: its paragraph's fields, its report's, a snippet with the matches marked, and
+why it matched."""
+
+from __future__ import annotations
+
+from search.index.analyze import fold
+from search.query.highlight import mark, match_spans, snippet
+from search.query.rank import TIERS
+from search.query.state import IndexState
+from search.query.thesaurus import Concept, explain, highlight_forms, why_line
+
+
+def hit_json(
+    state: IndexState,
+    docnum: int,
+    score: float | None,
+    forms: list[str],
+    concepts: list[Concept] | None = None,
+    tier: int = 0,
+) -> dict:
+    stored = state.stored(docnum)
+    text = stored.get("text", "")
+    concepts = concepts or []
+    reasons = explain(concepts, fold(text + " " + " ".join(stored.get("section") or []))) if concepts else []
+    forms = forms + highlight_forms(concepts, loose=tier > 0)
+    section = stored.get("section") or []
+    heading_spans = [match_spans(heading, forms) for heading in section]
+    return {
+        "id": stored["id"],
+        "report_id": stored["report_id"],
+        "title": stored.get("title", ""),
+        "level": stored.get("level", ""),
+        "township": stored.get("township", ""),
+        "county": stored.get("county", ""),
+        "city": stored.get("city", ""),
+        "province": stored.get("province", ""),
+        "year": stored.get("year"),
+        "part": stored.get("part", ""),
+        "topics": topics_of(stored.get("topic", "")),
+        "section": section,
+        "section_html": [mark(heading, spans) for heading, spans in zip(section, heading_spans, strict=True)],
+        "heading_match": any(heading_spans),
+        "text": text,
+        "snippet": snippet(text, forms),
+        "score": None if score is None else round(float(score), 4),
+        "tier": TIERS[tier],
+        "matched": reasons,
+        "why": why_line(reasons),
+    }
+
+
+def topics_of(value: str) -> list[str]:
+    return value.split(",") if value else []

@@ -1,0 +1,312 @@
+"""One committed index state: the arrays a search reads, its facet table and evaluator, and what it finds once
+and keeps (near-duplicate clusters, report fields, closest copies).
+
+Queries run on a state without the searcher's lock: its arrays are read-only. Whoosh's stored-field reads are
+not thread-safe, so they take the state's own lock. A state replaced by a reindex is closed when the last query
+using it ends.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from search.index.analyze import fold
+from search.index.clusters import (
+    ClusteringCancelled,
+    Clusters,
+    Layout,
+    find_clusters,
+    load_clusters,
+    save_clusters,
+    saved_key,
+)
+from search.index.lock import reindex_running
+from search.index.minhash import bands_and_rows, body_of, jaccard, shingle_hashes, shingle_sets
+from search.index.segment_reader import Segment, load_segment
+from search.index.writer import paragraph_id, segments_of
+from search.query.evaluate import Evaluator
+from search.query.facets import FacetTable
+from search.query.rank import fact_keys, practice_prior, practice_share
+from search.query.suggest import Suggester
+
+NEAR_COPY_CANDIDATES = 30
+NEAR_COPY_BATCH = 6
+REPORT_FIELDS_CACHED = 4096  # reports whose title and place a state keeps for the hits it shows
+NEAR_COPIES_KEPT = 20_000  # paragraphs whose closest copy a state keeps
+_UNKNOWN = object()
+INLINE_CLUSTERING = 20_000
+CLUSTERS_POLL_SECONDS = 0.5
+
+
+@dataclass
+class IndexState:
+    """Everything one committed index state needs to answer queries (see the module's docstring)."""
+
+    searcher: object
+    facets: FacetTable
+    evaluator: Evaluator
+    prior: np.ndarray
+    suggester: Suggester
+    stored_lock: threading.Lock = field(default_factory=threading.Lock)
+    users: int = 0
+    retired: bool = False
+    clusters_lock: threading.Lock = field(default_factory=threading.Lock)
+    start_lock: threading.Lock = field(default_factory=threading.Lock)
+    index_dir: Path | None = None
+    practice_share: float = 0.0
+    _clusters: Clusters | None = None
+    _clustering_started: bool = False
+    _memos: dict = field(default_factory=dict)
+    _report_field_cache: dict = field(default_factory=dict)
+    _near_copies: dict = field(default_factory=dict)
+
+    def clusters(self) -> Clusters:
+        """Near-duplicate paragraphs of this state (:mod:`search.index.clusters`), waiting for them: those the
+        indexer saved for this state, or found from the saved ones of an earlier state (only the pairs a
+        reindex changed), or, with none saved, found whole (a minute per million paragraphs)."""
+        with self.clusters_lock:
+            if self._clusters is None:
+                self._clusters = self._load_or_find_clusters()
+            return self._clusters
+
+    def layout(self) -> Layout:
+        segments = self.evaluator.segments
+        return Layout(
+            [segment.folder.name for segment, _ in segments],
+            [offset for _, offset in segments],
+            [segment.count for segment, _ in segments],
+            self.facets.paragraph,
+        )
+
+    def _bands(self) -> np.ndarray:
+        segments = self.evaluator.segments
+        if not segments:
+            return np.zeros((0, bands_and_rows()[0]), dtype=np.uint64)
+        return np.concatenate([segment.bands() for segment, _ in segments])
+
+    def _load_or_find_clusters(self) -> Clusters:
+        layout, codes = self.layout(), self.facets.codes["report_id"]
+        found = load_clusters(self.index_dir, layout, self._bands, codes) if self.index_dir else None
+        if isinstance(found, Clusters):
+            return found
+        bands = self._bands()
+        clusters = find_clusters(bands, self.facets.paragraph, codes, self.shingles, self._replaced, start=found)
+        if self.index_dir:
+            save_clusters(self.index_dir, layout, clusters)
+        return clusters
+
+    def _replaced(self) -> bool:
+        """A reindex replaced this state and no query uses it any more: its clusters are not needed."""
+        return self.retired and not self.users
+
+    def _find_clusters_in_background(self) -> None:
+        """After a reindex: while the indexer still holds its lock it is finding this state's clusters
+        (it does so before it lets go), so wait for its file rather than find them a second time."""
+        if self.index_dir:
+            key = self.layout().key()
+            while reindex_running(self.index_dir) and saved_key(self.index_dir) != key:
+                if self._replaced():
+                    return
+                time.sleep(CLUSTERS_POLL_SECONDS)
+        with suppress(ClusteringCancelled):
+            self.clusters()
+
+    def clusters_if_ready(self, start: bool = True) -> Clusters | None:
+        """The clusters for a search, which must not wait seconds after a reindex: a state of at most
+        INLINE_CLUSTERING paragraphs finds them at once (well under a second); a larger one answers without
+        them (None) until they are there, and (with ``start``) starts finding them in the background."""
+        if self._clusters is None and int(np.count_nonzero(self.facets.paragraph)) <= INLINE_CLUSTERING:
+            return self.clusters()
+        if start:
+            self.start_clustering()
+        return self._clusters
+
+    def start_clustering(self) -> None:
+        """Find the clusters in a background thread, once (a search starts it when it has answered, so that
+        the first search after a reindex does not share the interpreter with it)."""
+        if self._clusters is None and not self._clustering_started:
+            with self.start_lock:
+                if not self._clustering_started:
+                    self._clustering_started = True
+                    threading.Thread(
+                        target=self._find_clusters_in_background, name="near-duplicates", daemon=True
+                    ).start()
+
+    def shingles(self, docnum: int) -> np.ndarray:
+        return shingle_hashes(self._body(docnum))
+
+    def _body(self, docnum: int) -> str:
+        """What a copy of the paragraph keeps (:func:`body_of`), without its report's own place names."""
+        facets = self.facets
+        places = []
+        for name in ("township", "county", "city"):
+            code = int(facets.codes[name][docnum])
+            if code >= 0:
+                places.append(_folded_place(facets.values[name][code]))
+        return body_of(self.evaluator.text(docnum), tuple(places))
+
+    def near_copy(self, docnum: int, start: bool = True) -> dict | None:
+        """The closest paragraph of another report in ``docnum``'s cluster, with the exact similarity and how
+        many other reports the cluster spans; None when no other report has a near-identical paragraph, or
+        while the clusters of a large state are still being found."""
+        clusters = self.clusters_if_ready(start)
+        if clusters is None or clusters.label[docnum] < 0:
+            return None
+        found = remember(self._near_copies, docnum, lambda: self._closest_copy(docnum, clusters), NEAR_COPIES_KEPT)
+        return None if found is None else dict(found)
+
+    def _closest_copy(self, docnum: int, clusters: Clusters) -> dict | None:
+        """:meth:`near_copy`, worked out: the shingles of up to NEAR_COPY_CANDIDATES paragraphs compared (about
+        a millisecond for a paragraph of a large cluster, so a state keeps what it found)."""
+        facets = self.facets
+        report = facets.codes["report_id"][docnum]
+        members = clusters.members(docnum)
+        others = members[facets.codes["report_id"][members] != report][:NEAR_COPY_CANDIDATES]
+        if not len(others):
+            return None
+        own = shingle_hashes(self._body(docnum))
+        similarity, other = -1.0, -1
+        # The candidates come in ascending order and ties go to the first: a copy identical to the paragraph
+        # ends the search (most members of a large cluster are), so they are compared a few at a time.
+        for start in range(0, len(others), NEAR_COPY_BATCH):
+            batch = others[start : start + NEAR_COPY_BATCH].tolist()
+            for shingles, candidate in zip(shingle_sets([self._body(d) for d in batch]), batch, strict=True):
+                found = jaccard(own, shingles)
+                if found > similarity:
+                    similarity, other = found, candidate
+            if similarity == 1.0:
+                break
+        return {
+            **self.paragraph_label(other),
+            "similarity": round(similarity, 2),
+            "other_reports": int(clusters.reports[docnum]) - 1,
+        }
+
+    def memo(self, kind: str, key, compute, limit: int | None = None):
+        """What ``compute()`` gives for ``key``, found once per state and kept (``limit`` entries of a kind at
+        most): what the insights read of a paragraph, such as its indicator values."""
+        return remember(self._memos.setdefault(kind, {}), key, compute, limit)
+
+    def paragraph_label(self, docnum: int) -> dict:
+        """A paragraph as a reader names it: report, township, year, its id and number in the report."""
+        label = report_label(self.facets, docnum)
+        ordinal = int(self.facets.id_keys[docnum]) & 0xFFFF
+        return {**label, "id": paragraph_id(label["report_id"], ordinal), "paragraph": ordinal + 1}
+
+    def stored(self, docnum: int) -> dict:
+        """A document's stored fields. A paragraph's text (as written) comes from the segment's arrays, and
+        its report's title, path and place from the report's document (indexes written before stored them
+        with every paragraph; see :func:`search.index.writer.stored_fields`)."""
+        with self.stored_lock:
+            fields = self.searcher.stored_fields(docnum)
+        if fields.get("kind") == "report":
+            return fields
+        if "text" not in fields:
+            text = self.evaluator.written(docnum)
+            if text is not None:
+                fields["text"] = text
+        if "title" not in fields:
+            fields.update(self._report_fields(docnum))
+        return fields
+
+    def _report_fields(self, docnum: int) -> dict:
+        """The fields a paragraph shares with its report, as the paragraph would have stored them (read once
+        per report and state: the hits of a page often share reports)."""
+        code = int(self.facets.codes["report_id"][docnum])
+        return dict(
+            remember(self._report_field_cache, code, lambda: self._read_report_fields(code), REPORT_FIELDS_CACHED)
+        )
+
+    def _read_report_fields(self, code: int) -> dict:
+        report_doc = self.facets.report_document(code)
+        if report_doc < 0:
+            return {}
+        with self.stored_lock:
+            stored = self.searcher.stored_fields(report_doc)
+        meta = stored.get("report") or {}
+        fields = {"title": stored.get("title", ""), "path": stored.get("path", "")}
+        fields.update(
+            {name: meta[name] for name in ("level", "township", "county", "city", "province") if meta.get(name)}
+        )
+        if meta.get("year"):
+            fields["year"] = meta["year"]
+        return fields
+
+
+def remember(cache: dict, key, compute, limit: int | None = None):
+    """``cache[key]``, computed and kept the first time; a cache of ``limit`` entries starts again when full
+    (what an index state keeps of the paragraphs and reports it has shown)."""
+    found = cache.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = compute()
+        if limit is not None and len(cache) >= limit:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+@lru_cache(maxsize=65536)
+def _folded_place(name: str) -> str:
+    """A place name folded as paragraph texts are (a near copy folds its candidates' places)."""
+    return fold(name)
+
+
+def report_label(facets: FacetTable, doc: int) -> dict:
+    """The report a document belongs to, as a reader names it: township (or county), year, id."""
+
+    def value(name: str) -> str:
+        code = int(facets.codes[name][doc])
+        return facets.values[name][code] if code >= 0 else ""
+
+    return {
+        "report_id": value("report_id"),
+        "township": value("township") or value("county"),
+        "year": int(facets.years[doc]) or None,
+    }
+
+
+def reports_numbers(segments: list[tuple[Segment, int]], total: int) -> np.ndarray:
+    """Documents with a number followed by a counting unit (59件, 6人, 20余次): from the bigram postings."""
+    found = np.zeros(total, dtype=bool)
+    keys = fact_keys().tolist()
+    for segment, offset in segments:
+        for key in keys:
+            found[offset + np.asarray(segment.grams.postings(key), dtype=np.int64)] = True
+    return found
+
+
+def load_state(index_dir: Path, searcher, loaded: dict[str, list[Segment]]) -> IndexState:
+    """The state a Whoosh ``searcher`` sees, its segments' arrays taken from ``loaded`` (segment id → pieces)
+    where an earlier state loaded them; ``loaded`` is left holding exactly this state's segments."""
+    reader = searcher.reader()
+    total = reader.doc_count_all()
+    live = np.ones(total, dtype=bool)
+    pieces = []
+    current = set()
+    for segment, offset in segments_of(reader):
+        segment_id = segment.segment_id()
+        current.add(segment_id)
+        if segment_id not in loaded:
+            loaded[segment_id] = load_segment(index_dir, segment_id)
+        for docnum in segment.deleted_docs():
+            live[offset + docnum] = False
+        start = offset
+        for piece in loaded[segment_id]:
+            pieces.append((piece, start))
+            start += piece.count
+    for segment_id in set(loaded) - current:
+        del loaded[segment_id]
+    facets = FacetTable(pieces, total, live)
+    evaluator = Evaluator(pieces, total, facets.paragraph, facets)
+    prior = practice_prior(facets.codes["part"], facets.values["part"], reports_numbers(pieces, total))
+    share = practice_share(facets.paragraph, facets.codes["part"], facets.values["part"])
+    return IndexState(
+        searcher, facets, evaluator, prior, Suggester(evaluator), index_dir=index_dir, practice_share=share
+    )
