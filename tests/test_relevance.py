@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks.relevance import HELD_OUT, judged_sets, measure_all, summarize
 
-# Floors set from measurement (README has the figures): mean nDCG@10 0.914 and recall@20 0.922 over all 67
+# Floors set from measurement (docs/benchmark-log.md has the figures): mean nDCG@10 0.914 and recall@20 0.922 over the 67
 # judged queries in expanded mode, 0.866 / 0.855 on the 32 concept queries.
 NDCG_FLOOR = 0.90
 RECALL_FLOOR = 0.90
