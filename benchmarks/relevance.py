@@ -7,8 +7,8 @@ class (word, words, concept) in ``_classes``.
 
 Three rankers answer every query, top 20: ours in ``expanded`` mode (the default),
 ours in ``exact`` mode (the query's own words, as the engine ranked before the
-thesaurus), and FTS5 BM25 over the same jieba tokens with the query's words OR'ed
-(the baseline a developer gets from SQLite in an afternoon).
+thesaurus), and two BM25 baselines over the same jieba tokens with the query's words OR'ed: SQLite FTS5
+(what a developer gets from SQLite in an afternoon) and tantivy (a Lucene-class engine).
 
     python -m benchmarks relevance
 """
@@ -63,9 +63,16 @@ class JudgedSet:
         for query, judged in data.items():
             if query.startswith("_"):
                 continue
-            self.queries[query] = {
-                paragraph_id(report_id_for(by_key[where]), ordinal): grade for where, ordinal, grade in judged
-            }
+            self.queries[query] = {self._paragraph(by_key[where], place): grade for where, place, grade in judged}
+
+    def _paragraph(self, name: str, place: int | str) -> str:
+        """The id of a judged paragraph, named by its ordinal or by a piece of its text (which must name one)."""
+        if isinstance(place, str):
+            found = [i for i, p in enumerate(self.reports[name].paragraphs) if place in p.text]
+            if len(found) != 1:
+                raise ValueError(f"{self.name}: “{place}” names {len(found)} paragraphs of {name}")
+            place = found[0]
+        return paragraph_id(report_id_for(name), place)
 
     def documents(self) -> list[tuple[str, str]]:
         """(paragraph id, text) of every paragraph, as the index numbers them."""
@@ -88,6 +95,7 @@ def judged_sets() -> list[JudgedSet]:
     return [
         JudgedSet("samples", SAMPLES, DATA / "judgments.json", "township"),
         JudgedSet("synthetic", SYNTHETIC, DATA / "synthetic_judgments.json", "file"),
+        JudgedSet("styles", DATA / "styles", DATA / "styles_judgments.json", "file"),
         JudgedSet("heldout", DATA / "heldout", DATA / "heldout_judgments.json", "file"),
     ]
 
@@ -117,6 +125,38 @@ class FtsOr:
         return [row[0] for row in self.connection.execute(sql, (match, DEPTH))]
 
 
+class TantivyOr:
+    """tantivy's BM25 over the same jieba tokens, the query's words OR'ed: a Lucene-class engine as a developer
+    would set it up."""
+
+    def __init__(self, documents: list[tuple[str, str]], folder: Path) -> None:
+        import tantivy
+
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("tokens", tokenizer_name="whitespace")
+        builder.add_text_field("id", stored=True, tokenizer_name="raw")
+        self.schema = builder.build()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.index = tantivy.Index(self.schema, path=str(folder))
+        writer = self.index.writer(heap_size=50_000_000, num_threads=1)
+        for pid, text in documents:
+            tokens = " ".join(w for w, *_ in word_tokens(fold(text), subwords=True))
+            writer.add_document(tantivy.Document(tokens=tokens, id=pid))
+        writer.commit()
+        self.index.reload()
+
+    def __call__(self, query: str) -> list[str]:
+        import tantivy
+
+        tokens = [t for t in dict.fromkeys(words(fold(query.replace('"', " ")))) if t.strip()]
+        if not tokens:
+            return []
+        should = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "tokens", t)) for t in tokens]
+        searcher = self.index.searcher()
+        found = searcher.search(tantivy.Query.boolean_query(should), DEPTH)
+        return [searcher.doc(address)["id"][0] for _, address in found.hits]
+
+
 def measure_all(index_root: Path) -> dict[str, dict[str, dict[str, tuple[float, float]]]]:
     """ranker → set name → query → (nDCG@10, recall@20), for every judged set."""
     results: dict[str, dict] = defaultdict(dict)
@@ -132,6 +172,9 @@ def measure_all(index_root: Path) -> dict[str, dict[str, dict[str, tuple[float, 
         finally:
             engine.close()
         results["fts5_or"][judged.name] = judged.measure(FtsOr(judged.documents()))
+        results["tantivy_or"][judged.name] = judged.measure(
+            TantivyOr(judged.documents(), index_root / f"{judged.name}-tantivy")
+        )
     return dict(results)
 
 
@@ -172,7 +215,7 @@ def main() -> None:
     sets = judged_sets()
     with tempfile.TemporaryDirectory() as folder:
         results = measure_all(Path(folder))
-    rankers = ("expanded", "exact", "fts5_or")
+    rankers = ("expanded", "exact", "fts5_or", "tantivy_or")
     print("| set | class | queries | " + " | ".join(f"{r} nDCG@10 / recall@20" for r in rankers) + " |")
     print("| --- | --- | --- | " + " | ".join("---" for _ in rankers) + " |")
     for row in summarize(results, sets):

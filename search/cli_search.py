@@ -12,8 +12,12 @@ from search.index.lock import IndexBusyError
 from search.index.writer import FACETS, update_index
 from search.query import FACET_LABELS, IndexMissingError, NotFoundError, QueryError, SearchRequest
 
-LOOSER = (("partial_total", "部分命中"), ("related_total", "相关命中"))
-TIER_HEADINGS = {"partial": "部分命中：没有包含全部检索词", "related": "相关命中：只包含相关词"}
+LOOSER = (("partial_total", "部分命中"), ("related_total", "相关命中"), ("other_total", "其他命中"))
+TIER_HEADINGS = {
+    "partial": "部分命中：没有包含全部检索词",
+    "related": "相关命中：只包含相关词",
+    "other": "其他命中：只包含一部分检索词",
+}
 
 
 def add_commands(commands) -> None:

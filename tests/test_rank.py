@@ -111,3 +111,35 @@ def test_a_paragraph_copied_into_many_reports_is_listed_once_below_a_specific_on
     assert len(texts) == 2 and folded["boilerplate_folded"] == 3
     assert texts[0].startswith("镇政府与县城一家律师事务所")
     assert [hit["boilerplate"] for hit in folded["hits"]] == [0, 3]
+
+
+def test_question_words_in_a_users_own_words_are_never_required(engine):
+    """乡镇如何发挥法律顾问的作用 asks about 法律顾问: the question and function words around it change nothing."""
+    question = engine.search(SearchRequest(q="乡镇如何发挥法律顾问的作用", limit=20))
+    plain = engine.search(SearchRequest(q="法律顾问", limit=20))
+    assert question["total"] == plain["total"] == 12
+    assert [h["id"] for h in question["hits"]] == [h["id"] for h in plain["hits"]]
+    assert all("如何" not in h["snippet"] and "<mark>作用</mark>" not in h["snippet"] for h in question["hits"])
+
+
+def test_a_concept_most_paragraphs_have_is_scored_not_required(engine):
+    """法治 is in more than a third of the paragraphs: 法治 法律顾问 finds what 法律顾问 finds, ranking those
+    that also speak of 法治 first."""
+    both = engine.search(SearchRequest(q="法治 法律顾问", limit=50))
+    alone = engine.search(SearchRequest(q="法律顾问", limit=50))
+    assert both["total"] == alone["total"]
+    scores = {h["id"]: h["score"] for h in alone["hits"]}
+    with_fazhi = [h for h in both["hits"] if h["tier"] == "all" and "法治" in h["text"]]
+    assert with_fazhi and all(h["score"] > scores[h["id"]] for h in with_fazhi)
+
+
+def test_a_paragraph_with_any_of_the_words_is_listed_after_the_better_ones(written):
+    """Nothing a BM25 over the query's words would return is out of reach: paragraphs with one of three
+    concepts come last, in their own tier."""
+    result = written.search(SearchRequest(q="法律顾问 合同 坐班", limit=50, boilerplate="show"))
+    tiers = [hit["tier"] for hit in result["hits"]]
+    assert tiers[0] == "all" and "other" in tiers
+    assert tiers == sorted(tiers, key=["all", "partial", "related", "other"].index)
+    others = [hit["text"] for hit in result["hits"] if hit["tier"] == "other"]
+    assert any(text.startswith("深入学习贯彻") for text in others), "the generic paragraphs with 法律顾问 only"
+    assert result["other_total"] == len(others)

@@ -84,8 +84,8 @@ HIT = {
         "score": {"type": ["number", "null"]},
         "tier": {
             "type": "string",
-            "enum": ["all", "partial", "related"],
-            "description": "完全命中、部分命中、相关命中",
+            "enum": ["all", "partial", "related", "other"],
+            "description": "完全命中、部分命中、相关命中、其他命中",
         },
         "matched": {
             "type": "array",
@@ -119,7 +119,8 @@ RESULTS = {
         "total": {"type": "integer", "description": "完全命中的段落数（分面计数也只数这些）"},
         "partial_total": {"type": "integer"},
         "related_total": {"type": "integer"},
-        "loose_total": {"type": "integer", "description": "排在完全命中之后的部分命中与相关命中数"},
+        "other_total": {"type": "integer"},
+        "loose_total": {"type": "integer", "description": "排在完全命中之后的部分命中、相关命中与其他命中数"},
         "related_terms": {"type": "array", "items": {"type": "string"}, "description": "从最相关的段落中得出的相关词"},
         "did_you_mean": {
             "type": ["object", "null"],

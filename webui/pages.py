@@ -23,6 +23,7 @@ SIDEBAR_VALUES = 10
 TIER_LABELS = {
     "partial": "部分命中：以下段落没有包含全部检索词",
     "related": "相关命中：以下段落只包含检索词的相关词",
+    "other": "其他命中：以下段落只包含一部分检索词",
 }
 CSV_COLUMNS = [
     ("township", "乡镇"),

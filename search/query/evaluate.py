@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -52,6 +52,8 @@ SPLIT_WORDS_BOOST = 0.5
 EQUIVALENT_WEIGHT = 0.8
 RELATED_WEIGHT = 0.3
 RELATED_COORDINATION = 0.5
+COMMON_SHARE = 0.3
+OPTIONAL_COVER = 0.01
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = 25
 
@@ -199,13 +201,18 @@ class Evaluator:
         return Result(docs, mask, _combined(np.add, [r.score for r in results]) * (near | (cover > 0)), cover, near)
 
     def _all_of(self, node: AllOf, expand: bool) -> Result:
-        children = [self._node(child, expand) for child in node.include]
+        roles = self._roles(node.include) if expand else [True] * len(node.include)
+        included = [
+            (child, required) for child, required in zip(node.include, roles, strict=True) if required is not None
+        ]
+        children = [self._node(child, expand) for child, _ in included]
         if children:
             docs, children = self._aligned(children)
-            mask = _combined(np.logical_and, [r.mask for r in children])
-            near = _combined(np.logical_and, [r.nearly() for r in children])
-            cover = _mean([r.covered() for r in children]).astype(np.float32)
-            score = _combined(np.add, [r.score for r in children]) * _coordination(children)
+            required = [r for r, (_, needed) in zip(children, included, strict=True) if needed]
+            mask = _combined(np.logical_and, [r.mask for r in required])
+            near = _combined(np.logical_and, [r.nearly() for r in required])
+            cover = _cover(children, required)
+            score = _combined(np.add, [r.score for r in children]) * _coordination(required)
         else:
             docs = self.live_docs
             mask, near = np.ones(len(docs), dtype=bool), np.ones(len(docs), dtype=bool)
@@ -218,11 +225,32 @@ class Evaluator:
         result = Result(docs, mask, score * (near | (cover > 0)), cover, near)
         return result.compact() if node.exclude else result
 
+    def _roles(self, include: list[Node]) -> list[bool | None]:
+        """For each part of an AND typed with spaces: required (True), only scored (False) or left out (None),
+        weighing the concepts of its unquoted words together (法治建设 存在 哪些 问题 as 法治建设存在哪些问题)."""
+        thesaurus = load_thesaurus()
+        texts = [child.text if isinstance(child, Text) and not child.exact else None for child in include]
+        concepts = {i: thesaurus.concepts(text) for i, text in enumerate(texts) if text is not None}
+        flat = [concept for found in concepts.values() for concept in found]
+        if not flat or all(concept.filler for concept in flat):
+            return [True] * len(include)
+        weighed = {concept.text: concept for concept in self.weighed(flat)}
+        roles: list[bool | None] = []
+        for i in range(len(include)):
+            if i not in concepts:
+                roles.append(True)
+                continue
+            kept = [weighed[c.text] for c in concepts[i] if c.text in weighed]
+            roles.append(None if not kept else any(c.required for c in kept))
+        return roles
+
     def _concepts(self, text: str, expand: bool) -> Result:
-        """Unquoted text: its concepts all present (strict), some present (cover), or present with related terms."""
+        """Unquoted text: its required concepts all present (strict), some present (cover), or present with
+        related terms; the concepts most paragraphs have add to the score only, and fillers do nothing."""
         concepts = load_thesaurus().concepts(text, expand)
         if not concepts:
             return self._one_form(text, exact=True)
+        concepts = self.weighed(concepts)
         if len(concepts) == 1 and not concepts[0].expanded:
             return self._one_form(concepts[0].text, exact=False)
         parts = [self._concept(concept) for concept in concepts]
@@ -230,12 +258,35 @@ class Evaluator:
             return parts[0]
         whole = self._one_form(text, exact=True)
         docs, (whole, *parts) = self._aligned([whole, *parts])
-        apart = _combined(np.logical_and, [r.mask for r in parts])
+        required = [part for part, concept in zip(parts, concepts, strict=True) if concept.required]
+        apart = _combined(np.logical_and, [r.mask for r in required])
         mask = whole.mask | apart
-        near = mask | _combined(np.logical_and, [r.nearly() for r in parts])
-        cover = np.maximum(_mean([r.covered() for r in parts]), mask.astype(np.float32))
-        score = whole.score + _combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * _coordination(parts)
+        near = mask | _combined(np.logical_and, [r.nearly() for r in required])
+        cover = np.maximum(_cover(parts, required), mask.astype(np.float32))
+        score = whole.score + _combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * _coordination(required)
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
+
+    def weighed(self, concepts: list[Concept]) -> list[Concept]:
+        """The concepts a text is matched by: its fillers left out, and those in more than COMMON_SHARE of the
+        paragraphs only scored, not required (法治, 工作 in a question). The rarest is required when nothing
+        else would be; a text of fillers only is searched as typed."""
+        content = [concept for concept in concepts if not concept.filler]
+        if not content:
+            return [replace(concept, filler=False) for concept in concepts]
+        frequencies = [self._concept_frequency(concept) for concept in content]
+        limit = COMMON_SHARE * self.documents
+        weighed = [
+            replace(concept, required=bool(concept.part) or frequency <= limit)
+            for concept, frequency in zip(content, frequencies, strict=True)
+        ]
+        if not any(concept.required for concept in weighed):
+            rarest = int(np.argmin(frequencies))
+            weighed[rarest] = replace(weighed[rarest], required=True)
+        return weighed
+
+    def _concept_frequency(self, concept: Concept) -> int:
+        """How many live paragraphs have a concept's words, at most (its rarest word's frequency)."""
+        return min((self._live_frequency(word) for word in words(concept.text)), default=0)
 
     def _concept(self, concept: Concept) -> Result:
         """One concept: as typed, or any equivalent, or (a word naming a report part) that part (strict);
@@ -511,6 +562,16 @@ def _coordination(parts: list[Result]) -> np.ndarray:
     lacks ranks above one without)."""
     present = [np.maximum(r.mask.astype(np.float32), RELATED_COORDINATION * r.nearly()) for r in parts]
     return _mean(present).astype(np.float32)
+
+
+def _cover(parts: list[Result], required: list[Result]) -> np.ndarray:
+    """The share of the required parts each document has; a document with none of them but an optional one
+    (a concept most paragraphs have) gets OPTIONAL_COVER, so that it is still listed, last."""
+    cover = _mean([r.covered() for r in required]).astype(np.float32)
+    if len(required) < len(parts):
+        some = _combined(np.logical_or, [r.mask for r in parts])
+        cover = np.maximum(cover, some * np.float32(OPTIONAL_COVER))
+    return cover
 
 
 def _combined(operation: np.ufunc, arrays: list[np.ndarray]) -> np.ndarray:

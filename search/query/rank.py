@@ -1,10 +1,12 @@
 """Ranking: tiers of match and the practice-first prior.
 
-Tiers (expanded mode, ranked by relevance): every concept of the query present,
-as typed or as an equivalent (``all``, the strict matches that totals and facet
-counts describe); most concepts present (``partial``); every concept present
-only when related terms count (``related``). A lower tier never ranks above a
-higher one.
+Tiers (expanded mode, ranked by relevance): every required concept of the query
+present, as typed or as an equivalent (``all``, the strict matches that totals and
+facet counts describe); most present (``partial``); every one present only when
+related terms count (``related``); any present (``other``: nothing a BM25 over the
+query's words would find is out of reach). A lower tier never ranks above a higher
+one. Question and function words (``data/query_fillers.txt``) are never required,
+and a concept most paragraphs have is only scored (:meth:`Evaluator.weighed`).
 
 The prior: users asking how townships handled a topic want what was done.
 Within a tier, a paragraph of 主要举措和成效 ranks above one that plans or
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-TIERS = ("all", "partial", "related")
+TIERS = ("all", "partial", "related", "other")
 PARTIAL_COVER = 0.5
 TIER_GAP = 1e7
 
@@ -45,12 +47,15 @@ FACT_UNITS = "件次名人个场份宗起项户家所期篇条万元余"
 
 
 def tier_of(matched_mask: np.ndarray, cover: np.ndarray, near: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Tier number per document (0 all, 1 partial, 2 related, -1 no match) among ``allowed`` documents.
+    """Tier number per document (0 all, 1 partial, 2 related, 3 other: some concept present, -1 no match)
+    among ``allowed`` documents.
 
     Arithmetic on int8 views rather than assignments through boolean masks or np.where, which cost ten
     times as much."""
-    partial = (cover >= PARTIAL_COVER) & (cover > 0)
-    tier = near.view(np.int8) * np.int8(3) - np.int8(1)  # related 2, else -1
+    some = cover > 0
+    partial = (cover >= PARTIAL_COVER) & some
+    tier = some.view(np.int8) * np.int8(4) - np.int8(1)  # other 3, else -1
+    tier -= near.view(np.int8) * (tier - np.int8(2))  # related 2
     tier -= partial.view(np.int8) * (tier - np.int8(1))  # partial 1
     tier -= matched_mask.view(np.int8) * tier  # all 0
     tier += np.int8(1)

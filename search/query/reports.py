@@ -43,7 +43,9 @@ def report_view(state: IndexState, report_id: str, docnum: int, members: np.ndar
 
 def _mark_matches(paragraphs: list[dict], q: str, mode: str) -> None:
     parsed = parse_query(q)
-    forms = parsed.highlight + highlight_forms(concepts_of(parsed, mode == "expanded"), loose=False)
+    concepts = concepts_of(parsed, mode == "expanded")
+    fillers = {concept.text for concept in concepts if concept.filler}
+    forms = [form for form in parsed.highlight if form not in fillers] + highlight_forms(concepts, loose=False)
     for paragraph in paragraphs:
         spans = match_spans(paragraph["text"], forms)
         paragraph["matches"] = len(spans)

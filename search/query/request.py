@@ -67,6 +67,12 @@ class Query:
     selections: dict[str, list]
     concepts: list[Concept]
 
+    @property
+    def highlight(self) -> list[str]:
+        """The strings a hit marks: what was typed, less the question and function words (如何, 的)."""
+        fillers = {concept.text for concept in self.concepts if concept.filler}
+        return [form for form in self.parsed.highlight if form not in fillers]
+
     @classmethod
     def read(cls, request: SearchRequest, max_limit: int | None = MAX_LIMIT) -> Query:
         """``request`` checked (unless ``max_limit`` is None), parsed and its filters normalized; QueryError

@@ -111,19 +111,21 @@ def search_state(state: IndexState, query: Query) -> tuple[dict, set[str]]:
 
 def _totals(query: Query, found: Matches, found_tiers: np.ndarray | None) -> dict:
     request = query.request
-    partial = int(np.count_nonzero(found_tiers == 1)) if found_tiers is not None else 0
-    related = int(np.count_nonzero(found_tiers == 2)) if found_tiers is not None else 0
+    partial, related, other = (
+        (int(np.count_nonzero(found_tiers == tier)) for tier in (1, 2, 3)) if found_tiers is not None else (0, 0, 0)
+    )
     return {
         "query": request.q,
         "mode": request.mode,
         "total": len(found.selected),
         "partial_total": partial,
         "related_total": related,
+        "other_total": other,
         "page": request.page,
         "limit": request.limit,
         "sort": request.sort,
         "filters": display_filters(request.filters, query.parsed.filters),
-        "loose_total": partial + related,
+        "loose_total": partial + related + other,
     }
 
 
@@ -165,7 +167,7 @@ def _hits(state: IndexState, query: Query, hits: list[tuple[int, float | None, i
     request = query.request
     listed = []
     for docnum, score, tier in hits:
-        hit = hit_json(state, docnum, score, query.parsed.highlight, query.concepts, tier)
+        hit = hit_json(state, docnum, score, query.highlight, query.concepts, tier)
         if request.fold:
             hit["folded"] = shown.folded.get(docnum, {"in_report": 0, "same_text": 0})
         if request.limit <= MAX_LIMIT:

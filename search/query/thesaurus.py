@@ -13,11 +13,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from search.index.analyze import RUN, words
+from search.data import DATA
+from search.index.analyze import RUN, fold, words
 from search.index.vocabulary import THESAURUS, Group, load_groups
 from search.ingest.classify import load_part_rules
 
 MAX_EXPANSIONS = 16
+FILLERS = DATA / "query_fillers.txt"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class Concept:
     """The report part the word names on its own (不足 → 存在的不足和原因): its paragraphs count as having it."""
     marked: tuple[str, ...] = ()
     """Every equivalent, the longer ones too (行政执法证 beside 执法证): what a hit highlights."""
+    filler: bool = False
+    """A question or function word of a query in the user's own words (如何, 发挥, 作用, from
+    ``data/query_fillers.txt``): never required, never scored."""
+    required: bool = True
+    """Whether a paragraph must have it to match strictly; a concept most paragraphs have is only scored."""
 
     @property
     def expanded(self) -> bool:
@@ -81,7 +88,9 @@ class Thesaurus:
                     pieces.extend(Concept(word) for word in words(piece))
         if expand:
             rules = load_part_rules()
+            fillers = load_fillers()
             pieces = [replace(c, part=rules.named_by(c.text)) for c in pieces]
+            pieces = [replace(c, filler=not c.part and c.text in fillers) for c in pieces]
         return list({c.text: c for c in pieces}.values())
 
     def _split(self, run: str) -> list[tuple[str, bool]]:
@@ -122,11 +131,23 @@ def load_thesaurus(path: Path = THESAURUS) -> Thesaurus:
     return Thesaurus(list(load_groups(path)))
 
 
+@lru_cache(maxsize=4)
+def load_fillers(path: Path = FILLERS) -> frozenset[str]:
+    """The words of ``data/query_fillers.txt`` (folded)."""
+    found = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            found.update(fold(word) for word in line.split())
+    return frozenset(found)
+
+
 def explain(concepts: list[Concept], folded: str) -> list[dict[str, str]]:
     """Why ``folded`` text matched: per concept, the term found and whether it is the typed word,
     an equivalent or a related term. Concepts not found are left out."""
     reasons = []
     for concept in concepts:
+        if concept.filler:
+            continue
         if concept.text in folded:
             reasons.append({"concept": concept.text, "term": concept.text, "relation": "typed"})
             continue
@@ -160,6 +181,8 @@ def highlight_forms(concepts: list[Concept], loose: bool = True) -> list[str]:
     """Strings to mark in a hit: each concept's text and equivalents, and its related terms when ``loose``."""
     forms: list[str] = []
     for concept in concepts:
+        if concept.filler:
+            continue
         forms.append(concept.text)
         forms.extend(concept.marked or concept.equivalents)
         if loose:
