@@ -21,6 +21,8 @@ class PartRules:
     before_first_section: str
     patterns: dict[str, re.Pattern]
     cues: dict[str, frozenset[str]]
+    openings: dict[str, re.Pattern]
+    opening_chars: int = 40
 
     def named_by(self, word: str) -> str:
         """The part a query word names on its own (不足, 下一步, 第一责任人), or ""."""
@@ -31,12 +33,24 @@ class PartRules:
 
     def part_of(self, section: list[str]) -> str:
         """The report part a paragraph belongs to, from its outermost heading."""
-        if not section:
-            return self.before_first_section
+        return self.named_by_heading(section) or (self.default if section else self.before_first_section)
+
+    def named_by_heading(self, section: list[str]) -> str:
+        """The part a paragraph's outermost heading names, or "" (no heading, or one that names no part)."""
+        if section:
+            for part in self.order:
+                if self.patterns[part].search(section[0]):
+                    return part
+        return ""
+
+    def named_by_opening(self, text: str) -> str:
+        """The part a paragraph's opening names (但是…仍存在一些不足, 下一步，我镇将…), or ""."""
+        opening = text[: self.opening_chars]
         for part in self.order:
-            if self.patterns[part].search(section[0]):
+            pattern = self.openings.get(part)
+            if pattern is not None and pattern.search(opening):
                 return part
-        return self.default
+        return ""
 
 
 @lru_cache(maxsize=4)
@@ -44,7 +58,18 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
     data = json.loads(path.read_text(encoding="utf-8"))
     patterns = {part: re.compile("|".join(f"(?:{p})" for p in data["patterns"][part])) for part in data["order"]}
     cues = {part: frozenset(words) for part, words in data.get("query_cues", {}).items()}
-    return PartRules(tuple(data["order"]), data["default"], data["before_first_section"], patterns, cues)
+    openings = {
+        part: re.compile("|".join(f"(?:{p})" for p in found)) for part, found in data.get("openings", {}).items()
+    }
+    return PartRules(
+        tuple(data["order"]),
+        data["default"],
+        data["before_first_section"],
+        patterns,
+        cues,
+        openings,
+        int(data.get("opening_chars", 40)),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -66,7 +91,30 @@ def classify(paragraphs: list[Paragraph]) -> None:
     """Set ``part`` and ``topics`` on every paragraph in place."""
     rules = load_part_rules()
     topics = load_topics()
-    for paragraph in paragraphs:
-        paragraph.part = rules.part_of(paragraph.section)
+    for paragraph, part in zip(paragraphs, parts_of(paragraphs, rules), strict=True):
+        paragraph.part = part
         heading = paragraph.section[-1] if paragraph.section else ""
         paragraph.topics = topics_of(f"{heading}\n{paragraph.text}", topics)
+
+
+def parts_of(paragraphs: list[Paragraph], rules: PartRules) -> list[str]:
+    """Each paragraph's report part: the one its outermost heading names; where the heading names none (or the
+    report has no headings), the one its opening names, carried on to the paragraphs after it under the same
+    heading; else the report's opening (before any heading, or a headingless report's first paragraph) or the
+    default part."""
+    headed = any(paragraph.section for paragraph in paragraphs)
+    parts, carried, carried_under = [], "", None
+    for number, paragraph in enumerate(paragraphs):
+        part = rules.named_by_heading(paragraph.section)
+        if part:
+            carried = ""
+        elif opening := rules.named_by_opening(paragraph.text):
+            part, carried, carried_under = opening, opening, paragraph.section
+        elif carried and paragraph.section == carried_under:
+            part = carried
+        elif not paragraph.section and (headed or number == 0):
+            part = rules.before_first_section
+        else:
+            part = rules.default
+        parts.append(part)
+    return parts

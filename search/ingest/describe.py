@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
+from search.ingest.issuer import StatedPlace, issuer_phrase, stated_place
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
 from search.ingest.paragraphs import Segmented
 
 YEAR = re.compile(r"(20\d\d)\s*年")
+YEAR_RANGE = re.compile(r"20\d\d\s*年?\s*[—\-－–~～至到]+\s*20\d\d\s*年?")
+CITED = re.compile(r"《[^》]*》")
+REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委办发|委发|委办|政发|政办发)\s*[〔\[（(【]")
-TOWNSHIP_IN_TITLE = re.compile(
-    r"([\u4e00-\u9fff]{2,6}?(?:乡|镇|街道|街道办事处))(?:人民政府|党委|关于|20\d\d|法治|年度|$)"
-)
-COUNTY_PREFIX = re.compile(r"^.*?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗)(?=[\u4e00-\u9fff]{2,})")
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
 OPENING_PARAGRAPHS = 2
 GEO_FIELDS = ("county", "city", "province")
@@ -38,6 +38,7 @@ class Evidence:
     opening: str
     signature: str
     body: str
+    issuer: str = ""
 
     @property
     def everything(self) -> str:
@@ -59,10 +60,12 @@ def describe(
         opening="\n".join(p.text for p in report.paragraphs[:OPENING_PARAGRAPHS]),
         signature="\n".join(segmented.signature),
         body="\n".join(p.text for p in report.paragraphs),
+        issuer=segmented.issuer,
     )
     if not _set_unit_level(report, evidence, gazetteer):
-        _set_township(report, evidence, gazetteer)
-        _set_places(report, evidence, gazetteer)
+        stated = _stated_places(evidence, gazetteer)
+        _set_township(report, evidence, gazetteer, stated)
+        _set_places(report, evidence, gazetteer, stated)
         if report.township:
             level = "街道" if report.township.endswith(("街道", "办事处")) else "乡镇"
             _set(report, "level", level, "乡镇名称")
@@ -80,8 +83,6 @@ def _set(report: Report, name: str, value, source: str) -> None:
     report.sources[name] = source
 
 
-JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委)\s*")
-ISSUER_END = re.compile(r"关于|[（(]?20\d\d|法治政府|依法行政|年度")
 DEPARTMENT = re.compile(r"(局|委员会|委|办公室|办|中心|院|队|所|部|厅|处|署|总站|站)$")
 GOVERNMENT = re.compile(r"(人民政府|政府|党委|委员会)$")
 
@@ -89,10 +90,8 @@ GOVERNMENT = re.compile(r"(人民政府|政府|党委|委员会)$")
 def _set_unit_level(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> bool:
     """A report by a county or district government, or by a department: its issuer (the title before
     关于/the year) names no township but a county. Sets level and places from the issuer; no township."""
-    title = evidence.title.replace("\n", "")
-    issuer = ISSUER_END.split(title, 1)[0]
-    issuer = re.sub(r"^中共|党委$|和$|、$", "", issuer)
-    if not issuer or gazetteer.find_townships(issuer) or TOWNSHIP_IN_TITLE.search(issuer + "法治"):
+    issuer = issuer_phrase(evidence.title) or evidence.issuer
+    if not issuer or gazetteer.find_townships(issuer) or stated_place(issuer, gazetteer).township:
         return False
     county = gazetteer.find_county(issuer)
     if not county:
@@ -110,7 +109,39 @@ def _set_unit_level(report: Report, evidence: Evidence, gazetteer: Gazetteer) ->
     return True
 
 
-def _set_township(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> None:
+@dataclass
+class Stated:
+    """The places the report's issuer phrases name (title, issuer line, signature), and where each was said."""
+
+    place: StatedPlace
+    where: dict[str, str]
+
+
+def _stated_places(evidence: Evidence, gazetteer: Gazetteer) -> Stated:
+    """Each field from the first issuer phrase that states it: what a report says of itself outranks the
+    gazetteer, which only confirms and completes it."""
+    phrases = [(issuer_phrase(evidence.title), "标题"), (evidence.issuer, "发文单位")]
+    phrases += [(line, "落款") for line in evidence.signature.split("\n") if line]
+    found, where = StatedPlace(), {}
+    for phrase, label in phrases:
+        place = stated_place(phrase, gazetteer)
+        if found.township and place.township and place.township != found.township:
+            continue  # another township's name (a cover letter's addressee, a copied signature)
+        for name in ("township", "county", "city", "province"):
+            if getattr(place, name) and not getattr(found, name):
+                setattr(found, name, getattr(place, name))
+                where[name] = label
+    return Stated(found, where)
+
+
+def _set_township(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated: Stated) -> None:
+    """The township the report states (title, issuer line, signature); else the gazetteer's name the title,
+    signature, opening and body name most, never one that is only the end of a longer name (古乡 in 双古乡)."""
+    if stated.place.township:
+        name = stated.place.township
+        known = "地名录" if gazetteer.townships_named(name) else "地名录中没有此乡镇"
+        _set(report, "township", name, f"{stated.where['township']}（{known}）")
+        return
     scores: Counter[str] = Counter()
     where: dict[str, str] = {}
     for text, weight, label in (
@@ -119,8 +150,8 @@ def _set_township(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> N
         (evidence.opening, OPENING_WEIGHT, "开头段落"),
         (evidence.body, 1, "正文自称"),
     ):
-        for _, name in gazetteer.find_townships(text):
-            if len(name) < 3 and weight < TITLE_WEIGHT:
+        for start, name in gazetteer.find_townships(text):
+            if (len(name) < 3 and weight < TITLE_WEIGHT) or _inside_longer_name(text, start):
                 continue
             scores[name] += weight
             where.setdefault(name, label)
@@ -128,18 +159,30 @@ def _set_township(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> N
     if best and best[0][1] >= 3 and (len(best) == 1 or best[0][1] > best[1][1]):
         name = best[0][0]
         _set(report, "township", name, f"{where[name]}（地名录）")
+
+
+NAME_BOUNDARY = set("县区市旗州盟省我本全该此在于和与及对向从的为是了等、由将把被各")
+
+
+def _inside_longer_name(text: str, start: int) -> bool:
+    """Whether a name found at ``start`` continues a word before it: 古乡 in 双古乡 is not the township 古乡."""
+    if start == 0:
+        return False
+    before = text[start - 1]
+    return "\u4e00" <= before <= "\u9fff" and before not in NAME_BOUNDARY
+
+
+def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated: Stated) -> None:
+    """County, city and province: as the report states them, completed from the gazetteer's entry for the
+    stated county; with no county stated, from the gazetteer's townships of that name, the text deciding
+    between namesakes."""
+    if stated.place.county:
+        _set_stated_places(report, gazetteer, stated)
         return
-    # A joint title (中共某某镇委员会 某某镇人民政府 关于…) names the township after the party committee.
-    title = JOINT_ISSUER.sub("", evidence.title.replace("\n", "")).strip()
-    fallback = TOWNSHIP_IN_TITLE.search(title)
-    if fallback:
-        name = COUNTY_PREFIX.sub("", fallback.group(1)).removesuffix("办事处")
-        _set(report, "township", name, "标题（地名录中没有此乡镇）")
-
-
-def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> None:
     candidates = gazetteer.townships_named(report.township)
     if not candidates:
+        for name in ("city", "province"):
+            _set(report, name, getattr(stated.place, name), stated.where.get(name, ""))
         return
     text = evidence.everything
     doc_aliases = {m.group(1) for m in DOC_NUMBER.finditer(text)}
@@ -162,6 +205,23 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> Non
             _set(report, name, values.pop(), f"地名录（{len(winners)} 个同名乡镇均属此地）")
 
 
+def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated) -> None:
+    place, where = stated.place, stated.where
+    _set(report, "county", place.county, where["county"])
+    entries = gazetteer.by_county.get(place.county, set())
+    if len(entries) > 1:  # a county name several cities have: the stated city or province, or the township
+        entries = {e for e in entries if place.city in (e[1], "") and place.province in (e[2], "")} or entries
+        townships = {(p.county, p.city, p.province) for p in gazetteer.townships_named(report.township)}
+        entries = (entries & townships) or entries
+    for name, index in (("city", 1), ("province", 2)):
+        if getattr(place, name):
+            _set(report, name, getattr(place, name), where[name])
+            continue
+        values = {entry[index] for entry in entries}
+        if len(values) == 1:
+            _set(report, name, values.pop(), f"{where['county']}中的县区（地名录）")
+
+
 def _place_score(place: Place, text: str, doc_aliases: set[str]) -> int:
     score = 0
     if place.county in text:
@@ -180,14 +240,25 @@ def _place_score(place: Place, text: str, doc_aliases: set[str]) -> int:
 
 
 def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
+    """The year reported on: from the title, the opening (2021年，我镇…), the signature's date (a report dated in
+    the first half of a year reports on the year before), or the year the body names most — never a year of a
+    cited document (《…纲要（2021—2025年）》) or of a range."""
     for text, label in ((evidence.title, "标题"), (evidence.opening, "开头段落")):
-        match = YEAR.search(text)
+        match = YEAR.search(_without_cited_years(text))
         if match:
             _set(report, "year", int(match.group(1)), label)
             return
-    years = Counter(int(y) for y in YEAR.findall(evidence.body))
+    if segmented.date:
+        year, month = int(segmented.date[:4]), int(segmented.date[5:7])
+        _set(report, "year", year - 1 if month <= REPORTS_LAST_YEAR_UNTIL else year, "落款日期")
+        return
+    years = Counter(int(y) for y in YEAR.findall(_without_cited_years(evidence.body)))
     if years:
         _set(report, "year", years.most_common(1)[0][0], "正文中最常见的年份")
+
+
+def _without_cited_years(text: str) -> str:
+    return CITED.sub("", YEAR_RANGE.sub("", text))
 
 
 def _set_date(report: Report, raw: RawText, segmented: Segmented) -> None:

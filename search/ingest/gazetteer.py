@@ -40,6 +40,8 @@ class Gazetteer:
         for place in places:
             self.by_county.setdefault(place.county, set()).add((place.county, place.city, place.province))
         self.longest_county = max((len(name) for name in self.by_county), default=0)
+        self.cities = {place.city for place in places}
+        self.provinces = {place.province for place in places}
 
     def find_county(self, text: str) -> str:
         """The first county-level name (县, 区, 市, 旗 …) in ``text``, the longest at its place; or ""."""

@@ -51,6 +51,8 @@ class Report:
     sources: dict[str, str] = field(default_factory=dict)
     format: str = ""
     encoding: str = ""
+    chrome_lines: int = 0
+    """Lines of web-page chrome (发布时间, 浏览次数, 打印本页 …) dropped before the text was split."""
 
     def to_json(self) -> dict:
         """The ``inspect --json`` shape."""
@@ -67,6 +69,7 @@ class Report:
             "sources": dict(self.sources),
             "format": self.format,
             "encoding": self.encoding,
+            "chrome_lines": self.chrome_lines,
             "paragraphs": [asdict(p) for p in self.paragraphs],
         }
         return data

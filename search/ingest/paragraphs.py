@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from search.ingest.chrome import is_chrome
 from search.ingest.model import Paragraph
 from search.ingest.normalize import normalize_line
 
@@ -25,25 +26,23 @@ HEADING_LEVELS = [
     (4, re.compile(r"^（\d{1,2}）")),
 ]
 
-CHROME_ITEM = re.compile(
-    r"(浏览|点击|阅读|访问)(次数|量)?[：:]\s*\d+\s*次?|(发布)?(时间|日期)[：:]\s*[\d\-/年月日: ]+|"
-    r"来源[：:]\s*\S+|作者[：:]\s*\S+|编辑[：:]\s*\S+|【?字[体号][：:]?\s*[大中小\s]+】?|打印本页|关闭窗口|"
-    r"分享到[：:]?|【?(打印|关闭|收藏)】?"
-)
 DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 DATE_LINE = re.compile(r"^(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
 ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{2,24}[：:]$")
 TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|依法行政")
 ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|街道办事处|办事处|管委会|委员会)$")
+TITLE_END = re.compile(r"(报告|总结|情况)$")
 
 
 @dataclass
 class Segmented:
     title_lines: list[str] = field(default_factory=list)
+    issuer: str = ""
     addressee: str = ""
     signature: list[str] = field(default_factory=list)
     date: str = ""
     chrome_date: str = ""
+    chrome_lines: int = 0
     paragraphs: list[Paragraph] = field(default_factory=list)
 
 
@@ -64,28 +63,20 @@ def iso_date(match: re.Match) -> str:
 
 
 def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
+    """The lines without web-page chrome (:mod:`search.ingest.chrome`); the first date the chrome gave is kept
+    as the page's publication date."""
     kept = []
     for line in lines:
         if not line:
             continue
-        if _is_chrome(line):
+        if is_chrome(line):
+            result.chrome_lines += 1
             date = DATE_IN_TEXT.search(line)
             if date and not result.chrome_date:
                 result.chrome_date = iso_date(date)
             continue
         kept.append(line)
     return kept
-
-
-def _is_chrome(line: str) -> bool:
-    if len(line) > 80:
-        return False
-    items = list(CHROME_ITEM.finditer(line))
-    if not items:
-        return False
-    leftover = CHROME_ITEM.sub("", line)
-    leftover = re.sub(r"[\s|｜/·•:：【】\[\]]", "", leftover)
-    return len(leftover) <= 4
 
 
 def heading_level(line: str) -> int:
@@ -105,17 +96,25 @@ def _is_title_line(line: str) -> bool:
 
 
 def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
+    """Title lines, an issuer line under a finished title (关于…的报告 / 南湖街道办事处), and the addressee."""
     index = 0
     while index < min(len(lines), 5):
         line = lines[index]
         if ADDRESSEE.match(line) and not heading_level(line):
             result.addressee = line.rstrip("：:")
         elif _is_title_line(line) and not result.addressee:
-            result.title_lines.append(line)
+            if result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
+                result.issuer = line
+            else:
+                result.title_lines.append(line)
         else:
             break
         index += 1
     return lines[index:]
+
+
+def _is_issuer_line(line: str) -> bool:
+    return bool(ISSUER.search(line)) and not TITLE_WORDS.search(line)
 
 
 def _take_back_matter(lines: list[str], result: Segmented) -> list[str]:

@@ -19,7 +19,13 @@ def process_file(path: Path, corpus_root: Path | None = None) -> Report:
     segmented = segment(raw.lines)
     if not segmented.paragraphs:
         raise ReportError(path, "没有找到正文段落")
-    report = Report(path=str(path), paragraphs=segmented.paragraphs, format=raw.format, encoding=raw.encoding)
+    report = Report(
+        path=str(path),
+        paragraphs=segmented.paragraphs,
+        format=raw.format,
+        encoding=raw.encoding,
+        chrome_lines=segmented.chrome_lines,
+    )
     classify(report.paragraphs)
     describe(report, raw, segmented, overrides=load_overrides(path, corpus_root))
     return report

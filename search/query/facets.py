@@ -10,6 +10,7 @@ per report rather than over every matching document.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 
 import numpy as np
 
@@ -73,10 +74,36 @@ class FacetTable:
                 self.topics[span, columns] = segment.topics[:, : len(columns)]
         self.live = live
         self.paragraph &= live
+        self.township_names = self._key_townships_by_county()
         self.topic_bits = _topic_bits(self.topics)
         self.by_report = self._report_columns()
         self._report_documents: np.ndarray | None = None
         self._paragraph_reports: np.ndarray | None = None
+
+    def _key_townships_by_county(self) -> list[str]:
+        """Make a township a county and a name: China has hundreds of 城关镇. The township facet's values become
+        one per (name, county) pair, labelled with the county where a name is in several (城关镇（巫山县）);
+        returns each value's plain name (what a filter on the name alone selects)."""
+        townships, counties = self.codes["township"], self.codes["county"]
+        names, county_names = self.values["township"], self.values["county"]
+        width = len(county_names) + 1
+        keys = np.where(townships >= 0, townships.astype(np.int64) * width + counties + 1, -1)
+        pairs, inverse = np.unique(keys[keys >= 0], return_inverse=True)
+        pair_names = [names[int(key // width)] for key in pairs]
+        pair_counties = [county_names[int(key % width) - 1] if key % width else "" for key in pairs]
+        repeated = {name for name, count in Counter(pair_names).items() if count > 1}
+        labels = [
+            f"{name}（{county or '县区不详'}）" if name in repeated else name
+            for name, county in zip(pair_names, pair_counties, strict=True)
+        ]
+        order = sorted(range(len(labels)), key=labels.__getitem__)
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        coded = np.full(len(keys), -1, dtype=np.int32)
+        coded[keys >= 0] = rank[inverse]
+        self.codes["township"] = coded
+        self.values["township"] = [labels[i] for i in order]
+        return [pair_names[i] for i in order]
 
     def _report_columns(self) -> dict[str, np.ndarray]:
         """Per report, the values of the facets that describe a whole report (township, year …), for each such
@@ -158,7 +185,15 @@ class FacetTable:
             if self.topic_bits is not None:
                 return (self.topic_bits[docs] & sum(1 << column for column in columns)) != 0
             return self.topics[docs][:, columns].any(axis=1)
-        codes = [self.values[name].index(v) for v in selected if v in self.values[name]]
+        wanted = {str(v) for v in selected}
+        if name == "township":  # a name alone selects every township of that name, a label only its own
+            codes = [
+                i
+                for i, (label, plain) in enumerate(zip(self.values[name], self.township_names, strict=True))
+                if {label, plain} & wanted
+            ]
+        else:
+            codes = [i for i, value in enumerate(self.values[name]) if value in wanted]
         return np.isin(self.codes[name][docs], codes)
 
     def trend(self, docs: np.ndarray, by: str = "year", tally: Tally | None = None) -> list[dict]:

@@ -149,7 +149,8 @@ class IndexState:
         for name in ("township", "county", "city"):
             code = int(facets.codes[name][docnum])
             if code >= 0:
-                places.append(_folded_place(facets.values[name][code]))
+                value = facets.township_names[code] if name == "township" else facets.values[name][code]
+                places.append(_folded_place(value))
         return body_of(self.evaluator.text(docnum), tuple(places))
 
     def near_copy(self, docnum: int, start: bool = True) -> dict | None:

@@ -1,0 +1,48 @@
+"""Web-page chrome in a saved report: lines of site information (发布时间, 来源, 浏览次数, 打印本页 …) that are not
+the report's text, recognized by the line shapes listed in ``data/page_chrome.json``."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from search.data import DATA
+
+DATE_TIME = re.compile(r"20\d\d\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
+SEPARATORS = re.compile(r"[\s|｜/·•:：【】\[\]()（）<>《》\-—_=,，.。、]")
+SENTENCE = re.compile(r"[。；！？]")
+LEFTOVER = 4
+
+
+@dataclass(frozen=True)
+class ChromeRules:
+    label: re.Pattern
+    phrase: re.Pattern
+    max_length: int
+
+
+@lru_cache(maxsize=4)
+def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    labels = "|".join(re.escape(label) for label in sorted(data["labels"], key=len, reverse=True))
+    phrases = "|".join(re.escape(phrase) for phrase in sorted(data["phrases"], key=len, reverse=True))
+    # A label's value runs to the next label (saved pages lose the spaces between items) or the line's end.
+    label = re.compile(rf"(?:{labels})\s*[：:]\s*[^，。；]{{0,40}}?(?=(?:{labels})\s*[：:]|{phrases}|$)")
+    return ChromeRules(label, re.compile(phrases), int(data.get("max_length", 100)))
+
+
+def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
+    """Whether a (normalized) line is site chrome: made only of labelled values, buttons, dates and separators."""
+    rules = rules or load_chrome_rules()
+    if not line or len(line) > rules.max_length or SENTENCE.search(line):
+        return False
+    has_label = bool(rules.label.search(line))
+    rest = rules.label.sub("", line)
+    has_phrase = bool(rules.phrase.search(rest))
+    if not (has_label or has_phrase):
+        return False
+    rest = SEPARATORS.sub("", DATE_TIME.sub("", rules.phrase.sub("", rest)))
+    return len(re.sub(r"\d", "", rest)) <= LEFTOVER

@@ -1,0 +1,88 @@
+"""What a report says of its own issuer: the places an issuer phrase names (南宁市青秀区南湖街道办事处, 波密县双古乡人民政府,
+中共某某镇委员会 某某镇人民政府), as stated — the gazetteer may confirm and complete them, never overrule them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from search.ingest.gazetteer import Gazetteer
+
+LEADING_YEAR = re.compile(r"^[（(]?20\d\d\s*年度?[）)]?")
+ISSUER_END = re.compile(r"关于|[（(]?20\d\d|法治政府|依法行政|年度|法治建设|工作(?:情况)?报告")
+JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委)")
+ISSUER_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府|政府|党委|党工委|办事处|管委会|管理委员会|委员会)$")
+TOWNSHIP_END = re.compile(r"(?:民族乡|乡|镇|街道|苏木)$")
+PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区|特别行政区)")
+CITY = re.compile(r"^[\u4e00-\u9fff]{2,9}?(?:市|自治州|州|地区|盟)")
+COUNTY = re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:自治县|自治旗|县|区|旗|市)")
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
+@dataclass
+class StatedPlace:
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    township: str = ""
+
+
+def issuer_phrase(title: str) -> str:
+    """The issuer at the head of a title: the text before 关于, the year or the subject, without a leading year
+    (2020年静海区法治政府建设情况报告 → 静海区) and without a party committee of a joint issuer."""
+    head = LEADING_YEAR.sub("", title.replace("\n", "").strip())
+    head = ISSUER_END.split(head, 1)[0]
+    head = JOINT_ISSUER.sub("", head)
+    return re.sub(r"^中共|[和、与及]$", "", head).strip()
+
+
+def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
+    """The province, city, county and township an issuer phrase names, in its own words. Names the gazetteer
+    knows are recognized as such, unknown ones by their endings (省, 市, 县, 区, 旗 … 乡, 镇, 街道); a name is
+    taken only where what follows it can still be a county or a township."""
+    rest = ISSUER_SUFFIX.sub("", phrase.strip())
+    if rest.endswith("街道办"):
+        rest = rest[: -len("办")]
+    place = StatedPlace()
+    rest, place.province = _take(rest, gazetteer.provinces, PROVINCE, lambda after: bool(after))
+    if rest[: _known_prefix(rest, gazetteer.by_county)] == "":
+        rest, place.city = _take(rest, gazetteer.cities, CITY, lambda after: _county_then_township(after, gazetteer))
+    if place.city in MUNICIPALITIES and not place.province:
+        place.province = place.city
+    rest, place.county = _take(rest, gazetteer.by_county, COUNTY, lambda after: not after or _is_township(after))
+    if _is_township(rest):
+        place.township = rest
+    elif rest and not place.county and rest in gazetteer.by_county:
+        place.county = rest
+    return place
+
+
+def _is_township(name: str) -> bool:
+    """A township name: something before one of the township endings."""
+    return bool(TOWNSHIP_END.search(name)) and len(TOWNSHIP_END.sub("", name)) >= 1
+
+
+def _known_prefix(text: str, known) -> int:
+    """The length of the longest known name ``text`` starts with (0 for none)."""
+    return next((end for end in range(min(len(text), 12), 1, -1) if text[:end] in known), 0)
+
+
+def _county_then_township(text: str, gazetteer: Gazetteer) -> bool:
+    """Whether ``text`` starts with a county (known, or shaped like one) that a township or nothing follows."""
+    known = _known_prefix(text, gazetteer.by_county)
+    if known:
+        return True
+    match = COUNTY.match(text)
+    return bool(match) and (match.end() == len(text) or _is_township(text[match.end() :]))
+
+
+def _take(text: str, known, shape: re.Pattern, leaves) -> tuple[str, str]:
+    """(``text`` without the name it starts with, that name), where what is left passes ``leaves``: the longest
+    known name first, else one of the ``shape``; (``text``, "") when none."""
+    for end in range(min(len(text), 12), 1, -1):
+        if text[:end] in known and leaves(text[end:]):
+            return text[end:], text[:end]
+    match = shape.match(text)
+    if match and leaves(text[match.end() :]):
+        return text[match.end() :], match.group(0)
+    return text, ""

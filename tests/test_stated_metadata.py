@@ -1,0 +1,226 @@
+"""Metadata on reports whose names the gazetteer does not know: what a report states about itself (title,
+issuer line, signature) outranks the gazetteer; years of cited documents are not the report's; page chrome is
+dropped; parts are found without part headings. Names are generated, so no rule can be tuned to them."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from search.ingest.gazetteer import load_gazetteer
+from search.ingest.pipeline import process_file
+
+NAME_CHARACTERS = "安宝北长成大东丰富甘古广和河红华黄吉佳金锦靖康乐利莲林龙鹿梅明南宁平青庆仁瑞山上石双顺太桃天田同团万文西祥新兴秀阳宜永玉元云长镇忠竹"
+BODY = [
+    "一、主要举措和成效",
+    "聘请律师担任{township}政府法律顾问，全年审查合同18份，出具法律意见书5份。",
+    "全年调解矛盾纠纷120件，调解成功116件。",
+    "二、存在的不足",
+    "干部法治意识有待提高，执法力量薄弱。",
+    "三、下一步工作打算",
+    "加强干部学法，充实执法力量。",
+]
+
+
+def _unknown_name(rng: random.Random, ending: str, known) -> str:
+    while True:
+        name = "".join(rng.choice(NAME_CHARACTERS) for _ in range(2)) + ending
+        if name not in known:
+            return name
+
+
+def _write(folder: Path, name: str, lines: list[str]) -> Path:
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _title_styles(county: str, township: str, year: int) -> list[list[str]]:
+    """The same report headed as townships head them: issuer in the title, an issuer line under a generic
+    title, a signature only."""
+    return [
+        [f"{county}{township}人民政府关于{year}年度法治政府建设情况的报告"],
+        [f"{county}{township}{year}年法治政府建设工作报告"],
+        ["关于法治政府建设工作情况的报告", f"{county}{township}人民政府", "县委依法治县办："],
+        [f"{township}{year}年度法治政府建设情况报告", f"{county}{township}人民政府"],
+    ]
+
+
+def test_townships_and_counties_the_gazetteer_lacks_are_kept_as_stated(tmp_path):
+    gazetteer = load_gazetteer()
+    rng = random.Random(23)
+    wrong = []
+    for number in range(120):
+        county = _unknown_name(rng, rng.choice("县区旗"), gazetteer.by_county)
+        township = _unknown_name(rng, rng.choice(["乡", "镇", "街道"]), gazetteer.by_township)
+        year = rng.randint(2019, 2025)
+        for style, head in enumerate(_title_styles(county, township, year)):
+            signature = [f"{county}{township}人民政府", f"{year + 1}年1月{rng.randint(1, 28)}日"]
+            lines = head + [f"{year}年，我{township[-1]}认真贯彻落实法治政府建设各项部署。"]
+            lines += [line.format(township=township) for line in BODY] + signature
+            report = process_file(_write(tmp_path, f"{number}-{style}.txt", lines))
+            if (report.township, report.county, report.year) != (township, county, year):
+                wrong.append((head, report.township, report.county, report.year))
+    assert not wrong, wrong[:5]
+
+
+def test_a_stated_name_is_never_cut_to_a_shorter_gazetteer_name(tmp_path):
+    """双古乡 is not 古乡: a gazetteer township that is only the end of the stated name is not the report's."""
+    gazetteer = load_gazetteer()
+    short = sorted(name for name in gazetteer.by_township if len(name) == 2 and name[-1] in "乡镇")
+    rng = random.Random(5)
+    wrong = []
+    for number, name in enumerate(rng.sample(short, 60)):
+        longer = next(c + name for c in NAME_CHARACTERS if c + name not in gazetteer.by_township)
+        county = _unknown_name(rng, "县", gazetteer.by_county)
+        lines = [f"{county}{longer}人民政府关于2021年度法治政府建设情况的报告", f"2021年，{longer}坚持依法行政。"]
+        lines += [line.format(township=longer) for line in BODY]
+        report = process_file(_write(tmp_path, f"{number}.txt", lines))
+        if (report.township, report.county) != (longer, county):
+            wrong.append((longer, report.township, report.county))
+    assert not wrong
+
+
+def test_a_stated_county_is_not_overruled_by_a_namesake_elsewhere(tmp_path):
+    """双河镇 exists in many counties, not in 綦江区: a title saying 綦江区双河镇 keeps 綦江区, in 重庆市."""
+    gazetteer = load_gazetteer()
+    assert "綦江区" not in {place.county for place in gazetteer.townships_named("双河镇")}
+    lines = ["綦江区双河镇人民政府关于2021年度法治政府建设情况的报告", "2021年，双河镇坚持依法行政。", *BODY]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert (report.township, report.county, report.city, report.province) == ("双河镇", "綦江区", "重庆市", "重庆市")
+
+
+@pytest.mark.parametrize(
+    "title,expected",
+    [
+        ("2020年静海区法治政府建设情况报告", ("县区", "", "静海区", "天津市", "天津市")),
+        ("北城街街道办事处关于2021年法治政府建设工作的报告", ("街道", "北城街街道", "", "", "")),
+        ("朝阳区麦子店街道2020年法治政府建设年度报告", ("街道", "麦子店街道", "朝阳区", "北京市", "北京市")),
+    ],
+)
+def test_titles_name_their_unit(tmp_path, title, expected):
+    report = process_file(_write(tmp_path, "r.txt", [title, "2020年，坚持依法行政。", *BODY]))
+    assert (report.level, report.township, report.county, report.city, report.province) == expected
+
+
+@pytest.mark.parametrize(
+    "lines,year",
+    [
+        (
+            [
+                "龙泉镇法治政府建设情况报告",
+                "认真贯彻《法治政府建设实施纲要（2023—2027年）》。",
+                "2023年，龙泉镇坚持依法行政。",
+            ],
+            2023,
+        ),
+        (
+            [
+                "某镇法治政府建设情况报告",
+                "贯彻《纲要（2021-2025年）》，坚持依法行政。",
+                "全镇干部参加学法。",
+                "某镇人民政府",
+                "2023年1月5日",
+            ],
+            2022,
+        ),
+        (
+            ["某镇法治政府建设情况报告", "我镇按照《规划（2021—2025年）》部署开展工作。", "2022年，全镇坚持依法行政。"],
+            2022,
+        ),
+    ],
+)
+def test_the_year_is_the_reports_not_a_cited_documents(tmp_path, lines, year):
+    lines = lines[:3] + [line.format(township="某镇") for line in BODY] + lines[3:]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert report.year == year, report.sources.get("year")
+
+
+def test_page_chrome_is_dropped_and_counted(tmp_path):
+    lines = [
+        "2026-03-04作者：  来源：辛集镇人民政府  浏览次数：1862",
+        "【字体：大 中 小】",
+        "辛集镇2023年度法治政府建设情况报告",
+        "2023年，辛集镇认真学习贯彻习近平法治思想。",
+        *[line.format(township="辛集镇") for line in BODY],
+        "打印本页 关闭窗口",
+    ]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert report.title == "辛集镇2023年度法治政府建设情况报告"
+    assert report.chrome_lines == 3
+    texts = " ".join(p.text for p in report.paragraphs)
+    assert not any(word in texts for word in ("浏览次数", "字体", "打印本页", "来源"))
+    assert report.paragraphs[0].text.startswith("2023年，辛集镇")
+
+
+def test_parts_are_found_by_their_headings_in_other_words(tmp_path):
+    lines = [
+        "某县某镇2022年法治政府建设工作报告",
+        "一、2022年工作开展情况",
+        "聘请律师担任法律顾问。",
+        "二、存在的困难和问题",
+        "执法力量薄弱。",
+        "三、主要负责人履职情况",
+        "镇党委书记带头述法。",
+        "四、2023年工作思路",
+        "加强干部学法。",
+    ]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert [p.part for p in report.paragraphs] == [
+        "主要举措和成效",
+        "存在的不足和原因",
+        "第一责任人履职",
+        "下一年度安排",
+    ]
+
+
+def test_a_report_without_headings_has_its_parts_found_by_paragraph_openings(tmp_path):
+    lines = [
+        "某镇2021年法治政府建设情况报告",
+        "2021年，我镇坚持以习近平法治思想为指导，各项工作稳步推进。",
+        "一是加强组织领导，调整充实领导小组。",
+        "二是坚持依法决策，聘请律师担任法律顾问。",
+        "虽然取得了一定成效，但是仍存在一些不足：一是干部法律知识不足；",
+        "二是执法力量薄弱。",
+        "下一步，我镇将加大干部学法培训力度。",
+    ]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert [p.part for p in report.paragraphs] == [
+        "概述",
+        "主要举措和成效",
+        "主要举措和成效",
+        "存在的不足和原因",
+        "存在的不足和原因",
+        "下一年度安排",
+    ]
+
+
+def test_namesake_townships_stay_apart_in_facets_filters_and_compare(tmp_path):
+    """Two 城关镇 of different counties are two townships; 城关镇 alone still selects both."""
+    from search.engine import Engine
+    from search.index.writer import update_index
+    from search.query import SearchRequest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for county in ("巫山县", "奉节县"):
+        lines = [f"{county}城关镇人民政府关于2021年度法治政府建设情况的报告", "2021年，城关镇坚持依法行政。"]
+        _write(corpus, f"{county}.txt", lines + [line.format(township="城关镇") for line in BODY])
+    _write(corpus, "other.txt", ["巫山县龙溪镇人民政府关于2021年度法治政府建设情况的报告", *BODY])
+    update_index(corpus, tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    try:
+        facet = {v["value"]: v["count"] for v in engine.search(SearchRequest(q="法律顾问"))["facets"]["township"]}
+        assert facet == {"城关镇（巫山县）": 1, "城关镇（奉节县）": 1, "龙溪镇": 1}
+        assert engine.search(SearchRequest(q="法律顾问", filters={"township": ["城关镇"]}))["total"] == 2
+        one = {"township": ["城关镇（奉节县）"]}
+        assert engine.search(SearchRequest(q="法律顾问", filters=one))["total"] == 1
+        both = {"township": ["城关镇"], "county": ["巫山县"]}
+        assert [h["county"] for h in engine.search(SearchRequest(q="法律顾问", filters=both))["hits"]] == ["巫山县"]
+        groups = engine.search(SearchRequest(q="法律顾问", group_by="township", limit=10))["group_totals"]
+        assert set(groups) == {"城关镇（巫山县）", "城关镇（奉节县）", "龙溪镇"}
+        assert {v["value"] for v in engine.stats()["facets"]["township"]} == set(facet)
+    finally:
+        engine.close()
