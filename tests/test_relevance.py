@@ -1,4 +1,5 @@
-"""Ranking quality on the judged query sets (graded relevance), against SQLite FTS5 with OR in the same run."""
+"""Ranking quality on the judged query sets (graded relevance), against BM25 with the query's words OR'ed (SQLite
+FTS5 and tantivy) in the same run. The held-out set was judged before any tuning and is never tuned on."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import pytest
 
 from benchmarks.relevance import HELD_OUT, judged_sets, measure_all, summarize
 
-# Floors set from measurement (docs/benchmark-log.md has the figures): mean nDCG@10 0.914 and recall@20 0.922 over the 67
-# judged queries in expanded mode, 0.866 / 0.855 on the 32 concept queries.
-NDCG_FLOOR = 0.90
-RECALL_FLOOR = 0.90
+# Floors a little below what docs/benchmark-log.md records for 2026-12-05: nDCG@10 / recall@20 0.925 / 0.952
+# over the 91 tuning queries, 0.920 / 0.926 on the 30 held-out ones; questions 0.918 (development) and
+# 0.878 (held-out); the worst single query 0.56.
+NDCG_FLOOR = 0.91
+RECALL_FLOOR = 0.93
+HELD_OUT_FLOOR = (0.90, 0.90)
+QUESTION_NDCG_FLOOR = {"styles": 0.91, HELD_OUT: 0.87}
 CONCEPT_NDCG_FLOOR = 0.84
-PER_QUERY_NDCG_FLOOR = 0.3
+PER_QUERY_NDCG_FLOOR = 0.5
+PEERS = ("fts5_or", "tantivy_or")
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +31,13 @@ def measured(tmp_path_factory, sets):
 
 
 def test_judged_sets_are_large_enough(sets):
-    samples = sets[0]
-    assert len(samples.queries) >= 60
-    assert sum(1 for q in samples.queries if samples.classes.get(q) == "concept") >= 25
-    assert sets[1].queries
+    by_name = {judged.name: judged for judged in sets}
+    assert len(by_name["samples"].queries) >= 60
+    assert sum(1 for q in by_name["samples"].queries if by_name["samples"].classes.get(q) == "concept") >= 25
+    questions = [q for judged in sets for q, cls in judged.classes.items() if cls == "question"]
+    wordings = [q for judged in sets for q, cls in judged.classes.items() if cls == "wording"]
+    assert len(questions) >= 20 and len(wordings) >= 10
+    assert len(by_name[HELD_OUT].queries) >= 30
 
 
 def test_judged_paragraphs_are_where_the_judgments_say(sample_reports):
@@ -44,6 +52,16 @@ def test_mean_ndcg_and_recall_stay_above_the_floors(measured):
     _, rows = measured
     ndcg, recall = rows[("tuned", "all")]["expanded"]
     assert ndcg >= NDCG_FLOOR and recall >= RECALL_FLOOR, rows[("tuned", "all")]
+    held_out = rows[(HELD_OUT, "all")]["expanded"]
+    assert held_out[0] >= HELD_OUT_FLOOR[0] and held_out[1] >= HELD_OUT_FLOOR[1], held_out
+
+
+def test_questions_in_a_users_own_words_are_answered(measured):
+    _, rows = measured
+    for name, floor in QUESTION_NDCG_FLOOR.items():
+        row = rows[(name, "question")]
+        assert row["expanded"][0] >= floor, row
+        assert all(row["expanded"][0] > row[peer][0] + 0.1 for peer in PEERS), row
 
 
 def test_concept_queries_find_paragraphs_in_other_words(measured):
@@ -53,12 +71,21 @@ def test_concept_queries_find_paragraphs_in_other_words(measured):
     assert row["expanded"][0] > row["exact"][0] + 0.3
 
 
-def test_ranking_beats_fts5_with_or_on_every_set_and_class(measured):
+def test_ranking_beats_bm25_with_or_on_every_set_and_class(measured):
     _, rows = measured
     for key, row in rows.items():
-        if key[0] in (HELD_OUT, "all"):
-            continue
-        assert row["expanded"][0] > row["fts5_or"][0], (key, row)
+        ours = row["expanded"][0]
+        for peer in PEERS:
+            assert ours > row[peer][0] or ours == row[peer][0] == 1.0, (key, peer, row)
+
+
+def test_recall_is_never_below_bm25_with_or_because_of_tiers(measured):
+    """Every paragraph a BM25 over the query's words returns is reachable in a lower tier: over each whole set,
+    recall@20 is at least BM25-OR's."""
+    _, rows = measured
+    for name in ("samples", "styles", "synthetic", HELD_OUT):
+        row = rows[(name, "all")]
+        assert all(row["expanded"][1] >= row[peer][1] for peer in PEERS), row
 
 
 def test_no_single_query_ranks_badly(measured):
@@ -66,7 +93,6 @@ def test_no_single_query_ranks_badly(measured):
     bad = {
         (name, q): round(n, 3)
         for name, per_query in results["expanded"].items()
-        if name != HELD_OUT
         for q, (n, _) in per_query.items()
         if n < PER_QUERY_NDCG_FLOOR
     }

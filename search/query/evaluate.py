@@ -48,6 +48,7 @@ from search.query.thesaurus import Concept, load_thesaurus
 WORD_BOOST = 3.0
 GRAM_BOOST = 1.0
 HEADING_BOOST = 3.0
+PART_BOOST = WORD_BOOST + GRAM_BOOST  # a paragraph of the part a word names has that word as if typed
 SPLIT_WORDS_BOOST = 0.5
 EQUIVALENT_WEIGHT = 0.8
 RELATED_WEIGHT = 0.3
@@ -315,7 +316,7 @@ class Evaluator:
         if in_part is not None:
             part_member = members(docs, in_part, self.total)
             mask |= part_member
-            score += part_member * np.float32(self._idf(len(in_part)) * GRAM_BOOST)
+            score += part_member * np.float32(self._idf(len(in_part)) * PART_BOOST)
         if not concept.related:
             return Result(docs, mask, score)
         related_score = table[docs] if table is not None else self._best_of(docs, related)
