@@ -1,5 +1,5 @@
-"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | answers | load | segments
-| duplicates | scale"""
+"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | answers | hostile | load
+| segments | duplicates | scale"""
 
 from __future__ import annotations
 
@@ -32,6 +32,11 @@ def main() -> None:
     make.add_argument("--paragraphs", type=int, default=10_000)
     make.add_argument("--seed", type=int, default=7)
     commands.add_parser("relevance", help="nDCG@10 and recall@20 on the judged query sets, ours vs FTS5 with OR")
+    hostile = commands.add_parser(
+        "hostile", help="index each hostile file shape beside the samples; time, memory, outcome"
+    )
+    hostile.add_argument("--scale", choices=["full", "small"], default="full")
+    hostile.add_argument("--out", type=Path, default=DEFAULT_OUT)
     answers = commands.add_parser("answers", help="dump every kind of answer; compare with a saved dump")
     answers.add_argument("--paragraphs", type=int, default=200_000)
     answers.add_argument("--seed", type=int, default=7)
@@ -63,6 +68,11 @@ def main() -> None:
         from .scale import report as scale_report
 
         scale_report(args.out, args.seed)
+        return
+    if args.command == "hostile":
+        from .hostile import run as hostile_run
+
+        hostile_run(args.scale, args.out)
         return
     if args.command == "answers":
         from .answers import main as answers_main

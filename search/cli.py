@@ -9,7 +9,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from search.cli_common import UsageError, print_json
-from search.ingest.model import ReportError
 
 FIELD_LABELS = {
     "title": "标题",
@@ -81,18 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
-    from search.ingest.pipeline import process_file
+    from search.index.readers import ReaderPool
 
-    if not args.file.exists():
+    if not args.file.is_file():
         raise UsageError(f"文件不存在：{args.file}")
     indexed = _indexed_version(args.index, args.file) if args.index is not None else None
-    try:
-        report = process_file(args.file, corpus_root=args.file.parent)
-    except ReportError as exc:
+    with ReaderPool(1, args.file.parent) as pool:  # a hostile file costs a reader, with its limits
+        ((_, report, _, error),) = list(pool.parse([str(args.file)]))
+    if report is None:
         if args.json:
-            print_json({"path": exc.path, "error": exc.reason, **({"indexed": indexed} if indexed else {})})
+            print_json({"path": str(args.file), "error": error, **({"indexed": indexed} if indexed else {})})
         else:
-            print(f"{exc.path}: 无法读取：{exc.reason}", file=sys.stderr)
+            print(f"{args.file}: 无法读取：{error}", file=sys.stderr)
             if indexed:
                 print(_indexed_line(indexed), file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ from pathlib import Path
 from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json, print_summary, progress_bar
 from search.engine import Engine
 from search.index.lock import IndexBusyError
+from search.index.readers import ReadLimits
 from search.index.writer import FACETS, update_index
 from search.query import FACET_LABELS, IndexMissingError, NotFoundError, QueryError, SearchRequest
 
@@ -27,6 +28,22 @@ def add_commands(commands) -> None:
     index.add_argument("--rebuild", action="store_true", help="丢弃旧索引，全部重建")
     index.add_argument("--jobs", type=_positive, default=None, help="并行读取报告的进程数（默认用满 CPU，最多 2）")
     index.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
+    limits = ReadLimits()
+    index.add_argument(
+        "--timeout",
+        type=_positive,
+        default=int(limits.seconds),
+        help=f"每个文件最多读多少秒（默认 {limits.seconds:g}）",
+    )
+    index.add_argument(
+        "--max-memory-mb",
+        type=_positive,
+        default=limits.memory_mb,
+        help=f"读一个文件最多占用多少 MB 内存（默认 {limits.memory_mb}）",
+    )
+    index.add_argument(
+        "--max-file-mb", type=_positive, default=limits.file_mb, help=f"大于多少 MB 的文件不读（默认 {limits.file_mb}）"
+    )
     index.set_defaults(handler=run_index)
 
     search = commands.add_parser("search", help="检索段落")
@@ -114,6 +131,7 @@ def run_index(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             progress=progress_bar(sys.stderr.isatty() and not args.json),
             after_commit=lambda: find_near_duplicates(args.index),
+            limits=ReadLimits(seconds=args.timeout, memory_mb=args.max_memory_mb, file_mb=args.max_file_mb),
         )
     except IndexBusyError as exc:
         raise UsageError(str(exc)) from exc

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -209,33 +210,20 @@ def test_an_index_without_its_arrays_is_refused_with_advice_and_rebuilt(corpus, 
 
 def test_readers_parse_only_a_few_files_ahead_of_the_writer(corpus):
     """The writer is the slower side: results the readers run ahead with must not pile up in memory."""
-    from concurrent.futures import Future
+    from search.index import readers
 
-    from search.index import writer
-
-    class RecordingPool:
-        def __init__(self):
-            self.pending = self.most = 0
-
-        def submit(self, function, *args):
-            self.pending += 1
-            self.most = max(self.most, self.pending)
-            future = Future()
-            future.set_result(function(*args))
-            result = future.result
-
-            def taken():
-                self.pending -= 1
-                return result()
-
-            future.result = taken
-            return future
-
-    paths = sorted(corpus.glob("*.txt")) * 40
-    pool = RecordingPool()
-    parsed = [path for path, *_ in writer._parse_all(paths, corpus, pool)]
-    assert parsed == [str(p) for p in paths]
-    assert pool.most <= writer.PARSE_AHEAD * (os.cpu_count() or 1) < len(paths) // writer.PARSE_BATCH
+    paths = [str(p) for p in sorted(corpus.glob("*.txt"))] * 12
+    with readers.ReaderPool(2, corpus) as pool:
+        parsed = []
+        most = 0
+        for path, report, terms, error in pool.parse(paths):
+            time.sleep(0.01)  # a slow writer
+            parsed.append(path)
+            sent = sum(1 for reader in pool.readers if reader.job is not None)
+            most = max(most, sent)
+            assert not error and report is not None and terms
+    assert parsed == paths
+    assert most <= 2
 
 
 def test_indexed_phrases_list_the_paragraphs_that_checking_the_texts_finds(engine):
@@ -472,18 +460,45 @@ def test_a_lock_whose_pid_now_belongs_to_another_process_is_recovered(corpus, tm
 
 
 def test_an_unexpected_reader_error_fails_that_file_and_the_others_are_indexed(corpus, tmp_path, samples, monkeypatch):
-    from search.index import writer
+    from search.index import readers
 
-    real = writer.process_file
+    real = readers.process_file
 
     def reader_with_a_bug(path, corpus_root=None):
         if Path(path).name == samples["蒲台乡"].name:
             raise IndexError("list index out of range")
         return real(path, corpus_root=corpus_root)
 
-    monkeypatch.setattr(writer, "process_file", reader_with_a_bug)
+    monkeypatch.setattr(readers, "process_file", reader_with_a_bug)
     summary = update_index(corpus, tmp_path / "index", jobs=1)
     assert summary.added == 4
     assert summary.failed == [
         {"path": samples["蒲台乡"].name, "error": "读取时出错：IndexError: list index out of range", "kept": False}
     ]
+
+
+def test_a_long_run_commits_in_batches_and_a_stopped_run_keeps_what_it_finished(corpus, tmp_path, monkeypatch):
+    """Each batch is committed as it fills: searches see it, and a run stopped after three reports keeps
+    them; the next run reads only the rest."""
+    from search.index import readers, writer
+
+    monkeypatch.setattr(writer, "BATCH_DOCUMENTS", 1)  # a commit after every report
+    real_parse = readers.ReaderPool.parse
+
+    def stopped_after_three(self, paths):
+        for number, parsed in enumerate(real_parse(self, paths)):
+            if number == 3:
+                raise KeyboardInterrupt
+            yield parsed
+
+    monkeypatch.setattr(readers.ReaderPool, "parse", stopped_after_three)
+    index_dir = tmp_path / "index"
+    with pytest.raises(KeyboardInterrupt):
+        update_index(corpus, index_dir, jobs=1)
+    monkeypatch.setattr(readers.ReaderPool, "parse", real_parse)
+    engine = Engine(index_dir)
+    kept = engine.stats()
+    assert kept["reports"] == 3 and kept["paragraphs"] == 21 + 15 + 17
+    engine.close()
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert (summary.added, summary.unchanged, summary.paragraphs) == (2, 3, 106)

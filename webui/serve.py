@@ -12,7 +12,8 @@ from pathlib import Path
 
 from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_summary, progress_bar
 from search.index.analyze import segmenter
-from search.index.writer import die_with_parent, index_exists, index_is_usable, update_index
+from search.index.readers import die_with_parent
+from search.index.writer import index_exists, index_is_usable, update_index
 
 DEFAULT_WORKERS = min(4, os.cpu_count() or 1) if hasattr(os, "fork") else 1
 

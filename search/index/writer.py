@@ -17,31 +17,26 @@ import hashlib
 import json
 import math
 import os
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import fields, index, writing
 
 from search.index.lock import ReindexLock
-from search.index.minhash import bands_of_texts
+from search.index.readers import ReaderPool, ReadLimits
 from search.index.segment_reader import FAST_DIR, load_segment, read_manifest
-from search.index.segment_writer import SegmentBuilder, remove_orphans
-from search.index.terms import EMPTY, PackedTerms, ParagraphTerms, pack_terms, paragraph_terms, unpack_terms
-from search.ingest.model import Report, ReportError
-from search.ingest.pipeline import corpus_listing, process_file
+from search.index.segment_writer import PIECE_SIZE, SegmentBuilder, remove_orphans
+from search.index.terms import EMPTY
+from search.ingest.model import Report
+from search.ingest.pipeline import corpus_listing
 
 INDEX_NAME = "paragraphs"
-PR_SET_PDEATHSIG = 1
 MERGE_AT = 4
-PARSE_AHEAD = 4
-PARSE_BATCH = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
+BATCH_DOCUMENTS = PIECE_SIZE
 HASH_CHUNK = 1 << 20
 FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
@@ -235,23 +230,6 @@ def report_document(report: Report, report_id: str, relative_path: str, digest: 
     }
 
 
-Parsed = tuple[str, Report | None, list[ParagraphTerms], str]
-
-
-def _parse(path: str, corpus: str) -> Parsed:
-    """Worker: read one file and analyze its paragraphs; returns (path, report or None, terms, error)."""
-    try:
-        report = process_file(Path(path), corpus_root=Path(corpus))
-    except ReportError as exc:
-        return path, None, [], exc.reason
-    except Exception as exc:  # a reader bug must not stop the corpus; it is reported per file
-        return path, None, [], f"读取时出错：{exc.__class__.__name__}: {exc}"
-    terms = [paragraph_terms(p.text, p.section) for p in report.paragraphs]
-    for paragraph, bands in zip(terms, bands_of_texts([t.text for t in terms]), strict=True):
-        paragraph.bands = bands
-    return path, report, terms, ""
-
-
 def update_index(
     corpus: Path,
     index_dir: Path,
@@ -259,6 +237,7 @@ def update_index(
     jobs: int | None = None,
     progress: Callable[[int], Callable[[], None]] | None = None,
     after_commit: Callable[[], None] | None = None,
+    limits: ReadLimits | None = None,
 ) -> Summary:
     """Bring the index in ``index_dir`` up to date with the files in ``corpus``.
 
@@ -286,26 +265,29 @@ def update_index(
         current, broken = corpus_listing(corpus)
         summary.failed.extend({"path": rel, "error": why} for rel, why in broken)
         stats, digests = {}, {}
+        limits = limits or ReadLimits()
         for rel, path in list(current.items()):
             try:
                 stats[rel] = os.stat(path)
-                digests[rel] = _digest(path, stats[rel], known.get(rel))
+                refused = _refused(stats[rel], limits)
+                if not refused:
+                    digests[rel] = _digest(path, stats[rel], known.get(rel))
             except OSError as exc:
-                summary.failed.append({"path": rel, "error": _os_error(exc)})
+                refused = _os_error(exc)
+            if refused:
+                summary.failed.append({"path": rel, "error": refused})
                 del current[rel]
         to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
         removed = [rel for rel in known if rel not in current and rel not in {f["path"] for f in summary.failed}]
         summary.unchanged = len(current) - len(to_parse)
-        pool = _start_workers(jobs, len(to_parse))
-        writer = ix.writer(procs=1, limitmb=256, compound=False)
-        builder = SegmentBuilder()
-        builder.start(index_dir, writer.newsegment.segment_id())
+        pool = ReaderPool(jobs or min(2, os.cpu_count() or 1), corpus, limits) if to_parse else None
+        writer, builder = _open_batch(ix, index_dir)
         try:
             for rel in removed:
                 writer.delete_by_term("report_id", report_id_for(rel))
                 summary.removed += 1
             tick = progress(len(to_parse)) if progress else (lambda: None)
-            for path, report, terms, error in _parse_all([current[rel] for rel in to_parse], corpus, pool):
+            for path, report, terms, error in pool.parse([current[rel] for rel in to_parse]) if pool else ():
                 rel = Path(path).relative_to(corpus).as_posix()
                 rid = report_id_for(rel)
                 if report is None:
@@ -328,6 +310,10 @@ def update_index(
                 else:
                     summary.added += 1
                 tick()
+                if not replace_all and builder.count >= BATCH_DOCUMENTS:
+                    # A batch is committed (searchable) as soon as it fills a piece: a run stopped later keeps it.
+                    writer.commit(mergetype=_merge_small_segments(index_dir, builder))
+                    writer, builder = _open_batch(ix, index_dir)
             if replace_all:
                 if builder.count:
                     builder.write(index_dir, writer.newsegment.segment_id())
@@ -340,7 +326,7 @@ def update_index(
             raise
         finally:
             if pool is not None:
-                pool.shutdown(cancel_futures=True)
+                pool.close()
         remove_orphans(index_dir, _segment_ids(ix))
         for failure in summary.failed:
             failure["kept"] = failure["path"] in known
@@ -356,80 +342,33 @@ def update_index(
     return summary
 
 
-def _parse_all(paths: list[Path], corpus: Path, pool: ProcessPoolExecutor | None):
-    """Parsed files in order. With reader processes, files go out PARSE_BATCH at a time (one message each
-    way per batch), and at most PARSE_AHEAD batches per core are parsed ahead of the writer: the writer is
-    the slower side, and ``pool.map`` over the whole corpus let the readers' results pile up here."""
-    if pool is None:
-        for path in paths:
-            yield _parse(str(path), str(corpus))
-        return
-    ahead = PARSE_AHEAD * (os.cpu_count() or 1)
-    batches = [[str(p) for p in paths[i : i + PARSE_BATCH]] for i in range(0, len(paths), PARSE_BATCH)]
-    pending: deque = deque()
-    for batch in batches:
-        pending.append(pool.submit(_parse_batch, batch, str(corpus)))
-        if len(pending) >= ahead:
-            yield from _unpacked(pending.popleft().result())
-    while pending:
-        yield from _unpacked(pending.popleft().result())
+SPARSE_FROM = 8 * 1 << 20
 
 
-def _parse_batch(paths: list[str], corpus: str) -> list[tuple[str, Report | None, PackedTerms, str]]:
-    """Worker: parsed files with each report's terms packed for the trip to the writer."""
-    parsed = [_parse(path, corpus) for path in paths]
-    return [(path, report, pack_terms(terms), error) for path, report, terms, error in parsed]
-
-
-def _unpacked(batch: list[tuple[str, Report | None, PackedTerms, str]]) -> Iterable[Parsed]:
-    for path, report, packed, error in batch:
-        yield path, report, unpack_terms(packed), error
-
-
-def _start_workers(jobs: int | None, files: int) -> ProcessPoolExecutor | None:
-    """Reader processes, started before the index writer exists so that none inherits Whoosh's write lock,
-    and set to die with this process (a ``kill -9`` of the indexer leaves no worker behind)."""
-    jobs = jobs or min(2, os.cpu_count() or 1)
-    if jobs <= 1 or files <= 1:
-        return None
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
-    list(pool.map(_ready, range(jobs)))
-    return pool
-
-
-def _ready(_: int) -> int:
-    return os.getpid()
-
-
-def die_with_parent(parent: int) -> None:
-    """End this process when ``parent`` ends, however it ends (a reader process, a serving worker)."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
-            if os.getppid() != parent:  # the parent died before the request took effect
-                os._exit(1)
-            return
-    except (OSError, AttributeError):
-        pass
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    """Where the kernel cannot signal a parent's death (not Linux): poll for it."""
-    import psutil
-
-    while psutil.pid_exists(parent):
-        time.sleep(1.0)
-    os._exit(1)
+def _refused(stat: os.stat_result, limits: ReadLimits) -> str:
+    """Why a file is not read at all, before anything costly is done with it: too large, or mostly holes (a
+    sparse file claiming gigabytes it does not hold); "" when it may be read."""
+    size = stat.st_size
+    if size > limits.file_mb * (1 << 20):
+        return f"文件过大（{size / (1 << 20):.0f} MB，上限 {limits.file_mb} MB）"
+    blocks = getattr(stat, "st_blocks", None)
+    if blocks is not None and size > SPARSE_FROM and blocks * 512 < size // 2:
+        return "稀疏文件（大部分是空洞，不是真实的报告）"
+    return ""
 
 
 def _os_error(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "没有读取权限（请检查文件权限）"
     return f"无法打开：{exc.strerror or exc}"
+
+
+def _open_batch(ix: index.Index, index_dir: Path) -> tuple[writing.SegmentWriter, SegmentBuilder]:
+    """A Whoosh writer for the next commit and the builder of its segment's arrays."""
+    writer = ix.writer(procs=1, limitmb=256, compound=False)
+    builder = SegmentBuilder()
+    builder.start(index_dir, writer.newsegment.segment_id())
+    return writer, builder
 
 
 def _merge_small_segments(index_dir: Path, builder: SegmentBuilder):
@@ -462,8 +401,9 @@ def _merge_small_segments(index_dir: Path, builder: SegmentBuilder):
 def small_segments(segments: list) -> list:
     """Segments to merge into the new one, as Lucene's log merge policy picks them: empty ones; any MERGE_AT
     of about the same size (the same power of MERGE_AT live documents); and, past MAX_SEGMENTS, the
-    smallest, so that a search never reads more than MAX_SEGMENTS segments."""
-    sizes = {id(segment): segment.doc_count() for segment in segments}
+    smallest, so that a search never reads more than MAX_SEGMENTS small segments. A segment of a whole piece
+    (PIECE_SIZE documents, what a batch commits) is left as it is: a search reads it as one piece either way."""
+    sizes = {id(segment): segment.doc_count() for segment in segments if segment.doc_count_all() < PIECE_SIZE}
     chosen = {key for key, size in sizes.items() if size == 0}
     levels: dict[int, list[int]] = {}
     for key, size in sizes.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from search.ingest.bounds import split_long_lines
 from search.ingest.classify import classify
 from search.ingest.describe import describe, load_overrides
 from search.ingest.model import Report, ReportError
@@ -16,7 +17,7 @@ def process_file(path: Path, corpus_root: Path | None = None) -> Report:
     """Read and structure one report; raise ReportError (naming the file) when it cannot be read."""
     path = Path(path)
     raw = read_file(path)
-    segmented = segment(raw.lines)
+    segmented = segment(split_long_lines(raw.lines))
     if not segmented.paragraphs:
         raise ReportError(path, "没有找到正文段落")
     report = Report(
@@ -70,6 +71,8 @@ def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]
                     files.append((prefix + name, entry.path))
                 elif entry.is_symlink() and not os.path.exists(entry.path):
                     broken.append((prefix + name, "符号链接无法打开（循环链接或目标不存在）"))
+                elif not entry.is_dir():
+                    broken.append((prefix + name, "不是普通文件（管道、设备等），不读取"))
     files.sort(key=lambda item: item[0].split("/"))
     broken.sort(key=lambda item: item[0].split("/"))
     return dict(files), broken

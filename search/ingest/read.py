@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from search.ingest.bounds import check_text_size
 from search.ingest.model import RawText, ReportError
 from search.ingest.read_doc import read_word97
 from search.ingest.read_docx import read_docx
@@ -39,6 +40,7 @@ def read_file(path: Path) -> RawText:
     if not data.strip():
         raise ReportError(path, "文件为空")
     if suffix in TEXT_SUFFIXES:
+        check_text_size(path, data)
         text, encoding = decode_text(data, path)
         return RawText(lines=text.splitlines(), format="txt", encoding=encoding)
     if suffix in HTML_SUFFIXES:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from search.ingest.bounds import check_ole_header
 from search.ingest.model import RawText, ReportError
 from search.ingest.read_docx import read_docx
 from search.ingest.read_html import read_html
@@ -37,10 +38,15 @@ def read_word97(path: Path) -> RawText:
         return read_html(path.read_bytes(), path)
     if not olefile.isOleFile(str(path)):
         raise ReportError(path, f"不是 Word 97–2003 / WPS 格式的 {path.suffix} 文件（可能是改了扩展名的其他文件）")
+    size = path.stat().st_size
+    check_ole_header(path, head, size)
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(str(path), raise_defects=olefile.DEFECT_INCORRECT) as ole:
             if not ole.exists("WordDocument"):
                 raise ReportError(path, "文件中没有 Word 文档内容（WordDocument 流）")
+            for stream in ("WordDocument", "0Table", "1Table"):
+                if ole.exists(stream) and ole.get_size(stream) > size:
+                    raise ReportError(path, f"{stream} 流声明的大小超过文件本身（文件损坏或被篡改）")
             document = ole.openstream("WordDocument").read()
             flags = _word(document, FIB_FLAGS)
             if _word(document, 0) != WORD_MAGIC:
@@ -53,6 +59,8 @@ def read_word97(path: Path) -> RawText:
             table = ole.openstream(table_name).read()
     except OSError as exc:
         raise ReportError(path, f"无法打开文件：{exc}") from exc
+    except (struct.error, IndexError, ValueError, TypeError) as exc:  # olefile's own checks of the structure
+        raise ReportError(path, f"Word 文件结构损坏（{exc.__class__.__name__}: {exc}）") from exc
     text = _piece_text(document, table, path)
     lines = [line.strip() for line in _drop_field_codes(text).translate(PARAGRAPH_ENDS).split("\r")]
     return RawText(lines=[line for line in lines if line], format=path.suffix.lower().lstrip("."), encoding="")
@@ -63,29 +71,46 @@ def _word(data: bytes, offset: int) -> int:
 
 
 def _piece_text(document: bytes, table: bytes, path: Path) -> str:
-    """The document's text, piece by piece, from the piece table in the Clx of the table stream."""
-    fc_clx, lcb_clx = struct.unpack_from("<II", document, FC_CLX)
+    """The document's main text, piece by piece, from the piece table in the Clx of the table stream. A piece
+    table that points outside the document, or whose character positions do not ascend, is refused (reading
+    on would index header bytes as text); pieces past the main text are not decoded."""
+    broken = ReportError(path, "Word 文档的文本索引（piece table）损坏")
+    try:
+        fc_clx, lcb_clx = struct.unpack_from("<II", document, FC_CLX)
+        main_text = struct.unpack_from("<I", document, CCP_TEXT)[0]  # then headers, footnotes …: not the report
+    except struct.error:
+        raise broken from None
     clx = table[fc_clx : fc_clx + lcb_clx]
     at = 0
     while at < len(clx) and clx[at] == 0x01:  # Prc: formatting, skipped
         at += 3 + struct.unpack_from("<H", clx, at + 1)[0]
-    if at >= len(clx) or clx[at] != 0x02:
-        raise ReportError(path, "Word 文档的文本索引（piece table）损坏")
+    if at + 5 > len(clx) or clx[at] != 0x02:
+        raise broken
     size = struct.unpack_from("<I", clx, at + 1)[0]
     plc = clx[at + 5 : at + 5 + size]
+    if size != len(plc) or size < 16 or (size - 4) % 12:
+        raise broken
     pieces = (len(plc) - 4) // 12
     positions = struct.unpack_from(f"<{pieces + 1}I", plc, 0)
-    parts = []
+    if any(later < earlier for earlier, later in zip(positions, positions[1:], strict=False)):
+        raise broken
+    parts, length = [], 0
     for number in range(pieces):
+        if length >= main_text:
+            break
         descriptor = plc[4 * (pieces + 1) + 8 * number : 4 * (pieces + 1) + 8 * (number + 1)]
         fc = struct.unpack_from("<I", descriptor, 2)[0]
         characters = positions[number + 1] - positions[number]
-        if fc & 0x40000000:
-            start = (fc & 0x3FFFFFFF) // 2
-            parts.append(document[start : start + characters].decode("cp1252", errors="replace"))
-        else:
-            parts.append(document[fc : fc + 2 * characters].decode("utf-16-le", errors="replace"))
-    main_text = struct.unpack_from("<I", document, CCP_TEXT)[0]  # then come headers, footnotes …: not the report
+        compressed = bool(fc & 0x40000000)
+        start = (fc & 0x3FFFFFFF) // 2 if compressed else fc
+        end = start + (characters if compressed else 2 * characters)
+        if end > len(document):
+            raise broken
+        data = document[start:end]
+        parts.append(
+            data.decode("cp1252", errors="replace") if compressed else data.decode("utf-16-le", errors="replace")
+        )
+        length += characters
     return "".join(parts)[:main_text]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from search.ingest.bounds import checked_zip
 from search.ingest.model import RawText, ReportError
 
 
@@ -14,8 +15,10 @@ def read_docx(path: Path) -> RawText:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            checked_zip(path, archive, ".docx")
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ReportError(path, f"不是有效的 .docx 文件（{exc.__class__.__name__}）") from exc
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:

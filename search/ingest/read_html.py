@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from search.ingest.bounds import check_nesting, check_text_size
 from search.ingest.model import RawText, ReportError
 from search.ingest.text import CJK, decode_text
 
@@ -70,6 +71,8 @@ TITLE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]*(政府|网站|门户
 def read_html(data: bytes, path: Path) -> RawText:
     from bs4 import BeautifulSoup
 
+    check_text_size(path, data)
+    check_nesting(path, data)
     text, encoding = _decode_html(data, path)
     soup = BeautifulSoup(text, "lxml")
     hints: dict[str, str] = {}

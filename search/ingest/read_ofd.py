@@ -13,6 +13,7 @@ import posixpath
 import zipfile
 from pathlib import Path
 
+from search.ingest.bounds import check_pages, checked_zip
 from search.ingest.model import RawText, ReportError
 from search.ingest.text import CJK, PAGE_NUMBER, join_wrapped_lines
 
@@ -23,19 +24,23 @@ def read_ofd(path: Path) -> RawText:
     from lxml import etree
 
     try:
-        archive = zipfile.ZipFile(path)
+        archive = checked_zip(path, zipfile.ZipFile(path), "OFD")
     except (zipfile.BadZipFile, OSError) as exc:
         raise ReportError(path, f"不是有效的 OFD 文件（{exc.__class__.__name__}）") from exc
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     with archive:
         try:
-            root = etree.fromstring(archive.read("OFD.xml"))
+            root = etree.fromstring(archive.read("OFD.xml"), parser)
             document_path = _text(root, "DocRoot")
-            document = etree.fromstring(archive.read(document_path))
+            document = etree.fromstring(archive.read(document_path), parser)
             base = posixpath.dirname(document_path)
+            locations = list(
+                dict.fromkeys(page.get("BaseLoc") for page in _all(document, "Page") if page.get("BaseLoc"))
+            )
+            check_pages(path, len(locations), "OFD")
             pages = [
-                _page_lines(etree.fromstring(archive.read(posixpath.join(base, page.get("BaseLoc", "")))))
-                for page in _all(document, "Page")
-                if page.get("BaseLoc")
+                _page_lines(etree.fromstring(archive.read(posixpath.join(base, location)), parser))
+                for location in locations
             ]
         except (KeyError, etree.XMLSyntaxError, ValueError) as exc:
             raise ReportError(path, f"OFD 文件结构不完整（{exc.__class__.__name__}: {exc}）") from exc

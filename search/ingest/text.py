@@ -20,7 +20,10 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
 
     for bom, name in ((b"\xef\xbb\xbf", "utf_8_sig"), (b"\xff\xfe", "utf_16"), (b"\xfe\xff", "utf_16")):
         if data.startswith(bom):
-            return data.decode(name), name
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                raise ReportError(path, f"文件开头标明是 {name.upper()} 编码，但内容不是（文件损坏或被截断）") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
