@@ -18,6 +18,7 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -89,7 +90,8 @@ def crash_reason(exitcode: int | None, limits: ReadLimits) -> str:
 
 
 class Reader:
-    """One reader process and the file it is reading."""
+    """One reader process and the files sent to it, read in order: the first is being read, and has a
+    deadline; the others wait in the reader's pipe, so that it never idles while the writer is busy."""
 
     def __init__(self, context, corpus: str, limits: ReadLimits) -> None:
         self.conn, child = multiprocessing.Pipe()
@@ -98,13 +100,21 @@ class Reader:
         )
         self.process.start()
         child.close()
-        self.job: tuple[int, str] | None = None
+        self.jobs: deque[tuple[int, str]] = deque()
         self.deadline = 0.0
+        self.seconds = limits.seconds
 
-    def send(self, index: int, path: str, seconds: float) -> None:
-        self.job = (index, path)
-        self.deadline = time.monotonic() + seconds
+    def send(self, index: int, path: str) -> None:
+        if not self.jobs:
+            self.deadline = time.monotonic() + self.seconds
+        self.jobs.append((index, path))
         self.conn.send((index, path))
+
+    def finished(self) -> tuple[int, str]:
+        """The file read first is done: the next one is being read from now on."""
+        done = self.jobs.popleft()
+        self.deadline = time.monotonic() + self.seconds
+        return done
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -144,10 +154,9 @@ class ReaderPool:
         done: dict[int, Parsed] = {}
         sent = delivered = 0
         while delivered < len(paths):
-            for reader in self.readers:
-                if reader.job is None and sent < len(paths) and sent - delivered < ahead:
-                    reader.send(sent, paths[sent], self.limits.seconds)
-                    sent += 1
+            while sent < len(paths) and sent - delivered < ahead:
+                min(self.readers, key=lambda reader: len(reader.jobs)).send(sent, paths[sent])
+                sent += 1
             if delivered in done:
                 yield done.pop(delivered)
                 delivered += 1
@@ -155,32 +164,37 @@ class ReaderPool:
             self._collect(done)
 
     def _collect(self, done: dict[int, Parsed]) -> None:
-        """Wait for a reader to finish, die or run out of time, and record what became of its file."""
-        busy = [reader for reader in self.readers if reader.job is not None]
+        """Wait for a reader to finish a file, die or run out of time, and record what became of the file."""
+        busy = [reader for reader in self.readers if reader.jobs]
         timeout = max(0.0, min(reader.deadline for reader in busy) - time.monotonic())
         ready = wait([reader.conn for reader in busy], timeout=timeout)
         for reader in busy:
-            index, path = reader.job
             if reader.conn in ready:
                 try:
-                    answer = reader.conn.recv()
+                    _, path, report, packed, error, exiting = reader.conn.recv()
                 except (EOFError, OSError):
                     reader.process.join(timeout=5)
+                    index, path = reader.jobs.popleft()
                     done[index] = (path, None, [], crash_reason(reader.process.exitcode, self.limits))
                     self._replace(reader, kill=True)
                     continue
-                _, path, report, packed, error, exiting = answer
+                index, _ = reader.finished()
                 done[index] = (path, report, unpack_terms(packed), error)
-                reader.job = None
                 if exiting:
                     self._replace(reader)
             elif time.monotonic() >= reader.deadline:
+                index, path = reader.jobs.popleft()
                 done[index] = (path, None, [], timeout_reason(self.limits))
                 self._replace(reader, kill=True)
 
     def _replace(self, reader: Reader, kill: bool = False) -> None:
+        """A new reader in place of ``reader``, given the files that were waiting for the old one."""
+        waiting = list(reader.jobs)
         reader.stop(kill=kill)
-        self.readers[self.readers.index(reader)] = Reader(self._context, self.corpus, self.limits)
+        fresh = Reader(self._context, self.corpus, self.limits)
+        self.readers[self.readers.index(reader)] = fresh
+        for index, path in waiting:
+            fresh.send(index, path)
 
 
 def _serve(conn: Connection, corpus: str, limits: ReadLimits, parent: int) -> None:

@@ -280,7 +280,8 @@ def update_index(
         to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
         removed = [rel for rel in known if rel not in current and rel not in {f["path"] for f in summary.failed}]
         summary.unchanged = len(current) - len(to_parse)
-        pool = ReaderPool(jobs or min(2, os.cpu_count() or 1), corpus, limits) if to_parse else None
+        readers = min(jobs or min(2, os.cpu_count() or 1), len(to_parse))
+        pool = ReaderPool(readers, corpus, limits) if to_parse else None
         writer, builder = _open_batch(ix, index_dir)
         try:
             for rel in removed:
