@@ -28,6 +28,7 @@ class Engine(Searcher):
     def check(self, request: SearchRequest) -> dict:
         """报告体检 for every report the request's query and filters select (no query: all of them):
         reports missing a required part first."""
+        request.check(MAX_LIMIT)
         with self.using() as state:
             facets = state.facets
             checks = check_reports(state, self.selected(state, request))
@@ -69,6 +70,7 @@ class Engine(Searcher):
 
     def indicators(self, request: SearchRequest, sort: str = "", descending: bool = True) -> dict:
         """Reports × indicators among the paragraphs the request selects."""
+        request.check(MAX_LIMIT)
         with self.using() as state:
             result = indicator_table(state, self.selected(state, request), sort, descending)
         result["query"] = request.q

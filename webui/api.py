@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from search.query import NotFoundError, QueryError
 
 from .openapi import openapi_document
-from .params import engine, integer_param, search_request
+from .params import choice_param, engine, integer_param, search_request, text_param
 
 api = Blueprint("api", __name__)
 
 
 @api.errorhandler(QueryError)
 def bad_request(error: QueryError):
-    return jsonify({"error": str(error)}), 400
+    return jsonify({"error": str(error), "parameter": error.parameter}), 400
 
 
 @api.errorhandler(NotFoundError)
@@ -49,7 +49,7 @@ def duplicates():
         engine().duplicates(
             search_request(limit=20, max_limit=100),
             min_reports=integer_param("reports", 2, 2, 1000),
-            paragraph_id=request.args.get("paragraph", "")[:40],
+            paragraph_id=text_param("paragraph", 40),
         )
     )
 
@@ -58,7 +58,9 @@ def duplicates():
 def indicators():
     return jsonify(
         engine().indicators(
-            search_request(), sort=request.args.get("sort_by", "")[:40], descending=request.args.get("order") != "asc"
+            search_request(),
+            sort=text_param("sort_by", 40),
+            descending=choice_param("order", ("desc", "asc"), "desc") == "desc",
         )
     )
 

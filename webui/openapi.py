@@ -1,273 +1,458 @@
-"""OpenAPI 3.1 description of the JSON API."""
+"""OpenAPI 3.1 description of the JSON API: what the server accepts (every enum and range it checks) and what it
+answers, precisely enough for a client generator; tests/test_api_contract.py holds the server to it."""
 
 from __future__ import annotations
 
-from search.query import FACETS
+from search.ingest.model import LEVELS
+from search.query import FACETS, MAX_LIMIT, PARTS
+
+EXAMPLE_REPORT = "b46411310397"  # 北屏乡's report in the bundled sample corpus
+EXAMPLE_PARAGRAPH = "b46411310397-0004"
+YEAR_PATTERN = r"^\s*(\d{4}|\d{4}\s*(-|~|—|至|到)\s*(\d{4})?|(-|~|—|至|到)\s*\d{4})\s*$"
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+NULLABLE_YEAR = {"type": ["integer", "null"]}
 
 
-def _array_parameter(name: str, description: str) -> dict:
+def _object(properties: dict, required: tuple[str, ...] = ()) -> dict:
+    return {"type": "object", "properties": properties, **({"required": list(required)} if required else {})}
+
+
+def _array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def _query(name: str, schema: dict, description: str = "") -> dict:
     return {
         "name": name,
         "in": "query",
         "required": False,
-        "description": description,
-        "schema": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 20},
+        "schema": schema,
+        **({"description": description} if description else {}),
+    }
+
+
+def _filter(name: str) -> dict:
+    items: dict = {"type": "string", "maxLength": 100}
+    if name == "level":
+        items = {"type": "string", "enum": list(LEVELS)}
+    elif name == "part":
+        items = {"type": "string", "enum": list(PARTS)}
+    elif name == "year":
+        items = {"type": "string", "pattern": YEAR_PATTERN, "description": "2020、2020-2022、2021- 或 -2021"}
+    return {
+        **_query(
+            name, {"type": "array", "items": items, "maxItems": 20}, f"按 {name} 筛选，可重复；同一字段多个值为“或”"
+        ),
         "style": "form",
         "explode": True,
     }
 
 
-SEARCH_PARAMETERS = [
-    {
-        "name": "q",
-        "in": "query",
-        "required": False,
-        "description": "检索式（见 README 的检索语法）",
-        "schema": {"type": "string", "maxLength": 500},
-    },
-    *[_array_parameter(name, f"按 {name} 筛选，可重复；同一字段多个值为“或”") for name in FACETS],
-    {
-        "name": "sort",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "string", "enum": ["relevance", "year", "year_asc"]},
-    },
-    {
-        "name": "mode",
-        "in": "query",
-        "required": False,
-        "description": "expanded（默认）：同时检索叙词表的同义词，完全命中之后列出部分命中和相关命中；exact：只检索输入的词",
-        "schema": {"type": "string", "enum": ["expanded", "exact"]},
-    },
-    {
-        "name": "count",
-        "in": "query",
-        "required": False,
-        "description": "分面计数单位：paragraphs（默认，段落数）或 reports（报告数）",
-        "schema": {"type": "string", "enum": ["paragraphs", "reports"]},
-    },
-    {
-        "name": "fold",
-        "in": "query",
-        "required": False,
-        "description": "1：每份报告只列最相关的一段（另有几处见 folded），几乎相同的抄录段落只列一次",
-        "schema": {"type": "string", "enum": ["1"]},
-    },
-    {
-        "name": "boilerplate",
-        "in": "query",
-        "required": False,
-        "description": "fold（默认）：在 3 份及以上报告中几乎相同的段落（套话）只列最相关的一处，"
-        "被折叠的段数见 boilerplate_folded 和各条的 boilerplate；show：全部列出",
-        "schema": {"type": "string", "enum": ["fold", "show"]},
-    },
-    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-]
+def search_parameters(max_limit: int = MAX_LIMIT) -> list[dict]:
+    return [
+        _query(
+            "q", {"type": "string", "maxLength": 500}, "检索式（见 README 的检索语法）；语法有误时 400，parameter 为 q"
+        ),
+        *[_filter(name) for name in FACETS],
+        _query("sort", {"type": "string", "enum": ["relevance", "year", "year_asc"]}),
+        _query(
+            "mode",
+            {"type": "string", "enum": ["expanded", "exact"]},
+            "expanded（默认）：同时检索叙词表的同义词，完全命中之后列出部分、相关和其他命中；exact：只检索输入的词",
+        ),
+        _query("count", {"type": "string", "enum": ["paragraphs", "reports"]}, "分面计数单位：段落数（默认）或报告数"),
+        _query(
+            "fold", {"type": "string", "enum": ["0", "1"]}, "1：每份报告只列最相关的一段，几乎相同的抄录段落只列一次"
+        ),
+        _query(
+            "boilerplate",
+            {"type": "string", "enum": ["fold", "show"]},
+            "fold（默认）：3 份及以上报告中几乎相同的段落只列最相关的一处；show：全部列出",
+        ),
+        _query("page", {"type": "integer", "minimum": 1, "maximum": 1000}),
+        _query("limit", {"type": "integer", "minimum": 1, "maximum": max_limit}),
+    ]
 
-HIT = {
-    "type": "object",
+
+NEAR_COPY = {
+    "type": ["object", "null"],
+    "description": "其他报告中最相近的段落（字符片段 Jaccard 相似度 ≥ 0.8）",
     "properties": {
-        "id": {"type": "string"},
-        "report_id": {"type": "string"},
-        "title": {"type": "string"},
-        "township": {"type": "string"},
-        "county": {"type": "string"},
-        "city": {"type": "string"},
-        "province": {"type": "string"},
-        "year": {"type": ["integer", "null"]},
-        "part": {"type": "string"},
-        "topics": {"type": "array", "items": {"type": "string"}},
-        "section": {"type": "array", "items": {"type": "string"}},
-        "text": {"type": "string"},
-        "snippet": {"type": "string", "description": "HTML-escaped, with <mark> around matches"},
+        "township": STRING,
+        "year": NULLABLE_YEAR,
+        "report_id": STRING,
+        "id": STRING,
+        "paragraph": {"type": "integer", "description": "第几段"},
+        "similarity": {"type": "number"},
+        "other_reports": {"type": "integer", "description": "另有几份报告有近似段落"},
+    },
+}
+HIT = _object(
+    {
+        "id": STRING,
+        "report_id": STRING,
+        "title": STRING,
+        "level": STRING,
+        "township": STRING,
+        "county": STRING,
+        "city": STRING,
+        "province": STRING,
+        "year": NULLABLE_YEAR,
+        "part": STRING,
+        "topics": _array(STRING),
+        "section": _array(STRING),
+        "section_html": _array(STRING),
+        "heading_match": {"type": "boolean"},
+        "text": STRING,
+        "snippet": {"type": "string", "description": "HTML 转义，匹配处加 <mark>"},
         "score": {"type": ["number", "null"]},
         "tier": {
             "type": "string",
             "enum": ["all", "partial", "related", "other"],
             "description": "完全命中、部分命中、相关命中、其他命中",
         },
-        "matched": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "concept": {"type": "string"},
-                    "term": {"type": "string"},
+        "matched": _array(
+            _object(
+                {
+                    "concept": STRING,
+                    "term": STRING,
                     "relation": {"type": "string", "enum": ["typed", "equivalent", "related"]},
-                },
-            },
-        },
+                }
+            )
+        ),
         "why": {"type": "string", "description": "命中说明，如 命中：法治宣传（同义：普法宣传）"},
-        "near_copy": {
-            "type": ["object", "null"],
-            "description": "其他报告中最相近的段落（字符片段 Jaccard 相似度 ≥ 0.8）：township、year、report_id、id、"
-            "paragraph（第几段）、similarity、other_reports（另有几份报告有近似段落）",
-        },
+        "near_copy": NEAR_COPY,
         "boilerplate": {"type": "integer", "description": "折叠在这一条下的其他报告中几乎相同的段落数"},
+        "folded": _object({"in_report": INTEGER, "same_text": INTEGER}),
     },
-}
-FACET = {
-    "type": "array",
-    "items": {"type": "object", "properties": {"value": {"type": ["string", "integer"]}, "count": {"type": "integer"}}},
-}
-RESULTS = {
-    "type": "object",
-    "properties": {
-        "query": {"type": "string"},
+    ("id", "report_id", "text", "snippet", "tier"),
+)
+FACET_VALUE = _object({"value": {"type": ["string", "integer"]}, "count": INTEGER}, ("value", "count"))
+TREND = _array(
+    _object(
+        {
+            "value": {"type": ["string", "integer"]},
+            "paragraphs": INTEGER,
+            "reports": INTEGER,
+            "reports_total": INTEGER,
+            "share": {"type": "number"},
+        }
+    )
+)
+RESULTS = _object(
+    {
+        "query": STRING,
         "mode": {"type": "string", "enum": ["expanded", "exact"]},
         "total": {"type": "integer", "description": "完全命中的段落数（分面计数也只数这些）"},
-        "partial_total": {"type": "integer"},
-        "related_total": {"type": "integer"},
-        "other_total": {"type": "integer"},
-        "loose_total": {"type": "integer", "description": "排在完全命中之后的部分命中、相关命中与其他命中数"},
-        "related_terms": {"type": "array", "items": {"type": "string"}, "description": "从最相关的段落中得出的相关词"},
-        "did_you_mean": {
-            "type": ["object", "null"],
-            "properties": {"q": {"type": "string"}, "total": {"type": "integer"}},
-        },
+        "partial_total": INTEGER,
+        "related_total": INTEGER,
+        "other_total": INTEGER,
+        "loose_total": {"type": "integer", "description": "排在完全命中之后的部分、相关与其他命中数"},
+        "page": INTEGER,
+        "limit": INTEGER,
+        "sort": STRING,
+        "filters": {"type": "object", "additionalProperties": _array(STRING)},
+        "hits": _array(HIT),
+        "facets": _object({name: _array(FACET_VALUE) for name in FACETS}),
+        "facet_sizes": _object({"township": INTEGER, "county": INTEGER}),
+        "trend": _object({"year": TREND, "province": TREND}),
+        "count": {"type": "string", "enum": ["paragraphs", "reports"]},
+        "townships": INTEGER,
+        "reports": INTEGER,
+        "related_terms": {"type": "array", "items": STRING, "description": "从最相关的段落中得出的相关词"},
+        "did_you_mean": {"type": ["object", "null"], "properties": {"q": STRING, "total": INTEGER}},
         "boilerplate_folded": {"type": "integer", "description": "因与其他报告几乎相同而折叠、未列出的段落数"},
         "duplicates_pending": {
             "type": "boolean",
-            "description": "true：索引刚更新，相同段落还在后台计算（大索引），这次结果没有 near_copy 和套话折叠",
+            "description": "true：索引刚更新，相同段落还在后台计算，这次结果没有 near_copy 和套话折叠",
         },
-        "page": {"type": "integer"},
-        "hits": {"type": "array", "items": HIT},
-        "facets": {"type": "object", "properties": {name: FACET for name in FACETS}},
+        "rows": {"type": "integer", "description": "fold=1 时折叠后的条数"},
+        "group_by": STRING,
+        "group_size": INTEGER,
+        "group_totals": {"type": "object", "additionalProperties": INTEGER},
+        "groups_total": INTEGER,
+        "seconds": {"type": "number"},
+    },
+    ("query", "total", "page", "hits", "facets"),
+)
+PLACE_NODE = _object({"value": STRING, "count": INTEGER, "children": _array({"type": "object"})})
+FACET_PAGE = _object(
+    {"name": STRING, "query": STRING, "values": _array(FACET_VALUE), "tree": _array(PLACE_NODE)}, ("name", "values")
+)
+REPORT_LABEL = _object({"report_id": STRING, "township": STRING, "year": NULLABLE_YEAR})
+CHECK = _object(
+    {
+        "required_parts": _array(STRING),
+        "total": INTEGER,
+        "missing_parts": INTEGER,
+        "with_copies": INTEGER,
+        "reports": _array(
+            _object(
+                {
+                    "report_id": STRING,
+                    "title": STRING,
+                    "level": STRING,
+                    "township": STRING,
+                    "county": STRING,
+                    "province": STRING,
+                    "year": NULLABLE_YEAR,
+                    "paragraphs": INTEGER,
+                    "parts": {
+                        "type": "object",
+                        "additionalProperties": _object({"paragraphs": INTEGER, "chars": INTEGER}),
+                    },
+                    "missing": _array(STRING),
+                    "mentioned": _array(STRING),
+                    "quantified": INTEGER,
+                    "copied": _array(
+                        _object(
+                            {
+                                "id": STRING,
+                                "paragraph": INTEGER,
+                                "similarity": {"type": "number"},
+                                "elsewhere": _array(REPORT_LABEL),
+                            }
+                        )
+                    ),
+                }
+            )
+        ),
+    },
+    ("total", "reports"),
+)
+MEMBER = _object({**REPORT_LABEL["properties"], "id": STRING, "paragraph": INTEGER, "similarity": {"type": "number"}})
+DUPLICATES = _object(
+    {
+        "query": STRING,
+        "total": INTEGER,
+        "paragraphs": INTEGER,
+        "min_reports": INTEGER,
+        "page": INTEGER,
+        "limit": INTEGER,
+        "threshold": {"type": "number"},
+        "seconds": {"type": "number"},
+        "clusters": _array(
+            _object({"reports": INTEGER, "paragraphs": INTEGER, "text": STRING, "members": _array(MEMBER)})
+        ),
+    },
+    ("total", "clusters"),
+)
+CELL = _object(
+    {
+        "value": STRING,
+        "amount": {"type": "number"},
+        "approximate": {"type": "boolean"},
+        "sentence": STRING,
+        "id": STRING,
+        "paragraph": INTEGER,
+        "more": INTEGER,
+    }
+)
+INDICATORS = _object(
+    {
+        "query": STRING,
+        "indicators": _array(STRING),
+        "sort": STRING,
+        "descending": {"type": "boolean"},
+        "total": INTEGER,
+        "values": INTEGER,
+        "reports": _array(
+            _object(
+                {
+                    "report_id": STRING,
+                    "township": STRING,
+                    "county": STRING,
+                    "province": STRING,
+                    "year": NULLABLE_YEAR,
+                    "cells": {"type": "object", "additionalProperties": CELL},
+                }
+            )
+        ),
+    },
+    ("total", "reports"),
+)
+REPORT = _object(
+    {
+        "id": STRING,
+        "path": STRING,
+        "title": STRING,
+        "level": STRING,
+        "township": STRING,
+        "county": STRING,
+        "city": STRING,
+        "province": STRING,
+        "year": NULLABLE_YEAR,
+        "date": STRING,
+        "format": STRING,
+        "encoding": STRING,
+        "hash": STRING,
+        "sources": {"type": "object", "additionalProperties": STRING},
+        "stale": {"type": "string", "description": "非空：文件已改动但无法读取，索引中是之前的版本（原因）"},
+        "outline": _array(_array(STRING)),
+        "paragraphs": _array(
+            _object(
+                {
+                    "id": STRING,
+                    "ordinal": INTEGER,
+                    "section": _array(STRING),
+                    "part": STRING,
+                    "topics": _array(STRING),
+                    "text": STRING,
+                    "near_copy": NEAR_COPY,
+                }
+            )
+        ),
+    },
+    ("id", "paragraphs"),
+)
+SIMILAR = _object({"id": STRING, "source": HIT, "hits": _array(HIT)}, ("id", "source", "hits"))
+STATS = _object(
+    {
+        "reports": INTEGER,
+        "paragraphs": INTEGER,
+        "facets": _object({name: _array(FACET_VALUE) for name in FACETS}),
+        "trend": TREND,
+        "index_bytes": INTEGER,
+        "index_name": STRING,
+        "last_indexed": STRING,
+        "stale": _array(_object({"path": STRING, "error": STRING})),
+    },
+    ("reports", "paragraphs"),
+)
+ERROR_BODY = _object(
+    {
+        "error": {"type": "string", "description": "出了什么问题（中文）"},
+        "parameter": {"type": ["string", "null"], "description": "问题出在哪个参数（q 为检索式语法）"},
+    },
+    ("error",),
+)
+
+
+def _ok(schema: dict, description: str = "成功", links: dict | None = None) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+        **({"links": links} if links else {}),
+    }
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_BODY}}}
+
+
+BAD_REQUEST = _error("参数或检索式有误（parameter 说明是哪个参数）")
+NOT_FOUND = _error("没有这个编号")
+HIT_LINKS = {
+    "ReportOfTheFirstHit": {
+        "operationId": "getReport",
+        "parameters": {"report_id": "$response.body#/hits/0/report_id"},
+        "description": "第一条命中所在的整份报告",
+    },
+    "SimilarToTheFirstHit": {
+        "operationId": "getSimilarParagraphs",
+        "parameters": {"paragraph_id": "$response.body#/hits/0/id"},
+        "description": "与第一条命中相近的其他乡镇段落",
     },
 }
-ERROR = {
-    "description": "参数或检索式有误",
-    "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}},
-}
-NOT_FOUND = {
-    "description": "没有这个编号",
-    "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}},
-}
 
 
-def _ok(schema: dict, description: str = "成功") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _operation(operation_id: str, summary: str, parameters: list[dict], ok: dict, *errors: tuple[str, dict]) -> dict:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {"200": ok, **dict(errors)},
+        }
+    }
 
 
 def openapi_document() -> dict:
-    id_parameter = {"in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+    facet_name = {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "enum": list(FACETS)}}
+    report_id = {
+        "name": "report_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "maxLength": 64},
+        "example": EXAMPLE_REPORT,
+    }
+    paragraph_id = {
+        "name": "paragraph_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "maxLength": 64},
+        "example": EXAMPLE_PARAGRAPH,
+    }
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "reportsearch API",
-            "version": "0.1.0",
-            "description": "乡镇法治政府建设年度报告检索的 JSON 接口；参数与网页相同。",
+            "version": "0.2.0",
+            "description": "乡镇法治政府建设年度报告检索的 JSON 接口；参数与网页相同。错误都是 JSON：{error, parameter}。",
         },
         "paths": {
-            "/api/search": {
-                "get": {
-                    "summary": "检索段落",
-                    "parameters": SEARCH_PARAMETERS,
-                    "responses": {"200": _ok(RESULTS), "400": ERROR},
-                }
-            },
-            "/api/facets/{name}": {
-                "get": {
-                    "summary": "一个分面的全部取值（地名另给省—县—乡镇树）",
-                    "parameters": [
-                        {
-                            "name": "name",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string", "enum": list(FACETS)},
-                        },
-                        *SEARCH_PARAMETERS,
-                    ],
-                    "responses": {"200": _ok({"type": "object"}), "400": ERROR},
-                }
-            },
-            "/api/check": {
-                "get": {
-                    "summary": "报告体检：四个必备部分、量化表述、雷同段落（参数同检索，可不带 q）",
-                    "parameters": SEARCH_PARAMETERS,
-                    "responses": {"200": _ok({"type": "object"}), "400": ERROR},
-                }
-            },
-            "/api/duplicates": {
-                "get": {
-                    "summary": "相同段落：不同报告中几乎相同（Jaccard ≥ 0.8）的段落分组，涉及报告多的在前"
-                    "（参数同检索，可不带 q；只列含符合条件段落的组）",
-                    "parameters": [
-                        *SEARCH_PARAMETERS,
-                        {
-                            "name": "reports",
-                            "in": "query",
-                            "description": "至少涉及几份报告（默认 2）",
-                            "schema": {"type": "integer", "minimum": 2, "maximum": 1000},
-                        },
-                        {
-                            "name": "paragraph",
-                            "in": "query",
-                            "description": "只看这个段落所在的组（段落编号）",
-                            "schema": {"type": "string"},
-                        },
-                    ],
-                    "responses": {"200": _ok({"type": "object"}), "400": ERROR, "404": NOT_FOUND},
-                }
-            },
-            "/api/indicators": {
-                "get": {
-                    "summary": "指标表：每份报告写明的调解件数、调解成功率、法律顾问人数等（data/indicators.json），"
-                    "每个值带出处段落和原句；参数同检索（year 可为区间，如 2020-2023）",
-                    "parameters": [
-                        *SEARCH_PARAMETERS,
-                        {
-                            "name": "sort_by",
-                            "in": "query",
-                            "description": "按哪个指标排序",
-                            "schema": {"type": "string"},
-                        },
-                        {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["desc", "asc"]}},
-                    ],
-                    "responses": {"200": _ok({"type": "object"}), "400": ERROR},
-                }
-            },
-            "/api/compare": {
-                "get": {
-                    "summary": "按乡镇对比：每个乡镇最相关的段落",
-                    "parameters": [
-                        *SEARCH_PARAMETERS,
-                        {"name": "per", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10}},
-                    ],
-                    "responses": {"200": _ok(RESULTS), "400": ERROR},
-                }
-            },
-            "/api/reports/{report_id}": {
-                "get": {
-                    "summary": "整份报告：元数据、提纲和全部段落",
-                    "parameters": [{"name": "report_id", **id_parameter}],
-                    "responses": {"200": _ok({"type": "object"}), "404": NOT_FOUND},
-                }
-            },
-            "/api/paragraphs/{paragraph_id}/similar": {
-                "get": {
-                    "summary": "其他乡镇报告中相近的段落",
-                    "parameters": [
-                        {"name": "paragraph_id", **id_parameter},
-                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
-                    ],
-                    "responses": {
-                        "200": _ok(
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "id": {"type": "string"},
-                                    "source": HIT,
-                                    "hits": {"type": "array", "items": HIT},
-                                },
-                            }
-                        ),
-                        "404": NOT_FOUND,
-                        "400": ERROR,
-                    },
-                }
-            },
-            "/api/stats": {"get": {"summary": "索引概况", "responses": {"200": _ok({"type": "object"})}}},
+            "/api/search": _operation(
+                "search", "检索段落", search_parameters(), _ok(RESULTS, links=HIT_LINKS), ("400", BAD_REQUEST)
+            ),
+            "/api/compare": _operation(
+                "compare",
+                "按乡镇对比：每个乡镇最相关的段落",
+                [
+                    *search_parameters(50),
+                    _query("per", {"type": "integer", "minimum": 1, "maximum": 10}, "每个乡镇几段"),
+                ],
+                _ok(RESULTS, links=HIT_LINKS),
+                ("400", BAD_REQUEST),
+            ),
+            "/api/facets/{name}": _operation(
+                "getFacet",
+                "一个分面的全部取值（地名另给省—县—乡镇树）",
+                [facet_name, *search_parameters()],
+                _ok(FACET_PAGE),
+                ("400", BAD_REQUEST),
+            ),
+            "/api/check": _operation(
+                "checkReports",
+                "报告体检：四个必备部分、量化表述、雷同段落（参数同检索，可不带 q）",
+                search_parameters(),
+                _ok(CHECK),
+                ("400", BAD_REQUEST),
+            ),
+            "/api/duplicates": _operation(
+                "listDuplicates",
+                "相同段落：不同报告中几乎相同（Jaccard ≥ 0.8）的段落分组，涉及报告多的在前",
+                [
+                    *search_parameters(),
+                    _query("reports", {"type": "integer", "minimum": 2, "maximum": 1000}, "至少涉及几份报告（默认 2）"),
+                    _query("paragraph", {"type": "string", "maxLength": 40}, "只看这个段落所在的组（段落编号）"),
+                ],
+                _ok(DUPLICATES),
+                ("400", BAD_REQUEST),
+                ("404", NOT_FOUND),
+            ),
+            "/api/indicators": _operation(
+                "indicatorTable",
+                "指标表：每份报告写明的调解件数、调解成功率、法律顾问人数等，每个值带出处段落和原句",
+                [
+                    *search_parameters(),
+                    _query("sort_by", {"type": "string", "maxLength": 40}, "按哪个指标排序"),
+                    _query("order", {"type": "string", "enum": ["desc", "asc"]}),
+                ],
+                _ok(INDICATORS),
+                ("400", BAD_REQUEST),
+            ),
+            "/api/reports/{report_id}": _operation(
+                "getReport", "整份报告：元数据、提纲和全部段落", [report_id], _ok(REPORT), ("404", NOT_FOUND)
+            ),
+            "/api/paragraphs/{paragraph_id}/similar": _operation(
+                "getSimilarParagraphs",
+                "其他乡镇报告中相近的段落",
+                [paragraph_id, _query("limit", {"type": "integer", "minimum": 1, "maximum": 50})],
+                _ok(SIMILAR),
+                ("400", BAD_REQUEST),
+                ("404", NOT_FOUND),
+            ),
+            "/api/stats": _operation("getStats", "索引概况", [], _ok(STATS)),
         },
     }

@@ -13,7 +13,17 @@ from flask import Blueprint, Response, redirect, render_template, request, send_
 
 from search.query import FACET_LABELS, FACETS, PARTS, NotFoundError, QueryError, excel_cell
 
-from .params import EXPORT_LIMIT, current_filters, engine, integer_param, query_string, search_request, state_args
+from .params import (
+    EXPORT_LIMIT,
+    choice_param,
+    current_filters,
+    engine,
+    integer_param,
+    query_string,
+    search_request,
+    state_args,
+    text_param,
+)
 
 pages = Blueprint("pages", __name__)
 
@@ -115,9 +125,10 @@ def page_not_found(error):
 
 @pages.app_errorhandler(405)
 def method_not_allowed(error):
+    allow = {"Allow": ", ".join(sorted(error.valid_methods or ()))}
     if _for_api():
-        return {"error": f"{request.path} 不支持 {request.method} 请求"}, 405
-    return render_template("error.html", title="不支持的请求", message="这个页面不支持这种请求方式。"), 405
+        return {"error": f"{request.path} 不支持 {request.method} 请求"}, 405, allow
+    return render_template("error.html", title="不支持的请求", message="这个页面不支持这种请求方式。"), 405, allow
 
 
 @pages.app_errorhandler(500)
@@ -285,7 +296,7 @@ def _duplicates_result() -> dict:
     return engine().duplicates(
         search_request(limit=20, max_limit=100),
         min_reports=integer_param("reports", 2, 2, 1000),
-        paragraph_id=request.args.get("paragraph", "")[:40],
+        paragraph_id=text_param("paragraph", 40),
     )
 
 
@@ -310,7 +321,9 @@ def duplicates_csv():
 
 def _indicators_result() -> dict:
     return engine().indicators(
-        search_request(), sort=request.args.get("sort_by", "")[:40], descending=request.args.get("order") != "asc"
+        search_request(),
+        sort=text_param("sort_by", 40),
+        descending=choice_param("order", ("desc", "asc"), "desc") == "desc",
     )
 
 

@@ -66,7 +66,12 @@ OPERATORS = {"OR", "|", "或", "AND", "&", "且", "NOT", "非"}
 
 
 class QueryError(ValueError):
-    """A query the user has to fix; the message says what is wrong, in Chinese."""
+    """A query the user has to fix; the message says what is wrong, in Chinese, and ``parameter`` which
+    request parameter it is about (None where the caller knows better)."""
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 @dataclass
@@ -299,22 +304,22 @@ def normalize_filter_value(name: str, value: str) -> str | int | tuple[int | Non
     """Check and normalize one filter value; raise QueryError naming the parameter when it is wrong."""
     value = fold(str(value).strip())
     if not value:
-        raise QueryError(f"{name} 的值是空的")
+        raise QueryError(f"{name} 的值是空的", name)
     if name == "year":
         match = YEAR_VALUE.match(value)
         if not match or (not match.group(1) and not match.group(3)):
-            raise QueryError(f"year 的值“{value}”不是年份：请写 2020、2020-2022、2021- 或 -2021")
+            raise QueryError(f"year 的值“{value}”不是年份：请写 2020、2020-2022、2021- 或 -2021", name)
         start = int(match.group(1)) if match.group(1) else None
         end = int(match.group(3)) if match.group(3) else (None if match.group(2) else start)
-        if start and end and start > end:
-            raise QueryError(f"year 的范围“{value}”起始年份大于结束年份")
+        if start and end and start > end:  # 2022-2020: the same years as 2020-2022
+            start, end = end, start
         return (start, end)
     if name == "level" and value not in LEVELS:
-        raise QueryError(f"level 的值“{value}”不是报告单位的级别：可用 {'、'.join(LEVELS)}")
+        raise QueryError(f"level 的值“{value}”不是报告单位的级别：可用 {'、'.join(LEVELS)}", name)
     if name == "part":
         matches = [part for part in PARTS if value in part]
         if not matches:
-            raise QueryError(f"part 的值“{value}”不是报告的组成部分：可用 {'、'.join(PARTS)}")
+            raise QueryError(f"part 的值“{value}”不是报告的组成部分：可用 {'、'.join(PARTS)}", name)
         return matches[0]
     return value
 

@@ -40,21 +40,23 @@ class SearchRequest:
         """Raise QueryError for a parameter out of its range or not one of its values; ``max_limit`` is raised
         only for exports."""
         if self.sort not in SORTS:
-            raise QueryError(f"sort 只能是 {'、'.join(SORTS)}")
+            raise QueryError(f"sort 只能是 {'、'.join(SORTS)}", "sort")
         if not 1 <= self.limit <= max_limit:
-            raise QueryError(f"limit 应在 1 到 {max_limit} 之间")
+            raise QueryError(f"limit 应在 1 到 {max_limit} 之间", "limit")
         if not 1 <= self.page <= MAX_PAGE:
-            raise QueryError(f"page 应在 1 到 {MAX_PAGE} 之间")
+            raise QueryError(f"page 应在 1 到 {MAX_PAGE} 之间", "page")
         if self.count not in COUNT_UNITS:
-            raise QueryError(f"count 只能是 {'、'.join(COUNT_UNITS)}（按段落或按报告计数）")
+            raise QueryError(f"count 只能是 {'、'.join(COUNT_UNITS)}（按段落或按报告计数）", "count")
         if self.boilerplate not in BOILERPLATE_MODES:
-            raise QueryError(f"boilerplate 只能是 {'、'.join(BOILERPLATE_MODES)}（折叠或显示多份报告共有的段落）")
+            raise QueryError(
+                f"boilerplate 只能是 {'、'.join(BOILERPLATE_MODES)}（折叠或显示多份报告共有的段落）", "boilerplate"
+            )
         if self.mode not in MODES:
-            raise QueryError(f"mode 只能是 {'、'.join(MODES)}（扩展检索或精确检索）")
+            raise QueryError(f"mode 只能是 {'、'.join(MODES)}（扩展检索或精确检索）", "mode")
         if self.group_by not in (None, "township", "county"):
-            raise QueryError("group-by 只能是 township 或 county")
+            raise QueryError("group-by 只能是 township 或 county", "group_by")
         if not 1 <= self.group_size <= 20:
-            raise QueryError("每组段落数应在 1 到 20 之间")
+            raise QueryError("每组段落数应在 1 到 20 之间", "group_size")
 
 
 @dataclass
@@ -79,7 +81,11 @@ class Query:
         names what is wrong."""
         if max_limit is not None:
             request.check(max_limit)
-        parsed = parse_query(request.q)
+        try:
+            parsed = parse_query(request.q)
+        except QueryError as exc:
+            exc.parameter = exc.parameter or "q"
+            raise
         chosen = selections(request.filters, parsed.filters)
         return cls(request, parsed, chosen, concepts_of(parsed, request.expand))
 
@@ -94,12 +100,16 @@ def selections(request_filters: dict[str, list[str]], query_filters: dict[str, l
     """The values each facet is filtered on, from the request's parameters and from its text (year ranges as
     pairs)."""
     selections: dict[str, list] = {}
-    for source in (request_filters, query_filters):
+    for source, parameter in ((request_filters, None), (query_filters, "q")):
         for name, values in source.items():
             if name not in FACETS and name != "city":
-                raise QueryError(f"未知的筛选项“{name}”：可用 {'、'.join(FACETS)}")
+                raise QueryError(f"未知的筛选项“{name}”：可用 {'、'.join(FACETS)}", parameter or name)
             for value in values:
-                selections.setdefault(name, []).append(normalize_filter_value(name, value))
+                try:
+                    selections.setdefault(name, []).append(normalize_filter_value(name, value))
+                except QueryError as exc:
+                    exc.parameter = parameter or exc.parameter
+                    raise
     return selections
 
 

@@ -17,7 +17,7 @@ from search.query.facets import facet_summary
 from search.query.helper_thread import Overlapped
 from search.query.hits import hit_json
 from search.query.paging import Candidates, FoldedCopies, boilerplate, folded, group_sizes, grouped, ranked
-from search.query.parse import parse_query
+from search.query.parse import Text
 from search.query.rank import named_part_weight, prior_applies, tier_of, top_scoring
 from search.query.request import MAX_LIMIT, Query, display_filters
 from search.query.state import IndexState
@@ -191,6 +191,6 @@ def weak_runs(state: IndexState, query: Query) -> set[str]:
     weak = set()
     for term in query.parsed.terms:
         for run in dict.fromkeys(RUN.findall(term)):
-            if len(state.evaluator.run(parse_query(f'"{run}"').query, False).strict) < FEW_HITS:
+            if len(state.evaluator.run(Text(run, exact=True), False).strict) < FEW_HITS:
                 weak.add(run)
     return weak
