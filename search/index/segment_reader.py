@@ -114,18 +114,19 @@ class Grams:
         at = np.where(inside, at, 0)
         return np.where(inside, self.offsets[at + 1] - self.offsets[at], 0)
 
-    def starting_with(self, code: int) -> np.ndarray:
-        """Documents with any gram whose first character is ``code`` (every occurrence of it)."""
+    def starting_with(self, code: int, size: int) -> np.ndarray:
+        """Documents (of ``size``) with any gram whose first character is ``code`` (every occurrence of it)."""
         low = int(np.searchsorted(self.keys, code << SHIFT))
         high = int(np.searchsorted(self.keys, (code + 1) << SHIFT))
         if low == high:
             return self.docs[:0]
-        return np.unique(self.postings_file.read(int(self.offsets[low]), int(self.offsets[high])))
+        docs = self.postings_file.read(int(self.offsets[low]), int(self.offsets[high]))
+        return ascending(docs, size, repeats=True).astype(self.docs.dtype, copy=False)
 
     def candidates(self, run: str, size: int) -> np.ndarray:
         """Documents (of ``size``) that have every gram of ``run`` (exact for runs of one or two characters)."""
         if len(run) == 1:
-            return self.starting_with(ord(run))
+            return self.starting_with(ord(run), size)
         result = None
         for docs in sorted((self.postings(key) for key in query_keys(run)), key=len):
             result = np.asarray(docs) if result is None else intersect(result, docs, size)
@@ -310,7 +311,7 @@ class Segment:
             return self.words.docs[:0]
         ends = np.cumsum(sizes)
         spans = np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])
-        return np.sort(order[spans])
+        return ascending(order[spans], self.count)
 
     def _by_heading(self) -> tuple[np.ndarray, np.ndarray]:
         """(local documents grouped by heading, where each heading's group starts): the documents under
@@ -320,6 +321,17 @@ class Segment:
             bounds = np.searchsorted(self.heading_of[order], np.arange(len(self.headings) + 2))
             self._heading_groups = (order, bounds)
         return self._heading_groups
+
+
+def ascending(docs: np.ndarray, size: int, repeats: bool = False) -> np.ndarray:
+    """``docs`` (document numbers below ``size``) sorted, without repeats when ``repeats`` may hold some. Many
+    documents are marked in a flag per document, a linear pass, rather than sorted: a common character or
+    heading word covers most of a segment."""
+    if len(docs) * 16 < size:
+        return np.unique(docs) if repeats else np.sort(docs)
+    found = np.zeros(size, dtype=bool)
+    found[docs] = True
+    return np.flatnonzero(found).astype(docs.dtype, copy=False)
 
 
 def mapped(path: Path) -> np.ndarray:

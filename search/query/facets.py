@@ -275,8 +275,13 @@ class FacetTable:
     def place_tree(self, docs: np.ndarray) -> list[dict]:
         """Province → county → township with paragraph counts over ``docs`` (largest first at each level)."""
         names = ("province", "county", "township")
-        codes = np.stack([self.codes[name][docs].astype(np.int64) for name in names], axis=1)
-        rows, counts = np.unique(codes, axis=0, return_counts=True) if len(codes) else (codes, np.zeros(0))
+        sizes = [len(self.values[name]) + 1 for name in names]
+        key = np.zeros(len(docs), dtype=np.int64)
+        for name, size in zip(names, sizes, strict=True):
+            key = key * size + self.codes[name][docs] + 1  # one integer per place: a 1-D unique, not rows
+        keys, counts = np.unique(key, return_counts=True)
+        townships, counties = keys % sizes[2] - 1, keys // sizes[2] % sizes[1] - 1
+        rows = np.stack([keys // (sizes[2] * sizes[1]) - 1, counties, townships], axis=1)
         tree: dict[str, dict] = {}
         for (province, county, township), count in zip(rows.tolist(), counts.tolist(), strict=True):
             labels = [
