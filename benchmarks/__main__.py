@@ -1,5 +1,5 @@
 """python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | answers | hostile | load
-| segments | duplicates | scale"""
+| segments | duplicates | tables | scale"""
 
 from __future__ import annotations
 
@@ -60,6 +60,10 @@ def main() -> None:
     near.add_argument("--paragraphs", type=int, default=200_000)
     near.add_argument("--seed", type=int, default=7)
     near.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    table = commands.add_parser("tables", help="/check and /indicators at scale, their CSV, common-word searches")
+    table.add_argument("--paragraphs", type=int, default=200_000)
+    table.add_argument("--seed", type=int, default=7)
+    table.add_argument("--out", type=Path, default=DEFAULT_OUT)
     scaling = commands.add_parser("scale", help="growth between the sizes run so far, extrapolated to 8M paragraphs")
     scaling.add_argument("--seed", type=int, default=7)
     scaling.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -68,6 +72,15 @@ def main() -> None:
         from .scale import report as scale_report
 
         scale_report(args.out, args.seed)
+        return
+    if args.command == "tables":
+        import json
+
+        from .tables import tables
+
+        results = tables(args.out, args.paragraphs, args.seed)
+        saved = args.out / f"tables-{args.paragraphs}-{args.seed}.json"
+        saved.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
         return
     if args.command == "hostile":
         from .hostile import run as hostile_run

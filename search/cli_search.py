@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 
 from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json, print_summary, progress_bar
@@ -11,6 +13,7 @@ from search.engine import Engine
 from search.index.lock import IndexBusyError
 from search.index.readers import ReadLimits
 from search.index.writer import FACETS, update_index
+from search.insights.check import CHECK_SORTS
 from search.query import FACET_LABELS, IndexMissingError, NotFoundError, QueryError, SearchRequest
 
 LOOSER = (("partial_total", "部分命中"), ("related_total", "相关命中"), ("other_total", "其他命中"))
@@ -81,7 +84,11 @@ def add_commands(commands) -> None:
     check = commands.add_parser("check", help="报告体检：四个必备部分、量化表述、与其他报告雷同的段落")
     check.add_argument("query", nargs="?", default="", help="只检查含这些词的报告（默认全部）")
     check.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    check.add_argument(
+        "--sort-by", default="missing", choices=CHECK_SORTS, help="排序依据（默认 missing：缺少部分多的在前）"
+    )
     _add_filter_options(check)
+    _add_table_paging(check)
     _add_table_output(check)
     check.set_defaults(handler=run_check)
 
@@ -99,8 +106,9 @@ def add_commands(commands) -> None:
     indicators = commands.add_parser("indicators", help="指标表：每份报告写明的调解件数、成功率、法律顾问人数等")
     indicators.add_argument("query", nargs="?", default="", help="只看含这些词的段落（默认全部）")
     indicators.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    indicators.add_argument("--sort-by", default="", help="按哪个指标排序（从大到小）")
+    indicators.add_argument("--sort-by", default="", help="按哪个指标排序（默认从大到小）")
     _add_filter_options(indicators)
+    _add_table_paging(indicators)
     _add_table_output(indicators)
     indicators.set_defaults(handler=run_indicators)
 
@@ -235,27 +243,36 @@ def run_similar(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     engine = _engine(args.index)
+    request = _table_request(args)
     try:
-        result = engine.check(SearchRequest(q=args.query, filters=_filters(args)))
+        if args.csv:
+            with closing(engine.check_export(request, args.sort_by, args.order == "desc")) as export:
+                _print_csv(export.header, export)
+            return 0
+        result = engine.check(request, args.sort_by, args.order == "desc")
     except QueryError as exc:
         raise UsageError(f"查询有误：{exc}") from exc
     if args.json:
         print_json(result)
         return 0
-    from search.insights.check import CHECK_COLUMNS, check_rows
-
-    rows = check_rows(result)
-    if args.csv:
-        _print_csv(CHECK_COLUMNS, rows)
-        return 0
     print(
         f"共 {result['total']} 份报告；缺少必备部分的 {result['missing_parts']} 份，"
-        f"有与其他报告雷同段落的 {result['with_copies']} 份"
+        f"有与其他报告雷同段落的 {result['with_copies']} 份；第 {result['page']}/{result['pages']} 页"
     )
-    for row in rows:
-        print(f"\n{row[0]} {row[4]} · {row[2]} · {row[5]} 段 · 量化表述 {row[8]} 处 · 雷同段落 {row[9]} 段")
-        print(f"   缺少：{row[6]}" + (f"（正文中提及：{row[7]}）" if row[7] else ""))
+    for part, count in result["missing_by_part"].items():
+        print(f"   缺少“{part}”：{count} 份")
+    for r in result["reports"]:
+        print(
+            f"\n{r['township'] or r['county'] or '未知'} {r['year'] or ''} · {r['county']} · {r['paragraphs']} 段 · "
+            f"量化表述 {r['quantified']} 处 · 雷同段落 {r['copied_paragraphs']} 段"
+        )
+        mentioned = "、".join(r["mentioned"])
+        print(f"   缺少：{'、'.join(r['missing']) or '无'}" + (f"（正文中提及：{mentioned}）" if mentioned else ""))
     return 0
+
+
+def _table_request(args: argparse.Namespace) -> SearchRequest:
+    return SearchRequest(q=args.query, filters=_filters(args), page=args.page, limit=args.limit)
 
 
 def run_duplicates(args: argparse.Namespace) -> int:
@@ -287,19 +304,19 @@ def run_duplicates(args: argparse.Namespace) -> int:
 
 def run_indicators(args: argparse.Namespace) -> int:
     engine = _engine(args.index)
+    request = _table_request(args)
     try:
-        result = engine.indicators(SearchRequest(q=args.query, filters=_filters(args)), sort=args.sort_by)
+        if args.csv:
+            with closing(engine.indicators_export(request, args.sort_by, args.order == "desc")) as export:
+                _print_csv(export.header, export)
+            return 0
+        result = engine.indicators(request, args.sort_by, args.order == "desc")
     except QueryError as exc:
         raise UsageError(f"查询有误：{exc}") from exc
     if args.json:
         print_json(result)
         return 0
-    if args.csv:
-        from search.insights.indicators import indicator_rows
-
-        _print_csv(*indicator_rows(result))
-        return 0
-    print(f"共 {result['total']} 份报告，{result['values']} 个值")
+    print(f"共 {result['total']} 份报告，{result['values']} 个值；第 {result['page']}/{result['pages']} 页")
     for r in result["reports"]:
         cells = "  ".join(f"{name} {cell['value']}" for name, cell in r["cells"].items())
         print(f"\n{r['township'] or r['county'] or '未知'} {r['year'] or ''}：{cells or '（没有写明的指标）'}")
@@ -313,6 +330,12 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         )
 
 
+def _add_table_paging(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--order", choices=("desc", "asc"), default="desc", help="desc 从大到小（默认），asc 从小到大")
+    parser.add_argument("--page", type=_positive, default=1)
+    parser.add_argument("--limit", type=_positive, default=50, help="每页几份报告（默认 50，最多 200；--csv 输出全部）")
+
+
 def _add_table_output(parser: argparse.ArgumentParser) -> None:
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true")
@@ -323,7 +346,7 @@ def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
     return {name: getattr(args, name) for name in FACETS if getattr(args, name)}
 
 
-def _print_csv(header: list[str], rows: list[list]) -> None:
+def _print_csv(header: list[str], rows: Iterable[list]) -> None:
     """A table on stdout as Excel opens it: UTF-8 with BOM, formulas defused."""
     import csv
 
@@ -332,7 +355,8 @@ def _print_csv(header: list[str], rows: list[list]) -> None:
     sys.stdout.write("\ufeff")
     writer = csv.writer(sys.stdout)
     writer.writerow(header)
-    writer.writerows([excel_cell(value) for value in row] for row in rows)
+    for row in rows:
+        writer.writerow([excel_cell(value) for value in row])
 
 
 def run_stats(args: argparse.Namespace) -> int:

@@ -8,46 +8,57 @@ the indicator table (:mod:`search.insights.indicators`) — each drawn from the 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import numpy as np
 
 from search.index.clusters import THRESHOLD
-from search.insights.check import REQUIRED_PARTS, check_reports
+from search.index.facts import REQUIRED_PARTS
+from search.index.figures import indicator_names
+from search.insights.check import CHECK_COLUMNS, CHECK_SORTS, check_order, check_row, check_rows, check_summary
 from search.insights.duplicates import list_clusters
-from search.insights.indicators import indicator_table
+from search.insights.indicators import IndicatorTable, indicator_cells, indicator_header
+from search.insights.report_table import report_table
 from search.query.parse import QueryError
 from search.query.request import MAX_LIMIT, SearchRequest
 from search.query.searcher import NotFoundError, Searcher
-from search.query.state import report_label
+
+TABLE_MAX_LIMIT = 200
 
 
 class Engine(Searcher):
     """Searches one index directory and draws the insights from it; picks up a reindex's commit on the next
     request."""
 
-    def check(self, request: SearchRequest) -> dict:
-        """报告体检 for every report the request's query and filters select (no query: all of them):
-        reports missing a required part first."""
-        request.check(MAX_LIMIT)
+    def check(self, request: SearchRequest, sort: str = "missing", descending: bool = True) -> dict:
+        """报告体检 for the reports the request's query and filters select (no query: all of them), one page of
+        rows (reports missing a required part first, by default) and the counts of the whole selection."""
+        _check_table_request(request, sort, CHECK_SORTS)
         with self.using() as state:
-            facets = state.facets
-            checks = check_reports(state, self.selected(state, request))
-            paragraphs = np.flatnonzero(facets.paragraph)
-            codes, first = np.unique(facets.codes["report_id"][paragraphs], return_index=True)
-            first_doc = dict(zip(codes.tolist(), paragraphs[first].tolist(), strict=True))
-            for report in checks:
-                for item in report["copied"]:
-                    item["id"] = state.stored(item["docnum"])["id"]
-                    item["elsewhere"] = [report_label(facets, first_doc[code]) for code in item.pop("other_reports")]
-                    del item["docnum"]
-        checks.sort(key=lambda r: (-len(r["missing"]), r["county"], r["township"], -(r["year"] or 0)))
+            codes = check_order(state, self.selected(state, request), sort, descending)
+            shown = codes[(request.page - 1) * request.limit : request.page * request.limit]
+            result = check_summary(state, codes)
+            result["reports"] = [check_row(state, code) for code in shown.tolist()]
         return {
             "required_parts": list(REQUIRED_PARTS),
-            "reports": checks,
-            "total": len(checks),
-            "missing_parts": sum(1 for r in checks if r["missing"]),
-            "with_copies": sum(1 for r in checks if r["copied"]),
+            **result,
+            **_paging(request, len(codes)),
+            "sort": sort,
+            "descending": descending,
         }
+
+    def check_export(self, request: SearchRequest, sort: str = "missing", descending: bool = True) -> TableExport:
+        """Every selected report's check as CSV rows, streamed from one index state."""
+        _check_table_request(request, sort, CHECK_SORTS)
+        lease = ExitStack()
+        state = lease.enter_context(self.using())
+        try:
+            codes = check_order(state, self.selected(state, request), sort, descending)
+        except BaseException:
+            lease.close()
+            raise
+        return TableExport(CHECK_COLUMNS, len(codes), check_rows(state, codes), lease.close)
 
     def duplicates(self, request: SearchRequest, min_reports: int = 2, paragraph_id: str = "") -> dict:
         """Clusters of near-identical paragraphs among those the request selects; with ``paragraph_id``, only
@@ -69,9 +80,62 @@ class Engine(Searcher):
         return result
 
     def indicators(self, request: SearchRequest, sort: str = "", descending: bool = True) -> dict:
-        """Reports × indicators among the paragraphs the request selects."""
-        request.check(MAX_LIMIT)
+        """Reports × indicators among the paragraphs the request selects: one page of rows, and how many reports
+        state each indicator."""
+        _check_table_request(request, sort, ("", *indicator_names()))
         with self.using() as state:
-            result = indicator_table(state, self.selected(state, request), sort, descending)
-        result["query"] = request.q
-        return result
+            table = IndicatorTable(state, self.selected(state, request), sort, descending)
+            shown = table.codes[(request.page - 1) * request.limit : request.page * request.limit]
+            result = table.summary()
+            result["reports"] = list(table.rows(shown))
+        return {**result, **_paging(request, result["total"]), "query": request.q}
+
+    def indicators_export(self, request: SearchRequest, sort: str = "", descending: bool = True) -> TableExport:
+        """Every selected report's indicator row as CSV cells, streamed from one index state."""
+        _check_table_request(request, sort, ("", *indicator_names()))
+        lease = ExitStack()
+        state = lease.enter_context(self.using())
+        try:
+            table = IndicatorTable(state, self.selected(state, request), sort, descending)
+        except BaseException:
+            lease.close()
+            raise
+        rows = (indicator_cells(row, table.names) for row in table.rows(table.codes))
+        return TableExport(indicator_header(table.names), len(table.codes), rows, lease.close)
+
+    def prepare(self) -> None:
+        """Load the current state, its clusters and its report table (each segment's facts read and saved
+        once), so that the first request finds them ready."""
+        super().prepare()
+        with self.using() as state:
+            report_table(state)
+
+
+class TableExport:
+    """A table's rows streamed from one index state, which stays open until the rows are read or the export
+    is closed (a client that goes away closes it)."""
+
+    def __init__(self, header: list[str], total: int, rows: Iterator[list], release: Callable[[], None]) -> None:
+        self.header, self.total = header, total
+        self._rows, self._release = rows, release
+
+    def __iter__(self) -> Iterator[list]:
+        try:
+            yield from self._rows
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
+
+def _check_table_request(request: SearchRequest, sort: str, sorts: tuple[str, ...]) -> None:
+    request.check(TABLE_MAX_LIMIT)
+    if sort not in sorts:
+        raise QueryError(f"sort_by 只能是 {'、'.join(s for s in sorts if s)}", "sort_by")
+
+
+def _paging(request: SearchRequest, total: int) -> dict:
+    return {"page": request.page, "limit": request.limit, "pages": max(1, -(-total // request.limit))}

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -443,9 +444,55 @@ def test_report_check_page_lists_missing_parts_and_exports(server, sized):
     expect(sized.locator("table.check td.missing").first).to_contain_text("缺")
     assert _layout_width(sized) <= sized.width + 1  # the table scrolls inside its box on phones
     with sized.expect_download() as download_info:
-        sized.locator("a", has_text="导出 CSV").click()
+        sized.locator("a", has_text="导出全部 CSV").click()
     assert download_info.value.suggested_filename.endswith(".csv")
     shot(sized, f"check-{sized.width}")
+
+
+def _api(url: str) -> dict:
+    import json
+
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_a_province_check_shows_a_page_of_reports_and_counts_for_all(province_server, sized):
+    whole = _api(province_server + "/api/check")
+    sized.goto(province_server + "/check")
+    expect(sized.locator("#check-total")).to_have_text(str(whole["total"]))
+    expect(sized.locator("#check-missing")).to_have_text(str(whole["missing_parts"]))
+    expect(sized.locator("table.check >> nth=-1").locator("tbody tr")).to_have_count(min(50, whole["total"]))
+    plans = whole["missing_by_part"]["下一年度安排"]
+    expect(sized.locator("#missing-by-part")).to_contain_text(f"缺少“下一年度安排”：{plans} 份")
+    sized.locator(".pager a[rel=next]").click()
+    sized.wait_for_url("**page=2**")
+    expect(sized.locator(".pager .current")).to_contain_text(f"第 2/{whole['pages']} 页")
+    sized.locator("th a", has_text="量化表述").click()
+    sized.wait_for_url("**sort_by=quantified**")
+    cells = sized.locator("table.check >> nth=-1").locator("tbody tr td:nth-last-child(2)").all_inner_texts()
+    assert [int(c) for c in cells] == sorted((int(c) for c in cells), reverse=True)
+    assert _layout_width(sized) <= sized.width + 1
+    shot(sized, f"check-province-{sized.width}")
+
+
+def test_the_indicator_page_shows_its_counts_and_sorts_by_a_column(province_server, sized):
+    whole = _api(province_server + "/api/indicators")
+    sized.goto(province_server + "/indicators")
+    expect(sized.locator("#indicator-reports")).to_have_text(str(whole["total"]))
+    expect(sized.locator("#indicator-values")).to_have_text(str(whole["values"]))
+    expect(sized.locator("main")).not_to_contain_text("built-in method")
+    sized.locator("th a", has_text="矛盾纠纷调解件数").click()
+    sized.wait_for_url("**sort_by=**")
+    first = sized.locator("table.indicators tbody tr").first.locator("td").nth(3).inner_text()
+    stated = [
+        r["cells"]["矛盾纠纷调解件数"]["value"]
+        for r in _api(province_server + "/api/indicators?sort_by=" + urllib.parse.quote("矛盾纠纷调解件数"))["reports"]
+    ]
+    assert first.startswith(stated[0])
+    with sized.expect_download() as download_info:
+        sized.locator("a", has_text="导出全部 CSV").click()
+    assert download_info.value.suggested_filename.endswith(".csv")
+    shot(sized, f"indicators-{sized.width}")
 
 
 def test_trends_are_drawn_without_scripts_and_given_as_numbers(server, sized):

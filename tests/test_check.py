@@ -8,9 +8,9 @@ import json
 
 from search.cli import main
 from search.engine import Engine
+from search.index.figures import quantified_statements
 from search.index.writer import update_index
 from search.ingest.pipeline import process_file
-from search.insights.check import quantified_statements
 from search.query import SearchRequest
 from webui import create_app
 

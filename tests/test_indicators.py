@@ -6,15 +6,16 @@ import csv
 import io
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from search.cli import main
 from search.engine import Engine
+from search.index.figures import extract, indicator_names
 from search.index.writer import update_index
 from search.ingest.pipeline import process_file
-from search.insights.indicators import extract, indicator_names
 from search.query import SearchRequest
 from webui import create_app
 
@@ -107,3 +108,54 @@ def test_page_csv_api_and_command(indicator_index, capsys):
     assert "白沙镇 2021：" in printed and "调解成功率 99.2%" in printed
     assert main(["indicators", "--index", str(indicator_index), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 12
+
+
+TRUTH = json.loads((ROOT / "tests" / "data" / "indicator_truth.json").read_text(encoding="utf-8"))["values"]
+STYLES = ROOT / "tests" / "data" / "indicators_styles"
+
+
+def test_reports_in_other_styles_give_every_stated_value_and_nothing_else():
+    expected = Counter((t["file"], t["indicator"], t["value"]) for t in TRUTH)
+    found = Counter(
+        (path.name, value.indicator, value.text)
+        for path in sorted(STYLES.glob("*.txt"))
+        for paragraph in process_file(path).paragraphs
+        for value in extract(paragraph.text)
+    )
+    right = sum((found & expected).values())
+    assert len(TRUTH) >= 80 and len(TRUTH) + len(JUDGMENTS) >= 200
+    assert right / sum(found.values()) >= 0.97, sorted(found - expected)
+    assert right / sum(expected.values()) >= 0.92, sorted(expected - found)
+
+
+def test_chinese_numerals_ten_thousands_and_written_out_percentages_are_read():
+    values = extract(
+        "聘请两名律师担任法律顾问，发放普法宣传资料两千余份、宣传小册子1.2万余份，调解成功率达百分之九十七。"
+    )
+    assert [(v.indicator, v.amount, v.approximate) for v in values] == [
+        ("法律顾问/公职律师人数", 2.0, False),
+        ("普法资料份数", 2000.0, True),
+        ("普法资料份数", 12000.0, True),
+        ("调解成功率", 97.0, False),
+    ]
+    assert extract("全年调处各类矛盾纠纷1326宗。")[0].text == "1326宗"
+
+
+def test_one_figure_stated_for_two_rates_gives_both():
+    values = extract("组织干部参加学法考试，参考率和合格率均为100%。")
+    assert {v.indicator for v in values} == {"学法考试参考率", "学法考试合格率"}
+
+
+def test_a_count_takes_its_anchor_from_a_next_clause_about_all_of_them():
+    assert [(v.indicator, v.text) for v in extract("综合执法队共有执法人员42人，均持有行政执法证。")] == [
+        ("持证执法人数", "42人")
+    ]
+    assert extract("审查相关合同的合法性，同时为4个村提供法律援助服务。") == []
+
+
+def test_successes_petition_rates_and_durations_are_not_taken_for_other_figures():
+    assert [v.text for v in extract("全年受理矛盾纠纷89件，成功调处86件，调处成功率96.6%。")] == ["89件", "96.6%"]
+    assert extract("受理群众信访件30件，化解率93.3%。")[0].indicator == "信访件数"
+    assert len(extract("受理群众信访件30件，化解率93.3%。")) == 1
+    assert extract("在规范性文件发布后一个月内报送备案。") == []
+    assert extract("开展一次性告知普法宣传。") == []

@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify
 from search.query import NotFoundError, QueryError
 
 from .openapi import openapi_document
-from .params import choice_param, engine, integer_param, search_request, text_param
+from .params import engine, integer_param, search_request, table_request, text_param
 
 api = Blueprint("api", __name__)
 
@@ -40,7 +40,8 @@ def facet(name: str):
 
 @api.route("/check")
 def check():
-    return jsonify(engine().check(search_request()))
+    request, sort, descending = table_request("missing")
+    return jsonify(engine().check(request, sort, descending))
 
 
 @api.route("/duplicates")
@@ -56,13 +57,8 @@ def duplicates():
 
 @api.route("/indicators")
 def indicators():
-    return jsonify(
-        engine().indicators(
-            search_request(),
-            sort=text_param("sort_by", 40),
-            descending=choice_param("order", ("desc", "asc"), "desc") == "desc",
-        )
-    )
+    request, sort, descending = table_request("")
+    return jsonify(engine().indicators(request, sort, descending))
 
 
 @api.route("/reports/<report_id>")

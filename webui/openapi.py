@@ -3,6 +3,7 @@ answers, precisely enough for a client generator; tests/test_api_contract.py hol
 
 from __future__ import annotations
 
+from search.engine import CHECK_SORTS, TABLE_MAX_LIMIT, indicator_names
 from search.ingest.model import LEVELS
 from search.query import FACETS, MAX_LIMIT, PARTS
 
@@ -72,6 +73,18 @@ def search_parameters(max_limit: int = MAX_LIMIT) -> list[dict]:
         ),
         _query("page", {"type": "integer", "minimum": 1, "maximum": 1000}),
         _query("limit", {"type": "integer", "minimum": 1, "maximum": max_limit}),
+    ]
+
+
+def table_parameters(sorts: list[str], sort_description: str) -> list[dict]:
+    """A table's parameters: those of a search (q and filters select the reports), a page of at most
+    TABLE_MAX_LIMIT rows (50 by default), the column to sort by and the order."""
+    parameters = [p for p in search_parameters(TABLE_MAX_LIMIT) if p["name"] != "limit"]
+    return [
+        *parameters,
+        _query("limit", {"type": "integer", "minimum": 1, "maximum": TABLE_MAX_LIMIT, "default": 50}),
+        _query("sort_by", {"type": "string", "enum": sorts}, sort_description),
+        _query("order", {"type": "string", "enum": ["desc", "asc"]}, "desc（默认）从大到小，asc 从小到大"),
     ]
 
 
@@ -181,12 +194,34 @@ FACET_PAGE = _object(
     {"name": STRING, "query": STRING, "values": _array(FACET_VALUE), "tree": _array(PLACE_NODE)}, ("name", "values")
 )
 REPORT_LABEL = _object({"report_id": STRING, "township": STRING, "year": NULLABLE_YEAR})
+PAGING = {
+    "page": INTEGER,
+    "limit": INTEGER,
+    "pages": {"type": "integer", "description": "共几页（至少 1）"},
+    "sort": STRING,
+    "descending": {"type": "boolean"},
+}
+PART_COUNTS = {"type": "object", "additionalProperties": INTEGER, "description": "每个必备部分：缺少它的报告数"}
 CHECK = _object(
     {
         "required_parts": _array(STRING),
-        "total": INTEGER,
-        "missing_parts": INTEGER,
-        "with_copies": INTEGER,
+        "total": {"type": "integer", "description": "所选报告总数（全部页）"},
+        "missing_parts": {"type": "integer", "description": "缺少至少一个必备部分的报告数（全部页）"},
+        "with_copies": {"type": "integer", "description": "有与其他报告雷同段落的报告数（全部页）"},
+        "missing_by_part": PART_COUNTS,
+        "counties": {"type": "integer", "description": "所选报告涉及的县区数"},
+        "by_county": _array(
+            _object(
+                {
+                    "county": STRING,
+                    "province": STRING,
+                    "reports": INTEGER,
+                    "missing_parts": INTEGER,
+                    "missing_by_part": PART_COUNTS,
+                }
+            )
+        ),
+        **PAGING,
         "reports": _array(
             _object(
                 {
@@ -205,21 +240,25 @@ CHECK = _object(
                     "missing": _array(STRING),
                     "mentioned": _array(STRING),
                     "quantified": INTEGER,
+                    "copied_paragraphs": INTEGER,
                     "copied": _array(
                         _object(
                             {
                                 "id": STRING,
-                                "paragraph": INTEGER,
-                                "similarity": {"type": "number"},
                                 "elsewhere": _array(REPORT_LABEL),
+                                "elsewhere_total": {
+                                    "type": "integer",
+                                    "description": "又见于几份报告（列出至多 10 份）",
+                                },
                             }
                         )
                     ),
-                }
+                },
+                ("report_id", "missing", "parts"),
             )
         ),
     },
-    ("total", "reports"),
+    ("total", "reports", "page", "pages"),
 )
 MEMBER = _object({**REPORT_LABEL["properties"], "id": STRING, "paragraph": INTEGER, "similarity": {"type": "number"}})
 DUPLICATES = _object(
@@ -253,10 +292,10 @@ INDICATORS = _object(
     {
         "query": STRING,
         "indicators": _array(STRING),
-        "sort": STRING,
-        "descending": {"type": "boolean"},
-        "total": INTEGER,
-        "values": INTEGER,
+        **PAGING,
+        "total": {"type": "integer", "description": "所选报告总数（全部页）"},
+        "values": {"type": "integer", "description": "所选报告写明的指标值个数（每份报告每个指标计一次）"},
+        "stated": {"type": "object", "additionalProperties": INTEGER, "description": "每个指标：写明它的报告数"},
         "reports": _array(
             _object(
                 {
@@ -270,7 +309,7 @@ INDICATORS = _object(
             )
         ),
     },
-    ("total", "reports"),
+    ("total", "reports", "page", "pages"),
 )
 REPORT = _object(
     {
@@ -414,8 +453,8 @@ def openapi_document() -> dict:
             ),
             "/api/check": _operation(
                 "checkReports",
-                "报告体检：四个必备部分、量化表述、雷同段落（参数同检索，可不带 q）",
-                search_parameters(),
+                "报告体检：四个必备部分、量化表述、雷同段落，分页；汇总数字针对全部所选报告（参数同检索，可不带 q）",
+                table_parameters(list(CHECK_SORTS), "排序依据（默认 missing：缺少部分多的在前）"),
                 _ok(CHECK),
                 ("400", BAD_REQUEST),
             ),
@@ -434,11 +473,7 @@ def openapi_document() -> dict:
             "/api/indicators": _operation(
                 "indicatorTable",
                 "指标表：每份报告写明的调解件数、调解成功率、法律顾问人数等，每个值带出处段落和原句",
-                [
-                    *search_parameters(),
-                    _query("sort_by", {"type": "string", "maxLength": 40}, "按哪个指标排序"),
-                    _query("order", {"type": "string", "enum": ["desc", "asc"]}),
-                ],
+                table_parameters(["", *indicator_names()], "按哪个指标排序（默认按省、县区、乡镇）"),
                 _ok(INDICATORS),
                 ("400", BAD_REQUEST),
             ),

@@ -8,20 +8,22 @@ import json
 import os
 import re
 import time
+from collections.abc import Iterator
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 
+from search.engine import TableExport
 from search.query import FACET_LABELS, FACETS, PARTS, NotFoundError, QueryError, excel_cell
 
 from .params import (
     EXPORT_LIMIT,
-    choice_param,
     current_filters,
     engine,
     integer_param,
     query_string,
     search_request,
     state_args,
+    table_request,
     text_param,
 )
 
@@ -225,9 +227,20 @@ def facet(name: str):
         return render_template("error.html", title="检索式有误", message=str(exc)), 400
     selected = set(current_filters().get(name, []))
     others = {k: v for k, v in current_filters().items() if k != name}
+    by_county = name == "township" and len(data["values"]) > FACET_PAGE_TOWNSHIPS and "county" not in others
     return render_template(
-        "facet.html", data=data, q=q, label=FACET_LABELS[name], selected=selected, others=others, name=name
+        "facet.html",
+        data=data,
+        q=q,
+        label=FACET_LABELS[name],
+        selected=selected,
+        others=others,
+        name=name,
+        by_county=by_county,
     )
+
+
+FACET_PAGE_TOWNSHIPS = 2000  # more than this and the township page lists counties, each opening its townships
 
 
 @pages.route("/advanced")
@@ -258,20 +271,18 @@ def advanced():
 
 @pages.route("/check")
 def check():
-    """报告体检: every selected report's required parts, quantified statements and copied paragraphs."""
-    return _table_page("check.html", "pages.check", lambda: engine().check(search_request()))
+    """报告体检: every selected report's required parts, quantified statements and copied paragraphs, a page
+    at a time, with the counts of the whole selection."""
+    return _table_page("check.html", "pages.check", lambda: engine().check(*table_request("missing")))
 
 
 @pages.route("/check.csv")
 def check_csv():
-    from search.insights.check import CHECK_COLUMNS, check_rows
-
     try:
-        result = engine().check(search_request())
+        export = engine().check_export(*table_request("missing"))
     except QueryError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
-    stem = f"{request.args.get('q', '')}-报告体检"
-    return _csv_response(CHECK_COLUMNS, check_rows(result), stem, result["total"], result["total"])
+    return _csv_stream(export, f"{request.args.get('q', '')}-报告体检")
 
 
 def _table_page(template: str, endpoint: str, compute):
@@ -319,30 +330,19 @@ def duplicates_csv():
     )
 
 
-def _indicators_result() -> dict:
-    return engine().indicators(
-        search_request(),
-        sort=text_param("sort_by", 40),
-        descending=choice_param("order", ("desc", "asc"), "desc") == "desc",
-    )
-
-
 @pages.route("/indicators")
 def indicators():
     """Township × indicator: the figures each report states, each linking to its sentence."""
-    return _table_page("indicators.html", "pages.indicators", _indicators_result)
+    return _table_page("indicators.html", "pages.indicators", lambda: engine().indicators(*table_request("")))
 
 
 @pages.route("/indicators.csv")
 def indicators_csv():
-    from search.insights.indicators import indicator_rows
-
     try:
-        result = _indicators_result()
+        export = engine().indicators_export(*table_request(""))
     except QueryError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
-    header, rows = indicator_rows(result)
-    return _csv_response(header, rows, "指标表", result["total"], result["total"])
+    return _csv_stream(export, "指标表")
 
 
 @pages.route("/compare")
@@ -504,6 +504,28 @@ def _csv_response(header: list[str], rows: list[list], stem: str, total: int, ex
     body = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     response = Response(body, headers=_download_headers(stem, "csv", total, exported))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response
+
+
+def _csv_stream(export: TableExport, stem: str, chunk: int = 100) -> Response:
+    """A whole table as a CSV download, written while it is read (constant memory for a province's reports)."""
+
+    def body() -> Iterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")
+        writer.writerow(export.header)
+        for number, row in enumerate(export, 1):
+            writer.writerow([excel_cell(value) for value in row])
+            if number % chunk == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+
+    response = Response(body(), headers=_download_headers(stem, "csv", export.total, export.total))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.call_on_close(export.close)
     return response
 
 

@@ -14,6 +14,8 @@ MAX_VALUE_LENGTH = 100
 MAX_QUERY_LENGTH = 500
 PAGE_SIZE = 10
 EXPORT_LIMIT = 5000
+TABLE_PAGE = 50
+TABLE_MAX_LIMIT = 200
 
 
 def engine() -> Engine:
@@ -78,6 +80,16 @@ def choice_param(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise QueryError(f"参数 {name} 只能是 {'、'.join(choices)}", name)
     return value
+
+
+def table_request(default_sort: str) -> tuple[SearchRequest, str, bool]:
+    """A table page's request (报告体检, 指标表): the query and filters, the page (TABLE_PAGE rows unless
+    ``limit`` says otherwise), the column to sort by (``sort_by``) and the order (``order``)."""
+    return (
+        search_request(limit=TABLE_PAGE, max_limit=TABLE_MAX_LIMIT),
+        text_param("sort_by", 40) or default_sort,
+        choice_param("order", ("desc", "asc"), "desc") == "desc",
+    )
 
 
 def search_request(limit: int = PAGE_SIZE, max_limit: int = 100, **overrides) -> SearchRequest:

@@ -10,74 +10,140 @@ similarity of at least 0.8 once the report's own place names, self references an
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 import numpy as np
 
-from search.query.state import IndexState
+from search.index.facts import REQUIRED_PARTS
+from search.insights.report_table import ReportTable, report_table
+from search.query.state import IndexState, report_label
 
-REQUIRED_PARTS = ("主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
-QUANTIFIED = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|件|次|人|名|个|场|份|宗|起|项|户|家|所|期|篇|条|万|元|余)")
-
-
-def quantified_statements(text: str) -> int:
-    """Numbers with a unit or a percent sign: what a report can be held to."""
-    return len(QUANTIFIED.findall(text))
+CHECK_SORTS = ("missing", "township", "county", "year", "paragraphs", "quantified", "copied")
+COUNTIES_LISTED = 100
+ELSEWHERE_LISTED = 10
 
 
-def _mentions(part: str, state: IndexState, members: list[int]) -> bool:
-    """Whether a part missing as a section is at least spoken of elsewhere (its cue words, data/parts.json)."""
-    from search.ingest.classify import load_part_rules
+def check_order(state: IndexState, selected: np.ndarray, sort: str = "missing", descending: bool = True) -> np.ndarray:
+    """The report codes with a paragraph among ``selected`` (a flag per document) in the order asked for; ties
+    by county, township and the latest year first. ``missing`` puts reports lacking the most parts first."""
+    table = report_table(state)
+    codes = table.selected_reports(selected & state.facets.paragraph)
+    sign = -1 if descending else 1
+    keys = [-table.years[codes], table.columns["township"][codes], table.columns["county"][codes]]
+    if sort != "county":
+        keys.append(sign * _sort_column(table, state, sort)[codes])
+    else:
+        keys[-1] = sign * keys[-1]
+    return codes[np.lexsort(keys)]
 
-    cues = load_part_rules().cues.get(part, frozenset())
-    return any(cue in state.evaluator.text(doc) for doc in members for cue in cues)
+
+def _sort_column(table: ReportTable, state: IndexState, sort: str) -> np.ndarray:
+    if sort == "missing":
+        return table.missing_count
+    if sort == "township":
+        return table.columns["township"]
+    if sort == "year":
+        return table.years
+    if sort == "paragraphs":
+        return table.paragraphs
+    if sort == "quantified":
+        return table.quantified
+    return table.copied(state)
 
 
-def check_reports(state: IndexState, docs: np.ndarray) -> list[dict]:
-    """One check per report among the paragraphs ``docs`` (a boolean mask over the state's documents)."""
-    facets = state.facets
-    report_codes = facets.codes["report_id"]
-    part_codes = facets.codes["part"]
-    clusters = state.clusters()
-    paragraphs = np.flatnonzero(docs & facets.paragraph)
-    by_report: dict[int, list[int]] = defaultdict(list)
-    for doc in paragraphs.tolist():
-        by_report[int(report_codes[doc])].append(doc)
-    checks = []
-    for code, members in by_report.items():
-        chars: Counter = Counter()
-        counts: Counter = Counter()
-        quantified = 0
-        copied = []
-        for doc in members:
-            part = facets.values["part"][part_codes[doc]] if part_codes[doc] >= 0 else ""
-            text = state.evaluator.text(doc)
-            counts[part] += 1
-            chars[part] += len(text)
-            quantified += quantified_statements(text)
-            if clusters.reports[doc] > 1:
-                others = set(report_codes[clusters.members(doc)].tolist()) - {code}
-                copied.append({"docnum": doc, "other_reports": sorted(others)})
-        first = state.stored(members[0])
-        checks.append(
+def check_summary(state: IndexState, codes: np.ndarray) -> dict:
+    """Counts over every selected report: how many miss a part (each part, and per county), how many have
+    copied paragraphs."""
+    table = report_table(state)
+    missing = table.missing[codes]
+    lacking = missing.any(axis=1)
+    copied = table.copied(state)[codes] > 0
+    counties = table.columns["county"][codes]
+    present, first_at, inverse = np.unique(counties, return_index=True, return_inverse=True)
+    reports = np.bincount(inverse, minlength=len(present))
+    short = np.bincount(inverse, lacking, minlength=len(present)).astype(np.int64)
+    by_part = [
+        np.bincount(inverse, missing[:, i], minlength=len(present)).astype(np.int64) for i in range(len(REQUIRED_PARTS))
+    ]
+    listed = np.lexsort((present, -short))[:COUNTIES_LISTED]
+    county_names = state.facets.values["county"]
+    return {
+        "total": len(codes),
+        "missing_parts": int(lacking.sum()),
+        "with_copies": int(copied.sum()),
+        "missing_by_part": {part: int(missing[:, i].sum()) for i, part in enumerate(REQUIRED_PARTS)},
+        "counties": len(present),
+        "by_county": [
             {
-                "report_id": facets.values["report_id"][code],
-                "title": first.get("title", ""),
-                "level": first.get("level", ""),
-                "township": first.get("township", ""),
-                "county": first.get("county", ""),
-                "province": first.get("province", ""),
-                "year": first.get("year"),
-                "paragraphs": len(members),
-                "parts": {part: {"paragraphs": counts[part], "chars": chars[part]} for part in REQUIRED_PARTS},
-                "missing": [part for part in REQUIRED_PARTS if not counts[part]],
-                "mentioned": [part for part in REQUIRED_PARTS if not counts[part] and _mentions(part, state, members)],
-                "quantified": quantified,
-                "copied": copied,
+                "county": county_names[present[at]] if present[at] >= 0 else "",
+                "province": table.value("province", int(codes[first_at[at]])),
+                "reports": int(reports[at]),
+                "missing_parts": int(short[at]),
+                "missing_by_part": {part: int(by_part[i][at]) for i, part in enumerate(REQUIRED_PARTS)},
+            }
+            for at in listed.tolist()
+        ],
+    }
+
+
+def check_row(state: IndexState, code: int, detailed: bool = True) -> dict:
+    """One report's check; ``detailed`` lists its copied paragraphs and where else each stands (a page's rows),
+    otherwise only how many there are (a CSV's)."""
+    table = report_table(state)
+    first = int(table.first_doc[code])
+    stored = state.stored(first)
+    missing = [part for i, part in enumerate(REQUIRED_PARTS) if table.missing[code, i]]
+    row = {
+        "report_id": state.facets.values["report_id"][code],
+        "title": stored.get("title", ""),
+        "level": table.value("level", code),
+        "township": table.value("township", code),
+        "county": table.value("county", code),
+        "province": table.value("province", code),
+        "year": int(table.years[code]) or None,
+        "paragraphs": int(table.paragraphs[code]),
+        "parts": {
+            part: {"paragraphs": int(table.part_paragraphs[code, i]), "chars": int(table.part_chars[code, i])}
+            for i, part in enumerate(REQUIRED_PARTS)
+        },
+        "missing": missing,
+        "mentioned": [
+            part for i, part in enumerate(REQUIRED_PARTS) if table.missing[code, i] and table.mentioned[code, i]
+        ],
+        "quantified": int(table.quantified[code]),
+        "copied_paragraphs": int(table.copied(state)[code]),
+    }
+    if detailed:
+        row["copied"] = _copied(state, table, code)
+    return row
+
+
+def _copied(state: IndexState, table: ReportTable, code: int) -> list[dict]:
+    """The report's paragraphs that stand near-identical in other reports, each with (up to ELSEWHERE_LISTED
+    of) those reports."""
+    clusters = state.clusters()
+    report_codes = state.facets.codes["report_id"]
+    copied = []
+    for doc in table.paragraphs_of(code).tolist():
+        if clusters.reports[doc] <= 1:
+            continue
+        others = sorted(set(report_codes[clusters.members(doc)].tolist()) - {code})
+        copied.append(
+            {
+                "id": state.paragraph_label(doc)["id"],
+                "elsewhere": [
+                    report_label(state.facets, int(table.first_doc[other])) for other in others[:ELSEWHERE_LISTED]
+                ],
+                "elsewhere_total": len(others),
             }
         )
-    return checks
+    return copied
+
+
+def check_rows(state: IndexState, codes: np.ndarray) -> Iterator[list]:
+    """The reports as CSV rows under CHECK_COLUMNS, one at a time (a province's table is streamed)."""
+    for code in codes.tolist():
+        yield row_cells(check_row(state, code, detailed=False))
 
 
 CHECK_COLUMNS = [
@@ -95,21 +161,18 @@ CHECK_COLUMNS = [
 ]
 
 
-def check_rows(result: dict) -> list[list]:
-    """The checks as table rows under CHECK_COLUMNS (CLI --csv and /check.csv)."""
+def row_cells(r: dict) -> list:
+    """A report's check as the cells of a row under CHECK_COLUMNS."""
     return [
-        [
-            r["township"] or r["county"],
-            r["level"],
-            r["county"],
-            r["province"],
-            r["year"] or "",
-            r["paragraphs"],
-            "、".join(r["missing"]) or "无",
-            "、".join(r["mentioned"]),
-            r["quantified"],
-            len(r["copied"]),
-            r["title"],
-        ]
-        for r in result["reports"]
+        r["township"] or r["county"],
+        r["level"],
+        r["county"],
+        r["province"],
+        r["year"] or "",
+        r["paragraphs"],
+        "、".join(r["missing"]) or "无",
+        "、".join(r["mentioned"]),
+        r["quantified"],
+        r["copied_paragraphs"],
+        r["title"],
     ]

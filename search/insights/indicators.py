@@ -1,206 +1,117 @@
-"""Indicators: quantified statements of the reports (59件, 97.33%, 3名律师) read into named measures.
-
-The measures are defined in ``data/indicators.json`` (editable): a number with one of an indicator's
-units, in a clause (between ，；。) that holds one of its anchor words and none of its exclude words,
-in a sentence that holds a word of each of its context groups. When a number suits several indicators,
-the one whose anchor word stands nearest to it takes it. Every value keeps its provenance — paragraph
-and sentence — and nothing is ever inferred: no matching statement, no value.
-"""
+"""The indicator table: per report, the figures it states for each indicator (read by
+:mod:`search.index.figures`), the first with its paragraph and sentence, and how many more."""
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterator
 
 import numpy as np
 
-from search.data import DATA
+from search.index.figures import indicator_names
+from search.insights.report_table import report_table
 from search.query.state import IndexState
 
-SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
-CLAUSE = re.compile(r"[^，,：:]+")
 
+class IndicatorTable:
+    """Reports × indicators for the selected paragraphs: per report, the first statement of each indicator (with
+    its paragraph and sentence) and how many more it makes, in the order asked for."""
 
-@dataclass(frozen=True)
-class Indicator:
-    name: str
-    anchor: tuple[str, ...]
-    context: tuple[tuple[str, ...], ...]
-    units: frozenset[str]
-    exclude: tuple[str, ...]
+    def __init__(self, state: IndexState, selected: np.ndarray, sort: str = "", descending: bool = True) -> None:
+        self.state = state
+        self.names = indicator_names()
+        self.sort = sort if sort in self.names else ""
+        self.descending = descending
+        self.table = table = report_table(state)
+        selected = selected & state.facets.paragraph
+        self.firsts = table.first_values(selected)
+        codes = table.selected_reports(selected)
+        columns = table.columns
+        codes = codes[
+            np.lexsort(
+                (-table.years[codes], columns["township"][codes], columns["county"][codes], columns["province"][codes])
+            )
+        ]
+        if self.sort:
+            codes = self._sorted_by_indicator(codes, self.names.index(self.sort))
+        self.codes = codes
 
+    def _sorted_by_indicator(self, codes: np.ndarray, kind: int) -> np.ndarray:
+        """Reports stating the indicator first, by its first value; the others after, in their order."""
+        firsts = self.firsts
+        at = np.flatnonzero(firsts.kinds == kind)
+        amount = np.full(self.table.reports, np.nan)
+        amount[firsts.reports[at]] = self.table.values.amounts[firsts.first[at]]
+        stated = ~np.isnan(amount[codes])
+        with_value, without = codes[stated], codes[~stated]
+        keys = amount[with_value]
+        order = np.argsort(-keys if self.descending else keys, kind="stable")
+        return np.concatenate([with_value[order], without])
 
-@dataclass(frozen=True)
-class Value:
-    """One value as the report states it: ``amount`` for sorting, ``text`` as written (90余件)."""
-
-    indicator: str
-    amount: float
-    text: str
-    approximate: bool
-    sentence: str
-
-
-@lru_cache(maxsize=1)
-def _definitions() -> dict:
-    return json.loads((DATA / "indicators.json").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def plan_words() -> tuple[str, ...]:
-    """Words of a sentence about plans and targets (计划, 力争 …): its figures are not results."""
-    return tuple(_definitions().get("plan_words", []))
-
-
-@lru_cache(maxsize=1)
-def load_indicators() -> tuple[Indicator, ...]:
-    data = _definitions()
-    return tuple(
-        Indicator(
-            name=item["name"],
-            anchor=tuple(item["anchor"]),
-            context=tuple(tuple(group) for group in item.get("context", [])),
-            units=frozenset(item["units"]),
-            exclude=tuple(item.get("exclude", [])),
+    def summary(self) -> dict:
+        firsts = self.firsts
+        stated = (
+            np.bincount(firsts.kinds, minlength=len(self.names))
+            if len(firsts.kinds)
+            else np.zeros(len(self.names), dtype=np.int64)
         )
-        for item in data["indicators"]
-    )
+        return {
+            "indicators": self.names,
+            "total": len(self.codes),
+            "values": len(firsts.kinds),
+            "stated": {name: int(stated[i]) for i, name in enumerate(self.names)},
+            "sort": self.sort,
+            "descending": self.descending,
+        }
 
-
-@lru_cache(maxsize=1)
-def _numbers() -> re.Pattern:
-    """A number, 余/多, and any unit some indicator of the data file counts in."""
-    units = sorted({unit for indicator in load_indicators() for unit in indicator.units}, key=len, reverse=True)
-    return re.compile(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(" + "|".join(map(re.escape, units)) + ")")
-
-
-def extract(text: str) -> list[Value]:
-    """Every indicator value stated in a paragraph, in reading order."""
-    values = []
-    for sentence_match in SENTENCE.finditer(text):
-        sentence = sentence_match.group().strip()
-        if any(word in sentence for word in plan_words()):
-            continue
-        for clause in CLAUSE.findall(sentence):
-            if clause.lstrip().startswith("其中"):  # a breakdown of the figure before it
-                continue
-            for number in _numbers().finditer(clause):
-                value = _value_of(number, clause, sentence)
-                if value is not None:
-                    values.append(value)
-    return values
-
-
-def _value_of(number: re.Match, clause: str, sentence: str) -> Value | None:
-    unit = number.group(3)
-    after = clause[number.end() : number.end() + 1]
-    if unit in "人名" and after == "次":  # 人次 counts attendances, not people
-        return None
-    if number.start() and clause[number.start() - 1] in ".0123456789":
-        return None
-    best, distance = None, None
-    for indicator in load_indicators():
-        if unit not in indicator.units or any(word in clause for word in indicator.exclude):
-            continue
-        if not all(any(word in sentence for word in group) for group in indicator.context):
-            continue
-        nearest = _anchor_distance(clause, indicator.anchor, number.start(), number.end())
-        if nearest is not None and (distance is None or nearest < distance):
-            best, distance = indicator, nearest
-    if best is None:
-        return None
-    approximate = bool(number.group(2))
-    written = number.group(1) + (number.group(2) or "") + ("%" if unit == "％" else unit)
-    return Value(best.name, float(number.group(1)), written, approximate, sentence)
-
-
-def _anchor_distance(clause: str, anchors: tuple[str, ...], start: int, end: int) -> int | None:
-    """Characters between the number and the nearest anchor word in the clause (None: no anchor)."""
-    nearest = None
-    for word in anchors:
-        for found in re.finditer(re.escape(word), clause):
-            gap = start - found.end() if found.end() <= start else found.start() - end
-            if gap >= 0 and (nearest is None or gap < nearest):
-                nearest = gap
-    return nearest
-
-
-def indicator_values(state: IndexState, docnum: int) -> list[Value]:
-    """The indicator values a paragraph states, read once per index state."""
-    return state.memo("indicators", docnum, lambda: extract(state.evaluator.text(docnum)))
-
-
-def indicator_names() -> list[str]:
-    return [indicator.name for indicator in load_indicators()]
-
-
-def indicator_table(state: IndexState, selected: np.ndarray, sort: str = "", descending: bool = True) -> dict:
-    """Reports × indicators for the selected paragraphs: per report, the first statement of each indicator
-    (with its paragraph id and sentence) and how many more it makes; ``sort`` names an indicator to sort by."""
-    facets = state.facets
-    names = indicator_names()
-    docs = np.flatnonzero(selected & facets.paragraph)
-    docs = docs[np.lexsort((facets.id_keys[docs],))]
-    rows: dict[str, dict] = {}
-    for doc in docs.tolist():
-        label = state.paragraph_label(doc)
-        row = rows.get(label["report_id"])
-        if row is None:
-            row = rows[label["report_id"]] = {
-                **{key: label[key] for key in ("report_id", "township", "year")},
-                "county": _value(facets, "county", doc),
-                "province": _value(facets, "province", doc),
-                "cells": {},
+    def row(self, code: int) -> dict:
+        table, state, values = self.table, self.state, self.table.values
+        cells = {}
+        span = self.firsts.of(code)
+        for kind, first, more in zip(
+            self.firsts.kinds[span].tolist(),
+            self.firsts.first[span].tolist(),
+            self.firsts.more[span].tolist(),
+            strict=True,
+        ):
+            label = state.paragraph_label(int(values.docs[first]))
+            cells[self.names[kind]] = {
+                "value": values.texts[first],
+                "amount": float(values.amounts[first]),
+                "approximate": bool(values.approximate[first]),
+                "sentence": values.sentences[first],
+                "id": label["id"],
+                "paragraph": label["paragraph"],
+                "more": more,
             }
-        for value in indicator_values(state, doc):
-            cell = row["cells"].get(value.indicator)
-            if cell is None:
-                row["cells"][value.indicator] = {
-                    "value": value.text,
-                    "amount": value.amount,
-                    "approximate": value.approximate,
-                    "sentence": value.sentence,
-                    "id": label["id"],
-                    "paragraph": label["paragraph"],
-                    "more": 0,
-                }
-            else:
-                cell["more"] += 1
-    table = sorted(rows.values(), key=lambda r: (r["province"], r["county"], r["township"], -(r["year"] or 0)))
-    if sort in names:
-        present = [r for r in table if sort in r["cells"]]
-        present.sort(key=lambda r: r["cells"][sort]["amount"], reverse=descending)
-        table = present + [r for r in table if sort not in r["cells"]]
-    return {
-        "indicators": names,
-        "reports": table,
-        "total": len(table),
-        "values": sum(len(r["cells"]) for r in table),
-        "sort": sort if sort in names else "",
-        "descending": descending,
-    }
+        return {
+            "report_id": state.facets.values["report_id"][code],
+            "township": table.value("township", code) or table.value("county", code),
+            "year": int(table.years[code]) or None,
+            "county": table.value("county", code),
+            "province": table.value("province", code),
+            "cells": cells,
+        }
 
-
-def _value(facets, name: str, doc: int) -> str:
-    code = int(facets.codes[name][doc])
-    return facets.values[name][code] if code >= 0 else ""
+    def rows(self, codes: np.ndarray) -> Iterator[dict]:
+        for code in codes.tolist():
+            yield self.row(code)
 
 
 INDICATOR_COLUMNS_FIXED = ["乡镇/单位", "县区", "省份", "年度"]
 
 
-def indicator_rows(result: dict) -> tuple[list[str], list[list]]:
-    """(header, rows) of the table for CSV: a value column and a paragraph-id column per indicator."""
+def indicator_header(names: list[str]) -> list[str]:
+    """The CSV header: the report's columns, then a value column and a paragraph-id column per indicator."""
     header = list(INDICATOR_COLUMNS_FIXED)
-    for name in result["indicators"]:
+    for name in names:
         header += [name, f"{name}（出处段落）"]
-    rows = []
-    for r in result["reports"]:
-        row = [r["township"], r["county"], r["province"], r["year"] or ""]
-        for name in result["indicators"]:
-            cell = r["cells"].get(name)
-            row += [cell["value"], cell["id"]] if cell else ["", ""]
-        rows.append(row)
-    return header, rows
+    return header
+
+
+def indicator_cells(row: dict, names: list[str]) -> list:
+    """A report's row of the table as CSV cells under :func:`indicator_header`."""
+    cells = [row["township"], row["county"], row["province"], row["year"] or ""]
+    for name in names:
+        cell = row["cells"].get(name)
+        cells += [cell["value"], cell["id"]] if cell else ["", ""]
+    return cells

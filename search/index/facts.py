@@ -1,0 +1,144 @@
+"""What each paragraph of a segment states, read once and kept beside the segment: its quantified statements,
+the report parts its words speak of, and its indicator values (:mod:`search.index.figures`).
+
+The report check and the indicator table of a whole province draw on every paragraph; reading them all on a
+request took minutes at a million paragraphs. A segment's paragraphs never change (a reindex adds segments and
+hides replaced paragraphs), so its facts are read once — by the indexer after its commit, or on first use —
+and saved as ``facts.npz`` in the segment's folder, under a key of the data files they were read with: an
+edited ``indicators.json`` or ``parts.json`` has them read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from search.data import DATA
+from search.index.figures import extract, indicator_names, quantified_statements
+from search.index.segment_reader import Segment
+from search.ingest.classify import load_part_rules
+
+FACTS_FILE = "facts.npz"
+FACTS_VERSION = "1"
+REQUIRED_PARTS = ("主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
+
+
+@dataclass
+class SegmentFacts:
+    """Per local document: quantified statements, and a bit per required part whose cue words it has; and
+    every indicator value, as aligned arrays (document, indicator number, amount, approximate, text, sentence)."""
+
+    quantified: np.ndarray
+    cues: np.ndarray
+    value_docs: np.ndarray
+    value_kinds: np.ndarray
+    value_amounts: np.ndarray
+    value_approximate: np.ndarray
+    value_texts: list[str]
+    value_sentences: list[str]
+
+
+@lru_cache(maxsize=1)
+def facts_key() -> str:
+    """Names the rules the facts are read with: the code's version and the data files."""
+    digest = hashlib.sha256(FACTS_VERSION.encode())
+    for name in ("indicators.json", "parts.json"):
+        digest.update((DATA / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def part_cues(text: str) -> int:
+    """A bit per required part (in REQUIRED_PARTS order) whose cue words ``text`` has."""
+    cues = load_part_rules().cues
+    return sum(1 << bit for bit, part in enumerate(REQUIRED_PARTS) if any(cue in text for cue in cues.get(part, ())))
+
+
+def read_facts(segment: Segment) -> SegmentFacts:
+    """The facts of every document of ``segment``, read from its texts."""
+    names = {name: number for number, name in enumerate(indicator_names())}
+    quantified = np.zeros(segment.count, dtype=np.uint16)
+    cues = np.zeros(segment.count, dtype=np.uint8)
+    docs, kinds, amounts, approximate, texts, sentences = [], [], [], [], [], []
+    for docnum in range(segment.count):
+        text = segment.written(docnum)
+        text = segment.text(docnum) if text is None else text
+        if not text:
+            continue
+        quantified[docnum] = min(quantified_statements(text), 65535)
+        cues[docnum] = part_cues(text)
+        for value in extract(text):
+            docs.append(docnum)
+            kinds.append(names[value.indicator])
+            amounts.append(value.amount)
+            approximate.append(value.approximate)
+            texts.append(value.text)
+            sentences.append(value.sentence)
+    return SegmentFacts(
+        quantified,
+        cues,
+        np.array(docs, dtype=np.int32),
+        np.array(kinds, dtype=np.uint8),
+        np.array(amounts, dtype=np.float64),
+        np.array(approximate, dtype=bool),
+        texts,
+        sentences,
+    )
+
+
+def segment_facts(segment: Segment) -> SegmentFacts:
+    """The facts of ``segment``: saved ones when they were read with today's rules, else read and saved (kept
+    in memory only where the index folder is read-only)."""
+    path = segment.folder / FACTS_FILE
+    saved = _load(path)
+    if saved is not None:
+        return saved
+    facts = read_facts(segment)
+    _save(path, facts)
+    return facts
+
+
+def _load(path: Path) -> SegmentFacts | None:
+    try:
+        with np.load(path) as saved:
+            if str(saved["key"]) != facts_key():
+                return None
+            strings = json.loads(str(saved["strings"]))
+            return SegmentFacts(
+                saved["quantified"],
+                saved["cues"],
+                saved["value_docs"],
+                saved["value_kinds"],
+                saved["value_amounts"],
+                saved["value_approximate"],
+                strings["texts"],
+                strings["sentences"],
+            )
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _save(path: Path, facts: SegmentFacts) -> None:
+    temporary = path.with_name(f"{FACTS_FILE}.{os.getpid()}.tmp")
+    strings = json.dumps({"texts": facts.value_texts, "sentences": facts.value_sentences}, ensure_ascii=False)
+    try:
+        with open(temporary, "wb") as handle:
+            np.savez(
+                handle,
+                key=np.array(facts_key()),
+                quantified=facts.quantified,
+                cues=facts.cues,
+                value_docs=facts.value_docs,
+                value_kinds=facts.value_kinds,
+                value_amounts=facts.value_amounts,
+                value_approximate=facts.value_approximate,
+                strings=np.array(strings),
+            )
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)

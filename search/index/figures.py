@@ -1,0 +1,245 @@
+"""Figures a paragraph states: quantified statements (59件, 97.33%, 6人) and indicator values read into named
+measures, and the words that speak of a report part.
+
+The measures are defined in ``data/indicators.json`` (editable): a number with one of an indicator's
+units, in a clause (between ，；。) that holds one of its anchor words and none of its exclude words,
+in a sentence that holds a word of each of its context groups. When a number suits several indicators,
+the one whose anchor word stands nearest to it takes it. Every value keeps its provenance — paragraph
+and sentence — and nothing is ever inferred: no matching statement, no value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from search.data import DATA
+
+QUANTIFIED = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|件|次|人|名|个|场|份|宗|起|项|户|家|所|期|篇|条|万|元|余)")
+
+
+def quantified_statements(text: str) -> int:
+    """Numbers with a unit or a percent sign: what a report can be held to."""
+    return len(QUANTIFIED.findall(text))
+
+
+SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+CLAUSE = re.compile(r"[^，,：:]+")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    anchor: tuple[str, ...]
+    context: tuple[tuple[str, ...], ...]
+    units: frozenset[str]
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value as the report states it: ``amount`` for sorting, ``text`` as written (90余件)."""
+
+    indicator: str
+    amount: float
+    text: str
+    approximate: bool
+    sentence: str
+
+
+@lru_cache(maxsize=1)
+def _definitions() -> dict:
+    return json.loads((DATA / "indicators.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def plan_words() -> tuple[str, ...]:
+    """Words of a sentence about plans and targets (计划, 力争 …): its figures are not results."""
+    return tuple(_definitions().get("plan_words", []))
+
+
+@lru_cache(maxsize=1)
+def load_indicators() -> tuple[Indicator, ...]:
+    data = _definitions()
+    return tuple(
+        Indicator(
+            name=item["name"],
+            anchor=tuple(item["anchor"]),
+            context=tuple(tuple(group) for group in item.get("context", [])),
+            units=frozenset(item["units"]),
+            exclude=tuple(item.get("exclude", [])),
+        )
+        for item in data["indicators"]
+    )
+
+
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+CHINESE_NUMERAL = "[零〇一二两三四五六七八九十百千]+"
+SEVERAL = "均都"  # 参考率和合格率均为100%: one figure stated for every indicator named before it
+
+
+def chinese_number(text: str) -> float:
+    """The value of a number written in Chinese characters (十二, 一百三十五, 两千, 百)."""
+    total, current = 0, 0
+    for char in text:
+        if char in CHINESE_DIGITS:
+            current = CHINESE_DIGITS[char]
+        else:
+            total += (current or 1) * CHINESE_UNITS[char]
+            current = 0
+    return float(total + current)
+
+
+@lru_cache(maxsize=1)
+def _numbers() -> re.Pattern:
+    """A number (in digits or in Chinese characters, 万 for ten thousand), 余/多, and any unit some indicator of
+    the data file counts in; or a percentage written out (百分之九十七)."""
+    units = sorted({unit for indicator in load_indicators() for unit in indicator.units}, key=len, reverse=True)
+    return re.compile(
+        r"百分之(?P<percent>[零〇一二两三四五六七八九十百点]+|\d+(?:\.\d+)?)"
+        r"|(?P<number>\d+(?:\.\d+)?|" + CHINESE_NUMERAL + r")\s*(?P<wan>万)?\s*(?P<about>余|多)?\s*"
+        r"(?P<unit>" + "|".join(map(re.escape, units)) + ")"
+    )
+
+
+def extract(text: str) -> list[Value]:
+    """Every indicator value stated in a paragraph, in reading order."""
+    values = []
+    for sentence_match in SENTENCE.finditer(text):
+        sentence = sentence_match.group().strip()
+        if any(word in sentence for word in plan_words()):
+            continue
+        clauses = [(m.start(), m.group()) for m in CLAUSE.finditer(sentence)]
+        for at, (_, clause) in enumerate(clauses):
+            if clause.lstrip().startswith("其中"):  # a breakdown of the figure before it
+                continue
+            for number in _numbers().finditer(clause):
+                values += _values_of(number, clauses, at, sentence)
+    return values
+
+
+def _amount(number: re.Match) -> tuple[float, str, str] | None:
+    """(amount, unit, the text as written) of a number match; None for what only looks like a count."""
+    if number.group("percent") is not None:
+        written = number.group("percent")
+        amount = float(written) if written[0].isdigit() else _chinese_percent(written)
+        return (amount, "%", number.group()) if amount is not None else None
+    digits = number.group("number")
+    amount = float(digits) if digits[0].isdigit() else chinese_number(digits)
+    if number.group("wan"):
+        amount *= 10000
+    unit = number.group("unit")
+    written = number.group()[: -len(unit)] + ("%" if unit == "％" else unit)
+    return amount, unit, written.replace(" ", "")
+
+
+def _chinese_percent(written: str) -> float | None:
+    whole, _, fraction = written.partition("点")
+    if not whole or any(char not in CHINESE_DIGITS and char not in CHINESE_UNITS for char in whole + fraction):
+        return None
+    return chinese_number(whole) + float("0." + "".join(str(CHINESE_DIGITS[c]) for c in fraction) if fraction else 0)
+
+
+def _values_of(number: re.Match, clauses: list[tuple[int, str]], at: int, sentence: str) -> list[Value]:
+    """The values one number states: for the indicator whose anchor stands nearest in its clause (or, when
+    its clause names none, in the next clause if that one says what all of them are: 执法人员8人，均取得执法证)
+    — or for each indicator named before it when 均/都 says the figure holds for all of them."""
+    offset, clause = clauses[at]
+    found = _amount(number)
+    if found is None or _looks_like_a_word(number, clause):
+        return []
+    amount, unit, written = found
+    candidates = _candidates(unit, clause, number.start(), number.end(), sentence, offset)
+    if not candidates and at + 1 < len(clauses) and _speaks_of_all(clauses[at + 1][1]):
+        near_offset, near = clauses[at + 1]
+        candidates = _candidates(unit, near, -1, -1, sentence, near_offset, also_excluded_in=clause)
+    if not candidates:
+        return []
+    candidates.sort(key=lambda pair: pair[1])
+    chosen = [candidates[0][0]]
+    before = clause[: number.start()]
+    if any(word in before for word in SEVERAL):
+        chosen = [indicator for indicator, _ in candidates]
+    approximate = bool(number.groupdict().get("about"))
+    return [Value(indicator.name, amount, written, approximate, sentence) for indicator in chosen]
+
+
+ALL_OF_THEM = ("均", "全部", "都", "皆", "全员")
+DURATIONS = "年月日天周季时"
+
+
+def _speaks_of_all(clause: str) -> bool:
+    """A clause that says what all of the counted are (均已取得执法证), stating no number of its own."""
+    return clause.lstrip().startswith(ALL_OF_THEM) and not _numbers().search(clause)
+
+
+def _looks_like_a_word(number: re.Match, clause: str) -> bool:
+    """Numbers that are not counts: 人次 (attendances), 一次性, 第三次, durations (一个月内, 3个工作日), a digit
+    cut from a longer number."""
+    unit = number.group("unit")
+    after = clause[number.end() : number.end() + 1]
+    before = clause[number.start() - 1] if number.start() else ""
+    if unit in ("人", "名") and after == "次":
+        return True
+    if after == "性" or before == "第" or (after and after in DURATIONS) or clause.startswith("工作日", number.end()):
+        return True
+    return before != "" and before in ".0123456789"
+
+
+def _candidates(
+    unit: str, clause: str, start: int, end: int, sentence: str, offset: int, also_excluded_in: str = ""
+) -> list[tuple[Indicator, int]]:
+    """(indicator, distance to its nearest anchor in ``clause``) for every indicator the number may state."""
+    found = []
+    for indicator in load_indicators():
+        if unit not in indicator.units or any(word in clause + also_excluded_in for word in indicator.exclude):
+            continue
+        if not all(any(word in sentence for word in group) for group in indicator.context):
+            continue
+        nearest = _nearest_anchor(clause, indicator.anchor, start, end)
+        if nearest is None or _governed_by_another_subject(indicator, sentence[: offset + nearest[1]]):
+            continue
+        found.append((indicator, nearest[0]))
+    return found
+
+
+def _governed_by_another_subject(indicator: Indicator, before: str) -> bool:
+    """Whether the words before an anchor speak last of something the indicator excludes (受理信访30件，化解率
+    93%: the rate is of petitions, not of mediation) rather than of its context."""
+    if not indicator.context or not indicator.exclude:
+        return False
+    last_excluded = max((before.rfind(word) for word in indicator.exclude), default=-1)
+    last_context = max((before.rfind(word) for group in indicator.context for word in group), default=-1)
+    return last_excluded > last_context
+
+
+def _nearest_anchor(clause: str, anchors: tuple[str, ...], start: int, end: int) -> tuple[int, int] | None:
+    """(characters between the number and the nearest anchor word in the clause, where that word starts);
+    None when the clause has no anchor."""
+    nearest = None
+    for word in anchors:
+        for found in re.finditer(re.escape(word), clause):
+            gap = start - found.end() if found.end() <= start else found.start() - end
+            if gap >= 0 and (nearest is None or gap < nearest[0]):
+                nearest = (gap, found.start())
+    return nearest
+
+
+def indicator_names() -> list[str]:
+    return [indicator.name for indicator in load_indicators()]

@@ -1,0 +1,153 @@
+"""Every report of an index state as a row of numbers: its required parts (paragraphs, characters), quantified
+statements, cue words of missing parts, copied paragraphs and indicator values — built once per state from the
+segments' facts (:mod:`search.index.facts`), so that the check and the indicator table of a province are a
+selection, a sort and a page, not a pass over every paragraph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.index.facts import REQUIRED_PARTS, segment_facts
+from search.query.state import IndexState
+
+
+@dataclass
+class Values:
+    """Every indicator value of the state, by document (ascending within each segment)."""
+
+    docs: np.ndarray
+    kinds: np.ndarray
+    amounts: np.ndarray
+    approximate: np.ndarray
+    texts: list[str]
+    sentences: list[str]
+
+
+@dataclass
+class FirstValues:
+    """Aligned arrays, ordered by report then indicator: the value index of each first statement, and how many
+    more statements of that indicator its report makes."""
+
+    reports: np.ndarray
+    kinds: np.ndarray
+    first: np.ndarray
+    more: np.ndarray
+
+    def of(self, code: int) -> slice:
+        """The entries of one report."""
+        return slice(*np.searchsorted(self.reports, [code, code + 1]).tolist())
+
+
+class ReportTable:
+    """Per report code of the state's facet table: the numbers the check and the indicator table show."""
+
+    def __init__(self, state: IndexState) -> None:
+        facets = self._facets = state.facets
+        self.reports = len(facets.values["report_id"])
+        total = len(facets.paragraph)
+        quantified = np.zeros(total, dtype=np.int64)
+        cues = np.zeros(total, dtype=np.uint8)
+        chars = np.zeros(total, dtype=np.int64)
+        docs, kinds, amounts, approximate, texts, sentences = [], [], [], [], [], []
+        for segment, offset in state.evaluator.segments:
+            facts = segment_facts(segment)
+            span = slice(offset, offset + segment.count)
+            quantified[span] = facts.quantified
+            cues[span] = facts.cues
+            chars[span] = np.diff(np.asarray(segment.text_offsets, dtype=np.int64)) // 2
+            docs.append(facts.value_docs.astype(np.int64) + offset)
+            kinds.append(facts.value_kinds)
+            amounts.append(facts.value_amounts)
+            approximate.append(facts.value_approximate)
+            texts += facts.value_texts
+            sentences += facts.value_sentences
+        paragraphs = np.flatnonzero(facets.paragraph)
+        codes = facets.codes["report_id"][paragraphs].astype(np.int64)
+        self.paragraph_docs, self.paragraph_codes = paragraphs, codes
+        self.paragraphs = np.bincount(codes, minlength=self.reports)
+        self.quantified = np.bincount(codes, quantified[paragraphs], minlength=self.reports).astype(np.int64)
+        part_index = _part_index(facets)[paragraphs]
+        known = part_index >= 0
+        cells = codes[known] * len(REQUIRED_PARTS) + part_index[known]
+        size = self.reports * len(REQUIRED_PARTS)
+        self.part_paragraphs = np.bincount(cells, minlength=size).reshape(self.reports, len(REQUIRED_PARTS))
+        self.part_chars = (
+            np.bincount(cells, chars[paragraphs][known], minlength=size).astype(np.int64).reshape(self.reports, -1)
+        )
+        self.mentioned = np.stack(
+            [
+                np.bincount(codes, (cues[paragraphs] >> bit) & 1, minlength=self.reports) > 0
+                for bit in range(len(REQUIRED_PARTS))
+            ],
+            axis=1,
+        )
+        self.missing = self.part_paragraphs == 0
+        self.missing_count = self.missing.sum(axis=1)
+        by_code = np.argsort(codes, kind="stable")
+        self._docs_by_code = paragraphs[by_code]
+        self._starts = np.searchsorted(codes[by_code], np.arange(self.reports + 1))
+        self.first_doc = np.full(self.reports, -1, dtype=np.int64)
+        present = self.paragraphs > 0
+        self.first_doc[present] = self._docs_by_code[self._starts[:-1][present]]
+        self.years = np.where(self.first_doc >= 0, facets.years[self.first_doc], 0)
+        self.columns = {
+            name: np.where(self.first_doc >= 0, facets.codes[name][self.first_doc], -1)
+            for name in ("township", "county", "province", "level")
+        }
+        self.values = Values(
+            np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+            np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.uint8),
+            np.concatenate(amounts) if amounts else np.zeros(0),
+            np.concatenate(approximate) if approximate else np.zeros(0, dtype=bool),
+            texts,
+            sentences,
+        )
+        self._copied: np.ndarray | None = None
+
+    def copied(self, state: IndexState) -> np.ndarray:
+        """Per report, its paragraphs that stand near-identical in another report (waits for the clusters)."""
+        if self._copied is None:
+            clusters = state.clusters()
+            shared = clusters.reports[self.paragraph_docs] > 1
+            self._copied = np.bincount(self.paragraph_codes[shared], minlength=self.reports)
+        return self._copied
+
+    def paragraphs_of(self, code: int) -> np.ndarray:
+        """The report's live paragraphs (document numbers, ascending)."""
+        return self._docs_by_code[self._starts[code] : self._starts[code + 1]]
+
+    def value(self, name: str, code: int) -> str:
+        """The report's value of a facet (township, county, province, level), "" when it has none."""
+        at = int(self.columns[name][code])
+        return self._facets.values[name][at] if at >= 0 else ""
+
+    def selected_reports(self, selected: np.ndarray) -> np.ndarray:
+        """The report codes with a paragraph among ``selected`` (a flag per document), ascending."""
+        return np.unique(self.paragraph_codes[selected[self.paragraph_docs]])
+
+    def first_values(self, selected: np.ndarray) -> FirstValues:
+        """Per (report, indicator) stated among the ``selected`` paragraphs (a flag per document): its first value
+        in reading order and how many more there are."""
+        values = self.values
+        at = np.flatnonzero(selected[values.docs])
+        docs = values.docs[at]
+        reports = self._facets.codes["report_id"][docs].astype(np.int64)
+        kinds = values.kinds[at].astype(np.int64)
+        order = np.lexsort((np.arange(len(at)), self._facets.id_keys[docs], kinds, reports))
+        keys = reports[order] * 256 + kinds[order]
+        unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        return FirstValues(unique // 256, unique % 256, at[order[first]], counts - 1)
+
+
+def _part_index(facets) -> np.ndarray:
+    """Per document, the position of its part in REQUIRED_PARTS (-1 for another part or none)."""
+    lookup = np.array([REQUIRED_PARTS.index(v) if v in REQUIRED_PARTS else -1 for v in facets.values["part"]] + [-1])
+    codes = facets.codes["part"]
+    return lookup[np.where(codes >= 0, codes, len(facets.values["part"]))]
+
+
+def report_table(state: IndexState) -> ReportTable:
+    """The state's report table, built on first use and kept with the state."""
+    return state.memo("report_table", "all", lambda: ReportTable(state))
