@@ -231,3 +231,21 @@ def test_a_township_page_too_long_for_one_page_lists_counties_that_open_their_to
     townships = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert "by-county-note" not in townships
     assert townships.count('name="township"') == REPORTS_PER_COUNTY
+
+
+def test_the_check_csv_reads_no_paragraph_text(province, monkeypatch):
+    """A province's CSV touches each report's title, never its paragraphs' texts (which would map the text
+    arrays into the server's memory as it streams)."""
+    engine = Engine(province[0])
+    engine.prepare()
+    with engine.using() as state:
+
+        def unread(docnum):
+            raise AssertionError(f"paragraph {docnum} read while streaming the check")
+
+        monkeypatch.setattr(state.evaluator, "written", unread)
+        monkeypatch.setattr(state.evaluator, "text", unread)
+        export = engine.check_export(SearchRequest())
+        rows = list(export)
+    engine.close()
+    assert len(rows) == 270 and all(row[-1].endswith("情况的报告") for row in rows)

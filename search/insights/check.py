@@ -90,8 +90,7 @@ def check_row(state: IndexState, code: int, detailed: bool = True) -> dict:
     """One report's check; ``detailed`` lists its copied paragraphs and where else each stands (a page's rows),
     otherwise only how many there are (a CSV's)."""
     table = report_table(state)
-    first = int(table.first_doc[code])
-    stored = state.stored(first)
+    stored = state.report_fields(int(table.first_doc[code]))  # the title, not the paragraph's text
     missing = [part for i, part in enumerate(REQUIRED_PARTS) if table.missing[code, i]]
     row = {
         "report_id": state.facets.values["report_id"][code],

@@ -38,6 +38,9 @@ class NotFoundError(LookupError):
     """An id that names no report or paragraph."""
 
 
+WARM_UP_QUERY = "法治"
+
+
 class Searcher:
     """Searches one index directory; picks up a reindex's commit on the next request."""
 
@@ -59,9 +62,13 @@ class Searcher:
                 self._state = None
 
     def prepare(self) -> None:
-        """Load the current index state and its near-duplicate clusters now rather than on the first request."""
+        """Load the current index state and its near-duplicate clusters now rather than on the first request,
+        and answer one search of a word every report has: what a state builds on its first search (the
+        segmenter, documents grouped by heading, the boilerplate table) is then built once, before a server
+        forks its workers, not in each worker on a user's first query."""
         with self.using() as state:
             state.clusters()
+        self.search(SearchRequest(WARM_UP_QUERY))
 
     def after_fork(self) -> None:
         """In a forked serving process: open its own Whoosh searcher (a searcher's files must not be shared

@@ -214,10 +214,10 @@ class IndexState:
             if text is not None:
                 fields["text"] = text
         if "title" not in fields:
-            fields.update(self._report_fields(docnum))
+            fields.update(self.report_fields(docnum))
         return fields
 
-    def _report_fields(self, docnum: int) -> dict:
+    def report_fields(self, docnum: int) -> dict:
         """The fields a paragraph shares with its report, as the paragraph would have stored them (read once
         per report and state: the hits of a page often share reports)."""
         code = int(self.facets.codes["report_id"][docnum])
