@@ -347,3 +347,24 @@ def test_permutations_and_bands_are_those_datasketch_chooses():
     assert np.array_equal(ours_a, a.astype(np.uint32)) and np.array_equal(ours_b, b.astype(np.uint32))
     lsh = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=NUM_PERM)
     assert bands_and_rows() == (lsh.b, lsh.r)
+
+
+def test_judged_copies_and_hard_negatives_at_the_threshold():
+    """Pairs a reviewer judges (tests/data/copy_pairs.json): no hard negative — the same topic written apart,
+    a shared formula sentence — reaches the threshold, and the copies that only change figures or level words
+    within a clause do. Copies with a clause removed, a sentence reworded or 乡 → 街道 throughout score
+    0.52–0.78 and are not found yet (issue 24): the floor below is today's, so it can only rise."""
+    from search.index.clusters import THRESHOLD
+    from search.index.folding import fold
+    from search.index.minhash import body_of, jaccard, shingle_hashes
+
+    pairs = json.loads((Path(__file__).parent / "data" / "copy_pairs.json").read_text(encoding="utf-8"))["pairs"]
+
+    def similarity(pair: dict) -> float:
+        first = shingle_hashes(body_of(fold(pair["a"]), (pair["a_place"],)))
+        return jaccard(first, shingle_hashes(body_of(fold(pair["b"]), (pair["b_place"],))))
+
+    scored = [(similarity(pair), pair["copy"]) for pair in pairs]
+    assert max(score for score, copy in scored if not copy) < 0.2
+    copies = [score for score, copy in scored if copy]
+    assert len(copies) == 13 and sum(score >= THRESHOLD for score in copies) >= 8
