@@ -9,7 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json, print_summary, progress_bar
-from search.engine import Engine
+from search.engine import DraftError, Engine
 from search.index.lock import IndexBusyError
 from search.index.readers import ReadLimits
 from search.index.writer import FACETS, update_index
@@ -84,6 +84,7 @@ def add_commands(commands) -> None:
     check = commands.add_parser("check", help="报告体检：四个必备部分、量化表述、与其他报告雷同的段落")
     check.add_argument("query", nargs="?", default="", help="只检查含这些词的报告（默认全部）")
     check.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    check.add_argument("--file", type=Path, default=None, help="草稿体检：检查这份报告草稿（不加入索引）")
     check.add_argument(
         "--sort-by", default="missing", choices=CHECK_SORTS, help="排序依据（默认 missing：缺少部分多的在前）"
     )
@@ -243,6 +244,8 @@ def run_similar(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     engine = _engine(args.index)
+    if args.file is not None:
+        return _check_draft(engine, args)
     request = _table_request(args)
     try:
         if args.csv:
@@ -268,6 +271,43 @@ def run_check(args: argparse.Namespace) -> int:
         )
         mentioned = "、".join(r["mentioned"])
         print(f"   缺少：{'、'.join(r['missing']) or '无'}" + (f"（正文中提及：{mentioned}）" if mentioned else ""))
+    return 0
+
+
+def _check_draft(engine: Engine, args: argparse.Namespace) -> int:
+    """草稿体检 of one file: parts, indicators, near copies and what other townships wrote."""
+    if not args.file.is_file():
+        raise UsageError(f"文件不存在：{args.file}")
+    try:
+        result = engine.check_draft(args.file)
+    except DraftError as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json({"file": str(args.file), **result})
+        return 0
+    share = result["copied_share"]
+    print(f"{result['title'] or args.file.name}（{result['paragraphs']} 段，{result['chars']} 字）")
+    for part in result["parts"]:
+        status = {"present": "有", "mentioned": "缺（正文提到）", "missing": "缺"}[part["status"]]
+        print(
+            f"   {part['part']}：{status}"
+            + (f"，{part['paragraphs']} 段 {part['chars']} 字" if part["paragraphs"] else "")
+        )
+    stated = "、".join(f"{v['indicator']} {v['value']}" for v in result["indicators"]["stated"]) or "无"
+    print(f"写明的指标：{stated}")
+    usual = result["indicators"]["usually_stated_but_missing"]
+    if usual:
+        print(
+            f"{result['indicators']['compared_with']}多数报告写明而本稿没有的：{'、'.join(u['indicator'] for u in usual)}"
+        )
+    print(f"与其他乡镇报告几乎相同：{share['other_townships']:.0%}；与本乡镇往年报告相同：{share['own_township']:.0%}")
+    for copy in result["copies"]:
+        source = copy["sources"][0]
+        print(
+            f"   第 {copy['paragraph']} 段 ≈ {source['township'] or '未知'} {source['year'] or ''} 第 {source['paragraph']} 段"
+            f"（{source['similarity']:.0%}）[{source['id']}]"
+        )
     return 0
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 
 import numpy as np
 
 from search.index.clusters import THRESHOLD
 from search.index.facts import REQUIRED_PARTS
 from search.index.figures import indicator_names
+from search.index.readers import ReaderPool, ReadLimits
+from search.ingest.read import SUPPORTED_SUFFIXES
 from search.insights.check import CHECK_COLUMNS, CHECK_SORTS, check_order, check_row, check_rows, check_summary
+from search.insights.draft import DraftError, review_draft
 from search.insights.duplicates import list_clusters
 from search.insights.indicators import IndicatorTable, indicator_cells, indicator_header
 from search.insights.report_table import report_table
@@ -25,6 +29,7 @@ from search.query.request import MAX_LIMIT, SearchRequest
 from search.query.searcher import NotFoundError, Searcher
 
 TABLE_MAX_LIMIT = 200
+DRAFT_SECONDS = 30  # a draft is read while its reviewer waits
 
 
 class Engine(Searcher):
@@ -102,6 +107,20 @@ class Engine(Searcher):
             raise
         rows = (indicator_cells(row, table.names) for row in table.rows(table.codes))
         return TableExport(indicator_header(table.names), len(table.codes), rows, lease.close)
+
+    def check_draft(self, path: Path, limits: ReadLimits | None = None) -> dict:
+        """草稿体检 of one file, read in a reader process with its limits and never indexed."""
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            kinds = "、".join(sorted(SUPPORTED_SUFFIXES))
+            raise DraftError(f"不支持的文件类型“{path.suffix or '无扩展名'}”：可上传 {kinds}", 415)
+        with ReaderPool(1, path.parent, limits or ReadLimits(seconds=DRAFT_SECONDS)) as pool:
+            ((_, report, _, error),) = list(pool.parse([str(path)]))
+        if report is None:
+            raise DraftError(f"无法读取这个文件：{error.replace(str(path), path.name)}")
+        if not any(paragraph.text.strip() for paragraph in report.paragraphs):
+            raise DraftError("文件中没有可检查的正文")
+        with self.using() as state:
+            return review_draft(state, report)
 
     def prepare(self) -> None:
         """Load the current state, its clusters and its report table (each segment's facts read and saved

@@ -495,6 +495,36 @@ def test_the_indicator_page_shows_its_counts_and_sorts_by_a_column(province_serv
     shot(sized, f"indicators-{sized.width}")
 
 
+def test_a_draft_uploaded_as_docx_shows_its_parts_and_a_copied_paragraph_marked(server, sized, samples, tmp_path):
+    import docx
+
+    from search.ingest.pipeline import process_file
+
+    mediation = next(p.text for p in process_file(samples["北屏乡"]).paragraphs if "调处纠纷共59件" in p.text)
+    document = docx.Document()
+    document.add_paragraph("青龙镇2022年度法治政府建设情况报告")
+    document.add_paragraph("一、主要举措和成效")
+    document.add_paragraph("镇政府聘请两名律师担任法律顾问，全年审查合同15份。")
+    document.add_paragraph(mediation.replace("我乡", "我镇").replace("59件", "41件"))
+    document.add_paragraph("二、存在的不足")
+    document.add_paragraph("执法人员数量不足，专业素养有待提高。")
+    path = tmp_path / "青龙镇草稿.docx"
+    document.save(path)
+    sized.goto(server + "/")
+    sized.locator("header.site nav a", has_text="草稿体检").click()
+    sized.wait_for_url("**/draft")
+    sized.set_input_files("input[type=file]", str(path))
+    sized.locator("form.draft-form button").click()
+    sized.wait_for_selector("#draft-result")
+    expect(sized.locator("#draft-parts tbody tr")).to_have_count(4)
+    expect(sized.locator("#draft-parts tbody tr.missing")).to_have_count(2)
+    expect(sized.locator(".copy-pair mark")).to_contain_text("调处纠纷共41件")
+    expect(sized.locator(".copy-pair h4 a")).to_contain_text("北屏乡")
+    expect(sized.locator("#copied-share strong").first).not_to_have_text("0%")
+    assert _layout_width(sized) <= sized.width + 1
+    shot(sized, f"draft-{sized.width}")
+
+
 def test_trends_are_drawn_without_scripts_and_given_as_numbers(server, sized):
     sized.goto(server + "/?q=法律顾问")
     sized.locator("details.trends summary").click()

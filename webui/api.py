@@ -8,6 +8,7 @@ from search.query import NotFoundError, QueryError
 
 from .openapi import openapi_document
 from .params import engine, integer_param, search_request, table_request, text_param
+from .upload import UploadError, review_upload
 
 api = Blueprint("api", __name__)
 
@@ -42,6 +43,15 @@ def facet(name: str):
 def check():
     request, sort, descending = table_request("missing")
     return jsonify(engine().check(request, sort, descending))
+
+
+@api.route("/check/draft", methods=["POST"])
+def check_draft():
+    try:
+        name, result = review_upload()
+    except UploadError as exc:
+        return {"error": str(exc), "parameter": "file"}, exc.status
+    return jsonify({"file": name, **result})
 
 
 @api.route("/duplicates")

@@ -407,6 +407,99 @@ def _operation(operation_id: str, summary: str, parameters: list[dict], ok: dict
     }
 
 
+PART_STATUS = _object(
+    {
+        "part": STRING,
+        "status": {"type": "string", "enum": ["present", "mentioned", "missing"]},
+        "paragraphs": INTEGER,
+        "chars": INTEGER,
+    },
+    ("part", "status"),
+)
+DRAFT_SOURCE = _object(
+    {
+        **REPORT_LABEL["properties"],
+        "id": STRING,
+        "paragraph": INTEGER,
+        "county": STRING,
+        "similarity": {"type": "number"},
+        "own_township": {"type": "boolean", "description": "是本乡镇往年的报告"},
+        "text": STRING,
+    }
+)
+DRAFT = _object(
+    {
+        "file": STRING,
+        "title": STRING,
+        "township": STRING,
+        "county": STRING,
+        "province": STRING,
+        "year": NULLABLE_YEAR,
+        "paragraphs": INTEGER,
+        "chars": INTEGER,
+        "parts": _array(PART_STATUS),
+        "indicators": _object(
+            {
+                "stated": _array(
+                    _object(
+                        {
+                            "indicator": STRING,
+                            "value": STRING,
+                            "sentence": STRING,
+                            "paragraph": INTEGER,
+                            "more": INTEGER,
+                        }
+                    )
+                ),
+                "compared_with": {"type": "string", "description": "与哪些报告比较：县区、省份或全部报告"},
+                "usually_stated_but_missing": _array(
+                    _object({"indicator": STRING, "share": {"type": "number"}, "reports": INTEGER})
+                ),
+            }
+        ),
+        "copies": _array(
+            _object(
+                {
+                    "paragraph": INTEGER,
+                    "text": STRING,
+                    "sources": _array(DRAFT_SOURCE),
+                    "sources_total": INTEGER,
+                    "from_other_townships": {"type": "boolean"},
+                    "sentences": _array(_object({"text": STRING, "shared": {"type": "boolean"}})),
+                }
+            )
+        ),
+        "copied_share": _object({"other_townships": {"type": "number"}, "own_township": {"type": "number"}}),
+        "similar": _array(_object({"section": STRING, "hits": _array(HIT)})),
+    },
+    ("parts", "indicators", "copies", "copied_share", "similar"),
+)
+
+
+def _draft_operation() -> dict:
+    return {
+        "post": {
+            "operationId": "checkDraft",
+            "summary": "草稿体检：上传一份报告草稿（不加入索引），返回必备部分、指标、与已收录报告雷同的段落和其他乡镇的写法",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": _object({"file": {"type": "string", "format": "binary"}}, ("file",)),
+                    }
+                },
+            },
+            "responses": {
+                "200": _ok(DRAFT),
+                "400": _error("没有文件，或文件无法读取（error 说明原因）"),
+                "403": _error("不是本站页面提交的（Origin 不符）"),
+                "413": _error("文件超过 20 MB"),
+                "415": _error("不支持的文件类型"),
+            },
+        }
+    }
+
+
 def openapi_document() -> dict:
     facet_name = {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "enum": list(FACETS)}}
     report_id = {
@@ -458,6 +551,7 @@ def openapi_document() -> dict:
                 _ok(CHECK),
                 ("400", BAD_REQUEST),
             ),
+            "/api/check/draft": _draft_operation(),
             "/api/duplicates": _operation(
                 "listDuplicates",
                 "相同段落：不同报告中几乎相同（Jaccard ≥ 0.8）的段落分组，涉及报告多的在前",

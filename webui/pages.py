@@ -26,6 +26,7 @@ from .params import (
     table_request,
     text_param,
 )
+from .upload import DRAFT_MAX_MB, TOO_LARGE, UploadError, review_upload
 
 pages = Blueprint("pages", __name__)
 
@@ -131,6 +132,13 @@ def method_not_allowed(error):
     if _for_api():
         return {"error": f"{request.path} 不支持 {request.method} 请求"}, 405, allow
     return render_template("error.html", title="不支持的请求", message="这个页面不支持这种请求方式。"), 405, allow
+
+
+@pages.app_errorhandler(413)
+def too_large(error):
+    if _for_api():
+        return {"error": TOO_LARGE, "parameter": "file"}, 413
+    return render_template("error.html", title="文件太大", message=TOO_LARGE), 413
 
 
 @pages.app_errorhandler(500)
@@ -343,6 +351,19 @@ def indicators_csv():
     except QueryError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
     return _csv_stream(export, "指标表")
+
+
+@pages.route("/draft", methods=["GET", "POST"])
+def draft():
+    """草稿体检: a draft report uploaded and reviewed as a county office would (nothing is indexed); the result
+    is a page that can be printed or saved."""
+    if request.method == "GET":
+        return render_template("draft.html", result=None, error="", name="", max_mb=DRAFT_MAX_MB)
+    try:
+        name, result = review_upload()
+    except UploadError as exc:
+        return render_template("draft.html", result=None, error=str(exc), name="", max_mb=DRAFT_MAX_MB), exc.status
+    return render_template("draft.html", result=result, error="", name=name, max_mb=DRAFT_MAX_MB)
 
 
 @pages.route("/compare")

@@ -58,9 +58,10 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def shingle_hashes(body: str) -> np.ndarray:
-    """Sorted distinct 32-bit hashes of the body's 4-character shingles (empty below MIN_BODY characters)."""
-    if len(body) < MIN_BODY:
+def shingle_hashes(body: str, minimum: int = MIN_BODY) -> np.ndarray:
+    """Sorted distinct 32-bit hashes of the body's 4-character shingles (empty below ``minimum`` characters:
+    a paragraph's; one sentence of it may be shorter)."""
+    if len(body) < max(minimum, SHINGLE):
         return np.zeros(0, dtype=np.uint32)
     return np.unique(_window_hashes(_code_points(body)))
 

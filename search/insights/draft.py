@@ -1,0 +1,231 @@
+"""草稿体检: a draft report reviewed the way a county office reviews one, against the index — nothing is added to
+it. The four parts of art. 25 (present, only mentioned, or missing, with their lengths); the indicator values it
+states, and those most reports of its county (or province) state that it does not; every paragraph that stands
+near-identical in an indexed report (which township, which year, how similar, the shared sentences marked), and
+the share of the draft so copied from other townships and from its own township's earlier reports; per section,
+the paragraphs of other townships closest to it.
+
+Near copies are found as the index finds them (:mod:`search.index.minhash`): the draft's paragraphs get band
+keys, the segments' keys are compared column by column, and every candidate is verified by the exact Jaccard
+similarity of the two bodies (:data:`search.index.clusters.THRESHOLD`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.index.clusters import THRESHOLD
+from search.index.facts import REQUIRED_PARTS, part_cues
+from search.index.figures import SENTENCE, extract, indicator_names
+from search.index.folding import fold
+from search.index.minhash import NO_BAND, bands_of_texts, body_of, jaccard, shingle_hashes
+from search.ingest.model import Paragraph, Report
+from search.insights.report_table import report_table
+from search.query.hits import hit_json
+from search.query.state import IndexState
+
+COMMON_SHARE = 0.5  # an indicator "most reports state": at least this share of the reports compared
+MIN_REPORTS_COMPARED = 5  # a county with fewer reports is too few to say what most state: its province is used
+SOURCES_LISTED = 5
+SECTIONS_LISTED = 12
+SIMILAR_PER_SECTION = 3
+SHARED_SENTENCE = 0.8  # a draft sentence is marked shared when this share of its shingles is in the source
+
+
+class DraftError(Exception):
+    """A draft that cannot be reviewed: ``status`` 415 for a type no reader takes, 400 for an unreadable file."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def review_draft(state: IndexState, report: Report) -> dict:
+    """The review of one draft report (read by the caller, never indexed)."""
+    paragraphs = [p for p in report.paragraphs if p.text.strip()]
+    copies = _copies(state, report, paragraphs)
+    return {
+        "title": report.title,
+        "township": report.township,
+        "county": report.county,
+        "province": report.province,
+        "year": report.year,
+        "paragraphs": len(paragraphs),
+        "chars": sum(len(p.text) for p in paragraphs),
+        "parts": _parts(paragraphs),
+        "indicators": _indicators(state, report, paragraphs),
+        "copies": copies,
+        "copied_share": _copied_share(paragraphs, copies),
+        "similar": _similar(state, report, paragraphs),
+    }
+
+
+def _parts(paragraphs: list[Paragraph]) -> list[dict]:
+    """Each required part: present (a section of its own), mentioned (its cue words elsewhere) or missing."""
+    mentioned = 0
+    for paragraph in paragraphs:
+        mentioned |= part_cues(paragraph.text)
+    parts = []
+    for bit, part in enumerate(REQUIRED_PARTS):
+        members = [p for p in paragraphs if p.part == part]
+        status = "present" if members else ("mentioned" if mentioned >> bit & 1 else "missing")
+        parts.append(
+            {"part": part, "status": status, "paragraphs": len(members), "chars": sum(len(p.text) for p in members)}
+        )
+    return parts
+
+
+def _indicators(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> dict:
+    """The values the draft states (the first of each indicator, and how many more), and the indicators most
+    reports of its county — or its province, or the whole index — state that it does not."""
+    stated: dict[str, dict] = {}
+    for number, paragraph in enumerate(paragraphs, 1):
+        for value in extract(paragraph.text):
+            if value.indicator in stated:
+                stated[value.indicator]["more"] += 1
+                continue
+            stated[value.indicator] = {
+                "indicator": value.indicator,
+                "value": value.text,
+                "sentence": value.sentence,
+                "paragraph": number,
+                "more": 0,
+            }
+    scope, reports, shares = _stating_shares(state, report)
+    names = indicator_names()
+    usual = [
+        {"indicator": name, "share": round(float(shares[i]), 3), "reports": reports}
+        for i, name in enumerate(names)
+        if shares[i] >= COMMON_SHARE and name not in stated
+    ]
+    return {"stated": list(stated.values()), "compared_with": scope, "usually_stated_but_missing": usual}
+
+
+def _stating_shares(state: IndexState, report: Report) -> tuple[str, int, np.ndarray]:
+    """(what the draft is compared with, how many reports that is, per indicator the share of them stating it)."""
+    facets = state.facets
+    candidates = [("county", report.county), ("province", report.province), ("", "")]
+    for name, value in candidates:
+        selected = facets.paragraph.copy()
+        if name:
+            if value not in facets.values[name]:
+                continue
+            selected &= facets.codes[name] == facets.values[name].index(value)
+        table = report_table(state)
+        reports = len(table.selected_reports(selected))
+        if reports >= MIN_REPORTS_COMPARED or not name:
+            firsts = table.first_values(selected)
+            counts = np.bincount(firsts.kinds, minlength=len(indicator_names())) if len(firsts.kinds) else None
+            if counts is None or not reports:
+                return value or "全部报告", reports, np.zeros(len(indicator_names()))
+            return value or "全部报告", reports, counts / reports
+    return "全部报告", 0, np.zeros(len(indicator_names()))
+
+
+@dataclass
+class _Source:
+    doc: int
+    similarity: float
+
+
+def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> list[dict]:
+    """Every draft paragraph with a near-identical paragraph in the index: its best sources, whether they are
+    the draft's own township's earlier reports, and its sentences marked shared or not."""
+    places = tuple(fold(place) for place in (report.township, report.county, report.city) if place)
+    bodies = [shingle_hashes(body_of(fold(p.text), places)) for p in paragraphs]
+    found = _verified(state, paragraphs, bodies)
+    copies = []
+    for at, sources in sorted(found.items()):
+        sources.sort(key=lambda source: (-source.similarity, source.doc))
+        best = sources[0]
+        listed = [_source_json(state, report, source) for source in sources[:SOURCES_LISTED]]
+        copies.append(
+            {
+                "paragraph": at + 1,
+                "text": paragraphs[at].text,
+                "sources": listed,
+                "sources_total": len(sources),
+                "from_other_townships": any(not s["own_township"] for s in listed),
+                "sentences": _marked_sentences(paragraphs[at].text, state, best.doc, places),
+            }
+        )
+    return copies
+
+
+def _verified(state: IndexState, paragraphs: list[Paragraph], bodies: list[np.ndarray]) -> dict[int, list[_Source]]:
+    """Draft paragraph → indexed paragraphs whose band keys meet its own and whose bodies are near-identical."""
+    keys = bands_of_texts([fold(p.text) for p in paragraphs])
+    usable = np.flatnonzero(keys[:, 0] != NO_BAND) if len(keys) else np.zeros(0, dtype=np.int64)
+    candidates: set[tuple[int, int]] = set()
+    for segment, offset in state.evaluator.segments:
+        bands = segment.bands()
+        for band in range(keys.shape[1] if len(usable) else 0):
+            wanted = keys[usable, band]
+            order = np.argsort(wanted)
+            hits = np.flatnonzero(np.isin(bands[:, band], wanted))
+            for local in hits.tolist():
+                at = np.searchsorted(wanted[order], bands[local, band])
+                candidates.add((int(usable[order[at]]), offset + local))
+    found: dict[int, list[_Source]] = defaultdict(list)
+    live = state.facets.paragraph
+    for at, doc in sorted(candidates):
+        if live[doc]:
+            similarity = jaccard(bodies[at], state.shingles(doc))
+            if similarity >= THRESHOLD:
+                found[at].append(_Source(doc, similarity))
+    return found
+
+
+def _source_json(state: IndexState, report: Report, source: _Source) -> dict:
+    label = state.paragraph_label(source.doc)
+    county = state.report_fields(source.doc).get("county", "")
+    township_code = int(state.facets.codes["township"][source.doc])
+    township = state.facets.township_names[township_code] if township_code >= 0 else ""
+    own = bool(report.township) and township == report.township and (not report.county or county == report.county)
+    return {
+        **label,
+        "county": county,
+        "similarity": round(source.similarity, 3),
+        "own_township": own,
+        "text": state.evaluator.written(source.doc) or state.evaluator.text(source.doc),
+    }
+
+
+def _marked_sentences(text: str, state: IndexState, doc: int, places: tuple[str, ...]) -> list[dict]:
+    """The draft paragraph's sentences, each marked shared when it stands (near-identical) in the source."""
+    source = state.shingles(doc)
+    marked = []
+    for match in SENTENCE.finditer(text):
+        shingles = shingle_hashes(body_of(fold(match.group()), places), minimum=0)
+        shared = len(shingles) > 0 and np.isin(shingles, source).mean() >= SHARED_SENTENCE
+        marked.append({"text": match.group(), "shared": bool(shared)})
+    return marked
+
+
+def _copied_share(paragraphs: list[Paragraph], copies: list[dict]) -> dict:
+    """The share of the draft's characters in paragraphs copied from other townships, and from its own
+    township's earlier reports only."""
+    total = sum(len(p.text) for p in paragraphs) or 1
+    others = sum(len(c["text"]) for c in copies if c["from_other_townships"])
+    own = sum(len(c["text"]) for c in copies if not c["from_other_townships"])
+    return {"other_townships": round(others / total, 3), "own_township": round(own / total, 3)}
+
+
+def _similar(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> list[dict]:
+    """Per section of the draft, the paragraphs of other townships closest to it."""
+    sections: dict[str, list[str]] = defaultdict(list)
+    for paragraph in paragraphs:
+        sections[paragraph.section[0] if paragraph.section else ""].append(paragraph.text)
+    facets = state.facets
+    exclude = np.zeros(len(facets.paragraph), dtype=bool)
+    if report.township:
+        named = [i for i, name in enumerate(facets.township_names) if name == report.township]
+        exclude = np.isin(facets.codes["township"], named)
+    found = []
+    for heading, texts in list(sections.items())[:SECTIONS_LISTED]:
+        ranked = state.evaluator.similar(-1, "\n".join(texts)[:2000], exclude, SIMILAR_PER_SECTION)
+        found.append({"section": heading, "hits": [hit_json(state, doc, score, []) for doc, score in ranked]})
+    return found
