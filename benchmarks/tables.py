@@ -50,6 +50,10 @@ def tables(out: Path, paragraphs: int, seed: int, log=print) -> dict:
             f"  /check.csv 全表 {rows} 行 {seconds:.1f} 秒（{rows / seconds:,.0f} 行/秒）；服务进程峰值内存 "
             f"{peak_before / 1e6:.0f} → {peak_after / 1e6:.0f} MB"
         )
+        draft = _draft_file(index_dir)
+        times = sorted(_post_draft(base + "/api/check/draft", draft) for _ in range(3))
+        results["draft"] = {"file": draft.name, "paragraphs": _paragraphs(draft), "seconds": times[1]}
+        log(f"  草稿体检 {draft.name}（{_paragraphs(draft)} 段）中位数 {times[1]:.2f} 秒")
         for q in COMMON:
             times = sorted(_fetch(base + "/api/search?" + urllib.parse.urlencode({"q": q}))[0] for _ in range(3))
             results["searches"][q] = times[1]
@@ -106,6 +110,37 @@ def _stream_rows(url: str) -> int:
         while chunk := response.read(1 << 16):
             rows += chunk.count(b"\n")
     return rows - 1
+
+
+def _draft_file(index_dir: Path) -> Path:
+    """A report of the corpus with about 40 paragraphs, sent as a draft (it is in the index: every paragraph
+    has a near copy, the costliest case)."""
+    corpus = index_dir.parent / index_dir.name.replace("index-", "corpus-")
+    files = sorted(corpus.glob("*.txt"))
+    return max(files[:200], key=lambda path: -abs(_paragraphs(path) - 40))
+
+
+def _paragraphs(path: Path) -> int:
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 20)
+
+
+def _post_draft(url: str, path: Path) -> float:
+    boundary = "reportsearch-benchmark"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+            "Content-Type: text/plain\r\n\r\n"
+        ).encode()
+        + path.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=600) as response:
+        response.read()
+    return time.perf_counter() - started
 
 
 def _peer_database(engine: Engine, database: Path) -> sqlite3.Connection:

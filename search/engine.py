@@ -24,9 +24,12 @@ from search.insights.draft import DraftError, review_draft
 from search.insights.duplicates import list_clusters
 from search.insights.indicators import IndicatorTable, indicator_cells, indicator_header
 from search.insights.report_table import report_table
+from search.insights.township import UNKNOWN_COUNTY, township_history
 from search.query.parse import QueryError
 from search.query.request import MAX_LIMIT, SearchRequest
 from search.query.searcher import NotFoundError, Searcher
+
+__all__ = ["CHECK_SORTS", "TABLE_MAX_LIMIT", "UNKNOWN_COUNTY", "DraftError", "Engine", "TableExport", "indicator_names"]
 
 TABLE_MAX_LIMIT = 200
 DRAFT_SECONDS = 30  # a draft is read while its reviewer waits
@@ -121,6 +124,14 @@ class Engine(Searcher):
             raise DraftError("文件中没有可检查的正文")
         with self.using() as state:
             return review_draft(state, report)
+
+    def township(self, county: str, township: str) -> dict:
+        """乡镇档案: the township ``township`` of ``county`` across its years."""
+        with self.using() as state:
+            history = township_history(state, county, township)
+        if history is None:
+            raise NotFoundError(f"没有{county}{township}的报告")
+        return history
 
     def prepare(self) -> None:
         """Load the current state, its clusters and its report table (each segment's facts read and saved

@@ -525,6 +525,17 @@ def test_a_draft_uploaded_as_docx_shows_its_parts_and_a_copied_paragraph_marked(
     shot(sized, f"draft-{sized.width}")
 
 
+def test_a_township_page_opens_from_the_check_and_shows_its_years(server, sized):
+    sized.goto(server + "/check")
+    sized.locator("a.township-link").first.click()
+    sized.wait_for_url("**/townships/**")
+    expect(sized.locator("#township-reports tbody tr")).to_have_count(1)
+    expect(sized.locator("#township-name")).not_to_be_empty()
+    expect(sized.locator("#township-indicators")).to_be_visible()
+    assert _layout_width(sized) <= sized.width + 1
+    shot(sized, f"township-{sized.width}")
+
+
 def test_trends_are_drawn_without_scripts_and_given_as_numbers(server, sized):
     sized.goto(server + "/?q=法律顾问")
     sized.locator("details.trends summary").click()

@@ -17,6 +17,7 @@ def create_app(index_dir: Path | str, testing: bool = False):
     from search.engine import Engine
 
     from .api import api
+    from .insight_pages import insights
     from .pages import pages
 
     app = Flask(__name__)
@@ -24,6 +25,7 @@ def create_app(index_dir: Path | str, testing: bool = False):
     app.json.ensure_ascii = False
     app.extensions["engine"] = Engine(Path(index_dir))
     app.register_blueprint(pages)
+    app.register_blueprint(insights)
     app.register_blueprint(api, url_prefix="/api")
 
     @app.after_request

@@ -45,6 +45,11 @@ def check():
     return jsonify(engine().check(request, sort, descending))
 
 
+@api.route("/townships/<county>/<township>")
+def township(county: str, township: str):
+    return jsonify(engine().township(county[:100], township[:100]))
+
+
 @api.route("/check/draft", methods=["POST"])
 def check_draft():
     try:

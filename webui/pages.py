@@ -25,8 +25,9 @@ from .params import (
     state_args,
     table_request,
     text_param,
+    township_url,
 )
-from .upload import DRAFT_MAX_MB, TOO_LARGE, UploadError, review_upload
+from .upload import TOO_LARGE
 
 pages = Blueprint("pages", __name__)
 
@@ -63,6 +64,7 @@ JSON_TWINS = {
     "pages.check": "api.check",
     "pages.duplicates": "api.duplicates",
     "pages.indicators": "api.indicators",
+    "insights.township": "api.township",
 }
 
 
@@ -84,6 +86,7 @@ def helpers():
         "tier_labels": TIER_LABELS,
         "export_limit": EXPORT_LIMIT,
         "url_with": url_with,
+        "township_url": township_url,
         "parts": PARTS,
     }
 
@@ -353,19 +356,6 @@ def indicators_csv():
     return _csv_stream(export, "指标表")
 
 
-@pages.route("/draft", methods=["GET", "POST"])
-def draft():
-    """草稿体检: a draft report uploaded and reviewed as a county office would (nothing is indexed); the result
-    is a page that can be printed or saved."""
-    if request.method == "GET":
-        return render_template("draft.html", result=None, error="", name="", max_mb=DRAFT_MAX_MB)
-    try:
-        name, result = review_upload()
-    except UploadError as exc:
-        return render_template("draft.html", result=None, error=str(exc), name="", max_mb=DRAFT_MAX_MB), exc.status
-    return render_template("draft.html", result=result, error="", name=name, max_mb=DRAFT_MAX_MB)
-
-
 @pages.route("/compare")
 def compare():
     context = {"q": request.args.get("q", "")[:500], "result": None, "error": "", "groups": []}
@@ -388,14 +378,19 @@ def compare():
 def _township_groups(result: dict) -> list[dict]:
     """Hits of a grouped search as one card per township, with the township's number of paragraphs."""
     groups: dict[str, dict] = {}
+    totals = result["group_totals"]
     for hit in result["hits"]:
+        # Namesakes (城关镇 in several counties) are groups of their own, labelled with their county.
+        name = hit["township"] or ""
+        labelled = f"{name}（{hit['county'] or '县区不详'}）"
+        key = labelled if name and labelled in totals else name
         group = groups.setdefault(
-            hit["township"] or "（未知乡镇）",
+            key or "（未知乡镇）",
             {
-                "township": hit["township"],
+                "township": key,
                 "county": hit["county"],
                 "province": hit["province"],
-                "total": result["group_totals"].get(hit["township"] or "", 0),
+                "total": totals.get(key, 0),
                 "hits": [],
             },
         )

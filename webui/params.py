@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 
-from search.engine import Engine
+from search.engine import UNKNOWN_COUNTY, Engine
 from search.query import FACETS, PARTS, QueryError, SearchRequest
 
 MAX_VALUES_PER_FACET = 20
@@ -141,3 +141,10 @@ def state_args(**changes) -> dict[str, list[str] | str]:
 
 def query_string(args: dict) -> str:
     return urlencode(args, doseq=True)
+
+
+def township_url(county: str, township: str) -> str:
+    """The 乡镇档案 of a township (a county and a name); "" without a name."""
+    if not township:
+        return ""
+    return url_for("insights.township", county=county or UNKNOWN_COUNTY, township=township)
