@@ -90,3 +90,17 @@ def test_namesakes_get_a_compare_card_each(history):
     html = client.get("/compare", query_string={"q": "法律顾问"}).get_data(as_text=True)
     assert "石门乡（城口县）" in html and "石门乡（巫溪县）" in html
     assert html.count('<article class="card">') == 2
+
+
+def test_check_and_indicator_rows_of_namesakes_link_to_their_own_township(history):
+    client = create_app(history, testing=True).test_client()
+    rows = client.get("/api/check").get_json()["reports"]
+    assert sorted((r["township"], r["county"]) for r in rows) == [
+        ("石门乡", "城口县"),
+        ("石门乡", "城口县"),
+        ("石门乡", "巫溪县"),
+    ]
+    html = client.get("/check").get_data(as_text=True)
+    for county in ("城口县", "巫溪县"):
+        link = f"/townships/{quote(county)}/{quote('石门乡')}"
+        assert link in html and client.get(link).status_code == 200

@@ -96,7 +96,7 @@ def check_row(state: IndexState, code: int, detailed: bool = True) -> dict:
         "report_id": state.facets.values["report_id"][code],
         "title": stored.get("title", ""),
         "level": table.value("level", code),
-        "township": table.value("township", code),
+        "township": table.township(code),
         "county": table.value("county", code),
         "province": table.value("province", code),
         "year": int(table.years[code]) or None,

@@ -85,7 +85,7 @@ class IndicatorTable:
             }
         return {
             "report_id": state.facets.values["report_id"][code],
-            "township": table.value("township", code) or table.value("county", code),
+            "township": table.township(code) or table.value("county", code),
             "year": int(table.years[code]) or None,
             "county": table.value("county", code),
             "province": table.value("province", code),

@@ -123,6 +123,11 @@ class ReportTable:
         at = int(self.columns[name][code])
         return self._facets.values[name][at] if at >= 0 else ""
 
+    def township(self, code: int) -> str:
+        """The report's township as named (城关镇, not the facet's 城关镇（巫山县）: with its county it is one)."""
+        at = int(self.columns["township"][code])
+        return self._facets.township_names[at] if at >= 0 else ""
+
     def selected_reports(self, selected: np.ndarray) -> np.ndarray:
         """The report codes with a paragraph among ``selected`` (a flag per document), ascending."""
         return np.unique(self.paragraph_codes[selected[self.paragraph_docs]])
