@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.minhash import NO_BAND, jaccard
+from search.index.minhash import NO_BAND, body_rules, jaccard
 
 THRESHOLD = 0.8
 CHECK_EVERY = 4096
@@ -83,8 +83,9 @@ class Layout:
     eligible: np.ndarray
 
     def key(self) -> str:
-        """Names the state: its segments and how many of their paragraphs are live (deletions only grow)."""
-        return "|".join(
+        """Names the state: the body rules, its segments and how many of their paragraphs are live (deletions
+        only grow)."""
+        return f"{body_rules()}#" + "|".join(
             f"{segment}:{int(np.count_nonzero(self.eligible[offset : offset + count]))}"
             for segment, offset, count in zip(self.segment_ids, self.offsets, self.counts, strict=True)
         )
@@ -148,6 +149,8 @@ def load_clusters(index_dir: Path, layout: Layout, bands_of, report_codes: np.nd
     ``bands_of()`` gives the state's band keys, read only for an incremental start."""
     try:
         with np.load(Path(index_dir) / CLUSTERS_FILE) as saved:
+            if not str(saved["key"]).startswith(f"{body_rules()}#"):
+                return None  # found under other body rules: nothing of them carries over
             return _restore({name: saved[name] for name in saved.files}, layout, bands_of, report_codes)
     except UNREADABLE:
         return None

@@ -1,8 +1,9 @@
 """What near-duplicate detection computes when a segment is written: MinHash over character shingles, LSH bands.
 
 Townships copy paragraphs from each other's reports and from their own earlier ones, changing the
-place name and the figures. A paragraph is compared by its *body*: its folded text without numbers,
-self references (我乡, 本镇 …) and punctuation, cut into overlapping 4-character shingles.
+place name, the level words (镇政府 → 乡政府) and the figures. A paragraph is compared by its *body*: its
+folded text without numbers, self references (我乡, 本镇 …) and punctuation, its level words made one (data
+file ``level_words.json``), cut into overlapping 4-character shingles.
 
 Signatures are datasketch MinHashes (scheme ``affine32``: the shingle hash pre-mixed with the MurmurHash3
 finalizer, then ``a·h + b`` mod 2³² per permutation, with datasketch's own seeded permutations), computed for
@@ -15,15 +16,19 @@ true pairs are missed).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 
 import numpy as np
 
+from search.data import DATA
 from search.index.analyze import RUN
 
 SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
 SHINGLE = 4
+BODY_VERSION = "2"  # 2: level words made one
 NUM_PERM = 64
 SEED = 1
 CANDIDATE_THRESHOLD = 0.7
@@ -35,12 +40,33 @@ _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 _BAND_MULTIPLIER = np.uint64(0x100000001B3)
 
 
+@lru_cache(maxsize=1)
+def _level_words() -> tuple[re.Pattern, dict[str, str]]:
+    """The level words a copier swaps (data/level_words.json): a pattern of them all, longest first, and the
+    word each stands for."""
+    groups = json.loads((DATA / "level_words.json").read_text(encoding="utf-8"))["same"]
+    canonical = {word: group[0] for group in groups for word in group}
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(canonical, key=len, reverse=True)))
+    return pattern, canonical
+
+
+@lru_cache(maxsize=1)
+def body_rules() -> str:
+    """Names the rules a body is made by, for the band keys and clusters saved under them: when the rules or
+    data/level_words.json change, both are made again rather than mixed with the old ones."""
+    digest = hashlib.sha256(BODY_VERSION.encode())
+    digest.update((DATA / "level_words.json").read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def body_of(folded: str, places: tuple[str, ...] = ()) -> str:
     """What a copy keeps of a paragraph: its words without numbers, self references, punctuation and
-    (when given) its report's own place names."""
+    (when given) its report's own place names, its level words (乡/镇/街道, 镇政府/街道办事处 …) made one."""
     for place in places:
         if place:
             folded = folded.replace(place, "")
+    pattern, canonical = _level_words()
+    folded = pattern.sub(lambda match: canonical[match.group()], folded)
     return "".join(RUN.findall(SELF_REFERENCE.sub("", folded)))
 
 

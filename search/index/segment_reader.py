@@ -50,11 +50,11 @@ import numpy as np
 
 from search.index.analyze import MIN_PHRASE, RUN
 from search.index.docsets import intersect, subtract
-from search.index.minhash import bands_of_texts
+from search.index.minhash import bands_of_texts, body_rules
 from search.index.terms import SHIFT, query_keys, word_key
 
 FAST_DIR = "fast"
-BANDS_FILE = "minhash_bands.npy"
+BANDS_STEM = "minhash_bands"
 PHRASES_FILE = "phrase_vocabulary.npy"
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
 
@@ -171,11 +171,12 @@ class Segment:
         """Near-duplicate band keys per local document (:mod:`search.index.minhash`); computed from the texts
         for a segment written before they were stored."""
         if self._bands is None:
-            path = self.folder / BANDS_FILE
+            path = self.folder / bands_file()
             if path.exists():
                 self._bands = mapped(path)
             else:
                 self._bands = bands_of_texts([self.text(i) for i in range(self.count)])
+                _save_quietly(path, self._bands)
         return self._bands
 
     @property
@@ -321,6 +322,22 @@ class Segment:
             bounds = np.searchsorted(self.heading_of[order], np.arange(len(self.headings) + 2))
             self._heading_groups = (order, bounds)
         return self._heading_groups
+
+
+def bands_file() -> str:
+    """The name of a segment's band keys under today's body rules (:func:`search.index.minhash.body_rules`)."""
+    return f"{BANDS_STEM}-{body_rules()}.npy"
+
+
+def _save_quietly(path: Path, array: np.ndarray) -> None:
+    """Keep band keys computed at load time for the next load (not where the index is read-only)."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            np.save(handle, array)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def ascending(docs: np.ndarray, size: int, repeats: bool = False) -> np.ndarray:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from search.index.minhash import bands_and_rows, bands_of_texts
-from search.index.segment_reader import BANDS_FILE, CODED, FAST_DIR, PHRASES_FILE, Grams, Segment, piece_name
+from search.index.segment_reader import CODED, FAST_DIR, PHRASES_FILE, Grams, Segment, bands_file, piece_name
 from search.index.terms import ParagraphTerms, gram_keys, id_key, phrase_automaton, phrase_keys
 
 PIECE_SIZE = 250_000
@@ -201,7 +201,7 @@ class SegmentBuilder:
         np.save(temporary / "text_offsets.npy", text_offsets)
         (temporary / "texts.utf16").write_bytes(b"".join(encoded))
         self._write_originals(temporary)
-        np.save(temporary / BANDS_FILE, self._band_rows())
+        np.save(temporary / bands_file(), self._band_rows())
         self._write_facets(temporary)
         headings = sorted(self.headings, key=self.headings.get)
         (temporary / "headings.txt").write_text("\n".join(headings), encoding="utf-8")
