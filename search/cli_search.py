@@ -268,6 +268,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(
             f"\n{r['township'] or r['county'] or '未知'} {r['year'] or ''} · {r['county']} · {r['paragraphs']} 段 · "
             f"量化表述 {r['quantified']} 处 · 雷同段落 {r['copied_paragraphs']} 段"
+            f"（与其他乡镇雷同 {r['copied_from_others']:.0%}，与本乡镇往年相同 {r['copied_from_own']:.0%}）"
         )
         mentioned = "、".join(r["mentioned"])
         print(f"   缺少：{'、'.join(r['missing']) or '无'}" + (f"（正文中提及：{mentioned}）" if mentioned else ""))

@@ -70,3 +70,32 @@ def test_check_page_api_and_csv(sample_index):
     assert client.get("/api/check", query_string={"county": "巫溪县"}).get_json()["total"] == 1
     response = client.get("/check.csv")
     assert response.data.startswith(b"\xef\xbb\xbf") and response.headers["X-Total-Count"] == "5"
+
+
+def test_a_reports_copy_rate_tells_other_townships_from_its_own_earlier_report(corpus, tmp_path):
+    paragraphs = [p.text for p in process_file(corpus / "000_fb6fe3ad903c3860.txt").paragraphs]
+    kept, lent = paragraphs[5], paragraphs[8]  # kept by 甲镇 from its 2021 report; lent to 乙镇
+    others = [p.text for p in process_file(corpus / "003_dcd7630493403724.txt").paragraphs]
+    for name in list(corpus.iterdir()):
+        name.unlink()
+
+    def write(name: str, township: str, year: int, *body: str) -> None:
+        text = f"城口县{township}{year}年度法治政府建设情况报告\n一、主要举措和成效\n" + "\n".join(body) + "\n"
+        (corpus / name).write_text(text, encoding="utf-8")
+
+    write("a2021.txt", "甲镇", 2021, kept, lent, others[1])
+    write("a2022.txt", "甲镇", 2022, kept, others[4])
+    write("b2022.txt", "乙镇", 2022, lent, others[5])
+    update_index(corpus, tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    rows = {(r["township"], r["year"]): r for r in engine.check(SearchRequest())["reports"]}
+    engine.close()
+
+    def share(copied: str, *rest: str) -> float:
+        return round(len(copied) / (len(copied) + sum(map(len, rest))), 3)
+
+    assert rows["甲镇", 2021]["copied_from_others"] == share(lent, kept, others[1])
+    assert rows["甲镇", 2021]["copied_from_own"] == 0  # its paragraph kept in 2022 was not copied from before
+    assert rows["甲镇", 2022]["copied_from_own"] == share(kept, others[4])
+    assert rows["甲镇", 2022]["copied_from_others"] == 0
+    assert rows["乙镇", 2022]["copied_from_others"] == share(lent, others[5])

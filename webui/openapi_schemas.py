@@ -170,6 +170,14 @@ CHECK = _object(
                     "mentioned": _array(STRING),
                     "quantified": INTEGER,
                     "copied_paragraphs": INTEGER,
+                    "copied_from_others": {
+                        "type": "number",
+                        "description": "与其他乡镇报告几乎相同的段落占本报告字数的比例",
+                    },
+                    "copied_from_own": {
+                        "type": "number",
+                        "description": "其余段落中与本乡镇往年报告几乎相同的占本报告字数的比例",
+                    },
                     "copied": _array(
                         _object(
                             {

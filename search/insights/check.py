@@ -18,7 +18,7 @@ from search.index.facts import REQUIRED_PARTS
 from search.insights.report_table import ReportTable, report_table
 from search.query.state import IndexState, report_label
 
-CHECK_SORTS = ("missing", "township", "county", "year", "paragraphs", "quantified", "copied")
+CHECK_SORTS = ("missing", "township", "county", "year", "paragraphs", "quantified", "copied", "copy_rate")
 COUNTIES_LISTED = 100
 ELSEWHERE_LISTED = 10
 
@@ -48,6 +48,8 @@ def _sort_column(table: ReportTable, state: IndexState, sort: str) -> np.ndarray
         return table.paragraphs
     if sort == "quantified":
         return table.quantified
+    if sort == "copy_rate":
+        return table.copy_rates(state)[0]
     return table.copied(state)
 
 
@@ -111,6 +113,8 @@ def check_row(state: IndexState, code: int, detailed: bool = True) -> dict:
         ],
         "quantified": int(table.quantified[code]),
         "copied_paragraphs": int(table.copied(state)[code]),
+        "copied_from_others": round(float(table.copy_rates(state)[0][code]), 3),
+        "copied_from_own": round(float(table.copy_rates(state)[1][code]), 3),
     }
     if detailed:
         row["copied"] = _copied(state, table, code)
@@ -156,6 +160,8 @@ CHECK_COLUMNS = [
     "已提及但无专门部分",
     "量化表述",
     "雷同段落",
+    "与其他乡镇雷同字数占比",
+    "与本乡镇往年相同字数占比",
     "标题",
 ]
 
@@ -173,5 +179,7 @@ def row_cells(r: dict) -> list:
         "、".join(r["mentioned"]),
         r["quantified"],
         r["copied_paragraphs"],
+        f"{r['copied_from_others']:.1%}",
+        f"{r['copied_from_own']:.1%}",
         r["title"],
     ]

@@ -83,6 +83,8 @@ class ReportTable:
             ],
             axis=1,
         )
+        self.chars = np.bincount(codes, chars[paragraphs], minlength=self.reports).astype(np.int64)
+        self._paragraph_chars = chars[paragraphs]
         self.missing = self.part_paragraphs == 0
         self.missing_count = self.missing.sum(axis=1)
         by_code = np.argsort(codes, kind="stable")
@@ -105,6 +107,7 @@ class ReportTable:
             sentences,
         )
         self._copied: np.ndarray | None = None
+        self._copy_rates: tuple[np.ndarray, np.ndarray] | None = None
 
     def copied(self, state: IndexState) -> np.ndarray:
         """Per report, its paragraphs that stand near-identical in another report (waits for the clusters)."""
@@ -113,6 +116,35 @@ class ReportTable:
             shared = clusters.reports[self.paragraph_docs] > 1
             self._copied = np.bincount(self.paragraph_codes[shared], minlength=self.reports)
         return self._copied
+
+    def copy_rates(self, state: IndexState) -> tuple[np.ndarray, np.ndarray]:
+        """Per report, the share of its characters in paragraphs near-identical to one in another township's
+        report, and (of the rest) to one in its own township's earlier report (waits for the clusters)."""
+        if self._copy_rates is None:
+            clusters = state.clusters()
+            docs, codes = self.paragraph_docs, self.paragraph_codes
+            keys = clusters.keys()[docs]
+            township = self.columns["township"][codes].astype(np.int64)
+            township = np.where(township >= 0, township, -2 - codes)  # no township known: the report alone
+            years = self.years[codes]
+            clustered = clusters.label[docs] >= 0
+            other = np.zeros(len(docs), dtype=bool)
+            own = np.zeros(len(docs), dtype=bool)
+            if clustered.any():
+                at = np.flatnonzero(clustered)
+                _, group = np.unique(keys[at], return_inverse=True)
+                pairs = np.unique(np.stack([group, township[at]], axis=1), axis=0)
+                townships_per_group = np.bincount(pairs[:, 0], minlength=group.max() + 1)
+                other[at] = townships_per_group[group] > 1
+                earliest = _earliest_year(group, township[at], years[at])
+                own[at] = ~other[at] & (earliest < years[at])
+            total = np.maximum(self.chars, 1)
+            weights = self._paragraph_chars
+            self._copy_rates = (
+                np.bincount(codes, weights * other, minlength=self.reports) / total,
+                np.bincount(codes, weights * own, minlength=self.reports) / total,
+            )
+        return self._copy_rates
 
     def paragraphs_of(self, code: int) -> np.ndarray:
         """The report's live paragraphs (document numbers, ascending)."""
@@ -144,6 +176,14 @@ class ReportTable:
         keys = reports[order] * 256 + kinds[order]
         unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
         return FirstValues(unique // 256, unique % 256, at[order[first]], counts - 1)
+
+
+def _earliest_year(group: np.ndarray, township: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Per member, the earliest year among the members of its cluster (``group``) of the same township."""
+    pair = np.unique(np.stack([group, township], axis=1), axis=0, return_inverse=True)[1].ravel()
+    earliest = np.full(pair.max() + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(earliest, pair, years.astype(np.int64))
+    return earliest[pair]
 
 
 def _part_index(facets) -> np.ndarray:
