@@ -20,6 +20,7 @@ from search.index.figures import indicator_names
 from search.index.readers import ReaderPool, ReadLimits
 from search.ingest.read import SUPPORTED_SUFFIXES
 from search.insights.check import CHECK_COLUMNS, CHECK_SORTS, check_order, check_row, check_rows, check_summary
+from search.insights.copies import side_by_side
 from search.insights.draft import DraftError, review_draft
 from search.insights.duplicates import list_clusters
 from search.insights.indicators import IndicatorTable, indicator_cells, indicator_header
@@ -110,6 +111,25 @@ class Engine(Searcher):
             raise
         rows = (indicator_cells(row, table.names) for row in table.rows(table.codes))
         return TableExport(indicator_header(table.names), len(table.codes), rows, lease.close)
+
+    def side_by_side(self, paragraph_id: str, other_id: str = "") -> dict:
+        """A paragraph and a near copy of it side by side (its closest copy in another report unless
+        ``other_id`` names one)."""
+        with self.using() as state:
+            facets = state.facets
+            docnum = facets.paragraph_docnum(paragraph_id)
+            if docnum is None:
+                raise NotFoundError(f"没有编号为 {paragraph_id} 的段落")
+            if other_id:
+                other = facets.paragraph_docnum(other_id)
+                if other is None:
+                    raise NotFoundError(f"没有编号为 {other_id} 的段落")
+            else:
+                copy = state.near_copy(docnum)
+                if copy is None:
+                    raise NotFoundError(f"段落 {paragraph_id} 在其他报告中没有几乎相同的段落")
+                other = facets.paragraph_docnum(copy["id"])
+            return side_by_side(state, docnum, other)
 
     def check_draft(self, path: Path, limits: ReadLimits | None = None) -> dict:
         """草稿体检 of one file, read in a reader process with its limits and never indexed."""

@@ -401,3 +401,29 @@ def test_band_keys_and_clusters_of_older_body_rules_are_made_again(corpus, tmp_p
     assert engine.duplicates(SearchRequest())["total"] == 1
     engine.close()
     assert list(fast.glob(f"*/{bands_file()}")) and str(np.load(clusters)["key"]).startswith(f"{body_rules()}#")
+
+
+def test_a_near_copy_opens_side_by_side_with_its_differences_marked(corpus, tmp_path):
+    shared = _sample_paragraph(corpus, 8)
+    _write_report(corpus, "copy.txt", "青龙镇", 2021, shared.replace("行政执法程序", "执法工作程序"))
+    engine = _engine(corpus, tmp_path)
+    engine.prepare()
+    engine.close()
+    client = create_app(tmp_path / "index", testing=True).test_client()
+    copy = next(h for h in client.get("/api/search", query_string={"q": "执法工作程序"}).get_json()["hits"])
+    result = client.get(f"/api/paragraphs/{copy['id']}/copy").get_json()
+    first, second = result["paragraphs"]
+    assert first["id"] == copy["id"] and second["township"] == "北屏乡" and 0.8 <= result["similarity"] < 1
+    assert [p["text"] for p in first["pieces"] if p["changed"]] == ["工作"]
+    assert [p["text"] for p in second["pieces"] if p["changed"]] == ["行政"]
+    assert sum(s["shared"] for s in first["sentences"]) == len(first["sentences"]) - 1
+    html = client.get(f"/paragraphs/{copy['id']}/copy").get_data(as_text=True)
+    assert '<mark class="diff">工作</mark>' in html and '<mark class="diff">行政</mark>' in html
+    report = client.get(f"/reports/{copy['report_id']}").get_data(as_text=True)
+    assert f"/paragraphs/{copy['id']}/copy?other={second['id']}" in report
+    alone = client.get(
+        "/api/paragraphs/"
+        + client.get("/api/search", query_string={"q": "二、存在的不足"}).get_json()["hits"][0]["id"]
+        + "/copy"
+    )
+    assert alone.status_code == 404

@@ -81,6 +81,11 @@ def report(report_id: str):
     return jsonify(engine().report(report_id))
 
 
+@api.route("/paragraphs/<paragraph_id>/copy")
+def side_by_side(paragraph_id: str):
+    return jsonify(engine().side_by_side(paragraph_id[:40], text_param("other", 40)))
+
+
 @api.route("/paragraphs/<paragraph_id>/similar")
 def similar(paragraph_id: str):
     return jsonify(engine().similar(paragraph_id, integer_param("limit", 10, 1, 50)))

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 
 from search.query import NotFoundError
 
-from .params import engine
+from .params import engine, text_param
 from .upload import DRAFT_MAX_MB, UploadError, review_upload
 
 insights = Blueprint("insights", __name__)
@@ -15,6 +15,13 @@ insights = Blueprint("insights", __name__)
 @insights.errorhandler(NotFoundError)
 def not_found(error: NotFoundError):
     return render_template("error.html", title="没有找到", message=str(error)), 404
+
+
+@insights.route("/paragraphs/<paragraph_id>/copy")
+def side_by_side(paragraph_id: str):
+    """A paragraph and its near copy side by side: where they differ marked, the shared sentences listed."""
+    other = text_param("other", 40)
+    return render_template("copy.html", result=engine().side_by_side(paragraph_id[:40], other))
 
 
 @insights.route("/townships/<county>/<township>")

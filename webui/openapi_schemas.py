@@ -416,3 +416,27 @@ TOWNSHIP = _object(
     },
     ("township", "county", "reports"),
 )
+
+
+SIDE_BY_SIDE = _object(
+    {
+        "similarity": {
+            "type": "number",
+            "description": "两段的 Jaccard 相似度（去掉数字、地名、自称，层级用语视为同一）",
+        },
+        "paragraphs": _array(
+            _object(
+                {
+                    **REPORT_LABEL["properties"],
+                    "id": STRING,
+                    "paragraph": INTEGER,
+                    "county": STRING,
+                    "text": STRING,
+                    "pieces": _array(_object({"text": STRING, "changed": {"type": "boolean"}})),
+                    "sentences": _array(_object({"text": STRING, "shared": {"type": "boolean"}})),
+                }
+            )
+        ),
+    },
+    ("similarity", "paragraphs"),
+)

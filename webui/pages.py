@@ -65,6 +65,7 @@ JSON_TWINS = {
     "pages.duplicates": "api.duplicates",
     "pages.indicators": "api.indicators",
     "insights.township": "api.township",
+    "insights.side_by_side": "api.side_by_side",
 }
 
 

@@ -19,10 +19,11 @@ import numpy as np
 
 from search.index.clusters import THRESHOLD
 from search.index.facts import REQUIRED_PARTS, part_cues
-from search.index.figures import SENTENCE, extract, indicator_names
+from search.index.figures import extract, indicator_names
 from search.index.folding import fold
 from search.index.minhash import NO_BAND, bands_of_texts, body_of, jaccard, shingle_hashes
 from search.ingest.model import Paragraph, Report
+from search.insights.copies import marked_sentences
 from search.insights.report_table import report_table
 from search.query.hits import hit_json
 from search.query.state import IndexState
@@ -32,7 +33,6 @@ MIN_REPORTS_COMPARED = 5  # a county with fewer reports is too few to say what m
 SOURCES_LISTED = 5
 SECTIONS_LISTED = 12
 SIMILAR_PER_SECTION = 3
-SHARED_SENTENCE = 0.8  # a draft sentence is marked shared when this share of its shingles is in the source
 
 
 class DraftError(Exception):
@@ -149,7 +149,7 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
                 "sources": listed,
                 "sources_total": len(sources),
                 "from_other_townships": any(not s["own_township"] for s in listed),
-                "sentences": _marked_sentences(paragraphs[at].text, state, best.doc, places),
+                "sentences": marked_sentences(paragraphs[at].text, state.shingles(best.doc), places),
             }
         )
     return copies
@@ -192,17 +192,6 @@ def _source_json(state: IndexState, report: Report, source: _Source) -> dict:
         "own_township": own,
         "text": state.evaluator.written(source.doc) or state.evaluator.text(source.doc),
     }
-
-
-def _marked_sentences(text: str, state: IndexState, doc: int, places: tuple[str, ...]) -> list[dict]:
-    """The draft paragraph's sentences, each marked shared when it stands (near-identical) in the source."""
-    source = state.shingles(doc)
-    marked = []
-    for match in SENTENCE.finditer(text):
-        shingles = shingle_hashes(body_of(fold(match.group()), places), minimum=0)
-        shared = len(shingles) > 0 and np.isin(shingles, source).mean() >= SHARED_SENTENCE
-        marked.append({"text": match.group(), "shared": bool(shared)})
-    return marked
 
 
 def _copied_share(paragraphs: list[Paragraph], copies: list[dict]) -> dict:
