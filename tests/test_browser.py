@@ -536,6 +536,24 @@ def test_a_township_page_opens_from_the_check_and_shows_its_years(server, sized)
     shot(sized, f"township-{sized.width}")
 
 
+def test_duplicates_similar_and_side_by_side_pages_show_their_numbers(province_server, sized):
+    whole = _api(province_server + "/api/duplicates")
+    sized.goto(province_server + "/duplicates")
+    expect(sized.locator("#duplicate-total")).to_have_text(str(whole["total"]))
+    sized.goto(province_server + "/?q=法律顾问")
+    sized.locator("a", has_text="其他乡镇的相似段落").first.click()
+    sized.wait_for_url("**/similar")
+    expect(sized.locator("ol.hits > li.hit")).to_have_count(10)
+    sized.goto(province_server + "/?q=法律顾问&boilerplate=show")
+    sized.locator("p.near-copy a", has_text="逐字对照").first.click()
+    sized.wait_for_url("**/copy**")
+    similarity = int(sized.locator("#copy-similarity").inner_text().rstrip("%"))
+    assert 80 <= similarity <= 100
+    expect(sized.locator(".copy-pair .side")).to_have_count(2)
+    assert _layout_width(sized) <= sized.width + 1
+    shot(sized, f"copy-{sized.width}")
+
+
 def test_trends_are_drawn_without_scripts_and_given_as_numbers(server, sized):
     sized.goto(server + "/?q=法律顾问")
     sized.locator("details.trends summary").click()
