@@ -1,8 +1,10 @@
 """The engine: the operations the command line and the web UI offer, searching and the insights together.
 
 A :class:`search.query.searcher.Searcher` answers searches; the engine adds what no search engine gives — the
-report check (:mod:`search.insights.check`), near-duplicate clusters (:mod:`search.insights.duplicates`) and
-the indicator table (:mod:`search.insights.indicators`) — each drawn from the same index state.
+report check (:mod:`search.insights.check`), near-duplicate clusters (:mod:`search.insights.duplicates`), the
+indicator table (:mod:`search.insights.indicators`), two paragraphs side by side (:mod:`search.insights.copies`),
+a township across its years (:mod:`search.insights.township`) and the check of a draft that is not indexed
+(:mod:`search.insights.draft`) — each drawn from one index state.
 """
 
 from __future__ import annotations
