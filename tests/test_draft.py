@@ -148,3 +148,16 @@ def test_check_file_prints_the_review_and_json(sample_index, samples, tmp_path, 
     assert json.loads(capsys.readouterr().out)["copies"][0]["sources"][0]["township"] == "北屏乡"
     (tmp_path / "坏.docx").write_bytes(b"PK\x03\x04")
     assert main(["check", "--index", str(sample_index), "--file", str(tmp_path / "坏.docx")]) == 1
+
+
+@pytest.mark.parametrize(
+    ("shape", "says"), [("docx_bomb", "压缩"), ("doc_difat_loop", "分配表"), ("html_nested", "嵌套过深")]
+)
+def test_a_hostile_draft_is_refused_with_its_reason_and_the_server_goes_on(client, samples, tmp_path, shape, says):
+    from benchmarks.hostile import SHAPES
+
+    path = SHAPES[shape](tmp_path, "small")
+    response = _post(client, path.read_bytes(), path.name)
+    assert response.status_code == 400 and says in response.get_json()["error"]
+    assert "reportsearch-draft" not in response.get_json()["error"]  # no server path in the message
+    assert _post(client, _draft(samples)).status_code == 200
