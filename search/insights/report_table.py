@@ -46,66 +46,50 @@ class ReportTable:
     def __init__(self, state: IndexState) -> None:
         facets = self._facets = state.facets
         self.reports = len(facets.values["report_id"])
-        total = len(facets.paragraph)
-        quantified = np.zeros(total, dtype=np.int64)
-        cues = np.zeros(total, dtype=np.uint8)
-        chars = np.zeros(total, dtype=np.int64)
-        docs, kinds, amounts, approximate, texts, sentences = [], [], [], [], [], []
-        for segment, offset in state.evaluator.segments:
-            facts = segment_facts(segment)
-            span = slice(offset, offset + segment.count)
-            quantified[span] = facts.quantified
-            cues[span] = facts.cues
-            chars[span] = np.diff(np.asarray(segment.text_offsets, dtype=np.int64)) // 2
-            docs.append(facts.value_docs.astype(np.int64) + offset)
-            kinds.append(facts.value_kinds)
-            amounts.append(facts.value_amounts)
-            approximate.append(facts.value_approximate)
-            texts += facts.value_texts
-            sentences += facts.value_sentences
+        per_doc, self.values = _read_facts(state)
         paragraphs = np.flatnonzero(facets.paragraph)
         codes = facets.codes["report_id"][paragraphs].astype(np.int64)
         self.paragraph_docs, self.paragraph_codes = paragraphs, codes
+        self._paragraph_chars = per_doc.chars[paragraphs]
         self.paragraphs = np.bincount(codes, minlength=self.reports)
-        self.quantified = np.bincount(codes, quantified[paragraphs], minlength=self.reports).astype(np.int64)
-        part_index = _part_index(facets)[paragraphs]
-        known = part_index >= 0
-        cells = codes[known] * len(REQUIRED_PARTS) + part_index[known]
-        size = self.reports * len(REQUIRED_PARTS)
-        self.part_paragraphs = np.bincount(cells, minlength=size).reshape(self.reports, len(REQUIRED_PARTS))
-        self.part_chars = (
-            np.bincount(cells, chars[paragraphs][known], minlength=size).astype(np.int64).reshape(self.reports, -1)
-        )
+        self.chars = np.bincount(codes, self._paragraph_chars, minlength=self.reports).astype(np.int64)
+        self.quantified = np.bincount(codes, per_doc.quantified[paragraphs], minlength=self.reports).astype(np.int64)
+        self.part_paragraphs, self.part_chars = self._count_parts(_part_index(facets)[paragraphs])
         self.mentioned = np.stack(
             [
-                np.bincount(codes, (cues[paragraphs] >> bit) & 1, minlength=self.reports) > 0
+                np.bincount(codes, (per_doc.cues[paragraphs] >> bit) & 1, minlength=self.reports) > 0
                 for bit in range(len(REQUIRED_PARTS))
             ],
             axis=1,
         )
-        self.chars = np.bincount(codes, chars[paragraphs], minlength=self.reports).astype(np.int64)
-        self._paragraph_chars = chars[paragraphs]
         self.missing = self.part_paragraphs == 0
         self.missing_count = self.missing.sum(axis=1)
+        self._index_reports(paragraphs, codes)
+
+    def _count_parts(self, part_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(paragraphs, characters) per report and required part, from each paragraph's part position."""
+        known = part_index >= 0
+        cells = self.paragraph_codes[known] * len(REQUIRED_PARTS) + part_index[known]
+        size = self.reports * len(REQUIRED_PARTS)
+        paragraphs = np.bincount(cells, minlength=size).reshape(self.reports, len(REQUIRED_PARTS))
+        chars = np.bincount(cells, self._paragraph_chars[known], minlength=size).astype(np.int64)
+        return paragraphs, chars.reshape(self.reports, -1)
+
+    def _index_reports(self, paragraphs: np.ndarray, codes: np.ndarray) -> None:
+        """Each report's paragraphs grouped, its first paragraph, and the facets that describe it (its year,
+        township, county, province, level)."""
         by_code = np.argsort(codes, kind="stable")
         self._docs_by_code = paragraphs[by_code]
         self._starts = np.searchsorted(codes[by_code], np.arange(self.reports + 1))
         self.first_doc = np.full(self.reports, -1, dtype=np.int64)
         present = self.paragraphs > 0
         self.first_doc[present] = self._docs_by_code[self._starts[:-1][present]]
+        facets = self._facets
         self.years = np.where(self.first_doc >= 0, facets.years[self.first_doc], 0)
         self.columns = {
             name: np.where(self.first_doc >= 0, facets.codes[name][self.first_doc], -1)
             for name in ("township", "county", "province", "level")
         }
-        self.values = Values(
-            np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
-            np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.uint8),
-            np.concatenate(amounts) if amounts else np.zeros(0),
-            np.concatenate(approximate) if approximate else np.zeros(0, dtype=bool),
-            texts,
-            sentences,
-        )
         self._copied: np.ndarray | None = None
         self._copy_rates: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -176,6 +160,45 @@ class ReportTable:
         keys = reports[order] * 256 + kinds[order]
         unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
         return FirstValues(unique // 256, unique % 256, at[order[first]], counts - 1)
+
+
+@dataclass
+class _PerDocument:
+    """Per document of the state: its quantified statements, part cue bits and characters."""
+
+    quantified: np.ndarray
+    cues: np.ndarray
+    chars: np.ndarray
+
+
+def _read_facts(state: IndexState) -> tuple[_PerDocument, Values]:
+    """The segments' saved facts laid out by the state's document numbers, and every indicator value."""
+    total = len(state.facets.paragraph)
+    per_doc = _PerDocument(
+        np.zeros(total, dtype=np.int64), np.zeros(total, dtype=np.uint8), np.zeros(total, dtype=np.int64)
+    )
+    docs, kinds, amounts, approximate, texts, sentences = [], [], [], [], [], []
+    for segment, offset in state.evaluator.segments:
+        facts = segment_facts(segment)
+        span = slice(offset, offset + segment.count)
+        per_doc.quantified[span] = facts.quantified
+        per_doc.cues[span] = facts.cues
+        per_doc.chars[span] = np.diff(np.asarray(segment.text_offsets, dtype=np.int64)) // 2
+        docs.append(facts.value_docs.astype(np.int64) + offset)
+        kinds.append(facts.value_kinds)
+        amounts.append(facts.value_amounts)
+        approximate.append(facts.value_approximate)
+        texts += facts.value_texts
+        sentences += facts.value_sentences
+    values = Values(
+        np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+        np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.uint8),
+        np.concatenate(amounts) if amounts else np.zeros(0),
+        np.concatenate(approximate) if approximate else np.zeros(0, dtype=bool),
+        texts,
+        sentences,
+    )
+    return per_doc, values
 
 
 def _earliest_year(group: np.ndarray, township: np.ndarray, years: np.ndarray) -> np.ndarray:
