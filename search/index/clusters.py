@@ -11,7 +11,6 @@ indexer found instead of finding it again.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from search.index.minhash import NO_BAND, body_rules, jaccard
+from search.index.segment_reader import save_quietly
 
 THRESHOLD = 0.8
 CHECK_EVERY = 4096
@@ -112,26 +112,20 @@ def save_clusters(index_dir: Path, layout: Layout, clusters: Clusters) -> bool:
     members = np.flatnonzero(clusters.label >= 0)
     seg, local = layout.locate(members)
     centre_seg, centre_local = layout.locate(clusters.label[members])
-    target = Path(index_dir) / CLUSTERS_FILE
-    temporary = target.with_name(f"{CLUSTERS_FILE}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            np.savez(
-                handle,
-                key=np.array(layout.key()),
-                segments=np.array(layout.segment_ids, dtype=str),
-                seg=seg,
-                local=local,
-                centre_seg=centre_seg,
-                centre_local=centre_local,
-                similarity=clusters.similarity[members].astype(np.float64),  # as found: 0.895 must round alike
-                pairs=np.array([clusters.candidate_pairs, clusters.verified_pairs], dtype=np.int64),
-            )
-        os.replace(temporary, target)
-        return True
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        return False
+    return save_quietly(
+        Path(index_dir) / CLUSTERS_FILE,
+        lambda handle: np.savez(
+            handle,
+            key=np.array(layout.key()),
+            segments=np.array(layout.segment_ids, dtype=str),
+            seg=seg,
+            local=local,
+            centre_seg=centre_seg,
+            centre_local=centre_local,
+            similarity=clusters.similarity[members].astype(np.float64),  # as found: 0.895 must round alike
+            pairs=np.array([clusters.candidate_pairs, clusters.verified_pairs], dtype=np.int64),
+        ),
+    )
 
 
 def saved_key(index_dir: Path) -> str | None:

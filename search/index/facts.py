@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ import numpy as np
 
 from search.data import DATA
 from search.index.figures import extract, indicator_names, quantified_statements
-from search.index.segment_reader import Segment
+from search.index.segment_reader import Segment, save_quietly
 from search.ingest.classify import load_part_rules
 
 FACTS_FILE = "facts.npz"
@@ -124,21 +123,18 @@ def _load(path: Path) -> SegmentFacts | None:
 
 
 def _save(path: Path, facts: SegmentFacts) -> None:
-    temporary = path.with_name(f"{FACTS_FILE}.{os.getpid()}.tmp")
     strings = json.dumps({"texts": facts.value_texts, "sentences": facts.value_sentences}, ensure_ascii=False)
-    try:
-        with open(temporary, "wb") as handle:
-            np.savez(
-                handle,
-                key=np.array(facts_key()),
-                quantified=facts.quantified,
-                cues=facts.cues,
-                value_docs=facts.value_docs,
-                value_kinds=facts.value_kinds,
-                value_amounts=facts.value_amounts,
-                value_approximate=facts.value_approximate,
-                strings=np.array(strings),
-            )
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    save_quietly(
+        path,
+        lambda handle: np.savez(
+            handle,
+            key=np.array(facts_key()),
+            quantified=facts.quantified,
+            cues=facts.cues,
+            value_docs=facts.value_docs,
+            value_kinds=facts.value_kinds,
+            value_amounts=facts.value_amounts,
+            value_approximate=facts.value_approximate,
+            strings=np.array(strings),
+        ),
+    )

@@ -44,7 +44,9 @@ import json
 import mmap
 import os
 import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -176,7 +178,7 @@ class Segment:
                 self._bands = mapped(path)
             else:
                 self._bands = bands_of_texts([self.text(i) for i in range(self.count)])
-                _save_quietly(path, self._bands)
+                save_quietly(path, lambda handle: np.save(handle, self._bands))
         return self._bands
 
     @property
@@ -329,15 +331,19 @@ def bands_file() -> str:
     return f"{BANDS_STEM}-{body_rules()}.npy"
 
 
-def _save_quietly(path: Path, array: np.ndarray) -> None:
-    """Keep band keys computed at load time for the next load (not where the index is read-only)."""
+def save_quietly(path: Path, write: Callable[[BinaryIO], None]) -> bool:
+    """Write ``path`` whole or not at all (``write`` fills a temporary file that then replaces it). False,
+    and nothing left behind, where the folder is not writable: a server over a read-only index keeps what it
+    computed (band keys, facts, clusters) in memory."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "wb") as handle:
-            np.save(handle, array)
+            write(handle)
         os.replace(temporary, path)
+        return True
     except OSError:
         temporary.unlink(missing_ok=True)
+        return False
 
 
 def ascending(docs: np.ndarray, size: int, repeats: bool = False) -> np.ndarray:

@@ -217,3 +217,57 @@ def test_serve_with_two_workers_answers_from_both_and_they_end_with_it(sample_in
         server.wait(timeout=30)
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive
+
+
+DROP_ROOT_AND_CHECK = """
+import json, os, shutil, sys, tempfile
+from search.engine import Engine
+from search.query import SearchRequest
+
+def answers(index):
+    engine = Engine(index)
+    check = engine.check(SearchRequest())
+    found = {"total": check["total"], "missing": check["missing_parts"],
+             "copies": engine.duplicates(SearchRequest())["total"]}
+    engine.close()
+    return found
+
+if os.geteuid() == 0:
+    # As root, a copy answers first: every module and codec the answers need is loaded before this process
+    # becomes a user who may not read the interpreter's folder.
+    with tempfile.TemporaryDirectory() as warm:
+        shutil.copytree(sys.argv[1], warm + "/index")
+        answers(warm + "/index")
+    os.setgid(65534)
+    os.setuid(65534)  # nobody: the index folder is root's and may not be written
+print(json.dumps(answers(sys.argv[1])))
+"""
+
+
+def test_a_server_over_a_read_only_index_keeps_what_it_computes_in_memory(corpus, samples):
+    """Facts, band keys and clusters are saved beside the index when it may be written; over a read-only copy
+    (a replica), a server works them out, answers, and writes nothing."""
+    import json
+    import tempfile
+
+    from search.index.writer import update_index
+
+    copied = (corpus / "000_fb6fe3ad903c3860.txt").read_text(encoding="utf-8").replace("北屏乡", "青山乡")
+    (corpus / "copy.txt").write_text(copied, encoding="utf-8")
+    folder = Path(tempfile.mkdtemp(prefix="readonly-"))
+    try:
+        folder.chmod(0o755)
+        update_index(corpus, folder / "index", jobs=1)  # no after-commit step: nothing computed yet
+        before = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+        run = subprocess.run(
+            [sys.executable, "-c", DROP_ROOT_AND_CHECK, str(folder / "index")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        found = json.loads(run.stdout)
+        assert found["total"] == 6 and found["missing"] > 0 and found["copies"] > 0
+        assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == before
+    finally:
+        shutil.rmtree(folder)
