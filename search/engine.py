@@ -31,6 +31,7 @@ from search.insights.township import UNKNOWN_COUNTY, township_history
 from search.query.parse import QueryError
 from search.query.request import MAX_LIMIT, SearchRequest
 from search.query.searcher import NotFoundError, Searcher
+from search.query.state import IndexState
 
 __all__ = ["CHECK_SORTS", "TABLE_MAX_LIMIT", "UNKNOWN_COUNTY", "DraftError", "Engine", "TableExport", "indicator_names"]
 
@@ -62,14 +63,12 @@ class Engine(Searcher):
     def check_export(self, request: SearchRequest, sort: str = "missing", descending: bool = True) -> TableExport:
         """Every selected report's check as CSV rows, streamed from one index state."""
         _check_table_request(request, sort, CHECK_SORTS)
-        lease = ExitStack()
-        state = lease.enter_context(self.using())
-        try:
+
+        def rows(state: IndexState) -> tuple[list[str], int, Iterator[list]]:
             codes = check_order(state, self.selected(state, request), sort, descending)
-        except BaseException:
-            lease.close()
-            raise
-        return TableExport(CHECK_COLUMNS, len(codes), check_rows(state, codes), lease.close)
+            return CHECK_COLUMNS, len(codes), check_rows(state, codes)
+
+        return self._export(rows)
 
     def duplicates(self, request: SearchRequest, min_reports: int = 2, paragraph_id: str = "") -> dict:
         """Clusters of near-identical paragraphs among those the request selects; with ``paragraph_id``, only
@@ -104,15 +103,25 @@ class Engine(Searcher):
     def indicators_export(self, request: SearchRequest, sort: str = "", descending: bool = True) -> TableExport:
         """Every selected report's indicator row as CSV cells, streamed from one index state."""
         _check_table_request(request, sort, ("", *indicator_names()))
+
+        def rows(state: IndexState) -> tuple[list[str], int, Iterator[list]]:
+            table = IndicatorTable(state, self.selected(state, request), sort, descending)
+            cells = (indicator_cells(row, table.names) for row in table.rows(table.codes))
+            return indicator_header(table.names), len(table.codes), cells
+
+        return self._export(rows)
+
+    def _export(self, rows: Callable[[IndexState], tuple[list[str], int, Iterator[list]]]) -> TableExport:
+        """A table streamed from the current state, which stays open until the export is read or closed:
+        ``rows(state)`` gives the header, the number of rows and the rows (an error there lets the state go)."""
         lease = ExitStack()
         state = lease.enter_context(self.using())
         try:
-            table = IndicatorTable(state, self.selected(state, request), sort, descending)
+            header, total, lines = rows(state)
         except BaseException:
             lease.close()
             raise
-        rows = (indicator_cells(row, table.names) for row in table.rows(table.codes))
-        return TableExport(indicator_header(table.names), len(table.codes), rows, lease.close)
+        return TableExport(header, total, lines, lease.close)
 
     def side_by_side(self, paragraph_id: str, other_id: str = "") -> dict:
         """A paragraph and a near copy of it side by side (its closest copy in another report unless
