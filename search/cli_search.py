@@ -389,15 +389,10 @@ def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
 
 def _print_csv(header: list[str], rows: Iterable[list]) -> None:
     """A table on stdout as Excel opens it: UTF-8 with BOM, formulas defused."""
-    import csv
+    from search.query import csv_chunks
 
-    from search.query import excel_cell
-
-    sys.stdout.write("\ufeff")
-    writer = csv.writer(sys.stdout)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([excel_cell(value) for value in row])
+    for chunk in csv_chunks(header, rows):
+        sys.stdout.write(chunk)
 
 
 def run_stats(args: argparse.Namespace) -> int:

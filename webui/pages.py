@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
 import time
-from collections.abc import Iterator
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 
 from search.engine import TableExport
-from search.query import FACET_LABELS, FACETS, PARTS, NotFoundError, QueryError, excel_cell
+from search.query import FACET_LABELS, FACETS, PARTS, NotFoundError, QueryError, csv_chunks
 
 from .params import (
     EXPORT_LIMIT,
@@ -514,33 +511,16 @@ def export_csv():
 
 def _csv_response(header: list[str], rows: list[list], stem: str, total: int, exported: int) -> Response:
     """A CSV download Excel opens as Chinese (UTF-8 with BOM), formulas defused, named after ``stem``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([excel_cell(value) for value in row] for row in rows)
-    body = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    body = "".join(csv_chunks(header, rows)).encode("utf-8")
     response = Response(body, headers=_download_headers(stem, "csv", total, exported))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     return response
 
 
-def _csv_stream(export: TableExport, stem: str, chunk: int = 100) -> Response:
+def _csv_stream(export: TableExport, stem: str) -> Response:
     """A whole table as a CSV download, written while it is read (constant memory for a province's reports)."""
-
-    def body() -> Iterator[bytes]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")
-        writer.writerow(export.header)
-        for number, row in enumerate(export, 1):
-            writer.writerow([excel_cell(value) for value in row])
-            if number % chunk == 0:
-                yield buffer.getvalue().encode("utf-8")
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue().encode("utf-8")
-
-    response = Response(body(), headers=_download_headers(stem, "csv", export.total, export.total))
+    body = (chunk.encode("utf-8") for chunk in csv_chunks(export.header, export))
+    response = Response(body, headers=_download_headers(stem, "csv", export.total, export.total))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.call_on_close(export.close)
     return response

@@ -5,7 +5,7 @@ What the engine, the command line and the web UI use is exported here; the modul
 
 from search.index.writer import FACETS
 from search.ingest.classify import PARTS
-from search.query.export import excel_cell
+from search.query.export import csv_chunks, excel_cell
 from search.query.facets import FACET_LABELS
 from search.query.parse import QueryError
 from search.query.request import MAX_LIMIT, SearchRequest
@@ -21,5 +21,6 @@ __all__ = [
     "QueryError",
     "SearchRequest",
     "Searcher",
+    "csv_chunks",
     "excel_cell",
 ]
