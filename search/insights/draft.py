@@ -107,6 +107,7 @@ def _indicators(state: IndexState, report: Report, paragraphs: list[Paragraph]) 
 def _stating_shares(state: IndexState, report: Report) -> tuple[str, int, np.ndarray]:
     """(what the draft is compared with, how many reports that is, per indicator the share of them stating it)."""
     facets = state.facets
+    table = report_table(state)
     candidates = [("county", report.county), ("province", report.province), ("", "")]
     for name, value in candidates:
         selected = facets.paragraph.copy()
@@ -114,7 +115,6 @@ def _stating_shares(state: IndexState, report: Report) -> tuple[str, int, np.nda
             if value not in facets.values[name]:
                 continue
             selected &= facets.codes[name] == facets.values[name].index(value)
-        table = report_table(state)
         reports = len(table.selected_reports(selected))
         if reports >= MIN_REPORTS_COMPARED or not name:
             firsts = table.first_values(selected)

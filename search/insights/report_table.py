@@ -80,6 +80,7 @@ class ReportTable:
         township, county, province, level)."""
         by_code = np.argsort(codes, kind="stable")
         self._docs_by_code = paragraphs[by_code]
+        self._chars_by_code = self._paragraph_chars[by_code]
         self._starts = np.searchsorted(codes[by_code], np.arange(self.reports + 1))
         self.first_doc = np.full(self.reports, -1, dtype=np.int64)
         present = self.paragraphs > 0
@@ -133,6 +134,10 @@ class ReportTable:
     def paragraphs_of(self, code: int) -> np.ndarray:
         """The report's live paragraphs (document numbers, ascending)."""
         return self._docs_by_code[self._starts[code] : self._starts[code + 1]]
+
+    def chars_of(self, code: int) -> np.ndarray:
+        """The characters of each of the report's paragraphs, in the order of :meth:`paragraphs_of`."""
+        return self._chars_by_code[self._starts[code] : self._starts[code + 1]]
 
     def value(self, name: str, code: int) -> str:
         """The report's value of a facet (township, county, province, level), "" when it has none."""

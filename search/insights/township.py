@@ -46,7 +46,7 @@ def township_history(state: IndexState, county: str, township: str) -> dict | No
         report = _report_row(state, table, code, docs)
         report["indicators"] = _indicator_cells(state, table, firsts, code, names)
         report["topics"] = _topic_counts(state, docs, topics)
-        report.update(_kept_and_new(state, docs, previous, keys))
+        report.update(_kept_and_new(state, docs, table.chars_of(code), previous, keys))
         reports.append(report)
         previous = docs
     return {
@@ -67,7 +67,7 @@ def _report_row(state: IndexState, table, code: int, docs: np.ndarray) -> dict:
         "title": fields.get("title", ""),
         "year": int(table.years[code]) or None,
         "paragraphs": len(docs),
-        "chars": sum(len(state.evaluator.text(int(doc))) for doc in docs.tolist()),
+        "chars": int(table.chars[code]),
         "parts": {
             part: {"paragraphs": int(table.part_paragraphs[code, i]), "chars": int(table.part_chars[code, i])}
             for i, part in enumerate(REQUIRED_PARTS)
@@ -92,13 +92,14 @@ def _topic_counts(state: IndexState, docs: np.ndarray, topics: list[str]) -> dic
     return {topic: int(counts[i]) for i, topic in enumerate(topics) if i < len(counts) and counts[i]}
 
 
-def _kept_and_new(state: IndexState, docs: np.ndarray, previous: np.ndarray | None, keys: np.ndarray) -> dict:
+def _kept_and_new(
+    state: IndexState, docs: np.ndarray, lengths: np.ndarray, previous: np.ndarray | None, keys: np.ndarray
+) -> dict:
     """The share of the report's characters in paragraphs near-identical to one of the previous report's, and
     the paragraphs that are new (none such); without a previous report, nothing is compared."""
     if previous is None:
         return {"copied_from_previous": None, "new_paragraphs": None, "new": []}
     kept = np.isin(keys[docs], keys[previous])
-    lengths = np.array([len(state.evaluator.text(int(doc))) for doc in docs.tolist()], dtype=np.int64)
     total = int(lengths.sum()) or 1
     fresh = docs[~kept]
     return {
