@@ -67,6 +67,10 @@ HIT = _object(
         "near_copy": NEAR_COPY,
         "boilerplate": {"type": "integer", "description": "折叠在这一条下的其他报告中几乎相同的段落数"},
         "folded": _object({"in_report": INTEGER, "same_text": INTEGER}),
+        "group": {
+            "type": "string",
+            "description": "按乡镇/县区分组时，这一条所在的组（同名乡镇带县区：城关镇（巫山县）），与 group_totals 的键相同",
+        },
     },
     ("id", "report_id", "text", "snippet", "tier"),
 )

@@ -378,10 +378,7 @@ def _township_groups(result: dict) -> list[dict]:
     groups: dict[str, dict] = {}
     totals = result["group_totals"]
     for hit in result["hits"]:
-        # Namesakes (城关镇 in several counties) are groups of their own, labelled with their county.
-        name = hit["township"] or ""
-        labelled = f"{name}（{hit['county'] or '县区不详'}）"
-        key = labelled if name and labelled in totals else name
+        key = hit["group"]  # namesakes (城关镇 in several counties) are groups of their own: 城关镇（巫山县）
         group = groups.setdefault(
             key or "（未知乡镇）",
             {

@@ -110,6 +110,13 @@ def _last_tier(tiers: np.ndarray, length: int) -> int:
     return len(TIERS) - 1
 
 
+def group_value(facets: FacetTable, group_by: str, docnum: int) -> str:
+    """The group a document falls in: its value of the ``group_by`` facet, as the facet lists it (a township
+    whose name is in several counties carries its county: 城关镇（巫山县）); "" for none."""
+    code = int(facets.codes[group_by][docnum])
+    return facets.values[group_by][code] if code >= 0 else ""
+
+
 def group_sizes(
     facets: FacetTable, selected: np.ndarray, hits: list[tuple[int, float | None, int]], group_by: str
 ) -> tuple[dict[str, int], int]:
@@ -121,7 +128,7 @@ def group_sizes(
     totals = {}
     for docnum, *_ in hits:
         code = int(codes[docnum])
-        totals[facets.values[group_by][code] if code >= 0 else ""] = int(sizes[code]) if code >= 0 else unknown
+        totals[group_value(facets, group_by, docnum)] = int(sizes[code]) if code >= 0 else unknown
     return totals, int(np.count_nonzero(sizes)) + int(unknown > 0)
 
 

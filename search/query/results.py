@@ -16,7 +16,7 @@ from search.query.evaluate import Result
 from search.query.facets import facet_summary
 from search.query.helper_thread import Overlapped
 from search.query.hits import hit_json
-from search.query.paging import Candidates, FoldedCopies, boilerplate, folded, group_sizes, grouped, ranked
+from search.query.paging import Candidates, FoldedCopies, boilerplate, folded, group_sizes, group_value, grouped, ranked
 from search.query.parse import Text
 from search.query.rank import named_part_weight, prior_applies, tier_of, top_scoring
 from search.query.request import MAX_LIMIT, Query, display_filters
@@ -168,6 +168,8 @@ def _hits(state: IndexState, query: Query, hits: list[tuple[int, float | None, i
     listed = []
     for docnum, score, tier in hits:
         hit = hit_json(state, docnum, score, query.highlight, query.concepts, tier)
+        if request.group_by:
+            hit["group"] = group_value(state.facets, request.group_by, docnum)
         if request.fold:
             hit["folded"] = shown.folded.get(docnum, {"in_report": 0, "same_text": 0})
         if request.limit <= MAX_LIMIT:
