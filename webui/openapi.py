@@ -156,22 +156,14 @@ def _draft_operation() -> dict:
     }
 
 
+def _path(name: str, schema: dict, example: str | None = None) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema, **({"example": example} if example else {})}
+
+
 def openapi_document() -> dict:
-    facet_name = {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "enum": list(FACETS)}}
-    report_id = {
-        "name": "report_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "maxLength": 64},
-        "example": EXAMPLE_REPORT,
-    }
-    paragraph_id = {
-        "name": "paragraph_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "maxLength": 64},
-        "example": EXAMPLE_PARAGRAPH,
-    }
+    facet_name = _path("name", {"type": "string", "enum": list(FACETS)})
+    report_id = _path("report_id", {"type": "string", "maxLength": 64}, EXAMPLE_REPORT)
+    paragraph_id = _path("paragraph_id", {"type": "string", "maxLength": 64}, EXAMPLE_PARAGRAPH)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -212,20 +204,8 @@ def openapi_document() -> dict:
                 "getTownship",
                 "乡镇档案：一个乡镇（县区 + 名称；县区不详时用“县区不详”）历年的报告、指标、与上一年相同的比例和新写的段落",
                 [
-                    {
-                        "name": "county",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "maxLength": 100},
-                        "example": "城口县",
-                    },
-                    {
-                        "name": "township",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "maxLength": 100},
-                        "example": "北屏乡",
-                    },
+                    _path("county", {"type": "string", "maxLength": 100}, "城口县"),
+                    _path("township", {"type": "string", "maxLength": 100}, "北屏乡"),
                 ],
                 _ok(TOWNSHIP),
                 ("404", NOT_FOUND),

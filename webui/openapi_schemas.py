@@ -30,17 +30,20 @@ NEAR_COPY = {
         "other_reports": {"type": "integer", "description": "另有几份报告有近似段落"},
     },
 }
+REPORT_FIELDS = {  # what a report says of itself, on every hit and on the report
+    "title": STRING,
+    "level": STRING,
+    "township": STRING,
+    "county": STRING,
+    "city": STRING,
+    "province": STRING,
+    "year": NULLABLE_YEAR,
+}
 HIT = _object(
     {
         "id": STRING,
         "report_id": STRING,
-        "title": STRING,
-        "level": STRING,
-        "township": STRING,
-        "county": STRING,
-        "city": STRING,
-        "province": STRING,
-        "year": NULLABLE_YEAR,
+        **REPORT_FIELDS,
         "part": STRING,
         "topics": _array(STRING),
         "section": _array(STRING),
@@ -256,13 +259,7 @@ REPORT = _object(
     {
         "id": STRING,
         "path": STRING,
-        "title": STRING,
-        "level": STRING,
-        "township": STRING,
-        "county": STRING,
-        "city": STRING,
-        "province": STRING,
-        "year": NULLABLE_YEAR,
+        **REPORT_FIELDS,
         "date": STRING,
         "format": STRING,
         "encoding": STRING,
