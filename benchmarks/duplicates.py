@@ -32,7 +32,7 @@ def run(out: Path, paragraphs: int, seed: int = 7) -> dict:
         bands = bands_of_texts(texts)
         ours_signatures = time.perf_counter() - started
         started = time.perf_counter()
-        clusters = find_clusters(bands, eligible, reports, state.shingles)
+        clusters = find_clusters(bands, eligible, reports, state.shingles_of_docs)
         ours_clusters = time.perf_counter() - started
         started = time.perf_counter()
         state.clusters()

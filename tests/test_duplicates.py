@@ -15,7 +15,7 @@ from datasketch import MinHash
 
 from search.cli import main
 from search.engine import Engine
-from search.index.clusters import CLUSTERS_FILE, ClusteringCancelled
+from search.index.clusters import CLUSTERS_FILE, ClusteringCancelled, copy_score
 from search.index.minhash import NUM_PERM, SEED, body_of, jaccard, shingle_hashes, shingle_sets, signatures
 from search.index.segment_reader import bands_file
 from search.index.writer import update_index
@@ -112,7 +112,7 @@ def test_the_near_copy_shown_is_the_closest_with_ties_to_the_first(corpus, tmp_p
             others = [int(m) for m in clusters.members(doc) if codes[m] != codes[doc]][
                 : index_state.NEAR_COPY_CANDIDATES
             ]
-            scored = [(jaccard(state.shingles(doc), state.shingles(other)), other) for other in others]
+            scored = [(copy_score(state.shingles(doc), state.shingles(other)), other) for other in others]
             similarity, other = min(scored, key=lambda pair: (-pair[0], pair[1]))
             shown = state.near_copy(doc)
             assert shown["id"] == state.paragraph_label(other)["id"] and shown["similarity"] == round(similarity, 2)
@@ -349,28 +349,73 @@ def test_permutations_and_bands_are_those_datasketch_chooses():
     assert bands_and_rows() == (lsh.b, lsh.r)
 
 
-def test_judged_copies_and_hard_negatives_at_the_threshold():
-    """Pairs a reviewer judges (tests/data/copy_pairs.json): no hard negative — the same topic written apart,
-    a shared formula sentence — reaches the threshold, and the copies that change figures or level words (乡 →
-    镇, 镇政府 → 街道办事处, 村 → 社区: data/level_words.json) do. Copies with a clause removed, a sentence
-    reworded, eight word swaps or room names changed score 0.62–0.78 and are not found yet (issue 24): the floor
-    below is today's, so it can only rise."""
-    from search.index.clusters import THRESHOLD
+def _judged_pairs() -> list[dict]:
+    return json.loads((Path(__file__).parent / "data" / "copy_pairs.json").read_text(encoding="utf-8"))["pairs"]
+
+
+def test_judged_copies_score_above_the_threshold_and_hard_negatives_below():
+    """Pairs a reviewer judges (tests/data/copy_pairs.json): every copy — level words swapped (data/
+    level_words.json), a clause removed or added, a sentence reworded, eight word swaps, sentences reordered, a
+    pair from two published samples — scores at least THRESHOLD; no hard negative does (the same topic written
+    apart, a shared formula sentence, short statements in the standard wording with other facts, opening
+    formulas). Jaccard alone cannot do both: the copies go down to 0.43 and the negatives up to 0.67."""
+    from search.index.clusters import THRESHOLD, copy_score
     from search.index.folding import fold
-    from search.index.minhash import body_of, jaccard, shingle_hashes
 
-    pairs = json.loads((Path(__file__).parent / "data" / "copy_pairs.json").read_text(encoding="utf-8"))["pairs"]
+    def shingles(text: str, place: str) -> np.ndarray:
+        return shingle_hashes(body_of(fold(text), (place,)))
 
-    def similarity(pair: dict) -> float:
-        first = shingle_hashes(body_of(fold(pair["a"]), (pair["a_place"],)))
-        return jaccard(first, shingle_hashes(body_of(fold(pair["b"]), (pair["b_place"],))))
+    scored = [(copy_score(shingles(p["a"], p["a_place"]), shingles(p["b"], p["b_place"])), p) for p in _judged_pairs()]
+    copies = [score for score, pair in scored if pair["copy"]]
+    negatives = [score for score, pair in scored if not pair["copy"]]
+    assert len(copies) == 17 and len(negatives) == 15
+    assert min(copies) >= THRESHOLD > max(negatives)
+    jaccards = [jaccard(shingles(p["a"], p["a_place"]), shingles(p["b"], p["b_place"])) for p in _judged_pairs()]
+    assert min(j for j, p in zip(jaccards, _judged_pairs(), strict=True) if p["copy"]) < 0.5
+    assert max(j for j, p in zip(jaccards, _judged_pairs(), strict=True) if not p["copy"]) > 0.6
 
-    scored = [(similarity(pair), pair["copy"]) for pair in pairs]
-    assert max(score for score, copy in scored if not copy) < 0.2
-    copies = [score for score, copy in scored if copy]
-    assert len(copies) == 13 and sum(score >= THRESHOLD for score in copies) >= 9
-    level_words = [similarity(pair) for pair in pairs if pair["copy"] and ("→" in pair["kind"])]
-    assert len(level_words) == 6 and min(level_words) >= THRESHOLD
+
+def test_a_paragraph_quoted_inside_a_much_longer_one_is_not_a_copy_of_it(sample_reports):
+    """A formula paragraph inside a paragraph three times its length: the longer one is not its copy (its own
+    text is most of it), while the same paragraph with one clause added is."""
+    from search.index.clusters import THRESHOLD, copy_score
+
+    texts = [p.text for p in sample_reports["北屏乡"].paragraphs if len(p.text) > 90]
+    quoted, *others = texts[:4]
+    longer = quoted + "".join(others)
+    with_a_clause = quoted + "全年召开专题会议研究相关工作。"
+    assert len(body_of(longer)) > 3 * len(body_of(quoted))
+    assert copy_score(shingle_hashes(body_of(quoted)), shingle_hashes(body_of(longer))) < THRESHOLD
+    assert copy_score(shingle_hashes(body_of(quoted)), shingle_hashes(body_of(with_a_clause))) >= THRESHOLD
+
+
+def test_the_index_groups_every_judged_copy_and_no_hard_negative(tmp_path):
+    """The judged pairs written as reports of their townships and indexed: the clusters (LSH candidates, then
+    the copy score) put each copy with its original and keep each negative apart. The bands propose a pair
+    with a Jaccard similarity of 0.5 about two times in three, of 0.6 nine in ten: the published pair (0.43,
+    a sentence added) is the one copy they may miss."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    pairs = _judged_pairs()
+    for number, pair in enumerate(pairs):
+        for side in ("a", "b"):
+            _write_report(corpus, f"{number:02d}{side}.txt", pair[f"{side}_place"], 2021 + (side == "b"), pair[side])
+    engine = _engine(corpus, tmp_path)
+    with engine.using() as state:
+        clusters = state.clusters()
+        first_paragraph = {}
+        for doc in np.flatnonzero(state.facets.paragraph).tolist():
+            label = state.paragraph_label(doc)
+            if label["paragraph"] == 1:
+                first_paragraph[Path(state.report_fields(doc)["path"]).stem] = doc
+        found = []
+        for number in range(len(pairs)):
+            a, b = (first_paragraph[f"{number:02d}{side}"] for side in ("a", "b"))
+            found.append(bool(clusters.label[a] >= 0 and clusters.label[a] == clusters.label[b]))
+    engine.close()
+    copies = [(f, p) for f, p in zip(found, pairs, strict=True) if p["copy"]]
+    assert all(f for f, p in copies if not p["kind"].startswith("two published reports"))
+    assert sum(f for f, p in zip(found, pairs, strict=True) if not p["copy"]) == 0
 
 
 def test_band_keys_and_clusters_of_older_body_rules_are_made_again(corpus, tmp_path):
@@ -401,6 +446,7 @@ def test_band_keys_and_clusters_of_older_body_rules_are_made_again(corpus, tmp_p
     assert engine.duplicates(SearchRequest())["total"] == 1
     engine.close()
     assert list(fast.glob(f"*/{bands_file()}")) and str(np.load(clusters)["key"]).startswith(f"{body_rules()}#")
+    assert not list(fast.glob("*/minhash_bands.npy"))  # the older keys are dropped, not kept beside
 
 
 def test_a_near_copy_opens_side_by_side_with_its_differences_marked(corpus, tmp_path):

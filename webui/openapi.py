@@ -212,7 +212,7 @@ def openapi_document() -> dict:
             ),
             "/api/duplicates": _operation(
                 "listDuplicates",
-                "相同段落：不同报告中几乎相同（Jaccard ≥ 0.8）的段落分组，涉及报告多的在前",
+                "相同段落：不同报告中几乎相同（相似度 ≥ 0.75）的段落分组，涉及报告多的在前",
                 [
                     *search_parameters(),
                     _query("reports", {"type": "integer", "minimum": 2, "maximum": 1000}, "至少涉及几份报告（默认 2）"),

@@ -19,7 +19,7 @@ def _array(items: dict) -> dict:
 
 NEAR_COPY = {
     "type": ["object", "null"],
-    "description": "其他报告中最相近的段落（字符片段 Jaccard 相似度 ≥ 0.8）",
+    "description": "其他报告中最相近的段落（相似度 ≥ 0.75：较短一段的四字片段在另一段中的比例，或两段的 Jaccard 相似度）",
     "properties": {
         "township": STRING,
         "year": NULLABLE_YEAR,
@@ -423,7 +423,7 @@ SIDE_BY_SIDE = _object(
     {
         "similarity": {
             "type": "number",
-            "description": "两段的 Jaccard 相似度（去掉数字、地名、自称，层级用语视为同一）",
+            "description": "两段的相似度：较短一段的四字片段在另一段中出现的比例（两段长短相近且共有片段足够多时），否则为 Jaccard 相似度；去掉数字、地名、自称，层级用语视为同一",
         },
         "paragraphs": _array(
             _object(

@@ -40,6 +40,7 @@ its queries touch. Texts are stored as UTF-16 so a paragraph is a slice.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import os
@@ -178,7 +179,8 @@ class Segment:
                 self._bands = mapped(path)
             else:
                 self._bands = bands_of_texts([self.text(i) for i in range(self.count)])
-                save_quietly(path, lambda handle: np.save(handle, self._bands))
+                if save_quietly(path, lambda handle: np.save(handle, self._bands)):
+                    _drop_older_bands(self.folder)
         return self._bands
 
     @property
@@ -324,6 +326,14 @@ class Segment:
             bounds = np.searchsorted(self.heading_of[order], np.arange(len(self.headings) + 2))
             self._heading_groups = (order, bounds)
         return self._heading_groups
+
+
+def _drop_older_bands(folder: Path) -> None:
+    """Delete band keys saved under earlier body rules: nothing reads them again (at 1M they were 270 MB)."""
+    for path in folder.glob(f"{BANDS_STEM}*.npy"):
+        if path.name != bands_file():
+            with contextlib.suppress(OSError):  # a file still mapped by an older server (Windows) stays
+                path.unlink()
 
 
 def bands_file() -> str:

@@ -4,8 +4,8 @@
 measures and results, the shortcomings and their reasons, how the principal leaders performed their
 duty as 第一责任人, and next year's plans. Per report: which of them are present, their length in
 paragraphs and characters, how many quantified statements it makes (59件, 97.33%, 6人), and which
-of its paragraphs stand, near-identical, in other reports (:mod:`search.index.clusters`: a Jaccard
-similarity of at least 0.8 once the report's own place names, self references and numbers are set aside).
+of its paragraphs stand, near-identical, in other reports (:func:`search.index.clusters.copy_score` of at
+least 0.75 once the report's own place names, self references and numbers are set aside).
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ import difflib
 
 import numpy as np
 
+from search.index.clusters import copy_score
 from search.index.figures import SENTENCE
 from search.index.folding import fold
-from search.index.minhash import body_of, jaccard, shingle_hashes
+from search.index.minhash import body_of, shingle_hashes
 from search.query.state import IndexState
 
 SHARED_SENTENCE = 0.8  # a sentence is marked shared when this share of its shingles is in the other paragraph
@@ -58,4 +59,4 @@ def side_by_side(state: IndexState, first: int, second: int) -> dict:
                 "sentences": marked_sentences(texts[at], shingles[1 - at]),
             }
         )
-    return {"similarity": round(jaccard(*shingles), 3), "paragraphs": sides}
+    return {"similarity": round(copy_score(*shingles), 3), "paragraphs": sides}

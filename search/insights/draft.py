@@ -6,8 +6,8 @@ the share of the draft so copied from other townships and from its own township'
 the paragraphs of other townships closest to it.
 
 Near copies are found as the index finds them (:mod:`search.index.minhash`): the draft's paragraphs get band
-keys, the segments' keys are compared column by column, and every candidate is verified by the exact Jaccard
-similarity of the two bodies (:data:`search.index.clusters.THRESHOLD`).
+keys, the segments' keys are compared column by column, and every candidate is verified by the copy score of
+the two bodies (:func:`search.index.clusters.copy_score`, at least :data:`search.index.clusters.THRESHOLD`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.index.clusters import THRESHOLD
+from search.index.clusters import THRESHOLD, copy_score
 from search.index.facts import REQUIRED_PARTS, part_cues
 from search.index.figures import extract, indicator_names
 from search.index.folding import fold
-from search.index.minhash import NO_BAND, bands_of_texts, body_of, jaccard, shingle_hashes
+from search.index.minhash import NO_BAND, bands_of_texts, body_of, shingle_hashes
 from search.ingest.model import Paragraph, Report
 from search.insights.copies import marked_sentences
 from search.insights.report_table import report_table
@@ -173,7 +173,7 @@ def _verified(state: IndexState, paragraphs: list[Paragraph], bodies: list[np.nd
     live = state.facets.paragraph
     for at, doc in sorted(candidates):
         if live[doc]:
-            similarity = jaccard(bodies[at], state.shingles(doc))
+            similarity = copy_score(bodies[at], state.shingles(doc))
             if similarity >= THRESHOLD:
                 found[at].append(_Source(doc, similarity))
     return found

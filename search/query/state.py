@@ -22,13 +22,14 @@ from search.index.clusters import (
     ClusteringCancelled,
     Clusters,
     Layout,
+    copy_score,
     find_clusters,
     load_clusters,
     save_clusters,
     saved_key,
 )
 from search.index.lock import reindex_running
-from search.index.minhash import bands_and_rows, body_of, jaccard, shingle_hashes, shingle_sets
+from search.index.minhash import bands_and_rows, body_of, shingle_hashes, shingle_sets
 from search.index.segment_reader import Segment, load_segment
 from search.index.writer import paragraph_id, segments_of
 from search.query.evaluate import Evaluator
@@ -97,7 +98,9 @@ class IndexState:
         if isinstance(found, Clusters):
             return found
         bands = self._bands()
-        clusters = find_clusters(bands, self.facets.paragraph, codes, self.shingles, self._replaced, start=found)
+        clusters = find_clusters(
+            bands, self.facets.paragraph, codes, self.shingles_of_docs, self._replaced, start=found
+        )
         if self.index_dir:
             save_clusters(self.index_dir, layout, clusters)
         return clusters
@@ -142,6 +145,10 @@ class IndexState:
     def shingles(self, docnum: int) -> np.ndarray:
         return shingle_hashes(self._body(docnum))
 
+    def shingles_of_docs(self, docs: list[int]) -> list[np.ndarray]:
+        """:meth:`shingles` of many documents, hashed in one pass."""
+        return shingle_sets([self._body(doc) for doc in docs])
+
     def _body(self, docnum: int) -> str:
         """What a copy of the paragraph keeps (:func:`body_of`), without its report's own place names."""
         facets = self.facets
@@ -179,7 +186,7 @@ class IndexState:
         for start in range(0, len(others), NEAR_COPY_BATCH):
             batch = others[start : start + NEAR_COPY_BATCH].tolist()
             for shingles, candidate in zip(shingle_sets([self._body(d) for d in batch]), batch, strict=True):
-                found = jaccard(own, shingles)
+                found = copy_score(own, shingles)
                 if found > similarity:
                     similarity, other = found, candidate
             if similarity == 1.0:

@@ -18,6 +18,12 @@ def sub(text, *pairs):
     return text
 
 
+def paragraph(path: str, needle: str) -> tuple[str, str]:
+    """The paragraph of a test report that contains ``needle``, and the report's township."""
+    report = process_file(Path(path))
+    return next(p.text for p in report.paragraphs if needle in p.text), report.township
+
+
 pairs = []
 
 
@@ -130,6 +136,44 @@ add(
 )
 t = P["黄石镇"][9]
 add(t, "黄石镇", sub(t, ("我镇", "我乡")), "桃洪乡", True, "镇 → 乡 throughout")
+t = P["黄石镇"][2]
+first, second, third = t.split("。")[:3]
+add(
+    t,
+    "黄石镇",
+    t.replace(first + "。" + second + "。", second + "。" + first + "。"),
+    "长安镇",
+    True,
+    "two sentences in the other order",
+)
+t = P["大湾镇"][2]
+add(
+    t,
+    "大湾镇",
+    sub(
+        t,
+        ("我镇领导", "我乡领导"),
+        ("，为工作落实提供了组织保障", ""),
+        ("镇务会议事日程", "乡党委会议事日程"),
+        ("确保工作落到实处", "确保各项工作落地见效"),
+    ),
+    "三合乡",
+    True,
+    "a clause removed, words swapped, the ending reworded",
+)
+t = P["大湾镇"][7]
+add(
+    t,
+    "大湾镇",
+    sub(t, ("为依法化解社会矛盾纠纷，", ""), ("每月按时按质报送", "每月按时报送"))
+    + "全年共排查矛盾纠纷43件，全部化解。",
+    "王家镇",
+    True,
+    "the opening clause dropped, a sentence of figures added",
+)
+a, a_place = paragraph("corpus/001_4544791d050806db.txt", "宣传工作不够深入")
+b, b_place = paragraph("corpus/002_4ffb6e69647b4641.txt", "宣传工作不够深入")
+add(a, a_place, b, b_place, True, "two published reports: 由于 → 基于, 和 → 及, a sentence added")
 formula = "深入学习贯彻习近平法治思想和党的二十大关于法治政府建设的部署要求。"
 add(P["北屏乡"][18], "北屏乡", P["大湾镇"][14], "大湾镇", False, "same topic, written apart")
 add(P["北屏乡"][17], "北屏乡", P["大湾镇"][13], "大湾镇", False, "same topic, written apart")
@@ -148,8 +192,33 @@ add(P["大湾镇"][27], "大湾镇", P["花台乡"][5], "花台乡", False, "one
 add(P["北屏乡"][15], "北屏乡", P["蒲台乡"][11], "蒲台乡", False, "shortcomings, written apart")
 add(P["北屏乡"][19], "北屏乡", P["黄石镇"][3], "黄石镇", False, "mediation, written apart")
 add(P["大湾镇"][35], "大湾镇", P["黄石镇"][1], "黄石镇", False, "第一责任人, written apart")
+for first, second in (
+    (
+        ("tests/data/indicators/02_河口乡.txt", "出庭应诉率66.7%"),
+        ("tests/data/indicators_styles/H_桃洪镇.txt", "五是行政复议应诉"),
+    ),
+    (
+        ("tests/data/styles/d4_辛集镇.txt", "作为被申请人"),
+        ("tests/data/indicators/01_青山镇.txt", "全年发生行政复议案件2件"),
+    ),
+    (
+        ("tests/data/indicators/01_青山镇.txt", "全年发生行政复议案件2件"),
+        ("tests/data/indicators/06_白沙镇.txt", "全年发生行政诉讼案件2件"),
+    ),
+    (
+        ("tests/data/indicators/03_东风街道.txt", "重大行政决策事项2项"),
+        ("tests/data/indicators_styles/E_塘下镇.txt", "重大行政决策3项"),
+    ),
+):
+    add(*paragraph(*first), *paragraph(*second), False, "a short statement in the standard wording, other facts")
+add(
+    *paragraph("tests/data/heldout/h1_递铺街道.txt", "坚强领导下"),
+    *paragraph("tests/data/styles/d1_白鹭镇.txt", "坚强领导下"),
+    False,
+    "the report's opening formula, written apart",
+)
 doc = {
-    "_comment": "Pairs of paragraphs a county reviewer judges: copies (a sample paragraph with the edits a copier makes: level words 乡/镇/街道 swapped, a clause removed or added, one sentence reworded, room names, small word swaps, figures) and hard negatives (the same topic written apart, a shared formula sentence or clause of the national outline). Written by tests/data/make_copy_pairs.py from corpus/ paragraphs; judged when written.",
+    "_comment": "Pairs of paragraphs a county reviewer judges: copies (a sample paragraph with the edits a copier makes: level words 乡/镇/街道 swapped, a clause removed or added, one sentence reworded, room names, small word swaps, figures, sentences reordered; and one pair found in two published samples) and hard negatives (the same topic written apart, a shared formula sentence or clause of the national outline, short statements in the standard wording with other facts, opening formulas). Written by tests/data/make_copy_pairs.py from corpus/ and tests/data/ reports; judged when written.",
     "pairs": pairs,
 }
 Path("tests/data/copy_pairs.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")

@@ -21,9 +21,12 @@ from webui import create_app
 
 
 def _search_ids(index_dir: Path, q: str) -> list[str]:
+    """The first 100 hits, every copy shown: which near copies fold under which depends on the order the
+    paragraphs were clustered in (an incremental run keeps its earlier clusters), not on what is indexed."""
     engine = Engine(index_dir)
     try:
-        return [hit["id"] for hit in engine.search(SearchRequest(q=q, limit=100, mode="exact"))["hits"]]
+        request = SearchRequest(q=q, limit=100, mode="exact", boilerplate="show")
+        return [hit["id"] for hit in engine.search(request)["hits"]]
     finally:
         engine.close()
 
