@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from search.engine import Engine
 from search.index import docsets
 from search.index.docsets import intersection, locate, members, merged, union
 
@@ -71,3 +72,64 @@ def test_expanded_answers_do_not_depend_on_how_sets_are_aligned(engine, monkeypa
     monkeypatch.setattr(docsets, "BY_TABLE", 10**9)  # always the table
     assert answers() == by_search
     assert any(hits for _, _, hits in by_search)
+
+
+def _strided(count: int) -> np.ndarray:
+    values = np.zeros(300_000)
+    values[::count] = 0.5 + np.arange(len(values[::count])) * 1e-6
+    values[1 : 1 + 5 * count : count] = 1.0
+    return values
+
+
+@pytest.mark.parametrize("shape", ["random", "ascending", "descending", "ties", "equal", "one_high", "strided"])
+@pytest.mark.parametrize("count", [2, 10, 40, 400])
+def test_the_best_of_a_million_scores_are_the_sorted_ones(shape, count):
+    """The floor a page's ranking keeps is read from a sample over many scores: whatever their order and
+    ties, the best ``count`` (ties by document) are those a full sort gives."""
+    from search.query.rank import floor_of_best, top_scoring
+
+    rng = np.random.default_rng(count)
+    values = {
+        "random": rng.random(300_000),
+        "ascending": np.sort(rng.random(300_000)),
+        "descending": np.sort(rng.random(300_000))[::-1].copy(),
+        "ties": rng.integers(0, 50, 300_000).astype(np.float64),
+        "equal": np.ones(300_000),
+        "one_high": np.concatenate((np.zeros(299_990), rng.random(10) + 1)),
+        "strided": _strided(count),  # the sample sees only middling scores, the best lie between its picks
+    }[shape].astype(np.float32)
+    docs = np.arange(len(values)) * 3
+    expected = docs[np.lexsort((docs, -values))][:count]
+    assert np.array_equal(top_scoring(docs, values, count), expected)
+    floor = floor_of_best(values, count)
+    assert floor <= np.sort(values)[-count] and np.count_nonzero(values >= floor) >= count
+
+
+def test_a_common_characters_documents_are_kept_and_answer_alike(tmp_path, corpus):
+    """A one-character search reads every occurrence of the character; its documents are kept per segment
+    (prepare() finds the commonest before a server forks): answers with them kept equal answers without,
+    a search cannot change them, and a segment keeps a bounded number."""
+    from search.index import segment_reader
+    from search.index.writer import update_index
+    from search.query import SearchRequest
+
+    update_index(corpus, tmp_path / "index", jobs=1)
+    cold = Engine(tmp_path / "index")
+    expected = {q: cold.search(SearchRequest(q=q, limit=50)) for q in ("的", "法", "镇", "工作")}
+    cold.close()
+    engine = Engine(tmp_path / "index")
+    engine.prepare()
+    with engine.using() as state:
+        kept = [segment.grams._common_characters for segment, _ in state.evaluator.segments]
+    assert all(0 < len(k) <= segment_reader.COMMON_CHARACTERS_KEPT for k in kept)
+    assert any(ord("的") in k for k in kept)
+    for _ in range(2):
+        for q, result in expected.items():
+            again = engine.search(SearchRequest(q=q, limit=50))
+            assert [(h["id"], h["score"]) for h in again["hits"]] == [(h["id"], h["score"]) for h in result["hits"]]
+            assert again["total"] == result["total"] and again["facets"] == result["facets"]
+    assert all(not docs.flags.writeable for k in kept for docs in k.values())
+    for character in "法治政府建设工作的镇乡村是和在了":
+        engine.search(SearchRequest(q=character))
+    assert all(len(k) == segment_reader.COMMON_CHARACTERS_KEPT for k in kept)
+    engine.close()

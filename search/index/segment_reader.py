@@ -44,6 +44,7 @@ import contextlib
 import json
 import mmap
 import os
+import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +59,7 @@ from search.index.terms import SHIFT, query_keys, word_key
 
 FAST_DIR = "fast"
 BANDS_STEM = "minhash_bands"
+COMMON_CHARACTERS_KEPT = 8
 PHRASES_FILE = "phrase_vocabulary.npy"
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
 
@@ -100,6 +102,8 @@ class Grams:
         self.offsets = mapped(folder / f"{name}_offsets.npy")
         self.postings_file = Slices(folder / f"{name}_docs.npy")
         self.docs = self.postings_file.mapped  # the whole array, for a merge
+        self._common_characters: dict[int, np.ndarray] = {}
+        self._common_lock = threading.Lock()
 
     def postings(self, key: int) -> np.ndarray:
         at = int(np.searchsorted(self.keys, key))
@@ -118,13 +122,38 @@ class Grams:
         return np.where(inside, self.offsets[at + 1] - self.offsets[at], 0)
 
     def starting_with(self, code: int, size: int) -> np.ndarray:
-        """Documents (of ``size``) with any gram whose first character is ``code`` (every occurrence of it)."""
+        """Documents (of ``size``) with any gram whose first character is ``code`` (every occurrence of it).
+
+        The documents of a character in more than 1/16 of them (的, 法, 工) are kept, for the last
+        COMMON_CHARACTERS_KEPT such characters: finding them reads every occurrence of the character, most of
+        a common-word search's time, and they are a flag's worth per document at most."""
+        kept = self._common_characters.get(code)
+        if kept is not None:
+            return kept
         low = int(np.searchsorted(self.keys, code << SHIFT))
         high = int(np.searchsorted(self.keys, (code + 1) << SHIFT))
         if low == high:
             return self.docs[:0]
         docs = self.postings_file.read(int(self.offsets[low]), int(self.offsets[high]))
-        return ascending(docs, size, repeats=True).astype(self.docs.dtype, copy=False)
+        docs = ascending(docs, size, repeats=True).astype(self.docs.dtype, copy=False)
+        if len(docs) * 16 >= size:
+            docs.flags.writeable = False
+            with self._common_lock:
+                while len(self._common_characters) >= COMMON_CHARACTERS_KEPT:
+                    self._common_characters.pop(next(iter(self._common_characters)))
+                self._common_characters[code] = docs
+        return docs
+
+    def keep_commonest_characters(self, size: int) -> None:
+        """Find the documents of the COMMON_CHARACTERS_KEPT characters with the most grams now (a server does
+        so before it forks its workers, which then share them) rather than on a user's first search."""
+        if not len(self.keys):
+            return
+        first = np.asarray(self.keys) >> SHIFT
+        starts = np.flatnonzero(np.concatenate(([True], first[1:] != first[:-1])))
+        occurrences = np.add.reduceat(np.diff(np.asarray(self.offsets)), starts)
+        for at in np.argsort(occurrences, kind="stable")[::-1][:COMMON_CHARACTERS_KEPT].tolist():
+            self.starting_with(int(first[starts[at]]), size)
 
     def candidates(self, run: str, size: int) -> np.ndarray:
         """Documents (of ``size``) that have every gram of ``run`` (exact for runs of one or two characters)."""

@@ -160,6 +160,11 @@ class Evaluator:
             self._live_docs = np.flatnonzero(self.live)
         return self._live_docs
 
+    def keep_commonest_characters(self) -> None:
+        """Each segment's commonest characters' documents found now (see ``Grams.starting_with``)."""
+        for segment, _ in self.segments:
+            segment.grams.keep_commonest_characters(segment.count)
+
     def text(self, docnum: int) -> str:
         """The folded text of a document."""
         segment, local = self._segment_of(docnum)

@@ -12,7 +12,7 @@ import numpy as np
 
 from search.index.docsets import select
 from search.query.facets import FacetTable
-from search.query.rank import TIER_GAP, TIERS
+from search.query.rank import TIER_GAP, TIERS, floor_of_best
 from search.query.request import SearchRequest
 from search.query.state import IndexState
 
@@ -87,7 +87,7 @@ def _ranking_prefix(facets: FacetTable, candidates: Candidates, sort: str, lengt
         ranks = rounded - tiers.astype(np.float64) * TIER_GAP if last > 0 else rounded
         if len(docs) > length * 4:
             # Only documents ranking at least as high as the length-th best can be in the prefix (ties included).
-            keep = ranks >= np.partition(ranks, len(docs) - length)[len(docs) - length]
+            keep = ranks >= floor_of_best(ranks, length)
             at, docs, rounded = at[keep], docs[keep], rounded[keep]
             tiers = None if tiers is None else tiers[keep]
         keys = (facets.id_keys[docs], -rounded) if tiers is None else (facets.id_keys[docs], -rounded, tiers)

@@ -63,11 +63,13 @@ class Searcher:
 
     def prepare(self) -> None:
         """Load the current index state and its near-duplicate clusters now rather than on the first request,
-        and answer one search of a word every report has: what a state builds on its first search (the
-        segmenter, documents grouped by heading, the boilerplate table) is then built once, before a server
-        forks its workers, not in each worker on a user's first query."""
+        find the documents of each segment's commonest characters, and answer one search of a word every
+        report has: what a state builds on its first search (the segmenter, documents grouped by heading, the
+        boilerplate table) is then built once, before a server forks its workers, not in each worker on a
+        user's first query."""
         with self.using() as state:
             state.clusters()
+            state.evaluator.keep_commonest_characters()
         self.search(SearchRequest(WARM_UP_QUERY))
 
     def after_fork(self) -> None:
