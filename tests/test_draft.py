@@ -161,3 +161,30 @@ def test_a_hostile_draft_is_refused_with_its_reason_and_the_server_goes_on(clien
     assert response.status_code == 400 and says in response.get_json()["error"]
     assert "reportsearch-draft" not in response.get_json()["error"]  # no server path in the message
     assert _post(client, _draft(samples)).status_code == 200
+
+
+def test_a_paragraph_copied_into_many_reports_verifies_its_likeliest_sources_and_says_so(
+    tmp_path, samples, monkeypatch
+):
+    """In a national index a formula paragraph has thousands of candidates: those sharing the most band keys
+    are verified, and the count of sources is then marked a lower bound (页面: 等 N 份以上)."""
+    from search.engine import Engine
+    from search.index.writer import update_index
+    from search.insights import draft
+
+    mediation = next(p.text for p in process_file(samples["北屏乡"]).paragraphs if "调处纠纷共59件" in p.text)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number, place in enumerate(("东山镇", "西山镇", "南山镇", "北山镇")):
+        text = f"{place}2021年法治政府建设情况报告\n一、主要举措和成效\n{mediation}\n二、存在的不足\n人员偏少。\n"
+        (corpus / f"{number}.txt").write_text(text, encoding="utf-8")
+    update_index(corpus, tmp_path / "index", jobs=1)
+    (tmp_path / "草稿.txt").write_bytes(_draft(samples))
+    engine = Engine(tmp_path / "index")
+    (whole,) = engine.check_draft(tmp_path / "草稿.txt")["copies"]
+    assert whole["sources_total"] == 4 and not whole["sources_capped"]
+    monkeypatch.setattr(draft, "CANDIDATES_VERIFIED", 2)
+    (capped,) = engine.check_draft(tmp_path / "草稿.txt")["copies"]
+    assert capped["sources_total"] == 2 and capped["sources_capped"]
+    assert capped["sources"][0]["similarity"] == whole["sources"][0]["similarity"]
+    engine.close()

@@ -363,6 +363,10 @@ DRAFT = _object(
                     "text": STRING,
                     "sources": _array(DRAFT_SOURCE),
                     "sources_total": INTEGER,
+                    "sources_capped": {
+                        "type": "boolean",
+                        "description": "候选太多，只核对了共有签名最多的 400 段：sources_total 是下限",
+                    },
                     "from_other_townships": {"type": "boolean"},
                     "sentences": _array(_object({"text": STRING, "shared": {"type": "boolean"}})),
                 }

@@ -12,7 +12,7 @@ the two bodies (:func:`search.index.clusters.copy_score`, at least :data:`search
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +31,8 @@ from search.query.state import IndexState
 COMMON_SHARE = 0.5  # an indicator "most reports state": at least this share of the reports compared
 MIN_REPORTS_COMPARED = 5  # a county with fewer reports is too few to say what most state: its province is used
 SOURCES_LISTED = 5
+CANDIDATES_VERIFIED = 400  # per draft paragraph, those sharing the most band keys first
+VERIFY_BATCH = 2048
 SECTIONS_LISTED = 12
 SIMILAR_PER_SECTION = 3
 
@@ -136,7 +138,7 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
     the draft's own township's earlier reports, and its sentences marked shared or not."""
     places = tuple(fold(place) for place in (report.township, report.county, report.city) if place)
     bodies = [shingle_hashes(body_of(fold(p.text), places)) for p in paragraphs]
-    found = _verified(state, paragraphs, bodies)
+    found, capped = _verified(state, paragraphs, bodies)
     copies = []
     for at, sources in sorted(found.items()):
         sources.sort(key=lambda source: (-source.similarity, source.doc))
@@ -148,6 +150,7 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
                 "text": paragraphs[at].text,
                 "sources": listed,
                 "sources_total": len(sources),
+                "sources_capped": at in capped,
                 "from_other_townships": any(not s["own_township"] for s in listed),
                 "sentences": marked_sentences(paragraphs[at].text, state.shingles(best.doc), places),
             }
@@ -155,28 +158,47 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
     return copies
 
 
-def _verified(state: IndexState, paragraphs: list[Paragraph], bodies: list[np.ndarray]) -> dict[int, list[_Source]]:
-    """Draft paragraph → indexed paragraphs whose band keys meet its own and whose bodies are near-identical."""
+def _verified(
+    state: IndexState, paragraphs: list[Paragraph], bodies: list[np.ndarray]
+) -> tuple[dict[int, list[_Source]], set[int]]:
+    """(draft paragraph → indexed paragraphs whose band keys meet its own and whose bodies are near-identical;
+    the draft paragraphs with more candidates than CANDIDATES_VERIFIED). A paragraph copied into thousands of
+    reports has thousands of candidates: those sharing the most band keys, the likeliest copies, are
+    verified, and the count of its sources is then a lower bound."""
+    shared = _shared_bands(state, paragraphs)
+    live = state.facets.paragraph
+    by_paragraph: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (at, doc), count in shared.items():
+        if live[doc]:
+            by_paragraph[at].append((-count, doc))
+    found: dict[int, list[_Source]] = defaultdict(list)
+    capped = {at for at, listed in by_paragraph.items() if len(listed) > CANDIDATES_VERIFIED}
+    pairs = [
+        (at, doc) for at, listed in sorted(by_paragraph.items()) for _, doc in sorted(listed)[:CANDIDATES_VERIFIED]
+    ]
+    for start in range(0, len(pairs), VERIFY_BATCH):
+        batch = pairs[start : start + VERIFY_BATCH]
+        for (at, doc), shingles in zip(batch, state.shingles_of_docs([doc for _, doc in batch]), strict=True):
+            similarity = copy_score(bodies[at], shingles)
+            if similarity >= THRESHOLD:
+                found[at].append(_Source(doc, similarity))
+    return found, capped
+
+
+def _shared_bands(state: IndexState, paragraphs: list[Paragraph]) -> Counter:
+    """(draft paragraph, indexed document) → how many band keys they share."""
     keys = bands_of_texts([fold(p.text) for p in paragraphs])
     usable = np.flatnonzero(keys[:, 0] != NO_BAND) if len(keys) else np.zeros(0, dtype=np.int64)
-    candidates: set[tuple[int, int]] = set()
+    shared: Counter = Counter()
     for segment, offset in state.evaluator.segments:
         bands = segment.bands()
         for band in range(keys.shape[1] if len(usable) else 0):
             wanted = keys[usable, band]
             order = np.argsort(wanted)
             hits = np.flatnonzero(np.isin(bands[:, band], wanted))
-            for local in hits.tolist():
-                at = np.searchsorted(wanted[order], bands[local, band])
-                candidates.add((int(usable[order[at]]), offset + local))
-    found: dict[int, list[_Source]] = defaultdict(list)
-    live = state.facets.paragraph
-    for at, doc in sorted(candidates):
-        if live[doc]:
-            similarity = copy_score(bodies[at], state.shingles(doc))
-            if similarity >= THRESHOLD:
-                found[at].append(_Source(doc, similarity))
-    return found
+            at = order[np.searchsorted(wanted[order], bands[hits, band])]
+            shared.update(zip(usable[at].tolist(), (hits + offset).tolist(), strict=True))
+    return shared
 
 
 def _source_json(state: IndexState, report: Report, source: _Source) -> dict:

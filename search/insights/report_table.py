@@ -118,10 +118,10 @@ class ReportTable:
             if clustered.any():
                 at = np.flatnonzero(clustered)
                 _, group = np.unique(keys[at], return_inverse=True)
-                pairs = np.unique(np.stack([group, township[at]], axis=1), axis=0)
-                townships_per_group = np.bincount(pairs[:, 0], minlength=group.max() + 1)
+                pair_keys, pair = _group_pairs(group, township[at])
+                townships_per_group = np.bincount(pair_keys // (township[at].max() - township[at].min() + 1))
                 other[at] = townships_per_group[group] > 1
-                earliest = _earliest_year(group, township[at], years[at])
+                earliest = _earliest_year(pair, years[at])
                 own[at] = ~other[at] & (earliest < years[at])
             total = np.maximum(self.chars, 1)
             weights = self._paragraph_chars
@@ -206,9 +206,16 @@ def _read_facts(state: IndexState) -> tuple[_PerDocument, Values]:
     return per_doc, values
 
 
-def _earliest_year(group: np.ndarray, township: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """Per member, the earliest year among the members of its cluster (``group``) of the same township."""
-    pair = np.unique(np.stack([group, township], axis=1), axis=0, return_inverse=True)[1].ravel()
+def _group_pairs(group: np.ndarray, township: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct (cluster, township) pairs as one integer each, ascending; each member's pair): one
+    integer key per pair, where ``np.unique(axis=0)`` over the rows took two seconds at 1M paragraphs."""
+    low = int(township.min())
+    keys = group.astype(np.int64) * (int(township.max()) - low + 1) + (township - low)
+    return np.unique(keys, return_inverse=True)
+
+
+def _earliest_year(pair: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Per member, the earliest year among the members of its (cluster, township) ``pair``."""
     earliest = np.full(pair.max() + 1, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(earliest, pair, years.astype(np.int64))
     return earliest[pair]
