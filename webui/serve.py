@@ -92,5 +92,7 @@ def _fork_workers(workers: int, app) -> bool:
         if os.fork() == 0:
             die_with_parent(parent)
             app.extensions["engine"].after_fork()
+            app.extensions["engine"].warm_up()
             return False
+    app.extensions["engine"].warm_up()
     return True
