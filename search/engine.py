@@ -166,10 +166,11 @@ class Engine(Searcher):
 
     def prepare(self) -> None:
         """Load the current state, its clusters and its report table (each segment's facts read and saved
-        once), so that the first request finds them ready."""
+        once) with the reports' copy rates, so that the first request finds them ready (a server's workers
+        then share them)."""
         super().prepare()
         with self.using() as state:
-            report_table(state)
+            report_table(state).copy_rates(state)
 
 
 class TableExport:
