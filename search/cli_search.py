@@ -144,8 +144,9 @@ def run_index(args: argparse.Namespace) -> int:
         )
     except IndexBusyError as exc:
         raise UsageError(str(exc)) from exc
-    if summary.recovered_lock:
-        print(summary.recovered_lock, file=sys.stderr)
+    for notice in (summary.recovered_lock, summary.recreated):
+        if notice:
+            print(notice, file=sys.stderr)
     if args.json:
         print_json(summary.to_json())
     else:

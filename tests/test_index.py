@@ -208,6 +208,48 @@ def test_an_index_without_its_arrays_is_refused_with_advice_and_rebuilt(corpus, 
     assert Engine(index_dir).search(SearchRequest())["total"] == 106
 
 
+def _set_arrays_format(index_dir: Path, value: int | None) -> None:
+    for meta in (index_dir / "fast").glob("*/facets.json"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        data.pop("format", None)
+        if value is not None:
+            data["format"] = value
+        meta.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_arrays_of_another_format_are_never_read_and_the_next_index_run_rebuilds_them(corpus, tmp_path):
+    """An index whose arrays another version wrote (here a newer format) is refused with advice, not misread;
+    the next ``index`` run reads every report again without being asked, and says so."""
+    from search.index.writer import index_is_usable
+    from search.query import IndexMissingError
+
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    expected = Engine(index_dir).search(SearchRequest(q="法律顾问", limit=50))["hits"]
+    _set_arrays_format(index_dir, 99)
+    assert not index_is_usable(index_dir)
+    with pytest.raises(IndexMissingError, match="其他版本.*--rebuild"):
+        Engine(index_dir)
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert summary.recreated and summary.added == 5 and summary.unchanged == 0
+    assert index_is_usable(index_dir)
+    assert [h["id"] for h in Engine(index_dir).search(SearchRequest(q="法律顾问", limit=50))["hits"]] == [
+        h["id"] for h in expected
+    ]
+    assert not update_index(corpus, index_dir, jobs=1).recreated
+
+
+def test_arrays_written_before_the_format_was_recorded_are_format_1(corpus, tmp_path):
+    from search.index.writer import index_is_usable
+
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    _set_arrays_format(index_dir, None)
+    assert index_is_usable(index_dir)
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert not summary.recreated and summary.unchanged == 5
+
+
 def test_readers_parse_only_a_few_files_ahead_of_the_writer(corpus):
     """The writer is the slower side: results the readers run ahead with must not pile up in memory."""
     from search.index import readers

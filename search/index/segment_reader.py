@@ -58,6 +58,10 @@ from search.index.minhash import bands_of_texts, body_rules
 from search.index.terms import SHIFT, query_keys, word_key
 
 FAST_DIR = "fast"
+ARRAYS_FORMAT = 1
+"""The layout of the arrays beside each segment. A segment written under another (by an older or a newer
+version) is never read: the index is rebuilt (``reportsearch index``, ``serve``) or refused with a message
+(``search``). Segments written before the number was recorded are format 1."""
 BANDS_STEM = "minhash_bands"
 COMMON_CHARACTERS_KEPT = 8
 PHRASES_FILE = "phrase_vocabulary.npy"
@@ -355,6 +359,14 @@ class Segment:
             bounds = np.searchsorted(self.heading_of[order], np.arange(len(self.headings) + 2))
             self._heading_groups = (order, bounds)
         return self._heading_groups
+
+
+def arrays_format(folder: Path) -> int | None:
+    """The :data:`ARRAYS_FORMAT` a segment's arrays were written under (None when they cannot be read)."""
+    try:
+        return int(json.loads((folder / "facets.json").read_text(encoding="utf-8")).get("format", 1))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
 
 
 def _drop_older_bands(folder: Path) -> None:

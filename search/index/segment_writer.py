@@ -12,7 +12,16 @@ from pathlib import Path
 import numpy as np
 
 from search.index.minhash import bands_and_rows, bands_of_texts
-from search.index.segment_reader import CODED, FAST_DIR, PHRASES_FILE, Grams, Segment, bands_file, piece_name
+from search.index.segment_reader import (
+    ARRAYS_FORMAT,
+    CODED,
+    FAST_DIR,
+    PHRASES_FILE,
+    Grams,
+    Segment,
+    bands_file,
+    piece_name,
+)
 from search.index.terms import ParagraphTerms, gram_keys, id_key, phrase_automaton, phrase_keys
 
 PIECE_SIZE = 250_000
@@ -236,7 +245,8 @@ class SegmentBuilder:
         values = {name: sorted(self.values[name], key=self.values[name].get) for name in CODED}
         topics = sorted(self.topic_names, key=self.topic_names.get)
         (folder / "facets.json").write_text(
-            json.dumps({"values": values, "topics": topics}, ensure_ascii=False), encoding="utf-8"
+            json.dumps({"format": ARRAYS_FORMAT, "values": values, "topics": topics}, ensure_ascii=False),
+            encoding="utf-8",
         )
         for name in CODED:
             np.save(folder / f"codes_{name}.npy", np.array(self.codes[name], dtype=np.int32))

@@ -26,7 +26,7 @@ from whoosh import fields, index, writing
 
 from search.index.lock import ReindexLock
 from search.index.readers import ReaderPool, ReadLimits
-from search.index.segment_reader import FAST_DIR, load_segment, read_manifest
+from search.index.segment_reader import ARRAYS_FORMAT, FAST_DIR, arrays_format, load_segment, read_manifest
 from search.index.segment_writer import PIECE_SIZE, SegmentBuilder, remove_orphans
 from search.index.terms import EMPTY
 from search.ingest.model import Report
@@ -119,6 +119,7 @@ class Summary:
     seconds: float = 0.0
     clusters_seconds: float | None = None
     recovered_lock: str = ""
+    recreated: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -142,11 +143,14 @@ def index_exists(index_dir: Path) -> bool:
 
 
 def index_is_usable(index_dir: Path) -> bool:
-    """An index of this version: the current schema and the arrays of every segment."""
-    if not index_exists(index_dir) or not _schema_is_current(index_dir):
-        return False
+    """An index of this version: the current schema, and every segment's arrays there in today's format."""
+    return index_exists(index_dir) and _schema_is_current(index_dir) and _arrays_are_current(index_dir)
+
+
+def _arrays_are_current(index_dir: Path) -> bool:
+    """Whether every segment's arrays are there, written under :data:`ARRAYS_FORMAT`."""
     fast = Path(index_dir) / FAST_DIR
-    return all((fast / segment_id).is_dir() for segment_id in _segment_ids(open_index(index_dir)))
+    return all(arrays_format(fast / segment_id) == ARRAYS_FORMAT for segment_id in _segment_ids(open_index(index_dir)))
 
 
 def _schema_is_current(index_dir: Path) -> bool:
@@ -254,6 +258,13 @@ def update_index(
         if not index_exists(index_dir) or not _schema_is_current(index_dir):
             ix = _create_index(index_dir)
             known: dict[str, dict] = {}
+        elif not _arrays_are_current(index_dir):
+            # Written under another format of the arrays: every report is read again, the old segments
+            # stay searchable (by the version that wrote them) until the commit drops them.
+            summary.recreated = f"索引由其他版本写成（数组格式不是 {ARRAYS_FORMAT}），已全部重建"
+            replace_all = True
+            ix = open_index(index_dir)
+            known = {}
         elif rebuild:
             # Rebuild inside the existing index: the old segments stay visible until the commit
             # drops them, so a server keeps answering while the rebuild runs.

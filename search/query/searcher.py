@@ -49,7 +49,9 @@ class Searcher:
         if not index_exists(self.index_dir):
             raise IndexMissingError(f"{self.index_dir} 中还没有索引：请先运行 reportsearch index")
         if not index_is_usable(self.index_dir):
-            raise IndexMissingError(f"{self.index_dir} 中的索引不完整或来自旧版本：请运行 reportsearch index --rebuild")
+            raise IndexMissingError(
+                f"{self.index_dir} 中的索引不完整或由其他版本写成：请运行 reportsearch index --rebuild"
+            )
         self.ix = open_index(self.index_dir)
         self._lock = threading.RLock()
         self._state: IndexState | None = None
