@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import writing
 
@@ -217,16 +218,18 @@ def _set_arrays_format(index_dir: Path, value: int | None) -> None:
         meta.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def test_arrays_of_another_format_are_never_read_and_the_next_index_run_rebuilds_them(corpus, tmp_path):
-    """An index whose arrays another version wrote (here a newer format) is refused with advice, not misread;
-    the next ``index`` run reads every report again without being asked, and says so."""
+@pytest.mark.parametrize("written", [None, 1, 99])
+def test_arrays_of_another_format_are_never_read_and_the_next_index_run_rebuilds_them(corpus, tmp_path, written):
+    """An index whose arrays another version wrote — before the format was recorded (format 1: document
+    numbers as int32), format 1, or a newer one — is refused with advice, not misread; the next ``index``
+    run reads every report again without being asked, and says so."""
     from search.index.writer import index_is_usable
     from search.query import IndexMissingError
 
     index_dir = tmp_path / "index"
     update_index(corpus, index_dir, jobs=1)
     expected = Engine(index_dir).search(SearchRequest(q="法律顾问", limit=50))["hits"]
-    _set_arrays_format(index_dir, 99)
+    _set_arrays_format(index_dir, written)
     assert not index_is_usable(index_dir)
     with pytest.raises(IndexMissingError, match="其他版本.*--rebuild"):
         Engine(index_dir)
@@ -237,17 +240,6 @@ def test_arrays_of_another_format_are_never_read_and_the_next_index_run_rebuilds
         h["id"] for h in expected
     ]
     assert not update_index(corpus, index_dir, jobs=1).recreated
-
-
-def test_arrays_written_before_the_format_was_recorded_are_format_1(corpus, tmp_path):
-    from search.index.writer import index_is_usable
-
-    index_dir = tmp_path / "index"
-    update_index(corpus, index_dir, jobs=1)
-    _set_arrays_format(index_dir, None)
-    assert index_is_usable(index_dir)
-    summary = update_index(corpus, index_dir, jobs=1)
-    assert not summary.recreated and summary.unchanged == 5
 
 
 def test_readers_parse_only_a_few_files_ahead_of_the_writer(corpus):
@@ -400,7 +392,7 @@ def test_reader_processes_give_the_index_one_process_gives(corpus, tmp_path):
         return {f.name: f.read_bytes() for f in sorted(piece.iterdir())}
 
     alone, pooled = piece_files(tmp_path / "alone"), piece_files(tmp_path / "pooled")
-    assert alone.keys() == pooled.keys() and "word_docs.npy" in alone
+    assert alone.keys() == pooled.keys() and "word_gaps.npy" in alone
     assert [name for name in alone if alone[name] != pooled[name]] == []
 
 
@@ -544,3 +536,28 @@ def test_a_long_run_commits_in_batches_and_a_stopped_run_keeps_what_it_finished(
     engine.close()
     summary = update_index(corpus, index_dir, jobs=1)
     assert (summary.added, summary.unchanged, summary.paragraphs) == (2, 3, 106)
+
+
+def test_posting_lists_read_back_exactly_from_one_byte_gaps(tmp_path):
+    """Document numbers are stored as one-byte gaps, larger gaps as exceptions: every list, any run of
+    lists and the whole array read back as written (first documents past 255, gaps of exactly 255, a list of
+    one)."""
+    from search.index.segment_reader import Grams
+    from search.index.segment_writer import encode_postings
+
+    rng = np.random.default_rng(5)
+    lists = [np.array([0]), np.array([255, 510, 511]), np.array([300_000])]
+    lists += [np.unique(rng.integers(0, 250_000, size)) for size in (1, 3, 40, 5_000, 200_000)]
+    docs = np.concatenate(lists).astype(np.int32)
+    offsets = np.concatenate(([0], np.cumsum([len(d) for d in lists]))).astype(np.int64)
+    gaps, exceptions, exception_offsets = encode_postings(docs, offsets)
+    assert gaps.dtype == np.uint8 and len(gaps) == len(docs) and len(exceptions) < len(docs) // 10
+    for name, array in (("keys", np.arange(len(lists), dtype=np.int64)), ("offsets", offsets), ("gaps", gaps)):
+        np.save(tmp_path / f"t_{name}.npy", array)
+    np.save(tmp_path / "t_exceptions.npy", exceptions)
+    np.save(tmp_path / "t_exception_offsets.npy", exception_offsets)
+    grams = Grams(tmp_path, "t")
+    for key, expected in enumerate(lists):
+        assert np.array_equal(grams.postings(key), expected)
+    assert np.array_equal(grams.lists(1, 6), np.concatenate(lists[1:6]))
+    assert np.array_equal(grams.docs, docs) and not len(grams.postings(len(lists)))

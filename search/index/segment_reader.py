@@ -58,11 +58,14 @@ from search.index.minhash import bands_of_texts, body_rules
 from search.index.terms import SHIFT, query_keys, word_key
 
 FAST_DIR = "fast"
-ARRAYS_FORMAT = 1
+ARRAYS_FORMAT = 2  # 2: postings as one-byte gaps with exceptions
+GAP_ESCAPE = 255
 """The layout of the arrays beside each segment. A segment written under another (by an older or a newer
 version) is never read: the index is rebuilt (``reportsearch index``, ``serve``) or refused with a message
 (``search``). Segments written before the number was recorded are format 1."""
 BANDS_STEM = "minhash_bands"
+NO_DOCS = np.zeros(0, dtype=np.int32)
+NO_DOCS.flags.writeable = False
 COMMON_CHARACTERS_KEPT = 8
 PHRASES_FILE = "phrase_vocabulary.npy"
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
@@ -99,21 +102,48 @@ class Slices:
 
 
 class Grams:
-    """Postings: sorted keys, offsets (memory-mapped), document numbers (read per posting list, see Slices)."""
+    """Postings: sorted keys and offsets (memory-mapped); document numbers as one-byte gaps with exceptions
+    (see :func:`search.index.segment_writer.encode_postings`), read per posting list (see Slices) and
+    decoded with a cumulative sum."""
 
     def __init__(self, folder: Path, name: str) -> None:
         self.keys = mapped(folder / f"{name}_keys.npy")
         self.offsets = mapped(folder / f"{name}_offsets.npy")
-        self.postings_file = Slices(folder / f"{name}_docs.npy")
-        self.docs = self.postings_file.mapped  # the whole array, for a merge
+        self.gaps_file = Slices(folder / f"{name}_gaps.npy")
+        self.exceptions_file = Slices(folder / f"{name}_exceptions.npy")
+        self.exception_offsets = mapped(folder / f"{name}_exception_offsets.npy")
         self._common_characters: dict[int, np.ndarray] = {}
         self._common_lock = threading.Lock()
+
+    @property
+    def docs(self) -> np.ndarray:
+        """Every posting list's documents, one after the other (what a merge copies)."""
+        return self.lists(0, len(self.keys))
 
     def postings(self, key: int) -> np.ndarray:
         at = int(np.searchsorted(self.keys, key))
         if at < len(self.keys) and self.keys[at] == key:
-            return self.postings_file.read(int(self.offsets[at]), int(self.offsets[at + 1]))
-        return self.docs[:0]
+            return self.lists(at, at + 1)
+        return NO_DOCS
+
+    def lists(self, low: int, high: int) -> np.ndarray:
+        """The documents of posting lists ``low`` to ``high`` (exclusive), one list after the other."""
+        start, end = int(self.offsets[low]), int(self.offsets[high])
+        if end <= start:
+            return NO_DOCS
+        raw = self.gaps_file.read(start, end)
+        values = raw.astype(np.int32)
+        escaped = np.flatnonzero(raw == GAP_ESCAPE)
+        if len(escaped):
+            values[escaped] = self.exceptions_file.read(
+                int(self.exception_offsets[low]), int(self.exception_offsets[high])
+            )
+        if high - low == 1:
+            return np.cumsum(values, dtype=np.int32)
+        total = np.cumsum(values, dtype=np.int64)
+        firsts = np.asarray(self.offsets[low:high]) - start
+        before = total[firsts] - values[firsts]  # each list counts from 0
+        return (total - np.repeat(before, np.diff(np.asarray(self.offsets[low : high + 1])))).astype(np.int32)
 
     def frequencies(self, keys: np.ndarray) -> np.ndarray:
         """How many documents each key has (0 for a key not indexed)."""
@@ -137,9 +167,8 @@ class Grams:
         low = int(np.searchsorted(self.keys, code << SHIFT))
         high = int(np.searchsorted(self.keys, (code + 1) << SHIFT))
         if low == high:
-            return self.docs[:0]
-        docs = self.postings_file.read(int(self.offsets[low]), int(self.offsets[high]))
-        docs = ascending(docs, size, repeats=True).astype(self.docs.dtype, copy=False)
+            return NO_DOCS
+        docs = ascending(self.lists(low, high), size, repeats=True).astype(np.int32, copy=False)
         if len(docs) * 16 >= size:
             docs.flags.writeable = False
             with self._common_lock:
@@ -287,9 +316,9 @@ class Segment:
         key = word_key(word)
         at = int(np.searchsorted(keys, key))
         if at == len(keys) or keys[at] != key:
-            return self.words.docs[:0], self.word_tfs[:0]
+            return NO_DOCS, self.word_tfs[:0]
         start, end = int(self.words.offsets[at]), int(self.words.offsets[at + 1])
-        return self.words.postings_file.read(start, end), self.word_frequencies.read(start, end)
+        return self.words.lists(at, at + 1), self.word_frequencies.read(start, end)
 
     def containing(self, needle: str, known: np.ndarray | None = None) -> np.ndarray:
         """Local documents whose text contains ``needle`` (folded), ascending. ``known`` are already known to."""
@@ -298,7 +327,7 @@ class Segment:
             return listed
         runs = _runs(needle)
         if not runs:
-            return self.words.docs[:0]
+            return NO_DOCS
         result = None
         for run in sorted(runs, key=len, reverse=True):
             docs = self.grams.candidates(run, self.count)
@@ -333,7 +362,7 @@ class Segment:
         """Local documents whose heading path contains ``needle``, ascending."""
         runs = _runs(needle)
         if not runs or not self.headings:
-            return self.words.docs[:0]
+            return NO_DOCS
         matched = None
         headings = len(self.headings)
         for run in runs:
@@ -342,11 +371,11 @@ class Segment:
                 ids = np.array([i for i in ids.tolist() if run in self.headings[i]], dtype=np.int32)
             matched = ids if matched is None else intersect(matched, ids, headings)
         if not len(matched):
-            return self.words.docs[:0]
+            return NO_DOCS
         order, bounds = self._by_heading()
         starts, sizes = bounds[matched], bounds[matched + 1] - bounds[matched]
         if not sizes.sum():
-            return self.words.docs[:0]
+            return NO_DOCS
         ends = np.cumsum(sizes)
         spans = np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])
         return ascending(order[spans], self.count)

