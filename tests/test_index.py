@@ -538,16 +538,19 @@ def test_a_long_run_commits_in_batches_and_a_stopped_run_keeps_what_it_finished(
     assert (summary.added, summary.unchanged, summary.paragraphs) == (2, 3, 106)
 
 
-def test_posting_lists_read_back_exactly_from_one_byte_gaps(tmp_path):
+@pytest.mark.parametrize("chunk", [1000, 1 << 23])
+def test_posting_lists_read_back_exactly_from_one_byte_gaps(tmp_path, monkeypatch, chunk):
     """Document numbers are stored as one-byte gaps, larger gaps as exceptions: every list, any run of
     lists and the whole array read back as written (first documents past 255, gaps of exactly 255, a list of
     one)."""
+    from search.index import segment_writer
     from search.index.segment_reader import Grams
     from search.index.segment_writer import encode_postings
 
+    monkeypatch.setattr(segment_writer, "ENCODE_CHUNK", chunk)  # encoded a chunk at a time: across its edges
     rng = np.random.default_rng(5)
     lists = [np.array([0]), np.array([255, 510, 511]), np.array([300_000])]
-    lists += [np.unique(rng.integers(0, 250_000, size)) for size in (1, 3, 40, 5_000, 200_000)]
+    lists += [np.unique(rng.integers(0, 250_000, size)) for size in (1, 3, 40, 5_000, 200_000, 200_000)]
     docs = np.concatenate(lists).astype(np.int32)
     offsets = np.concatenate(([0], np.cumsum([len(d) for d in lists]))).astype(np.int64)
     gaps, exceptions, exception_offsets = encode_postings(docs, offsets)
@@ -560,4 +563,5 @@ def test_posting_lists_read_back_exactly_from_one_byte_gaps(tmp_path):
     for key, expected in enumerate(lists):
         assert np.array_equal(grams.postings(key), expected)
     assert np.array_equal(grams.lists(1, 6), np.concatenate(lists[1:6]))
+    assert np.array_equal(grams.lists(len(lists) - 2, len(lists)), np.concatenate(lists[-2:]))  # no exception
     assert np.array_equal(grams.docs, docs) and not len(grams.postings(len(lists)))

@@ -132,17 +132,17 @@ class Grams:
         if end <= start:
             return NO_DOCS
         raw = self.gaps_file.read(start, end)
-        values = raw.astype(np.int32)
-        escaped = np.flatnonzero(raw == GAP_ESCAPE)
-        if len(escaped):
-            values[escaped] = self.exceptions_file.read(
-                int(self.exception_offsets[low]), int(self.exception_offsets[high])
-            )
+        first_exception, end_exception = int(self.exception_offsets[low]), int(self.exception_offsets[high])
+        if first_exception == end_exception:  # a common word's list rarely has a gap of 255 or more
+            values = raw
+        else:
+            values = raw.astype(np.int32)
+            values[np.flatnonzero(raw == GAP_ESCAPE)] = self.exceptions_file.read(first_exception, end_exception)
         if high - low == 1:
             return np.cumsum(values, dtype=np.int32)
         total = np.cumsum(values, dtype=np.int64)
         firsts = np.asarray(self.offsets[low:high]) - start
-        before = total[firsts] - values[firsts]  # each list counts from 0
+        before = total[firsts] - values[firsts].astype(np.int64)  # each list counts from 0
         return (total - np.repeat(before, np.diff(np.asarray(self.offsets[low : high + 1])))).astype(np.int32)
 
     def frequencies(self, keys: np.ndarray) -> np.ndarray:
