@@ -128,7 +128,9 @@ def prepare(out: Path, paragraphs: int, seed: int) -> Path:
         shutil.rmtree(corpus, ignore_errors=True)
         generate(corpus, paragraphs, seed)
     index_dir = out / f"answers-index-{paragraphs}-{seed}"
-    update_index(corpus, index_dir)
+    # Built afresh by every dump: an incremental run would keep what an older version read from the reports
+    # it did not read again (their places, parts), and the dump would mix two versions.
+    update_index(corpus, index_dir, rebuild=True)
     (index_dir / "clusters.npz").unlink(missing_ok=True)  # found afresh by every dump, as the first one did
     return index_dir
 

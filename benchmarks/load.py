@@ -37,15 +37,16 @@ def _queries() -> list[str]:
 
 
 def prepare_index(out: Path, paragraphs: int, seed: int) -> Path:
-    """A synthetic index of about ``paragraphs`` paragraphs (built once, then reused)."""
-    from search.index.writer import update_index
+    """A synthetic index of about ``paragraphs`` paragraphs (built once, then reused while this version can read
+    it; one written by another version is rebuilt)."""
+    from search.index.writer import index_exists, index_is_usable, update_index
 
     corpus = out / f"corpus-{paragraphs}-{seed}"
     index_dir = out / f"index-{paragraphs}-{seed}"
     if not corpus.is_dir():
         generate(corpus, paragraphs, seed)
-    if not (index_dir / "indexinfo.json").exists():
-        update_index(corpus, index_dir)
+    if not (index_dir / "indexinfo.json").exists() or not index_is_usable(index_dir):
+        update_index(corpus, index_dir, rebuild=index_exists(index_dir))
     return index_dir
 
 

@@ -88,3 +88,17 @@ def test_the_segments_benchmark_times_many_runs_against_a_fresh_rebuild(tmp_path
     assert results["runs"] == 2 and results["segments"] >= 1
     assert results["incremental_p50_ms"] > 0 and results["fresh_p50_ms"] > 0
     assert "全新重建" in capsys.readouterr().out
+
+
+def test_an_index_of_another_version_is_rebuilt_before_a_benchmark_reuses_it(tmp_path):
+    """A benchmark reuses its synthetic index, but not one written by another version: that one is rebuilt
+    rather than refused (or, worse, read) halfway through a run."""
+    from benchmarks.load import prepare_index
+    from search.index.writer import index_is_usable
+
+    index_dir = prepare_index(tmp_path, 300, 3)
+    for meta in (index_dir / "fast").glob("*/facets.json"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        meta.write_text(json.dumps({**data, "format": 99}, ensure_ascii=False), encoding="utf-8")
+    assert not index_is_usable(index_dir)
+    assert prepare_index(tmp_path, 300, 3) == index_dir and index_is_usable(index_dir)
