@@ -314,12 +314,13 @@ def test_an_index_written_before_phrase_postings_answers_the_same(corpus, tmp_pa
 
 
 WRITTEN = "我鎮聘請法律顧問，開通APP線上諮詢，全年審查合同12件。"
+WRITTEN_HEADING = "（九）強化法律顧問服務"
 
 
 def _written_report(corpus: Path, name: str = "900_written.txt") -> None:
     """A report one of whose paragraphs folding changes (traditional characters, capital letters)."""
     lines = (corpus / sorted(p.name for p in corpus.glob("*.txt"))[0]).read_text(encoding="utf-8").splitlines()
-    (corpus / name).write_text("\n".join(lines[:3] + [WRITTEN] + lines[3:]), encoding="utf-8")
+    (corpus / name).write_text("\n".join(lines[:3] + [WRITTEN_HEADING, WRITTEN] + lines[3:]), encoding="utf-8")
 
 
 def _shown_texts(index_dir: Path) -> list[str]:
@@ -341,15 +342,16 @@ def _shown_texts(index_dir: Path) -> list[str]:
             report["year"],
         )
         assert hit["title"] and hit["township"] and hit["year"]
+        assert hit["section"][-1] == WRITTEN_HEADING  # from the arrays, as written, not from Whoosh
         return hits + shown
     finally:
         engine.close()
 
 
 def test_a_paragraph_is_shown_as_written_though_the_index_folds_it(corpus, tmp_path, monkeypatch):
-    """Whoosh stores only a paragraph's own fields: the segment's arrays give its text back as written,
-    traditional characters and capital letters included, in hits and in the report view, also after a
-    merge copies the segment; title, township and year come from its report."""
+    """Whoosh stores only a paragraph's own fields: the segment's arrays give its text and its section path
+    back as written, traditional characters and capital letters included, in hits and in the report view,
+    also after a merge copies the segment; title, township and year come from its report."""
     from search.index import writer
 
     _written_report(corpus)

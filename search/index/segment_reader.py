@@ -58,7 +58,7 @@ from search.index.minhash import bands_of_texts, body_rules
 from search.index.terms import SHIFT, query_keys, word_key
 
 FAST_DIR = "fast"
-ARRAYS_FORMAT = 2  # 2: postings as one-byte gaps with exceptions
+ARRAYS_FORMAT = 3  # 2: postings as one-byte gaps with exceptions; 3: section paths as written
 GAP_ESCAPE = 255
 """The layout of the arrays beside each segment. A segment written under another (by an older or a newer
 version) is never read: the index is rebuilt (``reportsearch index``, ``serve``) or refused with a message
@@ -68,6 +68,7 @@ NO_DOCS = np.zeros(0, dtype=np.int32)
 NO_DOCS.flags.writeable = False
 COMMON_CHARACTERS_KEPT = 8
 PHRASES_FILE = "phrase_vocabulary.npy"
+SECTIONS_FILE = "sections.json"
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
 
 
@@ -222,6 +223,7 @@ class Segment:
         headings = (folder / "headings.txt").read_text(encoding="utf-8")
         self.headings = headings.split("\n") if headings else []
         self.heading_of = np.load(folder / "heading_of.npy")
+        self._sections: list[list[str]] | None = None
         self.heading_grams = Grams(folder, "heading_gram")
         # Segments written before phrase postings existed have none: their strings are checked in the texts.
         self.phrases = Grams(folder, "phrase") if (folder / PHRASES_FILE).exists() else None
@@ -379,6 +381,16 @@ class Segment:
         ends = np.cumsum(sizes)
         spans = np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])
         return ascending(order[spans], self.count)
+
+    def section_of(self, docnum: int) -> tuple[str, ...]:
+        """The headings above a local document, as written (what Whoosh stored with every paragraph before:
+        a third of its stored fields)."""
+        heading = int(self.heading_of[docnum])
+        if heading < 0:
+            return ()
+        if self._sections is None:
+            self._sections = json.loads((self.folder / SECTIONS_FILE).read_text(encoding="utf-8"))
+        return tuple(self._sections[heading])
 
     def _by_heading(self) -> tuple[np.ndarray, np.ndarray]:
         """(local documents grouped by heading, where each heading's group starts): the documents under

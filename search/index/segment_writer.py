@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.index.folding import fold
 from search.index.minhash import bands_and_rows, bands_of_texts
 from search.index.segment_reader import (
     ARRAYS_FORMAT,
@@ -18,6 +19,7 @@ from search.index.segment_reader import (
     FAST_DIR,
     GAP_ESCAPE,
     PHRASES_FILE,
+    SECTIONS_FILE,
     Grams,
     Segment,
     bands_file,
@@ -55,7 +57,7 @@ class SegmentBuilder:
         self.originals: dict[int, str] = {}
         self.bands: list[np.ndarray | None] = []
         self.phrases: list[np.ndarray | None] = []
-        self.headings: dict[str, int] = {}
+        self.headings: dict[tuple[str, ...], int] = {}  # each section path as written → its heading id
         self.heading_of: list[int] = []
         self.values: dict[str, dict[str, int]] = {name: {} for name in CODED}
         self.codes: dict[str, list[int]] = {name: [] for name in CODED}
@@ -120,14 +122,13 @@ class SegmentBuilder:
             if number in reports:
                 self.reports.append({**reports[number], "docnum": self.count})
             docnum = number - start
-            heading = int(segment.heading_of[docnum])
             terms = ParagraphTerms(
                 word_keys=words[docnum][0],
                 word_tfs=words[docnum][1],
                 length=int(segment.lengths[docnum]),
                 grams=grams[docnum][0],
                 text=segment.text(docnum),
-                heading=segment.headings[heading] if heading >= 0 else "",
+                section=segment.section_of(docnum),
                 bands=bands[docnum],
                 phrases=phrases[docnum][0] if phrases is not None else None,
                 # None from a segment written before texts as written were kept: Whoosh's stored fields of its
@@ -161,8 +162,8 @@ class SegmentBuilder:
         self.texts.append(terms.text)
         self.bands.append(terms.bands)
         self.phrases.append(terms.phrases)
-        if terms.heading:
-            self.heading_of.append(self.headings.setdefault(terms.heading, len(self.headings)))
+        if terms.section:
+            self.heading_of.append(self.headings.setdefault(terms.section, len(self.headings)))
         else:
             self.heading_of.append(-1)
         if self.index_dir is not None and len(self.lengths) >= self.piece_size:
@@ -213,8 +214,10 @@ class SegmentBuilder:
         self._write_originals(temporary)
         np.save(temporary / bands_file(), self._band_rows())
         self._write_facets(temporary)
-        headings = sorted(self.headings, key=self.headings.get)
+        sections = sorted(self.headings, key=self.headings.get)
+        headings = [fold(" ".join(section)) for section in sections]
         (temporary / "headings.txt").write_text("\n".join(headings), encoding="utf-8")
+        (temporary / SECTIONS_FILE).write_text(json.dumps(sections, ensure_ascii=False), encoding="utf-8")
         np.save(temporary / "heading_of.npy", np.array(self.heading_of, dtype=np.int32))
         _write_postings(temporary, "heading_gram", [gram_keys(h) for h in headings])
         per_document = [phrase_keys(self.texts[i]) if keys is None else keys for i, keys in enumerate(self.phrases)]

@@ -69,7 +69,7 @@ class ParagraphTerms:
     length: int
     grams: np.ndarray
     text: str
-    heading: str
+    section: tuple[str, ...]  # the headings above the paragraph, as written
     bands: np.ndarray | None = None
     phrases: np.ndarray | None = None
     original: str | None = None  # the text as written, where folding changed it (see Segment.original)
@@ -87,7 +87,7 @@ def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
         length=length,
         grams=gram_keys(folded),
         text=folded,
-        heading=fold(" ".join(section)),
+        section=tuple(section),
         phrases=phrase_keys(folded),
         original=text if folded != text else None,
     )
@@ -108,7 +108,7 @@ class PackedTerms:
     bands: np.ndarray | None
     lengths: list[int]
     texts: list[str]
-    headings: list[str]
+    sections: list[tuple[str, ...]]
     originals: list[str | None]
 
 
@@ -125,7 +125,7 @@ def pack_terms(terms: list[ParagraphTerms]) -> PackedTerms:
         bands=np.stack([t.bands for t in terms]) if has_bands else None,
         lengths=[t.length for t in terms],
         texts=[t.text for t in terms],
-        headings=[t.heading for t in terms],
+        sections=[t.section for t in terms],
         originals=[t.original for t in terms],
     )
 
@@ -143,12 +143,12 @@ def unpack_terms(packed: PackedTerms) -> list[ParagraphTerms]:
             length=length,
             grams=grams,
             text=text,
-            heading=heading,
+            section=section,
             bands=row,
             phrases=phrases,
             original=original,
         )
-        for word_keys, word_tfs, grams, phrases, row, length, text, heading, original in zip(
+        for word_keys, word_tfs, grams, phrases, row, length, text, section, original in zip(
             split["word_keys"],
             split["word_tfs"],
             split["grams"],
@@ -156,7 +156,7 @@ def unpack_terms(packed: PackedTerms) -> list[ParagraphTerms]:
             bands,
             packed.lengths,
             packed.texts,
-            packed.headings,
+            packed.sections,
             packed.originals,
             strict=True,
         )
@@ -169,7 +169,7 @@ EMPTY = ParagraphTerms(
     length=0,
     grams=np.zeros(0, dtype=np.int64),
     text="",
-    heading="",
+    section=(),
     phrases=np.zeros(0, dtype=np.int64),
 )
 

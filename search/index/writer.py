@@ -196,14 +196,16 @@ def paragraph_documents(report: Report, report_id: str, relative_path: str) -> I
         yield document
 
 
-PARAGRAPH_STORED = ("id", "report_id", "ordinal", "section", "part", "topic")
+PARAGRAPH_STORED = ("id", "report_id", "ordinal", "part", "topic")
 
 
 def stored_fields(document: dict) -> dict:
-    """What Whoosh stores of a paragraph: what is its own (PARAGRAPH_STORED). Its text is in the segment's
-    arrays (folded, and as written where that differs; see :meth:`search.index.segment_reader.Segment.written`)
-    and its report's title, path and place in the report's document, from which a search fills them in:
-    pickling and compressing them again for every paragraph was a third of the indexing process's time."""
+    """What Whoosh stores of a paragraph: what is its own (PARAGRAPH_STORED). Its text and its section path are
+    in the segment's arrays (the text folded, and as written where that differs; see
+    :meth:`search.index.segment_reader.Segment.written` and ``section_of``) and its report's title, path and
+    place in the report's document, from which a search fills them in: pickling and compressing them again
+    for every paragraph was a third of the indexing process's time, and the section paths a third of the
+    index's stored fields."""
     return {name: document[name] for name in PARAGRAPH_STORED if name in document}
 
 

@@ -170,6 +170,10 @@ class Evaluator:
         segment, local = self._segment_of(docnum)
         return segment.text(local)
 
+    def section(self, docnum: int) -> tuple[str, ...]:
+        segment, local = self._segment_of(docnum)
+        return segment.section_of(local)
+
     def written(self, docnum: int) -> str | None:
         """The text of a document as written (None where Whoosh's stored fields hold it: an older segment)."""
         segment, local = self._segment_of(docnum)

@@ -220,6 +220,8 @@ class IndexState:
             text = self.evaluator.written(docnum)
             if text is not None:
                 fields["text"] = text
+        if "section" not in fields:
+            fields["section"] = list(self.evaluator.section(docnum))
         if "title" not in fields:
             fields.update(self.report_fields(docnum))
         return fields
