@@ -59,10 +59,10 @@ from search.index.terms import SHIFT, query_keys, word_key
 
 FAST_DIR = "fast"
 ARRAYS_FORMAT = 3  # 2: postings as one-byte gaps with exceptions; 3: section paths as written
-GAP_ESCAPE = 255
 """The layout of the arrays beside each segment. A segment written under another (by an older or a newer
 version) is never read: the index is rebuilt (``reportsearch index``, ``serve``) or refused with a message
 (``search``). Segments written before the number was recorded are format 1."""
+GAP_ESCAPE = 255  # a posting's gap byte when the gap is among the exceptions
 BANDS_STEM = "minhash_bands"
 NO_DOCS = np.zeros(0, dtype=np.int32)
 NO_DOCS.flags.writeable = False
