@@ -72,7 +72,7 @@ class Searcher:
         with self.using() as state:
             state.clusters()
             state.evaluator.keep_commonest_characters()
-        self.search(SearchRequest(WARM_UP_QUERY))
+        self.warm_up()
 
     def warm_up(self) -> None:
         """One search in this serving process before it takes requests: its first search otherwise pays for

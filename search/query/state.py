@@ -185,7 +185,7 @@ class IndexState:
         # ends the search (most members of a large cluster are), so they are compared a few at a time.
         for start in range(0, len(others), NEAR_COPY_BATCH):
             batch = others[start : start + NEAR_COPY_BATCH].tolist()
-            for shingles, candidate in zip(shingle_sets([self._body(d) for d in batch]), batch, strict=True):
+            for shingles, candidate in zip(self.shingles_of_docs(batch), batch, strict=True):
                 found = copy_score(own, shingles)
                 if found > similarity:
                     similarity, other = found, candidate
