@@ -50,7 +50,7 @@ def test_a_paragraph_copied_from_another_report_is_flagged_with_where_it_also_st
     copier = next(r for r in result["reports"] if r["township"] == "某某镇")
     assert len(copier["copied"]) == 1 and copier["copied"][0]["elsewhere"][0]["township"] == "北屏乡"
     assert set(copier["missing"]) == {"第一责任人履职", "下一年度安排"}
-    assert result["with_copies"] == 2  # both reports hold the paragraph
+    assert result["with_copies"] == 2 + 2  # both reports hold it, and the samples' own copy (黄石镇, 蒲台乡)
 
 
 def test_check_command_prints_json_and_excel_csv(sample_index, capsys):

@@ -188,3 +188,18 @@ def test_a_paragraph_copied_into_many_reports_verifies_its_likeliest_sources_and
     assert capped["sources_total"] == 2 and capped["sources_capped"]
     assert capped["sources"][0]["similarity"] == whole["sources"][0]["similarity"]
     engine.close()
+
+
+def test_a_long_draft_paragraph_meets_only_paragraphs_sharing_one_of_its_band_keys(engine, tmp_path):
+    """A paragraph over SHORT_BODY characters has no key in the short bands: the empty key there must not
+    make every long indexed paragraph a candidate."""
+    from search.index.folding import fold
+    from search.index.minhash import SHORT_BODY, body_of
+    from search.insights import draft
+
+    written = "本街道创新推行“法治夜校”，邀请执业律师和退休法官每月为社区工作者、网格员授课一次，" * 5
+    assert len(body_of(fold(written))) > SHORT_BODY
+    path = tmp_path / "草稿.txt"
+    path.write_text(f"新城街道2022年法治政府建设情况报告\n一、主要举措和成效\n{written}\n", encoding="utf-8")
+    with engine.using() as state:
+        assert not draft._shared_bands(state, process_file(path).paragraphs)

@@ -290,13 +290,14 @@ def _candidate_pairs(bands: np.ndarray, eligible: np.ndarray, start: Start | Non
     docs = np.flatnonzero(eligible & (bands[:, 0] != NO_BAND))
     firsts, others = [], []
     for band in range(bands.shape[1] if len(docs) > 1 else 0):
-        keys = bands[docs, band]
+        banded = docs[bands[docs, band] != NO_BAND]
+        keys = bands[banded, band]
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         same_as_previous = np.concatenate(([False], sorted_keys[1:] == sorted_keys[:-1]))
         group_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(len(order))))
-        firsts.append(docs[order][group_start][same_as_previous])
-        others.append(docs[order][same_as_previous])
+        firsts.append(banded[order][group_start][same_as_previous])
+        others.append(banded[order][same_as_previous])
     if not firsts:
         return np.zeros(0, dtype=np.int64)
     first_docs, other_docs = np.concatenate(firsts).astype(np.int64), np.concatenate(others)

@@ -12,7 +12,11 @@ time (tests/test_duplicates.py checks that). Only their LSH band keys are stored
 reindex computes them only for the reports it adds. Bands and rows are datasketch's choice for the candidate
 threshold (:data:`CANDIDATE_THRESHOLD`, well below the copy score :mod:`search.index.clusters` verifies: a
 copy with a sentence added keeps the shorter paragraph almost whole, while the Jaccard similarity the bands
-estimate falls to about 0.45).
+estimate falls to about 0.45). A short paragraph loses most to one added sentence (two sentences of 50
+characters and one more: Jaccard 0.4), so a body of at most :data:`SHORT_BODY` characters also gets
+:data:`SHORT_BANDS` bands of :data:`SHORT_ROWS` rows of the same signature; a longer body has none there
+(:data:`NO_BAND`), so the extra candidates stay among the short paragraphs. A key is 32 bits: a chance
+collision only adds a pair for the copy score to reject.
 """
 
 from __future__ import annotations
@@ -29,14 +33,16 @@ from search.index.analyze import RUN
 
 SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
 SHINGLE = 4
-BODY_VERSION = "3"  # 2: level words made one; 3: 16 bands of 4 rows
+BODY_VERSION = "4"  # 2: level words made one; 3: 16 bands of 4 rows; 4: short bodies' bands, 32-bit keys
 NUM_PERM = 64
 SEED = 1
 CANDIDATE_THRESHOLD = 0.45
 BANDS, ROWS = 16, 4
+SHORT_BODY = 100
+SHORT_BANDS, SHORT_ROWS = 21, 3
 MIN_BODY = 30
 BATCH_SHINGLES = 200_000
-NO_BAND = np.uint64((1 << 64) - 1)
+NO_BAND = np.uint32((1 << 32) - 1)
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 _BAND_MULTIPLIER = np.uint64(0x100000001B3)
 
@@ -56,7 +62,7 @@ def body_rules() -> str:
     """Names the rules a body and its band keys are made by, for the band keys and clusters saved under them:
     when the rules, the bands or data/level_words.json change, both are made again rather than mixed with the
     old ones."""
-    digest = hashlib.sha256(f"{BODY_VERSION}:{BANDS}x{ROWS}".encode())
+    digest = hashlib.sha256(f"{BODY_VERSION}:{BANDS}x{ROWS}:{SHORT_BODY}:{SHORT_BANDS}x{SHORT_ROWS}".encode())
     digest.update((DATA / "level_words.json").read_bytes())
     return digest.hexdigest()[:12]
 
@@ -192,17 +198,32 @@ def _batches(rows: list[int], bodies: list[str]):
         yield batch
 
 
-def band_keys(signature_rows: np.ndarray, has_body: np.ndarray) -> np.ndarray:
-    """One 64-bit key per LSH band and paragraph (n × bands); NO_BAND for paragraphs without a body."""
-    bands, rows = bands_and_rows()
+def band_columns() -> int:
+    """How many band keys a paragraph has: BANDS, then SHORT_BANDS (NO_BAND for a body longer than SHORT_BODY)."""
+    return BANDS + SHORT_BANDS
+
+
+def _band_rows() -> list[list[int]]:
+    """The signature rows of each band: BANDS runs of ROWS; then SHORT_BANDS bands of SHORT_ROWS rows taken
+    SHORT_BANDS apart, so that no short band repeats a run of the others."""
+    runs = [list(range(band * ROWS, (band + 1) * ROWS)) for band in range(BANDS)]
+    spread = [[band + row * SHORT_BANDS for row in range(SHORT_ROWS)] for band in range(SHORT_BANDS)]
+    return runs + spread
+
+
+def band_keys(signature_rows: np.ndarray, has_body: np.ndarray, short: np.ndarray | None = None) -> np.ndarray:
+    """One 32-bit key per LSH band and paragraph (n × :func:`band_columns`, uint32): NO_BAND for paragraphs
+    without a body, and in the short bands for those not ``short``."""
     n = len(signature_rows)
-    keys = np.zeros((n, bands), dtype=np.uint64)
+    keys = np.zeros((n, band_columns()), dtype=np.uint32)
     with np.errstate(over="ignore"):
-        for band in range(bands):
+        for band, rows in enumerate(_band_rows()):
             key = np.full(n, np.uint64(band + 1))
-            for column in signature_rows[:, band * rows : (band + 1) * rows].T:
-                key = key * _BAND_MULTIPLIER + column.astype(np.uint64)
-            keys[:, band] = key
+            for row in rows:
+                key = key * _BAND_MULTIPLIER + signature_rows[:, row].astype(np.uint64)
+            folded = ((key ^ (key >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+            keys[:, band] = np.where(folded == NO_BAND, NO_BAND - np.uint32(1), folded)
+    keys[:, BANDS:][~(has_body if short is None else short)] = NO_BAND
     keys[~has_body] = NO_BAND
     return keys
 
@@ -210,5 +231,5 @@ def band_keys(signature_rows: np.ndarray, has_body: np.ndarray) -> np.ndarray:
 def bands_of_texts(folded_texts: list[str]) -> np.ndarray:
     """Band keys of folded paragraph texts, as stored beside a segment."""
     bodies = [body_of(text) for text in folded_texts]
-    has_body = np.array([len(body) >= MIN_BODY for body in bodies], dtype=bool)
-    return band_keys(signatures(bodies), has_body)
+    lengths = np.array([len(body) for body in bodies], dtype=np.int64)
+    return band_keys(signatures(bodies), lengths >= MIN_BODY, lengths <= SHORT_BODY)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from search.index.folding import fold
-from search.index.minhash import bands_and_rows, bands_of_texts
+from search.index.minhash import band_columns, bands_of_texts
 from search.index.segment_reader import (
     ARRAYS_FORMAT,
     CODED,
@@ -242,7 +242,7 @@ class SegmentBuilder:
         missing = [i for i, row in enumerate(self.bands) if row is None]
         computed = dict(zip(missing, bands_of_texts([self.texts[i] for i in missing]), strict=True))
         rows = [computed[i] if row is None else row for i, row in enumerate(self.bands)]
-        return np.array(rows, dtype=np.uint64).reshape(len(rows), bands_and_rows()[0])
+        return np.array(rows, dtype=np.uint32).reshape(len(rows), band_columns())
 
     def _write_facets(self, folder: Path) -> None:
         count = len(self.lengths)

@@ -193,11 +193,12 @@ def _shared_bands(state: IndexState, paragraphs: list[Paragraph]) -> Counter:
     for segment, offset in state.evaluator.segments:
         bands = segment.bands()
         for band in range(keys.shape[1] if len(usable) else 0):
-            wanted = keys[usable, band]
+            keyed = usable[keys[usable, band] != NO_BAND]  # a long paragraph has no key in a short band
+            wanted = keys[keyed, band]
             order = np.argsort(wanted)
             hits = np.flatnonzero(np.isin(bands[:, band], wanted))
             at = order[np.searchsorted(wanted[order], bands[hits, band])]
-            shared.update(zip(usable[at].tolist(), (hits + offset).tolist(), strict=True))
+            shared.update(zip(keyed[at].tolist(), (hits + offset).tolist(), strict=True))
     return shared
 
 

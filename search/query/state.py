@@ -29,7 +29,7 @@ from search.index.clusters import (
     saved_key,
 )
 from search.index.lock import reindex_running
-from search.index.minhash import bands_and_rows, body_of, shingle_hashes, shingle_sets
+from search.index.minhash import band_columns, body_of, shingle_hashes, shingle_sets
 from search.index.segment_reader import Segment, load_segment
 from search.index.writer import paragraph_id, segments_of
 from search.query.evaluate import Evaluator
@@ -89,7 +89,7 @@ class IndexState:
     def _bands(self) -> np.ndarray:
         segments = self.evaluator.segments
         if not segments:
-            return np.zeros((0, bands_and_rows()[0]), dtype=np.uint64)
+            return np.zeros((0, band_columns()), dtype=np.uint32)
         return np.concatenate([segment.bands() for segment, _ in segments])
 
     def _load_or_find_clusters(self) -> Clusters:
