@@ -110,7 +110,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         print(f"网页框架：去掉 {report.chrome_lines} 行（发布时间、来源、浏览次数、打印本页等）")
     print(f"段落：{len(report.paragraphs)}")
     for number, paragraph in enumerate(report.paragraphs, 1):
-        path = " › ".join(paragraph.section) or "（正文开头）"
+        path = " › ".join(paragraph.section) or ("（正文开头）" if paragraph.part == "概述" else "（无标题）")
         topics = "、".join(paragraph.topics) or "无"
         print(f"\n[{number}] {paragraph.part} | {path}\n    主题：{topics}\n    {paragraph.text}")
     return 0

@@ -87,3 +87,27 @@ def test_part_presence_matches_the_judged_reports():
             cells += 1
             right += (part in found) == (part in present)
     assert cells == 104 and right / cells >= 0.97
+
+
+def test_a_part_label_ends_the_numbered_heading_above_it(tmp_path):
+    """A report numbers its measures (1. 2. 3.) and then writes 存在问题：… and 下步打算：… as labels: those
+    paragraphs, and the one after them, are not under 3.调处矛盾纠纷 (its words and topic would match them)."""
+    from search.ingest.pipeline import process_file
+
+    path = tmp_path / "report.txt"
+    path.write_text(
+        "今年以来，我镇全面推进依法行政，现将工作情况汇报如下。\n"
+        "1.健全依法决策机制。镇政府聘请法律顾问1名，参与审查合同协议21份。\n"
+        "3.调处矛盾纠纷。镇村两级调委会排查矛盾纠纷86件，调处成功84件。\n"
+        "存在问题：一是群众法治意识仍需提高；二是镇村干部依法办事能力不强。\n"
+        "下步打算：继续加强普法宣传，提高镇村干部依法行政能力。\n"
+        "镇党委书记切实履行第一责任人职责，把法治建设纳入全镇发展总体规划。\n"
+        "水磨镇人民政府\n2022年12月20日\n",
+        encoding="utf-8",
+    )
+    by_start = {p.text[:4]: p for p in process_file(path).paragraphs}
+    assert by_start["镇村两级"].section == ["3.调处矛盾纠纷"] and "矛盾纠纷化解" in by_start["镇村两级"].topics
+    assert (by_start["存在问题"].part, by_start["存在问题"].section) == ("存在的不足和原因", ["存在问题"])
+    assert (by_start["下步打算"].part, by_start["下步打算"].section) == ("下一年度安排", ["下步打算"])
+    duty = by_start["镇党委书"]
+    assert duty.part == "第一责任人履职" and duty.section == [] and "矛盾纠纷化解" not in duty.topics

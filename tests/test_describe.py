@@ -164,3 +164,24 @@ def test_two_line_titles_with_an_addressee_line_at_both_levels(tmp_path):
         "2022年，我区深入推进依法行政。\n一、主要举措\n各镇街聘请法律顾问。\n",
     )
     assert (district.level, district.township, district.county, district.year) == ("县区", "", "长寿区", 2022)
+
+
+@pytest.mark.parametrize(
+    ("signature", "date"),
+    [
+        ("中共翠湖镇委员会      翠湖镇人民政府\n二〇二四年一月十日", "2024-01-10"),
+        ("中共翠湖镇委员会\n二○二三年十二月二十八日", "2023-12-28"),
+        ("翠湖镇人民政府\n2024年1月10日", "2024-01-10"),
+    ],
+)
+def test_a_signature_in_chinese_numerals_or_by_two_issuers_names_the_township(tmp_path, signature, date):
+    """A title that names no place (关于…的报告): the signature does — the party committee beside the
+    government, or alone, and the date in Chinese numerals as official documents sign it."""
+    report = _describe_text(
+        tmp_path,
+        "关于2023年度法治政府建设情况的报告\n一、主要工作及成效\n镇政府常年法律顾问列席党政联席会议12次。\n"
+        f"二、存在的问题\n法治人才匮乏。\n{signature}\n",
+    )
+    assert (report.township, report.date) == ("翠湖镇", date)
+    assert report.sources["township"].startswith("落款")
+    assert not any("年" in p.text and "月" in p.text and len(p.text) < 15 for p in report.paragraphs)

@@ -12,6 +12,7 @@ from search.data import DATA
 from search.ingest.model import Paragraph
 
 PARTS = ("概述", "主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
+LABEL = re.compile(r"([^，。；：:、,\s]{2,12})[：:]")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,16 @@ class PartRules:
                 if self.patterns[part].search(section[0]):
                     return part
         return ""
+
+    def label_of(self, text: str) -> tuple[str, str]:
+        """(label, part) when a paragraph opens with a short label naming a report part and a colon
+        (存在问题：…, 下步打算：…), as a report without numbered part headings writes them; else ("", "")."""
+        found = LABEL.match(text)
+        if found:
+            for part in self.order:
+                if self.patterns[part].search(found.group(1)):
+                    return found.group(1), part
+        return "", ""
 
     def named_by_opening(self, text: str) -> str:
         """The part a paragraph's opening names (但是…仍存在一些不足, 下一步，我镇将…), or ""."""
@@ -91,7 +102,9 @@ def classify(paragraphs: list[Paragraph]) -> None:
     """Set ``part`` and ``topics`` on every paragraph in place."""
     rules = load_part_rules()
     topics = load_topics()
-    for paragraph, part in zip(paragraphs, parts_of(paragraphs, rules), strict=True):
+    parts = parts_of(paragraphs, rules)
+    _close_headings_at_labels(paragraphs, parts, rules)
+    for paragraph, part in zip(paragraphs, parts, strict=True):
         paragraph.part = part
         heading = paragraph.section[-1] if paragraph.section else ""
         paragraph.topics = topics_of(f"{heading}\n{paragraph.text}", topics)
@@ -118,3 +131,19 @@ def parts_of(paragraphs: list[Paragraph], rules: PartRules) -> list[str]:
             part = rules.default
         parts.append(part)
     return parts
+
+
+def _close_headings_at_labels(paragraphs: list[Paragraph], parts: list[str], rules: PartRules) -> None:
+    """A paragraph that opens with a part label (存在问题：…) of another part than its headings name starts
+    that part as a heading would: the numbered heading above it (3.调处矛盾纠纷) no longer describes it, nor
+    the paragraphs after it under the same headings. Those take the label as their heading when they are of
+    its part, else none, so a heading's words and topics do not spread to text that is not under it."""
+    stale, label, label_part = None, "", ""
+    for paragraph, part in zip(paragraphs, parts, strict=True):
+        found, found_part = rules.label_of(paragraph.text)
+        if found and part == found_part and rules.named_by_heading(paragraph.section) != found_part:
+            stale, label, label_part = paragraph.section, found, found_part
+        elif stale is None or paragraph.section != stale:
+            stale = None
+            continue
+        paragraph.section = [label] if part == label_part else []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
-from search.ingest.issuer import StatedPlace, issuer_phrase, stated_place
+from search.ingest.issuer import StatedPlace, issuer_of_signature, issuer_phrase, stated_place
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
 from search.ingest.paragraphs import Segmented
 
@@ -121,7 +121,7 @@ def _stated_places(evidence: Evidence, gazetteer: Gazetteer) -> Stated:
     """Each field from the first issuer phrase that states it: what a report says of itself outranks the
     gazetteer, which only confirms and completes it."""
     phrases = [(issuer_phrase(evidence.title), "标题"), (evidence.issuer, "发文单位")]
-    phrases += [(line, "落款") for line in evidence.signature.split("\n") if line]
+    phrases += [(issuer_of_signature(line), "落款") for line in evidence.signature.split("\n") if line]
     found, where = StatedPlace(), {}
     for phrase, label in phrases:
         place = stated_place(phrase, gazetteer)

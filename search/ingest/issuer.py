@@ -36,6 +36,13 @@ def issuer_phrase(title: str) -> str:
     return re.sub(r"^中共|[和、与及]$", "", head).strip()
 
 
+def issuer_of_signature(line: str) -> str:
+    """The issuer a signature line names: of a joint signature (中共翠湖镇委员会 翠湖镇人民政府) the government,
+    of a party committee's alone (中共翠湖镇委员会) the committee without 中共."""
+    line = re.sub(r"\s+", "", line)
+    return re.sub(r"^中共", "", JOINT_ISSUER.sub("", line) or line)
+
+
 def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     """The province, city, county and township an issuer phrase names, in its own words. Names the gazetteer
     knows are recognized as such, unknown ones by their endings (省, 市, 县, 区, 旗 … 乡, 镇, 街道); a name is

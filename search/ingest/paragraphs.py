@@ -28,6 +28,10 @@ HEADING_LEVELS = [
 
 DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 DATE_LINE = re.compile(r"^(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
+CHINESE_DATE_LINE = re.compile(
+    r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日$"
+)
+CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "Ｏ": 0}
 ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{2,24}[：:]$")
 TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|依法行政")
 ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|街道办事处|办事处|管委会|委员会)$")
@@ -60,6 +64,28 @@ def segment(raw_lines: list[str]) -> Segmented:
 def iso_date(match: re.Match) -> str:
     year, month, day = match.groups()[:3]
     return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def date_of_line(line: str) -> str:
+    """The ISO date a line consists of, in figures (2024年1月10日, 2024-01-10) or in Chinese numerals as
+    official documents sign them (二〇二四年一月十日); "" for any other line."""
+    found = DATE_LINE.match(line)
+    if found:
+        return iso_date(found)
+    found = CHINESE_DATE_LINE.match(line)
+    if not found:
+        return ""
+    year = int("".join(str(CHINESE_DIGITS[c]) for c in found.group(1)))
+    month, day = _chinese_number(found.group(2)), _chinese_number(found.group(3))
+    return f"{year}-{month:02d}-{day:02d}" if year >= 2000 and 1 <= month <= 12 and 1 <= day <= 31 else ""
+
+
+def _chinese_number(text: str) -> int:
+    """一 … 九, 十, 十二, 二十, 二十八, 三十一 as a number."""
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return CHINESE_DIGITS[text] if len(text) == 1 else 0
+    return (CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + (CHINESE_DIGITS.get(units, 0) if units else 0)
 
 
 def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
@@ -121,9 +147,9 @@ def _take_back_matter(lines: list[str], result: Segmented) -> list[str]:
     end = len(lines)
     while end > 0 and len(lines) - end < 3:
         line = lines[end - 1]
-        date = DATE_LINE.match(line)
+        date = date_of_line(line)
         if date and not result.date:
-            result.date = iso_date(date)
+            result.date = date
         elif len(line) <= 30 and ISSUER.search(line) and not INNER_BREAK.search(line) and not heading_level(line):
             result.signature.insert(0, line)
         else:
