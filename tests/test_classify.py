@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from search.ingest.classify import PARTS, load_topics, topics_of
 
 
@@ -111,3 +113,40 @@ def test_a_part_label_ends_the_numbered_heading_above_it(tmp_path):
     assert (by_start["下步打算"].part, by_start["下步打算"].section) == ("下一年度安排", ["下步打算"])
     duty = by_start["镇党委书"]
     assert duty.part == "第一责任人履职" and duty.section == [] and "矛盾纠纷化解" not in duty.topics
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ["三、存在问题及下一步打算", "（一）存在问题", "执法力量薄弱。", "（二）下一步打算", "充实执法力量。"],
+            ["存在的不足和原因", "下一年度安排"],
+        ),
+        (
+            [
+                "二、存在的问题和下步工作打算",
+                "我乡法治建设还存在一些问题：群众法律意识淡薄。",
+                "下一步，我乡将开展培训两期。",
+            ],
+            ["存在的不足和原因", "下一年度安排"],
+        ),
+        (
+            [
+                "一、2022年工作开展情况和2023年工作打算",
+                "（一）2022年工作开展情况",
+                "审查合同35份。",
+                "（二）2023年工作打算",
+                "完善法律顾问制度。",
+            ],
+            ["主要举措和成效", "下一年度安排"],
+        ),
+        (["一、2022年工作开展情况和2023年工作打算", "全年审查合同35份。"], ["主要举措和成效"]),
+    ],
+)
+def test_a_heading_naming_two_parts_leaves_each_paragraph_to_its_own(tmp_path, lines, expected):
+    """三、存在问题及下一步打算 covers two parts: a paragraph is in the one its own subheading or opening names."""
+    from search.ingest.pipeline import process_file
+
+    path = tmp_path / "report.txt"
+    path.write_text("柳溪乡2022年法治政府建设工作报告\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert [p.part for p in process_file(path).paragraphs] == expected

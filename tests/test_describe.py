@@ -185,3 +185,20 @@ def test_a_signature_in_chinese_numerals_or_by_two_issuers_names_the_township(tm
     assert (report.township, report.date) == ("翠湖镇", date)
     assert report.sources["township"].startswith("落款")
     assert not any("年" in p.text and "月" in p.text and len(p.text) < 15 for p in report.paragraphs)
+
+
+def test_a_report_that_names_no_township_takes_it_from_its_file_and_folder(tmp_path):
+    """Users name files by township and folders by county: the last evidence, used when the text is silent."""
+    body = "2023年法治政府建设情况报告\n一、主要举措和成效\n我镇聘请法律顾问1名，审查合同30份。\n"
+    (tmp_path / "渝北区").mkdir()
+    namesake = tmp_path / "渝北区" / "大湾镇-2023年度.txt"
+    namesake.write_text(body, encoding="utf-8")
+    report = process_file(namesake)
+    assert (report.township, report.county, report.province) == ("大湾镇", "渝北区", "重庆市")
+    assert report.sources["township"] == "文件名（地名录）"
+    unknown = tmp_path / "01_翠湖镇2023年法治政府建设报告.txt"
+    unknown.write_text(body, encoding="utf-8")
+    assert process_file(unknown).township == "翠湖镇"
+    titled = tmp_path / "大湾镇.txt"
+    titled.write_text("黄石镇" + body, encoding="utf-8")
+    assert process_file(titled).township == "黄石镇"  # what the report says outranks its file's name

@@ -54,6 +54,11 @@ class PartRules:
                     return found.group(1), part
         return "", ""
 
+    def parts_named(self, heading: str) -> list[str]:
+        """Every part a heading names, in the order it names them (存在问题及下一步打算: 不足, then 安排)."""
+        found = [(match.end(), part) for part in self.order if (match := self.patterns[part].search(heading))]
+        return [part for _, part in sorted(found)]
+
     def named_by_opening(self, text: str) -> str:
         """The part a paragraph's opening names (但是…仍存在一些不足, 下一步，我镇将…), or ""."""
         opening = text[: self.opening_chars]
@@ -118,8 +123,13 @@ def parts_of(paragraphs: list[Paragraph], rules: PartRules) -> list[str]:
     headed = any(paragraph.section for paragraph in paragraphs)
     parts, carried, carried_under = [], "", None
     for number, paragraph in enumerate(paragraphs):
-        part = rules.named_by_heading(paragraph.section)
-        if part:
+        named = rules.parts_named(paragraph.section[0]) if paragraph.section else []
+        if len(named) > 1:
+            part = _part_under_combined_heading(
+                paragraph, named, rules, carried if carried_under == paragraph.section[:1] else ""
+            )
+            carried, carried_under = part, paragraph.section[:1]
+        elif part := (named[0] if named else ""):
             carried = ""
         elif opening := rules.named_by_opening(paragraph.text):
             part, carried, carried_under = opening, opening, paragraph.section
@@ -141,9 +151,27 @@ def _close_headings_at_labels(paragraphs: list[Paragraph], parts: list[str], rul
     stale, label, label_part = None, "", ""
     for paragraph, part in zip(paragraphs, parts, strict=True):
         found, found_part = rules.label_of(paragraph.text)
-        if found and part == found_part and rules.named_by_heading(paragraph.section) != found_part:
+        if (
+            found
+            and part == found_part
+            and found_part not in rules.parts_named(paragraph.section[0] if paragraph.section else "")
+        ):
             stale, label, label_part = paragraph.section, found, found_part
         elif stale is None or paragraph.section != stale:
             stale = None
             continue
         paragraph.section = [label] if part == label_part else []
+
+
+def _part_under_combined_heading(paragraph: Paragraph, named: list[str], rules: PartRules, carried: str) -> str:
+    """The part of a paragraph under a heading that names several (三、存在问题及下一步打算): the one of them a
+    deeper heading of it names alone ((一)存在问题), else its opening's (下一步，我乡将…), else the one the
+    paragraph before it under the same heading took, else the first the heading names."""
+    for heading in paragraph.section[1:]:
+        deeper = [part for part in rules.parts_named(heading) if part in named]
+        if len(deeper) == 1:
+            return deeper[0]
+    part = rules.named_by_opening(paragraph.text)
+    if part in named:
+        return part
+    return carried or named[0]

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
@@ -30,6 +30,7 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委�
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
 OPENING_PARAGRAPHS = 2
 GEO_FIELDS = ("county", "city", "province")
+FOLDERS_READ = 2  # the folders a report sits in that may name its county (巫溪县/花台乡.txt)
 
 
 @dataclass
@@ -39,10 +40,12 @@ class Evidence:
     signature: str
     body: str
     issuer: str = ""
+    file_name: str = ""
+    folders: str = ""
 
     @property
     def everything(self) -> str:
-        return "\n".join((self.title, self.signature, self.body))
+        return "\n".join((self.title, self.signature, self.body, self.file_name, self.folders))
 
 
 def describe(
@@ -61,10 +64,14 @@ def describe(
         signature="\n".join(segmented.signature),
         body="\n".join(p.text for p in report.paragraphs),
         issuer=segmented.issuer,
+        file_name=Path(report.path).stem,
+        folders="\n".join(Path(report.path).parent.parts[-FOLDERS_READ:]),
     )
     if not _set_unit_level(report, evidence, gazetteer):
         stated = _stated_places(evidence, gazetteer)
         _set_township(report, evidence, gazetteer, stated)
+        if not report.township:
+            stated = _named_by_file(report, evidence, gazetteer, stated)
         _set_places(report, evidence, gazetteer, stated)
         if report.township:
             level = "街道" if report.township.endswith(("街道", "办事处")) else "乡镇"
@@ -161,6 +168,23 @@ def _set_township(report: Report, evidence: Evidence, gazetteer: Gazetteer, stat
         _set(report, "township", name, f"{where[name]}（地名录）")
 
 
+def _named_by_file(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated: Stated) -> Stated:
+    """When the text names no township, the file's name may (翠湖镇2023年法治政府建设报告.docx, 01_青山镇.txt):
+    the last evidence, after everything the report says; what the text stated of the county stays."""
+    leading = re.match(r"[\u4e00-\u9fff]+", issuer_phrase(re.sub(r"^[^\u4e00-\u9fff]+", "", evidence.file_name)))
+    named = stated_place(leading.group(0), gazetteer) if leading else StatedPlace()
+    if not named.township:
+        return stated
+    known = "地名录" if gazetteer.townships_named(named.township) else "地名录中没有此乡镇"
+    _set(report, "township", named.township, f"文件名（{known}）")
+    place, where = replace(stated.place), dict(stated.where)
+    for name in ("township", "county", "city", "province"):
+        if getattr(named, name) and not getattr(place, name):
+            setattr(place, name, getattr(named, name))
+            where[name] = "文件名"
+    return Stated(place, where)
+
+
 NAME_BOUNDARY = set("县区市旗州盟省我本全该此在于和与及对向从的为是了等、由将把被各")
 
 
@@ -194,7 +218,7 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
         reason = (
             "地名录（唯一同名乡镇）"
             if len(candidates) == 1
-            else f"地名录（{len(candidates)} 个同名乡镇，按正文中的地名确定）"
+            else f"地名录（{len(candidates)} 个同名乡镇，按正文或所在文件夹中的地名确定）"
         )
         for name in GEO_FIELDS:
             _set(report, name, getattr(place, name), reason)
