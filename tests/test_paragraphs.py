@@ -85,3 +85,29 @@ def test_web_chrome_line_is_dropped_and_its_date_kept(sample_reports):
     texts = [p.text for p in sample_reports["蒲台乡"].paragraphs]
     assert not any("浏览" in t or "来源" in t for t in texts)
     assert sample_reports["蒲台乡"].date == "2021-11-25"
+
+
+def test_part_and_bracket_headings_head_their_paragraphs():
+    """第一部分 … and 【存在问题】 (alone, or before its text on one line) are headings, not text glued to the
+    paragraph after them."""
+    result = segment(
+        [
+            "第一部分 主要做法和成效",
+            "镇政府聘请律师担任法律顾问，全年审查合同30份。",
+            "【存在问题】执法队伍专业化水平不高。",
+            "【下步打算】",
+            "深化法治乡村建设。",
+        ]
+    )
+    assert [(p.section, p.text) for p in result.paragraphs] == [
+        (["第一部分主要做法和成效"], "镇政府聘请律师担任法律顾问，全年审查合同30份。"),
+        (["【存在问题】"], "执法队伍专业化水平不高。"),
+        (["【下步打算】"], "深化法治乡村建设。"),
+    ]
+
+
+def test_a_page_number_copied_from_a_pdf_is_dropped_and_its_paragraph_joined():
+    result = segment(
+        ["一、主要举措", "镇政府聘请律师担任法律顾问，全年审查", "— 2 —", "合同30份。", "- 3 -", "第4页", "普法18场。"]
+    )
+    assert [p.text for p in result.paragraphs] == ["镇政府聘请律师担任法律顾问，全年审查合同30份。", "普法18场。"]

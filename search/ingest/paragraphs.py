@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from search.ingest.chrome import is_chrome
 from search.ingest.model import Paragraph
 from search.ingest.normalize import normalize_line
+from search.ingest.text import PAGE_NUMBER
 
 SENTENCE_END = "。！？；：…"
 INNER_BREAK = re.compile(r"[。！？；]")
@@ -20,7 +21,7 @@ INLINE_HEADING_MAX = 40
 STANDALONE_HEADING_MAX = 60
 
 HEADING_LEVELS = [
-    (1, re.compile(r"^[一二三四五六七八九十]{1,3}[、，.]")),
+    (1, re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，.]|第[一二三四五六七八九十]{1,3}部分|【[^】]{2,20}】)")),
     (2, re.compile(r"^（[一二三四五六七八九十]{1,3}）")),
     (3, re.compile(r"^\d{1,2}(?:[、，]|\.(?!\d))")),
     (4, re.compile(r"^（\d{1,2}）")),
@@ -28,6 +29,7 @@ HEADING_LEVELS = [
 
 DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 DATE_LINE = re.compile(r"^(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
+BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 CHINESE_DATE_LINE = re.compile(
     r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日$"
 )
@@ -54,6 +56,7 @@ def segment(raw_lines: list[str]) -> Segmented:
     """Split normalized report lines into front matter, back matter and paragraphs."""
     result = Segmented()
     lines = _drop_chrome([normalize_line(line) for line in raw_lines], result)
+    lines = _bracket_headings_apart(lines)
     lines = _take_front_matter(lines, result)
     lines = _take_back_matter(lines, result)
     lines = rejoin_broken_lines(lines)
@@ -95,6 +98,8 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
     for line in lines:
         if not line:
             continue
+        if PAGE_NUMBER.match(line) and sum(c.isdigit() for c in line) <= 3:
+            continue  # a page number a text copied from a PDF keeps (— 2 —): the paragraph around it is one
         if is_chrome(line):
             result.chrome_lines += 1
             date = DATE_IN_TEXT.search(line)
@@ -103,6 +108,15 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
             continue
         kept.append(line)
     return kept
+
+
+def _bracket_headings_apart(lines: list[str]) -> list[str]:
+    """【存在问题】执法队伍… written on one line: the bracketed heading on its own line, its text after it."""
+    apart = []
+    for line in lines:
+        found = BRACKET_HEADING.match(line)
+        apart += [found.group(1), found.group(2)] if found else [line]
+    return apart
 
 
 def heading_level(line: str) -> int:
