@@ -122,6 +122,15 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
     assert all("如何" not in h["snippet"] and "<mark>作用</mark>" not in h["snippet"] for h in question["hits"])
 
 
+def test_a_localizer_in_a_question_is_not_a_concept(engine):
+    """…法律顾问在决策中的作用: 中 only places the question (一个方位词); requiring it cut the answers to the
+    paragraphs that happen to hold the character."""
+    question = engine.search(SearchRequest(q="乡镇如何发挥法律顾问在决策中的作用", limit=20))
+    both = engine.search(SearchRequest(q="法律顾问 决策", limit=20))
+    assert question["total"] == both["total"]
+    assert [h["id"] for h in question["hits"]] == [h["id"] for h in both["hits"]]
+
+
 def test_a_concept_most_paragraphs_have_is_scored_not_required(engine):
     """法治 is in more than a third of the paragraphs: 法治 法律顾问 finds what 法律顾问 finds, ranking those
     that also speak of 法治 first."""
