@@ -38,6 +38,8 @@ def add_command(commands) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import waitress
 
+    one_malloc_arena()
+
     from . import create_app
 
     if not index_is_usable(args.index):
@@ -68,6 +70,27 @@ def run_serve(args: argparse.Namespace) -> int:
     threads = args.threads or (2 if args.workers > 1 and hasattr(os, "fork") else 4)
     waitress.serve(app, sockets=[sock], threads=threads, ident="reportsearch")
     return 0
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def one_malloc_arena() -> bool:
+    """Have every thread of the server allocate from glibc's main arena (as MALLOC_ARENA_MAX=1 would).
+
+    A search allocates temporary arrays of megabytes. Each waitress thread otherwise gets an arena of its own,
+    whose heaps glibc shrinks back as soon as they are freed, so the next search in that thread faults its
+    pages in again: over HTTP a search for 的 at 1M paragraphs took 80–190 ms where one thread took 81–89
+    (docs/benchmark-log.md). Called before any thread starts (glibc fixes the arena limit when a second
+    thread first allocates). False where the C library is not glibc (Windows, macOS, musl): nothing changes."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.gnu_get_libc_version and libc.mallopt(M_ARENA_MAX, 1))
+    except (OSError, AttributeError, TypeError):
+        return False
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
