@@ -136,3 +136,60 @@ def test_a_broken_ofd_is_refused_naming_the_file(tmp_path):
         archive.writestr("readme.txt", "nothing")
     with pytest.raises(ReportError, match="OFD 文件结构不完整"):
         process_file(no_root)
+
+
+EXPECTED_MARKED = [
+    ("主要举措和成效", ["主要工作成效"], "镇政府聘请律师担任法律顾问，全年审查合同30份。"),
+    ("主要举措和成效", ["主要工作成效", "推进依法决策"], "重大事项一律提交党政联席会议集体讨论。"),
+    ("主要举措和成效", ["主要工作成效", "推进依法决策", "（一）会前审查"], "议题须经法律顾问审查。"),
+    ("存在的不足和原因", ["存在的不足"], "执法人员数量不足"),
+    ("下一年度安排", ["下一步工作打算"], "加强执法队伍建设。"),
+]
+
+
+def _shape_of(report) -> list[tuple[str, list[str], str]]:
+    return [(p.part, p.section, p.text) for p in report.paragraphs]
+
+
+def test_word_heading_styles_head_paragraphs_without_numbers(tmp_path):
+    """Headings a .docx marks by style (标题 1, Heading 2; the title in Heading 1) but does not number: the
+    text alone reads them as broken lines and glues them to the paragraph after them."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("星河镇2023年法治政府建设情况报告", 1)
+    for level, text in [
+        (2, "主要工作成效"),
+        (0, EXPECTED_MARKED[0][2]),
+        (3, "推进依法决策"),
+        (0, EXPECTED_MARKED[1][2]),
+    ]:
+        document.add_heading(text, level) if level else document.add_paragraph(text)
+    document.add_paragraph("（一）会前审查")
+    document.add_paragraph("议题须经法律顾问审查。")
+    for level, text in [(2, "存在的不足"), (0, "执法人员数量不足"), (2, "下一步工作打算"), (0, "加强执法队伍建设。")]:
+        document.add_heading(text, level) if level else document.add_paragraph(text)
+    document.save(tmp_path / "report.docx")
+    report = process_file(tmp_path / "report.docx")
+    assert (report.title, report.township) == ("星河镇2023年法治政府建设情况报告", "星河镇")
+    assert _shape_of(report) == EXPECTED_MARKED
+
+
+def test_web_page_headings_and_bold_lines_head_paragraphs_without_numbers(tmp_path):
+    """<h3> part headings and a bold-only line under them, on a page that numbers none of them."""
+    page = (
+        '<html><head><meta charset="utf-8"><title>云台镇</title></head><body><div class="article-content">'
+        "<h1>星河镇2023年法治政府建设情况报告</h1><h3>主要工作成效</h3><p>镇政府聘请律师担任法律顾问，全年审查合同30份。</p>"
+        "<p><strong>推进依法决策</strong></p><p>重大事项一律提交党政联席会议集体讨论。</p>"
+        "<p>（一）会前审查</p><p>议题须经法律顾问审查。</p>"
+        "<p><b>全年</b>开展普法活动20场，发放资料两千余份，群众满意度明显提升，法治氛围日益浓厚。</p>"
+        "<h3>存在的不足</h3><p>执法人员数量不足</p><h3>下一步工作打算</h3><p>加强执法队伍建设。</p></div></body></html>"
+    )
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    shape = _shape_of(process_file(tmp_path / "report.html"))
+    bold_start = (
+        "主要举措和成效",
+        ["主要工作成效", "推进依法决策", "（一）会前审查"],
+        "全年开展普法活动20场，发放资料两千余份，群众满意度明显提升，法治氛围日益浓厚。",
+    )
+    assert shape == [*EXPECTED_MARKED[:3], bold_start, *EXPECTED_MARKED[3:]]

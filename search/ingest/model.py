@@ -18,6 +18,18 @@ class ReportError(Exception):
         super().__init__(f"{path}: {reason}")
 
 
+class HeadingLine(str):
+    """A line its file marks as a heading (a Word heading style or outline level) at ``level`` (1 outermost):
+    a heading even without a number (主要工作成效), which the text alone would take for a broken line."""
+
+    level: int
+
+    def __new__(cls, text: str, level: int) -> HeadingLine:
+        line = super().__new__(cls, text)
+        line.level = level
+        return line
+
+
 @dataclass
 class RawText:
     """Plain text lines of one file and the hints its format carried (HTML <title>, dates)."""

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.ingest.chrome import is_chrome
-from search.ingest.model import Paragraph
+from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import normalize_line
 from search.ingest.text import PAGE_NUMBER
 
@@ -55,9 +55,9 @@ class Segmented:
 def segment(raw_lines: list[str]) -> Segmented:
     """Split normalized report lines into front matter, back matter and paragraphs."""
     result = Segmented()
-    lines = _drop_chrome([normalize_line(line) for line in raw_lines], result)
+    lines = _drop_chrome([_normalized(line) for line in raw_lines], result)
     lines = _bracket_headings_apart(lines)
-    lines = _take_front_matter(lines, result)
+    lines = _ranked_marked_levels(_take_front_matter(lines, result))
     lines = _take_back_matter(lines, result)
     lines = rejoin_broken_lines(lines)
     result.paragraphs = _paragraphs_with_headings(lines)
@@ -119,18 +119,51 @@ def _bracket_headings_apart(lines: list[str]) -> list[str]:
     return apart
 
 
-def heading_level(line: str) -> int:
+def _normalized(line: str) -> str:
+    """normalize_line, keeping a heading its file marked (a short one: a long one is text styled as heading)."""
+    text = normalize_line(line)
+    if isinstance(line, HeadingLine) and len(text) <= STANDALONE_HEADING_MAX:
+        return HeadingLine(text, line.level)
+    return text
+
+
+def _ranked_marked_levels(lines: list[str]) -> list[str]:
+    """Headings the file marks (<h3>, a bold line, Word's Heading 2), ranked from 1 by the level it marks them
+    with; the numbered lines it does not mark (（一）…) nest under the deepest of those ranks. A text file
+    marks none: its numbered lines keep their levels."""
+    marked = sorted({line.level for line in lines if isinstance(line, HeadingLine)})
+    if not marked:
+        return lines
+    rank = {level: number for number, level in enumerate(marked, start=1)}
+    return [
+        HeadingLine(line, rank[line.level])
+        if isinstance(line, HeadingLine)
+        else HeadingLine(line, len(marked) + numbered_level(line))
+        if numbered_level(line)
+        else line
+        for line in lines
+    ]
+
+
+def numbered_level(line: str) -> int:
+    """The level a line's number gives it as a heading (一、 / （一） / 1. / （1）), or 0."""
     for level, pattern in HEADING_LEVELS:
         if pattern.match(line):
             return level
     return 0
 
 
+def heading_level(line: str) -> int:
+    """A line's level as a heading: as its file marks it (a Word heading style, <h3>; ranked with the numbered
+    lines of such a file by :func:`_ranked_marked_levels`), else by its number; 0 for body text."""
+    return line.level if isinstance(line, HeadingLine) else numbered_level(line)
+
+
 def _is_title_line(line: str) -> bool:
     return (
         len(line) <= STANDALONE_HEADING_MAX
         and not INNER_BREAK.search(line)
-        and not heading_level(line)
+        and not numbered_level(line)
         and bool(TITLE_WORDS.search(line) or ISSUER.search(line))
     )
 
@@ -142,7 +175,7 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
         line = lines[index]
         if ADDRESSEE.match(line) and not heading_level(line):
             result.addressee = line.rstrip("：:")
-        elif _is_title_line(line) and not result.addressee:
+        elif _is_title_line(line) and not result.addressee and not _heading_after_title(line, result):
             if result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
                 result.issuer = line
             else:
@@ -151,6 +184,12 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
             break
         index += 1
     return lines[index:]
+
+
+def _heading_after_title(line: str, result: Segmented) -> bool:
+    """A line the file marks as a heading, after a finished title: the body's first heading (主要工作情况),
+    where a title may be marked as a heading too (<h1>, Word's Heading 1)."""
+    return isinstance(line, HeadingLine) and bool(result.title_lines) and bool(TITLE_END.search(result.title_lines[-1]))
 
 
 def _is_issuer_line(line: str) -> bool:
@@ -196,9 +235,10 @@ def rejoin_broken_lines(lines: list[str]) -> list[str]:
 
 
 def _glue(left: str, right: str) -> str:
-    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
-        return f"{left} {right}"
-    return left + right
+    """The two parts of a broken line as one; a heading's level stays with it."""
+    space = " " if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum() else ""
+    joined = f"{left}{space}{right}"
+    return HeadingLine(joined, left.level) if isinstance(left, HeadingLine) else joined
 
 
 @dataclass
@@ -232,11 +272,13 @@ def _split_heading(line: str, level: int, next_line: str) -> tuple[str, str]:
     line that is one whole sentence and has nothing under it is a list item:
     a body paragraph, not a heading.
     """
+    if not numbered_level(line):  # marked by its file, not numbered: all of it is the heading
+        return line.rstrip("：:。"), ""
     breaks = [m.end() for m in INNER_BREAK.finditer(line)]
     inner = [b for b in breaks if b < len(line)]
     if inner:
         first = inner[0]
-        marker_end = HEADING_LEVELS[level - 1][1].match(line).end()
+        marker_end = HEADING_LEVELS[numbered_level(line) - 1][1].match(line).end()
         if first - marker_end <= INLINE_HEADING_MAX:
             return line[: first - 1], line[first:]
         return "", line

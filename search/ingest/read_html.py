@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from search.ingest.bounds import check_nesting, check_text_size
-from search.ingest.model import RawText, ReportError
+from search.ingest.model import HeadingLine, RawText, ReportError
 from search.ingest.text import CJK, decode_text
 
 DROP_TAGS = [
@@ -26,6 +26,9 @@ DROP_TAGS = [
     "svg",
     "object",
 ]
+HEADING_TAG = re.compile(r"h[1-6]")
+BOLD_HEADING_MAX = 40
+BOLD_LEVEL = 7  # below every <h1>…<h6>
 BLOCK_TAGS = {
     "p",
     "div",
@@ -197,6 +200,18 @@ def attachment_only(soup, lines: list[str]) -> str:
     return links[0].rsplit("/", 1)[-1] if links and text < 120 else ""
 
 
+def _heading_level(block) -> int:
+    """A block's level as a heading the page marks: <h1>…<h6>, or (below them) a short paragraph that is all
+    bold (<p><strong>推进依法决策</strong></p>); 0 for text."""
+    if HEADING_TAG.fullmatch(block.name or ""):
+        return int(block.name[1])
+    text = block.get_text(strip=True)
+    if not text or len(text) > BOLD_HEADING_MAX or text[-1] in "。；！？":
+        return 0
+    bold = "".join(tag.get_text(strip=True) for tag in block.find_all(("strong", "b")) if not tag.find(("strong", "b")))
+    return BOLD_LEVEL if bold == text else 0
+
+
 def _block_lines(element) -> list[str]:
     """Text of an element with a line break at every block boundary."""
     from bs4 import NavigableString
@@ -204,9 +219,10 @@ def _block_lines(element) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
 
-    def flush() -> None:
+    def flush(level: int = 0) -> None:
         if current:
-            lines.append("".join(current))
+            text = "".join(current)
+            lines.append(HeadingLine(text, level) if level and text.strip() else text)
             current.clear()
 
     def walk(node) -> None:
@@ -218,7 +234,7 @@ def _block_lines(element) -> list[str]:
             elif child.name in BLOCK_TAGS:
                 flush()
                 walk(child)
-                flush()
+                flush(_heading_level(child))
             else:
                 walk(child)
 
