@@ -202,3 +202,19 @@ def test_a_report_that_names_no_township_takes_it_from_its_file_and_folder(tmp_p
     titled = tmp_path / "大湾镇.txt"
     titled.write_text("黄石镇" + body, encoding="utf-8")
     assert process_file(titled).township == "黄石镇"  # what the report says outranks its file's name
+
+
+@pytest.mark.parametrize(
+    ("head", "date"),
+    [
+        ("法治政府建设年度报告（翠湖镇）", ""),
+        ("翠湖镇：2023年法治政府建设工作总结", ""),
+        ("2023年度法治政府建设情况报告\n（翠湖镇人民政府  2024年1月8日）", "2024-01-08"),
+        ("2023年度法治政府建设情况报告\n（翠湖镇人民政府）", ""),
+    ],
+)
+def test_the_township_stated_around_the_title_is_read(tmp_path, head, date):
+    """In brackets after the subject, before a colon, or on a bracketed line under the title with the date."""
+    report = _describe_text(tmp_path, f"{head}\n一、主要举措和成效\n镇政府聘请律师担任法律顾问，全年审查合同30份。\n")
+    assert (report.township, report.date) == ("翠湖镇", date)
+    assert [p.text for p in report.paragraphs] == ["镇政府聘请律师担任法律顾问，全年审查合同30份。"]

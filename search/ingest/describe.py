@@ -28,6 +28,7 @@ CITED = re.compile(r"《[^》]*》")
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委办发|委发|委办|政发|政办发)\s*[〔\[（(【]")
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
+TITLE_BRACKETS = re.compile(r"[（(]([^（）()]{2,20})[）)]")
 OPENING_PARAGRAPHS = 2
 GEO_FIELDS = ("county", "city", "province")
 FOLDERS_READ = 2  # the folders a report sits in that may name its county (巫溪县/花台乡.txt)
@@ -127,7 +128,9 @@ class Stated:
 def _stated_places(evidence: Evidence, gazetteer: Gazetteer) -> Stated:
     """Each field from the first issuer phrase that states it: what a report says of itself outranks the
     gazetteer, which only confirms and completes it."""
-    phrases = [(issuer_phrase(evidence.title), "标题"), (evidence.issuer, "发文单位")]
+    phrases = [(issuer_phrase(evidence.title), "标题")]
+    phrases += [(inside, "标题") for inside in TITLE_BRACKETS.findall(evidence.title)]  # …年度报告（翠湖镇）
+    phrases += [(evidence.issuer, "发文单位")]
     phrases += [(issuer_of_signature(line), "落款") for line in evidence.signature.split("\n") if line]
     found, where = StatedPlace(), {}
     for phrase, label in phrases:

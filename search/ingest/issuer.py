@@ -33,7 +33,7 @@ def issuer_phrase(title: str) -> str:
     head = LEADING_YEAR.sub("", title.replace("\n", "").strip())
     head = ISSUER_END.split(head, 1)[0]
     head = JOINT_ISSUER.sub("", head)
-    return re.sub(r"^中共|[和、与及]$", "", head).strip()
+    return re.sub(r"^中共|[和、与及]$", "", head.strip(" ：:，,、-—")).strip()
 
 
 def issuer_of_signature(line: str) -> str:

@@ -30,6 +30,8 @@ HEADING_LEVELS = [
 DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 DATE_LINE = re.compile(r"^(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
 BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
+BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
+DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{4})\s*年[^年]{2,12}日$")
 CHINESE_DATE_LINE = re.compile(
     r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日$"
 )
@@ -175,6 +177,8 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
         line = lines[index]
         if ADDRESSEE.match(line) and not heading_level(line):
             result.addressee = line.rstrip("：:")
+        elif result.title_lines and _took_bracketed_issuer(line, result):
+            pass
         elif _is_title_line(line) and not result.addressee and not _heading_after_title(line, result):
             if result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
                 result.issuer = line
@@ -184,6 +188,25 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
             break
         index += 1
     return lines[index:]
+
+
+def _took_bracketed_issuer(line: str, result: Segmented) -> bool:
+    """Under the title, (翠湖镇人民政府 2024年1月8日), (2024年1月8日) or (翠湖镇人民政府): the issuer and the date
+    as a published report states them there rather than in a signature. True when the line was one."""
+    found = BRACKETED.match(line)
+    if not found:
+        return False
+    inner = found.group(1).strip()
+    dated = DATE_AT_END.search(inner)
+    date = date_of_line(dated.group(0).replace(" ", "")) if dated else ""
+    issuer = inner[: dated.start()].strip() if dated else inner
+    if not date and not ISSUER.search(issuer):
+        return False
+    if date and not result.date:
+        result.date = date
+    if issuer and ISSUER.search(issuer) and not result.issuer:
+        result.issuer = issuer
+    return not issuer or bool(ISSUER.search(issuer))
 
 
 def _heading_after_title(line: str, result: Segmented) -> bool:
