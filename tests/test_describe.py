@@ -218,3 +218,27 @@ def test_the_township_stated_around_the_title_is_read(tmp_path, head, date):
     report = _describe_text(tmp_path, f"{head}\n一、主要举措和成效\n镇政府聘请律师担任法律顾问，全年审查合同30份。\n")
     assert (report.township, report.date) == ("翠湖镇", date)
     assert [p.text for p in report.paragraphs] == ["镇政府聘请律师担任法律顾问，全年审查合同30份。"]
+
+
+def test_reports_in_layouts_written_after_the_rules_get_their_metadata_and_parts():
+    """Six reports in layouts the rules were not written for (tests/data/layouts/: a Jiangsu street office, a
+    Gansu township without title or headings, a Guizhou town nesting four levels, a Shandong page with bold
+    headings, a Henan county government, a joint signature in Chinese numerals under a combined heading):
+    every metadata field and every part present or absent as written down before they were read."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent / "data"
+    truth = json.loads((root / "layouts_truth.json").read_text(encoding="utf-8"))
+    required = ("主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
+    wrong = []
+    for path, want in truth.items():
+        if path.startswith("_"):
+            continue
+        report = process_file(root / path)
+        wrong += [(path, name) for name in METADATA_CHECKED if getattr(report, name) != want[name]]
+        present = {paragraph.part for paragraph in report.paragraphs}
+        wrong += [(path, part) for part in required if (part in present) != (part in want["parts"])]
+    assert len(truth) - 1 == 6 and wrong == []
+
+
+METADATA_CHECKED = ("township", "county", "city", "province", "year", "level", "date")

@@ -42,7 +42,7 @@ class Evidence:
     body: str
     issuer: str = ""
     file_name: str = ""
-    folders: str = ""
+    folders: str = ""  # and the web site a page came from: where the report sits, not what it says
 
     @property
     def everything(self) -> str:
@@ -66,7 +66,7 @@ def describe(
         body="\n".join(p.text for p in report.paragraphs),
         issuer=segmented.issuer,
         file_name=Path(report.path).stem,
-        folders="\n".join(Path(report.path).parent.parts[-FOLDERS_READ:]),
+        folders="\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")]),
     )
     if not _set_unit_level(report, evidence, gazetteer):
         stated = _stated_places(evidence, gazetteer)

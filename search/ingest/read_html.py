@@ -80,7 +80,11 @@ def read_html(data: bytes, path: Path) -> RawText:
     soup = BeautifulSoup(text, "lxml")
     hints: dict[str, str] = {}
     if soup.title and soup.title.get_text(strip=True):
-        hints["title"] = TITLE_SUFFIX.sub("", soup.title.get_text(" ", strip=True))
+        page_title = soup.title.get_text(" ", strip=True)
+        hints["title"] = TITLE_SUFFIX.sub("", page_title)
+        site = TITLE_SUFFIX.search(page_title)
+        if site:  # 文登区人民政府: whose site it is, a hint of where a township of a common name lies
+            hints["site"] = site.group(0).strip(" -_|—–")
     date = _meta_date(soup)
     if date:
         hints["date"] = date
