@@ -46,7 +46,7 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.STORED(),
         kind=fields.ID(stored=True),
-        report_id=fields.ID(stored=True),
+        report_id=fields.ID(),  # a paragraph's only Whoosh field: what a reindex deletes it by
         ordinal=fields.STORED(),
         text=fields.STORED(),
         section=fields.STORED(),
@@ -153,11 +153,15 @@ def _arrays_are_current(index_dir: Path) -> bool:
     return all(arrays_format(fast / segment_id) == ARRAYS_FORMAT for segment_id in _segment_ids(open_index(index_dir)))
 
 
-def _schema_is_current(index_dir: Path) -> bool:
-    """An index written by an older version (other fields) is recreated rather than updated."""
+def _schema_is_current(index_dir: Path, stored_too: bool = False) -> bool:
+    """An index written by an older version (other fields) is recreated rather than updated. With
+    ``stored_too``, also what each field stores: an index whose fields only store more (a paragraph's report
+    id, before) is read and updated as it is, and takes today's schema when it is rebuilt."""
 
-    def shape(schema: fields.Schema) -> dict[str, str]:
-        return {name: type(schema[name]).__name__ for name in schema.names()}
+    def shape(schema: fields.Schema) -> dict[str, tuple[str, bool]]:
+        return {
+            name: (type(schema[name]).__name__, stored_too and bool(schema[name].stored)) for name in schema.names()
+        }
 
     try:
         return shape(open_index(index_dir).schema) == shape(build_schema())
@@ -196,17 +200,17 @@ def paragraph_documents(report: Report, report_id: str, relative_path: str) -> I
         yield document
 
 
-PARAGRAPH_STORED = ("id", "report_id", "ordinal", "part", "topic")
+PARAGRAPH_INDEXED = ("report_id",)
 
 
 def stored_fields(document: dict) -> dict:
-    """What Whoosh stores of a paragraph: what is its own (PARAGRAPH_STORED). Its text and its section path are
-    in the segment's arrays (the text folded, and as written where that differs; see
-    :meth:`search.index.segment_reader.Segment.written` and ``section_of``) and its report's title, path and
-    place in the report's document, from which a search fills them in: pickling and compressing them again
-    for every paragraph was a third of the indexing process's time, and the section paths a third of the
-    index's stored fields."""
-    return {name: document[name] for name in PARAGRAPH_STORED if name in document}
+    """What Whoosh gets of a paragraph: its report id, indexed (not stored), which a reindex deletes it by.
+    Everything else is in the segment's arrays — its id and ordinal (the id key), part and topics (facet
+    codes), its text folded and as written where that differs, its section path (see
+    :meth:`search.index.segment_reader.Segment.written` and ``section_of``) — or in its report's document
+    (title, path, place), from which a search fills them in: Whoosh's stored fields were 211 MB of a
+    1,000,000-paragraph index, and pickling them a share of the indexing time."""
+    return {name: document[name] for name in PARAGRAPH_INDEXED if name in document}
 
 
 def report_document(report: Report, report_id: str, relative_path: str, digest: str, source: Path) -> dict:
@@ -257,7 +261,9 @@ def update_index(
     with ReindexLock(index_dir) as lock:
         summary.recovered_lock = lock.recovered
         replace_all = rebuild
-        if not index_exists(index_dir) or not _schema_is_current(index_dir):
+        if not index_exists(index_dir) or not _schema_is_current(index_dir, stored_too=rebuild):
+            if index_exists(index_dir) and not _schema_is_current(index_dir):
+                summary.recreated = "索引由其他版本写成（字段不同），已全部重建"
             ix = _create_index(index_dir)
             known: dict[str, dict] = {}
         elif not _arrays_are_current(index_dir):

@@ -18,7 +18,7 @@ from search.index.docsets import select
 from search.index.segment_reader import Segment
 from search.index.terms import NO_KEY, id_key
 from search.index.writer import FACETS
-from search.ingest.classify import PARTS
+from search.ingest.classify import PARTS, load_topics
 from search.query.evaluate import Result
 
 FACET_LIMIT = 100
@@ -76,6 +76,7 @@ class FacetTable:
         self.paragraph &= live
         self.township_names = self._key_townships_by_county()
         self.topic_bits = _topic_bits(self.topics)
+        self.topic_order = _in_vocabulary_order(self.values["topic"])
         self.by_report = self._report_columns()
         self._report_documents: np.ndarray | None = None
         self._paragraph_reports: np.ndarray | None = None
@@ -135,6 +136,10 @@ class FacetTable:
             # A paragraph's report code, and for any other document one past the last (dropped from the counts).
             self._paragraph_reports = np.where(self.paragraph, self.codes["report_id"], reports).astype(np.int32)
         return Tally(np.bincount(self._paragraph_reports[positions(docs)], minlength=reports + 1)[:reports])
+
+    def topics_of(self, docnum: int) -> list[str]:
+        """A document's topics in the order the topic vocabulary lists them, as its paragraph was tagged."""
+        return [self.values["topic"][column] for column in self.topic_order if self.topics[docnum, column]]
 
     def paragraph_docnum(self, paragraph_id: str) -> int | None:
         """The document number of a live paragraph, found by its id key (None for an id no paragraph has)."""
@@ -391,6 +396,13 @@ def _remap(codes: np.ndarray, local: list[str], code_of: dict[str, int]) -> np.n
         return codes
     lookup = np.fromiter((code_of[value] for value in local), dtype=np.int32, count=len(local))
     return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
+
+
+def _in_vocabulary_order(names: list[str]) -> list[int]:
+    """Columns of the topics ``names`` in the order data/topics.json lists them (a paragraph's topics are found
+    in that order), topics it no longer lists after them."""
+    position = {name: number for number, name in enumerate(load_topics())}
+    return sorted(range(len(names)), key=lambda column: (position.get(names[column], len(position)), names[column]))
 
 
 def _topic_bits(topics: np.ndarray) -> np.ndarray | None:

@@ -209,21 +209,31 @@ class IndexState:
         return {**label, "id": paragraph_id(label["report_id"], ordinal), "paragraph": ordinal + 1}
 
     def stored(self, docnum: int) -> dict:
-        """A document's stored fields. A paragraph's text (as written) comes from the segment's arrays, and
-        its report's title, path and place from the report's document (indexes written before stored them
-        with every paragraph; see :func:`search.index.writer.stored_fields`)."""
-        with self.stored_lock:
-            fields = self.searcher.stored_fields(docnum)
-        if fields.get("kind") == "report":
-            return fields
-        if "text" not in fields:
-            text = self.evaluator.written(docnum)
-            if text is not None:
-                fields["text"] = text
-        if "section" not in fields:
-            fields["section"] = list(self.evaluator.section(docnum))
-        if "title" not in fields:
-            fields.update(self.report_fields(docnum))
+        """A document's fields: a report's as Whoosh stores them; a paragraph's from the arrays (its id, part,
+        topics, text as written and section path), with its report's title, path and place from the report's
+        document. Whoosh stores nothing of a paragraph (see :func:`search.index.writer.stored_fields`); what an
+        older index stored there is the same and is not read."""
+        if not self.facets.paragraph[docnum]:
+            with self.stored_lock:
+                return self.searcher.stored_fields(docnum)
+        label = report_label(self.facets, docnum)
+        ordinal = int(self.facets.id_keys[docnum]) & 0xFFFF
+        part = int(self.facets.codes["part"][docnum])
+        fields = {
+            "id": paragraph_id(label["report_id"], ordinal),
+            "report_id": label["report_id"],
+            "ordinal": ordinal,
+            "part": self.facets.values["part"][part] if part >= 0 else "",
+            "topic": ",".join(self.facets.topics_of(docnum)),
+        }
+        text = self.evaluator.written(docnum)
+        if text is None:  # a segment that left the text to Whoosh's stored fields
+            with self.stored_lock:
+                text = self.searcher.stored_fields(docnum).get("text")
+        if text is not None:
+            fields["text"] = text
+        fields["section"] = list(self.evaluator.section(docnum))
+        fields.update(self.report_fields(docnum))
         return fields
 
     def report_fields(self, docnum: int) -> dict:
