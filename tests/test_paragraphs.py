@@ -111,3 +111,25 @@ def test_a_page_number_copied_from_a_pdf_is_dropped_and_its_paragraph_joined():
         ["一、主要举措", "镇政府聘请律师担任法律顾问，全年审查", "— 2 —", "合同30份。", "- 3 -", "第4页", "普法18场。"]
     )
     assert [p.text for p in result.paragraphs] == ["镇政府聘请律师担任法律顾问，全年审查合同30份。", "普法18场。"]
+
+
+def test_an_official_documents_closing_record_and_attachment_list_are_not_report_text():
+    """After the signature: （此件公开发布）, 抄送：…, …印发; before or after it, 附件：1.… 2.…: none of it is a
+    paragraph, and the signature and date above the record are still read."""
+    body = ["一、主要举措", "镇政府聘请律师担任法律顾问，全年审查合同30份。"]
+    signed = segment(
+        [
+            *body,
+            "石桥铺镇人民政府",
+            "2024年1月10日",
+            "（此件公开发布）",
+            "抄送：县司法局。",
+            "石桥铺镇党政办公室 2024年1月10日印发",
+        ]
+    )
+    assert [p.text for p in signed.paragraphs] == [body[1]]
+    assert (signed.signature, signed.date) == (["石桥铺镇人民政府"], "2024-01-10")
+    listed = segment(
+        [*body, "附件：1.石桥铺镇2023年法治建设工作台账", "2.石桥铺镇法律顾问合同", "石桥铺镇人民政府", "2024年1月10日"]
+    )
+    assert [p.text for p in listed.paragraphs] == [body[1]] and listed.date == "2024-01-10"

@@ -35,6 +35,10 @@ DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{
 CHINESE_DATE_LINE = re.compile(
     r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日$"
 )
+DISTRIBUTION_RECORD = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$|^(?:抄送|抄报|主题词)[：:]|\d{1,2}日印发$")
+ATTACHMENT_LIST = re.compile(r"^(?:相关)?附件\s*[0-9一二三四五六七八九十]*\s*[：:]")
+ATTACHMENTS_LISTED = 12  # the last lines a closing attachment list may start in
+ATTACHMENT_NAME_MAX = 60
 CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "Ｏ": 0}
 ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{2,24}[：:]$")
 TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|依法行政")
@@ -60,7 +64,7 @@ def segment(raw_lines: list[str]) -> Segmented:
     lines = _drop_chrome([_normalized(line) for line in raw_lines], result)
     lines = _bracket_headings_apart(lines)
     lines = _ranked_marked_levels(_take_front_matter(lines, result))
-    lines = _take_back_matter(lines, result)
+    lines = _without_attachment_list(_take_back_matter(_without_distribution_record(lines), result))
     lines = rejoin_broken_lines(lines)
     result.paragraphs = _paragraphs_with_headings(lines)
     return result
@@ -217,6 +221,26 @@ def _heading_after_title(line: str, result: Segmented) -> bool:
 
 def _is_issuer_line(line: str) -> bool:
     return bool(ISSUER.search(line)) and not TITLE_WORDS.search(line)
+
+
+def _without_distribution_record(lines: list[str]) -> list[str]:
+    """The lines without an official document's closing record after the signature: （此件公开发布）,
+    抄送：…, 主题词：…, …2024年1月10日印发."""
+    end = len(lines)
+    while end > 0 and DISTRIBUTION_RECORD.search(lines[end - 1]):
+        end -= 1
+    return lines[:end]
+
+
+def _without_attachment_list(lines: list[str]) -> list[str]:
+    """The lines without a closing list of attachments (附件：1.…台账 / 2.…合同): their names, not report text."""
+    for start in range(len(lines) - 1, max(len(lines) - ATTACHMENTS_LISTED, -1), -1):
+        if ATTACHMENT_LIST.match(lines[start]):
+            rest = lines[start + 1 :]
+            if all(len(line) <= ATTACHMENT_NAME_MAX and line[-1] not in "。；" for line in rest):
+                return lines[:start]
+            break
+    return lines
 
 
 def _take_back_matter(lines: list[str], result: Segmented) -> list[str]:
