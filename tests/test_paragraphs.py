@@ -133,3 +133,19 @@ def test_an_official_documents_closing_record_and_attachment_list_are_not_report
         [*body, "附件：1.石桥铺镇2023年法治建设工作台账", "2.石桥铺镇法律顾问合同", "石桥铺镇人民政府", "2024年1月10日"]
     )
     assert [p.text for p in listed.paragraphs] == [body[1]] and listed.date == "2024-01-10"
+
+
+def test_circled_numbers_head_the_paragraphs_under_them_but_an_enumeration_stays_text():
+    result = segment(
+        [
+            "一、主要举措",
+            "①完善议事规则",
+            "镇党委修订党委会议事规则。",
+            "㈡落实法律顾问制度",
+            "①干部法治意识有待提高；②执法力量薄弱。",
+        ]
+    )
+    assert [(p.section, p.text) for p in result.paragraphs] == [
+        (["一、主要举措", "①完善议事规则"], "镇党委修订党委会议事规则。"),
+        (["一、主要举措", "㈡落实法律顾问制度"], "①干部法治意识有待提高；②执法力量薄弱。"),
+    ]

@@ -20,11 +20,13 @@ INNER_BREAK = re.compile(r"[。！？；]")
 INLINE_HEADING_MAX = 40
 STANDALONE_HEADING_MAX = 60
 
+CIRCLED_LEVEL = 5  # ① ② …: a heading when alone on its line
 HEADING_LEVELS = [
     (1, re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，.]|第[一二三四五六七八九十]{1,3}部分|【[^】]{2,20}】)")),
-    (2, re.compile(r"^（[一二三四五六七八九十]{1,3}）")),
+    (2, re.compile(r"^(?:（[一二三四五六七八九十]{1,3}）|[㈠-㈩])")),
     (3, re.compile(r"^\d{1,2}(?:[、，]|\.(?!\d))")),
     (4, re.compile(r"^（\d{1,2}）")),
+    (CIRCLED_LEVEL, re.compile(r"^[①-⑳]")),
 ]
 
 DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
@@ -323,6 +325,8 @@ def _split_heading(line: str, level: int, next_line: str) -> tuple[str, str]:
         return line.rstrip("：:。"), ""
     breaks = [m.end() for m in INNER_BREAK.finditer(line)]
     inner = [b for b in breaks if b < len(line)]
+    if inner and numbered_level(line) == CIRCLED_LEVEL:  # ①…；②…。 is an enumeration, not a heading and its text
+        return "", line
     if inner:
         first = inner[0]
         marker_end = HEADING_LEVELS[numbered_level(line) - 1][1].match(line).end()
