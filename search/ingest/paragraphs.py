@@ -143,14 +143,14 @@ def _ranked_marked_levels(lines: list[str]) -> list[str]:
     if not marked:
         return lines
     rank = {level: number for number, level in enumerate(marked, start=1)}
-    return [
-        HeadingLine(line, rank[line.level])
-        if isinstance(line, HeadingLine)
-        else HeadingLine(line, len(marked) + numbered_level(line))
-        if numbered_level(line)
-        else line
-        for line in lines
-    ]
+
+    def ranked(line: str) -> str:
+        if isinstance(line, HeadingLine):
+            return HeadingLine(line, rank[line.level])
+        number = numbered_level(line)
+        return HeadingLine(line, len(marked) + number) if number else line
+
+    return [ranked(line) for line in lines]
 
 
 def numbered_level(line: str) -> int:
@@ -321,15 +321,16 @@ def _split_heading(line: str, level: int, next_line: str) -> tuple[str, str]:
     line that is one whole sentence and has nothing under it is a list item:
     a body paragraph, not a heading.
     """
-    if not numbered_level(line):  # marked by its file, not numbered: all of it is the heading
+    numbered = numbered_level(line)
+    if not numbered:  # marked by its file, not numbered: all of it is the heading
         return line.rstrip("：:。"), ""
     breaks = [m.end() for m in INNER_BREAK.finditer(line)]
     inner = [b for b in breaks if b < len(line)]
-    if inner and numbered_level(line) == CIRCLED_LEVEL:  # ①…；②…。 is an enumeration, not a heading and its text
+    if inner and numbered == CIRCLED_LEVEL:  # ①…；②…。 is an enumeration, not a heading and its text
         return "", line
     if inner:
         first = inner[0]
-        marker_end = HEADING_LEVELS[numbered_level(line) - 1][1].match(line).end()
+        marker_end = HEADING_LEVELS[numbered - 1][1].match(line).end()
         if first - marker_end <= INLINE_HEADING_MAX:
             return line[: first - 1], line[first:]
         return "", line

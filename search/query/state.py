@@ -216,13 +216,12 @@ class IndexState:
         if not self.facets.paragraph[docnum]:
             with self.stored_lock:
                 return self.searcher.stored_fields(docnum)
-        label = report_label(self.facets, docnum)
-        ordinal = int(self.facets.id_keys[docnum]) & 0xFFFF
+        label = self.paragraph_label(docnum)
         part = int(self.facets.codes["part"][docnum])
         fields = {
-            "id": paragraph_id(label["report_id"], ordinal),
+            "id": label["id"],
             "report_id": label["report_id"],
-            "ordinal": ordinal,
+            "ordinal": label["paragraph"] - 1,
             "part": self.facets.values["part"][part] if part >= 0 else "",
             "topic": ",".join(self.facets.topics_of(docnum)),
         }
