@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.index.analyze import fold, query_grams, word_tokens, words
+from search.index.analyze import fold, parts_of, query_grams, word_tokens, words
 from search.index.terms import SHIFT, gram_keys
 
 
@@ -74,3 +74,8 @@ def test_long_dictionary_words_inside_longer_words_are_indexed():
     from search.index.analyze import index_words
 
     assert index_words("落实政府法律顾问制度")["法律顾问"] == 1
+
+
+def test_a_word_is_read_as_the_words_it_is_made_of_not_across_them():
+    assert parts_of("人民调解") == ["人民", "调解"]
+    assert parts_of("重大行政决策") == ["重大", "行政决策"]

@@ -152,3 +152,51 @@ def test_a_paragraph_with_any_of_the_words_is_listed_after_the_better_ones(writt
     others = [hit["text"] for hit in result["hits"] if hit["tier"] == "other"]
     assert any(text.startswith("深入学习贯彻") for text in others), "the generic paragraphs with 法律顾问 only"
     assert result["other_total"] == len(others)
+
+
+@pytest.fixture(scope="module")
+def eight(tmp_path_factory) -> Engine:
+    """Eight townships' reports of one paragraph each; two say 执法人员 (an equivalent of 执法队伍), one of them
+    also 队伍."""
+    root = tmp_path_factory.mktemp("own-words")
+    corpus = root / "corpus"
+    paragraphs = [
+        "严格行政执法人员管理，全部持证上岗，年内轮训两次。",
+        "加强行政执法人员队伍建设，选派业务骨干充实一线。",
+        "聘请律师担任法律顾问，全年审查合同二十一份。",
+        "开展法治宣传进村入户活动十二场，发放资料八百份。",
+        "建立矛盾纠纷排查台账，全年调解纠纷四十三件，调解成功率百分之九十八。",
+        "严格落实重大行政决策程序，三项重大决策均经合法性审查和集体讨论。",
+        "镇党委书记履行推进法治建设第一责任人职责，全年专题研究法治工作四次。",
+        "举办法律明白人培训班两期，培训村民骨干六十人。",
+    ]
+    for number, paragraph in enumerate(paragraphs):
+        lines = [
+            f"安康县{'青白柳龙石马金云'[number]}河镇2022年法治政府建设工作情况报告",
+            "一、主要举措和成效",
+            paragraph,
+        ]
+        _write(corpus, f"{number}.txt", lines)
+    index_dir = root / "index"
+    assert not update_index(corpus, index_dir, jobs=1).failed
+    engine = Engine(index_dir)
+    yield engine
+    engine.close()
+
+
+def test_a_paragraph_in_the_users_own_words_outranks_one_with_only_an_equivalent(eight):
+    """Both paragraphs match 执法队伍 through 执法人员; the one that also speaks of the 队伍 itself comes first."""
+    hits = eight.search(SearchRequest(q="执法队伍", limit=5))["hits"]
+    assert hits[0]["score"] > hits[1]["score"]
+    assert [hit["text"] for hit in hits[:2]] == [
+        "加强行政执法人员队伍建设，选派业务骨干充实一线。",
+        "严格行政执法人员管理，全部持证上岗，年内轮训两次。",
+    ]
+
+
+def test_a_verb_in_a_question_is_scored_not_required(eight):
+    """如何培养法律明白人: the paragraph says 培训, not 培养, and is what the user asks about; typed as two
+    keywords, both words stay required."""
+    hits = eight.search(SearchRequest(q="如何培养法律明白人", limit=5))["hits"]
+    assert hits[0]["tier"] == "all" and hits[0]["text"].startswith("举办法律明白人培训班")
+    assert eight.search(SearchRequest(q="培养 法律明白人"))["total"] == 0

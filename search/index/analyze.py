@@ -131,6 +131,29 @@ def subwords_of(word: str, shortest: int = 2) -> Iterator[tuple[str, int]]:
                 yield piece, offset
 
 
+def parts_of(word: str) -> list[str]:
+    """The dictionary words ``word`` is made of, read from the left, the longest at each place (重大|行政决策,
+    人民|调解, not the 大行 or 民调 across them); characters no word starts at are skipped."""
+    pieces: dict[int, str] = {}
+    for piece, offset in subwords_of(word):
+        if len(piece) > len(pieces.get(offset, "")):
+            pieces[offset] = piece
+    parts, at = [], 0
+    while at < len(word):
+        piece = pieces.get(at)
+        if piece:
+            parts.append(piece)
+        at += len(piece) if piece else 1
+    return parts
+
+
+@lru_cache(maxsize=10_000)
+def is_verb(word: str) -> bool:
+    """Whether the segmenter's dictionary tags ``word`` as a verb (培养, 履行; not 调解员 or 普法)."""
+    tags = segmenter().tag(word)
+    return len(tags) == 1 and tags[0][1].startswith("v")
+
+
 def index_words(text: str) -> Counter:
     """Counts of the words and sub-words of folded ``text``, as ``word_tokens(text, subwords=True)`` yields them.
 

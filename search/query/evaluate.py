@@ -21,6 +21,7 @@ Scoring:
   the segmenter cut differently is found and ranks below word matches;
 * a match in the heading path: its IDF × HEADING_BOOST — a heading match counts extra;
 * an equivalent counts × EQUIVALENT_WEIGHT, a related term (BM25 on its word postings) × RELATED_WEIGHT;
+* the words of a concept that has equivalents, found apart in any order, × OWN_WORDS_WEIGHT;
 * unquoted text of several concepts also matches them apart, × SPLIT_WORDS_BOOST.
 
 Selections by a boolean mask go through :func:`search.index.docsets.select`: NumPy's boolean indexing
@@ -32,15 +33,16 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
-from search.index.analyze import fold, word_tokens, words
+from search.index.analyze import fold, is_verb, parts_of, word_tokens, words
 from search.index.docsets import by_table, intersection, locate, locate_all, members, merged, select, union
 from search.index.segment_reader import Segment
 from search.index.terms import word_key
 from search.query.helper_thread import Overlapped
+from search.query.node_result import Result, combined, coordination, cover_of
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
 from search.query.rank import top_scoring
 from search.query.thesaurus import Concept, load_thesaurus
@@ -50,74 +52,13 @@ GRAM_BOOST = 1.0
 HEADING_BOOST = 3.0
 PART_BOOST = WORD_BOOST + GRAM_BOOST  # a paragraph of the part a word names has that word as if typed
 SPLIT_WORDS_BOOST = 0.5
+OWN_WORDS_WEIGHT = 0.3
+OWN_WORDS_SHARE = 0.15
 EQUIVALENT_WEIGHT = 0.8
 RELATED_WEIGHT = 0.3
-RELATED_COORDINATION = 0.5
 COMMON_SHARE = 0.3
-OPTIONAL_COVER = 0.01
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = 25
-
-
-@dataclass
-class Result:
-    """A node's matches: ``docs``, ascending, are every document it matches at any level, and the other
-    arrays are aligned with them (``mask[i]`` is whether ``docs[i]`` is a strict match)."""
-
-    docs: np.ndarray
-    mask: np.ndarray
-    score: np.ndarray
-    cover: np.ndarray | None = None
-    near: np.ndarray | None = None
-
-    @classmethod
-    def of(cls, docs: np.ndarray, score: np.ndarray | None = None) -> Result:
-        """Strict matches only: ``docs`` (ascending), scored ``score`` (zero without)."""
-        if score is None:
-            score = np.zeros(len(docs), dtype=np.float32)
-        return cls(docs, np.ones(len(docs), dtype=bool), score.astype(np.float32, copy=False))
-
-    @property
-    def strict(self) -> np.ndarray:
-        """The strictly matching documents, ascending."""
-        return self.docs if self.mask.all() else select(self.docs, self.mask)
-
-    def covered(self) -> np.ndarray:
-        """Fraction of the node's concepts present in each document."""
-        return self.mask.astype(np.float32) if self.cover is None else self.cover
-
-    def nearly(self) -> np.ndarray:
-        """Documents that match when related terms count."""
-        return self.mask if self.near is None else self.near
-
-    def on(self, docs: np.ndarray, at: np.ndarray) -> Result:
-        """This result over ``docs``, a superset of its documents (the others match at no level); ``at`` is
-        where its documents are in ``docs``."""
-        if len(docs) == len(self.docs):
-            return self
-        return Result(
-            docs,
-            _spread(self.mask, at, len(docs)),
-            _spread(self.score, at, len(docs)),
-            None if self.cover is None else _spread(self.cover, at, len(docs)),
-            None if self.near is None else _spread(self.near, at, len(docs)),
-        )
-
-    def keeping(self, keep: np.ndarray) -> Result:
-        """The documents where boolean ``keep`` holds."""
-        if keep.all():
-            return self
-        return Result(
-            select(self.docs, keep),
-            select(self.mask, keep),
-            select(self.score, keep),
-            None if self.cover is None else select(self.cover, keep),
-            None if self.near is None else select(self.near, keep),
-        )
-
-    def compact(self) -> Result:
-        """Without the documents that match at no level (left by an exclusion)."""
-        return self.keeping(self.nearly() | (self.covered() > 0))
 
 
 class Evaluator:
@@ -205,10 +146,10 @@ class Evaluator:
 
     def _any_of(self, results: list[Result]) -> Result:
         docs, results = self._aligned(results)
-        mask = _combined(np.logical_or, [r.mask for r in results])
-        near = _combined(np.logical_or, [r.nearly() for r in results])
-        cover = _combined(np.maximum, [r.covered() for r in results])
-        return Result(docs, mask, _combined(np.add, [r.score for r in results]) * (near | (cover > 0)), cover, near)
+        mask = combined(np.logical_or, [r.mask for r in results])
+        near = combined(np.logical_or, [r.nearly() for r in results])
+        cover = combined(np.maximum, [r.covered() for r in results])
+        return Result(docs, mask, combined(np.add, [r.score for r in results]) * (near | (cover > 0)), cover, near)
 
     def _all_of(self, node: AllOf, expand: bool) -> Result:
         roles = self._roles(node.include) if expand else [True] * len(node.include)
@@ -219,10 +160,10 @@ class Evaluator:
         if children:
             docs, children = self._aligned(children)
             required = [r for r, (_, needed) in zip(children, included, strict=True) if needed]
-            mask = _combined(np.logical_and, [r.mask for r in required])
-            near = _combined(np.logical_and, [r.nearly() for r in required])
-            cover = _cover(children, required)
-            score = _combined(np.add, [r.score for r in children]) * _coordination(required)
+            mask = combined(np.logical_and, [r.mask for r in required])
+            near = combined(np.logical_and, [r.nearly() for r in required])
+            cover = cover_of(children, required)
+            score = combined(np.add, [r.score for r in children]) * coordination(required)
         else:
             docs = self.live_docs
             mask, near = np.ones(len(docs), dtype=bool), np.ones(len(docs), dtype=bool)
@@ -269,11 +210,11 @@ class Evaluator:
         whole = self._one_form(text, exact=True)
         docs, (whole, *parts) = self._aligned([whole, *parts])
         required = [part for part, concept in zip(parts, concepts, strict=True) if concept.required]
-        apart = _combined(np.logical_and, [r.mask for r in required])
+        apart = combined(np.logical_and, [r.mask for r in required])
         mask = whole.mask | apart
-        near = mask | _combined(np.logical_and, [r.nearly() for r in required])
-        cover = np.maximum(_cover(parts, required), mask.astype(np.float32))
-        score = whole.score + _combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * _coordination(required)
+        near = mask | combined(np.logical_and, [r.nearly() for r in required])
+        cover = np.maximum(cover_of(parts, required), mask.astype(np.float32))
+        score = whole.score + combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * coordination(required)
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
 
     def weighed(self, concepts: list[Concept]) -> list[Concept]:
@@ -289,6 +230,8 @@ class Evaluator:
             replace(concept, required=bool(concept.part) or frequency <= limit)
             for concept, frequency in zip(content, frequencies, strict=True)
         ]
+        if len(content) < len(concepts):  # a question in the user's own words
+            weighed = _verbs_scored(weighed)
         if not any(concept.required for concept in weighed):
             rarest = int(np.argmin(frequencies))
             weighed[rarest] = replace(weighed[rarest], required=True)
@@ -326,11 +269,36 @@ class Evaluator:
             part_member = members(docs, in_part, self.total)
             mask |= part_member
             score += part_member * np.float32(self._idf(len(in_part)) * PART_BOOST)
+        if concept.equivalents:
+            score += self._own_words(docs, concept.text) * np.float32(OWN_WORDS_WEIGHT)
         if not concept.related:
             return Result(docs, mask, score)
         related_score = table[docs] if table is not None else self._best_of(docs, related)
         near = mask | (related_score > 0)
         return Result(docs, mask, score + related_score * RELATED_WEIGHT, None, near)
+
+    def _own_words(self, docs: np.ndarray, text: str) -> np.ndarray:
+        """For each of ``docs``, the mean BM25 × WORD_BOOST of the words of a concept's typed ``text`` (or,
+        one word, of the dictionary words it is made of: 执法 and 队伍 in 执法队伍), present in any order. Of two
+        paragraphs that match through an equivalent (执法人员 for 执法队伍), the one that also uses the user's
+        own words (…法治队伍建设…) is the closer. Words in more than OWN_WORDS_SHARE of the paragraphs (宣传 of
+        普法宣传, 法律 of 法律顾问) are left out: they tell little and their postings cost a tenth of the search."""
+        tokens = words(text)
+        if len(tokens) < 2:
+            tokens = parts_of(text)
+        score = np.zeros(len(docs), dtype=np.float32)
+        if len(tokens) < 2:
+            return score
+        limit = OWN_WORDS_SHARE * self.documents
+        for token, frequency in zip(tokens, self.document_frequencies(tokens), strict=True):
+            if frequency > limit:
+                continue
+            token_docs, tfs = self.postings(token)
+            at = locate(docs, token_docs, self.total, among=False)
+            found = at >= 0
+            token_docs, tfs, at = select(token_docs, found), select(tfs, found), select(at, found)
+            score[at] += self._bm25(token_docs, tfs, len(found)) * np.float32(WORD_BOOST / len(tokens))
+        return score
 
     def _best_table(self, terms: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """The best BM25 × WORD_BOOST among ``terms`` (their postings) of every document, zero where none
@@ -540,6 +508,15 @@ def _nothing_to_hide(segment: Segment, live: np.ndarray) -> bool:
     )
 
 
+def _verbs_scored(concepts: list[Concept]) -> list[Concept]:
+    """A question's verbs that the thesaurus does not know (培养, 履行) only scored, while another concept stays
+    required: they are how the user puts it, not what the paragraphs must say (培训, 落实 …职责)."""
+    verbs = {i for i, c in enumerate(concepts) if c.required and not c.expanded and is_verb(c.text)}
+    if not verbs or len(verbs) == sum(c.required for c in concepts):
+        return concepts
+    return [replace(c, required=False) if i in verbs else c for i, c in enumerate(concepts)]
+
+
 def _union_with(present: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
     """The ascending union of the documents flagged in ``present`` (a flag per document, taken over) and
     of ``arrays``."""
@@ -558,43 +535,3 @@ def _flags(size: int, at: np.ndarray) -> np.ndarray:
 def _form_weights(count: int) -> list[float]:
     """The weight of each form of a concept: the text as typed counts fully, each equivalent less."""
     return [1.0] + [EQUIVALENT_WEIGHT] * (count - 1)
-
-
-def _spread(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
-    spread = np.zeros(size, dtype=values.dtype)
-    spread[at] = values
-    return spread
-
-
-def _coordination(parts: list[Result]) -> np.ndarray:
-    """How fully each document answers the parts of a query: a part present counts 1, a part present only
-    through a related term ½ (a strict match scores ×1; a partial match with related evidence for what it
-    lacks ranks above one without)."""
-    present = [np.maximum(r.mask.astype(np.float32), RELATED_COORDINATION * r.nearly()) for r in parts]
-    return _mean(present).astype(np.float32)
-
-
-def _cover(parts: list[Result], required: list[Result]) -> np.ndarray:
-    """The share of the required parts each document has; a document with none of them but an optional one
-    (a concept most paragraphs have) gets OPTIONAL_COVER, so that it is still listed, last."""
-    cover = _mean([r.covered() for r in required]).astype(np.float32)
-    if len(required) < len(parts):
-        some = _combined(np.logical_or, [r.mask for r in parts])
-        cover = np.maximum(cover, some * np.float32(OPTIONAL_COVER))
-    return cover
-
-
-def _combined(operation: np.ufunc, arrays: list[np.ndarray]) -> np.ndarray:
-    """``operation.reduce(arrays)`` (aligned arrays) without first copying them all into one stacked array:
-    the same values, combined in the same order."""
-    result = arrays[0].astype(np.result_type(*arrays), copy=True)
-    for array in arrays[1:]:
-        operation(result, array, out=result)
-    return result
-
-
-def _mean(arrays: list[np.ndarray]) -> np.ndarray:
-    """``np.mean(arrays, axis=0)`` without stacking them (see :func:`_combined`)."""
-    total = _combined(np.add, arrays)
-    total /= len(arrays)
-    return total

@@ -19,7 +19,7 @@ from search.index.segment_reader import Segment
 from search.index.terms import NO_KEY, id_key
 from search.index.writer import FACETS
 from search.ingest.classify import PARTS, load_topics
-from search.query.evaluate import Result
+from search.query.node_result import Result
 
 FACET_LIMIT = 100
 NO_YEAR = 65535

@@ -12,10 +12,10 @@ import numpy as np
 
 from search.index.analyze import RUN, fold
 from search.index.docsets import select
-from search.query.evaluate import Result
 from search.query.facets import facet_summary
 from search.query.helper_thread import Overlapped
 from search.query.hits import hit_json
+from search.query.node_result import Result
 from search.query.paging import Candidates, FoldedCopies, boilerplate, folded, group_sizes, group_value, grouped, ranked
 from search.query.parse import Text
 from search.query.rank import named_part_weight, prior_applies, tier_of, top_scoring
