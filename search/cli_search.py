@@ -158,7 +158,8 @@ def find_near_duplicates(index_dir: Path) -> None:
     """The near-duplicate clusters of the index just committed, saved for every server to load."""
     engine = Engine(index_dir)
     try:
-        engine.prepare()
+        with engine.using() as state:
+            state.clusters()
     finally:
         engine.close()
 

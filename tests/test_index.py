@@ -599,3 +599,47 @@ def test_an_index_that_stored_each_paragraphs_report_id_is_read_and_sheds_it_whe
     assert not update_index(corpus, index_dir, jobs=1).recreated  # an update keeps it as it is
     summary = update_index(corpus, index_dir, rebuild=True, jobs=1)
     assert not summary.failed and paragraph_records() and all(record == {} for record in paragraph_records())
+
+
+@pytest.mark.parametrize("with_frequencies", [False, True])
+def test_postings_written_a_few_documents_at_a_time_are_those_of_one_sort(tmp_path, monkeypatch, with_frequencies):
+    """A piece's postings are packed PACK_DOCUMENTS documents at a time and its inputs dropped as they are read:
+    every key still lists every document that has it, in order, with its frequency (saturating at 255)."""
+    from search.index import segment_writer
+    from search.index.segment_reader import Grams
+
+    monkeypatch.setattr(segment_writer, "PACK_DOCUMENTS", 3)
+    rng = np.random.default_rng(7)
+    keys = [np.unique(rng.integers(0, 1 << 40, size)) for size in rng.integers(0, 30, 50)]
+    tfs = [rng.integers(1, 400, len(k)) for k in keys]
+    expected: dict[int, list[tuple[int, int]]] = {}
+    for doc, (doc_keys, doc_tfs) in enumerate(zip(keys, tfs, strict=True)):
+        for key, tf in zip(doc_keys.tolist(), doc_tfs.tolist(), strict=True):
+            expected.setdefault(key, []).append((doc, min(tf, 255)))
+    segment_writer._write_postings(tmp_path, "t", list(keys), list(tfs) if with_frequencies else None)
+    grams = Grams(tmp_path, "t")
+    stored = np.load(tmp_path / "t_keys.npy")
+    assert stored.tolist() == sorted(expected)
+    frequencies = np.load(tmp_path / "t_tfs.npy") if with_frequencies else None
+    offsets = np.load(tmp_path / "t_offsets.npy")
+    for index, key in enumerate(stored.tolist()):
+        assert grams.postings(key).tolist() == [doc for doc, _ in expected[key]]
+        if with_frequencies:
+            assert frequencies[offsets[index] : offsets[index + 1]].tolist() == [tf for _, tf in expected[key]]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heap")
+def test_memory_the_indexer_freed_is_given_back_before_its_next_step():
+    """What a piece's writing frees stays in glibc's heap unless given back; the clusters found next would
+    otherwise be allocated beside it."""
+    import psutil
+
+    from search.index.heap import return_free_memory
+
+    blocks = [bytes(2048) for _ in range(100_000)]  # 200 MB in blocks malloc keeps in its heap
+    pinned = bytes(2048)  # the heap's top stays in use: nothing is given back by itself
+    del blocks
+    before = psutil.Process().memory_info().rss
+    assert return_free_memory()
+    assert before - psutil.Process().memory_info().rss > 100 << 20
+    assert pinned

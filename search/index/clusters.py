@@ -24,6 +24,7 @@ THRESHOLD = 0.75
 CONTAINED_MIN_SHARED = 32
 CONTAINED_MIN_BALANCE = 0.5
 CHECK_EVERY = 4096
+MERGE_BANDS = 8
 
 
 @dataclass
@@ -274,7 +275,7 @@ def find_clusters(
                 centre, loose = first, other
             verified += 1
             if centre not in cache:  # became a centre within this chunk, after its shingles were dropped
-                cache[centre] = shingles_of([centre])[0]
+                cache[centre] = shingles_of([centre])[0].copy()
             similarity = copy_score(cache[centre], cache[loose])
             if similarity >= THRESHOLD:
                 center[centre] = center[loose] = centre
@@ -285,26 +286,47 @@ def find_clusters(
 
 def _candidate_pairs(bands: np.ndarray, eligible: np.ndarray, start: Start | None) -> np.ndarray:
     """Pairs (``first * total + other``, ascending) of eligible documents that share a band key: each with the
-    first document of its band's group. From a ``start``, only pairs with a fresh document."""
+    first document of its band's group. From a ``start``, only pairs with a fresh document.
+
+    The bands' pairs are made unique every MERGE_BANDS bands rather than once at the end: most pairs of
+    copies come from several bands, and keeping every band's pairs until the end took a million paragraphs'
+    clustering (and so the indexer) a gigabyte above what it holds otherwise."""
     total = len(eligible)
     docs = np.flatnonzero(eligible & (bands[:, 0] != NO_BAND))
-    firsts, others = [], []
+    found = np.zeros(0, dtype=np.int64)
+    pending: list[np.ndarray] = []
     for band in range(bands.shape[1] if len(docs) > 1 else 0):
-        banded = docs[bands[docs, band] != NO_BAND]
-        keys = bands[banded, band]
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        same_as_previous = np.concatenate(([False], sorted_keys[1:] == sorted_keys[:-1]))
-        group_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(len(order))))
-        firsts.append(banded[order][group_start][same_as_previous])
-        others.append(banded[order][same_as_previous])
-    if not firsts:
-        return np.zeros(0, dtype=np.int64)
-    first_docs, other_docs = np.concatenate(firsts).astype(np.int64), np.concatenate(others)
+        pending.append(_band_pairs(bands, docs, band, total, start))
+        if len(pending) == MERGE_BANDS or band == bands.shape[1] - 1:
+            found = _merged(found, np.unique(np.concatenate(pending)))
+            pending = []
+    return found
+
+
+def _merged(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The ascending union of two ascending arrays without repeats: a stable sort of the two runs side by
+    side merges them in one pass (timsort), where a second np.unique would sort them anew."""
+    both = np.sort(np.concatenate((first, second)), kind="stable")
+    keep = np.ones(len(both), dtype=bool)
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    return both[keep]
+
+
+def _band_pairs(bands: np.ndarray, docs: np.ndarray, band: int, total: int, start: Start | None) -> np.ndarray:
+    """The pairs one band proposes among ``docs``, as ``first * total + other``."""
+    banded = docs[bands[docs, band] != NO_BAND]
+    keys = bands[banded, band]
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    same_as_previous = np.concatenate(([False], sorted_keys[1:] == sorted_keys[:-1]))
+    group_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(len(order))))
+    in_order = banded[order]
+    first_docs = in_order[group_start][same_as_previous].astype(np.int64)
+    other_docs = in_order[same_as_previous]
     if start is not None:
         touched = start.fresh[first_docs] | start.fresh[other_docs]
         first_docs, other_docs = first_docs[touched], other_docs[touched]
-    return np.unique(first_docs * total + other_docs)
+    return first_docs * total + other_docs
 
 
 def _fetch_shingles(cache: dict, shingles_of, firsts: np.ndarray, others: np.ndarray, center: np.ndarray) -> None:
@@ -323,7 +345,9 @@ def _fetch_shingles(cache: dict, shingles_of, firsts: np.ndarray, others: np.nda
     )
     missing = [doc for doc in set(needed.tolist()) if doc not in cache]
     if missing:
-        cache.update(zip(missing, shingles_of(missing), strict=True))
+        # Copies: the shingles of one call are views of one array, which a single centre kept in the cache
+        # would keep whole (at a million paragraphs, 650 MB of the clustering's memory).
+        cache.update(zip(missing, [shingles.copy() for shingles in shingles_of(missing)], strict=True))
 
 
 def _reports_per_cluster(label: np.ndarray, report_codes: np.ndarray) -> np.ndarray:

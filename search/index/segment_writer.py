@@ -25,7 +25,7 @@ from search.index.segment_reader import (
     bands_file,
     piece_name,
 )
-from search.index.terms import ParagraphTerms, gram_keys, id_key, phrase_automaton, phrase_keys
+from search.index.terms import MAX_TF, ParagraphTerms, gram_keys, id_key, phrase_automaton, phrase_keys
 
 PIECE_SIZE = 250_000
 
@@ -198,19 +198,15 @@ class SegmentBuilder:
         are done, with a core free."""
         shutil.rmtree(temporary, ignore_errors=True)
         temporary.mkdir(parents=True)
+        _write_postings(temporary, "word", self.word_keys, self.word_tfs)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gram-postings") as helper:
             grams = helper.submit(_write_postings, temporary, "gram", self.grams)
-            self._write_all_but_grams(temporary)
+            self._write_all_but_postings(temporary)
             grams.result()
 
-    def _write_all_but_grams(self, temporary: Path) -> None:
-        _write_postings(temporary, "word", self.word_keys, self.word_tfs)
+    def _write_all_but_postings(self, temporary: Path) -> None:
         np.save(temporary / "lengths.npy", np.array(self.lengths, dtype=np.int32))
-        encoded = [t.encode("utf-16-le") for t in self.texts]
-        text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        text_offsets[1:] = np.cumsum([len(t) for t in encoded])
-        np.save(temporary / "text_offsets.npy", text_offsets)
-        (temporary / "texts.utf16").write_bytes(b"".join(encoded))
+        np.save(temporary / "text_offsets.npy", _write_utf16(temporary / "texts.utf16", self.texts))
         self._write_originals(temporary)
         np.save(temporary / bands_file(), self._band_rows())
         self._write_facets(temporary)
@@ -229,12 +225,9 @@ class SegmentBuilder:
         capital letters), by local document number: with the folded texts they give every paragraph's text
         as written, which Whoosh's stored fields therefore need not hold."""
         docs = sorted(self.originals)
-        encoded = [self.originals[d].encode("utf-16-le") for d in docs]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum([len(t) for t in encoded])
+        offsets = _write_utf16(folder / "originals.utf16", [self.originals[d] for d in docs])
         np.save(folder / "original_docs.npy", np.array(docs, dtype=np.int32))
         np.save(folder / "original_offsets.npy", offsets)
-        (folder / "originals.utf16").write_bytes(b"".join(encoded))
 
     def _band_rows(self) -> np.ndarray:
         """Near-duplicate band keys of every document: those the workers computed, the rest (report
@@ -264,23 +257,28 @@ class SegmentBuilder:
 
 
 def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: list[np.ndarray] | None = None) -> None:
-    """Postings from per-document key arrays: sorted unique keys, offsets into docs (and term frequencies)."""
-    counts = [len(k) for k in keys]
-    all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-    docs = np.repeat(np.arange(len(keys), dtype=np.int32), counts)
-    doc_bits = max(1, (len(keys) - 1).bit_length())
-    if values is None and _fits_beside(all_keys, doc_bits):
-        packed = all_keys << doc_bits
-        del all_keys
-        packed |= docs
-        del docs
+    """Postings from per-document key arrays: sorted unique keys, offsets into docs (and term frequencies).
+
+    ``keys`` and ``values`` are consumed (emptied as they are read): a piece's postings are the largest arrays
+    the indexer holds, and each copy made of them on the way to the sorted lists is released as soon as the
+    next exists, so that a piece's writing needs about twice its postings, not five times."""
+    counts = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    documents = len(keys)
+    doc_bits = max(1, (documents - 1).bit_length())
+    if values is None and _fits_beside(keys, doc_bits):
+        packed = _packed(keys, counts, doc_bits)
         sorted_keys, sorted_docs = _sorted_by_key_and_doc(packed, doc_bits)
     else:
+        all_keys = _concatenated(keys, np.int64)
         order = np.argsort(all_keys, kind="stable")
-        sorted_keys, sorted_docs = all_keys[order], docs[order]
+        sorted_keys = all_keys[order]
+        del all_keys
+        sorted_docs = np.repeat(np.arange(documents, dtype=np.int32), counts)[order]
         if values is not None:
-            tfs = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
-            np.save(folder / f"{name}_tfs.npy", np.minimum(tfs, 255).astype(np.uint8)[order])
+            tfs = _concatenated(values, np.uint8)
+            np.save(folder / f"{name}_tfs.npy", tfs[order])
+            del tfs
+        del order
     starts = (
         np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1 if len(sorted_keys) else np.zeros(0, dtype=np.int64)
     )
@@ -290,12 +288,59 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
         if len(sorted_keys)
         else np.zeros(1, dtype=np.int64)
     )
+    del sorted_keys, starts
     np.save(folder / f"{name}_keys.npy", unique)
     np.save(folder / f"{name}_offsets.npy", offsets)
     gaps, exceptions, exception_offsets = encode_postings(sorted_docs, offsets)
     np.save(folder / f"{name}_gaps.npy", gaps)
     np.save(folder / f"{name}_exceptions.npy", exceptions)
     np.save(folder / f"{name}_exception_offsets.npy", exception_offsets)
+
+
+PACK_DOCUMENTS = 8192
+
+
+def _write_utf16(path: Path, texts: list[str]) -> np.ndarray:
+    """``texts`` one after another in UTF-16 into ``path``, written as they are encoded (not joined first:
+    that held a piece's texts twice more); their byte offsets, one more than texts."""
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    with path.open("wb") as out:
+        for number, text in enumerate(texts, start=1):
+            encoded = text.encode("utf-16-le")
+            out.write(encoded)
+            offsets[number] = offsets[number - 1] + len(encoded)
+    return offsets
+
+
+def _concatenated(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+    """``np.concatenate(arrays)`` as ``dtype``, ``arrays`` emptied: term frequencies are kept as one byte
+    (saturating at 255), as the index stores them."""
+    if not arrays:
+        return np.zeros(0, dtype=dtype)
+    joined = np.concatenate(arrays)
+    arrays.clear()
+    return np.minimum(joined, MAX_TF).astype(np.uint8) if dtype is np.uint8 else joined.astype(dtype, copy=False)
+
+
+def _packed(keys: list[np.ndarray], counts: np.ndarray, doc_bits: int) -> np.ndarray:
+    """``key << doc_bits | document`` of every posting, filled PACK_DOCUMENTS documents at a time (``keys``
+    emptied as they are read): never the keys, the documents and the packed values whole at once."""
+    packed = np.empty(int(counts.sum()), dtype=np.int64)
+    at = 0
+    for first in range(0, len(keys), PACK_DOCUMENTS):
+        chunk = keys[first : first + PACK_DOCUMENTS]
+        sizes = counts[first : first + PACK_DOCUMENTS]
+        end = at + int(sizes.sum())
+        if end > at:
+            target = packed[at:end]
+            np.concatenate(chunk, out=target)
+            target <<= doc_bits
+            target |= np.repeat(np.arange(first, first + len(chunk), dtype=np.int64), sizes)
+        for index in range(first, first + len(chunk)):
+            keys[index] = None
+        at = end
+    keys.clear()
+    return packed
 
 
 ENCODE_CHUNK = 1 << 23
@@ -326,18 +371,29 @@ def encode_postings(docs: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, 
     return encoded, exceptions, np.searchsorted(escaped_at, offsets).astype(np.int64)
 
 
-def _fits_beside(keys: np.ndarray, doc_bits: int) -> bool:
+def _fits_beside(keys: list[np.ndarray], doc_bits: int) -> bool:
     """Whether every key, shifted left by ``doc_bits``, still fits in an int64 (gram keys do; word hashes do not)."""
-    return not len(keys) or (int(keys.min()) >= 0 and int(keys.max()).bit_length() + doc_bits <= 63)
+    present = [k for k in keys if len(k)]
+    if not present:
+        return True
+    low = min(int(k.min()) for k in present)
+    high = max(int(k.max()) for k in present)
+    return low >= 0 and high.bit_length() + doc_bits <= 63
 
 
 def _sorted_by_key_and_doc(packed: np.ndarray, doc_bits: int) -> tuple[np.ndarray, np.ndarray]:
     """Keys and documents in (key, document) order from ``packed`` (key << doc_bits | document), sorted in
     place: NumPy sorts values several times faster than a stable argsort followed by two gathers (a
     piece's writing is the indexer's one step that no reader process overlaps at the end), and in place
-    the sort needs no second copy of the postings."""
+    the sort needs no second copy of the postings. The documents are taken out in pieces, without an int64
+    temporary of them all."""
     packed.sort()
-    docs = (packed & ((1 << doc_bits) - 1)).astype(np.int32)
+    docs = np.empty(len(packed), dtype=np.int32)
+    mask = (1 << doc_bits) - 1
+    for start in range(0, len(packed), ENCODE_CHUNK):
+        np.bitwise_and(
+            packed[start : start + ENCODE_CHUNK], mask, out=docs[start : start + ENCODE_CHUNK], casting="unsafe"
+        )
     packed >>= doc_bits
     return packed, docs
 
@@ -355,7 +411,7 @@ def _per_document(postings: Grams, count: int, values: np.ndarray | None = None)
     per_posting = np.repeat(keys, np.diff(np.asarray(postings.offsets)))
     order = np.argsort(docs, kind="stable")
     bounds = np.searchsorted(docs[order], np.arange(count + 1))
-    tfs = np.asarray(values)[order].astype(np.int64) if values is not None else np.zeros(len(order), dtype=np.int64)
+    tfs = np.asarray(values)[order] if values is not None else np.zeros(len(order), dtype=np.uint8)
     sorted_keys = per_posting[order]
     return [(sorted_keys[bounds[d] : bounds[d + 1]], tfs[bounds[d] : bounds[d + 1]]) for d in range(count)]
 

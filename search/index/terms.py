@@ -13,6 +13,7 @@ import numpy as np
 from search.index.analyze import fold, index_words, indexed_phrases, segmenter, word_counts
 
 SHIFT = 21
+MAX_TF = 255  # a word's frequency in a paragraph is kept in one byte, as the index stores it
 WORD_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
@@ -62,7 +63,8 @@ def word_key(word: str) -> int:
 
 @dataclass
 class ParagraphTerms:
-    """What the index needs of one paragraph, computed in a worker process."""
+    """What the index needs of one paragraph, computed in a worker process; its term frequencies saturate at
+    MAX_TF, in one byte, as the index keeps them."""
 
     word_keys: np.ndarray
     word_tfs: np.ndarray
@@ -83,7 +85,7 @@ def paragraph_terms(text: str, section: list[str]) -> ParagraphTerms:
     length = sum(word_counts(segmenter().cut(folded, True)).values())
     return ParagraphTerms(
         word_keys=np.fromiter(map(word_key, counts), dtype=np.int64, count=len(counts)),
-        word_tfs=np.fromiter(counts.values(), dtype=np.int64, count=len(counts)),
+        word_tfs=np.minimum(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)), MAX_TF).astype(np.uint8),
         length=length,
         grams=gram_keys(folded),
         text=folded,
@@ -165,7 +167,7 @@ def unpack_terms(packed: PackedTerms) -> list[ParagraphTerms]:
 
 EMPTY = ParagraphTerms(
     word_keys=np.zeros(0, dtype=np.int64),
-    word_tfs=np.zeros(0, dtype=np.int64),
+    word_tfs=np.zeros(0, dtype=np.uint8),
     length=0,
     grams=np.zeros(0, dtype=np.int64),
     text="",

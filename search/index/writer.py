@@ -24,6 +24,7 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
+from search.index.heap import return_free_memory
 from search.index.lock import ReindexLock
 from search.index.readers import ReaderPool, ReadLimits
 from search.index.segment_reader import ARRAYS_FORMAT, FAST_DIR, arrays_format, load_segment, read_manifest
@@ -357,6 +358,7 @@ def update_index(
             summary.paragraphs = searcher.doc_count() - reports
         summary.seconds = time.perf_counter() - started
         if after_commit is not None:
+            return_free_memory()
             after_commit()
             summary.clusters_seconds = time.perf_counter() - started - summary.seconds
     return summary
