@@ -155,11 +155,11 @@ def run_index(args: argparse.Namespace) -> int:
 
 
 def find_near_duplicates(index_dir: Path) -> None:
-    """The near-duplicate clusters of the index just committed, saved for every server to load."""
+    """The near-duplicate clusters and each segment's facts of the index just committed, saved for every server
+    to load."""
     engine = Engine(index_dir)
     try:
-        with engine.using() as state:
-            state.clusters()
+        engine.save_derived()
     finally:
         engine.close()
 

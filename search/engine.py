@@ -172,6 +172,14 @@ class Engine(Searcher):
         with self.using() as state:
             report_table(state).copy_rates(state)
 
+    def save_derived(self) -> None:
+        """What the indexer saves for every server after a commit: the near-duplicate clusters and each
+        segment's facts (read for the report table). Not a server's warm-up: the indexer searches nothing,
+        and that memory would add to its peak."""
+        with self.using() as state:
+            state.clusters()
+            report_table(state)
+
 
 class TableExport:
     """A table's rows streamed from one index state, which stays open until the rows are read or the export

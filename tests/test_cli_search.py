@@ -30,6 +30,8 @@ def test_index_json_summary_and_exit_codes(corpus, tmp_path, capsys):
     }
     assert isinstance(summary["seconds"], float) and isinstance(summary["clusters_seconds"], float)
     assert (tmp_path / "ix" / "clusters.npz").exists()  # found once by the indexer, loaded by every server
+    segments = [folder for folder in (tmp_path / "ix" / "fast").iterdir() if folder.is_dir()]
+    assert segments and all((folder / "facts.npz").exists() for folder in segments)  # the report check's
     (corpus / "broken.docx").write_bytes(b"nope")
     code, summary = run_json(capsys, "index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"))
     assert code == 1
