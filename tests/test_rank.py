@@ -37,6 +37,11 @@ def _write(corpus: Path, name: str, lines: list[str]) -> None:
     (corpus / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _indexed(corpus: Path, index_dir: Path) -> Engine:
+    assert not update_index(corpus, index_dir, jobs=1).failed
+    return Engine(index_dir)
+
+
 def _report(township: str, county: str, *paragraphs: str) -> list[str]:
     return [
         f"{county}{township}2022年法治政府建设工作情况报告",
@@ -86,9 +91,7 @@ def written(tmp_path_factory) -> Engine:
             "出具法律意见书6份，参与信访化解3次，法律顾问每月到镇便民服务中心坐班一天。",
         ),
     )
-    index_dir = root / "index"
-    assert not update_index(corpus, index_dir, jobs=1).failed
-    engine = Engine(index_dir)
+    engine = _indexed(corpus, root / "index")
     yield engine
     engine.close()
 
@@ -177,9 +180,7 @@ def eight(tmp_path_factory) -> Engine:
             paragraph,
         ]
         _write(corpus, f"{number}.txt", lines)
-    index_dir = root / "index"
-    assert not update_index(corpus, index_dir, jobs=1).failed
-    engine = Engine(index_dir)
+    engine = _indexed(corpus, root / "index")
     yield engine
     engine.close()
 
