@@ -193,9 +193,10 @@ class SegmentBuilder:
         return Path(index_dir) / FAST_DIR / segment_id
 
     def _write_piece(self, temporary: Path) -> None:
-        """The piece's files. The gram postings, the largest, are sorted on a second thread while the rest is
-        written (NumPy sorts without holding the GIL): the last piece is written after the reader processes
-        are done, with a core free."""
+        """The piece's files. The word postings first; then the gram postings, the largest, are sorted on a
+        second thread while the rest is written (NumPy sorts without holding the GIL): the last piece is
+        written after the reader processes are done, with a core free. The two postings side by side were
+        the indexer's peak (at 200k paragraphs 1,478 MiB, one after the other 1,344), for no time measured."""
         shutil.rmtree(temporary, ignore_errors=True)
         temporary.mkdir(parents=True)
         _write_postings(temporary, "word", self.word_keys, self.word_tfs)
