@@ -38,6 +38,9 @@ MERGE_AT = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
 BATCH_DOCUMENTS = PIECE_SIZE
+WHOOSH_POOL_MB = (
+    32  # Whoosh spills its postings to sorted runs beyond this: its pool held every report id till the commit
+)
 HASH_CHUNK = 1 << 20
 FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
@@ -387,7 +390,7 @@ def _os_error(exc: OSError) -> str:
 
 def _open_batch(ix: index.Index, index_dir: Path) -> tuple[writing.SegmentWriter, SegmentBuilder]:
     """A Whoosh writer for the next commit and the builder of its segment's arrays."""
-    writer = ix.writer(procs=1, limitmb=256, compound=False)
+    writer = ix.writer(procs=1, limitmb=WHOOSH_POOL_MB, compound=False)
     builder = SegmentBuilder()
     builder.start(index_dir, writer.newsegment.segment_id())
     return writer, builder
