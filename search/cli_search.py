@@ -139,7 +139,7 @@ def run_index(args: argparse.Namespace) -> int:
             rebuild=args.rebuild,
             jobs=args.jobs,
             progress=progress_bar(sys.stderr.isatty() and not args.json),
-            after_commit=lambda: find_near_duplicates(args.index),
+            after_commit=lambda: save_for_servers(args.index),
             limits=ReadLimits(seconds=args.timeout, memory_mb=args.max_memory_mb, file_mb=args.max_file_mb),
         )
     except IndexBusyError as exc:
@@ -154,7 +154,7 @@ def run_index(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def find_near_duplicates(index_dir: Path) -> None:
+def save_for_servers(index_dir: Path) -> None:
     """The near-duplicate clusters and each segment's facts of the index just committed, saved for every server
     to load."""
     engine = Engine(index_dir)

@@ -284,9 +284,9 @@ def _assert_every_member_names_a_centre(clusters) -> None:
 
 
 def _index_as_the_cli_does(corpus: Path, index: Path) -> None:
-    from search.cli_search import find_near_duplicates
+    from search.cli_search import save_for_servers
 
-    update_index(corpus, index, jobs=1, after_commit=lambda: find_near_duplicates(index))
+    update_index(corpus, index, jobs=1, after_commit=lambda: save_for_servers(index))
 
 
 def test_a_server_loads_the_clusters_the_indexer_saved_instead_of_finding_them(corpus, tmp_path, monkeypatch):

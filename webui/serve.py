@@ -12,6 +12,7 @@ from pathlib import Path
 
 from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_summary, progress_bar
 from search.index.analyze import segmenter
+from search.index.heap import glibc
 from search.index.readers import die_with_parent
 from search.index.writer import index_exists, index_is_usable, update_index
 
@@ -83,14 +84,8 @@ def one_malloc_arena() -> bool:
     pages in again: over HTTP a search for 的 at 1M paragraphs took 80–190 ms where one thread took 81–89
     (docs/benchmark-log.md). Called before any thread starts (glibc fixes the arena limit when a second
     thread first allocates). False where the C library is not glibc (Windows, macOS, musl): nothing changes."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.gnu_get_libc_version and libc.mallopt(M_ARENA_MAX, 1))
-    except (OSError, AttributeError, TypeError):
-        return False
+    libc = glibc()
+    return bool(libc is not None and libc.mallopt(M_ARENA_MAX, 1))
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

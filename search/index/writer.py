@@ -38,9 +38,8 @@ MERGE_AT = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
 BATCH_DOCUMENTS = PIECE_SIZE
-WHOOSH_POOL_MB = (
-    32  # Whoosh spills its postings to sorted runs beyond this: its pool held every report id till the commit
-)
+# Whoosh spills its postings to sorted runs beyond this: with 256 its pool held every report id till the commit.
+WHOOSH_POOL_MB = 32
 HASH_CHUNK = 1 << 20
 FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
