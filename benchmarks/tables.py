@@ -155,7 +155,7 @@ def _peer_database(engine: Engine, database: Path) -> sqlite3.Connection:
         docs = np.flatnonzero(facets.paragraph)
         lengths = np.zeros(len(facets.paragraph), dtype=np.int64)
         for segment, offset in state.evaluator.segments:
-            lengths[offset : offset + segment.count] = np.diff(np.asarray(segment.text_offsets, dtype=np.int64)) // 2
+            lengths[offset : offset + segment.count] = segment.text_lengths
 
         def value(name: str, doc: int) -> str:
             code = int(facets.codes[name][doc])

@@ -64,9 +64,7 @@ def read_facts(segment: Segment) -> SegmentFacts:
     quantified = np.zeros(segment.count, dtype=np.uint16)
     cues = np.zeros(segment.count, dtype=np.uint8)
     docs, kinds, amounts, approximate, texts, sentences = [], [], [], [], [], []
-    for docnum in range(segment.count):
-        text = segment.written(docnum)
-        text = segment.text(docnum) if text is None else text
+    for docnum, text in enumerate(segment.written_of(list(range(segment.count)))):
         if not text:
             continue
         quantified[docnum] = min(quantified_statements(text), 65535)

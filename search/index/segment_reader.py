@@ -35,7 +35,9 @@ Per piece, for local document numbers 0..n-1 (in the order they were added):
   state never reads Whoosh's columns document by document.
 
 Arrays are memory-mapped: a serving process holds in memory only the pages
-its queries touch. Texts are stored as UTF-16 so a paragraph is a slice.
+its queries touch. Texts are stored in a compact code of the piece's own
+(:mod:`search.index.textcode`), in which a paragraph is a slice and a string
+is found by a byte search.
 """
 
 from __future__ import annotations
@@ -56,9 +58,10 @@ from search.index.analyze import MIN_PHRASE, RUN
 from search.index.docsets import intersect, subtract
 from search.index.minhash import bands_of_texts, body_rules
 from search.index.terms import SHIFT, query_keys, word_key
+from search.index.textcode import TextCode
 
 FAST_DIR = "fast"
-ARRAYS_FORMAT = 3  # 2: postings as one-byte gaps with exceptions; 3: section paths as written
+ARRAYS_FORMAT = 4  # 2: postings as one-byte gaps with exceptions; 3: section paths as written; 4: texts coded
 """The layout of the arrays beside each segment. A segment written under another (by an older or a newer
 version) is never read: the index is rebuilt (``reportsearch index``, ``serve``) or refused with a message
 (``search``). Segments written before the number was recorded are format 1."""
@@ -69,6 +72,9 @@ NO_DOCS.flags.writeable = False
 COMMON_CHARACTERS_KEPT = 8
 PHRASES_FILE = "phrase_vocabulary.npy"
 SECTIONS_FILE = "sections.json"
+TEXTS_FILE = "texts.coded"
+TEXT_LENGTHS_FILE = "text_lengths.npy"
+TEXTS_DECODED_AT_ONCE = 4096
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
 
 
@@ -214,7 +220,8 @@ class Segment:
         # A memoryview of the mapped file: indexing it gives Python ints as fast as a list, without a list's
         # 36 bytes per paragraph of private memory in every serving process.
         self.text_offsets = _int_view(np.load(folder / "text_offsets.npy", mmap_mode="r"))
-        self.texts = _map_file(folder / "texts.utf16")
+        self.texts = _map_file(folder / TEXTS_FILE)
+        self.text_code = TextCode.load(folder)
         # Segments written before the texts as written were kept here have them in Whoosh's stored fields.
         self.original_docs = np.load(folder / "original_docs.npy") if (folder / "original_docs.npy").exists() else None
         if self.original_docs is not None:
@@ -242,7 +249,7 @@ class Segment:
             if path.exists():
                 self._bands = mapped(path)
             else:
-                self._bands = bands_of_texts([self.text(i) for i in range(self.count)])
+                self._bands = bands_of_texts(self.texts_of(list(range(self.count))))
                 if save_quietly(path, lambda handle: np.save(handle, self._bands)):
                     _drop_older_bands(self.folder)
         return self._bands
@@ -278,9 +285,26 @@ class Segment:
     def id_keys(self) -> np.ndarray:
         return np.load(self.folder / "id_keys.npy")
 
+    @property
+    def text_lengths(self) -> np.ndarray:
+        """Each local document's text length in UTF-16 units (characters, but for those beyond the BMP)."""
+        return np.load(self.folder / TEXT_LENGTHS_FILE, mmap_mode="r")
+
     def text(self, docnum: int) -> str:
         """The folded text of a local document."""
-        return self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]].decode("utf-16-le")
+        return self.text_code.decode(self.texts[self.text_offsets[docnum] : self.text_offsets[docnum + 1]])
+
+    def texts_of(self, docnums: list[int]) -> list[str]:
+        """:meth:`text` of many local documents, decoded TEXTS_DECODED_AT_ONCE at a time (NumPy's fixed cost
+        per call was most of decoding one)."""
+        offsets, texts, found = self.text_offsets, self.texts, []
+        for first in range(0, len(docnums), TEXTS_DECODED_AT_ONCE):
+            chunk = docnums[first : first + TEXTS_DECODED_AT_ONCE]
+            spans = [texts[offsets[d] : offsets[d + 1]] for d in chunk]
+            bounds = np.zeros(len(spans) + 1, dtype=np.int64)
+            np.cumsum([len(span) for span in spans], out=bounds[1:])
+            found += self.text_code.decode_many(b"".join(spans), bounds)
+        return found
 
     def original(self, docnum: int) -> str | None:
         """The text of a local document as written, where folding changed it; None where it did not, and in
@@ -300,17 +324,23 @@ class Segment:
         original = self.original(docnum)
         return self.text(docnum) if original is None else original
 
-    def having(self, docs: list[int], needle: bytes) -> list[int]:
-        """The documents among ``docs`` whose text contains ``needle`` (UTF-16-LE), searched in place."""
-        offsets, find, found = self.text_offsets, self.texts.find, []
-        for docnum in docs:
-            start, end = offsets[docnum], offsets[docnum + 1]
-            at = find(needle, start, end)
-            while at != -1 and (at - start) & 1:
-                at = find(needle, at + 1, end)
-            if at != -1:
-                found.append(docnum)
-        return found
+    def written_of(self, docnums: list[int]) -> list[str]:
+        """The texts as written of many local documents (:meth:`texts_of`, with the originals where folding
+        changed them)."""
+        texts = self.texts_of(docnums)
+        if self.original_docs is not None and len(self.original_docs):
+            for at, docnum in enumerate(docnums):
+                original = self.original(docnum)
+                if original is not None:
+                    texts[at] = original
+        return texts
+
+    def having(self, docs: list[int], needle: str) -> list[int]:
+        """The documents among ``docs`` whose folded text contains ``needle``, searched in place (the code
+        synchronises itself: a match found in the bytes is a match of the characters)."""
+        offsets, find = self.text_offsets, self.texts.find
+        encoded = self.text_code.encode(needle)
+        return [d for d in docs if find(encoded, offsets[d], offsets[d + 1]) != -1]
 
     def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(documents, term frequencies) of a word."""
@@ -343,7 +373,7 @@ class Segment:
             unsure, sure = result, result[:0]
         verified = unsure.tolist()
         for run in checks:
-            verified = self.having(verified, run.encode("utf-16-le"))
+            verified = self.having(verified, run)
         verified = np.array(verified, dtype=sure.dtype)
         if not len(sure) or not len(verified):
             return sure if len(sure) else verified

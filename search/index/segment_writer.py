@@ -20,12 +20,15 @@ from search.index.segment_reader import (
     GAP_ESCAPE,
     PHRASES_FILE,
     SECTIONS_FILE,
+    TEXT_LENGTHS_FILE,
+    TEXTS_FILE,
     Grams,
     Segment,
     bands_file,
     piece_name,
 )
 from search.index.terms import MAX_TF, ParagraphTerms, gram_keys, id_key, phrase_automaton, phrase_keys
+from search.index.textcode import TextCode
 
 PIECE_SIZE = 250_000
 
@@ -118,6 +121,7 @@ class SegmentBuilder:
         bands = segment.bands()
         codes, years, topic_rows = segment.codes, segment.years, segment.topics
         paragraph, id_keys = segment.paragraph, segment.id_keys
+        texts = dict(zip(docnums, segment.texts_of([number - start for number in docnums]), strict=True))
         for number in docnums:
             if number in reports:
                 self.reports.append({**reports[number], "docnum": self.count})
@@ -127,7 +131,7 @@ class SegmentBuilder:
                 word_tfs=words[docnum][1],
                 length=int(segment.lengths[docnum]),
                 grams=grams[docnum][0],
-                text=segment.text(docnum),
+                text=texts[number],
                 section=segment.section_of(docnum),
                 bands=bands[docnum],
                 phrases=phrases[docnum][0] if phrases is not None else None,
@@ -207,7 +211,11 @@ class SegmentBuilder:
 
     def _write_all_but_postings(self, temporary: Path) -> None:
         np.save(temporary / "lengths.npy", np.array(self.lengths, dtype=np.int32))
-        np.save(temporary / "text_offsets.npy", _write_utf16(temporary / "texts.utf16", self.texts))
+        code = TextCode.for_texts(self.texts)
+        code.save(temporary)
+        offsets, lengths = code.write(temporary / TEXTS_FILE, self.texts)
+        np.save(temporary / "text_offsets.npy", offsets)
+        np.save(temporary / TEXT_LENGTHS_FILE, lengths)
         self._write_originals(temporary)
         np.save(temporary / bands_file(), self._band_rows())
         self._write_facets(temporary)

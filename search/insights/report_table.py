@@ -188,7 +188,7 @@ def _read_facts(state: IndexState) -> tuple[_PerDocument, Values]:
         span = slice(offset, offset + segment.count)
         per_doc.quantified[span] = facts.quantified
         per_doc.cues[span] = facts.cues
-        per_doc.chars[span] = np.diff(np.asarray(segment.text_offsets, dtype=np.int64)) // 2
+        per_doc.chars[span] = segment.text_lengths
         docs.append(facts.value_docs.astype(np.int64) + offset)
         kinds.append(facts.value_kinds)
         amounts.append(facts.value_amounts)

@@ -111,6 +111,18 @@ class Evaluator:
         segment, local = self._segment_of(docnum)
         return segment.text(local)
 
+    def texts(self, docnums: list[int]) -> list[str]:
+        """:meth:`text` of many documents, decoded a segment at a time."""
+        found: dict[int, str] = {}
+        by_segment: dict[int, list[int]] = {}
+        starts = [offset for _, offset in self.segments]
+        for docnum in docnums:
+            by_segment.setdefault(bisect_right(starts, docnum) - 1, []).append(docnum)
+        for number, docs in by_segment.items():
+            segment, offset = self.segments[number]
+            found.update(zip(docs, segment.texts_of([d - offset for d in docs]), strict=True))
+        return [found[d] for d in docnums]
+
     def section(self, docnum: int) -> tuple[str, ...]:
         segment, local = self._segment_of(docnum)
         return segment.section_of(local)

@@ -147,9 +147,10 @@ class IndexState:
 
     def shingles_of_docs(self, docs: list[int]) -> list[np.ndarray]:
         """:meth:`shingles` of many documents, hashed in one pass."""
-        return shingle_sets([self._body(doc) for doc in docs])
+        texts = self.evaluator.texts(docs)
+        return shingle_sets([self._body(doc, text) for doc, text in zip(docs, texts, strict=True)])
 
-    def _body(self, docnum: int) -> str:
+    def _body(self, docnum: int, text: str | None = None) -> str:
         """What a copy of the paragraph keeps (:func:`body_of`), without its report's own place names."""
         facets = self.facets
         places = []
@@ -158,7 +159,7 @@ class IndexState:
             if code >= 0:
                 value = facets.township_names[code] if name == "township" else facets.values[name][code]
                 places.append(_folded_place(value))
-        return body_of(self.evaluator.text(docnum), tuple(places))
+        return body_of(self.evaluator.text(docnum) if text is None else text, tuple(places))
 
     def near_copy(self, docnum: int, start: bool = True) -> dict | None:
         """The closest paragraph of another report in ``docnum``'s cluster, with the exact similarity and how
