@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from search.engine import Engine
+from search.index.bandkeys import DenseBandKeys
 from search.index.clusters import find_clusters
 from search.index.minhash import CANDIDATE_THRESHOLD, NUM_PERM, SEED, bands_of_texts, body_of, shingle_hashes
 
@@ -32,7 +33,7 @@ def run(out: Path, paragraphs: int, seed: int = 7) -> dict:
         bands = bands_of_texts(texts)
         ours_signatures = time.perf_counter() - started
         started = time.perf_counter()
-        clusters = find_clusters(bands, eligible, reports, state.shingles_of_docs)
+        clusters = find_clusters(DenseBandKeys(bands), eligible, reports, state.shingles_of_docs)
         ours_clusters = time.perf_counter() - started
         started = time.perf_counter()
         state.clusters()

@@ -15,8 +15,19 @@ from datasketch import MinHash
 
 from search.cli import main
 from search.engine import Engine
+from search.index.bandkeys import BandKeys, DenseBandKeys
 from search.index.clusters import CLUSTERS_FILE, ClusteringCancelled, _candidate_pairs, copy_score
-from search.index.minhash import NO_BAND, NUM_PERM, SEED, body_of, jaccard, shingle_hashes, shingle_sets, signatures
+from search.index.minhash import (
+    NO_BAND,
+    NUM_PERM,
+    SEED,
+    bands_of_texts,
+    body_of,
+    jaccard,
+    shingle_hashes,
+    shingle_sets,
+    signatures,
+)
 from search.index.segment_reader import bands_file
 from search.index.writer import update_index
 from search.ingest.pipeline import process_file
@@ -494,7 +505,7 @@ def test_a_near_copy_opens_side_by_side_with_its_differences_marked(corpus, tmp_
 def test_paragraphs_with_no_key_in_a_band_are_not_candidates_through_it():
     """Long paragraphs have no key (NO_BAND) in the short bands: sharing that is not sharing a key."""
     bands = np.array([[1, NO_BAND], [2, NO_BAND], [3, 7], [4, 7], [1, NO_BAND]], dtype=np.uint32)
-    pairs = _candidate_pairs(bands, np.ones(len(bands), dtype=bool), None)
+    pairs = _candidate_pairs(DenseBandKeys(bands), np.ones(len(bands), dtype=bool), None)
     assert sorted(divmod(int(key), len(bands)) for key in pairs) == [(0, 4), (2, 3)]
 
 
@@ -521,7 +532,7 @@ def test_candidate_pairs_made_unique_every_few_bands_are_those_of_all_bands_at_o
                 first_of[key] = doc
     for merge_every in (1, 3, 8):
         monkeypatch.setattr(clusters, "MERGE_BANDS", merge_every)
-        pairs = _candidate_pairs(bands, eligible, None)
+        pairs = _candidate_pairs(DenseBandKeys(bands), eligible, None)
         assert np.all(np.diff(pairs) > 0)
         assert {divmod(int(key), 60) for key in pairs} == expected
 
@@ -539,3 +550,24 @@ def test_shingles_kept_while_clustering_do_not_hold_the_batch_they_were_read_in(
     cache: dict[int, np.ndarray] = {}
     _fetch_shingles(cache, shingles_of, np.array([0, 1]), np.array([2, 3]), np.full(4, -1))
     assert len(cache) == 4 and all(shingles.base is None for shingles in cache.values())
+
+
+def test_stored_band_keys_give_every_column_as_the_dense_keys_do(tmp_path):
+    """Band keys are stored by column, only for documents with a key there: each column reads back as the
+    dense matrix had it, and the matrix itself (what a merge copies) comes back whole."""
+    texts = [
+        "",
+        "依法行政" * 10,  # a short body: keys in every band
+        "推进法治政府建设，完善重大行政决策程序，落实合法性审查。" * 8,  # long: none in the short bands
+        "短",  # no body at all
+    ]
+    rows = bands_of_texts(texts)
+    path = tmp_path / "keys.npy"
+    with path.open("wb") as handle:
+        BandKeys.of_rows(rows).save(handle)
+    stored, dense = BandKeys.load(path), DenseBandKeys(rows)
+    assert np.array_equal(stored.rows(), rows)
+    for band in range(rows.shape[1]):
+        assert [a.tolist() for a in stored.column(band)] == [a.tolist() for a in dense.column(band)]
+    assert stored.column(rows.shape[1] - 1)[0].tolist() == [1]
+    assert stored.column(0)[0].tolist() == [1, 2]

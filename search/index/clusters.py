@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.minhash import NO_BAND, body_rules
+from search.index.bandkeys import DenseBandKeys, JoinedBandKeys
+from search.index.minhash import body_rules
 from search.index.segment_reader import save_quietly
 
 THRESHOLD = 0.75
@@ -224,14 +225,14 @@ def _without_members(center: np.ndarray) -> np.ndarray:
     return np.flatnonzero((center == np.arange(len(center))) & (named <= 1))
 
 
-def _sharing_a_band(bands: np.ndarray, gone: np.ndarray) -> np.ndarray:
+def _sharing_a_band(bands: JoinedBandKeys | DenseBandKeys, gone: np.ndarray) -> np.ndarray:
     """Documents with a band key of a document that is gone: their candidate pairs may have changed."""
-    result = np.zeros(len(bands), dtype=bool)
+    result = np.zeros(len(gone), dtype=bool)
     if not gone.any():
         return result
-    for band in range(bands.shape[1]):
-        keys = np.unique(bands[gone, band])
-        result |= np.isin(bands[:, band], keys[keys != NO_BAND])
+    for band in range(bands.columns):
+        docs, keys = bands.column(band)
+        result[docs[np.isin(keys, np.unique(keys[gone[docs]]))]] = True
     return result
 
 
@@ -240,7 +241,7 @@ class ClusteringCancelled(Exception):
 
 
 def find_clusters(
-    bands: np.ndarray,
+    bands: JoinedBandKeys | DenseBandKeys,
     eligible: np.ndarray,
     report_codes: np.ndarray,
     shingles_of,
@@ -284,20 +285,19 @@ def find_clusters(
     return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, len(pair_keys), verified)
 
 
-def _candidate_pairs(bands: np.ndarray, eligible: np.ndarray, start: Start | None) -> np.ndarray:
+def _candidate_pairs(bands: JoinedBandKeys | DenseBandKeys, eligible: np.ndarray, start: Start | None) -> np.ndarray:
     """Pairs (``first * total + other``, ascending) of eligible documents that share a band key: each with the
     first document of its band's group. From a ``start``, only pairs with a fresh document.
 
     The bands' pairs are made unique every MERGE_BANDS bands rather than once at the end: most pairs of
     copies come from several bands, and keeping every band's pairs until the end took a million paragraphs'
     clustering (and so the indexer) a gigabyte above what it holds otherwise."""
-    total = len(eligible)
-    docs = np.flatnonzero(eligible & (bands[:, 0] != NO_BAND))
+    candidates = eligible & bands.with_body()
     found = np.zeros(0, dtype=np.int64)
     pending: list[np.ndarray] = []
-    for band in range(bands.shape[1] if len(docs) > 1 else 0):
-        pending.append(_band_pairs(bands, docs, band, total, start))
-        if len(pending) == MERGE_BANDS or band == bands.shape[1] - 1:
+    for band in range(bands.columns if np.count_nonzero(candidates) > 1 else 0):
+        pending.append(_band_pairs(*bands.column(band), candidates, start))
+        if len(pending) == MERGE_BANDS or band == bands.columns - 1:
             found = _merged(found, np.unique(np.concatenate(pending)))
             pending = []
     return found
@@ -312,10 +312,12 @@ def _merged(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return both[keep]
 
 
-def _band_pairs(bands: np.ndarray, docs: np.ndarray, band: int, total: int, start: Start | None) -> np.ndarray:
-    """The pairs one band proposes among ``docs``, as ``first * total + other``."""
-    banded = docs[bands[docs, band] != NO_BAND]
-    keys = bands[banded, band]
+def _band_pairs(docs: np.ndarray, keys: np.ndarray, candidates: np.ndarray, start: Start | None) -> np.ndarray:
+    """The pairs one band (its ascending documents and their keys) proposes among the ``candidates``
+    (flags), as ``first * total + other``."""
+    total = len(candidates)
+    keep = candidates[docs]
+    banded, keys = docs[keep], keys[keep]
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     same_as_previous = np.concatenate(([False], sorted_keys[1:] == sorted_keys[:-1]))

@@ -55,6 +55,7 @@ from typing import BinaryIO
 import numpy as np
 
 from search.index.analyze import MIN_PHRASE, RUN
+from search.index.bandkeys import BandKeys
 from search.index.docsets import intersect, subtract
 from search.index.minhash import bands_of_texts, body_rules
 from search.index.terms import SHIFT, query_keys, word_key
@@ -66,7 +67,7 @@ ARRAYS_FORMAT = 4  # 2: postings as one-byte gaps with exceptions; 3: section pa
 version) is never read: the index is rebuilt (``reportsearch index``, ``serve``) or refused with a message
 (``search``). Segments written before the number was recorded are format 1."""
 GAP_ESCAPE = 255  # a posting's gap byte when the gap is among the exceptions
-BANDS_STEM = "minhash_bands"
+BANDS_STEM = "minhash_band"  # minhash_bands-*.npy: the dense keys of format 3
 NO_DOCS = np.zeros(0, dtype=np.int32)
 NO_DOCS.flags.writeable = False
 COMMON_CHARACTERS_KEPT = 8
@@ -238,19 +239,19 @@ class Segment:
         meta = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
         self.values: dict[str, list[str]] = meta["values"]
         self.topic_names: list[str] = meta["topics"]
-        self._bands: np.ndarray | None = None
+        self._bands: BandKeys | None = None
         self._heading_groups: tuple[np.ndarray, np.ndarray] | None = None
 
-    def bands(self) -> np.ndarray:
+    def bands(self) -> BandKeys:
         """Near-duplicate band keys per local document (:mod:`search.index.minhash`); computed from the texts
         for a segment written before they were stored."""
         if self._bands is None:
             path = self.folder / bands_file()
             if path.exists():
-                self._bands = mapped(path)
+                self._bands = BandKeys.load(path)
             else:
-                self._bands = bands_of_texts(self.texts_of(list(range(self.count))))
-                if save_quietly(path, lambda handle: np.save(handle, self._bands)):
+                self._bands = BandKeys.of_rows(bands_of_texts(self.texts_of(list(range(self.count)))))
+                if save_quietly(path, self._bands.save):
                     _drop_older_bands(self.folder)
         return self._bands
 
@@ -450,7 +451,7 @@ def _drop_older_bands(folder: Path) -> None:
 
 def bands_file() -> str:
     """The name of a segment's band keys under today's body rules (:func:`search.index.minhash.body_rules`)."""
-    return f"{BANDS_STEM}-{body_rules()}.npy"
+    return f"{BANDS_STEM}_keys-{body_rules()}.npy"
 
 
 def save_quietly(path: Path, write: Callable[[BinaryIO], None]) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.index.bandkeys import BandKeys
 from search.index.folding import fold
 from search.index.minhash import band_columns, bands_of_texts
 from search.index.segment_reader import (
@@ -118,7 +119,7 @@ class SegmentBuilder:
         # Phrases found with another vocabulary (or none) are found again in the texts when the piece is written.
         same = segment.phrases is not None and _same_phrases(segment)
         phrases = _per_document(segment.phrases, segment.count) if same else None
-        bands = segment.bands()
+        bands = segment.bands().rows()
         codes, years, topic_rows = segment.codes, segment.years, segment.topics
         paragraph, id_keys = segment.paragraph, segment.id_keys
         texts = dict(zip(docnums, segment.texts_of([number - start for number in docnums]), strict=True))
@@ -217,7 +218,8 @@ class SegmentBuilder:
         np.save(temporary / "text_offsets.npy", offsets)
         np.save(temporary / TEXT_LENGTHS_FILE, lengths)
         self._write_originals(temporary)
-        np.save(temporary / bands_file(), self._band_rows())
+        with (temporary / bands_file()).open("wb") as handle:
+            BandKeys.of_rows(self._band_rows()).save(handle)
         self._write_facets(temporary)
         sections = sorted(self.headings, key=self.headings.get)
         headings = [fold(" ".join(section)) for section in sections]

@@ -196,9 +196,10 @@ def _shared_bands(state: IndexState, paragraphs: list[Paragraph]) -> Counter:
             keyed = usable[keys[usable, band] != NO_BAND]  # a long paragraph has no key in a short band
             wanted = keys[keyed, band]
             order = np.argsort(wanted)
-            hits = np.flatnonzero(np.isin(bands[:, band], wanted))
-            at = order[np.searchsorted(wanted[order], bands[hits, band])]
-            shared.update(zip(keyed[at].tolist(), (hits + offset).tolist(), strict=True))
+            docs, column = bands.column(band)
+            matching = np.isin(column, wanted)
+            at = order[np.searchsorted(wanted[order], column[matching])]
+            shared.update(zip(keyed[at].tolist(), (docs[matching].astype(np.int64) + offset).tolist(), strict=True))
     return shared
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from search.index.analyze import fold
+from search.index.bandkeys import JoinedBandKeys
 from search.index.clusters import (
     ClusteringCancelled,
     Clusters,
@@ -29,7 +30,7 @@ from search.index.clusters import (
     saved_key,
 )
 from search.index.lock import reindex_running
-from search.index.minhash import band_columns, body_of, shingle_hashes, shingle_sets
+from search.index.minhash import body_of, shingle_hashes, shingle_sets
 from search.index.segment_reader import Segment, load_segment
 from search.index.writer import paragraph_id, segments_of
 from search.query.evaluate import Evaluator
@@ -86,11 +87,9 @@ class IndexState:
             self.facets.paragraph,
         )
 
-    def _bands(self) -> np.ndarray:
+    def _bands(self) -> JoinedBandKeys:
         segments = self.evaluator.segments
-        if not segments:
-            return np.zeros((0, band_columns()), dtype=np.uint32)
-        return np.concatenate([segment.bands() for segment, _ in segments])
+        return JoinedBandKeys([(segment.bands(), offset) for segment, offset in segments], len(self.facets.paragraph))
 
     def _load_or_find_clusters(self) -> Clusters:
         layout, codes = self.layout(), self.facets.codes["report_id"]

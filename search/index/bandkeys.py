@@ -1,0 +1,115 @@
+"""Band keys stored by column, each band holding only the documents that have a key in it.
+
+Every paragraph with a body has a key in the long bands, but only short bodies (a fifth of a synthetic
+million) have keys in the short ones, and a document without a body has none: a dense matrix of
+:func:`search.index.minhash.band_columns` keys per document was half NO_BAND (154 MB at 1M, now ~80).
+Everything that uses band keys reads them a band at a time, as (documents, keys) of one column.
+
+One file per piece, a single uint32 array: a header (document count, documents with a body, documents with
+a short body, long bands, short bands), then the documents with a body, their long bands' keys (row by row),
+the documents with a short body and their short bands' keys.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from search.index.minhash import BANDS, NO_BAND, band_columns
+
+HEADER = 5
+
+
+class BandKeys:
+    """The band keys of one piece's documents (local document numbers)."""
+
+    def __init__(self, count: int, body_docs: np.ndarray, long: np.ndarray, short_docs: np.ndarray, short: np.ndarray):
+        self.count = count
+        self.body_docs, self.long = body_docs, long
+        self.short_docs, self.short = short_docs, short
+
+    @property
+    def columns(self) -> int:
+        return self.long.shape[1] + self.short.shape[1]
+
+    @classmethod
+    def of_rows(cls, rows: np.ndarray) -> BandKeys:
+        """From a dense matrix (a row per document, NO_BAND where a document has no key)."""
+        rows = np.asarray(rows, dtype=np.uint32).reshape(len(rows), band_columns())
+        body = np.flatnonzero(rows[:, 0] != NO_BAND).astype(np.uint32)
+        short = np.flatnonzero(rows[:, BANDS] != NO_BAND).astype(np.uint32) if rows.shape[1] > BANDS else body[:0]
+        return cls(len(rows), body, rows[body, :BANDS], short, rows[short, BANDS:])
+
+    def rows(self) -> np.ndarray:
+        """The dense matrix again (what a merge copies per document)."""
+        rows = np.full((self.count, self.columns), NO_BAND, dtype=np.uint32)
+        rows[self.body_docs, : self.long.shape[1]] = self.long
+        rows[self.short_docs, self.long.shape[1] :] = self.short
+        return rows
+
+    def column(self, band: int) -> tuple[np.ndarray, np.ndarray]:
+        """(ascending documents with a key in ``band``, their keys)."""
+        if band < self.long.shape[1]:
+            return self.body_docs, self.long[:, band]
+        return self.short_docs, self.short[:, band - self.long.shape[1]]
+
+    def save(self, handle) -> None:
+        header = np.array(
+            [self.count, len(self.body_docs), len(self.short_docs), self.long.shape[1], self.short.shape[1]],
+            dtype=np.uint32,
+        )
+        parts = (header, self.body_docs, self.long.ravel(), self.short_docs, self.short.ravel())
+        np.save(handle, np.concatenate([np.asarray(part, dtype=np.uint32) for part in parts]))
+
+    @classmethod
+    def load(cls, path: Path) -> BandKeys:
+        """The keys saved in ``path``, memory-mapped."""
+        flat = np.load(path, mmap_mode="r")
+        count, bodies, shorts, long_bands, short_bands = (int(v) for v in flat[:HEADER])
+        at = HEADER
+        body_docs = flat[at : at + bodies]
+        at += bodies
+        long = flat[at : at + bodies * long_bands].reshape(bodies, long_bands)
+        at += bodies * long_bands
+        short_docs = flat[at : at + shorts]
+        at += shorts
+        short = flat[at : at + shorts * short_bands].reshape(shorts, short_bands)
+        return cls(count, body_docs, long, short_docs, short)
+
+
+class JoinedBandKeys:
+    """The band keys of several pieces, as one run of document numbers (an index state's)."""
+
+    def __init__(self, parts: list[tuple[BandKeys, int]], total: int) -> None:
+        self.parts, self.total = parts, total
+        self.columns = parts[0][0].columns if parts else band_columns()
+
+    def column(self, band: int) -> tuple[np.ndarray, np.ndarray]:
+        docs, keys = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.uint32)]
+        for part, offset in self.parts:
+            part_docs, part_keys = part.column(band)
+            docs.append(part_docs.astype(np.int64) + offset)
+            keys.append(np.asarray(part_keys))
+        return np.concatenate(docs), np.concatenate(keys)
+
+    def with_body(self) -> np.ndarray:
+        """Whether each document has a body (a key in the first band)."""
+        flags = np.zeros(self.total, dtype=bool)
+        flags[self.column(0)[0]] = True
+        return flags
+
+
+class DenseBandKeys:
+    """Band keys held as a dense matrix (a row per document, NO_BAND where it has no key), read by column
+    as stored keys are: keys computed on the spot (a benchmark's, a test's)."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows, self.total, self.columns = rows, len(rows), rows.shape[1]
+
+    def column(self, band: int) -> tuple[np.ndarray, np.ndarray]:
+        docs = np.flatnonzero(self.rows[:, band] != NO_BAND)
+        return docs, self.rows[docs, band]
+
+    def with_body(self) -> np.ndarray:
+        return self.rows[:, 0] != NO_BAND
