@@ -24,14 +24,15 @@ from search.index.segment_reader import Segment, save_quietly
 from search.ingest.classify import load_part_rules
 
 FACTS_FILE = "facts.npz"
-FACTS_VERSION = "1"
+FACTS_VERSION = "2"  # 2: a value's sentence as its span in the text
 REQUIRED_PARTS = ("主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
 
 
 @dataclass
 class SegmentFacts:
     """Per local document: quantified statements, and a bit per required part whose cue words it has; and
-    every indicator value, as aligned arrays (document, indicator number, amount, approximate, text, sentence)."""
+    every indicator value, as aligned arrays (document, indicator number, amount, approximate, text, and where
+    its sentence stands in the paragraph's text as written: the sentence is not stored a second time)."""
 
     quantified: np.ndarray
     cues: np.ndarray
@@ -40,7 +41,7 @@ class SegmentFacts:
     value_amounts: np.ndarray
     value_approximate: np.ndarray
     value_texts: list[str]
-    value_sentences: list[str]
+    value_sentences: np.ndarray  # (start, end) per value
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,8 @@ def read_facts(segment: Segment) -> SegmentFacts:
             amounts.append(value.amount)
             approximate.append(value.approximate)
             texts.append(value.text)
-            sentences.append(value.sentence)
+            start = text.find(value.sentence)
+            sentences.append((start, start + len(value.sentence)))
     return SegmentFacts(
         quantified,
         cues,
@@ -84,7 +86,7 @@ def read_facts(segment: Segment) -> SegmentFacts:
         np.array(amounts, dtype=np.float64),
         np.array(approximate, dtype=bool),
         texts,
-        sentences,
+        np.array(sentences, dtype=np.int32).reshape(len(sentences), 2),
     )
 
 
@@ -105,7 +107,7 @@ def _load(path: Path) -> SegmentFacts | None:
         with np.load(path) as saved:
             if str(saved["key"]) != facts_key():
                 return None
-            strings = json.loads(str(saved["strings"]))
+            strings = json.loads(saved["strings"].tobytes().decode("utf-8"))
             return SegmentFacts(
                 saved["quantified"],
                 saved["cues"],
@@ -113,15 +115,15 @@ def _load(path: Path) -> SegmentFacts | None:
                 saved["value_kinds"],
                 saved["value_amounts"],
                 saved["value_approximate"],
-                strings["texts"],
-                strings["sentences"],
+                strings,
+                saved["value_sentences"],
             )
     except (OSError, ValueError, KeyError):
         return None
 
 
 def _save(path: Path, facts: SegmentFacts) -> None:
-    strings = json.dumps({"texts": facts.value_texts, "sentences": facts.value_sentences}, ensure_ascii=False)
+    strings = json.dumps(facts.value_texts, ensure_ascii=False).encode("utf-8")
     save_quietly(
         path,
         lambda handle: np.savez(
@@ -133,6 +135,7 @@ def _save(path: Path, facts: SegmentFacts) -> None:
             value_kinds=facts.value_kinds,
             value_amounts=facts.value_amounts,
             value_approximate=facts.value_approximate,
-            strings=np.array(strings),
+            value_sentences=facts.value_sentences,
+            strings=np.frombuffer(strings, dtype=np.uint8),
         ),
     )

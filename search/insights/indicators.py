@@ -78,7 +78,7 @@ class IndicatorTable:
                 "value": values.texts[first],
                 "amount": float(values.amounts[first]),
                 "approximate": bool(values.approximate[first]),
-                "sentence": values.sentences[first],
+                "sentence": values.sentence(first, state.written_text),
                 "id": label["id"],
                 "paragraph": label["paragraph"],
                 "more": more,

@@ -5,6 +5,7 @@ selection, a sort and a page, not a pass over every paragraph."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,12 @@ class Values:
     amounts: np.ndarray
     approximate: np.ndarray
     texts: list[str]
-    sentences: list[str]
+    sentences: np.ndarray  # where each value's sentence stands in its paragraph's text as written
+
+    def sentence(self, at: int, written: Callable[[int], str]) -> str:
+        """The sentence that states value ``at``; ``written(doc)`` gives a paragraph's text as written."""
+        start, end = self.sentences[at].tolist()
+        return written(int(self.docs[at]))[start:end]
 
 
 @dataclass
@@ -194,14 +200,14 @@ def _read_facts(state: IndexState) -> tuple[_PerDocument, Values]:
         amounts.append(facts.value_amounts)
         approximate.append(facts.value_approximate)
         texts += facts.value_texts
-        sentences += facts.value_sentences
+        sentences.append(facts.value_sentences)
     values = Values(
         np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
         np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.uint8),
         np.concatenate(amounts) if amounts else np.zeros(0),
         np.concatenate(approximate) if approximate else np.zeros(0, dtype=bool),
         texts,
-        sentences,
+        np.concatenate(sentences) if sentences else np.zeros((0, 2), dtype=np.int32),
     )
     return per_doc, values
 

@@ -235,6 +235,10 @@ class IndexState:
         fields.update(self.report_fields(docnum))
         return fields
 
+    def written_text(self, docnum: int) -> str:
+        """A paragraph's text as written (folded where a segment kept only that)."""
+        return self.evaluator.written(docnum) or self.evaluator.text(docnum)
+
     def report_fields(self, docnum: int) -> dict:
         """The fields a paragraph shares with its report, as the paragraph would have stored them (read once
         per report and state: the hits of a page often share reports)."""
