@@ -62,7 +62,8 @@ from search.index.terms import SHIFT, query_keys, word_key
 from search.index.textcode import TextCode
 
 FAST_DIR = "fast"
-ARRAYS_FORMAT = 4  # 2: postings as one-byte gaps with exceptions; 3: section paths as written; 4: texts coded
+ARRAYS_FORMAT = 5  # 2: postings as one-byte gaps with exceptions; 3: section paths as written; 4: texts coded;
+# 5: facet codes in the smallest type, topics as bits, text offsets 32-bit
 """The layout of the arrays beside each segment. A segment written under another (by an older or a newer
 version) is never read: the index is rebuilt (``reportsearch index``, ``serve``) or refused with a message
 (``search``). Segments written before the number was recorded are format 1."""
@@ -274,8 +275,9 @@ class Segment:
 
     @property
     def topics(self) -> np.ndarray:
-        """A flag per local document and topic (columns in the order of :attr:`topic_names`)."""
-        return np.load(self.folder / "topics.npy")
+        """A flag per local document and topic (columns in the order of :attr:`topic_names`; stored as bits)."""
+        bits = np.load(self.folder / "topics.npy")
+        return np.unpackbits(bits, axis=1, count=max(1, len(self.topic_names))).view(bool)
 
     @property
     def paragraph(self) -> np.ndarray:
@@ -487,10 +489,10 @@ def mapped(path: Path) -> np.ndarray:
 
 
 def _int_view(array: np.ndarray) -> memoryview:
-    """A memoryview of a one-dimensional int64 array (an empty one for an empty array)."""
+    """A memoryview of a one-dimensional integer array, as it is (an empty one for an empty array)."""
     if not len(array):
         return memoryview(b"").cast("q")
-    return memoryview(np.ascontiguousarray(array, dtype=np.int64)).cast("B").cast("q")
+    return memoryview(np.ascontiguousarray(array)).cast("B").cast(array.dtype.char)
 
 
 def _map_file(path: Path):

@@ -215,7 +215,7 @@ class SegmentBuilder:
         code = TextCode.for_texts(self.texts)
         code.save(temporary)
         offsets, lengths = code.write(temporary / TEXTS_FILE, self.texts)
-        np.save(temporary / "text_offsets.npy", offsets)
+        np.save(temporary / "text_offsets.npy", offsets.astype(np.uint32) if offsets[-1] < 1 << 32 else offsets)
         np.save(temporary / TEXT_LENGTHS_FILE, lengths)
         self._write_originals(temporary)
         with (temporary / bands_file()).open("wb") as handle:
@@ -257,14 +257,19 @@ class SegmentBuilder:
             encoding="utf-8",
         )
         for name in CODED:
-            np.save(folder / f"codes_{name}.npy", np.array(self.codes[name], dtype=np.int32))
-        np.save(folder / "years.npy", np.array(self.years, dtype=np.int32))
+            np.save(folder / f"codes_{name}.npy", np.array(self.codes[name], dtype=_code_type(len(values[name]))))
+        np.save(folder / "years.npy", np.array(self.years, dtype=np.uint16))
         matrix = np.zeros((count, max(1, len(topics))), dtype=bool)
         for docnum, columns in enumerate(self.topics):
             matrix[docnum, columns] = True
-        np.save(folder / "topics.npy", matrix)
+        np.save(folder / "topics.npy", np.packbits(matrix, axis=1))
         np.save(folder / "paragraph.npy", np.array(self.paragraph, dtype=bool))
         np.save(folder / "id_keys.npy", np.array(self.id_keys, dtype=np.uint64))
+
+
+def _code_type(values: int) -> type:
+    """The smallest signed integer type that holds codes of ``values`` values and -1 (none)."""
+    return next(kind for kind in (np.int8, np.int16, np.int32) if values <= np.iinfo(kind).max)
 
 
 def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: list[np.ndarray] | None = None) -> None:
