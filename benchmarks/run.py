@@ -123,6 +123,7 @@ def run(
     results["queries"] = rows
     results["search"] = _percentiles(rows, list(peers))
     results["index_bytes"] = _bytes(index_dir)
+    results["corpus_bytes"] = _bytes(corpus)
     if serve:
         results["server"] = _serve_and_measure(index_dir, similar_ids, log)
     saved.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -435,5 +436,8 @@ def report(results: dict, log=print) -> None:
         )
     sizes = "，".join(f"{PEER_LABELS[n]} {results[f'{n}_bytes'] / 1e6:.1f} MB" for n in peers)
     log(f"索引大小 {results['index_bytes'] / 1e6:.1f} MB（{sizes}）")
+    if results.get("corpus_bytes"):
+        ratio = results["index_bytes"] / results["corpus_bytes"]
+        log(f"  报告文件共 {results['corpus_bytes'] / 1e6:.1f} MB，索引是它的 {ratio:.2f} 倍")
     if "server" in results:
         log(f"服务进程峰值内存 {results['server']['peak_rss_bytes'] / 1e6:.0f} MB")

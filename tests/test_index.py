@@ -606,7 +606,8 @@ def test_postings_written_a_few_documents_at_a_time_are_those_of_one_sort(tmp_pa
     """A piece's postings are packed PACK_DOCUMENTS documents at a time and its inputs dropped as they are read:
     every key still lists every document that has it, in order, with its frequency (saturating at 255)."""
     from search.index import segment_writer
-    from search.index.segment_reader import Grams
+    from search.index.frequencies import Frequencies
+    from search.index.segment_reader import Grams, Slices
 
     monkeypatch.setattr(segment_writer, "PACK_DOCUMENTS", 3)
     rng = np.random.default_rng(7)
@@ -620,12 +621,14 @@ def test_postings_written_a_few_documents_at_a_time_are_those_of_one_sort(tmp_pa
     grams = Grams(tmp_path, "t")
     stored = np.load(tmp_path / "t_keys.npy")
     assert stored.tolist() == sorted(expected)
-    frequencies = np.load(tmp_path / "t_tfs.npy") if with_frequencies else None
+    if with_frequencies:
+        frequencies = Frequencies(tmp_path, "t", Slices(tmp_path / "t_tf_nibbles.npy").read)
     offsets = np.load(tmp_path / "t_offsets.npy")
     for index, key in enumerate(stored.tolist()):
         assert grams.postings(key).tolist() == [doc for doc, _ in expected[key]]
         if with_frequencies:
-            assert frequencies[offsets[index] : offsets[index + 1]].tolist() == [tf for _, tf in expected[key]]
+            read = frequencies.read(int(offsets[index]), int(offsets[index + 1]))
+            assert read.tolist() == [tf for _, tf in expected[key]]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heap")

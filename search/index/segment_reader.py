@@ -57,13 +57,14 @@ import numpy as np
 from search.index.analyze import MIN_PHRASE, RUN
 from search.index.bandkeys import BandKeys
 from search.index.docsets import intersect, subtract
+from search.index.frequencies import Frequencies
 from search.index.minhash import bands_of_texts, body_rules
 from search.index.terms import SHIFT, query_keys, word_key
 from search.index.textcode import TextCode
 
 FAST_DIR = "fast"
-ARRAYS_FORMAT = 5  # 2: postings as one-byte gaps with exceptions; 3: section paths as written; 4: texts coded;
-# 5: facet codes in the smallest type, topics as bits, text offsets 32-bit
+ARRAYS_FORMAT = 6  # 2: postings as one-byte gaps with exceptions; 3: section paths as written; 4: texts coded;
+# 5: facet codes in the smallest type, topics as bits, text offsets 32-bit; 6: term frequencies in 4 bits
 """The layout of the arrays beside each segment. A segment written under another (by an older or a newer
 version) is never read: the index is rebuilt (``reportsearch index``, ``serve``) or refused with a message
 (``search``). Segments written before the number was recorded are format 1."""
@@ -215,8 +216,7 @@ class Segment:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.words = Grams(folder, "word")
-        self.word_frequencies = Slices(folder / "word_tfs.npy")
-        self.word_tfs = self.word_frequencies.mapped  # the whole array, for a merge
+        self.word_frequencies = Frequencies(folder, "word", Slices(folder / "word_tf_nibbles.npy").read)
         self.lengths = np.load(folder / "lengths.npy")
         self.grams = Grams(folder, "gram")
         # A memoryview of the mapped file: indexing it gives Python ints as fast as a list, without a list's
@@ -351,7 +351,7 @@ class Segment:
         key = word_key(word)
         at = int(np.searchsorted(keys, key))
         if at == len(keys) or keys[at] != key:
-            return NO_DOCS, self.word_tfs[:0]
+            return NO_DOCS, np.zeros(0, dtype=np.uint8)
         start, end = int(self.words.offsets[at]), int(self.words.offsets[at + 1])
         return self.words.lists(at, at + 1), self.word_frequencies.read(start, end)
 

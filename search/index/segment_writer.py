@@ -13,6 +13,7 @@ import numpy as np
 
 from search.index.bandkeys import BandKeys
 from search.index.folding import fold
+from search.index.frequencies import save_frequencies
 from search.index.minhash import band_columns, bands_of_texts
 from search.index.segment_reader import (
     ARRAYS_FORMAT,
@@ -114,7 +115,9 @@ class SegmentBuilder:
             start += piece.count
 
     def _copy_piece(self, segment: Segment, start: int, docnums: list[int], reports: dict[int, dict]) -> None:
-        words = _per_document(segment.words, segment.count, segment.word_tfs)
+        words = _per_document(
+            segment.words, segment.count, segment.word_frequencies.read(0, int(segment.words.offsets[-1]))
+        )
         grams = _per_document(segment.grams, segment.count)
         # Phrases found with another vocabulary (or none) are found again in the texts when the piece is written.
         same = segment.phrases is not None and _same_phrases(segment)
@@ -292,7 +295,7 @@ def _write_postings(folder: Path, name: str, keys: list[np.ndarray], values: lis
         sorted_docs = np.repeat(np.arange(documents, dtype=np.int32), counts)[order]
         if values is not None:
             tfs = np.minimum(_concatenated(values), MAX_TF).astype(np.uint8, copy=False)
-            np.save(folder / f"{name}_tfs.npy", tfs[order])
+            save_frequencies(folder, name, tfs[order])
             del tfs
         del order
     starts = (
