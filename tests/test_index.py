@@ -243,6 +243,24 @@ def test_arrays_of_another_format_are_never_read_and_the_next_index_run_rebuilds
     assert not update_index(corpus, index_dir, jobs=1).recreated
 
 
+def test_no_reader_process_outlives_a_run_with_changes_without_or_failing(corpus, tmp_path, samples):
+    """A reader is started before the files are listed (it warms up meanwhile): whether files changed, none
+    did, or listing the corpus failed, every reader is gone when the run ends."""
+    import psutil
+
+    def readers() -> list:
+        return [child for child in psutil.Process().children() if child.is_running() and child.status() != "zombie"]
+
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir)
+    assert not readers()
+    update_index(corpus, index_dir)  # nothing changed
+    assert not readers()
+    with pytest.raises(OSError):
+        update_index(tmp_path / "no-such-corpus", index_dir)
+    assert not readers()
+
+
 def test_readers_parse_only_a_few_files_ahead_of_the_writer(corpus):
     """The writer is the slower side: results the readers run ahead with must not pile up in memory."""
     from search.index import readers

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from search.index.minhash import bands_of_texts
 from search.index.terms import PackedTerms, ParagraphTerms, pack_terms, paragraph_terms, unpack_terms
+from search.ingest.gazetteer import load_gazetteer
 from search.ingest.model import Report, ReportError
 from search.ingest.pipeline import process_file
 
@@ -137,6 +138,11 @@ class ReaderPool:
         self._context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         self.readers = [Reader(self._context, self.corpus, limits) for _ in range(max(1, jobs))]
 
+    def grow_to(self, jobs: int) -> None:
+        """At least ``jobs`` readers (a pool started with one before the files to read were known)."""
+        while len(self.readers) < jobs:
+            self.readers.append(Reader(self._context, self.corpus, self.limits))
+
     def close(self) -> None:
         for reader in self.readers:
             reader.stop()
@@ -201,6 +207,7 @@ def _serve(conn: Connection, corpus: str, limits: ReadLimits, parent: int) -> No
     """A reader process: read the files it is sent until told to stop. After running out of memory it
     answers and ends (its heap is not to be trusted), and the pool starts another."""
     die_with_parent(parent)
+    _warm_up()
     _limit_memory(limits.memory_mb)
     while True:
         try:
@@ -216,6 +223,15 @@ def _serve(conn: Connection, corpus: str, limits: ReadLimits, parent: int) -> No
         conn.send((index, path, report, packed, error, exiting))
         if exiting:
             return
+
+
+def _warm_up() -> None:
+    """Load what reading a first file would (the gazetteer, the segmenter and its dictionary, 0.3 s): a pool
+    is started before the corpus is listed, so this runs while the indexer lists and compares the files —
+    off the path of a one-report reindex. A failure here fails again, and is reported, with each file."""
+    with suppress(Exception):
+        load_gazetteer()
+        paragraph_terms("依法行政", ())
 
 
 def _limit_memory(memory_mb: int) -> None:

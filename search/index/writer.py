@@ -284,26 +284,22 @@ def update_index(
         else:
             ix = open_index(index_dir)
             known = known_reports(index_dir, ix)
-        current, broken = corpus_listing(corpus)
-        summary.failed.extend({"path": rel, "error": why} for rel, why in broken)
-        stats, digests = {}, {}
         limits = limits or ReadLimits()
-        for rel, path in list(current.items()):
-            try:
-                stats[rel] = os.stat(path)
-                refused = _refused(stats[rel], limits)
-                if not refused:
-                    digests[rel] = _digest(path, stats[rel], known.get(rel))
-            except OSError as exc:
-                refused = _os_error(exc)
-            if refused:
-                summary.failed.append({"path": rel, "error": refused})
-                del current[rel]
+        # A reader started now warms up while the files are listed and compared; closed if none changed.
+        pool = ReaderPool(1, corpus, limits)
+        try:
+            current, stats, digests = _corpus_files(corpus, known, limits, summary)
+        except BaseException:
+            pool.close()
+            raise
         to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
         removed = [rel for rel in known if rel not in current and rel not in {f["path"] for f in summary.failed}]
         summary.unchanged = len(current) - len(to_parse)
-        readers = min(jobs or min(2, os.cpu_count() or 1), len(to_parse))
-        pool = ReaderPool(readers, corpus, limits) if to_parse else None
+        if to_parse:
+            pool.grow_to(min(jobs or min(2, os.cpu_count() or 1), len(to_parse)))
+        else:
+            pool.close()
+            pool = None
         writer, builder = _open_batch(ix, index_dir)
         try:
             for rel in removed:
@@ -385,6 +381,28 @@ def _os_error(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "没有读取权限（请检查文件权限）"
     return f"无法打开：{exc.strerror or exc}"
+
+
+def _corpus_files(
+    corpus: Path, known: dict[str, dict], limits: ReadLimits, summary: Summary
+) -> tuple[dict[str, str], dict[str, os.stat_result], dict[str, str]]:
+    """The readable report files under ``corpus`` ({relative path: path}), their stats and digests; those that
+    cannot be opened or are refused are added to ``summary.failed``."""
+    current, broken = corpus_listing(corpus)
+    summary.failed.extend({"path": rel, "error": why} for rel, why in broken)
+    stats, digests = {}, {}
+    for rel, path in list(current.items()):
+        try:
+            stats[rel] = os.stat(path)
+            refused = _refused(stats[rel], limits)
+            if not refused:
+                digests[rel] = _digest(path, stats[rel], known.get(rel))
+        except OSError as exc:
+            refused = _os_error(exc)
+        if refused:
+            summary.failed.append({"path": rel, "error": refused})
+            del current[rel]
+    return current, stats, digests
 
 
 def _open_batch(ix: index.Index, index_dir: Path) -> tuple[writing.SegmentWriter, SegmentBuilder]:
