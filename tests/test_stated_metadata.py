@@ -8,6 +8,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.ingest.gazetteer import load_gazetteer
 from search.ingest.pipeline import process_file
@@ -224,3 +226,19 @@ def test_namesake_townships_stay_apart_in_facets_filters_and_compare(tmp_path):
         assert {v["value"] for v in engine.stats()["facets"]["township"]} == set(facet)
     finally:
         engine.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 40), st.integers(1, 4)), max_size=40))
+def test_township_keys_found_run_by_run_are_those_of_a_full_sort(runs):
+    """A state keys its townships by county sorting only the first key of each run (a report's paragraphs):
+    the same values and positions as sorting every key, whatever the runs."""
+    import numpy as np
+
+    from search.query.facets import unique_of_runs
+
+    keys = np.repeat([key for key, _ in runs], [length for _, length in runs]).astype(np.int64)
+    expected_values, expected_positions = np.unique(keys, return_inverse=True)
+    values, positions = unique_of_runs(keys)
+    assert values.tolist() == expected_values.tolist()
+    assert positions.tolist() == expected_positions.tolist()

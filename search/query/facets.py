@@ -89,7 +89,7 @@ class FacetTable:
         names, county_names = self.values["township"], self.values["county"]
         width = len(county_names) + 1
         keys = np.where(townships >= 0, townships.astype(np.int64) * width + counties + 1, -1)
-        pairs, inverse = np.unique(keys[keys >= 0], return_inverse=True)
+        pairs, inverse = unique_of_runs(keys[keys >= 0])
         pair_names = [names[int(key // width)] for key in pairs]
         pair_counties = [county_names[int(key % width) - 1] if key % width else "" for key in pairs]
         repeated = {name for name, count in Counter(pair_names).items() if count > 1}
@@ -386,6 +386,18 @@ class FacetTable:
                 wanted = {str(v) for v in selected}
                 chosen += [i for i in present.tolist() if values[i] in wanted and i not in shown]
         return [{"value": values[i], "count": int(counts[i])} for i in chosen]
+
+
+def unique_of_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)``, sorting only the first value of each run of equal values:
+    a report's paragraphs are consecutive and share their township and county, so at 2M paragraphs there
+    are ~80,000 runs to sort instead of 2,000,000 values (0.44 s of loading a state)."""
+    if not len(values):
+        return values[:0], np.zeros(0, dtype=np.intp)
+    starts = np.concatenate(([True], values[1:] != values[:-1]))
+    firsts = values[starts]
+    unique = np.unique(firsts)
+    return unique, np.searchsorted(unique, firsts)[np.cumsum(starts) - 1]
 
 
 def _remap(codes: np.ndarray, local: list[str], code_of: dict[str, int]) -> np.ndarray:
