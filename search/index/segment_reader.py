@@ -332,10 +332,10 @@ class Segment:
         changed them)."""
         texts = self.texts_of(docnums)
         if self.original_docs is not None and len(self.original_docs):
+            changed = set(self.original_docs.tolist())  # few: one lookup each, not a search per document
             for at, docnum in enumerate(docnums):
-                original = self.original(docnum)
-                if original is not None:
-                    texts[at] = original
+                if docnum in changed:
+                    texts[at] = self.original(docnum)
         return texts
 
     def having(self, docs: list[int], needle: str) -> list[int]:
