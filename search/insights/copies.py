@@ -44,7 +44,7 @@ def differences(first: str, second: str) -> tuple[list[dict], list[dict]]:
 def side_by_side(state: IndexState, first: int, second: int) -> dict:
     """Two paragraphs (document numbers) compared: their similarity as the clusters measure it, each text in
     pieces (changed or not) and in sentences (shared or not)."""
-    texts = [state.evaluator.written(doc) or state.evaluator.text(doc) for doc in (first, second)]
+    texts = [state.written_text(doc) for doc in (first, second)]
     shingles = [state.shingles(doc) for doc in (first, second)]
     pieces = differences(*texts)
     sides = []

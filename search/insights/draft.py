@@ -214,7 +214,7 @@ def _source_json(state: IndexState, report: Report, source: _Source) -> dict:
         "county": county,
         "similarity": round(source.similarity, 3),
         "own_township": own,
-        "text": state.evaluator.written(source.doc) or state.evaluator.text(source.doc),
+        "text": state.written_text(source.doc),
     }
 
 

@@ -108,7 +108,7 @@ def _kept_and_new(
         "new": [
             {
                 **state.paragraph_label(int(doc)),
-                "text": (state.evaluator.written(int(doc)) or state.evaluator.text(int(doc)))[:200],
+                "text": state.written_text(int(doc))[:200],
             }
             for doc in fresh[:NEW_LISTED].tolist()
         ],
