@@ -16,7 +16,8 @@ from datasketch import MinHash
 from search.cli import main
 from search.engine import Engine
 from search.index.bandkeys import BandKeys, DenseBandKeys
-from search.index.clusters import CLUSTERS_FILE, ClusteringCancelled, _candidate_pairs, copy_score
+from search.index.candidates import CandidatePairs
+from search.index.clusters import CLUSTERS_FILE, ClusteringCancelled, copy_score
 from search.index.minhash import (
     NO_BAND,
     NUM_PERM,
@@ -505,51 +506,9 @@ def test_a_near_copy_opens_side_by_side_with_its_differences_marked(corpus, tmp_
 def test_paragraphs_with_no_key_in_a_band_are_not_candidates_through_it():
     """Long paragraphs have no key (NO_BAND) in the short bands: sharing that is not sharing a key."""
     bands = np.array([[1, NO_BAND], [2, NO_BAND], [3, 7], [4, 7], [1, NO_BAND]], dtype=np.uint32)
-    pairs = _candidate_pairs(DenseBandKeys(bands), np.ones(len(bands), dtype=bool), None)
+    with CandidatePairs(DenseBandKeys(bands), np.ones(len(bands), dtype=bool)) as candidates:
+        pairs = np.concatenate(list(candidates.windows()))
     assert sorted(divmod(int(key), len(bands)) for key in pairs) == [(0, 4), (2, 3)]
-
-
-def test_candidate_pairs_made_unique_every_few_bands_are_those_of_all_bands_at_once(monkeypatch):
-    """Pairs are merged every MERGE_BANDS bands: the same pairs as one union over every band, each once."""
-    from search.index import clusters
-
-    rng = np.random.default_rng(3)
-    bands = rng.integers(0, 6, (60, 7)).astype(np.uint32)
-    bands[rng.random(bands.shape) < 0.2] = NO_BAND
-    bands[:5, 0] = NO_BAND  # no key in the first band: never a candidate
-    eligible = rng.random(60) < 0.9
-    expected = set()
-    docs = [d for d in range(60) if eligible[d] and bands[d, 0] != NO_BAND]
-    for band in range(bands.shape[1]):
-        first_of: dict[int, int] = {}
-        for doc in docs:
-            key = int(bands[doc, band])
-            if key == NO_BAND:
-                continue
-            if key in first_of:
-                expected.add((first_of[key], doc))
-            else:
-                first_of[key] = doc
-    for merge_every in (1, 3, 8):
-        monkeypatch.setattr(clusters, "MERGE_BANDS", merge_every)
-        pairs = _candidate_pairs(DenseBandKeys(bands), eligible, None)
-        assert np.all(np.diff(pairs) > 0)
-        assert {divmod(int(key), 60) for key in pairs} == expected
-
-
-def test_shingles_kept_while_clustering_do_not_hold_the_batch_they_were_read_in():
-    """Shingles are read many documents at a time, as views of one array; the centres kept for later pairs
-    must not keep every such array alive (at a million paragraphs that was 650 MB)."""
-    from search.index.clusters import _fetch_shingles
-
-    batch = np.arange(40, dtype=np.uint32)
-
-    def shingles_of(docs: list[int]) -> list[np.ndarray]:
-        return [batch[10 * i : 10 * i + 10] for i in range(len(docs))]
-
-    cache: dict[int, np.ndarray] = {}
-    _fetch_shingles(cache, shingles_of, np.array([0, 1]), np.array([2, 3]), np.full(4, -1))
-    assert len(cache) == 4 and all(shingles.base is None for shingles in cache.values())
 
 
 def test_stored_band_keys_give_every_column_as_the_dense_keys_do(tmp_path):

@@ -18,14 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from search.index.bandkeys import DenseBandKeys, JoinedBandKeys
+from search.index.candidates import CandidatePairs
 from search.index.minhash import body_rules
 from search.index.segment_reader import save_quietly
+from search.index.shinglecache import ShingleCache
 
 THRESHOLD = 0.75
 CONTAINED_MIN_SHARED = 32
 CONTAINED_MIN_BALANCE = 0.5
 CHECK_EVERY = 4096
-MERGE_BANDS = 8
 
 
 @dataclass
@@ -247,97 +248,65 @@ def find_clusters(
     shingles_of,
     cancelled=lambda: False,
     start: Start | None = None,
+    spill_dir: Path | None = None,
 ) -> Clusters:
     """Cluster the ``eligible`` documents whose band keys collide and whose shingle sets (``shingles_of(docs)``
     gives them for a list of documents) have a :func:`copy_score` of at least THRESHOLD. ``cancelled()`` is
     asked every CHECK_EVERY pairs: when it is true, ClusteringCancelled is raised (a reindex replaced the
     state: its clusters are not needed). From a ``start`` only pairs with a fresh document are verified; the
-    other clusters stay as they were."""
+    other clusters stay as they were. Candidate pairs and shingles beyond a budget are spilled to temporary
+    files in ``spill_dir`` (the index folder), so memory does not grow with the pairs."""
     total = len(eligible)
-    pair_keys = _candidate_pairs(bands, eligible, start)
     center = np.full(total, -1, dtype=np.int64) if start is None else start.center.copy()
     to_centre = np.zeros(total, dtype=np.float64) if start is None else start.similarity.copy()
-    cache: dict[int, np.ndarray] = {}
     verified = 0
-    for chunk in range(0, len(pair_keys), CHECK_EVERY):
-        if cancelled():
-            raise ClusteringCancelled
-        firsts, others = np.divmod(pair_keys[chunk : chunk + CHECK_EVERY], total)
-        _fetch_shingles(cache, shingles_of, firsts, others, center)
-        for first, other in zip(firsts.tolist(), others.tolist(), strict=True):
-            first_center, other_center = int(center[first]), int(center[other])
-            if first_center >= 0 and other_center >= 0:
-                continue
-            if first_center >= 0:
-                centre, loose = first_center, other
-            elif other_center >= 0:
-                centre, loose = other_center, first
-            else:
-                centre, loose = first, other
-            verified += 1
-            if centre not in cache:  # became a centre within this chunk, after its shingles were dropped
-                cache[centre] = shingles_of([centre])[0].copy()
-            similarity = copy_score(cache[centre], cache[loose])
-            if similarity >= THRESHOLD:
-                center[centre] = center[loose] = centre
-                to_centre[centre], to_centre[loose] = 1.0, similarity
-                cache.pop(loose, None)  # a member is never compared again; a centre is
-    return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, len(pair_keys), verified)
+    with (
+        CandidatePairs(bands, eligible, start, spill_dir) as pairs,
+        ShingleCache(shingles_of, total, spill_dir) as cache,
+    ):
+        for window in pairs.windows():
+            for chunk in range(0, len(window), CHECK_EVERY):
+                if cancelled():
+                    raise ClusteringCancelled
+                firsts, others = np.divmod(window[chunk : chunk + CHECK_EVERY], total)
+                cache.fetch(_needed(firsts, others, center))
+                verified += _verify(firsts.tolist(), others.tolist(), center, to_centre, cache)
+    return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, pairs.count, verified)
 
 
-def _candidate_pairs(bands: JoinedBandKeys | DenseBandKeys, eligible: np.ndarray, start: Start | None) -> np.ndarray:
-    """Pairs (``first * total + other``, ascending) of eligible documents that share a band key: each with the
-    first document of its band's group. From a ``start``, only pairs with a fresh document.
-
-    The bands' pairs are made unique every MERGE_BANDS bands rather than once at the end: most pairs of
-    copies come from several bands, and keeping every band's pairs until the end took a million paragraphs'
-    clustering (and so the indexer) a gigabyte above what it holds otherwise."""
-    candidates = eligible & bands.with_body()
-    found = np.zeros(0, dtype=np.int64)
-    pending: list[np.ndarray] = []
-    for band in range(bands.columns if np.count_nonzero(candidates) > 1 else 0):
-        pending.append(_band_pairs(*bands.column(band), candidates, start))
-        if len(pending) == MERGE_BANDS or band == bands.columns - 1:
-            found = _merged(found, np.unique(np.concatenate(pending)))
-            pending = []
-    return found
-
-
-def _merged(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """The ascending union of two ascending arrays without repeats: a stable sort of the two runs side by
-    side merges them in one pass (timsort), where a second np.unique would sort them anew."""
-    both = np.sort(np.concatenate((first, second)), kind="stable")
-    keep = np.ones(len(both), dtype=bool)
-    np.not_equal(both[1:], both[:-1], out=keep[1:])
-    return both[keep]
-
-
-def _band_pairs(docs: np.ndarray, keys: np.ndarray, candidates: np.ndarray, start: Start | None) -> np.ndarray:
-    """The pairs one band (its ascending documents and their keys) proposes among the ``candidates``
-    (flags), as ``first * total + other``."""
-    total = len(candidates)
-    keep = candidates[docs]
-    banded, keys = docs[keep], keys[keep]
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    same_as_previous = np.concatenate(([False], sorted_keys[1:] == sorted_keys[:-1]))
-    group_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(len(order))))
-    in_order = banded[order]
-    first_docs = in_order[group_start][same_as_previous].astype(np.int64)
-    other_docs = in_order[same_as_previous]
-    if start is not None:
-        touched = start.fresh[first_docs] | start.fresh[other_docs]
-        first_docs, other_docs = first_docs[touched], other_docs[touched]
-    return first_docs * total + other_docs
+def _verify(
+    firsts: list[int], others: list[int], center: np.ndarray, to_centre: np.ndarray, cache: ShingleCache
+) -> int:
+    """Walk a chunk of pairs in order: a pair with a document not yet clustered is scored against the centre
+    of the other's cluster (or the first document); at THRESHOLD the loose document joins. Returns how many
+    pairs were scored."""
+    verified = 0
+    for first, other in zip(firsts, others, strict=True):
+        first_center, other_center = int(center[first]), int(center[other])
+        if first_center >= 0 and other_center >= 0:
+            continue
+        if first_center >= 0:
+            centre, loose = first_center, other
+        elif other_center >= 0:
+            centre, loose = other_center, first
+        else:
+            centre, loose = first, other
+        verified += 1
+        similarity = copy_score(cache.load(centre), cache[loose])
+        if similarity >= THRESHOLD:
+            center[centre] = center[loose] = centre
+            to_centre[centre], to_centre[loose] = 1.0, similarity
+            cache.drop(loose)  # a member is never compared again; a centre is
+    return verified
 
 
-def _fetch_shingles(cache: dict, shingles_of, firsts: np.ndarray, others: np.ndarray, center: np.ndarray) -> None:
-    """Read, in one call, the shingles a chunk of pairs may compare and the cache lacks: its documents not
-    yet clustered and the centres of those that are (a body at a time, NumPy's fixed cost per call was most
-    of the clustering)."""
+def _needed(firsts: np.ndarray, others: np.ndarray, center: np.ndarray) -> np.ndarray:
+    """The documents whose shingles a chunk of pairs may compare: its documents not yet clustered and the
+    centres of those that are, read in one call (a body at a time, NumPy's fixed cost per call was most of
+    the clustering)."""
     first_center, other_center = center[firsts], center[others]
     open_pairs = (first_center < 0) | (other_center < 0)
-    needed = np.concatenate(
+    return np.concatenate(
         (
             firsts[open_pairs & (first_center < 0)],
             others[open_pairs & (other_center < 0)],
@@ -345,11 +314,6 @@ def _fetch_shingles(cache: dict, shingles_of, firsts: np.ndarray, others: np.nda
             other_center[open_pairs & (other_center >= 0)],
         )
     )
-    missing = [doc for doc in set(needed.tolist()) if doc not in cache]
-    if missing:
-        # Copies: the shingles of one call are views of one array, which a single centre kept in the cache
-        # would keep whole (at a million paragraphs, 650 MB of the clustering's memory).
-        cache.update(zip(missing, [shingles.copy() for shingles in shingles_of(missing)], strict=True))
 
 
 def _reports_per_cluster(label: np.ndarray, report_codes: np.ndarray) -> np.ndarray:

@@ -78,6 +78,7 @@ SECTIONS_FILE = "sections.json"
 TEXTS_FILE = "texts.coded"
 TEXT_LENGTHS_FILE = "text_lengths.npy"
 TEXTS_DECODED_AT_ONCE = 4096
+NEAR_TOGETHER = 4  # documents' texts are read in one call when they span at most this many times their bytes
 CODED = ("level", "township", "county", "city", "province", "part", "report_id")
 
 
@@ -96,19 +97,16 @@ class Slices:
         self._dtype = saved.dtype
         self._start = saved.offset
         self._path = path
-        self._fd = os.open(path, os.O_RDONLY) if hasattr(os, "pread") else None
-        if self._fd is not None:
-            weakref.finalize(self, os.close, self._fd)
+        self._fd = _open_for_pread(path, self)
 
     def read(self, start: int, end: int) -> np.ndarray:
         """Elements ``start`` to ``end`` (read-only)."""
         if self._fd is None or end <= start:
             return self.mapped[start:end]
         size = self._dtype.itemsize
-        data = os.pread(self._fd, (end - start) * size, self._start + start * size)
-        if len(data) != (end - start) * size:
-            raise OSError(f"{self._path}：文件比索引记录的短（被截断？）")
-        return np.frombuffer(data, dtype=self._dtype)
+        return np.frombuffer(
+            _pread(self._fd, (end - start) * size, self._start + start * size, self._path), self._dtype
+        )
 
 
 class Grams:
@@ -223,6 +221,7 @@ class Segment:
         # 36 bytes per paragraph of private memory in every serving process.
         self.text_offsets = _int_view(np.load(folder / "text_offsets.npy", mmap_mode="r"))
         self.texts = _map_file(folder / TEXTS_FILE)
+        self._texts_fd = _open_for_pread(folder / TEXTS_FILE, self)
         self.text_code = TextCode.load(folder)
         # Segments written before the texts as written were kept here have them in Whoosh's stored fields.
         self.original_docs = np.load(folder / "original_docs.npy") if (folder / "original_docs.npy").exists() else None
@@ -300,14 +299,27 @@ class Segment:
     def texts_of(self, docnums: list[int]) -> list[str]:
         """:meth:`text` of many local documents, decoded TEXTS_DECODED_AT_ONCE at a time (NumPy's fixed cost
         per call was most of decoding one)."""
-        offsets, texts, found = self.text_offsets, self.texts, []
+        found = []
         for first in range(0, len(docnums), TEXTS_DECODED_AT_ONCE):
-            chunk = docnums[first : first + TEXTS_DECODED_AT_ONCE]
-            spans = [texts[offsets[d] : offsets[d + 1]] for d in chunk]
+            spans = self._coded_texts(docnums[first : first + TEXTS_DECODED_AT_ONCE])
             bounds = np.zeros(len(spans) + 1, dtype=np.int64)
             np.cumsum([len(span) for span in spans], out=bounds[1:])
             found += self.text_code.decode_many(b"".join(spans), bounds)
         return found
+
+    def _coded_texts(self, docnums: list[int]) -> list:
+        """The coded bytes of each document's text, read from the file as Slices reads postings: the texts
+        a clustering or a merge reads in bulk (all of them, in the end) must not stay in the process's
+        resident memory as pages of the map. Documents close together are read in one call."""
+        offsets, fd, path = self.text_offsets, self._texts_fd, self.folder / TEXTS_FILE
+        if fd is None or not docnums:
+            return [self.texts[offsets[d] : offsets[d + 1]] for d in docnums]
+        starts, ends = [offsets[d] for d in docnums], [offsets[d + 1] for d in docnums]
+        low, high = min(starts), max(ends)
+        if high - low <= NEAR_TOGETHER * sum(ends) - NEAR_TOGETHER * sum(starts):
+            block = memoryview(_pread(fd, high - low, low, path))
+            return [block[start - low : end - low] for start, end in zip(starts, ends, strict=True)]
+        return [_pread(fd, end - start, start, path) for start, end in zip(starts, ends, strict=True)]
 
     def original(self, docnum: int) -> str | None:
         """The text of a local document as written, where folding changed it; None where it did not, and in
@@ -493,6 +505,23 @@ def _int_view(array: np.ndarray) -> memoryview:
     if not len(array):
         return memoryview(b"").cast("q")
     return memoryview(np.ascontiguousarray(array)).cast("B").cast(array.dtype.char)
+
+
+def _open_for_pread(path: Path, owner) -> int | None:
+    """A descriptor to read ``path`` with ``os.pread`` (closed with ``owner``); None where the system has no
+    pread (Windows: the map is read instead) or the file is empty."""
+    if not hasattr(os, "pread") or not path.stat().st_size:
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    weakref.finalize(owner, os.close, fd)
+    return fd
+
+
+def _pread(fd: int, size: int, offset: int, path: Path) -> bytes:
+    data = os.pread(fd, size, offset)
+    if len(data) != size:
+        raise OSError(f"{path}：文件比索引记录的短（被截断？）")
+    return data
 
 
 def _map_file(path: Path):

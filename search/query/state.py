@@ -98,7 +98,7 @@ class IndexState:
             return found
         bands = self._bands()
         clusters = find_clusters(
-            bands, self.facets.paragraph, codes, self.shingles_of_docs, self._replaced, start=found
+            bands, self.facets.paragraph, codes, self.shingles_of_docs, self._replaced, found, self.index_dir
         )
         if self.index_dir:
             save_clusters(self.index_dir, layout, clusters)

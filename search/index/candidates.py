@@ -1,0 +1,127 @@
+"""Candidate pairs of the near-duplicate clustering, made and walked in memory that does not grow with the index.
+
+Paragraphs that share a band key (:mod:`search.index.minhash`) are candidates, each with the first (lowest
+numbered) paragraph of its band's group. The clustering walks every pair once, in one ascending order of
+``first * total + other``: the order decides which paragraph becomes a centre. Held as one array, the pairs
+of eight million paragraphs would be 550 MB, and sorting one band's keys another 500 MB, so:
+
+- a band is read a range of keys at a time (a group of equal keys never spans two ranges), about
+  KEY_RANGE_DOCS documents at once;
+- each range's pairs are sorted and spilled to one unnamed temporary file beside the index;
+- they are read back a window of first documents at a time (about WINDOW_PAIRS pairs before they are made
+  unique), each window ascending and without repeats. One window after another gives the same ascending
+  array of every pair, so the clusters are those found from the whole array.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+
+KEY_RANGE_DOCS = 1 << 20
+BUCKET_DOCS = 1 << 12
+WINDOW_PAIRS = 1 << 22
+PAIR_BYTES = np.dtype(np.int64).itemsize
+
+
+def spill_file(folder: Path | None) -> IO[bytes]:
+    """An unnamed temporary file in ``folder`` (the index's: its disk has room, where the system's temporary
+    folder may be a RAM disk), else in the system's temporary folder (a read-only index). It is gone when it
+    is closed or its process dies, so a killed indexer leaves nothing behind."""
+    if folder is not None:
+        try:
+            return tempfile.TemporaryFile(dir=folder)
+        except OSError:
+            pass
+    return tempfile.TemporaryFile()
+
+
+def read_array(handle: IO[bytes], offset: int, count: int, dtype) -> np.ndarray:
+    """``count`` items of ``dtype`` from byte ``offset`` of a spill file."""
+    result = np.empty(count, dtype=dtype)
+    handle.seek(offset)
+    handle.readinto(memoryview(result).cast("B"))
+    return result
+
+
+class CandidatePairs:
+    """Every pair of eligible documents that share a band key (``first * total + other``), spilled to
+    ``spill_dir`` and read back by :meth:`windows` in ascending order. From a ``start`` (an incremental
+    clustering) only pairs with a fresh document are kept. Use it as a context manager: the file is closed
+    at the end."""
+
+    def __init__(self, bands, eligible: np.ndarray, start=None, spill_dir: Path | None = None) -> None:
+        self.total = len(eligible)
+        self.count = 0
+        self._file = spill_file(spill_dir)
+        self._written = 0
+        self._runs: list[tuple[int, np.ndarray]] = []
+        self._bucket_keys = np.arange(0, self.total + BUCKET_DOCS, BUCKET_DOCS, dtype=np.int64) * self.total
+        candidates = eligible & bands.with_body()
+        ranges = max(1, math.ceil(int(np.count_nonzero(candidates)) / KEY_RANGE_DOCS))
+        for band in range(bands.columns if np.count_nonzero(candidates) > 1 else 0):
+            for key_range in range(ranges):
+                self._spill(np.sort(band_pairs(*bands.column(band, key_range, ranges), candidates, start)))
+
+    def __enter__(self) -> CandidatePairs:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+
+    def _spill(self, pairs: np.ndarray) -> None:
+        if len(pairs):
+            self._file.write(memoryview(pairs).cast("B"))
+            self._runs.append((self._written, np.searchsorted(pairs, self._bucket_keys)))
+            self._written += len(pairs)
+
+    def windows(self) -> Iterator[np.ndarray]:
+        """The pairs, ascending and each once, a window of first documents at a time."""
+        for low, high in self._window_buckets():
+            parts = [
+                read_array(self._file, (offset + edges[low]) * PAIR_BYTES, int(edges[high] - edges[low]), np.int64)
+                for offset, edges in self._runs
+                if edges[high] > edges[low]
+            ]
+            pairs = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            self.count += len(pairs)
+            yield pairs
+
+    def _window_buckets(self) -> list[tuple[int, int]]:
+        """(first bucket, bucket after the last) of each window: as many buckets as hold WINDOW_PAIRS pairs
+        together (before they are made unique), at least one."""
+        if not self._runs:
+            return []
+        per_bucket = np.sum([np.diff(edges) for _, edges in self._runs], axis=0)
+        windows, low, held = [], 0, 0
+        for bucket, pairs in enumerate(per_bucket.tolist()):
+            if held and held + pairs > WINDOW_PAIRS:
+                windows.append((low, bucket))
+                low, held = bucket, 0
+            held += pairs
+        windows.append((low, len(per_bucket)))
+        return windows
+
+
+def band_pairs(docs: np.ndarray, keys: np.ndarray, candidates: np.ndarray, start=None) -> np.ndarray:
+    """The pairs one band (its ascending documents and their keys) proposes among the ``candidates``
+    (flags), as ``first * total + other``: each document of a group of equal keys with the group's first."""
+    total = len(candidates)
+    keep = candidates[docs]
+    banded, keys = docs[keep], keys[keep]
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    same_as_previous = np.concatenate(([False], sorted_keys[1:] == sorted_keys[:-1]))
+    group_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(len(order))))
+    in_order = banded[order]
+    first_docs = in_order[group_start][same_as_previous].astype(np.int64)
+    other_docs = in_order[same_as_previous]
+    if start is not None:
+        touched = start.fresh[first_docs] | start.fresh[other_docs]
+        first_docs, other_docs = first_docs[touched], other_docs[touched]
+    return first_docs * total + other_docs

@@ -1,0 +1,171 @@
+"""Clustering in bounded memory: candidate pairs spilled and read back by windows, shingles beyond a budget
+spilled and read back, and the clusters exactly those found with everything held."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from search.index import candidates, shinglecache
+from search.index.bandkeys import DenseBandKeys
+from search.index.candidates import CandidatePairs, spill_file
+from search.index.clusters import find_clusters
+from search.index.minhash import NO_BAND
+from search.index.shinglecache import ShingleCache
+
+
+def _expected_pairs(bands: np.ndarray, eligible: np.ndarray) -> set[tuple[int, int]]:
+    """Every (first of its group, member) pair of every band, worked out one document at a time."""
+    expected = set()
+    docs = [d for d in range(len(bands)) if eligible[d] and bands[d, 0] != NO_BAND]
+    for band in range(bands.shape[1]):
+        first_of: dict[int, int] = {}
+        for doc in docs:
+            key = int(bands[doc, band])
+            if key == NO_BAND:
+                continue
+            if key in first_of:
+                expected.add((first_of[key], doc))
+            else:
+                first_of[key] = doc
+    return expected
+
+
+def _random_bands(rng, documents: int, columns: int) -> np.ndarray:
+    bands = rng.integers(0, 8, (documents, columns)).astype(np.uint32) * np.uint32(536_870_911)  # across ranges
+    bands[rng.random(bands.shape) < 0.2] = NO_BAND
+    bands[:5, 0] = NO_BAND  # no key in the first band: never a candidate
+    return bands
+
+
+@pytest.fixture
+def small_windows(monkeypatch):
+    """Windows of a few buckets of a few documents, and bands read in several key ranges."""
+    monkeypatch.setattr(candidates, "BUCKET_DOCS", 4)
+    monkeypatch.setattr(candidates, "WINDOW_PAIRS", 9)
+    monkeypatch.setattr(candidates, "KEY_RANGE_DOCS", 13)
+
+
+def test_candidate_pairs_read_window_by_window_are_every_band_s_pairs_ascending_and_once(small_windows, tmp_path):
+    rng = np.random.default_rng(3)
+    bands = _random_bands(rng, 80, 7)
+    eligible = rng.random(80) < 0.9
+    with CandidatePairs(DenseBandKeys(bands), eligible, spill_dir=tmp_path) as pairs:
+        windows = list(pairs.windows())
+    assert len(windows) > 3  # several windows and several key ranges were really used
+    joined = np.concatenate(windows)
+    assert np.all(np.diff(joined) > 0)
+    assert {divmod(int(key), 80) for key in joined} == _expected_pairs(bands, eligible)
+    assert pairs.count == len(joined)
+    assert list(tmp_path.iterdir()) == []  # the spill file leaves nothing in the index folder
+
+
+def _template_shingles(rng, documents: int) -> list[np.ndarray]:
+    """Paragraphs that are variants of a few templates (a few shingles swapped), so that clusters form."""
+    templates = [np.sort(rng.choice(1 << 30, 60, replace=False)).astype(np.uint32) for _ in range(6)]
+    result = []
+    for doc in range(documents):
+        own = templates[doc % 6].copy()
+        own[rng.choice(60, rng.integers(0, 25), replace=False)] = rng.integers(1 << 30, 1 << 31, 1)[0] + doc
+        result.append(np.unique(own))
+    return result
+
+
+def _clusters(bands, shingles, monkeypatch, budget: int, spill_dir):
+    monkeypatch.setattr(shinglecache, "BUDGET_BYTES", budget)
+    hashed: list[int] = []
+
+    def shingles_of(docs: list[int]) -> list[np.ndarray]:
+        hashed.extend(docs)
+        return [shingles[doc] for doc in docs]
+
+    reports = np.arange(len(bands)) // 3
+    found = find_clusters(
+        DenseBandKeys(bands), np.ones(len(bands), dtype=bool), reports, shingles_of, spill_dir=spill_dir
+    )
+    return found, hashed
+
+
+def test_clusters_with_shingles_spilled_to_disk_are_those_found_with_all_of_them_held(monkeypatch, tmp_path):
+    """Past the budget, shingles are written out and read back, never hashed again, and every centre, member
+    and similarity is the one found with everything in memory."""
+    rng = np.random.default_rng(5)
+    documents = 240
+    shingles = _template_shingles(rng, documents)
+    bands = (np.arange(documents)[:, None] % 6 * 7 + rng.integers(0, 2, (documents, 5))).astype(np.uint32)
+    monkeypatch.setattr("search.index.clusters.CHECK_EVERY", 16)
+    held, hashed_held = _clusters(bands, shingles, monkeypatch, 1 << 30, tmp_path)
+    spilled, hashed_spilled = _clusters(bands, shingles, monkeypatch, 2_000, tmp_path)
+    assert np.count_nonzero(held.label >= 0) > documents // 2
+    assert np.array_equal(held.label, spilled.label)
+    assert np.array_equal(held.similarity, spilled.similarity)
+    assert np.array_equal(held.reports, spilled.reports)
+    assert (held.candidate_pairs, held.verified_pairs) == (spilled.candidate_pairs, spilled.verified_pairs)
+    assert sorted(hashed_spilled) == sorted(set(hashed_spilled)) == sorted(hashed_held)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_shingle_cache_over_its_budget_keeps_this_chunk_and_reads_back_the_rest(tmp_path):
+    shingles = {doc: np.arange(doc, doc + 50, dtype=np.uint32) for doc in range(20)}
+    with ShingleCache(lambda docs: [shingles[d] for d in docs], 20, tmp_path, budget=1_500) as cache:
+        cache.fetch(np.arange(0, 6))
+        cache.fetch(np.arange(6, 12))
+        assert all(doc in cache for doc in range(6, 12))  # this chunk's stay, however far over the budget
+        assert cache.spilled and not any(doc in cache for doc in range(6))
+        cache.fetch(np.array([0, 3]))
+        assert cache.read_back == 2
+        assert np.array_equal(cache[3], shingles[3])
+        cache.drop(3)
+        assert 3 not in cache
+
+
+def test_cached_shingles_do_not_hold_the_batch_they_were_read_in():
+    """Shingles are read many documents at a time, as views of one array; those kept for later pairs must
+    not keep every such array alive (at a million paragraphs that was 650 MB)."""
+    batch = np.arange(40, dtype=np.uint32)
+    with ShingleCache(lambda docs: [batch[10 * i : 10 * i + 10] for i in range(len(docs))], 4) as cache:
+        cache.fetch(np.arange(4))
+        assert all(cache[doc].base is None for doc in range(4))
+
+
+def test_a_spill_file_falls_back_to_the_system_temporary_folder_for_a_read_only_index(tmp_path):
+    with spill_file(tmp_path / "not-there") as handle:
+        handle.write(b"pairs")
+        handle.seek(0)
+        assert handle.read() == b"pairs"
+
+
+def _resident_kb(file_name: str) -> int:
+    """Resident kilobytes of this process's mappings of files called ``file_name`` (Linux's smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if line[:1].isalnum() and "-" in line.split(" ", 1)[0] and ":" not in line.split(" ", 1)[0]:
+            inside = line.rstrip().endswith(file_name)
+        elif inside and line.startswith("Rss:"):
+            total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists() or not hasattr(os, "pread"), reason="Linux's smaps")
+def test_reading_every_text_and_band_leaves_no_index_pages_in_the_process(corpus, tmp_path):
+    """A clustering reads every paragraph's text and every band of every piece: read through the map, those
+    pages stayed in the indexer's resident memory (at eight million paragraphs, 2.8 GB of it)."""
+    from search.index.bandkeys import JoinedBandKeys
+    from search.index.segment_reader import TEXTS_FILE, bands_file, load_segment
+    from search.index.writer import _segment_ids, open_index, update_index
+
+    update_index(corpus, tmp_path / "ix")
+    (segment_id,) = _segment_ids(open_index(tmp_path / "ix"))
+    (piece,) = load_segment(tmp_path / "ix", segment_id)
+    texts = piece.texts_of(list(range(piece.count)))
+    scattered = piece.texts_of(list(range(piece.count - 1, -1, -7)))
+    bands = JoinedBandKeys([(piece.bands(), 0)], piece.count)
+    columns = [bands.column(band) for band in range(bands.columns)]
+    assert _resident_kb(str(piece.folder / TEXTS_FILE)) == 0
+    assert _resident_kb(str(piece.folder / bands_file())) == 0
+    assert len(columns[0][0]) > 0 and any("法治" in text for text in texts)
+    assert texts == [piece.text(d) for d in range(piece.count)]  # through the map, as a search reads one
+    assert scattered == texts[::-1][::7]
