@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.index.heap import drop_mapped_pages
 from search.index.minhash import BANDS, NO_BAND, band_columns
 
 HEADER = 5
@@ -85,8 +86,7 @@ class BandKeys:
         """Take the pages of the mapped file out of the process (they stay in the page cache). A band's keys
         are a column of a row-major matrix, so reading one touches every page of the piece; a clustering
         reads every band, and at eight million paragraphs the pages it leaves were 700 MB of its memory."""
-        if self.mapped is not None and hasattr(self.mapped, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
-            self.mapped.madvise(mmap.MADV_DONTNEED)
+        drop_mapped_pages(self.mapped)
 
 
 class JoinedBandKeys:

@@ -58,6 +58,7 @@ from search.index.analyze import MIN_PHRASE, RUN
 from search.index.bandkeys import BandKeys
 from search.index.docsets import intersect, subtract
 from search.index.frequencies import Frequencies
+from search.index.heap import drop_mapped_pages
 from search.index.minhash import bands_of_texts, body_rules
 from search.index.terms import SHIFT, query_keys, word_key
 from search.index.textcode import TextCode
@@ -320,6 +321,15 @@ class Segment:
             block = memoryview(_pread(fd, high - low, low, path))
             return [block[start - low : end - low] for start, end in zip(starts, ends, strict=True)]
         return [_pread(fd, end - start, start, path) for start, end in zip(starts, ends, strict=True)]
+
+    def release_pages(self) -> None:
+        """Take the resident pages of the texts' and band keys' maps out of this process (see
+        :func:`search.index.heap.drop_mapped_pages`): what searches touched comes back on the next read."""
+        drop_mapped_pages(self.texts)
+        if self.original_docs is not None:
+            drop_mapped_pages(self.originals)
+        if self._bands is not None:
+            self._bands.release_pages()
 
     def original(self, docnum: int) -> str | None:
         """The text of a local document as written, where folding changed it; None where it did not, and in

@@ -18,6 +18,7 @@ import numpy as np
 
 from search.index.analyze import fold
 from search.index.docsets import select
+from search.index.heap import resident_mapped_bytes
 from search.index.segment_reader import Segment
 from search.index.writer import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info
 from search.query.facets import others_allowed
@@ -39,6 +40,20 @@ class NotFoundError(LookupError):
 
 
 WARM_UP_QUERY = "法治"
+MAPPED_BUDGET_BYTES = 512 << 20
+
+
+def keep_mapped_pages_within_budget(state: IndexState) -> bool:
+    """After a use of the index: past MAPPED_BUDGET_BYTES of resident mapped pages, let the texts' and band
+    keys' pages go (True when it did). Verifying a query's candidates in their texts touches a page for
+    each; at millions of paragraphs a serving process otherwise ends up holding most of the texts (831 MB at
+    2M), where the page cache holds them once for every process."""
+    resident = resident_mapped_bytes()
+    if resident is None or resident <= MAPPED_BUDGET_BYTES:
+        return False
+    for segment, _ in state.evaluator.segments:
+        segment.release_pages()
+    return True
 
 
 class Searcher:
@@ -111,6 +126,7 @@ class Searcher:
                 state.users -= 1
                 if state.retired and not state.users:
                     state.searcher.close()
+            keep_mapped_pages_within_budget(state)
 
     @staticmethod
     def _retire(state: IndexState) -> None:

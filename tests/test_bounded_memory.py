@@ -1,5 +1,6 @@
-"""Clustering in bounded memory: candidate pairs spilled and read back by windows, shingles beyond a budget
-spilled and read back, and the clusters exactly those found with everything held."""
+"""Memory that does not grow with the index: a clustering's candidate pairs spilled and read back by windows,
+its shingles beyond a budget spilled and read back (the clusters exactly those found with everything held),
+and the pages of mapped index files let go by bulk reads and by a server past its budget."""
 
 from __future__ import annotations
 
@@ -169,3 +170,28 @@ def test_reading_every_text_and_band_leaves_no_index_pages_in_the_process(corpus
     assert len(columns[0][0]) > 0 and any("法治" in text for text in texts)
     assert texts == [piece.text(d) for d in range(piece.count)]  # through the map, as a search reads one
     assert scattered == texts[::-1][::7]
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux's smaps")
+def test_a_server_past_its_mapped_page_budget_lets_the_texts_pages_go_and_answers_the_same(
+    corpus, tmp_path, monkeypatch
+):
+    from search.engine import Engine
+    from search.index.segment_reader import TEXTS_FILE
+    from search.index.writer import update_index
+    from search.query import SearchRequest
+    from search.query import searcher as searcher_module
+
+    update_index(corpus, tmp_path / "ix")
+    engine = Engine(tmp_path / "ix")
+    request = SearchRequest(q='"法律顾问"')  # a phrase: candidates are verified in their texts
+    monkeypatch.setattr(searcher_module, "MAPPED_BUDGET_BYTES", 1 << 40)
+    first = engine.search(request)
+    with engine.using() as state:
+        texts = [str(segment.folder / TEXTS_FILE) for segment, _ in state.evaluator.segments]
+    assert first["total"] > 0 and sum(_resident_kb(path) for path in texts) > 0
+    monkeypatch.setattr(searcher_module, "MAPPED_BUDGET_BYTES", 0)
+    again = engine.search(request)
+    assert sum(_resident_kb(path) for path in texts) == 0
+    assert [hit["id"] for hit in again["hits"]] == [hit["id"] for hit in first["hits"]]
+    assert engine.search(request)["total"] == first["total"]
