@@ -160,6 +160,8 @@ def save_for_servers(index_dir: Path) -> None:
     engine = Engine(index_dir)
     try:
         engine.save_derived()
+    except OSError as exc:  # the clustering's temporary files: a full disk must not read as a failed index
+        print(f"索引已更新，可以检索；但查找相同段落时写临时文件失败（{exc}），服务需要时会再查找一次", file=sys.stderr)
     finally:
         engine.close()
 

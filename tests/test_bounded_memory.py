@@ -4,6 +4,7 @@ and the pages of mapped index files let go by bulk reads and by a server past it
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -195,3 +196,28 @@ def test_a_server_past_its_mapped_page_budget_lets_the_texts_pages_go_and_answer
     assert sum(_resident_kb(path) for path in texts) == 0
     assert [hit["id"] for hit in again["hits"]] == [hit["id"] for hit in first["hits"]]
     assert engine.search(request)["total"] == first["total"]
+
+
+def test_a_full_disk_while_clustering_leaves_the_new_index_searchable_with_a_message(
+    corpus, tmp_path, capsys, monkeypatch
+):
+    """The clustering after the commit spills to temporary files: a disk that fills up then must not turn a
+    committed, searchable index into a traceback."""
+    import errno
+
+    from search.cli import main
+
+    class FullDisk:
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(candidates, "spill_file", lambda folder: FullDisk())
+    assert main(["index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "No space left on device" in captured.err and "可以检索" in captured.err
+    monkeypatch.undo()
+    assert main(["search", "法律顾问", "--index", str(tmp_path / "ix"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] > 0
