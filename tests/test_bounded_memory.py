@@ -45,8 +45,8 @@ def _random_bands(rng, documents: int, columns: int) -> np.ndarray:
 
 @pytest.fixture
 def small_windows(monkeypatch):
-    """Windows of a few buckets of a few documents, and bands read in several key ranges."""
-    monkeypatch.setattr(candidates, "BUCKET_DOCS", 4)
+    """Windows of a few pairs, cut by every third pair of each run, and bands read in several key ranges."""
+    monkeypatch.setattr(candidates, "SAMPLE_EVERY", 3)
     monkeypatch.setattr(candidates, "WINDOW_PAIRS", 9)
     monkeypatch.setattr(candidates, "KEY_RANGE_DOCS", 13)
 
@@ -63,6 +63,16 @@ def test_candidate_pairs_read_window_by_window_are_every_band_s_pairs_ascending_
     assert {divmod(int(key), 80) for key in joined} == _expected_pairs(bands, eligible)
     assert pairs.count == len(joined)
     assert list(tmp_path.iterdir()) == []  # the spill file leaves nothing in the index folder
+
+
+def test_pairs_crowded_at_one_first_document_still_come_in_small_windows(small_windows, tmp_path):
+    """A paragraph copied into every report pairs its first copy with all the others: windows are cut by how
+    many pairs have gone by, not by ranges of first documents, so no window holds them all."""
+    bands = np.full((200, 5), 7, dtype=np.uint32)
+    with CandidatePairs(DenseBandKeys(bands), np.ones(200, dtype=bool), spill_dir=tmp_path) as pairs:
+        windows = list(pairs.windows())
+    assert max(len(window) for window in windows) <= 30
+    assert np.concatenate(windows).tolist() == [200 * 0 + other for other in range(1, 200)]
 
 
 def _template_shingles(rng, documents: int) -> list[np.ndarray]:

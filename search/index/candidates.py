@@ -8,9 +8,14 @@ of eight million paragraphs would be 550 MB, and sorting one band's keys another
 - a band is read a range of keys at a time (a group of equal keys never spans two ranges), about
   KEY_RANGE_DOCS documents at once;
 - each range's pairs are sorted and spilled to one unnamed temporary file beside the index;
-- they are read back a window of first documents at a time (about WINDOW_PAIRS pairs before they are made
-  unique), each window ascending and without repeats. One window after another gives the same ascending
-  array of every pair, so the clusters are those found from the whole array.
+- they are read back a window of keys at a time (about WINDOW_PAIRS pairs before they are made unique),
+  each window ascending and without repeats. One window after another gives the same ascending array of
+  every pair, so the clusters are those found from the whole array.
+
+Windows are cut where every SAMPLE_EVERY-th pair of every run says WINDOW_PAIRS pairs have gone by, not at
+fixed ranges of documents: a paragraph copied into thousands of reports pairs its first copy with every
+other, so the pairs crowd at the first documents (in the synthetic 8M corpus a window of 4,096 first
+documents held over a hundred million pairs).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import IO
 import numpy as np
 
 KEY_RANGE_DOCS = 1 << 20
-BUCKET_DOCS = 1 << 12
+SAMPLE_EVERY = 1 << 10
 WINDOW_PAIRS = 1 << 22
 PAIR_BYTES = np.dtype(np.int64).itemsize
 
@@ -60,8 +65,8 @@ class CandidatePairs:
         self.count = 0
         self._file = spill_file(spill_dir)
         self._written = 0
-        self._runs: list[tuple[int, np.ndarray]] = []
-        self._bucket_keys = np.arange(0, self.total + BUCKET_DOCS, BUCKET_DOCS, dtype=np.int64) * self.total
+        self._runs: list[tuple[int, int]] = []
+        self._samples: list[np.ndarray] = []
         candidates = eligible & bands.with_body()
         ranges = max(1, math.ceil(int(np.count_nonzero(candidates)) / KEY_RANGE_DOCS))
         for band in range(bands.columns if np.count_nonzero(candidates) > 1 else 0):
@@ -77,35 +82,44 @@ class CandidatePairs:
     def _spill(self, pairs: np.ndarray) -> None:
         if len(pairs):
             self._file.write(memoryview(pairs).cast("B"))
-            self._runs.append((self._written, np.searchsorted(pairs, self._bucket_keys)))
+            self._runs.append((self._written, len(pairs)))
+            self._samples.append(pairs[::SAMPLE_EVERY].copy())
             self._written += len(pairs)
 
     def windows(self) -> Iterator[np.ndarray]:
-        """The pairs, ascending and each once, a window of first documents at a time."""
-        for low, high in self._window_buckets():
+        """The pairs, ascending and each once, a window of keys at a time."""
+        cut = self._boundaries() if self._runs else []
+        edges = [self._edges(run, cut) for run in range(len(self._runs))]
+        for window in range(len(edges[0]) - 1 if edges else 0):
             parts = [
-                read_array(self._file, (offset + edges[low]) * PAIR_BYTES, int(edges[high] - edges[low]), np.int64)
-                for offset, edges in self._runs
-                if edges[high] > edges[low]
+                read_array(self._file, (offset + ends[window]) * PAIR_BYTES, ends[window + 1] - ends[window], np.int64)
+                for (offset, _), ends in zip(self._runs, edges, strict=True)
+                if ends[window + 1] > ends[window]
             ]
             pairs = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
             self.count += len(pairs)
             yield pairs
 
-    def _window_buckets(self) -> list[tuple[int, int]]:
-        """(first bucket, bucket after the last) of each window: as many buckets as hold WINDOW_PAIRS pairs
-        together (before they are made unique), at least one."""
-        if not self._runs:
-            return []
-        per_bucket = np.sum([np.diff(edges) for _, edges in self._runs], axis=0)
-        windows, low, held = [], 0, 0
-        for bucket, pairs in enumerate(per_bucket.tolist()):
-            if held and held + pairs > WINDOW_PAIRS:
-                windows.append((low, bucket))
-                low, held = bucket, 0
-            held += pairs
-        windows.append((low, len(per_bucket)))
-        return windows
+    def _boundaries(self) -> list[int]:
+        """Keys that cut the pairs into windows of about WINDOW_PAIRS (before they are made unique)."""
+        samples = np.sort(np.concatenate(self._samples))
+        step = max(1, WINDOW_PAIRS // SAMPLE_EVERY)
+        return np.unique(samples[step::step]).tolist()
+
+    def _edges(self, run: int, cut: list[int]) -> list[int]:
+        """Where each window starts in one run (and where the run ends)."""
+        return [0] + [self._position(run, key) for key in cut] + [self._runs[run][1]]
+
+    def _position(self, run: int, key: int) -> int:
+        """The index of the run's first pair not below ``key``: between two of its samples, found by reading
+        the short stretch between them."""
+        offset, length = self._runs[run]
+        after = int(np.searchsorted(self._samples[run], key))
+        if after == 0:
+            return 0
+        low, high = (after - 1) * SAMPLE_EVERY + 1, min(after * SAMPLE_EVERY, length)
+        stretch = read_array(self._file, (offset + low) * PAIR_BYTES, high - low, np.int64)
+        return low + int(np.searchsorted(stretch, key))
 
 
 def band_pairs(docs: np.ndarray, keys: np.ndarray, candidates: np.ndarray, start=None) -> np.ndarray:
@@ -114,6 +128,8 @@ def band_pairs(docs: np.ndarray, keys: np.ndarray, candidates: np.ndarray, start
     total = len(candidates)
     keep = candidates[docs]
     banded, keys = docs[keep], keys[keep]
+    if not len(banded):  # a range of keys no document of this band has
+        return np.zeros(0, dtype=np.int64)
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     same_as_previous = np.concatenate(([False], sorted_keys[1:] == sorted_keys[:-1]))
