@@ -231,3 +231,15 @@ def test_a_full_disk_while_clustering_leaves_the_new_index_searchable_with_a_mes
     monkeypatch.undo()
     assert main(["search", "法律顾问", "--index", str(tmp_path / "ix"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] > 0
+
+
+def test_reports_per_cluster_counts_each_report_of_a_cluster_once():
+    from search.index.clusters import _reports_per_cluster
+
+    rng = np.random.default_rng(11)
+    label = np.where(rng.random(500) < 0.7, rng.integers(0, 40, 500), -1)
+    codes = rng.integers(-1, 30, 500)
+    expected = np.ones(500, dtype=np.int32)
+    for doc in np.flatnonzero(label >= 0):
+        expected[doc] = len({int(codes[d]) for d in np.flatnonzero(label == label[doc])})
+    assert np.array_equal(_reports_per_cluster(label, codes), expected)

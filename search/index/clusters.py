@@ -322,8 +322,11 @@ def _reports_per_cluster(label: np.ndarray, report_codes: np.ndarray) -> np.ndar
     result = np.ones(len(label), dtype=np.int32)
     if not len(clustered):
         return result
-    pairs = np.unique(np.stack((label[clustered], report_codes[clustered].astype(np.int64)), axis=1), axis=0)
-    clusters, counts = np.unique(pairs[:, 0], return_counts=True)
+    # One key per (cluster, report): a two-column np.unique sorted rows as records and was the clustering's
+    # last peak at eight million paragraphs.
+    codes = report_codes[clustered].astype(np.int64) + 1
+    span = int(codes.max()) + 1
+    clusters, counts = np.unique(np.unique(label[clustered] * span + codes) // span, return_counts=True)
     per_label = np.zeros(len(label), dtype=np.int32)
     per_label[clusters] = counts
     result[clustered] = per_label[label[clustered]]

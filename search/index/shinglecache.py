@@ -42,8 +42,12 @@ class ShingleCache:
         return self
 
     def __exit__(self, *exc) -> None:
+        """Close the spill file and let go of the shingles and the per-document arrays (16 bytes a document):
+        the clusters are built next, beside them."""
         if self._file is not None:
             self._file.close()
+        self.held, self.bytes = {}, 0
+        self.last_used = self.spilled_at = self.spilled_count = None
 
     def __contains__(self, doc: int) -> bool:
         return doc in self.held
