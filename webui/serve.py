@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import select
 import socket
 import sys
 import threading
@@ -69,7 +70,11 @@ def run_serve(args: argparse.Namespace) -> int:
     # Two threads a process when there are several: more make the threads of one process queue on
     # Python's lock (docs/benchmark-log.md).
     threads = args.threads or (2 if args.workers > 1 and hasattr(os, "fork") else 4)
-    waitress.serve(app, sockets=[sock], threads=threads, ident="reportsearch")
+    # poll(), not select(): select() cannot watch a descriptor numbered 1024 or more, and an index of millions
+    # of paragraphs keeps over a thousand files open (8M: 1,233), so every connection failed.
+    waitress.serve(
+        app, sockets=[sock], threads=threads, ident="reportsearch", asyncore_use_poll=hasattr(select, "poll")
+    )
     return 0
 
 

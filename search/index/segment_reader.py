@@ -94,15 +94,20 @@ class Slices:
 
     def __init__(self, path: Path) -> None:
         saved = np.load(path, mmap_mode="r")
-        self.mapped = saved.view(np.ndarray)
         self._dtype = saved.dtype
         self._start = saved.offset
         self._path = path
         self._fd = _open_for_pread(path, self)
+        # The map only where there is no pread: each map keeps a descriptor open of its own, and a state of
+        # millions of paragraphs has nine such files in each of dozens of pieces.
+        self.mapped = saved.view(np.ndarray) if self._fd is None else None
+        del saved
 
     def read(self, start: int, end: int) -> np.ndarray:
         """Elements ``start`` to ``end`` (read-only)."""
-        if self._fd is None or end <= start:
+        if end <= start:
+            return np.zeros(0, dtype=self._dtype)
+        if self._fd is None:
             return self.mapped[start:end]
         size = self._dtype.itemsize
         return np.frombuffer(

@@ -274,3 +274,39 @@ def test_a_server_over_a_read_only_index_keeps_what_it_computes_in_memory(corpus
         assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == before
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_server_holding_over_a_thousand_open_files_still_answers(sample_index):
+    """An index of millions of paragraphs keeps over a thousand files open (8M: 1,233); the server's event
+    loop used select(), which cannot watch a descriptor numbered 1024 or more: every connection was closed
+    unanswered."""
+    import json
+    import resource
+    import socket
+    import urllib.request
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[1] < 1400:
+        pytest.skip("the hard limit of open files is below 1,400")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = (
+        "import os, resource, sys; hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1];"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (1400, hard));"
+        "held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)];"
+        "from search.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    command = [sys.executable, "-c", code, "serve", "--index", str(sample_index), "--port", str(port)]
+    server = subprocess.Popen([*command, "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while time.monotonic() < deadline and answer is None and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E6%B3%95%E5%BE%8B", timeout=5) as r:
+                    answer = json.loads(r.read())
+            except OSError:
+                time.sleep(0.2)
+        assert answer is not None and answer["total"] > 0, server.stderr.read().decode() if server.poll() else ""
+    finally:
+        server.kill()
+        server.wait(timeout=30)
