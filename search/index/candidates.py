@@ -68,8 +68,9 @@ class CandidatePairs:
         self._runs: list[tuple[int, int]] = []
         self._samples: list[np.ndarray] = []
         candidates = eligible & bands.with_body()
-        ranges = max(1, math.ceil(int(np.count_nonzero(candidates)) / KEY_RANGE_DOCS))
-        for band in range(bands.columns if np.count_nonzero(candidates) > 1 else 0):
+        candidate_count = int(np.count_nonzero(candidates))
+        ranges = max(1, math.ceil(candidate_count / KEY_RANGE_DOCS))
+        for band in range(bands.columns if candidate_count > 1 else 0):
             for key_range in range(ranges):
                 self._spill(np.sort(band_pairs(*bands.column(band, key_range, ranges), candidates, start)))
 

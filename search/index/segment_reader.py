@@ -322,7 +322,7 @@ class Segment:
             return [self.texts[offsets[d] : offsets[d + 1]] for d in docnums]
         starts, ends = [offsets[d] for d in docnums], [offsets[d + 1] for d in docnums]
         low, high = min(starts), max(ends)
-        if high - low <= NEAR_TOGETHER * sum(ends) - NEAR_TOGETHER * sum(starts):
+        if high - low <= NEAR_TOGETHER * (sum(ends) - sum(starts)):
             block = memoryview(_pread(fd, high - low, low, path))
             return [block[start - low : end - low] for start, end in zip(starts, ends, strict=True)]
         return [_pread(fd, end - start, start, path) for start, end in zip(starts, ends, strict=True)]
