@@ -8,11 +8,23 @@ import pytest
 
 from search.engine import Engine
 from search.index import docsets
-from search.index.docsets import intersection, locate, members, merged, union
+from search.index.docsets import distinct, intersection, locate, members, merged, union
 
 
 def _sets(rng, total, count):
     return [np.unique(rng.integers(0, total, int(rng.integers(0, total)))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint64, np.uint32, np.float64])
+def test_distinct_values_equal_numpy_unique(dtype):
+    rng = np.random.default_rng(5)
+    for size in (0, 1, 2, 17, 5000):
+        values = rng.integers(0, max(size // 3, 1), size).astype(dtype)
+        found = distinct(values)
+        assert found.dtype == values.dtype
+        assert found.tolist() == sorted(set(values.tolist()))
+    grid = rng.integers(0, 9, (40, 3)).astype(dtype)
+    assert distinct(grid).tolist() == np.unique(grid).tolist()
 
 
 @pytest.mark.parametrize(("by_table", "search_below"), [(0, 16), (10**9, 10**9)])

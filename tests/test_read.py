@@ -9,7 +9,7 @@ import pytest
 from variants import sample_lines, write_docx, write_gbk, write_html, write_ofd, write_pdf, write_utf16
 
 from search.ingest.model import ReportError
-from search.ingest.pipeline import process_corpus, process_file
+from search.ingest.pipeline import corpus_listing, process_corpus, process_file
 from search.ingest.read import read_file
 
 METADATA = ("title", "township", "county", "city", "province", "year")
@@ -193,3 +193,12 @@ def test_web_page_headings_and_bold_lines_head_paragraphs_without_numbers(tmp_pa
         "全年开展普法活动20场，发放资料两千余份，群众满意度明显提升，法治氛围日益浓厚。",
     )
     assert shape == [*EXPECTED_MARKED[:3], bold_start, *EXPECTED_MARKED[3:]]
+
+
+def test_corpus_listing_orders_reports_folder_by_folder(tmp_path):
+    # "a/…" before "a b/…" and "a-b/…" although " " and "-" sort before "/": a folder's reports stay together
+    for rel in ("a-b/1.txt", "a/z.txt", "a b/2.txt", "a/b/3.txt", "a.txt", "ab/4.txt", "a/a.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("报告", encoding="utf-8")
+    listed = list(corpus_listing(tmp_path)[0])
+    assert listed == ["a/a.txt", "a/b/3.txt", "a/z.txt", "a b/2.txt", "a-b/1.txt", "a.txt", "ab/4.txt"]

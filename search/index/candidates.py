@@ -28,6 +28,8 @@ from typing import IO
 
 import numpy as np
 
+from search.index.docsets import distinct
+
 KEY_RANGE_DOCS = 1 << 20
 SAMPLE_EVERY = 1 << 10
 WINDOW_PAIRS = 1 << 22
@@ -97,7 +99,7 @@ class CandidatePairs:
                 for (offset, _), ends in zip(self._runs, edges, strict=True)
                 if ends[window + 1] > ends[window]
             ]
-            pairs = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            pairs = distinct(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
             self.count += len(pairs)
             yield pairs
 
@@ -105,7 +107,7 @@ class CandidatePairs:
         """Keys that cut the pairs into windows of about WINDOW_PAIRS (before they are made unique)."""
         samples = np.sort(np.concatenate(self._samples))
         step = max(1, WINDOW_PAIRS // SAMPLE_EVERY)
-        return np.unique(samples[step::step]).tolist()
+        return distinct(samples[step::step]).tolist()
 
     def _edges(self, run: int, cut: list[int]) -> list[int]:
         """Where each window starts in one run (and where the run ends)."""

@@ -19,6 +19,7 @@ import numpy as np
 
 from search.index.bandkeys import DenseBandKeys, JoinedBandKeys
 from search.index.candidates import CandidatePairs
+from search.index.docsets import distinct
 from search.index.minhash import body_rules
 from search.index.segment_reader import save_quietly
 from search.index.shinglecache import ShingleCache
@@ -233,7 +234,7 @@ def _sharing_a_band(bands: JoinedBandKeys | DenseBandKeys, gone: np.ndarray) -> 
         return result
     for band in range(bands.columns):
         docs, keys = bands.column(band)
-        result[docs[np.isin(keys, np.unique(keys[gone[docs]]))]] = True
+        result[docs[np.isin(keys, distinct(keys[gone[docs]]))]] = True
     return result
 
 
@@ -326,8 +327,6 @@ def _reports_per_cluster(label: np.ndarray, report_codes: np.ndarray) -> np.ndar
     # last peak at eight million paragraphs.
     codes = report_codes[clustered].astype(np.int64) + 1
     span = int(codes.max()) + 1
-    clusters, counts = np.unique(np.unique(label[clustered] * span + codes) // span, return_counts=True)
-    per_label = np.zeros(len(label), dtype=np.int32)
-    per_label[clusters] = counts
+    per_label = np.bincount(distinct(label[clustered] * span + codes) // span, minlength=len(label)).astype(np.int32)
     result[clustered] = per_label[label[clustered]]
     return result

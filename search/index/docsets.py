@@ -53,6 +53,13 @@ def subtract(docs: np.ndarray, known: np.ndarray, size: int) -> tuple[np.ndarray
     return select(docs, ~inside), select(docs, inside)
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``: its ascending distinct values, by a sort. NumPy 2's hash-based ``np.unique`` took
+    6.4 s for six million integers where a sort takes 0.4 (most of a server's start at 8M paragraphs)."""
+    values = np.sort(values, axis=None)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
 def union(arrays: list[np.ndarray], total: int) -> np.ndarray:
     """The ascending union of ascending document arrays below ``total``: a sort when they are few, a table
     of ``total`` flags when they are many."""
@@ -62,7 +69,7 @@ def union(arrays: list[np.ndarray], total: int) -> np.ndarray:
     if len(arrays) == 1:
         return arrays[0]
     if not by_table(sum(len(docs) for docs in arrays), total):
-        return np.unique(np.concatenate(arrays))
+        return distinct(np.concatenate(arrays))
     present = np.zeros(total, dtype=bool)
     for docs in arrays:
         present[docs] = True

@@ -30,6 +30,7 @@ import numpy as np
 
 from search.data import DATA
 from search.index.analyze import RUN
+from search.index.docsets import distinct
 
 SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
 SHINGLE = 4
@@ -97,13 +98,7 @@ def shingle_hashes(body: str, minimum: int = MIN_BODY) -> np.ndarray:
     a paragraph's; one sentence of it may be shorter)."""
     if len(body) < max(minimum, SHINGLE):
         return np.zeros(0, dtype=np.uint32)
-    return _sorted_distinct(_window_hashes(_code_points(body)))
-
-
-def _sorted_distinct(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` by a sort (NumPy 2's hash-based unique was most of the clustering's time)."""
-    values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+    return distinct(_window_hashes(_code_points(body)))
 
 
 def shingle_sets(bodies: list[str]) -> list[np.ndarray]:
@@ -118,7 +113,7 @@ def shingle_sets(bodies: list[str]) -> list[np.ndarray]:
     owner = np.repeat(np.arange(len(kept), dtype=np.uint64), lengths)
     hashes = _window_hashes(_code_points("".join(bodies[i] for i in kept)))
     within = owner[: len(hashes)] == owner[SHINGLE - 1 :]
-    keys = _sorted_distinct((owner[: len(hashes)][within] << np.uint64(32)) | hashes[within].astype(np.uint64))
+    keys = distinct((owner[: len(hashes)][within] << np.uint64(32)) | hashes[within].astype(np.uint64))
     bounds = np.searchsorted(keys >> np.uint64(32), np.arange(len(kept) + 1, dtype=np.uint64))
     values = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     for at, i in enumerate(kept):

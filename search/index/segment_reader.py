@@ -56,7 +56,7 @@ import numpy as np
 
 from search.index.analyze import MIN_PHRASE, RUN
 from search.index.bandkeys import BandKeys
-from search.index.docsets import intersect, subtract
+from search.index.docsets import distinct, intersect, subtract
 from search.index.frequencies import Frequencies
 from search.index.heap import drop_mapped_pages
 from search.index.minhash import bands_of_texts, body_rules
@@ -503,7 +503,7 @@ def ascending(docs: np.ndarray, size: int, repeats: bool = False) -> np.ndarray:
     documents are marked in a flag per document, a linear pass, rather than sorted: a common character or
     heading word covers most of a segment."""
     if len(docs) * 16 < size:
-        return np.unique(docs) if repeats else np.sort(docs)
+        return distinct(docs) if repeats else np.sort(docs)
     found = np.zeros(size, dtype=bool)
     found[docs] = True
     return np.flatnonzero(found).astype(docs.dtype, copy=False)

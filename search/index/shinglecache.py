@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from search.index.candidates import read_array, spill_file
+from search.index.docsets import distinct
 
 BUDGET_BYTES = 128 << 20
 ENTRY_BYTES = 200  # a cached array's object and its dict slot, beside its shingles
@@ -59,7 +60,7 @@ class ShingleCache:
         """Make sure the shingles of ``docs`` are held: read back those spilled, hash the others in one
         call; then, past the budget, spill the least recently used."""
         self.clock += 1
-        docs = np.unique(docs)
+        docs = distinct(docs)
         self.last_used[docs] = self.clock
         missing = [doc for doc in docs.tolist() if doc not in self.held]
         if missing:

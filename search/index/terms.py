@@ -11,6 +11,7 @@ from hashlib import blake2b
 import numpy as np
 
 from search.index.analyze import fold, index_words, indexed_phrases, segmenter, word_counts
+from search.index.docsets import distinct
 
 SHIFT = 21
 MAX_TF = 255  # a word's frequency in a paragraph is kept in one byte, as the index stores it
@@ -46,7 +47,7 @@ def gram_keys(folded: str) -> np.ndarray:
     bigrams = (codes[:-1][pair] << SHIFT) | codes[1:][pair]
     run_end = word & np.append(~word[1:], True)
     singles = codes[run_end] << SHIFT
-    return np.unique(np.concatenate((bigrams, singles)))
+    return distinct(np.concatenate((bigrams, singles)))
 
 
 def query_keys(run: str) -> list[int]:

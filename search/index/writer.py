@@ -293,7 +293,8 @@ def update_index(
             pool.close()
             raise
         to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
-        removed = [rel for rel in known if rel not in current and rel not in {f["path"] for f in summary.failed}]
+        unreadable = {f["path"] for f in summary.failed}
+        removed = [rel for rel in known if rel not in current and rel not in unreadable]
         summary.unchanged = len(current) - len(to_parse)
         if to_parse:
             pool.grow_to(min(jobs or min(2, os.cpu_count() or 1), len(to_parse)))

@@ -73,9 +73,15 @@ def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]
                     broken.append((prefix + name, "符号链接无法打开（循环链接或目标不存在）"))
                 elif not entry.is_dir():
                     broken.append((prefix + name, "不是普通文件（管道、设备等），不读取"))
-    files.sort(key=lambda item: item[0].split("/"))
-    broken.sort(key=lambda item: item[0].split("/"))
+    files.sort(key=_by_parts)
+    broken.sort(key=_by_parts)
     return dict(files), broken
+
+
+def _by_parts(item: tuple[str, str]) -> str:
+    """Sort key of a relative path that orders it part by part, as ``rel.split("/")`` would: NUL sorts below
+    every character a name may hold. A string, not a list: sorting 320,000 paths took 2.6 s by lists, 0.6 so."""
+    return item[0].replace("/", "\0")
 
 
 # Files a corpus folder commonly holds that are not reports and not worth an error line.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from search.index.docsets import distinct
 from search.query.state import IndexState
 
 MEMBERS_SHOWN = 50
@@ -16,7 +17,7 @@ def list_clusters(state: IndexState, selected: np.ndarray, min_reports: int, pag
     clusters = state.clusters()
     facets = state.facets
     chosen = np.flatnonzero(selected & (clusters.label >= 0) & (clusters.reports >= min_reports))
-    labels = np.unique(clusters.label[chosen])
+    labels = distinct(clusters.label[chosen])
     spread = clusters.reports[labels]
     sizes = np.bincount(clusters.label[clusters.label >= 0], minlength=len(clusters.label))[labels]
     order = np.lexsort((labels, -sizes, -spread))

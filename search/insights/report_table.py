@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search.index.docsets import distinct
 from search.index.facts import REQUIRED_PARTS, segment_facts
 from search.query.state import IndexState
 
@@ -157,7 +158,7 @@ class ReportTable:
 
     def selected_reports(self, selected: np.ndarray) -> np.ndarray:
         """The report codes with a paragraph among ``selected`` (a flag per document), ascending."""
-        return np.unique(self.paragraph_codes[selected[self.paragraph_docs]])
+        return distinct(self.paragraph_codes[selected[self.paragraph_docs]])
 
     def first_values(self, selected: np.ndarray) -> FirstValues:
         """Per (report, indicator) stated among the ``selected`` paragraphs (a flag per document): its first value

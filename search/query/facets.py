@@ -14,7 +14,7 @@ from collections import Counter
 
 import numpy as np
 
-from search.index.docsets import select
+from search.index.docsets import distinct, select
 from search.index.segment_reader import Segment
 from search.index.terms import NO_KEY, id_key
 from search.index.writer import FACETS
@@ -330,7 +330,7 @@ class FacetTable:
             years = self.years[docs].astype(np.int64)
             keep = years > 0
             if reports is not None:
-                pairs = np.unique(years[keep] * (len(self.values["report_id"]) + 1) + reports[keep])
+                pairs = distinct(years[keep] * (len(self.values["report_id"]) + 1) + reports[keep])
                 years = pairs // (len(self.values["report_id"]) + 1)
                 keep = np.ones(len(years), dtype=bool)
             known = years[keep]
@@ -350,7 +350,7 @@ class FacetTable:
             codes = codes[known]
             if reports is not None:
                 width = len(self.values["report_id"]) + 1
-                codes = np.unique(codes * width + reports[known]) // width
+                codes = distinct(codes * width + reports[known]) // width
             counts = np.bincount(codes, minlength=len(self.values[name]))
         return self._listed(name, counts, selected, every_value)
 
@@ -396,7 +396,7 @@ def unique_of_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return values[:0], np.zeros(0, dtype=np.intp)
     starts = np.concatenate(([True], values[1:] != values[:-1]))
     firsts = values[starts]
-    unique = np.unique(firsts)
+    unique = distinct(firsts)
     return unique, np.searchsorted(unique, firsts)[np.cumsum(starts) - 1]
 
 

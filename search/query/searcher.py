@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from search.index.analyze import fold
-from search.index.docsets import select
+from search.index.docsets import distinct, select
 from search.index.heap import resident_mapped_bytes
 from search.index.segment_reader import Segment
 from search.index.writer import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info
@@ -266,7 +266,7 @@ class Searcher:
         brought up to date, and the reports whose indexed version is older than their file."""
         with self.using() as state:
             facets = state.facets
-            reports = len(np.unique(facets.codes["report_id"][facets.paragraph]))
+            reports = len(distinct(facets.codes["report_id"][facets.paragraph]))
             paragraphs = int(np.count_nonzero(facets.paragraph))
             counts = {name: facets.counts(name, facets.paragraph) for name in FACETS}
             trend = facets.trend(facets.paragraph)
