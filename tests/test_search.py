@@ -456,3 +456,26 @@ def test_facets_counted_by_report_equal_counting_every_paragraph(engine):
                     assert sizes == [facets.distinct(name, docs) for name in ("township", "report_id")], q
                 finally:
                     facets.by_report = by_report
+
+
+def test_topics_past_the_bit_limit_give_the_same_counts_filters_and_hits(sample_index, monkeypatch):
+    # Up to MAX_TOPIC_BITS topics a document's topics are one number; past it a flag per topic.
+    from search.engine import Engine
+    from search.query import facets
+
+    def answers():
+        engine = Engine(sample_index)
+        try:
+            return [
+                {k: v for k, v in search(engine, count=count, **request).items() if k != "seconds"}
+                for count in ("paragraphs", "reports")
+                for request in ({}, {"q": "调解"}, {"filters": {"topic": ["法律顾问", "人民调解"]}})
+            ]
+        finally:
+            engine.close()
+
+    as_bits = answers()
+    monkeypatch.setattr(facets, "MAX_TOPIC_BITS", 0)
+    as_flags = answers()
+    assert as_flags == as_bits
+    assert any(hit["topics"] for hit in as_bits[0]["hits"]) and as_bits[0]["facets"]["topic"]

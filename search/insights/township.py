@@ -88,7 +88,7 @@ def _indicator_cells(state: IndexState, table, firsts, code: int, names: list[st
 
 
 def _topic_counts(state: IndexState, docs: np.ndarray, topics: list[str]) -> dict:
-    counts = state.facets.topics[docs].sum(axis=0) if len(docs) else np.zeros(len(topics), dtype=np.int64)
+    counts = state.facets.topic_matrix(docs).sum(axis=0) if len(docs) else np.zeros(len(topics), dtype=np.int64)
     return {topic: int(counts[i]) for i, topic in enumerate(topics) if i < len(counts) and counts[i]}
 
 

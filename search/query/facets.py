@@ -60,7 +60,12 @@ class FacetTable:
             self.codes[name] = np.full(total, -1, dtype=np.int32)
         self.values["topic"] = sorted({t for segment, _ in segments for t in segment.topic_names})
         code_of = {name: {v: i for i, v in enumerate(self.values[name])} for name in CODED_FACETS}
-        self.topics = np.zeros((total, max(1, len(self.values["topic"]))), dtype=bool)
+        self.topic_columns = max(1, len(self.values["topic"]))
+        bits = self.topic_columns <= MAX_TOPIC_BITS
+        # Each document's topics as one number, a bit per topic (a flag matrix beside it was 95 MB at 8M
+        # paragraphs); a matrix of flags only past MAX_TOPIC_BITS topics.
+        self.topic_bits = np.zeros(total, dtype=np.int32) if bits else None
+        self.topics = None if bits else np.zeros((total, self.topic_columns), dtype=bool)
         for segment, offset in segments:
             span = slice(offset, offset + segment.count)
             self.paragraph[span] = segment.paragraph
@@ -71,15 +76,27 @@ class FacetTable:
                 self.codes[name][span] = _remap(codes[name], segment.values[name], code_of[name])
             columns = [self.values["topic"].index(t) for t in segment.topic_names]
             if columns:
-                self.topics[span, columns] = segment.topics[:, : len(columns)]
+                self._add_topics(span, segment.topics[:, : len(columns)], columns)
         self.live = live
         self.paragraph &= live
         self.township_names = self._key_townships_by_county()
-        self.topic_bits = _topic_bits(self.topics)
         self.topic_order = _in_vocabulary_order(self.values["topic"])
         self.by_report = self._report_columns()
         self._report_documents: np.ndarray | None = None
         self._paragraph_reports: np.ndarray | None = None
+
+    def _add_topics(self, span: slice, flags: np.ndarray, columns: list[int]) -> None:
+        """A segment's topic flags (a column per topic it names) at ``span``, its ``columns`` the shared ones."""
+        if self.topic_bits is None:
+            self.topics[span, columns] = flags
+        else:
+            self.topic_bits[span] = flags.astype(np.int32) @ (1 << np.array(columns, dtype=np.int32))
+
+    def topic_matrix(self, docs: np.ndarray) -> np.ndarray:
+        """The topics of ``docs`` as flags, a row per document and a column per topic."""
+        if self.topic_bits is None:
+            return self.topics[docs]
+        return ((self.topic_bits[docs, None] >> np.arange(self.topic_columns, dtype=np.int32)) & 1).astype(bool)
 
     def _key_townships_by_county(self) -> list[str]:
         """Make a township a county and a name: China has hundreds of 城关镇. The township facet's values become
@@ -139,7 +156,8 @@ class FacetTable:
 
     def topics_of(self, docnum: int) -> list[str]:
         """A document's topics in the order the topic vocabulary lists them, as its paragraph was tagged."""
-        return [self.values["topic"][column] for column in self.topic_order if self.topics[docnum, column]]
+        flags = self.topic_matrix(np.array([docnum]))[0]
+        return [self.values["topic"][column] for column in self.topic_order if flags[column]]
 
     def paragraph_docnum(self, paragraph_id: str) -> int | None:
         """The document number of a live paragraph, found by its id key (None for an id no paragraph has)."""
@@ -256,8 +274,8 @@ class FacetTable:
         combination, then per topic; a gather of rows of the topic matrix costs five times as much."""
         if self.topic_bits is None:
             return np.count_nonzero(self.topics[docs], axis=0)
-        combinations = np.bincount(self.topic_bits[docs], minlength=1 << self.topics.shape[1])
-        has_topic = (np.arange(len(combinations))[:, None] >> np.arange(self.topics.shape[1])) & 1
+        combinations = np.bincount(self.topic_bits[docs], minlength=1 << self.topic_columns)
+        has_topic = (np.arange(len(combinations))[:, None] >> np.arange(self.topic_columns)) & 1
         return combinations @ has_topic
 
     def distinct(self, name: str, docs: np.ndarray, tally: Tally | None = None) -> int:
@@ -342,8 +360,8 @@ class FacetTable:
             if reports is None:
                 counts = self._topic_counts(docs)
             else:
-                matrix = self.topics[docs]
-                counts = np.array([len(np.unique(reports[matrix[:, j]])) for j in range(matrix.shape[1])])
+                matrix = self.topic_matrix(docs)
+                counts = np.array([len(distinct(reports[matrix[:, j]])) for j in range(matrix.shape[1])])
         else:
             codes = self.codes[name][docs].astype(np.int64)
             known = codes >= 0
@@ -415,13 +433,6 @@ def _in_vocabulary_order(names: list[str]) -> list[int]:
     in that order), topics it no longer lists after them."""
     position = {name: number for number, name in enumerate(load_topics())}
     return sorted(range(len(names)), key=lambda column: (position.get(names[column], len(position)), names[column]))
-
-
-def _topic_bits(topics: np.ndarray) -> np.ndarray | None:
-    """Each document's topics as one number, a bit per topic (None past MAX_TOPIC_BITS topics)."""
-    if topics.shape[1] > MAX_TOPIC_BITS:
-        return None
-    return topics.astype(np.int32) @ (1 << np.arange(topics.shape[1])).astype(np.int32)
 
 
 def positions(docs: np.ndarray) -> np.ndarray:
