@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import numpy as np
+
 from search.cli import main
 from search.engine import Engine
 from search.index.figures import quantified_statements
@@ -99,3 +101,20 @@ def test_a_reports_copy_rate_tells_other_townships_from_its_own_earlier_report(c
     assert rows["甲镇", 2022]["copied_from_own"] == share(kept, others[4])
     assert rows["甲镇", 2022]["copied_from_others"] == 0
     assert rows["乙镇", 2022]["copied_from_others"] == share(lent, others[5])
+
+
+def test_copy_flags_agree_with_counting_each_cluster_by_hand():
+    from search.insights.report_table import _copied_elsewhere_or_before
+
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        n = int(rng.integers(1, 300))
+        labels = rng.integers(0, 40, n) * 1000
+        townships = rng.integers(-5, 6, n)
+        years = rng.integers(2019, 2025, n)
+        elsewhere, before = _copied_elsewhere_or_before(labels, townships, years)
+        for i in range(n):
+            same = labels == labels[i]
+            assert elsewhere[i] == (len(set(townships[same].tolist())) > 1)
+            mine = same & (townships == townships[i])
+            assert before[i] == (not elsewhere[i] and bool((years[mine] < years[i]).any()))
