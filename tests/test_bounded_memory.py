@@ -243,3 +243,39 @@ def test_reports_per_cluster_counts_each_report_of_a_cluster_once():
     for doc in np.flatnonzero(label >= 0):
         expected[doc] = len({int(codes[d]) for d in np.flatnonzero(label == label[doc])})
     assert np.array_equal(_reports_per_cluster(label, codes), expected)
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists() or not hasattr(os, "pread"), reason="Linux's smaps")
+def test_verifying_a_phrase_in_the_texts_leaves_no_text_pages_in_the_process(corpus, tmp_path):
+    """A phrase's candidates are checked in their texts: through the map, one query at eight million
+    paragraphs brought 800 MB of them into a server's resident memory."""
+    from search.index.segment_reader import TEXTS_FILE, load_segment
+    from search.index.writer import _segment_ids, open_index, update_index
+
+    update_index(corpus, tmp_path / "ix")
+    (segment_id,) = _segment_ids(open_index(tmp_path / "ix"))
+    (piece,) = load_segment(tmp_path / "ix", segment_id)
+    found = piece.having(list(range(piece.count)), "法律顾问")
+    assert _resident_kb(str(piece.folder / TEXTS_FILE)) == 0
+    assert found and found == [d for d in range(piece.count) if "法律顾问" in piece.text(d)]
+
+
+def test_documents_containing_bytes_read_in_windows_are_those_found_one_by_one(monkeypatch, tmp_path):
+    from search.index import pread
+
+    rng = np.random.default_rng(9)
+    lengths = rng.integers(0, 40, 3000)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    data = bytes(rng.choice(list(b"abc"), int(offsets[-1])).astype(np.uint8))
+    (tmp_path / "texts").write_bytes(data)
+    class Owner:
+        pass
+
+    owner = Owner()
+    fd = pread.open_for_pread(tmp_path / "texts", owner)
+    for window, gap in ((1 << 20, 32 << 10), (64, 8), (1, 0)):
+        monkeypatch.setattr(pread, "WINDOW", window)
+        monkeypatch.setattr(pread, "GAP", gap)
+        for docs in (list(range(3000)), sorted(rng.choice(3000, 200, replace=False).tolist()), [], [2999]):
+            expected = [d for d in docs if b"abca" in data[offsets[d] : offsets[d + 1]]]
+            assert pread.docs_containing(fd, tmp_path / "texts", offsets, docs, b"abca") == expected

@@ -47,7 +47,6 @@ import json
 import mmap
 import os
 import threading
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -60,6 +59,7 @@ from search.index.docsets import distinct, intersect, subtract
 from search.index.frequencies import Frequencies
 from search.index.heap import drop_mapped_pages
 from search.index.minhash import bands_of_texts, body_rules
+from search.index.pread import docs_containing, open_for_pread, pread
 from search.index.terms import SHIFT, query_keys, word_key
 from search.index.textcode import TextCode
 
@@ -97,7 +97,7 @@ class Slices:
         self._dtype = saved.dtype
         self._start = saved.offset
         self._path = path
-        self._fd = _open_for_pread(path, self)
+        self._fd = open_for_pread(path, self)
         # The map only where there is no pread: each map keeps a descriptor open of its own, and a state of
         # millions of paragraphs has nine such files in each of dozens of pieces.
         self.mapped = saved.view(np.ndarray) if self._fd is None else None
@@ -110,9 +110,7 @@ class Slices:
         if self._fd is None:
             return self.mapped[start:end]
         size = self._dtype.itemsize
-        return np.frombuffer(
-            _pread(self._fd, (end - start) * size, self._start + start * size, self._path), self._dtype
-        )
+        return np.frombuffer(pread(self._fd, (end - start) * size, self._start + start * size, self._path), self._dtype)
 
 
 class Grams:
@@ -227,7 +225,7 @@ class Segment:
         # 36 bytes per paragraph of private memory in every serving process.
         self.text_offsets = _int_view(np.load(folder / "text_offsets.npy", mmap_mode="r"))
         self.texts = _map_file(folder / TEXTS_FILE)
-        self._texts_fd = _open_for_pread(folder / TEXTS_FILE, self)
+        self._texts_fd = open_for_pread(folder / TEXTS_FILE, self)
         self.text_code = TextCode.load(folder)
         # Segments written before the texts as written were kept here have them in Whoosh's stored fields.
         self.original_docs = np.load(folder / "original_docs.npy") if (folder / "original_docs.npy").exists() else None
@@ -323,9 +321,9 @@ class Segment:
         starts, ends = [offsets[d] for d in docnums], [offsets[d + 1] for d in docnums]
         low, high = min(starts), max(ends)
         if high - low <= NEAR_TOGETHER * (sum(ends) - sum(starts)):
-            block = memoryview(_pread(fd, high - low, low, path))
+            block = memoryview(pread(fd, high - low, low, path))
             return [block[start - low : end - low] for start, end in zip(starts, ends, strict=True)]
-        return [_pread(fd, end - start, start, path) for start, end in zip(starts, ends, strict=True)]
+        return [pread(fd, end - start, start, path) for start, end in zip(starts, ends, strict=True)]
 
     def release_pages(self) -> None:
         """Take the resident pages of the texts' and band keys' maps out of this process (see
@@ -368,8 +366,10 @@ class Segment:
     def having(self, docs: list[int], needle: str) -> list[int]:
         """The documents among ``docs`` whose folded text contains ``needle``, searched in place (the code
         synchronises itself: a match found in the bytes is a match of the characters)."""
-        offsets, find = self.text_offsets, self.texts.find
-        encoded = self.text_code.encode(needle)
+        offsets, encoded = self.text_offsets, self.text_code.encode(needle)
+        if self._texts_fd is not None:
+            return docs_containing(self._texts_fd, self.folder / TEXTS_FILE, offsets, docs, encoded)
+        find = self.texts.find
         return [d for d in docs if find(encoded, offsets[d], offsets[d + 1]) != -1]
 
     def word(self, word: str) -> tuple[np.ndarray, np.ndarray]:
@@ -520,23 +520,6 @@ def _int_view(array: np.ndarray) -> memoryview:
     if not len(array):
         return memoryview(b"").cast("q")
     return memoryview(np.ascontiguousarray(array)).cast("B").cast(array.dtype.char)
-
-
-def _open_for_pread(path: Path, owner) -> int | None:
-    """A descriptor to read ``path`` with ``os.pread`` (closed with ``owner``); None where the system has no
-    pread (Windows: the map is read instead) or the file is empty."""
-    if not hasattr(os, "pread") or not path.stat().st_size:
-        return None
-    fd = os.open(path, os.O_RDONLY)
-    weakref.finalize(owner, os.close, fd)
-    return fd
-
-
-def _pread(fd: int, size: int, offset: int, path: Path) -> bytes:
-    data = os.pread(fd, size, offset)
-    if len(data) != size:
-        raise OSError(f"{path}：文件比索引记录的短（被截断？）")
-    return data
 
 
 def _map_file(path: Path):
