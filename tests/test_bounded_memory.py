@@ -268,6 +268,7 @@ def test_documents_containing_bytes_read_in_windows_are_those_found_one_by_one(m
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     data = bytes(rng.choice(list(b"abc"), int(offsets[-1])).astype(np.uint8))
     (tmp_path / "texts").write_bytes(data)
+
     class Owner:
         pass
 

@@ -475,6 +475,7 @@ def test_a_report_deleted_from_the_folder_is_removed_but_an_unreadable_one_is_ke
     assert summary.removed == 1
     assert [(f["path"], f["kept"]) for f in summary.failed] == [(unreadable.name, True)]
     engine = Engine(index_dir)
+    assert summary.paragraphs == engine.search(SearchRequest(limit=1))["total"] < 106
     assert engine.search(SearchRequest(filters={"township": ["花台乡"]}))["total"] == 0
     assert engine.search(SearchRequest(filters={"township": ["北屏乡"]}))["total"] == 21
     engine.close()

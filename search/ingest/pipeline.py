@@ -57,11 +57,7 @@ def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, prefix + name + "/"))
                     continue
-                if (
-                    name.endswith(".meta.json")
-                    or name == "metadata.csv"
-                    or os.path.splitext(name)[1].lower() in IGNORED_SUFFIXES
-                ):
+                if name.endswith(".meta.json") or name == "metadata.csv" or name.lower().endswith(IGNORED_SUFFIXES):
                     continue
                 try:
                     is_file = entry.is_file()  # the directory entry's type: no system call unless a link
@@ -85,7 +81,7 @@ def _by_parts(item: tuple[str, str]) -> str:
 
 
 # Files a corpus folder commonly holds that are not reports and not worth an error line.
-IGNORED_SUFFIXES = {".json", ".csv", ".md", ".db", ".lock", ".tmp", ".bak", ".ini", ".ds_store"}
+IGNORED_SUFFIXES = (".json", ".csv", ".md", ".db", ".lock", ".tmp", ".bak", ".ini", ".ds_store")
 
 
 def process_corpus(corpus: Path) -> tuple[list[Report], list[ReportError]]:
