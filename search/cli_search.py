@@ -12,7 +12,7 @@ from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_j
 from search.engine import DraftError, Engine
 from search.index.lock import IndexBusyError
 from search.index.readers import ReadLimits
-from search.index.writer import FACETS, update_index
+from search.index.writer import FACETS, committed_state, derived_saved_for, mark_derived_saved, update_index
 from search.insights.check import CHECK_SORTS
 from search.query import FACET_LABELS, IndexMissingError, NotFoundError, QueryError, SearchRequest
 
@@ -154,16 +154,22 @@ def run_index(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def save_for_servers(index_dir: Path) -> None:
+def save_for_servers(index_dir: Path) -> bool:
     """The near-duplicate clusters and each segment's facts of the index just committed, saved for every server
-    to load."""
+    to load. Nothing, and False, when they were saved for this very state: a run that found no change loaded
+    the whole state for them (at 8M paragraphs 9 s and 2.2 GB)."""
+    state = committed_state(index_dir)
+    if derived_saved_for(index_dir) == state:
+        return False
     engine = Engine(index_dir)
     try:
         engine.save_derived()
+        mark_derived_saved(index_dir, state)
     except OSError as exc:  # the clustering's temporary files: a full disk must not read as a failed index
         print(f"索引已更新，可以检索；但查找相同段落时写临时文件失败（{exc}），服务需要时会再查找一次", file=sys.stderr)
     finally:
         engine.close()
+    return True
 
 
 def _engine(index_dir: Path) -> Engine:

@@ -106,3 +106,20 @@ def test_text_search_output_marks_matches(sample_index, capsys):
     assert main(["search", "执法证", "--index", str(sample_index)]) == 0
     out = capsys.readouterr().out
     assert "【行政执法证】" in out and "乡镇：" in out
+
+
+def test_an_index_run_that_changes_nothing_does_not_find_the_clusters_again(corpus, tmp_path, capsys, monkeypatch):
+    from search.engine import Engine
+    from search.index import writer
+
+    index = ["index", "--corpus", str(corpus), "--index", str(tmp_path / "ix")]
+    assert run_json(capsys, *index)[1]["clusters_seconds"] is not None
+    saved = []
+    monkeypatch.setattr(Engine, "save_derived", lambda engine: saved.append(engine))
+    assert run_json(capsys, *index)[1]["clusters_seconds"] is None and saved == []
+    monkeypatch.setattr(writer, "facts_key", lambda: "other indicator rules")  # data/indicators.json edited
+    assert run_json(capsys, *index)[1]["clusters_seconds"] is not None and len(saved) == 1
+    assert run_json(capsys, *index)[1]["clusters_seconds"] is None and len(saved) == 1
+    first = sorted(corpus.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n新增一段关于智慧普法平台的内容。", encoding="utf-8")
+    assert run_json(capsys, *index)[1]["updated"] == 1 and len(saved) == 2

@@ -24,8 +24,10 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
+from search.index.facts import facts_key
 from search.index.heap import return_free_memory
 from search.index.lock import ReindexLock
+from search.index.minhash import body_rules
 from search.index.readers import ReaderPool, ReadLimits
 from search.index.segment_reader import ARRAYS_FORMAT, FAST_DIR, arrays_format, load_segment, read_manifest
 from search.index.segment_writer import PIECE_SIZE, SegmentBuilder, remove_orphans
@@ -37,6 +39,7 @@ INDEX_NAME = "paragraphs"
 MERGE_AT = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
+DERIVED_FILE = "derived.txt"  # which committed state the clusters and facts were last saved for
 BATCH_DOCUMENTS = PIECE_SIZE
 # Whoosh spills its postings to sorted runs beyond this: with 256 its pool held every report id till the commit.
 WHOOSH_POOL_MB = 32
@@ -249,14 +252,15 @@ def update_index(
     rebuild: bool = False,
     jobs: int | None = None,
     progress: Callable[[int], Callable[[], None]] | None = None,
-    after_commit: Callable[[], None] | None = None,
+    after_commit: Callable[[], bool | None] | None = None,
     limits: ReadLimits | None = None,
 ) -> Summary:
     """Bring the index in ``index_dir`` up to date with the files in ``corpus``.
 
     ``after_commit`` runs once the new state is committed (searchable) but before the reindex lock is let
     go: the near-duplicate clusters of the new state are found there, so a server waits for them instead
-    of finding them too. Its time is ``Summary.clusters_seconds``, not part of ``seconds``."""
+    of finding them too. Its time is ``Summary.clusters_seconds``, not part of ``seconds`` (None when it
+    returns False: it had nothing to do)."""
     started = time.perf_counter()
     corpus, index_dir = Path(corpus), Path(index_dir)
     summary = Summary()
@@ -359,8 +363,8 @@ def update_index(
         summary.seconds = time.perf_counter() - started
         if after_commit is not None:
             return_free_memory()
-            after_commit()
-            summary.clusters_seconds = time.perf_counter() - started - summary.seconds
+            if after_commit() is not False:
+                summary.clusters_seconds = time.perf_counter() - started - summary.seconds
     return summary
 
 
@@ -516,3 +520,25 @@ def read_info(index_dir: Path) -> dict:
         return json.loads((Path(index_dir) / INFO_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def committed_state(index_dir: Path) -> str:
+    """Names the committed state and the rules of what is derived from it (clusters, facts): each segment with
+    its documents and deletions (deletions only grow), the clusters' and the facts' rules."""
+    with open_index(index_dir).reader() as reader:
+        segments = [f"{s.segment_id()}:{s.doc_count_all()}:{s.deleted_count()}" for s, _ in segments_of(reader)]
+    return f"{body_rules()}#{facts_key()}#" + "|".join(segments)
+
+
+def derived_saved_for(index_dir: Path) -> str:
+    """The :func:`committed_state` whose clusters and facts were last saved ("" when none are known)."""
+    try:
+        return (Path(index_dir) / DERIVED_FILE).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return ""
+
+
+def mark_derived_saved(index_dir: Path, state: str) -> None:
+    temporary = Path(index_dir) / (DERIVED_FILE + ".tmp")
+    temporary.write_text(state, encoding="utf-8")
+    os.replace(temporary, Path(index_dir) / DERIVED_FILE)
