@@ -8,7 +8,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from search.cli_common import UsageError, print_json
+from search.cli_common import UsageError, print_json, raise_open_file_limit
 
 FIELD_LABELS = {
     "title": "标题",
@@ -23,6 +23,7 @@ FIELD_LABELS = {
 
 def main(argv: list[str] | None = None) -> int:
     _make_console_safe()
+    raise_open_file_limit()
     parser = build_parser()
     try:
         args = parser.parse_args([_decoded_argument(a) for a in (sys.argv[1:] if argv is None else argv)])

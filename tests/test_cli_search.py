@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from conftest import HIT_KEYS
@@ -123,3 +125,27 @@ def test_an_index_run_that_changes_nothing_does_not_find_the_clusters_again(corp
     first = sorted(corpus.iterdir())[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n新增一段关于智慧普法平台的内容。", encoding="utf-8")
     assert run_json(capsys, *index)[1]["updated"] == 1 and len(saved) == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no soft limit of open files on Windows")
+def test_the_commands_raise_a_low_limit_of_open_files(sample_index):
+    """An index of eight million paragraphs keeps 918 files open; many systems allow 1,024 by default."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard <= 256:
+        pytest.skip("the hard limit leaves nothing to raise")
+    script = (
+        "import resource, sys; from search.cli import main; "
+        f"code = main(['stats', '--index', {str(sample_index)!r}, '--json']); "
+        "print(code, resource.getrlimit(resource.RLIMIT_NOFILE)[0], file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    code, limit = done.stderr.split()[-2:]
+    assert code == "0" and int(limit) > 256
