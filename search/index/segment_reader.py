@@ -364,8 +364,9 @@ class Segment:
         return texts
 
     def having(self, docs: list[int], needle: str) -> list[int]:
-        """The documents among ``docs`` whose folded text contains ``needle``, searched in place (the code
-        synchronises itself: a match found in the bytes is a match of the characters)."""
+        """The documents among ``docs`` (ascending) whose folded text contains ``needle``, searched in the coded
+        bytes (the code synchronises itself: a match found in the bytes is a match of the characters), read
+        with ``pread`` where there is one so that the texts' pages stay out of the process."""
         offsets, encoded = self.text_offsets, self.text_code.encode(needle)
         if self._texts_fd is not None:
             return docs_containing(self._texts_fd, self.folder / TEXTS_FILE, offsets, docs, encoded)
