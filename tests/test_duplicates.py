@@ -315,6 +315,34 @@ def test_a_server_loads_the_clusters_the_indexer_saved_instead_of_finding_them(c
     engine.close()
 
 
+def test_loaded_report_counts_are_the_counted_ones_with_or_without_them_saved(corpus, tmp_path, monkeypatch):
+    from search.index.clusters import _reports_per_cluster
+
+    shared = _sample_paragraph(corpus, 8)
+    for number, place in enumerate(("青龙镇", "石桥镇")):
+        _write_report(
+            corpus, f"copy{number}.txt", place, 2021, shared, f"{place}聘请律师担任法律顾问，审查合同{number}份。"
+        )
+    _index_as_the_cli_does(corpus, tmp_path / "index")
+    monkeypatch.setattr(index_state, "find_clusters", None)  # loaded, never found again
+    clusters_file = tmp_path / "index" / CLUSTERS_FILE
+    found = []
+    for saved_with_counts in (True, False):
+        if not saved_with_counts:  # as an older version saved them
+            with np.load(clusters_file) as saved:
+                arrays = {name: saved[name] for name in saved.files if name != "reports"}
+            with open(clusters_file, "wb") as handle:
+                np.savez(handle, **arrays)
+        engine = Engine(tmp_path / "index")
+        with engine.using() as state:
+            clusters = state.clusters()
+            counted = _reports_per_cluster(clusters.label, state.facets.codes["report_id"])
+            assert clusters.reports.tolist() == counted.tolist()
+            found.append(clusters.reports.tolist())
+        engine.close()
+    assert found[0] == found[1] and max(found[0]) == 3
+
+
 def test_a_reindex_compares_only_changed_paragraphs_and_finds_what_a_whole_clustering_finds(corpus, tmp_path):
     index = tmp_path / "index"
     _write_report(corpus, "copy.txt", "青龙镇", 2021, _sample_paragraph(corpus, 8), _sample_paragraph(corpus, 3))
@@ -530,3 +558,15 @@ def test_stored_band_keys_give_every_column_as_the_dense_keys_do(tmp_path):
         assert [a.tolist() for a in stored.column(band)] == [a.tolist() for a in dense.column(band)]
     assert stored.column(rows.shape[1] - 1)[0].tolist() == [1]
     assert stored.column(0)[0].tolist() == [1, 2]
+
+
+def test_a_clusters_members_are_every_document_naming_its_centre_ascending():
+    from search.index.clusters import Clusters
+
+    rng = np.random.default_rng(2)
+    for size in (1, 7, 2000):
+        label = np.where(rng.random(size) < 0.6, rng.integers(0, size, size), -1).astype(np.int64)
+        clusters = Clusters(label, np.ones(size, dtype=np.int32), np.zeros(size))
+        for doc in range(size):
+            expected = np.flatnonzero(label == label[doc]) if label[doc] >= 0 else [doc]
+            assert clusters.members(doc).tolist() == list(expected)
