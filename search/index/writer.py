@@ -25,6 +25,7 @@ from pathlib import Path
 from whoosh import fields, index, writing
 
 from search.index.facts import facts_key
+from search.index.forked import call_forked, can_fork
 from search.index.heap import return_free_memory
 from search.index.lock import ReindexLock
 from search.index.minhash import body_rules
@@ -260,111 +261,130 @@ def update_index(
     ``after_commit`` runs once the new state is committed (searchable) but before the reindex lock is let
     go: the near-duplicate clusters of the new state are found there, so a server waits for them instead
     of finding them too. Its time is ``Summary.clusters_seconds``, not part of ``seconds`` (None when it
-    returns False: it had nothing to do)."""
-    started = time.perf_counter()
+    returns False: it had nothing to do). The indexing before it is then done in a forked process where the
+    system can fork: what indexing leaves on the heap (at 8M paragraphs over a gigabyte, however trimmed) is
+    given back before the clustering starts, so the two steps' memory does not add up."""
     corpus, index_dir = Path(corpus), Path(index_dir)
-    summary = Summary()
     index_dir.mkdir(parents=True, exist_ok=True)
     with ReindexLock(index_dir) as lock:
+
+        def index_files() -> Summary:
+            return _update_locked(corpus, index_dir, rebuild, jobs, progress, limits or ReadLimits())
+
+        summary = call_forked(index_files) if after_commit is not None and can_fork() else index_files()
         summary.recovered_lock = lock.recovered
-        replace_all = rebuild
-        if not index_exists(index_dir) or not _schema_is_current(index_dir, stored_too=rebuild):
-            if index_exists(index_dir) and not _schema_is_current(index_dir):
-                summary.recreated = "索引由其他版本写成（字段不同），已全部重建"
-            ix = _create_index(index_dir)
-            known: dict[str, dict] = {}
-        elif not _arrays_are_current(index_dir):
-            # Written under another format of the arrays: every report is read again, the old segments
-            # stay searchable (by the version that wrote them) until the commit drops them.
-            summary.recreated = f"索引由其他版本写成（数组格式不是 {ARRAYS_FORMAT}），已全部重建"
-            replace_all = True
-            ix = open_index(index_dir)
-            known = {}
-        elif rebuild:
-            # Rebuild inside the existing index: the old segments stay visible until the commit
-            # drops them, so a server keeps answering while the rebuild runs.
-            ix = open_index(index_dir)
-            known = {}
-        else:
-            ix = open_index(index_dir)
-            known = known_reports(index_dir, ix)
-        limits = limits or ReadLimits()
-        # A reader started now warms up while the files are listed and compared; closed if none changed.
-        pool = ReaderPool(1, corpus, limits)
-        try:
-            current, stats, digests = _corpus_files(corpus, known, limits, summary)
-        except BaseException:
-            pool.close()
-            raise
-        to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
-        unreadable = {f["path"] for f in summary.failed}
-        removed = [rel for rel in known if rel not in current and rel not in unreadable]
-        summary.unchanged = len(current) - len(to_parse)
-        if to_parse:
-            pool.grow_to(min(jobs or min(2, os.cpu_count() or 1), len(to_parse)))
-        else:
-            pool.close()
-            pool = None
-        writer, builder = _open_batch(ix, index_dir)
-        try:
-            for rel in removed:
-                writer.delete_by_term("report_id", report_id_for(rel))
-                summary.removed += 1
-            tick = progress(len(to_parse)) if progress else (lambda: None)
-            for path, report, terms, error in pool.parse([current[rel] for rel in to_parse]) if pool else ():
-                rel = Path(path).relative_to(corpus).as_posix()
-                rid = report_id_for(rel)
-                if report is None:
-                    # The indexed version stays until a readable one replaces it (a half-copied file must not
-                    # take its township out of every search).
-                    summary.failed.append({"path": rel, "error": error})
-                    tick()
-                    continue
-                if rel in known:
-                    writer.delete_by_term("report_id", rid)
-                for document, paragraph_terms_ in zip(paragraph_documents(report, rid, rel), terms, strict=True):
-                    writer.add_document(**stored_fields(document))
-                    builder.add(paragraph_terms_, document)
-                summary_document = report_document(report, rid, rel, digests[rel], Path(current[rel]))
-                builder.add_report(rel, rid, digests[rel], stats[rel])
-                writer.add_document(**summary_document)
-                builder.add(EMPTY, summary_document)
-                if rel in known:
-                    summary.updated += 1
-                else:
-                    summary.added += 1
-                tick()
-                if not replace_all and builder.count >= BATCH_DOCUMENTS:
-                    # A batch is committed (searchable) as soon as it fills a piece: a run stopped later keeps it.
-                    writer.commit(mergetype=_merge_small_segments(index_dir, builder))
-                    writer, builder = _open_batch(ix, index_dir)
-            if replace_all:
-                if builder.count:
-                    builder.write(index_dir, writer.newsegment.segment_id())
-                writer.commit(mergetype=writing.CLEAR)
-            else:
-                writer.commit(mergetype=_merge_small_segments(index_dir, builder))
-        except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
-            raise
-        finally:
-            if pool is not None:
-                pool.close()
-        remove_orphans(index_dir, _segment_ids(ix))
-        for failure in summary.failed:
-            failure["kept"] = failure["path"] in known
-        _write_info(index_dir, corpus, [f for f in summary.failed if f["kept"]])
-        # Every known report stays but those removed (an unreadable one keeps its indexed version), and each
-        # added one has a report document: counting the report documents' postings took 0.6 s at 8M paragraphs.
-        reports = len(known) - summary.removed + summary.added
-        with ix.searcher() as searcher:
-            summary.paragraphs = searcher.doc_count() - reports
-        summary.seconds = time.perf_counter() - started
         if after_commit is not None:
             return_free_memory()
+            started = time.perf_counter()
             if after_commit() is not False:
-                summary.clusters_seconds = time.perf_counter() - started - summary.seconds
+                summary.clusters_seconds = time.perf_counter() - started
+    return summary
+
+
+def _update_locked(
+    corpus: Path,
+    index_dir: Path,
+    rebuild: bool,
+    jobs: int | None,
+    progress: Callable[[int], Callable[[], None]] | None,
+    limits: ReadLimits,
+) -> Summary:
+    """The files read, compared and indexed, and the new state committed, under the reindex lock."""
+    started = time.perf_counter()
+    summary = Summary()
+    replace_all = rebuild
+    if not index_exists(index_dir) or not _schema_is_current(index_dir, stored_too=rebuild):
+        if index_exists(index_dir) and not _schema_is_current(index_dir):
+            summary.recreated = "索引由其他版本写成（字段不同），已全部重建"
+        ix = _create_index(index_dir)
+        known: dict[str, dict] = {}
+    elif not _arrays_are_current(index_dir):
+        # Written under another format of the arrays: every report is read again, the old segments
+        # stay searchable (by the version that wrote them) until the commit drops them.
+        summary.recreated = f"索引由其他版本写成（数组格式不是 {ARRAYS_FORMAT}），已全部重建"
+        replace_all = True
+        ix = open_index(index_dir)
+        known = {}
+    elif rebuild:
+        # Rebuild inside the existing index: the old segments stay visible until the commit
+        # drops them, so a server keeps answering while the rebuild runs.
+        ix = open_index(index_dir)
+        known = {}
+    else:
+        ix = open_index(index_dir)
+        known = known_reports(index_dir, ix)
+    # A reader started now warms up while the files are listed and compared; closed if none changed.
+    pool = ReaderPool(1, corpus, limits)
+    try:
+        current, stats, digests = _corpus_files(corpus, known, limits, summary)
+    except BaseException:
+        pool.close()
+        raise
+    to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
+    unreadable = {f["path"] for f in summary.failed}
+    removed = [rel for rel in known if rel not in current and rel not in unreadable]
+    summary.unchanged = len(current) - len(to_parse)
+    if to_parse:
+        pool.grow_to(min(jobs or min(2, os.cpu_count() or 1), len(to_parse)))
+    else:
+        pool.close()
+        pool = None
+    writer, builder = _open_batch(ix, index_dir)
+    try:
+        for rel in removed:
+            writer.delete_by_term("report_id", report_id_for(rel))
+            summary.removed += 1
+        tick = progress(len(to_parse)) if progress else (lambda: None)
+        for path, report, terms, error in pool.parse([current[rel] for rel in to_parse]) if pool else ():
+            rel = Path(path).relative_to(corpus).as_posix()
+            rid = report_id_for(rel)
+            if report is None:
+                # The indexed version stays until a readable one replaces it (a half-copied file must not
+                # take its township out of every search).
+                summary.failed.append({"path": rel, "error": error})
+                tick()
+                continue
+            if rel in known:
+                writer.delete_by_term("report_id", rid)
+            for document, paragraph_terms_ in zip(paragraph_documents(report, rid, rel), terms, strict=True):
+                writer.add_document(**stored_fields(document))
+                builder.add(paragraph_terms_, document)
+            summary_document = report_document(report, rid, rel, digests[rel], Path(current[rel]))
+            builder.add_report(rel, rid, digests[rel], stats[rel])
+            writer.add_document(**summary_document)
+            builder.add(EMPTY, summary_document)
+            if rel in known:
+                summary.updated += 1
+            else:
+                summary.added += 1
+            tick()
+            if not replace_all and builder.count >= BATCH_DOCUMENTS:
+                # A batch is committed (searchable) as soon as it fills a piece: a run stopped later keeps it.
+                writer.commit(mergetype=_merge_small_segments(index_dir, builder))
+                writer, builder = _open_batch(ix, index_dir)
+        if replace_all:
+            if builder.count:
+                builder.write(index_dir, writer.newsegment.segment_id())
+            writer.commit(mergetype=writing.CLEAR)
+        else:
+            writer.commit(mergetype=_merge_small_segments(index_dir, builder))
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    finally:
+        if pool is not None:
+            pool.close()
+    remove_orphans(index_dir, _segment_ids(ix))
+    for failure in summary.failed:
+        failure["kept"] = failure["path"] in known
+    _write_info(index_dir, corpus, [f for f in summary.failed if f["kept"]])
+    # Every known report stays but those removed (an unreadable one keeps its indexed version), and each
+    # added one has a report document: counting the report documents' postings took 0.6 s at 8M paragraphs.
+    reports = len(known) - summary.removed + summary.added
+    with ix.searcher() as searcher:
+        summary.paragraphs = searcher.doc_count() - reports
+    summary.seconds = time.perf_counter() - started
     return summary
 
 
