@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from search.engine import Engine
+from search.index.clusters import CLUSTERS_FILE, LEGACY_CLUSTERS_FILE
 from search.index.writer import update_index
 from search.query import QueryError, SearchRequest
 
@@ -131,7 +132,8 @@ def prepare(out: Path, paragraphs: int, seed: int) -> Path:
     # Built afresh by every dump: an incremental run would keep what an older version read from the reports
     # it did not read again (their places, parts), and the dump would mix two versions.
     update_index(corpus, index_dir, rebuild=True)
-    (index_dir / "clusters.npz").unlink(missing_ok=True)  # found afresh by every dump, as the first one did
+    for name in (CLUSTERS_FILE, LEGACY_CLUSTERS_FILE):  # found afresh by every dump, as the first one did
+        (index_dir / name).unlink(missing_ok=True)
     return index_dir
 
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import HIT_KEYS
 
 from search.cli import main
+from search.index.clusters import CLUSTERS_FILE
 
 
 def run_json(capsys, *args) -> tuple[int, dict]:
@@ -31,7 +32,7 @@ def test_index_json_summary_and_exit_codes(corpus, tmp_path, capsys):
         "clusters_seconds": summary["clusters_seconds"],
     }
     assert isinstance(summary["seconds"], float) and isinstance(summary["clusters_seconds"], float)
-    assert (tmp_path / "ix" / "clusters.npz").exists()  # found once by the indexer, loaded by every server
+    assert (tmp_path / "ix" / CLUSTERS_FILE).exists()  # found once by the indexer, loaded by every server
     segments = [folder for folder in (tmp_path / "ix" / "fast").iterdir() if folder.is_dir()]
     assert segments and all((folder / "facts.npz").exists() for folder in segments)  # the report check's
     (corpus / "broken.docx").write_bytes(b"nope")

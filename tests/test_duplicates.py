@@ -315,8 +315,31 @@ def test_a_server_loads_the_clusters_the_indexer_saved_instead_of_finding_them(c
     engine.close()
 
 
+def test_the_clusters_saved_for_a_state_are_mapped_and_equal_those_found_again(corpus, tmp_path):
+    for number, place in enumerate(("青龙镇", "石桥镇")):
+        _write_report(corpus, f"copy{number}.txt", place, 2021, _sample_paragraph(corpus, 8))
+    _index_as_the_cli_does(corpus, tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    with engine.using() as state:
+        loaded = state.clusters()
+        assert not loaded.label.flags.owndata and not loaded.label.flags.writeable  # mapped, not read
+    engine.close()
+    (tmp_path / "index" / CLUSTERS_FILE).unlink()
+    engine = Engine(tmp_path / "index")
+    with engine.using() as state:
+        found = state.clusters()
+    engine.close()
+    assert found.label.flags.owndata
+    for name in ("label", "reports", "similarity"):
+        assert getattr(loaded, name).tolist() == getattr(found, name).tolist()
+    clustered = np.flatnonzero(found.label >= 0).tolist()
+    assert len(clustered) >= 3
+    assert all(loaded.members(doc).tolist() == found.members(doc).tolist() for doc in clustered)
+
+
 def test_loaded_report_counts_are_the_counted_ones_with_or_without_them_saved(corpus, tmp_path, monkeypatch):
-    from search.index.clusters import _reports_per_cluster
+    from search.index.arrayfile import map_arrays
+    from search.index.clusters import LEGACY_CLUSTERS_FILE, _by_segment, _reports_per_cluster
 
     shared = _sample_paragraph(corpus, 8)
     for number, place in enumerate(("青龙镇", "石桥镇")):
@@ -327,12 +350,14 @@ def test_loaded_report_counts_are_the_counted_ones_with_or_without_them_saved(co
     monkeypatch.setattr(index_state, "find_clusters", None)  # loaded, never found again
     clusters_file = tmp_path / "index" / CLUSTERS_FILE
     found = []
+    legacy_file = tmp_path / "index" / LEGACY_CLUSTERS_FILE
     for saved_with_counts in (True, False):
-        if not saved_with_counts:  # as an older version saved them
-            with np.load(clusters_file) as saved:
-                arrays = {name: saved[name] for name in saved.files if name != "reports"}
-            with open(clusters_file, "wb") as handle:
-                np.savez(handle, **arrays)
+        if not saved_with_counts:  # as an older version saved them: an .npz by segment, without the counts
+            arrays = {name: value for name, value in _by_segment(*map_arrays(clusters_file)).items()}
+            del arrays["reports"]
+            with open(legacy_file, "wb") as handle:
+                np.savez(handle, **{name: np.asarray(value) for name, value in arrays.items()})
+            clusters_file.unlink()
         engine = Engine(tmp_path / "index")
         with engine.using() as state:
             clusters = state.clusters()
@@ -341,6 +366,7 @@ def test_loaded_report_counts_are_the_counted_ones_with_or_without_them_saved(co
             found.append(clusters.reports.tolist())
         engine.close()
     assert found[0] == found[1] and max(found[0]) == 3
+    assert clusters_file.exists() and not legacy_file.exists()  # the older file saved again in today's form
 
 
 def test_a_reindex_compares_only_changed_paragraphs_and_finds_what_a_whole_clustering_finds(corpus, tmp_path):
@@ -477,7 +503,8 @@ def test_the_index_groups_every_judged_copy_and_no_hard_negative(tmp_path):
 def test_band_keys_and_clusters_of_older_body_rules_are_made_again(corpus, tmp_path):
     """An index written before the level words were made one: its saved band keys and clusters are not mixed
     with today's — they are made again, and a copy that only swaps 乡 for 镇 is found."""
-    from search.index.clusters import CLUSTERS_FILE
+    from search.index.arrayfile import map_arrays
+    from search.index.clusters import CLUSTERS_FILE, LEGACY_CLUSTERS_FILE, _by_segment, saved_key
     from search.index.minhash import body_rules
 
     shared = _sample_paragraph(corpus, 8)
@@ -490,8 +517,9 @@ def test_band_keys_and_clusters_of_older_body_rules_are_made_again(corpus, tmp_p
     for path in fast.glob(f"*/{bands_file()}"):  # as an older version named and computed them
         path.rename(path.with_name("minhash_bands.npy"))
     clusters = tmp_path / "index" / CLUSTERS_FILE
-    with np.load(clusters) as saved:
-        old = {name: saved[name] for name in saved.files}
+    old = {name: np.asarray(value) for name, value in _by_segment(*map_arrays(clusters)).items()}
+    clusters.unlink()  # an older version saved them as an .npz
+    clusters = tmp_path / "index" / LEGACY_CLUSTERS_FILE
     old["key"] = np.array(str(old["key"]).split("#", 1)[1])
     old["seg"] = old["seg"][:0]  # and found nothing
     for name in ("local", "centre_seg", "centre_local", "similarity"):
@@ -501,7 +529,7 @@ def test_band_keys_and_clusters_of_older_body_rules_are_made_again(corpus, tmp_p
     engine.prepare()
     assert engine.duplicates(SearchRequest())["total"] == 1 + SAMPLES_OWN
     engine.close()
-    assert list(fast.glob(f"*/{bands_file()}")) and str(np.load(clusters)["key"]).startswith(f"{body_rules()}#")
+    assert list(fast.glob(f"*/{bands_file()}")) and saved_key(tmp_path / "index").startswith(f"{body_rules()}#")
     assert not list(fast.glob("*/minhash_bands.npy"))  # the older keys are dropped, not kept beside
 
 

@@ -12,16 +12,17 @@ indexer found instead of finding it again.
 from __future__ import annotations
 
 import zipfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from search.index.arrayfile import map_arrays, read_header, save_arrays
 from search.index.bandkeys import DenseBandKeys, JoinedBandKeys
 from search.index.candidates import CandidatePairs
 from search.index.docsets import distinct
 from search.index.minhash import body_rules
-from search.index.segment_reader import save_quietly
 from search.index.shinglecache import ShingleCache
 
 THRESHOLD = 0.75
@@ -43,27 +44,31 @@ class Clusters:
     similarity: np.ndarray
     candidate_pairs: int = 0
     verified_pairs: int = 0
-    _order: np.ndarray = field(init=False, repr=False)
-    _sorted_labels: np.ndarray = field(init=False, repr=False)
+    members_sorted: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """The members of every cluster as one array sorted by centre (built once, shared by the threads
-        and the forked workers of a server; a dict of arrays was slow to build). Sorted as one number per
-        (centre, member): a stable argsort by centre took twice as long."""
+        """The members of every cluster as one array sorted by centre, with the centre of each (built once,
+        shared by the threads and the forked workers of a server; a dict of arrays was slow to build), unless
+        they come with the clusters (mapped from the saved file). Sorted as one number per (centre, member): a
+        stable argsort by centre took twice as long."""
+        if self.members_sorted is not None:
+            return
         clustered = np.flatnonzero(self.label >= 0)
         total = max(len(self.label), 1)
         keys = self.label[clustered] * total + clustered
         keys.sort()
-        self._order, self._sorted_labels = keys % total, keys // total
+        narrow = np.int32 if total <= np.iinfo(np.int32).max else np.int64
+        self.members_sorted = ((keys % total).astype(narrow), (keys // total).astype(narrow))
 
     def members(self, doc: int) -> np.ndarray:
         """The documents of ``doc``'s cluster (only ``doc`` when it has none)."""
         label = int(self.label[doc])
         if label < 0:
             return np.array([doc], dtype=np.int64)
-        low = int(np.searchsorted(self._sorted_labels, label, side="left"))
-        high = int(np.searchsorted(self._sorted_labels, label, side="right"))
-        return self._order[low:high]
+        order, sorted_labels = self.members_sorted
+        low = int(np.searchsorted(sorted_labels, label, side="left"))
+        high = int(np.searchsorted(sorted_labels, label, side="right"))
+        return order[low:high].astype(np.int64)
 
     def spanning(self, min_reports: int) -> np.ndarray:
         """Per document, its cluster's label when the cluster spans ``min_reports`` reports or more, else -1
@@ -101,8 +106,9 @@ def _score(shared: int, size: int, other_size: int) -> float:
     return jaccard
 
 
-CLUSTERS_FILE = "clusters.npz"
-UNREADABLE = (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile)
+CLUSTERS_FILE = "clusters.arrays"
+LEGACY_CLUSTERS_FILE = "clusters.npz"  # how they were saved before 2026-12-06: read once, then replaced
+UNREADABLE = (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zipfile.BadZipFile)
 
 
 @dataclass
@@ -139,48 +145,103 @@ class Start:
 
 
 def save_clusters(index_dir: Path, layout: Layout, clusters: Clusters) -> bool:
-    """Write the clusters of a state atomically; False when the index folder is not writable (a server
-    with a read-only index then keeps them in memory)."""
-    members = np.flatnonzero(clusters.label >= 0)
-    seg, local = layout.locate(members)
-    centre_seg, centre_local = layout.locate(clusters.label[members])
-    return save_quietly(
+    """Write the clusters of a state atomically, per document as a server uses them (mapped on loading, not
+    read) with the state's layout, from which a later state finds each member's segment; False when the index
+    folder is not writable (a server with a read-only index then keeps them in memory)."""
+    order, sorted_labels = clusters.members_sorted
+    saved = save_arrays(
         Path(index_dir) / CLUSTERS_FILE,
-        lambda handle: np.savez(
-            handle,
-            key=np.array(layout.key()),
-            segments=np.array(layout.segment_ids, dtype=str),
-            seg=seg,
-            local=local,
-            centre_seg=centre_seg,
-            centre_local=centre_local,
-            similarity=clusters.similarity[members].astype(np.float64),  # as found: 0.895 must round alike
-            reports=clusters.reports[members].astype(np.int32),
-            pairs=np.array([clusters.candidate_pairs, clusters.verified_pairs], dtype=np.int64),
-        ),
+        {
+            "key": layout.key(),
+            "segments": list(layout.segment_ids),
+            "offsets": [int(offset) for offset in layout.offsets],
+            "counts": [int(count) for count in layout.counts],
+            "pairs": [int(clusters.candidate_pairs), int(clusters.verified_pairs)],
+        },
+        {
+            "label": clusters.label.astype(np.int64, copy=False),
+            "reports": clusters.reports.astype(np.int32, copy=False),
+            "similarity": clusters.similarity.astype(np.float64, copy=False),  # as found: 0.895 must round alike
+            "order": order,
+            "sorted_labels": sorted_labels,
+        },
     )
+    if saved:
+        with suppress(OSError):
+            (Path(index_dir) / LEGACY_CLUSTERS_FILE).unlink(missing_ok=True)
+    return saved
 
 
 def saved_key(index_dir: Path) -> str | None:
     """The key of the state whose clusters are saved (None when there are none)."""
     try:
-        with np.load(Path(index_dir) / CLUSTERS_FILE) as saved:
+        return str(read_header(Path(index_dir) / CLUSTERS_FILE)["key"])
+    except FileNotFoundError:
+        pass
+    except UNREADABLE:
+        return None
+    try:
+        with np.load(Path(index_dir) / LEGACY_CLUSTERS_FILE) as saved:
             return str(saved["key"])
     except UNREADABLE:
         return None
 
 
 def load_clusters(index_dir: Path, layout: Layout, bands_of, report_codes: np.ndarray) -> Clusters | Start | None:
-    """The saved clusters when they are this state's; else a Start from them for an incremental
-    clustering; None when there are none, or they cannot be read (they are then found again).
+    """The saved clusters when they are this state's (mapped, not read); else a Start from them for an
+    incremental clustering; None when there are none, or they cannot be read (they are then found again).
     ``bands_of()`` gives the state's band keys, read only for an incremental start."""
     try:
-        with np.load(Path(index_dir) / CLUSTERS_FILE) as saved:
-            if not str(saved["key"]).startswith(f"{body_rules()}#"):
-                return None  # found under other body rules: nothing of them carries over
-            return _restore({name: saved[name] for name in saved.files}, layout, bands_of, report_codes)
+        header, arrays = map_arrays(Path(index_dir) / CLUSTERS_FILE)
+    except FileNotFoundError:
+        return _load_legacy(index_dir, layout, bands_of, report_codes)
     except UNREADABLE:
         return None
+    try:
+        if not str(header["key"]).startswith(f"{body_rules()}#"):
+            return None  # found under other body rules: nothing of them carries over
+        if header["key"] == layout.key() and len(arrays["label"]) == len(layout.eligible):
+            sorted_members = (arrays["order"], arrays["sorted_labels"])
+            return Clusters(arrays["label"], arrays["reports"], arrays["similarity"], *header["pairs"], sorted_members)
+        return _restore(_by_segment(header, arrays), layout, bands_of, report_codes)
+    except UNREADABLE:
+        return None
+
+
+def _by_segment(header: dict, arrays: dict[str, np.ndarray]) -> dict:
+    """Saved clusters as (segment, local document number) of each member and of its centre, as the state they
+    were found for laid its segments out: what a later state's documents are matched by."""
+    saved = Layout(header["segments"], header["offsets"], header["counts"], np.zeros(0, dtype=bool))
+    label = arrays["label"]
+    members = np.flatnonzero(label >= 0)
+    seg, local = saved.locate(members)
+    centre_seg, centre_local = saved.locate(label[members])
+    return {
+        "key": header["key"],
+        "segments": header["segments"],
+        "seg": seg,
+        "local": local,
+        "centre_seg": centre_seg,
+        "centre_local": centre_local,
+        "similarity": arrays["similarity"][members],
+        "reports": arrays["reports"][members],
+        "pairs": np.array(header["pairs"], dtype=np.int64),
+    }
+
+
+def _load_legacy(index_dir: Path, layout: Layout, bands_of, report_codes: np.ndarray) -> Clusters | Start | None:
+    """Clusters saved as an .npz by an earlier version; those of this very state are saved again as a mapped
+    file (once: the .npz is then removed)."""
+    try:
+        with np.load(Path(index_dir) / LEGACY_CLUSTERS_FILE) as saved:
+            if not str(saved["key"]).startswith(f"{body_rules()}#"):
+                return None
+            found = _restore({name: saved[name] for name in saved.files}, layout, bands_of, report_codes)
+    except UNREADABLE:
+        return None
+    if isinstance(found, Clusters):
+        save_clusters(index_dir, layout, found)
+    return found
 
 
 def _restore(data: dict, layout: Layout, bands_of, report_codes: np.ndarray) -> Clusters | Start:
