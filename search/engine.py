@@ -173,12 +173,12 @@ class Engine(Searcher):
             report_table(state).copy_rates(state)
 
     def save_derived(self) -> None:
-        """What the indexer saves for every server after a commit: the near-duplicate clusters and each
-        segment's facts (read for the report table). Not a server's warm-up: the indexer searches nothing,
-        and that memory would add to its peak."""
+        """What the indexer saves for every server after a commit: the near-duplicate clusters, each
+        segment's facts (read for the report table) and the reports' copy rates. Not a server's warm-up: the
+        indexer searches nothing, and that memory would add to its peak."""
         with self.using() as state:
             state.clusters()
-            report_table(state)
+            report_table(state).copy_rates(state)
 
 
 class TableExport:

@@ -7,6 +7,7 @@ import io
 import json
 
 import numpy as np
+import pytest
 
 from search.cli import main
 from search.engine import Engine
@@ -101,6 +102,39 @@ def test_a_reports_copy_rate_tells_other_townships_from_its_own_earlier_report(c
     assert rows["甲镇", 2022]["copied_from_own"] == share(kept, others[4])
     assert rows["甲镇", 2022]["copied_from_others"] == 0
     assert rows["乙镇", 2022]["copied_from_others"] == share(lent, others[5])
+
+
+def test_copy_rates_saved_by_the_indexer_serve_their_state_and_no_other(corpus, tmp_path, monkeypatch):
+    from search.cli_search import save_for_servers
+    from search.insights.report_table import COPY_RATES_FILE, ReportTable
+
+    lent = [p.text for p in process_file(corpus / "000_fb6fe3ad903c3860.txt").paragraphs][8]
+    (corpus / "copy.txt").write_text(
+        f"城口县乙镇2022年度法治政府建设情况报告\n一、主要举措和成效\n{lent}\n", encoding="utf-8"
+    )
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1, after_commit=lambda: save_for_servers(index))
+    assert (index / COPY_RATES_FILE).exists()
+
+    def rates() -> dict:
+        engine = Engine(index)
+        rows = engine.check(SearchRequest())["reports"]
+        engine.close()
+        return {(r["township"], r["year"]): r["copied_from_others"] for r in rows}
+
+    counting = ReportTable._count_copy_rates
+    monkeypatch.setattr(ReportTable, "_count_copy_rates", lambda *args: pytest.fail("counted, not loaded"))
+    saved = rates()
+    assert saved["乙镇", 2022] == 1.0
+    monkeypatch.setattr(ReportTable, "_count_copy_rates", counting)
+    (index / COPY_RATES_FILE).unlink()
+    assert rates() == saved
+
+    (corpus / "copy.txt").write_text(
+        "城口县乙镇2022年度法治政府建设情况报告\n一、主要举措和成效\n新建调解室一处。\n", encoding="utf-8"
+    )
+    update_index(corpus, index, jobs=1)  # the saved rates are now another state's
+    assert rates()["乙镇", 2022] == 0
 
 
 def test_copy_flags_agree_with_counting_each_cluster_by_hand():

@@ -11,11 +11,16 @@ NEARLY_ALL = 0.95  # above this share kept, boolean indexing beats np.compress
 
 
 def select(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """``values`` where boolean ``keep`` holds, as a new array. NumPy's boolean indexing costs about four times
-    what ``np.compress`` does when the mask is mixed, and less when nearly all are kept."""
+    """``values`` where boolean ``keep`` holds. NumPy's boolean indexing costs about four times what
+    ``np.compress`` does when the mask is mixed, and less when nearly all are kept. When all are kept, a
+    read-only view rather than a copy: a word every paragraph has was copied a dozen times by one search, most
+    of its memory at millions of paragraphs (a caller that writes to the result gets an error, not a change
+    of ``values``)."""
     kept = int(np.count_nonzero(keep))
     if kept == len(keep):
-        return values.copy()
+        view = values.view()
+        view.flags.writeable = False
+        return view
     return values[keep] if kept > NEARLY_ALL * len(keep) else np.compress(keep, values)
 
 

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search.index.arrayfile import map_arrays, save_arrays
 from search.index.docsets import distinct
 from search.index.facts import REQUIRED_PARTS, segment_facts
 from search.query.state import IndexState
+
+COPY_RATES_FILE = "copy_rates.arrays"
+COPY_RATES_RULES = "copy-rates-1"  # changed whenever how they are counted changes
 
 
 @dataclass
@@ -113,25 +117,48 @@ class ReportTable:
 
     def copy_rates(self, state: IndexState) -> tuple[np.ndarray, np.ndarray]:
         """Per report, the share of its characters in paragraphs near-identical to one in another township's
-        report, and (of the rest) to one in its own township's earlier report (waits for the clusters)."""
+        report, and (of the rest) to one in its own township's earlier report. Those the indexer saved for this
+        state, else counted (waiting for the clusters) and saved for the next server (at 8M paragraphs
+        counting took a server's start 3 s and a transient 700 MB)."""
         if self._copy_rates is None:
-            codes = self.paragraph_codes
-            labels = state.clusters().label[self.paragraph_docs]
-            at = np.flatnonzero(labels >= 0)
-            other = np.zeros(len(codes), dtype=bool)
-            own = np.zeros(len(codes), dtype=bool)
-            if len(at):
-                at_codes = codes[at]
-                township = self.columns["township"][at_codes].astype(np.int64)
-                township = np.where(township >= 0, township, -2 - at_codes)  # no township known: the report alone
-                other[at], own[at] = _copied_elsewhere_or_before(labels[at], township, self.years[at_codes])
-            total = np.maximum(self.chars, 1)
-            weights = self._paragraph_chars
-            self._copy_rates = (
-                np.bincount(codes, weights * other, minlength=self.reports) / total,
-                np.bincount(codes, weights * own, minlength=self.reports) / total,
-            )
+            self._copy_rates = self._saved_copy_rates(state)
+        if self._copy_rates is None:
+            self._copy_rates = self._count_copy_rates(state)
+            if state.index_dir is not None:
+                other, own = self._copy_rates
+                header = {"key": _copy_rates_key(state), "reports": self.reports}
+                save_arrays(state.index_dir / COPY_RATES_FILE, header, {"other": other, "own": own})
         return self._copy_rates
+
+    def _saved_copy_rates(self, state: IndexState) -> tuple[np.ndarray, np.ndarray] | None:
+        if state.index_dir is None:
+            return None
+        try:
+            header, arrays = map_arrays(state.index_dir / COPY_RATES_FILE)
+            if header.get("key") != _copy_rates_key(state) or header.get("reports") != self.reports:
+                return None
+            other, own = np.array(arrays["other"]), np.array(arrays["own"])  # copied: the file may be replaced
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return (other, own) if len(other) == len(own) == self.reports else None
+
+    def _count_copy_rates(self, state: IndexState) -> tuple[np.ndarray, np.ndarray]:
+        codes = self.paragraph_codes
+        labels = state.clusters().label[self.paragraph_docs]
+        at = np.flatnonzero(labels >= 0)
+        other = np.zeros(len(codes), dtype=bool)
+        own = np.zeros(len(codes), dtype=bool)
+        if len(at):
+            at_codes = codes[at]
+            township = self.columns["township"][at_codes].astype(np.int64)
+            township = np.where(township >= 0, township, -2 - at_codes)  # no township known: the report alone
+            other[at], own[at] = _copied_elsewhere_or_before(labels[at], township, self.years[at_codes])
+        total = np.maximum(self.chars, 1)
+        weights = self._paragraph_chars
+        return (
+            np.bincount(codes, weights * other, minlength=self.reports) / total,
+            np.bincount(codes, weights * own, minlength=self.reports) / total,
+        )
 
     def paragraphs_of(self, code: int) -> np.ndarray:
         """The report's live paragraphs (document numbers, ascending)."""
@@ -234,6 +261,11 @@ def _copied_elsewhere_or_before(
     earliest = np.full(len(clusters), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(earliest, pair, years.astype(np.int64))
     return elsewhere, ~elsewhere & (earliest[pair] < years)
+
+
+def _copy_rates_key(state: IndexState) -> str:
+    """The state the copy rates were counted for, and the rules they were counted by."""
+    return f"{COPY_RATES_RULES}@{state.layout().key()}"
 
 
 def _part_index(facets) -> np.ndarray:
