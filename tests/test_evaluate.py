@@ -8,7 +8,7 @@ import pytest
 
 from search.engine import Engine
 from search.index import docsets
-from search.index.docsets import distinct, intersection, locate, members, merged, union
+from search.index.docsets import distinct, intersection, locate, members, merged, select, union
 
 
 def _sets(rng, total, count):
@@ -145,3 +145,13 @@ def test_a_common_characters_documents_are_kept_and_answer_alike(tmp_path, corpu
         engine.search(SearchRequest(q=character))
     assert all(len(k) == segment_reader.COMMON_CHARACTERS_KEPT for k in kept)
     engine.close()
+
+
+def test_selecting_every_document_shares_the_array_and_protects_it():
+    docs = np.arange(10, dtype=np.int64)
+    everything = select(docs, np.ones(10, dtype=bool))
+    assert np.shares_memory(everything, docs) and everything.tolist() == docs.tolist()
+    with pytest.raises(ValueError):
+        everything[0] = 99
+    some = select(docs, docs % 2 == 0)
+    assert some.tolist() == [0, 2, 4, 6, 8] and not np.shares_memory(some, docs)
