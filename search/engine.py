@@ -19,6 +19,7 @@ import numpy as np
 from search.index.clusters import THRESHOLD
 from search.index.facts import REQUIRED_PARTS
 from search.index.figures import indicator_names
+from search.index.heap import return_free_memory
 from search.index.readers import ReaderPool, ReadLimits
 from search.ingest.read import SUPPORTED_SUFFIXES
 from search.insights.check import CHECK_COLUMNS, CHECK_SORTS, check_order, check_row, check_rows, check_summary
@@ -178,6 +179,7 @@ class Engine(Searcher):
         indexer searches nothing, and that memory would add to its peak."""
         with self.using() as state:
             state.clusters()
+            return_free_memory()  # the clustering's working memory, before the report table is built beside it
             report_table(state).copy_rates(state)
 
 
