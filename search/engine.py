@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.clusters import THRESHOLD
+from search.index.clusters import CLUSTERS_FILE, THRESHOLD
 from search.index.facts import REQUIRED_PARTS
 from search.index.figures import indicator_names
 from search.index.heap import return_free_memory
@@ -27,7 +27,7 @@ from search.insights.copies import side_by_side
 from search.insights.draft import DraftError, review_draft
 from search.insights.duplicates import list_clusters
 from search.insights.indicators import IndicatorTable, indicator_cells, indicator_header
-from search.insights.report_table import report_table
+from search.insights.report_table import COPY_RATES_RULES, report_table
 from search.insights.township import UNKNOWN_COUNTY, township_history
 from search.query.parse import QueryError
 from search.query.request import MAX_LIMIT, SearchRequest
@@ -172,6 +172,10 @@ class Engine(Searcher):
         super().prepare()
         with self.using() as state:
             report_table(state).copy_rates(state)
+
+    # What save_derived writes and by which rules: an index whose derived files an older version saved has
+    # them saved again by the next index run, even when no report changed.
+    DERIVED_RULES = f"{CLUSTERS_FILE}#{COPY_RATES_RULES}"
 
     def save_derived(self) -> None:
         """What the indexer saves for every server after a commit: the near-duplicate clusters, each

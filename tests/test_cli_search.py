@@ -123,9 +123,12 @@ def test_an_index_run_that_changes_nothing_does_not_find_the_clusters_again(corp
     monkeypatch.setattr(writer, "facts_key", lambda: "other indicator rules")  # data/indicators.json edited
     assert run_json(capsys, *index)[1]["clusters_seconds"] is not None and len(saved) == 1
     assert run_json(capsys, *index)[1]["clusters_seconds"] is None and len(saved) == 1
+    monkeypatch.setattr(Engine, "DERIVED_RULES", "clusters saved in a newer form")  # after an upgrade
+    assert run_json(capsys, *index)[1]["clusters_seconds"] is not None and len(saved) == 2
+    assert run_json(capsys, *index)[1]["clusters_seconds"] is None and len(saved) == 2
     first = sorted(corpus.iterdir())[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n新增一段关于智慧普法平台的内容。", encoding="utf-8")
-    assert run_json(capsys, *index)[1]["updated"] == 1 and len(saved) == 2
+    assert run_json(capsys, *index)[1]["updated"] == 1 and len(saved) == 3
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no soft limit of open files on Windows")

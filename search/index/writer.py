@@ -40,7 +40,7 @@ INDEX_NAME = "paragraphs"
 MERGE_AT = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
-DERIVED_FILE = "derived.txt"  # which committed state the clusters and facts were last saved for
+DERIVED_FILE = "derived.txt"  # which committed state the clusters, facts and copy rates were last saved for
 BATCH_DOCUMENTS = PIECE_SIZE
 # Whoosh spills its postings to sorted runs beyond this: with 256 its pool held every report id till the commit.
 WHOOSH_POOL_MB = 32
@@ -542,12 +542,13 @@ def read_info(index_dir: Path) -> dict:
         return {}
 
 
-def committed_state(index_dir: Path) -> str:
-    """Names the committed state and the rules of what is derived from it (clusters, facts): each segment with
-    its documents and deletions (deletions only grow), the clusters' and the facts' rules."""
+def committed_state(index_dir: Path, derived_rules: str = "") -> str:
+    """Names the committed state and the rules of what is derived from it: each segment with its documents and
+    deletions (deletions only grow), the clusters' and the facts' rules, and ``derived_rules`` (how the caller
+    saves what it derives: files and formats the index layer does not know of)."""
     with open_index(index_dir).reader() as reader:
         segments = [f"{s.segment_id()}:{s.doc_count_all()}:{s.deleted_count()}" for s, _ in segments_of(reader)]
-    return f"{body_rules()}#{facts_key()}#" + "|".join(segments)
+    return f"{body_rules()}#{facts_key()}#{derived_rules}#" + "|".join(segments)
 
 
 def derived_saved_for(index_dir: Path) -> str:
