@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from search.index.clusters import CLUSTERS_FILE, THRESHOLD
+from search.index.commonest import COMMONEST_FILE, save_commonest_characters
 from search.index.facts import REQUIRED_PARTS
 from search.index.figures import indicator_names
 from search.index.heap import return_free_memory
@@ -27,8 +28,9 @@ from search.insights.copies import side_by_side
 from search.insights.draft import DraftError, review_draft
 from search.insights.duplicates import list_clusters
 from search.insights.indicators import IndicatorTable, indicator_cells, indicator_header
-from search.insights.report_table import COPY_RATES_RULES, report_table
+from search.insights.report_table import COPY_RATES_RULES, TABLE_RULES, report_table
 from search.insights.township import UNKNOWN_COUNTY, township_history
+from search.query.facet_file import FACETS_RULES
 from search.query.parse import QueryError
 from search.query.request import MAX_LIMIT, SearchRequest
 from search.query.searcher import NotFoundError, Searcher
@@ -166,22 +168,27 @@ class Engine(Searcher):
         return history
 
     def prepare(self) -> None:
-        """Load the current state, its clusters and its report table (each segment's facts read and saved
-        once) with the reports' copy rates, so that the first request finds them ready (a server's workers
+        """Load the current state, its clusters and its report table with the reports' copy rates (mapped
+        where the indexer saved them, else built and saved once), so that the first request finds them ready (a server's workers
         then share them)."""
         super().prepare()
         with self.using() as state:
+            state.save_facets()
             report_table(state).copy_rates(state)
 
     # What save_derived writes and by which rules: an index whose derived files an older version saved has
     # them saved again by the next index run, even when no report changed.
-    DERIVED_RULES = f"{CLUSTERS_FILE}#{COPY_RATES_RULES}"
+    DERIVED_RULES = f"{CLUSTERS_FILE}#{COPY_RATES_RULES}#{TABLE_RULES}#{COMMONEST_FILE}#{FACETS_RULES}"
 
     def save_derived(self) -> None:
-        """What the indexer saves for every server after a commit: the near-duplicate clusters, each
-        segment's facts (read for the report table) and the reports' copy rates. Not a server's warm-up: the
+        """What the indexer saves for every server after a commit: the facet table, each segment's commonest
+        characters' documents, the near-duplicate clusters, each segment's facts, the report table built from them and the
+        reports' copy rates. Not a server's warm-up: the
         indexer searches nothing, and that memory would add to its peak."""
         with self.using() as state:
+            state.save_facets()
+            for segment, _ in state.evaluator.segments:
+                save_commonest_characters(segment)
             state.clusters()
             return_free_memory()  # the clustering's working memory, before the report table is built beside it
             report_table(state).copy_rates(state)

@@ -137,6 +137,54 @@ def test_copy_rates_saved_by_the_indexer_serve_their_state_and_no_other(corpus, 
     assert rates()["乙镇", 2022] == 0
 
 
+def test_report_table_saved_by_the_indexer_is_mapped_for_its_state_and_rebuilt_for_another(
+    corpus, tmp_path, monkeypatch
+):
+    from search.cli_search import save_for_servers
+    from search.insights import report_table as table
+
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1, after_commit=lambda: save_for_servers(index))
+    assert (index / table.TABLE_FILE).exists()
+
+    def answers() -> tuple[dict, dict, dict]:
+        engine = Engine(index)
+        try:
+            request = SearchRequest(limit=50)
+            return engine.check(request), engine.indicators(request), engine.township("巫溪县", "花台乡")
+        finally:
+            engine.close()
+
+    building = table.build_arrays
+    monkeypatch.setattr(table, "build_arrays", lambda state: pytest.fail("built, not mapped"))
+    saved = answers()
+    assert saved[0]["total"] == 5 and any(row["cells"] for row in saved[1]["reports"])
+    monkeypatch.setattr(table, "build_arrays", building)
+    (index / table.TABLE_FILE).write_bytes(b"damaged")
+    assert answers() == saved  # a damaged file is built again, and saved
+    monkeypatch.setattr(table, "build_arrays", lambda state: pytest.fail("built, not mapped"))
+    assert answers() == saved
+
+    (corpus / "new.txt").write_text(
+        "城口县乙镇2022年度法治政府建设情况报告\n一、主要举措和成效\n新建调解室一处。\n", encoding="utf-8"
+    )
+    update_index(corpus, index, jobs=1)  # the saved table is now another state's
+    built = []
+    monkeypatch.setattr(table, "build_arrays", lambda state: built.append(state) or building(state))
+    assert answers()[0]["total"] == 6 and len(built) == 1
+
+
+def test_packed_texts_read_back_each_string():
+    from search.insights.report_table import PackedTexts
+
+    texts = PackedTexts.of(["97.33%", "", "聘请律师3名", "12件"])
+    assert len(texts) == 4 and list(texts) == ["97.33%", "", "聘请律师3名", "12件"]
+    assert texts[-1] == "12件" and texts[1:3] == ["", "聘请律师3名"]
+    with pytest.raises(IndexError):
+        texts[4]
+    assert len(PackedTexts.of([])) == 0
+
+
 def test_copy_flags_agree_with_counting_each_cluster_by_hand():
     from search.insights.report_table import _copied_elsewhere_or_before
 

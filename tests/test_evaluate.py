@@ -155,3 +155,30 @@ def test_selecting_every_document_shares_the_array_and_protects_it():
         everything[0] = 99
     some = select(docs, docs % 2 == 0)
     assert some.tolist() == [0, 2, 4, 6, 8] and not np.shares_memory(some, docs)
+
+
+def test_commonest_characters_are_saved_beside_the_segment_and_mapped_by_the_next_server(tmp_path, corpus, monkeypatch):
+    from search.index.arrayfile import map_arrays
+    from search.index.commonest import COMMONEST_FILE
+    from search.index.segment_reader import Grams
+    from search.index.writer import update_index
+
+    update_index(corpus, tmp_path / "index", jobs=1)
+
+    def kept_by_a_server() -> tuple[list, list]:
+        engine = Engine(tmp_path / "index")
+        engine.prepare()
+        with engine.using() as state:
+            segments = [segment for segment, _ in state.evaluator.segments]
+            kept = [{code: docs.tolist() for code, docs in s.grams._common_characters.items()} for s in segments]
+        engine.close()
+        return [segment.folder for segment in segments], kept
+
+    folders, first = kept_by_a_server()
+    assert all((folder / COMMONEST_FILE).exists() for folder in folders) and any(ord("的") in k for k in first)
+    monkeypatch.setattr(Grams, "commonest_characters", lambda *args: pytest.fail("found again, not mapped"))
+    assert kept_by_a_server()[1] == first
+    monkeypatch.undo()
+    (folders[0] / COMMONEST_FILE).write_bytes(b"damaged")
+    assert kept_by_a_server()[1] == first
+    assert map_arrays(folders[0] / COMMONEST_FILE)[0]["count"] > 0  # found again and saved

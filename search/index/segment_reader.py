@@ -176,29 +176,43 @@ class Grams:
         kept = self._common_characters.get(code)
         if kept is not None:
             return kept
+        docs = self._docs_starting_with(code, size)
+        if len(docs) * 16 >= size:
+            self.keep(code, docs)
+        return docs
+
+    def _docs_starting_with(self, code: int, size: int) -> np.ndarray:
         low = int(np.searchsorted(self.keys, code << SHIFT))
         high = int(np.searchsorted(self.keys, (code + 1) << SHIFT))
         if low == high:
             return NO_DOCS
-        docs = ascending(self.lists(low, high), size, repeats=True).astype(np.int32, copy=False)
-        if len(docs) * 16 >= size:
-            docs.flags.writeable = False
-            with self._common_lock:
-                while len(self._common_characters) >= COMMON_CHARACTERS_KEPT:
-                    self._common_characters.pop(next(iter(self._common_characters)))
-                self._common_characters[code] = docs
-        return docs
+        return ascending(self.lists(low, high), size, repeats=True).astype(np.int32, copy=False)
 
-    def keep_commonest_characters(self, size: int) -> None:
-        """Find the documents of the COMMON_CHARACTERS_KEPT characters with the most grams now (a server does
-        so before it forks its workers, which then share them) rather than on a user's first search."""
+    def keep(self, code: int, docs: np.ndarray) -> None:
+        """Keep the documents of a common character (see :meth:`starting_with`), read-only."""
+        if docs.flags.writeable:
+            docs.flags.writeable = False
+        with self._common_lock:
+            while len(self._common_characters) >= COMMON_CHARACTERS_KEPT:
+                self._common_characters.pop(next(iter(self._common_characters)))
+            self._common_characters[code] = docs
+
+    def commonest_characters(self, size: int) -> dict[int, np.ndarray]:
+        """The documents of the COMMON_CHARACTERS_KEPT characters with the most grams, those in at least 1/16
+        of the ``size`` documents (as :meth:`starting_with` would keep them), commonest first; not kept."""
         if not len(self.keys):
-            return
+            return {}
         first = np.asarray(self.keys) >> SHIFT
         starts = np.flatnonzero(np.concatenate(([True], first[1:] != first[:-1])))
         occurrences = np.add.reduceat(np.diff(np.asarray(self.offsets)), starts)
+        found = {}
         for at in np.argsort(occurrences, kind="stable")[::-1][:COMMON_CHARACTERS_KEPT].tolist():
-            self.starting_with(int(first[starts[at]]), size)
+            code = int(first[starts[at]])
+            docs = self._common_characters.get(code)
+            docs = self._docs_starting_with(code, size) if docs is None else docs
+            if len(docs) * 16 >= size:
+                found[code] = docs
+        return found
 
     def candidates(self, run: str, size: int) -> np.ndarray:
         """Documents (of ``size``) that have every gram of ``run`` (exact for runs of one or two characters)."""

@@ -5,18 +5,48 @@ selection, a sort and a page, not a pass over every paragraph."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from search.index.arrayfile import map_arrays, save_arrays
 from search.index.docsets import distinct
-from search.index.facts import REQUIRED_PARTS, segment_facts
+from search.index.facts import REQUIRED_PARTS, facts_key, segment_facts
 from search.query.state import IndexState
 
 COPY_RATES_FILE = "copy_rates.arrays"
 COPY_RATES_RULES = "copy-rates-1"  # changed whenever how they are counted changes
+TABLE_FILE = "report_table.arrays"
+TABLE_RULES = "report-table-1"  # changed whenever what the table holds or how it is built changes
+COLUMNS = ("township", "county", "province", "level")
+
+
+class PackedTexts(Sequence):
+    """Strings as one UTF-8 buffer and where each starts: an indicator value's text is read for the few rows a
+    page shows, and two million Python strings held by every server were 100 MB at eight million paragraphs."""
+
+    def __init__(self, data: np.ndarray, offsets: np.ndarray) -> None:
+        self.data, self.offsets = data, offsets
+
+    @classmethod
+    def of(cls, texts: list[str]) -> PackedTexts:
+        encoded = [text.encode("utf-8") for text in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(item) for item in encoded], out=offsets[1:])
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, at):
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        at = int(at) + (len(self) if at < 0 else 0)
+        if not 0 <= at < len(self):
+            raise IndexError("PackedTexts index out of range")
+        start, end = self.offsets[at : at + 2].tolist()
+        return self.data[start:end].tobytes().decode("utf-8")
 
 
 @dataclass
@@ -27,7 +57,7 @@ class Values:
     kinds: np.ndarray
     amounts: np.ndarray
     approximate: np.ndarray
-    texts: list[str]
+    texts: PackedTexts
     sentences: np.ndarray  # where each value's sentence stands in its paragraph's text as written
 
     def sentence(self, at: int, written: Callable[[int], str]) -> str:
@@ -52,58 +82,37 @@ class FirstValues:
 
 
 class ReportTable:
-    """Per report code of the state's facet table: the numbers the check and the indicator table show."""
+    """Per report code of the state's facet table: the numbers the check and the indicator table show.
 
-    def __init__(self, state: IndexState) -> None:
-        facets = self._facets = state.facets
+    Built from the segments' facts by :func:`build_arrays`, saved by the indexer with the state's other derived
+    files and mapped by a server (building took 1.9 s of a server's start and 560 MB at eight million
+    paragraphs); its arrays are then read-only."""
+
+    def __init__(self, facets, arrays: dict[str, np.ndarray]) -> None:
+        self._facets = facets
         self.reports = len(facets.values["report_id"])
-        per_doc, self.values = _read_facts(state)
+        parts = len(REQUIRED_PARTS)
         # 32-bit document numbers, codes and lengths: five arrays of a number per paragraph are kept, 305 MB
         # at eight million paragraphs as 64-bit numbers.
-        paragraphs = np.flatnonzero(facets.paragraph).astype(np.int32)
-        codes = facets.codes["report_id"][paragraphs].astype(np.int32)
-        self.paragraph_docs, self.paragraph_codes = paragraphs, codes
-        self._paragraph_chars = per_doc.chars[paragraphs]
-        self.paragraphs = np.bincount(codes, minlength=self.reports)
-        self.chars = np.bincount(codes, self._paragraph_chars, minlength=self.reports).astype(np.int64)
-        self.quantified = np.bincount(codes, per_doc.quantified[paragraphs], minlength=self.reports).astype(np.int64)
-        self.part_paragraphs, self.part_chars = self._count_parts(_part_index(facets)[paragraphs])
-        self.mentioned = np.stack(
-            [
-                np.bincount(codes, (per_doc.cues[paragraphs] >> bit) & 1, minlength=self.reports) > 0
-                for bit in range(len(REQUIRED_PARTS))
-            ],
-            axis=1,
-        )
+        self.paragraph_docs, self.paragraph_codes = arrays["paragraph_docs"], arrays["paragraph_codes"]
+        self._paragraph_chars = arrays["paragraph_chars"]
+        self.paragraphs, self.chars, self.quantified = arrays["paragraphs"], arrays["chars"], arrays["quantified"]
+        self.part_paragraphs = arrays["part_paragraphs"].reshape(self.reports, parts)
+        self.part_chars = arrays["part_chars"].reshape(self.reports, parts)
+        self.mentioned = arrays["mentioned"].reshape(self.reports, parts)
         self.missing = self.part_paragraphs == 0
         self.missing_count = self.missing.sum(axis=1)
-        self._index_reports(paragraphs, codes)
-
-    def _count_parts(self, part_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(paragraphs, characters) per report and required part, from each paragraph's part position."""
-        known = part_index >= 0
-        cells = self.paragraph_codes[known] * len(REQUIRED_PARTS) + part_index[known]
-        size = self.reports * len(REQUIRED_PARTS)
-        paragraphs = np.bincount(cells, minlength=size).reshape(self.reports, len(REQUIRED_PARTS))
-        chars = np.bincount(cells, self._paragraph_chars[known], minlength=size).astype(np.int64)
-        return paragraphs, chars.reshape(self.reports, -1)
-
-    def _index_reports(self, paragraphs: np.ndarray, codes: np.ndarray) -> None:
-        """Each report's paragraphs grouped, its first paragraph, and the facets that describe it (its year,
-        township, county, province, level)."""
-        by_code = np.argsort(codes, kind="stable")
-        self._docs_by_code = paragraphs[by_code]
-        self._chars_by_code = self._paragraph_chars[by_code]
-        self._starts = np.searchsorted(codes[by_code], np.arange(self.reports + 1))
-        self.first_doc = np.full(self.reports, -1, dtype=np.int64)
-        present = self.paragraphs > 0
-        self.first_doc[present] = self._docs_by_code[self._starts[:-1][present]]
-        facets = self._facets
-        self.years = np.where(self.first_doc >= 0, facets.years[self.first_doc], 0)
-        self.columns = {
-            name: np.where(self.first_doc >= 0, facets.codes[name][self.first_doc], -1)
-            for name in ("township", "county", "province", "level")
-        }
+        self._docs_by_code, self._chars_by_code = arrays["docs_by_code"], arrays["chars_by_code"]
+        self._starts, self.first_doc, self.years = arrays["starts"], arrays["first_doc"], arrays["years"]
+        self.columns = {name: arrays[f"column_{name}"] for name in COLUMNS}
+        self.values = Values(
+            arrays["value_docs"],
+            arrays["value_kinds"],
+            arrays["value_amounts"],
+            arrays["value_approximate"],
+            PackedTexts(arrays["value_text_bytes"], arrays["value_text_offsets"]),
+            arrays["value_sentences"].reshape(-1, 2),
+        )
         self._copied: np.ndarray | None = None
         self._copy_rates: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -205,8 +214,72 @@ class _PerDocument:
     chars: np.ndarray
 
 
-def _read_facts(state: IndexState) -> tuple[_PerDocument, Values]:
-    """The segments' saved facts laid out by the state's document numbers, and every indicator value."""
+def build_arrays(state: IndexState) -> dict[str, np.ndarray]:
+    """The report table of ``state`` as the one-dimensional arrays :class:`ReportTable` reads, from the
+    segments' saved facts."""
+    facets = state.facets
+    reports = len(facets.values["report_id"])
+    per_doc, arrays = _read_facts(state)
+    paragraphs = np.flatnonzero(facets.paragraph).astype(np.int32)
+    codes = facets.codes["report_id"][paragraphs].astype(np.int32)
+    chars = per_doc.chars[paragraphs]
+    arrays.update(
+        paragraph_docs=paragraphs,
+        paragraph_codes=codes,
+        paragraph_chars=chars,
+        paragraphs=np.bincount(codes, minlength=reports),
+        chars=np.bincount(codes, chars, minlength=reports).astype(np.int64),
+        quantified=np.bincount(codes, per_doc.quantified[paragraphs], minlength=reports).astype(np.int64),
+    )
+    arrays.update(_part_counts(codes, chars, _part_index(facets)[paragraphs], reports))
+    arrays["mentioned"] = np.stack(
+        [
+            np.bincount(codes, (per_doc.cues[paragraphs] >> bit) & 1, minlength=reports) > 0
+            for bit in range(len(REQUIRED_PARTS))
+        ],
+        axis=1,
+    ).ravel()
+    arrays.update(_reports_indexed(facets, paragraphs, codes, chars, arrays["paragraphs"]))
+    return arrays
+
+
+def _part_counts(codes: np.ndarray, chars: np.ndarray, part_index: np.ndarray, reports: int) -> dict[str, np.ndarray]:
+    """(paragraphs, characters) per report and required part, flattened, from each paragraph's part position."""
+    known = part_index >= 0
+    cells = codes[known] * len(REQUIRED_PARTS) + part_index[known]
+    size = reports * len(REQUIRED_PARTS)
+    return {
+        "part_paragraphs": np.bincount(cells, minlength=size),
+        "part_chars": np.bincount(cells, chars[known], minlength=size).astype(np.int64),
+    }
+
+
+def _reports_indexed(
+    facets, paragraphs: np.ndarray, codes: np.ndarray, chars: np.ndarray, counts: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Each report's paragraphs grouped, its first paragraph, and the facets that describe it (its year,
+    township, county, province, level)."""
+    by_code = np.argsort(codes, kind="stable")
+    docs_by_code = paragraphs[by_code]
+    starts = np.searchsorted(codes[by_code], np.arange(len(counts) + 1))
+    first_doc = np.full(len(counts), -1, dtype=np.int64)
+    present = counts > 0
+    first_doc[present] = docs_by_code[starts[:-1][present]]
+    found = {
+        "docs_by_code": docs_by_code,
+        "chars_by_code": chars[by_code],
+        "starts": starts,
+        "first_doc": first_doc,
+        "years": np.where(first_doc >= 0, facets.years[first_doc], 0),
+    }
+    for name in COLUMNS:
+        found[f"column_{name}"] = np.where(first_doc >= 0, facets.codes[name][first_doc], -1)
+    return found
+
+
+def _read_facts(state: IndexState) -> tuple[_PerDocument, dict[str, np.ndarray]]:
+    """The segments' saved facts laid out by the state's document numbers, and every indicator value (as the
+    table's ``value_*`` arrays)."""
     total = len(state.facets.paragraph)
     per_doc = _PerDocument(
         np.zeros(total, dtype=np.int32), np.zeros(total, dtype=np.uint8), np.zeros(total, dtype=np.int32)
@@ -224,15 +297,20 @@ def _read_facts(state: IndexState) -> tuple[_PerDocument, Values]:
         approximate.append(facts.value_approximate)
         texts += facts.value_texts
         sentences.append(facts.value_sentences)
-    values = Values(
-        np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
-        np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.uint8),
-        np.concatenate(amounts) if amounts else np.zeros(0),
-        np.concatenate(approximate) if approximate else np.zeros(0, dtype=bool),
-        texts,
-        np.concatenate(sentences) if sentences else np.zeros((0, 2), dtype=np.int32),
-    )
-    return per_doc, values
+    packed = PackedTexts.of(texts)
+    return per_doc, {
+        "value_docs": _joined(docs, np.int64),
+        "value_kinds": _joined(kinds, np.uint8),
+        "value_amounts": _joined(amounts, np.float64),
+        "value_approximate": _joined(approximate, bool),
+        "value_text_bytes": packed.data,
+        "value_text_offsets": packed.offsets,
+        "value_sentences": _joined(sentences, np.int32).ravel(),
+    }
+
+
+def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
 
 
 def _copied_elsewhere_or_before(
@@ -276,5 +354,26 @@ def _part_index(facets) -> np.ndarray:
 
 
 def report_table(state: IndexState) -> ReportTable:
-    """The state's report table, built on first use and kept with the state."""
-    return state.memo("report_table", "all", lambda: ReportTable(state))
+    """The state's report table, kept with the state: the one saved for this state, else built (and saved for
+    the next server where the index folder is writable)."""
+    return state.memo("report_table", "all", lambda: ReportTable(state.facets, _saved_or_built(state)))
+
+
+def _saved_or_built(state: IndexState) -> dict[str, np.ndarray]:
+    if state.index_dir is None:
+        return build_arrays(state)
+    path, key = state.index_dir / TABLE_FILE, _table_key(state)
+    try:
+        header, arrays = map_arrays(path)
+        if header.get("key") == key and header.get("reports") == len(state.facets.values["report_id"]):
+            return arrays
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    arrays = build_arrays(state)
+    save_arrays(path, {"key": key, "reports": len(state.facets.values["report_id"])}, arrays)
+    return arrays
+
+
+def _table_key(state: IndexState) -> str:
+    """The state the table was built for, with the rules of the table and of the facts it is built from."""
+    return f"{TABLE_RULES}#{facts_key()}@{state.layout().key()}"

@@ -38,6 +38,7 @@ from dataclasses import replace
 import numpy as np
 
 from search.index.analyze import fold, is_verb, parts_of, word_tokens, words
+from search.index.commonest import keep_commonest_characters
 from search.index.docsets import by_table, intersection, locate, locate_all, members, merged, select, union
 from search.index.segment_reader import Segment
 from search.index.terms import word_key
@@ -102,9 +103,9 @@ class Evaluator:
         return self._live_docs
 
     def keep_commonest_characters(self) -> None:
-        """Each segment's commonest characters' documents found now (see ``Grams.starting_with``)."""
+        """Each segment's commonest characters' documents kept now (see :mod:`search.index.commonest`)."""
         for segment, _ in self.segments:
-            segment.grams.keep_commonest_characters(segment.count)
+            keep_commonest_characters(segment)
 
     def text(self, docnum: int) -> str:
         """The folded text of a document."""

@@ -80,7 +80,7 @@ class FacetTable:
         self.live = live
         self.paragraph &= live
         self.township_names = self._key_townships_by_county()
-        self.topic_order = _in_vocabulary_order(self.values["topic"])
+        self.topic_order = in_vocabulary_order(self.values["topic"])
         self.by_report = self._report_columns()
         self._report_documents: np.ndarray | None = None
         self._paragraph_reports: np.ndarray | None = None
@@ -428,7 +428,7 @@ def _remap(codes: np.ndarray, local: list[str], code_of: dict[str, int]) -> np.n
     return np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
 
 
-def _in_vocabulary_order(names: list[str]) -> list[int]:
+def in_vocabulary_order(names: list[str]) -> list[int]:
     """Columns of the topics ``names`` in the order data/topics.json lists them (a paragraph's topics are found
     in that order), topics it no longer lists after them."""
     position = {name: number for number, name in enumerate(load_topics())}

@@ -34,6 +34,7 @@ from search.index.minhash import body_of, shingle_hashes, shingle_sets
 from search.index.segment_reader import Segment, load_segment
 from search.index.writer import paragraph_id, segments_of
 from search.query.evaluate import Evaluator
+from search.query.facet_file import facets_key, load_facets, save_facets
 from search.query.facets import FacetTable
 from search.query.rank import fact_keys, practice_prior, practice_share
 from search.query.suggest import Suggester
@@ -63,6 +64,8 @@ class IndexState:
     start_lock: threading.Lock = field(default_factory=threading.Lock)
     index_dir: Path | None = None
     practice_share: float = 0.0
+    facets_key: str = ""
+    facets_saved: bool = False
     _clusters: Clusters | None = None
     _clustering_started: bool = False
     _memos: dict = field(default_factory=dict)
@@ -77,6 +80,11 @@ class IndexState:
             if self._clusters is None:
                 self._clusters = self._load_or_find_clusters()
             return self._clusters
+
+    def save_facets(self) -> None:
+        """Save the facet table for the next server (:mod:`search.query.facet_file`) unless it is the saved one."""
+        if self.index_dir is not None and self.facets_key and not self.facets_saved:
+            self.facets_saved = save_facets(self.index_dir, self.facets_key, self.facets)
 
     def layout(self) -> Layout:
         segments = self.evaluator.segments
@@ -312,24 +320,34 @@ def load_state(index_dir: Path, searcher, loaded: dict[str, list[Segment]]) -> I
     total = reader.doc_count_all()
     live = np.ones(total, dtype=bool)
     pieces = []
-    current = set()
+    current = []
     for segment, offset in segments_of(reader):
         segment_id = segment.segment_id()
-        current.add(segment_id)
         if segment_id not in loaded:
             loaded[segment_id] = load_segment(index_dir, segment_id)
-        for docnum in segment.deleted_docs():
-            live[offset + docnum] = False
+        deleted = list(segment.deleted_docs())
+        current.append((segment_id, segment.doc_count_all(), len(deleted)))
+        live[offset + np.array(deleted, dtype=np.int64)] = False
         start = offset
         for piece in loaded[segment_id]:
             pieces.append((piece, start))
             start += piece.count
-    for segment_id in set(loaded) - current:
+    for segment_id in set(loaded) - {segment_id for segment_id, _, _ in current}:
         del loaded[segment_id]
-    facets = FacetTable(pieces, total, live)
+    key = facets_key(current)
+    saved = load_facets(index_dir, key, total)
+    facets = saved or FacetTable(pieces, total, live)
     evaluator = Evaluator(pieces, total, facets.paragraph, facets)
     prior = practice_prior(facets.codes["part"], facets.values["part"], reports_numbers(pieces, total))
     share = practice_share(facets.paragraph, facets.codes["part"], facets.values["part"])
     return IndexState(
-        searcher, facets, evaluator, prior, Suggester(evaluator), index_dir=index_dir, practice_share=share
+        searcher,
+        facets,
+        evaluator,
+        prior,
+        Suggester(evaluator),
+        index_dir=index_dir,
+        practice_share=share,
+        facets_key=key,
+        facets_saved=saved is not None,
     )

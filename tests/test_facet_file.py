@@ -1,0 +1,76 @@
+"""The facet table saved with the derived files: a later server maps it, and only for the state it was built for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from search.engine import Engine
+from search.index.writer import update_index
+from search.query import SearchRequest
+from search.query import facets as facets_module
+from search.query.facet_file import FACETS_FILE
+
+
+def _same_table(first, second) -> bool:
+    """Every attribute of two facet tables equal, arrays in value and type."""
+    mine, theirs = vars(first), vars(second)
+    return mine.keys() == theirs.keys() and all(_same(mine[name], theirs[name]) for name in mine)
+
+
+def _same(value, other) -> bool:
+    if isinstance(value, dict):
+        return (
+            isinstance(other, dict) and value.keys() == other.keys() and all(_same(value[k], other[k]) for k in value)
+        )
+    if isinstance(value, np.ndarray) or isinstance(other, np.ndarray):
+        return np.array_equal(value, other) and value.dtype == other.dtype
+    if isinstance(value, (list, tuple)):
+        return type(value) is type(other) and len(value) == len(other) and all(map(_same, value, other))
+    return value == other
+
+
+def _served(index):
+    """A prepared engine's facet table and a search's facets."""
+    engine = Engine(index)
+    engine.prepare()
+    with engine.using() as state:
+        table = state.facets
+    answer = engine.search(SearchRequest(q="法律顾问", limit=5))
+    engine.close()
+    return table, answer["facets"], answer["total"]
+
+
+def test_a_saved_facet_table_equals_the_built_one_and_is_mapped_by_the_next_server(corpus, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    built, facets, total = _served(index)
+    assert (index / FACETS_FILE).exists()
+    monkeypatch.setattr(facets_module.FacetTable, "__init__", lambda *args: pytest.fail("built, not mapped"))
+    mapped, mapped_facets, mapped_total = _served(index)
+    assert _same_table(mapped, built) and not mapped.codes["report_id"].flags.writeable
+    assert (mapped_facets, mapped_total) == (facets, total)
+    monkeypatch.undo()
+    (index / FACETS_FILE).write_bytes(b"damaged")
+    again, _, _ = _served(index)  # built again, and saved
+    assert _same_table(again, built)
+
+
+def test_a_saved_facet_table_is_not_used_once_a_report_is_removed_or_added(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    _, facets, _ = _served(index)
+    assert {f["value"] for f in facets["township"]} >= {"花台乡", "大湾镇"}
+
+    removed = corpus / "003_dcd7630493403724.txt"
+    kept = removed.read_bytes()
+    removed.unlink()
+    update_index(corpus, index, jobs=1)  # a deletion only: the same segments, one more document deleted
+    table, facets, _ = _served(index)
+    assert "花台乡" not in {f["value"] for f in facets["township"]}
+    assert table.live.sum() < len(table.live)
+
+    (corpus / "added.txt").write_bytes(kept)
+    update_index(corpus, index, jobs=1)
+    _, facets, _ = _served(index)
+    assert "花台乡" in {f["value"] for f in facets["township"]}
