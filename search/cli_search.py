@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from contextlib import closing
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_json, print_summary, progress_bar
 from search.engine import DraftError, Engine
+from search.index.listing import corpus_relative
 from search.index.lock import IndexBusyError
 from search.index.readers import ReadLimits
 from search.index.writer import FACETS, committed_state, derived_saved_for, mark_derived_saved, update_index
@@ -28,6 +30,12 @@ def add_commands(commands) -> None:
     index = commands.add_parser("index", help="建立或更新索引（只处理新增、修改和删除的文件）")
     index.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="报告所在目录（默认 corpus）")
     index.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录（默认 index）")
+    index.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        help="只检查这些报告文件（新增、修改或已删除的，须在报告目录中）；不写则检查整个报告目录",
+    )
     index.add_argument("--rebuild", action="store_true", help="丢弃旧索引，全部重建")
     index.add_argument("--jobs", type=_positive, default=None, help="并行读取报告的进程数（默认用满 CPU，最多 2）")
     index.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
@@ -132,6 +140,13 @@ def _positive(text: str) -> int:
 def run_index(args: argparse.Namespace) -> int:
     if not args.corpus.is_dir():
         raise UsageError(f"报告目录不存在：{args.corpus}")
+    if args.files and args.rebuild:
+        raise UsageError("--rebuild 会重读整个报告目录：不要同时指定文件")
+    for name in args.files:
+        try:
+            corpus_relative(os.path.abspath(args.corpus), name)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
     try:
         summary = update_index(
             args.corpus,
@@ -141,6 +156,7 @@ def run_index(args: argparse.Namespace) -> int:
             progress=progress_bar(sys.stderr.isatty() and not args.json),
             after_commit=lambda: save_for_servers(args.index),
             limits=ReadLimits(seconds=args.timeout, memory_mb=args.max_memory_mb, file_mb=args.max_file_mb),
+            files=args.files or None,
         )
     except IndexBusyError as exc:
         raise UsageError(str(exc)) from exc

@@ -72,6 +72,19 @@ def test_a_changed_report_ranks_as_in_a_fresh_index_of_the_same_files(corpus, tm
     fresh.close()
 
 
+def test_a_removed_report_is_removed_once_and_the_next_run_commits_nothing(corpus, tmp_path, samples):
+    from search.index.writer import committed_state
+
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    (corpus / samples["大湾镇"].name).unlink()  # after reports that stay: the first in the folder's order stays
+    assert update_index(corpus, index_dir, jobs=1).removed == 1
+    state = committed_state(index_dir)
+    again = update_index(corpus, index_dir, jobs=1)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 4)
+    assert committed_state(index_dir) == state
+
+
 def test_rebuild_starts_from_scratch(corpus, tmp_path):
     update_index(corpus, tmp_path / "index", jobs=1)
     summary = update_index(corpus, tmp_path / "index", rebuild=True, jobs=1)
@@ -479,6 +492,61 @@ def test_a_report_deleted_from_the_folder_is_removed_but_an_unreadable_one_is_ke
     assert engine.search(SearchRequest(filters={"township": ["花台乡"]}))["total"] == 0
     assert engine.search(SearchRequest(filters={"township": ["北屏乡"]}))["total"] == 21
     engine.close()
+
+
+def test_named_files_are_the_only_ones_looked_at_and_every_other_report_is_kept(corpus, tmp_path, samples):
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    changed, unnamed = corpus / samples["北屏乡"].name, corpus / samples["黄石镇"].name
+    for path in (changed, unnamed):
+        path.write_text(path.read_text(encoding="utf-8") + "\n新增一段关于智慧普法平台的内容。", encoding="utf-8")
+    added = corpus / "sub" / "new.txt"
+    added.parent.mkdir()
+    added.write_text(samples["花台乡"].read_text(encoding="utf-8").replace("花台乡", "新田乡"), encoding="utf-8")
+    removed = corpus / samples["大湾镇"].name
+    removed.unlink()
+    unreadable = corpus / samples["蒲台乡"].name
+    unreadable.unlink()
+    unreadable.symlink_to(corpus / "nowhere.txt")
+
+    summary = update_index(corpus, index_dir, jobs=1, files=[changed, added, removed, unreadable])
+    assert (summary.added, summary.updated, summary.removed) == (1, 1, 1)
+    assert [(f["path"], f["kept"]) for f in summary.failed] == [(unreadable.name, True)]
+    engine = Engine(index_dir)
+    townships = {f["value"]: f["count"] for f in engine.search(SearchRequest(limit=1))["facets"]["township"]}
+    assert "大湾镇" not in townships and {"新田乡", "蒲台乡", "黄石镇"} <= set(townships)
+    assert {h["township"] for h in engine.search(SearchRequest(q='"智慧普法平台"', limit=10))["hits"]} == {"北屏乡"}
+    assert summary.paragraphs == engine.search(SearchRequest(limit=1))["total"]
+
+    everything = update_index(corpus, index_dir, jobs=1)  # the unnamed change is found by a run over the folder
+    assert (everything.added, everything.updated, everything.removed) == (0, 1, 0)
+    assert {h["township"] for h in engine.search(SearchRequest(q='"智慧普法平台"', limit=10))["hits"]} == {
+        "北屏乡",
+        "黄石镇",
+    }
+    engine.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("../elsewhere.txt", "不在报告目录"),
+        ("metadata.csv", "不是报告文件"),
+        (".hidden/report.txt", "不是报告文件"),
+        ("sub", "是目录"),
+    ],
+)
+def test_a_named_file_outside_the_corpus_or_no_report_is_refused_naming_it(corpus, tmp_path, capsys, name, says):
+    from search.cli import main
+
+    (corpus / "sub").mkdir()
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    before = sorted(p.name for p in index_dir.iterdir())
+    assert main(["index", "--corpus", str(corpus), "--index", str(index_dir), str(corpus / name)]) == 2
+    error = capsys.readouterr().err
+    assert says in error and name.split("/")[-1] in error
+    assert sorted(p.name for p in index_dir.iterdir()) == before
 
 
 def test_inspect_says_whether_the_index_holds_the_file_as_it_is_now(corpus, tmp_path, samples, capsys):

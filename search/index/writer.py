@@ -27,6 +27,7 @@ from whoosh import fields, index, writing
 from search.index.facts import facts_key
 from search.index.forked import call_forked, can_fork
 from search.index.heap import return_free_memory
+from search.index.listing import file_hash, listed_files, named_files
 from search.index.lock import ReindexLock
 from search.index.minhash import body_rules
 from search.index.readers import ReaderPool, ReadLimits
@@ -34,7 +35,6 @@ from search.index.segment_reader import ARRAYS_FORMAT, FAST_DIR, arrays_format, 
 from search.index.segment_writer import PIECE_SIZE, SegmentBuilder, remove_orphans
 from search.index.terms import EMPTY
 from search.ingest.model import Report
-from search.ingest.pipeline import corpus_listing
 
 INDEX_NAME = "paragraphs"
 MERGE_AT = 4
@@ -44,7 +44,6 @@ DERIVED_FILE = "derived.txt"  # which committed state the clusters, facts and co
 BATCH_DOCUMENTS = PIECE_SIZE
 # Whoosh spills its postings to sorted runs beyond this: with 256 its pool held every report id till the commit.
 WHOOSH_POOL_MB = 32
-HASH_CHUNK = 1 << 20
 FACETS = ("level", "township", "county", "province", "year", "part", "topic")
 
 
@@ -78,15 +77,6 @@ def report_id_for(relative_path: str) -> str:
 
 def paragraph_id(report_id: str, ordinal: int) -> str:
     return f"{report_id}-{ordinal:04d}"
-
-
-def file_hash(path: Path | str) -> str:
-    """SHA-256 of a file, read in chunks (a huge file costs time, not memory)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def indexed_version(index_dir: Path, file: Path) -> dict:
@@ -255,8 +245,11 @@ def update_index(
     progress: Callable[[int], Callable[[], None]] | None = None,
     after_commit: Callable[[], bool | None] | None = None,
     limits: ReadLimits | None = None,
+    files: list[Path] | None = None,
 ) -> Summary:
-    """Bring the index in ``index_dir`` up to date with the files in ``corpus``.
+    """Bring the index in ``index_dir`` up to date with the files in ``corpus`` — with ``files``, only with
+    those (added, changed or removed reports under ``corpus``; ValueError names one that is not), the others
+    kept as indexed. An index to be built or rebuilt reads the whole corpus either way.
 
     ``after_commit`` runs once the new state is committed (searchable) but before the reindex lock is let
     go: the near-duplicate clusters of the new state are found there, so a server waits for them instead
@@ -269,7 +262,7 @@ def update_index(
     with ReindexLock(index_dir) as lock:
 
         def index_files() -> Summary:
-            return _update_locked(corpus, index_dir, rebuild, jobs, progress, limits or ReadLimits())
+            return _update_locked(corpus, index_dir, rebuild, jobs, progress, limits or ReadLimits(), files)
 
         summary = call_forked(index_files) if after_commit is not None and can_fork() else index_files()
         summary.recovered_lock = lock.recovered
@@ -288,6 +281,7 @@ def _update_locked(
     jobs: int | None,
     progress: Callable[[int], Callable[[], None]] | None,
     limits: ReadLimits,
+    files: list[Path] | None = None,
 ) -> Summary:
     """The files read, compared and indexed, and the new state committed, under the reindex lock."""
     started = time.perf_counter()
@@ -313,10 +307,14 @@ def _update_locked(
     else:
         ix = open_index(index_dir)
         known = known_reports(index_dir, ix)
+    named = files is not None and not replace_all and bool(known)
     # A reader started now warms up while the files are listed and compared; closed if none changed.
     pool = ReaderPool(1, corpus, limits)
     try:
-        current, stats, digests = _corpus_files(corpus, known, limits, summary)
+        if named:
+            current, stats, digests = named_files(corpus, files, known, limits, summary.failed)
+        else:
+            current, stats, digests = listed_files(corpus, known, limits, summary.failed)
     except BaseException:
         pool.close()
         raise
@@ -386,49 +384,6 @@ def _update_locked(
         summary.paragraphs = searcher.doc_count() - reports
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-SPARSE_FROM = 8 * 1 << 20
-
-
-def _refused(stat: os.stat_result, limits: ReadLimits) -> str:
-    """Why a file is not read at all, before anything costly is done with it: too large, or mostly holes (a
-    sparse file claiming gigabytes it does not hold); "" when it may be read."""
-    size = stat.st_size
-    if size > limits.file_mb * (1 << 20):
-        return f"文件过大（{size / (1 << 20):.0f} MB，上限 {limits.file_mb} MB）"
-    blocks = getattr(stat, "st_blocks", None)
-    if blocks is not None and size > SPARSE_FROM and blocks * 512 < size // 2:
-        return "稀疏文件（大部分是空洞，不是真实的报告）"
-    return ""
-
-
-def _os_error(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "没有读取权限（请检查文件权限）"
-    return f"无法打开：{exc.strerror or exc}"
-
-
-def _corpus_files(
-    corpus: Path, known: dict[str, dict], limits: ReadLimits, summary: Summary
-) -> tuple[dict[str, str], dict[str, os.stat_result], dict[str, str]]:
-    """The readable report files under ``corpus`` ({relative path: path}), their stats and digests; those that
-    cannot be opened or are refused are added to ``summary.failed``."""
-    current, broken = corpus_listing(corpus)
-    summary.failed.extend({"path": rel, "error": why} for rel, why in broken)
-    stats, digests = {}, {}
-    for rel, path in list(current.items()):
-        try:
-            stats[rel] = os.stat(path)
-            refused = _refused(stats[rel], limits)
-            if not refused:
-                digests[rel] = _digest(path, stats[rel], known.get(rel))
-        except OSError as exc:
-            refused = _os_error(exc)
-        if refused:
-            summary.failed.append({"path": rel, "error": refused})
-            del current[rel]
-    return current, stats, digests
 
 
 def _open_batch(ix: index.Index, index_dir: Path) -> tuple[writing.SegmentWriter, SegmentBuilder]:
@@ -508,18 +463,11 @@ def known_reports(index_dir: Path, ix: index.Index) -> dict[str, dict]:
     known: dict[str, dict] = {}
     with ix.reader() as reader:
         for segment, _ in segments_of(reader):
-            deleted = segment.deleted_docs()
+            deleted = set(segment.deleted_docs())  # a generator: ``in`` would consume it
             for entry in read_manifest(index_dir, segment.segment_id()):
                 if entry["docnum"] not in deleted:
                     known[entry["path"]] = entry
     return known
-
-
-def _digest(path: Path, stat: os.stat_result, known: dict | None) -> str:
-    """The file's content hash; an unchanged size and modification time reuse the indexed hash."""
-    if known and known.get("size") == stat.st_size and known.get("mtime_ns") == stat.st_mtime_ns:
-        return known["hash"]
-    return file_hash(path)
 
 
 def _write_info(index_dir: Path, corpus: Path, stale: list[dict[str, str]]) -> None:

@@ -57,7 +57,7 @@ def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, prefix + name + "/"))
                     continue
-                if name.endswith(".meta.json") or name == "metadata.csv" or name.lower().endswith(IGNORED_SUFFIXES):
+                if not is_report_name(name):
                     continue
                 try:
                     is_file = entry.is_file()  # the directory entry's type: no system call unless a link
@@ -72,6 +72,17 @@ def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]
     files.sort(key=_by_parts)
     broken.sort(key=_by_parts)
     return dict(files), broken
+
+
+def is_report_name(name: str) -> bool:
+    """Whether a file of this name may be a report: not hidden, not a sidecar, metadata.csv or a file a corpus
+    folder commonly holds beside its reports (IGNORED_SUFFIXES)."""
+    return not (
+        name.startswith(".")
+        or name.endswith(".meta.json")
+        or name == "metadata.csv"
+        or name.lower().endswith(IGNORED_SUFFIXES)
+    )
 
 
 def _by_parts(item: tuple[str, str]) -> str:

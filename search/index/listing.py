@@ -1,0 +1,127 @@
+"""Which report files a reindex reads: the corpus folder listed (or only the files a user names), each file's
+size and modification time compared with what the index recorded, and a content hash where they differ.
+
+A file that cannot be opened, or is refused before anything costly is done with it (too large, mostly holes),
+is added to the run's failures; the index keeps its earlier version."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from search.index.readers import ReadLimits
+from search.ingest.pipeline import corpus_listing, is_report_name
+
+HASH_CHUNK = 1 << 20
+SPARSE_FROM = 8 * 1 << 20
+
+Files = tuple[dict[str, str], dict[str, os.stat_result], dict[str, str]]
+
+
+def file_hash(path: Path | str) -> str:
+    """SHA-256 of a file, read in chunks (a huge file costs time, not memory)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def listed_files(corpus: Path, known: dict[str, dict], limits: ReadLimits, failed: list[dict]) -> Files:
+    """The readable report files under ``corpus`` ({relative path: path}), their stats and digests; those that
+    cannot be opened or are refused are added to ``failed``."""
+    current, broken = corpus_listing(corpus)
+    failed.extend({"path": rel, "error": why} for rel, why in broken)
+    stats, digests = {}, {}
+    for rel, path in list(current.items()):
+        if not _compared(rel, path, known.get(rel), limits, failed, stats, digests):
+            del current[rel]
+    return current, stats, digests
+
+
+def named_files(
+    corpus: Path, names: list[Path], known: dict[str, dict], limits: ReadLimits, failed: list[dict]
+) -> Files:
+    """As :func:`listed_files`, but only the ``names`` (files under ``corpus``: added, changed or removed) are
+    looked at; every other indexed report stays as indexed. Listing and comparing 320,000 files took 3.4 s of a
+    one-report reindex. Raises ValueError naming a file that is outside ``corpus`` or no report."""
+    root = os.path.abspath(corpus)
+    current = {rel: os.path.join(root, rel) for rel in known}
+    digests = {rel: entry["hash"] for rel, entry in known.items()}
+    stats: dict[str, os.stat_result] = {}
+    for name in names:
+        rel = corpus_relative(root, name)
+        path = os.path.join(root, rel)
+        current.pop(rel, None)
+        digests.pop(rel, None)
+        if os.path.lexists(path) and _compared(rel, path, known.get(rel), limits, failed, stats, digests):
+            current[rel] = path
+    return current, stats, digests
+
+
+def corpus_relative(root: str, name: Path) -> str:
+    """``name``'s path relative to the corpus folder ``root``, with "/"; ValueError naming a file that is
+    outside it, a folder, or no report (hidden, a sidecar, metadata)."""
+    path = os.path.abspath(name)
+    if os.path.isdir(path):
+        raise ValueError(f"{name} 是目录：请列出其中的报告文件，或不指定文件（检查整个报告目录）")
+    try:
+        rel = Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:  # another drive (Windows)
+        rel = ".."
+    if rel == ".." or rel.startswith("../"):
+        raise ValueError(f"{name} 不在报告目录 {root} 中")
+    parts = rel.split("/")
+    if any(part.startswith(".") for part in parts) or not is_report_name(parts[-1]):
+        raise ValueError(f"{name} 不是报告文件（隐藏文件、元数据或常见的非报告文件）")
+    return rel
+
+
+def _compared(
+    rel: str,
+    path: str,
+    known: dict | None,
+    limits: ReadLimits,
+    failed: list[dict],
+    stats: dict[str, os.stat_result],
+    digests: dict[str, str],
+) -> bool:
+    """Stat and digest one file into ``stats`` and ``digests``; False (with the reason in ``failed``) when it
+    cannot be opened or is refused."""
+    try:
+        stats[rel] = os.stat(path)
+        refused = refused_reason(stats[rel], limits)
+        if not refused:
+            digests[rel] = _digest(path, stats[rel], known)
+    except OSError as exc:
+        refused = os_error(exc)
+    if refused:
+        failed.append({"path": rel, "error": refused})
+        return False
+    return True
+
+
+def refused_reason(stat: os.stat_result, limits: ReadLimits) -> str:
+    """Why a file is not read at all, before anything costly is done with it: too large, or mostly holes (a
+    sparse file claiming gigabytes it does not hold); "" when it may be read."""
+    size = stat.st_size
+    if size > limits.file_mb * (1 << 20):
+        return f"文件过大（{size / (1 << 20):.0f} MB，上限 {limits.file_mb} MB）"
+    blocks = getattr(stat, "st_blocks", None)
+    if blocks is not None and size > SPARSE_FROM and blocks * 512 < size // 2:
+        return "稀疏文件（大部分是空洞，不是真实的报告）"
+    return ""
+
+
+def os_error(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取权限（请检查文件权限）"
+    return f"无法打开：{exc.strerror or exc}"
+
+
+def _digest(path: str, stat: os.stat_result, known: dict | None) -> str:
+    """The file's content hash; an unchanged size and modification time reuse the indexed hash."""
+    if known and known.get("size") == stat.st_size and known.get("mtime_ns") == stat.st_mtime_ns:
+        return known["hash"]
+    return file_hash(path)
