@@ -229,16 +229,30 @@ def test_namesake_townships_stay_apart_in_facets_filters_and_compare(tmp_path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(-3, 40), st.integers(1, 4)), max_size=40))
-def test_township_keys_found_run_by_run_are_those_of_a_full_sort(runs):
-    """A state keys its townships by county sorting only the first key of each run (a report's paragraphs):
-    the same values and positions as sorting every key, whatever the runs."""
+@given(st.lists(st.tuples(st.integers(-1, 5), st.integers(-1, 3), st.integers(1, 4)), max_size=40))
+def test_townships_keyed_run_by_run_are_those_of_keying_every_document(runs):
+    """A state keys its townships by county once per run of equal (township, county) codes (a report's
+    paragraphs): the same values and codes as a label worked out for every document, whatever the runs."""
     import numpy as np
 
-    from search.query.facets import unique_of_runs
+    from search.query.facets import FacetTable
 
-    keys = np.repeat([key for key, _ in runs], [length for _, length in runs]).astype(np.int64)
-    expected_values, expected_positions = np.unique(keys, return_inverse=True)
-    values, positions = unique_of_runs(keys)
-    assert values.tolist() == expected_values.tolist()
-    assert positions.tolist() == expected_positions.tolist()
+    lengths = [length for *_, length in runs]
+    townships = np.repeat([t for t, _, _ in runs], lengths).astype(np.int32)
+    counties = np.repeat([c for _, c, _ in runs], lengths).astype(np.int32)
+    names, county_names = [f"镇{i}" for i in range(6)], [f"县{i}" for i in range(4)]
+    table = FacetTable.__new__(FacetTable)
+    table.codes = {"township": townships.copy(), "county": counties}
+    table.values = {"township": list(names), "county": county_names}
+    plain = table._key_townships_by_county()
+
+    pairs = {(int(t), int(c)) for t, c in zip(townships, counties, strict=True) if t >= 0}
+    counted = {name: sum(1 for t, _ in pairs if names[t] == name) for name in names}
+
+    def label(t: int, c: int) -> str:
+        return f"{names[t]}（{county_names[c] if c >= 0 else '县区不详'}）" if counted[names[t]] > 1 else names[t]
+
+    labels = sorted({label(t, c) for t, c in pairs})
+    expected = [labels.index(label(int(t), int(c))) if t >= 0 else -1 for t, c in zip(townships, counties, strict=True)]
+    assert table.values["township"] == labels and table.codes["township"].tolist() == expected
+    assert plain == [label.split("（")[0] for label in labels]
