@@ -494,8 +494,9 @@ def test_a_report_deleted_from_the_folder_is_removed_but_an_unreadable_one_is_ke
     engine.close()
 
 
-def test_named_files_are_the_only_ones_looked_at_and_every_other_report_is_kept(corpus, tmp_path, samples):
-    index_dir = tmp_path / "index"
+def test_named_files_are_the_only_ones_looked_at_and_every_other_report_is_kept(corpus, tmp_path, samples, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the folders as a user types them: relative to where the command runs
+    corpus, index_dir = Path(corpus.name), Path("index")
     update_index(corpus, index_dir, jobs=1)
     changed, unnamed = corpus / samples["北屏乡"].name, corpus / samples["黄石镇"].name
     for path in (changed, unnamed):

@@ -46,13 +46,13 @@ def named_files(
     """As :func:`listed_files`, but only the ``names`` (files under ``corpus``: added, changed or removed) are
     looked at; every other indexed report stays as indexed. Listing and comparing 320,000 files took 3.4 s of a
     one-report reindex. Raises ValueError naming a file that is outside ``corpus`` or no report."""
-    root = os.path.abspath(corpus)
-    current = {rel: os.path.join(root, rel) for rel in known}
+    base = os.fspath(corpus)  # paths as the folder's listing gives them: under ``corpus`` as it was named
+    current = {rel: os.path.join(base, rel) for rel in known}
     digests = {rel: entry["hash"] for rel, entry in known.items()}
     stats: dict[str, os.stat_result] = {}
     for name in names:
-        rel = corpus_relative(root, name)
-        path = os.path.join(root, rel)
+        rel = corpus_relative(os.path.abspath(corpus), name)
+        path = os.path.join(base, rel)
         current.pop(rel, None)
         digests.pop(rel, None)
         if os.path.lexists(path) and _compared(rel, path, known.get(rel), limits, failed, stats, digests):
