@@ -511,7 +511,7 @@ def test_named_files_are_the_only_ones_looked_at_and_every_other_report_is_kept(
     unreadable.symlink_to(corpus / "nowhere.txt")
 
     summary = update_index(corpus, index_dir, jobs=1, files=[changed, added, removed, unreadable])
-    assert (summary.added, summary.updated, summary.removed) == (1, 1, 1)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (1, 1, 1, 2)
     assert [(f["path"], f["kept"]) for f in summary.failed] == [(unreadable.name, True)]
     engine = Engine(index_dir)
     townships = {f["value"]: f["count"] for f in engine.search(SearchRequest(limit=1))["facets"]["township"]}

@@ -42,22 +42,23 @@ def listed_files(corpus: Path, known: dict[str, dict], limits: ReadLimits, faile
 
 def named_files(
     corpus: Path, names: list[Path], known: dict[str, dict], limits: ReadLimits, failed: list[dict]
-) -> Files:
-    """As :func:`listed_files`, but only the ``names`` (files under ``corpus``: added, changed or removed) are
-    looked at; every other indexed report stays as indexed. Listing and comparing 320,000 files took 3.4 s of a
-    one-report reindex. Raises ValueError naming a file that is outside ``corpus`` or no report."""
+) -> tuple[dict[str, str], dict[str, os.stat_result], dict[str, str], list[str]]:
+    """As :func:`listed_files` for the ``names`` only (files under ``corpus``: added, changed or removed), and
+    their relative paths: every other indexed report stays as indexed. Listing and comparing 320,000 files
+    took 3.4 s of a one-report reindex. Raises ValueError naming a file that is outside ``corpus`` or no
+    report."""
     base = os.fspath(corpus)  # paths as the folder's listing gives them: under ``corpus`` as it was named
-    current = {rel: os.path.join(base, rel) for rel in known}
-    digests = {rel: entry["hash"] for rel, entry in known.items()}
+    current: dict[str, str] = {}
     stats: dict[str, os.stat_result] = {}
+    digests: dict[str, str] = {}
+    looked_at = []
     for name in names:
         rel = corpus_relative(os.path.abspath(corpus), name)
         path = os.path.join(base, rel)
-        current.pop(rel, None)
-        digests.pop(rel, None)
+        looked_at.append(rel)
         if os.path.lexists(path) and _compared(rel, path, known.get(rel), limits, failed, stats, digests):
             current[rel] = path
-    return current, stats, digests
+    return current, stats, digests, looked_at
 
 
 def corpus_relative(root: str, name: Path) -> str:

@@ -312,16 +312,19 @@ def _update_locked(
     pool = ReaderPool(1, corpus, limits)
     try:
         if named:
-            current, stats, digests = named_files(corpus, files, known, limits, summary.failed)
+            current, stats, digests, looked_at = named_files(corpus, files, known, limits, summary.failed)
         else:
             current, stats, digests = listed_files(corpus, known, limits, summary.failed)
+            looked_at = list(known)
     except BaseException:
         pool.close()
         raise
     to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
     unreadable = {f["path"] for f in summary.failed}
-    removed = [rel for rel in known if rel not in current and rel not in unreadable]
+    removed = [rel for rel in looked_at if rel in known and rel not in current and rel not in unreadable]
     summary.unchanged = len(current) - len(to_parse)
+    if named:  # the reports it did not look at are unchanged as far as it knows
+        summary.unchanged += len(known) - len(known.keys() & set(looked_at))
     if to_parse:
         pool.grow_to(min(jobs or min(2, os.cpu_count() or 1), len(to_parse)))
     else:
