@@ -74,3 +74,44 @@ def test_a_saved_facet_table_is_not_used_once_a_report_is_removed_or_added(corpu
     update_index(corpus, index, jobs=1)
     _, facets, _ = _served(index)
     assert "花台乡" in {f["value"] for f in facets["township"]}
+
+
+def test_a_facet_table_grown_after_a_reindex_is_the_one_built_from_scratch(corpus, tmp_path, samples, monkeypatch):
+    """Changed, added (a namesake township in another county, a new report id) and removed reports: the
+    table grown from the previous state's equals the table built from every segment, attribute by attribute."""
+    import search.query.state as state_module
+    from search.query.facets import FacetTable
+
+    grown_tables = []
+
+    def spy(*args):
+        table = grow(*args)
+        grown_tables.append(table)
+        return table
+
+    grow = state_module.grown
+    monkeypatch.setattr(state_module, "grown", spy)
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    engine = Engine(index)
+    engine.search(SearchRequest(q="法律顾问"))
+    changed = corpus / samples["北屏乡"].name
+    namesake = (
+        samples["花台乡"].read_text(encoding="utf-8").replace("巫溪", "城口").replace("花台乡", "城口县花台乡", 1)
+    )
+    steps = [
+        lambda: changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段。", encoding="utf-8"),
+        lambda: (corpus / "namesake.txt").write_text(namesake, encoding="utf-8"),
+        lambda: (corpus / samples["大湾镇"].name).unlink(),
+    ]
+    for step in steps:
+        step()
+        update_index(corpus, index, jobs=1, files=[changed, corpus / "namesake.txt", corpus / samples["大湾镇"].name])
+        with engine.using() as state:  # the new state, before a search adds what it keeps to the table
+            built = FacetTable(state.evaluator.segments, len(state.facets.live), state.facets.live)
+            assert _same_table(state.facets, built)
+            assert grown_tables[-1] is state.facets  # one large segment shared, the small ones merged
+        engine.search(SearchRequest(q="法律顾问", filters={"township": ["花台乡"]}))
+    with engine.using() as state:
+        assert any("（" in value for value in state.facets.values["township"])  # 花台乡 in two counties
+    engine.close()

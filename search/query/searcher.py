@@ -138,11 +138,12 @@ class Searcher:
         """The state of the latest commit (called with the searcher's lock held)."""
         if self._state is not None and self._state.searcher.up_to_date():
             return self._state
-        if self._state is not None:
-            self._retire(self._state)
+        previous = self._state
+        if previous is not None:
+            self._retire(previous)
         # A fresh searcher, not Searcher.refresh(): refresh reuses segment readers and so misses
         # documents that a reindex deleted from an unchanged segment (whoosh3 3.54.0).
-        self._state = load_state(self.index_dir, self.ix.searcher(), self._segments)
+        self._state = load_state(self.index_dir, self.ix.searcher(), self._segments, previous)
         return self._state
 
     def search(self, request: SearchRequest, max_limit: int = MAX_LIMIT) -> dict:

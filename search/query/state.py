@@ -35,6 +35,7 @@ from search.index.segment_reader import Segment, load_segment
 from search.index.writer import paragraph_id, segments_of
 from search.query.evaluate import Evaluator
 from search.query.facet_file import facets_key, load_facets, save_facets
+from search.query.facet_growth import grown
 from search.query.facets import FacetTable
 from search.query.rank import fact_keys, practice_prior, practice_share
 from search.query.suggest import Suggester
@@ -313,9 +314,13 @@ def reports_numbers(segments: list[tuple[Segment, int]], total: int) -> np.ndarr
     return found
 
 
-def load_state(index_dir: Path, searcher, loaded: dict[str, list[Segment]]) -> IndexState:
+def load_state(
+    index_dir: Path, searcher, loaded: dict[str, list[Segment]], previous: IndexState | None = None
+) -> IndexState:
     """The state a Whoosh ``searcher`` sees, its segments' arrays taken from ``loaded`` (segment id → pieces)
-    where an earlier state loaded them; ``loaded`` is left holding exactly this state's segments."""
+    where an earlier state loaded them; ``loaded`` is left holding exactly this state's segments. Its facet
+    table is the one saved for it, else grown from the ``previous`` state's when a reindex only appended
+    segments, else built."""
     reader = searcher.reader()
     total = reader.doc_count_all()
     live = np.ones(total, dtype=bool)
@@ -336,7 +341,8 @@ def load_state(index_dir: Path, searcher, loaded: dict[str, list[Segment]]) -> I
         del loaded[segment_id]
     key = facets_key(current)
     saved = load_facets(index_dir, key, total)
-    facets = saved or FacetTable(pieces, total, live)
+    facets = saved or (previous and grown(previous.facets, previous.evaluator.segments, pieces, total, live))
+    facets = facets or FacetTable(pieces, total, live)
     evaluator = Evaluator(pieces, total, facets.paragraph, facets)
     prior = practice_prior(facets.codes["part"], facets.values["part"], reports_numbers(pieces, total))
     share = practice_share(facets.paragraph, facets.codes["part"], facets.values["part"])
