@@ -528,6 +528,30 @@ def test_named_files_are_the_only_ones_looked_at_and_every_other_report_is_kept(
     engine.close()
 
 
+def test_named_files_find_their_entries_as_parsing_every_manifest_does(corpus, tmp_path, samples):
+    from search.index.writer import known_of, known_reports
+
+    odd = corpus / 'a "quoted" }name{ 报告.txt'
+    odd.write_text(samples["花台乡"].read_text(encoding="utf-8"), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    changed = corpus / samples["北屏乡"].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段。", encoding="utf-8")
+    (corpus / samples["大湾镇"].name).unlink()
+    update_index(corpus, index_dir, jobs=1)  # the earlier entries of both now deleted in the first segment
+    ix = open_index(index_dir)
+    every = known_reports(index_dir, ix)
+    asked = [odd.name, changed.name, samples["大湾镇"].name, "never-indexed.txt", samples["黄石镇"].name]
+    found, total = known_of(index_dir, ix, asked)
+    assert found == {path: every[path] for path in asked if path in every} and len(found) == 3
+    assert total == len(every) == 5
+
+
+def test_named_files_on_a_new_index_index_the_whole_folder(corpus, tmp_path, samples):
+    summary = update_index(corpus, tmp_path / "index", jobs=1, files=[corpus / samples["北屏乡"].name])
+    assert (summary.added, summary.paragraphs) == (5, 106)
+
+
 @pytest.mark.parametrize(
     ("name", "says"),
     [

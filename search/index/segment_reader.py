@@ -571,6 +571,12 @@ def load_segment(index_dir: Path, segment_id: str) -> list[Segment]:
     return pieces
 
 
+def manifest_bytes(index_dir: Path, segment_id: str) -> bytes:
+    """A segment's manifest (see :func:`read_manifest`) as written: JSON in UTF-8, b"[]" when it has none."""
+    path = Path(index_dir) / FAST_DIR / segment_id / "reports.json"
+    return path.read_bytes() if path.exists() else b"[]"
+
+
 def read_manifest(index_dir: Path, segment_id: str) -> list[dict]:
     """The reports a segment holds: path, report_id, hash, size, mtime_ns and the report document's number."""
     path = Path(index_dir) / FAST_DIR / segment_id / "reports.json"

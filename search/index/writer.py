@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,11 +28,18 @@ from whoosh import fields, index, writing
 from search.index.facts import facts_key
 from search.index.forked import call_forked, can_fork
 from search.index.heap import return_free_memory
-from search.index.listing import file_hash, listed_files, named_files
+from search.index.listing import corpus_relative, file_hash, listed_files, named_files
 from search.index.lock import ReindexLock
 from search.index.minhash import body_rules
 from search.index.readers import ReaderPool, ReadLimits
-from search.index.segment_reader import ARRAYS_FORMAT, FAST_DIR, arrays_format, load_segment, read_manifest
+from search.index.segment_reader import (
+    ARRAYS_FORMAT,
+    FAST_DIR,
+    arrays_format,
+    load_segment,
+    manifest_bytes,
+    read_manifest,
+)
 from search.index.segment_writer import PIECE_SIZE, SegmentBuilder, remove_orphans
 from search.index.terms import EMPTY
 from search.ingest.model import Report
@@ -287,6 +295,7 @@ def _update_locked(
     started = time.perf_counter()
     summary = Summary()
     replace_all = rebuild
+    named, known_total = False, None
     if not index_exists(index_dir) or not _schema_is_current(index_dir, stored_too=rebuild):
         if index_exists(index_dir) and not _schema_is_current(index_dir):
             summary.recreated = "索引由其他版本写成（字段不同），已全部重建"
@@ -304,10 +313,15 @@ def _update_locked(
         # drops them, so a server keeps answering while the rebuild runs.
         ix = open_index(index_dir)
         known = {}
+    elif files is not None:
+        ix = open_index(index_dir)
+        named_paths = [corpus_relative(os.path.abspath(corpus), name) for name in files]
+        known, known_total = known_of(index_dir, ix, named_paths)
+        named = known_total > 0  # an empty index: the whole folder is read
     else:
         ix = open_index(index_dir)
         known = known_reports(index_dir, ix)
-    named = files is not None and not replace_all and bool(known)
+    known_total = len(known) if known_total is None else known_total
     # A reader started now warms up while the files are listed and compared; closed if none changed.
     pool = ReaderPool(1, corpus, limits)
     try:
@@ -324,7 +338,7 @@ def _update_locked(
     removed = [rel for rel in looked_at if rel in known and rel not in current and rel not in unreadable]
     summary.unchanged = len(current) - len(to_parse)
     if named:  # the reports it did not look at are unchanged as far as it knows
-        summary.unchanged += len(known) - len(known.keys() & set(looked_at))
+        summary.unchanged += known_total - len(known.keys() & set(looked_at))
     if to_parse:
         pool.grow_to(min(jobs or min(2, os.cpu_count() or 1), len(to_parse)))
     else:
@@ -382,7 +396,7 @@ def _update_locked(
     _write_info(index_dir, corpus, [f for f in summary.failed if f["kept"]])
     # Every known report stays but those removed (an unreadable one keeps its indexed version), and each
     # added one has a report document: counting the report documents' postings took 0.6 s at 8M paragraphs.
-    reports = len(known) - summary.removed + summary.added
+    reports = known_total - summary.removed + summary.added
     with ix.searcher() as searcher:
         summary.paragraphs = searcher.doc_count() - reports
     summary.seconds = time.perf_counter() - started
@@ -455,6 +469,37 @@ def segments_of(reader) -> list[tuple[object, int]]:
     whose one leaf has no segment: it yields nothing here.
     """
     return [(leaf.segment(), offset) for leaf, offset in reader.leaf_readers() if leaf.segment() is not None]
+
+
+NAMED_LOOKUPS = 64  # more named files than this, and the manifests are parsed whole
+DOCNUM = re.compile(rb'"docnum": (\d+)}')
+
+
+def known_of(index_dir: Path, ix: index.Index, paths: list[str]) -> tuple[dict[str, dict], int]:
+    """:func:`known_reports` of the relative ``paths`` only, and how many reports the index holds: what a run
+    over named files needs, found in the manifests' text rather than parsed (320,000 entries took 0.5 s of a
+    one-file run at 8M paragraphs). An entry starts ``{"path": <path as JSON>, `` and ends with its
+    ``"docnum"``; that text cannot stand inside a JSON string, where its quotes are escaped."""
+    if len(paths) > NAMED_LOOKUPS:
+        known = known_reports(index_dir, ix)
+        return {path: known[path] for path in paths if path in known}, len(known)
+    found: dict[str, dict] = {}
+    total = 0
+    with ix.reader() as reader:
+        for segment, _ in segments_of(reader):
+            deleted = set(segment.deleted_docs())
+            text = manifest_bytes(index_dir, segment.segment_id())
+            if deleted:
+                total += sum(1 for docnum in DOCNUM.findall(text) if int(docnum) not in deleted)
+            else:
+                total += text.count(b'"docnum": ')
+            for path in paths:
+                at = text.find(b'{"path": ' + json.dumps(path, ensure_ascii=False).encode("utf-8") + b", ")
+                if at >= 0:
+                    entry = json.loads(text[at : text.index(b"}", text.index(b'"docnum": ', at)) + 1])
+                    if entry["docnum"] not in deleted:
+                        found[path] = entry
+    return found, total
 
 
 def known_reports(index_dir: Path, ix: index.Index) -> dict[str, dict]:
