@@ -169,8 +169,8 @@ class Engine(Searcher):
 
     def prepare(self) -> None:
         """Load the current state, its clusters and its report table with the reports' copy rates (mapped
-        where the indexer saved them, else built and saved once), so that the first request finds them ready (a server's workers
-        then share them)."""
+        where the indexer saved them, else built and saved once), so that the first request finds them ready
+        (a server's workers then share them)."""
         super().prepare()
         with self.using() as state:
             state.save_facets()
@@ -182,9 +182,9 @@ class Engine(Searcher):
 
     def save_derived(self) -> None:
         """What the indexer saves for every server after a commit: the facet table, each segment's commonest
-        characters' documents, the near-duplicate clusters, each segment's facts, the report table built from them and the
-        reports' copy rates. Not a server's warm-up: the
-        indexer searches nothing, and that memory would add to its peak."""
+        characters' documents, the near-duplicate clusters, each segment's facts, the report table built from
+        them and the reports' copy rates. Not a server's warm-up: the indexer searches nothing, and that
+        memory would add to its peak."""
         with self.using() as state:
             state.save_facets()
             for segment, _ in state.evaluator.segments:
