@@ -50,7 +50,9 @@ class SegmentBuilder:
         self.segment_id = ""
         self.pieces: list[Path] = []
         self.base = 0
-        self.reports: list[dict] = []
+        # The manifest's entries as the JSON they are written as, one after the other: a rebuild of 320,000
+        # reports held them as dicts until the end, 191 MiB of the indexer's peak at eight million paragraphs.
+        self._manifest = bytearray()
         self._reset()
 
     def _reset(self) -> None:
@@ -82,16 +84,14 @@ class SegmentBuilder:
 
     def add_report(self, path: str, report_id: str, digest: str, stat: os.stat_result) -> None:
         """Record the report whose summary document is added next (the manifest of the segment)."""
-        self.reports.append(
-            {
-                "path": path,
-                "report_id": report_id,
-                "hash": digest,
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-                "docnum": self.count,
-            }
-        )
+        entry = {"path": path, "report_id": report_id, "hash": digest, "size": stat.st_size}
+        self._record({**entry, "mtime_ns": stat.st_mtime_ns, "docnum": self.count})
+
+    def _record(self, entry: dict) -> None:
+        """Add an entry to the manifest, as ``json.dumps`` of the whole list would write it."""
+        if self._manifest:
+            self._manifest += b", "
+        self._manifest += json.dumps(entry, ensure_ascii=False).encode("utf-8")
 
     def add(self, terms: ParagraphTerms, document: dict) -> None:
         """Add one Whoosh document (paragraph or report) with its analyzed terms, in add order."""
@@ -128,7 +128,7 @@ class SegmentBuilder:
         texts = dict(zip(docnums, segment.texts_of([number - start for number in docnums]), strict=True))
         for number in docnums:
             if number in reports:
-                self.reports.append({**reports[number], "docnum": self.count})
+                self._record({**reports[number], "docnum": self.count})
             docnum = number - start
             terms = ParagraphTerms(
                 word_keys=words[docnum][0],
@@ -193,7 +193,7 @@ class SegmentBuilder:
             self.start(index_dir, segment_id)
         if len(self.lengths) or not self.pieces:
             self._flush()
-        (self.pieces[0] / "reports.json").write_text(json.dumps(self.reports, ensure_ascii=False), encoding="utf-8")
+        (self.pieces[0] / "reports.json").write_bytes(b"[" + self._manifest + b"]")
         for number, temporary in enumerate(self.pieces):
             target = Path(index_dir) / FAST_DIR / piece_name(segment_id, number)
             shutil.rmtree(target, ignore_errors=True)
