@@ -72,3 +72,31 @@ def test_serve_sets_the_arena_before_it_loads_anything(monkeypatch, tmp_path):
     args = argparse.Namespace(index=tmp_path / "index", corpus=tmp_path, host="127.0.0.1", port=0, workers=1)
     with pytest.raises(SetFirst):
         serve.run_serve(args)
+
+
+def test_serve_building_the_index_saves_what_a_server_maps(monkeypatch, corpus, tmp_path):
+    """With no index, serve builds one as `reportsearch index` does, clusters and tables saved after the
+    commit (a server's prepare then maps them rather than clustering a large index while nobody is served)."""
+    import argparse
+
+    import waitress
+
+    from search.engine import Engine
+    from search.index.clusters import CLUSTERS_FILE
+    from search.insights.report_table import TABLE_FILE
+    from search.query.facet_file import FACETS_FILE
+    from webui import serve
+
+    class Served(Exception):
+        pass
+
+    def serving(*_args, **_kwargs):
+        raise Served
+
+    monkeypatch.setattr(waitress, "serve", serving)
+    monkeypatch.setattr(Engine, "prepare", lambda self: None)
+    index = tmp_path / "index"
+    args = argparse.Namespace(index=index, corpus=corpus, host="127.0.0.1", port=0, workers=1, threads=None, open=False)
+    with pytest.raises(Served):
+        serve.run_serve(args)
+    assert all((index / name).exists() for name in (CLUSTERS_FILE, TABLE_FILE, FACETS_FILE))

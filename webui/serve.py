@@ -12,7 +12,9 @@ import webbrowser
 from pathlib import Path
 
 from search.cli_common import DEFAULT_CORPUS, DEFAULT_INDEX, UsageError, print_summary, progress_bar
+from search.cli_search import save_for_servers
 from search.index.analyze import segmenter
+from search.index.forked import call_forked, can_fork
 from search.index.heap import glibc
 from search.index.readers import die_with_parent
 from search.index.writer import index_exists, index_is_usable, update_index
@@ -49,7 +51,11 @@ def run_serve(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.index} 中没有可用的索引，报告目录 {args.corpus} 也不存在")
         print(f"{args.index} 中还没有可用的索引，正在从 {args.corpus} 建立……", file=sys.stderr)
         summary = update_index(
-            args.corpus, args.index, rebuild=index_exists(args.index), progress=progress_bar(sys.stderr.isatty())
+            args.corpus,
+            args.index,
+            rebuild=index_exists(args.index),
+            progress=progress_bar(sys.stderr.isatty()),
+            after_commit=lambda: _save_for_servers(args.index),
         )
         print_summary(summary)
     if args.workers < 1:
@@ -76,6 +82,13 @@ def run_serve(args: argparse.Namespace) -> int:
         app, sockets=[sock], threads=threads, ident="reportsearch", asyncore_use_poll=hasattr(select, "poll")
     )
     return 0
+
+
+def _save_for_servers(index_dir: Path) -> bool:
+    """What ``reportsearch index`` saves after its commit (the clusters, the facet and report tables …), so that
+    ``prepare`` maps them rather than working them out; in a forked process where there is fork, so that the
+    clustering's memory is not this server's."""
+    return call_forked(lambda: save_for_servers(index_dir)) if can_fork() else save_for_servers(index_dir)
 
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
