@@ -75,6 +75,16 @@ def map_arrays(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
     return header, arrays
 
 
+def map_saved_for(path: Path, **expected) -> tuple[dict, dict[str, np.ndarray]] | None:
+    """:func:`map_arrays` of a file whose header holds the ``expected`` values (the state and rules it was saved
+    for); None when it is missing, unreadable or saved for something else — the caller then builds again."""
+    try:
+        header, arrays = map_arrays(path)
+    except (OSError, ValueError):
+        return None
+    return (header, arrays) if all(header.get(name) == value for name, value in expected.items()) else None
+
+
 def _header(prefix: bytes, handle) -> tuple[dict, int]:
     if not prefix.startswith(MAGIC) or len(prefix) != len(MAGIC) + LENGTH_DIGITS:
         raise ValueError(f"{handle.name}: not an arrays file")

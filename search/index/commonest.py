@@ -8,7 +8,7 @@ mapped by every later server."""
 
 from __future__ import annotations
 
-from search.index.arrayfile import map_arrays, save_arrays
+from search.index.arrayfile import map_saved_for, save_arrays
 from search.index.segment_reader import COMMON_CHARACTERS_KEPT, Segment
 
 COMMONEST_FILE = "commonest_characters.arrays"
@@ -31,12 +31,13 @@ def save_commonest_characters(segment: Segment) -> None:
 
 
 def _saved(segment: Segment) -> dict | None:
+    saved = map_saved_for(segment.folder / COMMONEST_FILE, count=segment.count, kept=COMMON_CHARACTERS_KEPT)
+    if saved is None:
+        return None
+    header, arrays = saved
     try:
-        header, arrays = map_arrays(segment.folder / COMMONEST_FILE)
-        if header["count"] != segment.count or header["kept"] != COMMON_CHARACTERS_KEPT:
-            return None
         return {int(code): arrays[str(code)] for code in header["codes"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         return None
 
 

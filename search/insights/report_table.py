@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.index.arrayfile import map_arrays, save_arrays
+from search.index.arrayfile import map_saved_for, save_arrays
 from search.index.docsets import distinct
 from search.index.facts import REQUIRED_PARTS, facts_key, segment_facts
 from search.query.state import IndexState
@@ -142,13 +142,10 @@ class ReportTable:
     def _saved_copy_rates(self, state: IndexState) -> tuple[np.ndarray, np.ndarray] | None:
         if state.index_dir is None:
             return None
-        try:
-            header, arrays = map_arrays(state.index_dir / COPY_RATES_FILE)
-            if header.get("key") != _copy_rates_key(state) or header.get("reports") != self.reports:
-                return None
-            other, own = np.array(arrays["other"]), np.array(arrays["own"])  # copied: the file may be replaced
-        except (OSError, ValueError, KeyError, TypeError):
+        saved = map_saved_for(state.index_dir / COPY_RATES_FILE, key=_copy_rates_key(state), reports=self.reports)
+        if saved is None or not {"other", "own"} <= saved[1].keys():
             return None
+        other, own = np.array(saved[1]["other"]), np.array(saved[1]["own"])  # copied: the file may be replaced
         return (other, own) if len(other) == len(own) == self.reports else None
 
     def _count_copy_rates(self, state: IndexState) -> tuple[np.ndarray, np.ndarray]:
@@ -362,15 +359,12 @@ def report_table(state: IndexState) -> ReportTable:
 def _saved_or_built(state: IndexState) -> dict[str, np.ndarray]:
     if state.index_dir is None:
         return build_arrays(state)
-    path, key = state.index_dir / TABLE_FILE, _table_key(state)
-    try:
-        header, arrays = map_arrays(path)
-        if header.get("key") == key and header.get("reports") == len(state.facets.values["report_id"]):
-            return arrays
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    header = {"key": _table_key(state), "reports": len(state.facets.values["report_id"])}
+    saved = map_saved_for(state.index_dir / TABLE_FILE, **header)
+    if saved is not None:
+        return saved[1]
     arrays = build_arrays(state)
-    save_arrays(path, {"key": key, "reports": len(state.facets.values["report_id"])}, arrays)
+    save_arrays(state.index_dir / TABLE_FILE, header, arrays)
     return arrays
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.arrayfile import map_arrays, save_arrays
+from search.index.arrayfile import map_saved_for, save_arrays
 from search.query.facets import CODED_FACETS, FacetTable, in_vocabulary_order
 
 FACETS_FILE = "facets.arrays"
@@ -46,12 +46,12 @@ def save_facets(index_dir: Path, key: str, facets: FacetTable) -> bool:
 def load_facets(index_dir: Path, key: str, total: int) -> FacetTable | None:
     """The saved facet table of the state ``key`` names (of ``total`` documents), its arrays mapped read-only;
     None when none is saved for it or the file cannot be read."""
+    if index_dir is None:
+        return None
+    saved = map_saved_for(Path(index_dir) / FACETS_FILE, key=key, documents=total)
     try:
-        header, arrays = map_arrays(Path(index_dir) / FACETS_FILE)
-        if header["key"] != key or header["documents"] != total:
-            return None
-        return _restored(header, arrays)
-    except (OSError, ValueError, KeyError, TypeError):
+        return None if saved is None else _restored(*saved)
+    except (KeyError, TypeError, ValueError):
         return None
 
 
