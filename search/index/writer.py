@@ -326,7 +326,8 @@ def _update_locked(
     pool = ReaderPool(1, corpus, limits)
     try:
         if named:
-            current, stats, digests, looked_at = named_files(corpus, files, known, limits, summary.failed)
+            looked_at = named_paths
+            current, stats, digests = named_files(corpus, named_paths, known, limits, summary.failed)
         else:
             current, stats, digests = listed_files(corpus, known, limits, summary.failed)
             looked_at = list(known)
