@@ -59,7 +59,6 @@ def _grown_table(
     """The table whose documents before ``end`` are ``previous``'s and the others those of the ``rest``."""
     table = FacetTable.__new__(FacetTable)
     table.paragraph = _extended(previous.paragraph[:end], total, False)
-    table.paragraph[:end] &= live[:end]  # deletions only grow: the earlier flags, less the deleted
     table.years = _extended(previous.years[:end], total, 0)
     table.id_keys = _extended(previous.id_keys[:end], total, 0)
     table.values = {**values, "topic": previous.values["topic"]}
@@ -75,16 +74,9 @@ def _grown_table(
     table.topic_bits = None if previous.topic_bits is None else _extended(previous.topic_bits[:end], total, 0)
     table.topics = None if previous.topics is None else _extended(previous.topics[:end], total, False)
     for segment, offset in rest:
-        span = slice(offset, offset + segment.count)
-        table.paragraph[span] = segment.paragraph & live[span]
-        table.years[span] = segment.years
-        table.id_keys[span] = segment.id_keys
-        for name in CODED_FACETS:
-            table.codes[name][span] = _lookup(values[name], segment.values[name])[segment.codes[name]]
-        columns = [previous.values["topic"].index(t) for t in segment.topic_names]
-        if columns:
-            table._add_topics(span, segment.topics[:, : len(columns)], columns)
+        table._fill(segment, offset, lambda name, local: _lookup(values[name], local))
     table.live = live
+    table.paragraph &= live  # deletions only grow: the earlier flags less the deleted, as a build gives
     table.township_names = table._key_townships_by_county()
     table.topic_order = previous.topic_order
     table.by_report = table._report_columns()

@@ -60,6 +60,11 @@ class FacetTable:
             self.codes[name] = np.full(total, -1, dtype=np.int32)
         self.values["topic"] = sorted(set().union(*(segment.topic_names for segment, _ in segments)))
         code_of = {name: {v: i for i, v in enumerate(self.values[name])} for name in CODED_FACETS}
+
+        def lookup(name: str, local: list[str]) -> np.ndarray:
+            # A dict lookup per value: a binary search over an object array of report ids was most of loading.
+            return np.array([*map(code_of[name].__getitem__, local), -1], dtype=np.int32)
+
         self.topic_columns = max(1, len(self.values["topic"]))
         bits = self.topic_columns <= MAX_TOPIC_BITS
         # Each document's topics as one number, a bit per topic (a flag matrix beside it was 95 MB at 8M
@@ -67,16 +72,7 @@ class FacetTable:
         self.topic_bits = np.zeros(total, dtype=np.int32) if bits else None
         self.topics = None if bits else np.zeros((total, self.topic_columns), dtype=bool)
         for segment, offset in segments:
-            span = slice(offset, offset + segment.count)
-            self.paragraph[span] = segment.paragraph
-            self.years[span] = segment.years
-            self.id_keys[span] = segment.id_keys
-            codes = segment.codes
-            for name in CODED_FACETS:
-                self.codes[name][span] = _remap(codes[name], segment.values[name], code_of[name])
-            columns = [self.values["topic"].index(t) for t in segment.topic_names]
-            if columns:
-                self._add_topics(span, segment.topics[:, : len(columns)], columns)
+            self._fill(segment, offset, lookup)
         self.live = live
         self.paragraph &= live
         self.township_names = self._key_townships_by_county()
@@ -84,6 +80,21 @@ class FacetTable:
         self.by_report = self._report_columns()
         self._report_documents: np.ndarray | None = None
         self._paragraph_reports: np.ndarray | None = None
+
+    def _fill(self, segment: Segment, offset: int, lookup) -> None:
+        """A segment's documents at ``offset``: paragraph flags (deleted ones still set), years, ids, topics, and
+        codes through ``lookup(facet, the segment's values)`` — its codes → the shared codes, -1 last, which a
+        code of -1 (no value) picks."""
+        span = slice(offset, offset + segment.count)
+        self.paragraph[span] = segment.paragraph
+        self.years[span] = segment.years
+        self.id_keys[span] = segment.id_keys
+        codes = segment.codes
+        for name in CODED_FACETS:
+            self.codes[name][span] = lookup(name, segment.values[name])[codes[name]]
+        columns = [self.values["topic"].index(t) for t in segment.topic_names]
+        if columns:
+            self._add_topics(span, segment.topics[:, : len(columns)], columns)
 
     def _add_topics(self, span: slice, flags: np.ndarray, columns: list[int]) -> None:
         """A segment's topic flags (a column per topic it names) at ``span``, its ``columns`` the shared ones."""
@@ -417,16 +428,6 @@ class FacetTable:
                 wanted = {str(v) for v in selected}
                 chosen += [i for i in present.tolist() if values[i] in wanted and i not in shown]
         return [{"value": values[i], "count": int(counts[i])} for i in chosen]
-
-
-def _remap(codes: np.ndarray, local: list[str], code_of: dict[str, int]) -> np.ndarray:
-    """Codes into a segment's own value list → codes into the shared value list (``code_of`` its positions).
-
-    A dict lookup per value: a binary search over an object array of report ids was most of loading a state.
-    The lookup ends with -1, which a code of -1 (no value) picks."""
-    if not local:
-        return codes
-    return np.array([*map(code_of.__getitem__, local), -1], dtype=np.int32)[codes]
 
 
 def run_starts(*columns: np.ndarray) -> np.ndarray:
