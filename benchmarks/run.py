@@ -295,7 +295,8 @@ def _reindex_one(corpus: Path, index_dir: Path, engine: Engine, jobs: int | None
 
 
 def _change_one_report(corpus: Path, index_dir: Path, engine: Engine, jobs: int | None, named: bool, key: str) -> dict:
-    victim = sorted(corpus.glob("synthetic-*.txt"))[len(list(corpus.glob("synthetic-*.txt"))) // 2]
+    reports = sorted(corpus.glob("synthetic-*.txt"))
+    victim = reports[len(reports) // 2]
     original = victim.read_text(encoding="utf-8")
     marker = "基准测试改动标记词甲乙丙"
     files = [victim] if named else None
