@@ -579,5 +579,4 @@ def manifest_bytes(index_dir: Path, segment_id: str) -> bytes:
 
 def read_manifest(index_dir: Path, segment_id: str) -> list[dict]:
     """The reports a segment holds: path, report_id, hash, size, mtime_ns and the report document's number."""
-    path = Path(index_dir) / FAST_DIR / segment_id / "reports.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    return json.loads(manifest_bytes(index_dir, segment_id))

@@ -84,8 +84,16 @@ class SegmentBuilder:
 
     def add_report(self, path: str, report_id: str, digest: str, stat: os.stat_result) -> None:
         """Record the report whose summary document is added next (the manifest of the segment)."""
-        entry = {"path": path, "report_id": report_id, "hash": digest, "size": stat.st_size}
-        self._record({**entry, "mtime_ns": stat.st_mtime_ns, "docnum": self.count})
+        self._record(
+            {
+                "path": path,
+                "report_id": report_id,
+                "hash": digest,
+                "size": stat.st_size,
+                "mtime_ns": stat.st_mtime_ns,
+                "docnum": self.count,
+            }
+        )
 
     def _record(self, entry: dict) -> None:
         """Add an entry to the manifest, as ``json.dumps`` of the whole list would write it."""
