@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search.index import candidates, shinglecache
+from search.index import candidates, docsets, shinglecache
 from search.index.bandkeys import DenseBandKeys
 from search.index.candidates import CandidatePairs, spill_file
 from search.index.clusters import find_clusters
 from search.index.minhash import NO_BAND
 from search.index.shinglecache import ShingleCache
+from search.query import SearchRequest
 
 
 def _expected_pairs(bands: np.ndarray, eligible: np.ndarray) -> set[tuple[int, int]]:
@@ -313,3 +314,24 @@ def test_a_segment_manifest_is_held_as_its_json_and_written_as_one_list(tmp_path
         "mtime_ns": stat.st_mtime_ns,
         "docnum": 0,
     }
+
+
+def _answer(engine, **request) -> dict:
+    answer = engine.search(SearchRequest(**request))
+    return {name: value for name, value in answer.items() if name != "seconds"}
+
+
+@pytest.mark.parametrize(
+    "request_fields",
+    [
+        {"q": "法治"},
+        {"q": "执法人员 培训"},
+        {"q": "法治 考核 档案"},
+        {"q": "普法 宣传 形式", "page": 2},
+        {"q": "法律顾问", "count": "reports"},
+    ],
+)
+def test_a_search_counted_and_ranked_a_piece_at_a_time_answers_as_in_one_piece(engine, monkeypatch, request_fields):
+    whole = _answer(engine, **request_fields)
+    monkeypatch.setattr(docsets, "PIECE", 7)  # at eight million matches a piece is a million
+    assert _answer(engine, **request_fields) == whole

@@ -56,6 +56,20 @@ def test_a_saved_facet_table_equals_the_built_one_and_is_mapped_by_the_next_serv
     assert _same_table(again, built)
 
 
+def test_a_server_mapping_its_facet_table_never_reads_the_segments_facet_values(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    _served(index)  # builds the table and saves it
+    engine = Engine(index)
+    engine.prepare()
+    engine.search(SearchRequest(q="法治 建设"))
+    with engine.using() as state:
+        segments = [segment for segment, _ in state.evaluator.segments]
+    engine.close()
+    # Read, they are every report id, township and heading value of the index again, as Python strings.
+    assert segments and not any({"values", "_facet_values"} & vars(segment).keys() for segment in segments)
+
+
 def test_a_saved_facet_table_is_not_used_once_a_report_is_removed_or_added(corpus, tmp_path):
     index = tmp_path / "index"
     update_index(corpus, index, jobs=1)

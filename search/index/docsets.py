@@ -8,6 +8,13 @@ import numpy as np
 SEARCH_BELOW = 16  # look documents up by binary search when the other side is this many times longer
 BY_TABLE = 32  # … else through a table over every document once they are more than 1/BY_TABLE of them
 NEARLY_ALL = 0.95  # above this share kept, boolean indexing beats np.compress
+PIECE = 1 << 20  # elements an elementwise step over millions of matches takes at a time (its temporaries' size)
+
+
+def pieces(length: int) -> list[slice]:
+    """Slices of PIECE elements covering ``length``: a step over a common word's eight million matches done a
+    piece at a time keeps its temporaries (a gather, a conversion to float64 or int64) at 8 MB instead of 61."""
+    return [slice(start, start + PIECE) for start in range(0, length, PIECE)]
 
 
 def select(values: np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -48,6 +48,7 @@ import mmap
 import os
 import threading
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -254,9 +255,6 @@ class Segment:
         # Segments written before phrase postings existed have none: their strings are checked in the texts.
         self.phrases = Grams(folder, "phrase") if (folder / PHRASES_FILE).exists() else None
         self.phrase_vocabulary = mapped(folder / PHRASES_FILE) if self.phrases is not None else None
-        meta = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
-        self.values: dict[str, list[str]] = meta["values"]
-        self.topic_names: list[str] = meta["topics"]
         self._bands: BandKeys | None = None
         self._heading_groups: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -338,6 +336,22 @@ class Segment:
             block = memoryview(pread(fd, high - low, low, path))
             return [block[start - low : end - low] for start, end in zip(starts, ends, strict=True)]
         return [pread(fd, end - start, start, path) for start, end in zip(starts, ends, strict=True)]
+
+    @cached_property
+    def _facet_values(self) -> dict:
+        """The segment's facets.json, read at the first use: only a facet table being built reads it, and a
+        server mapping the saved one never does (49 MB of strings at eight million paragraphs)."""
+        return json.loads((self.folder / "facets.json").read_text(encoding="utf-8"))
+
+    @property
+    def values(self) -> dict[str, list[str]]:
+        """Each coded facet's values, in the order of the segment's codes."""
+        return self._facet_values["values"]
+
+    @property
+    def topic_names(self) -> list[str]:
+        """The topics, in the order of the segment's topic columns."""
+        return self._facet_values["topics"]
 
     def release_pages(self) -> None:
         """Take the resident pages of the texts' and band keys' maps out of this process (see

@@ -77,7 +77,6 @@ class Evaluator:
         lengths = np.zeros(total, dtype=np.float32)
         for segment, offset in segments:
             lengths[offset : offset + segment.count] = segment.lengths
-        self.lengths = lengths
         live_lengths = lengths[live]
         self.average_length = float(live_lengths.mean()) if len(live_lengths) else 1.0
         self.documents = max(1, int(np.count_nonzero(live)))
@@ -385,28 +384,7 @@ class Evaluator:
 
     def _one_form(self, text: str, exact: bool) -> Result:
         tokens = words(text)
-        postings = [self.postings(token) for token in tokens]
-        # With one word, the documents known to contain the text need no verification.
-        known = postings[0][0] if len(tokens) == 1 else None
-        strings = self._live(self._containing(text, known))
-        headings = self._live(self._in_segments(lambda segment, _: segment.heading_containing(text)))
-        docs, string_at, heading_at = merged(strings, headings, self.total)
-        in_string = _flags(len(docs), string_at)
-        word_score = np.zeros(len(docs), dtype=np.float32)
-        if len(tokens) == 1 and len(postings[0][0]) == len(strings):
-            where = [string_at]  # the word's documents are the text's
-        else:
-            # One word's documents are among the text's (it is known to contain it); several words' need not be.
-            where = locate_all(docs, [token_docs for token_docs, _ in postings], self.total, among=len(tokens) == 1)
-        for (token_docs, tfs), at in zip(postings, where, strict=True):
-            frequency, found = len(token_docs), at >= 0
-            if not found.all():
-                token_docs, tfs, at = select(token_docs, found), select(tfs, found), select(at, found)
-            word_score[at] += self._bm25(token_docs, tfs, frequency) / len(tokens)
-        # Times the flags rather than np.where, which costs ten times as much on a mixed mask (scores are ≥ 0).
-        score = (word_score * WORD_BOOST + self._idf(len(strings)) * GRAM_BOOST) * in_string
-        if len(headings):
-            score = score + _flags(len(docs), heading_at) * self._idf(len(headings)) * HEADING_BOOST
+        docs, score = self._form_scores(text, tokens)
         result = Result.of(docs, score)
         if exact or len(tokens) < 2:
             return result
@@ -418,6 +396,42 @@ class Evaluator:
         for part in split:
             result.score[at] += part.score[locate(part.docs, together, self.total)] * SPLIT_WORDS_BOOST
         return result
+
+    def _form_scores(self, text: str, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(the documents of ``text`` as typed, their scores): its words' BM25 where the text is, its string's and
+        its headings' IDF. Made in place on the words' scores: at eight million matches each whole-array step
+        was 30 to 60 MB of a search's peak."""
+        docs, string_at, heading_at, score, (strings, headings) = self._form_matches(text, tokens)
+        score *= WORD_BOOST
+        score += self._idf(strings) * GRAM_BOOST
+        score *= _flags(len(docs), string_at)  # times the flags: np.where costs ten times as much (scores ≥ 0)
+        if headings:
+            # In float64 and then float32, as the heading's flags (a float64 array) made it.
+            score[heading_at] = score[heading_at].astype(np.float64) + self._idf(headings) * HEADING_BOOST
+        return docs, score
+
+    def _form_matches(self, text: str, tokens: list[str]) -> tuple:
+        """The documents of ``text`` (its string or its headings), where those of each are among them, its words'
+        BM25 aligned, and (how many have the string, how many the heading). The postings and the string's and
+        the headings' documents end with this call, before the scores are combined."""
+        postings = [self.postings(token) for token in tokens]
+        # With one word, the documents known to contain the text need no verification.
+        known = postings[0][0] if len(tokens) == 1 else None
+        strings = self._live(self._containing(text, known))
+        headings = self._live(self._in_segments(lambda segment, _: segment.heading_containing(text)))
+        docs, string_at, heading_at = merged(strings, headings, self.total)
+        word_score = np.zeros(len(docs), dtype=np.float32)
+        if len(tokens) == 1 and len(postings[0][0]) == len(strings):
+            where = [string_at]  # the word's documents are the text's
+        else:
+            # One word's documents are among the text's (it is known to contain it); several words' need not be.
+            where = locate_all(docs, [token_docs for token_docs, _ in postings], self.total, among=len(tokens) == 1)
+        for (token_docs, tfs), at in zip(postings, where, strict=True):
+            frequency, found = len(token_docs), at >= 0
+            if not found.all():
+                token_docs, tfs, at = select(token_docs, found), select(tfs, found), select(at, found)
+            word_score[at] += self._bm25(token_docs, tfs, frequency) / len(tokens)
+        return docs, string_at, heading_at, word_score, (len(strings), len(headings))
 
     def _containing(self, text: str, known: np.ndarray | None) -> np.ndarray:
         """Documents whose text contains ``text``, ascending; ``known`` (ascending) are known to."""

@@ -37,7 +37,7 @@ from search.query.evaluate import Evaluator
 from search.query.facet_file import facets_key, load_facets, save_facets
 from search.query.facet_growth import grown
 from search.query.facets import FacetTable
-from search.query.rank import fact_keys, practice_prior, practice_share
+from search.query.rank import PartPrior, fact_keys, practice_prior, practice_share
 from search.query.suggest import Suggester
 
 NEAR_COPY_CANDIDATES = 30
@@ -56,7 +56,7 @@ class IndexState:
     searcher: object
     facets: FacetTable
     evaluator: Evaluator
-    prior: np.ndarray
+    prior: PartPrior
     suggester: Suggester
     stored_lock: threading.Lock = field(default_factory=threading.Lock)
     users: int = 0
