@@ -189,6 +189,11 @@ class Engine(Searcher):
             state.save_facets()
             for segment, _ in state.evaluator.segments:
                 save_commonest_characters(segment)
+        # The state loaded again maps the facet table just saved: the one built here (432 MB at eight million
+        # paragraphs) is not held through the clustering and the report table, the indexer's peak.
+        self.close()
+        return_free_memory()
+        with self.using() as state:
             state.clusters()
             return_free_memory()  # the clustering's working memory, before the report table is built beside it
             report_table(state).copy_rates(state)
