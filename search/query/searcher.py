@@ -20,6 +20,7 @@ from search.index.analyze import fold
 from search.index.docsets import distinct, select
 from search.index.heap import resident_mapped_bytes
 from search.index.segment_reader import Segment
+from search.index.stored_records import read_stored_fields_in_place
 from search.index.writer import FACETS, INDEX_NAME, index_exists, index_is_usable, open_index, read_info
 from search.query.facets import others_allowed
 from search.query.helper_thread import searching
@@ -106,7 +107,7 @@ class Searcher:
                 return
             self._state = replace(
                 self._state,
-                searcher=self.ix.searcher(),
+                searcher=self._open_searcher(),
                 stored_lock=threading.Lock(),
                 clusters_lock=threading.Lock(),
                 start_lock=threading.Lock(),
@@ -143,8 +144,15 @@ class Searcher:
             self._retire(previous)
         # A fresh searcher, not Searcher.refresh(): refresh reuses segment readers and so misses
         # documents that a reindex deleted from an unchanged segment (whoosh3 3.54.0).
-        self._state = load_state(self.index_dir, self.ix.searcher(), self._segments, previous)
+        self._state = load_state(self.index_dir, self._open_searcher(), self._segments, previous)
         return self._state
+
+    def _open_searcher(self):
+        """A Whoosh searcher of the latest commit that reads stored fields a record at a time (see
+        :mod:`search.index.stored_records`)."""
+        searcher = self.ix.searcher()
+        read_stored_fields_in_place(searcher)
+        return searcher
 
     def search(self, request: SearchRequest, max_limit: int = MAX_LIMIT) -> dict:
         """One page of hits with total and facets; ``max_limit`` is raised only for exports.
