@@ -43,7 +43,5 @@ def test_a_served_page_reads_report_fields_without_loading_the_stored_column(eng
     answer = engine.search(SearchRequest(q="法律顾问"))
     assert answer["hits"] and all(hit["title"] for hit in answer["hits"])  # the reports' stored titles
     with engine.using() as state:
-        reader = state.searcher.reader()
-        leaves = [leaf for leaf, _ in reader.leaf_readers()] if hasattr(reader, "leaf_readers") else [reader]
-        stored = [leaf._perdoc._readers[STORED] for leaf in leaves]
+        stored = [leaf._perdoc._readers[STORED] for leaf, _ in state.searcher.reader().leaf_readers()]
     assert stored and all(isinstance(column._child, _RecordReader) for column in stored)

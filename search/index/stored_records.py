@@ -60,9 +60,7 @@ STORED_RECORDS = columns.PickleColumn(_RecordColumn())
 def read_stored_fields_in_place(searcher) -> None:
     """Have each segment of ``searcher`` read stored fields a record at a time; a segment whose reader is not
     whoosh3's keeps its own."""
-    reader = searcher.reader()
-    leaves = [leaf for leaf, _ in reader.leaf_readers()] if hasattr(reader, "leaf_readers") else [reader]
-    for leaf in leaves:
+    for leaf, _ in searcher.reader().leaf_readers():
         per_document = getattr(leaf, "_perdoc", None)
         readers = getattr(per_document, "_readers", None)
         if isinstance(readers, dict) and STORED not in readers and per_document.has_column(STORED):
