@@ -494,6 +494,39 @@ def test_a_report_deleted_from_the_folder_is_removed_but_an_unreadable_one_is_ke
     engine.close()
 
 
+def test_a_report_rewritten_at_the_same_size_is_reindexed_and_no_other_file_is_read(
+    corpus, tmp_path, samples, monkeypatch
+):
+    """A reindex trusts an unchanged size and modification time (and reads nothing of those files); a file of
+    the same size written again, or one now over the size limit, is looked at."""
+    from search.index import listing
+    from search.index.readers import ReadLimits
+
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    rewritten = corpus / samples["北屏乡"].name
+    text = rewritten.read_text(encoding="utf-8")
+    assert "法治宣传" in text
+    rewritten.write_text(text.replace("法治宣传", "智慧普法", 1), encoding="utf-8")  # four characters for four
+    stat = rewritten.stat()
+    os.utime(rewritten, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    hashed = []
+    monkeypatch.setattr(listing, "file_hash", lambda path: hashed.append(Path(path).name) or _sha256(path))
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert (summary.updated, summary.unchanged) == (1, 4) and hashed == [rewritten.name]
+    large = max(corpus.glob("*.txt"), key=lambda path: path.stat().st_size)
+    limit_mb = large.stat().st_size / (1 << 20) * 0.99
+    summary = update_index(corpus, index_dir, jobs=1, limits=ReadLimits(file_mb=limit_mb))
+    assert [(f["path"], f["kept"]) for f in summary.failed] == [(large.name, True)]
+    assert "文件过大" in summary.failed[0]["error"] and summary.unchanged == 4
+
+
+def _sha256(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def test_named_files_are_the_only_ones_looked_at_and_every_other_report_is_kept(corpus, tmp_path, samples, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the folders as a user types them: relative to where the command runs
     corpus, index_dir = Path(corpus.name), Path("index")

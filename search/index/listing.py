@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from search.index.readers import ReadLimits
-from search.ingest.pipeline import corpus_listing, is_report_name
+from search.ingest.pipeline import is_report_name, path_order, report_entries
 
 HASH_CHUNK = 1 << 20
 SPARSE_FROM = 8 * 1 << 20
@@ -29,21 +29,44 @@ def file_hash(path: Path | str) -> str:
 
 
 def listed_files(corpus: Path, known: dict[str, dict], limits: ReadLimits, failed: list[dict]) -> Files:
-    """The readable report files under ``corpus`` ({relative path: path}), their stats and digests; those that
-    cannot be opened or are refused are added to ``failed``."""
-    current, broken = corpus_listing(corpus)
-    failed.extend({"path": rel, "error": why} for rel, why in broken)
-    stats, digests = {}, {}
-    for rel, path in list(current.items()):
-        if not _compared(rel, path, known.get(rel), limits, failed, stats, digests):
-            del current[rel]
+    """The readable report files under ``corpus`` ({relative path: path}, in no particular order), and the stats
+    and digests of those the index does not know or whose size or modification time differ from its record
+    (the others are unchanged); files that cannot be opened or are refused are added to ``failed``.
+
+    One pass over the folders' entries, the unchanged files costing a stat and a comparison: at 320,000
+    files the listing sorted, then a function call, a stat and two dict entries per file were 3.3 s of a
+    one-report reindex."""
+    current: dict[str, str] = {}
+    stats: dict[str, os.stat_result] = {}
+    digests: dict[str, str] = {}
+    refused: list[dict] = []
+    may_be_refused = min(limits.file_mb * (1 << 20), SPARSE_FROM)
+    for rel, entry, why in report_entries(corpus):
+        if why:
+            refused.append({"path": rel, "error": why})
+            continue
+        try:
+            stat = entry.stat()
+        except OSError:
+            stat = None  # _compared names the error
+        record = known.get(rel)
+        if (
+            stat is not None
+            and record is not None
+            and stat.st_size <= may_be_refused
+            and record.get("size") == stat.st_size
+            and record.get("mtime_ns") == stat.st_mtime_ns
+        ) or _compared(rel, entry.path, record, limits, refused, stats, digests):
+            current[rel] = entry.path
+    refused.sort(key=lambda failure: path_order(failure["path"]))
+    failed.extend(refused)
     return current, stats, digests
 
 
 def named_files(
     corpus: Path, paths: list[str], known: dict[str, dict], limits: ReadLimits, failed: list[dict]
 ) -> Files:
-    """As :func:`listed_files` for the ``paths`` only (relative to ``corpus``, see :func:`corpus_relative`:
+    """As :func:`listed_files` (stats and digests of every one) for the ``paths`` only (relative to ``corpus``, see :func:`corpus_relative`:
     added, changed or removed reports); every other indexed report stays as indexed. Listing and comparing
     320,000 files took 3.4 s of a one-report reindex."""
     base = os.fspath(corpus)  # paths as the folder's listing gives them: under ``corpus`` as it was named

@@ -43,6 +43,7 @@ from search.index.segment_reader import (
 from search.index.segment_writer import PIECE_SIZE, SegmentBuilder, remove_orphans
 from search.index.terms import EMPTY
 from search.ingest.model import Report
+from search.ingest.pipeline import path_order
 
 INDEX_NAME = "paragraphs"
 MERGE_AT = 4
@@ -326,20 +327,20 @@ def _update_locked(
     pool = ReaderPool(1, corpus, limits)
     try:
         if named:
-            looked_at = named_paths
+            looked_at = set(named_paths)
             current, stats, digests = named_files(corpus, named_paths, known, limits, summary.failed)
         else:
             current, stats, digests = listed_files(corpus, known, limits, summary.failed)
-            looked_at = list(known)
+            looked_at = known.keys()
     except BaseException:
         pool.close()
         raise
-    to_parse = [rel for rel in current if known.get(rel, {}).get("hash") != digests[rel]]
+    to_parse = sorted((rel for rel in digests if known.get(rel, {}).get("hash") != digests[rel]), key=path_order)
     unreadable = {f["path"] for f in summary.failed}
-    removed = [rel for rel in looked_at if rel in known and rel not in current and rel not in unreadable]
+    removed = sorted((known.keys() & looked_at) - current.keys() - unreadable, key=path_order)
     summary.unchanged = len(current) - len(to_parse)
     if named:  # the reports it did not look at are unchanged as far as it knows
-        summary.unchanged += known_total - len(known.keys() & set(looked_at))
+        summary.unchanged += known_total - len(known.keys() & looked_at)
     if to_parse:
         pool.grow_to(min(jobs or min(2, os.cpu_count() or 1), len(to_parse)))
     else:

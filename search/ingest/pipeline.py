@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from search.ingest.bounds import split_long_lines
@@ -40,12 +41,25 @@ def corpus_files(corpus: Path) -> list[Path]:
 def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """({relative path with "/": path} of the report files under ``corpus``, sorted by their parts;
     (relative path, reason) of entries that look like reports but cannot be opened: a symbolic link that
-    loops or points nowhere).
+    loops or points nowhere)."""
+    files, broken = [], []
+    for rel, entry, why in report_entries(corpus):
+        if why:
+            broken.append((rel, why))
+        else:
+            files.append((rel, entry.path))
+    files.sort(key=_by_parts)
+    broken.sort(key=_by_parts)
+    return dict(files), broken
+
+
+def report_entries(corpus: Path) -> Iterator[tuple[str, os.DirEntry, str]]:
+    """(relative path with "/", directory entry, "" or why it cannot be opened) of each entry under ``corpus``
+    named like a report, in the order the folders list them (see :func:`path_order`).
 
     Walked with os.scandir, not descending into linked folders (as Path.rglob does not), and kept as
     strings: at 80,000 files Path objects, their comparisons and a stat per entry were most of a
     one-report reindex."""
-    files, broken = [], []
     folders = [(os.fspath(corpus), "")]
     while folders:
         folder, prefix = folders.pop()
@@ -64,14 +78,11 @@ def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]
                 except OSError:  # a link that loops
                     is_file = False
                 if is_file:
-                    files.append((prefix + name, entry.path))
+                    yield prefix + name, entry, ""
                 elif entry.is_symlink() and not os.path.exists(entry.path):
-                    broken.append((prefix + name, "符号链接无法打开（循环链接或目标不存在）"))
+                    yield prefix + name, entry, "符号链接无法打开（循环链接或目标不存在）"
                 elif not entry.is_dir():
-                    broken.append((prefix + name, "不是普通文件（管道、设备等），不读取"))
-    files.sort(key=_by_parts)
-    broken.sort(key=_by_parts)
-    return dict(files), broken
+                    yield prefix + name, entry, "不是普通文件（管道、设备等），不读取"
 
 
 def is_report_name(name: str) -> bool:
@@ -85,10 +96,14 @@ def is_report_name(name: str) -> bool:
     )
 
 
-def _by_parts(item: tuple[str, str]) -> str:
+def path_order(rel: str) -> str:
     """Sort key of a relative path that orders it part by part, as ``rel.split("/")`` would: NUL sorts below
     every character a name may hold. A string, not a list: sorting 320,000 paths took 2.6 s by lists, 0.6 so."""
-    return item[0].replace("/", "\0")
+    return rel.replace("/", "\0")
+
+
+def _by_parts(item: tuple[str, str]) -> str:
+    return path_order(item[0])
 
 
 # Files a corpus folder commonly holds that are not reports and not worth an error line.
