@@ -527,6 +527,16 @@ def _sha256(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+@pytest.mark.parametrize("year", [70000, -1, "２０２２年"])
+def test_a_sidecar_year_no_index_can_hold_fails_that_report_and_the_others_are_indexed(corpus, tmp_path, year):
+    """A metadata sidecar stating a year outside four digits once stopped the whole run with an OverflowError."""
+    report = sorted(corpus.glob("*.txt"))[0]
+    report.with_name(report.stem + ".meta.json").write_text(json.dumps({"year": year}), encoding="utf-8")
+    summary = update_index(corpus, tmp_path / "index", jobs=1)
+    assert summary.added == 4 and [f["path"] for f in summary.failed] == [report.name]
+    assert ".meta.json" in summary.failed[0]["error"] and "year" in summary.failed[0]["error"]
+
+
 def test_named_files_are_the_only_ones_looked_at_and_every_other_report_is_kept(corpus, tmp_path, samples, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the folders as a user types them: relative to where the command runs
     corpus, index_dir = Path(corpus.name), Path("index")

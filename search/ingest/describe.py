@@ -23,6 +23,7 @@ from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
 from search.ingest.paragraphs import Segmented
 
 YEAR = re.compile(r"(20\d\d)\s*年")
+FIRST_YEAR, LAST_YEAR = 1000, 9999  # a year a user states; the index keeps years in 16 bits
 YEAR_RANGE = re.compile(r"20\d\d\s*年?\s*[—\-－–~～至到]+\s*20\d\d\s*年?")
 CITED = re.compile(r"《[^》]*》")
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
@@ -320,7 +321,9 @@ def apply_overrides(report: Report, overrides: dict[str, str]) -> None:
             try:
                 value = int(value)
             except (TypeError, ValueError) as exc:
-                raise ReportError(source, f"year 不是年份：{value!r}") from exc
+                raise ReportError(source, f"{source} 中的 year 不是年份：{value!r}") from exc
+            if not FIRST_YEAR <= value <= LAST_YEAR:
+                raise ReportError(source, f"{source} 中的 year 不是四位数的年份：{value!r}")
         setattr(report, name, value)
         report.sources[name] = f"用户指定（{source}）"
 
