@@ -129,3 +129,38 @@ def test_a_facet_table_grown_after_a_reindex_is_the_one_built_from_scratch(corpu
     with engine.using() as state:
         assert any("（" in value for value in state.facets.values["township"])  # 花台乡 in two counties
     engine.close()
+
+
+def test_a_facet_with_more_values_than_a_byte_holds_filters_and_counts_every_one(tmp_path):
+    """Province codes take a byte while there are few provinces; a reindex that brings the 127th (as a
+    metadata.csv naming places of its own can) widens them, and every value still filters and counts."""
+    corpus, index = tmp_path / "reports", tmp_path / "index"
+    corpus.mkdir()
+
+    def write_reports(count: int) -> None:
+        rows = ["file,province,county,township,year"]
+        for number in range(count):
+            name = f"r{number:03d}.txt"
+            text = f"一、主要举措和成效\n第{number}号乡聘请法律顾问，审查合同{number}件，提出法律意见{number + 1}条。"
+            (corpus / name).write_text(text, encoding="utf-8")
+            rows.append(f"{name},测试省{number:03d},测试县{number:03d},测试乡{number:03d},2023")
+        (corpus / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    write_reports(120)
+    update_index(corpus, index, jobs=1)
+    engine = Engine(index)
+    assert len(engine.facet(SearchRequest(q="法律顾问"), "province")["values"]) == 120
+    write_reports(140)
+    update_index(corpus, index, jobs=1)
+    for number in (5, 126, 127, 139):
+        found = engine.search(SearchRequest(q="法律顾问", filters={"province": [f"测试省{number:03d}"]}))
+        assert found["total"] == 1 and f"第{number}号乡" in found["hits"][0]["text"]
+    values = engine.facet(SearchRequest(q="法律顾问"), "province")["values"]
+    assert sorted(v["value"] for v in values) == [f"测试省{n:03d}" for n in range(140)]
+    assert {v["count"] for v in values} == {1}
+    with engine.using() as state:
+        from search.query.facets import FacetTable
+
+        built = FacetTable(state.evaluator.segments, len(state.facets.live), state.facets.live)
+        assert _same(state.facets.codes, built.codes) and state.facets.codes["province"].dtype == np.int16
+    engine.close()

@@ -16,7 +16,7 @@ from search.index.arrayfile import map_saved_for, save_arrays
 from search.query.facets import CODED_FACETS, FacetTable, in_vocabulary_order
 
 FACETS_FILE = "facets.arrays"
-FACETS_RULES = "facets-2"  # changed whenever what the table holds or how it is built changes
+FACETS_RULES = "facets-3"  # changed whenever what the table holds or how it is built changes
 _PER_DOCUMENT = ("paragraph", "years", "id_keys", "live")
 
 

@@ -16,7 +16,7 @@ from bisect import bisect_left
 import numpy as np
 
 from search.index.segment_reader import Segment
-from search.query.facets import CODED_FACETS, FacetTable
+from search.query.facets import CODED_FACETS, FacetTable, code_dtype
 
 SHARED_AT_LEAST = 0.5  # of the documents, for growing to beat building
 
@@ -69,7 +69,7 @@ def _grown_table(
             codes = _lookup(values[name], previous.township_names)[codes]
         elif values[name] is not previous.values[name]:
             codes = _lookup(values[name], previous.values[name])[codes]
-        table.codes[name] = _extended(codes, total, -1)
+        table.codes[name] = _extended(codes.astype(code_dtype(name, len(values[name])), copy=False), total, -1)
     table.topic_columns = previous.topic_columns
     table.topic_bits = None if previous.topic_bits is None else _extended(previous.topic_bits[:end], total, 0)
     table.topics = None if previous.topics is None else _extended(previous.topics[:end], total, False)

@@ -26,6 +26,9 @@ NO_YEAR = 65535
 # Four-digit years (as ingest keeps them) in 16 bits: int64 was 67 MB of every server at eight million
 # paragraphs. Signed, so that a negated year still sorts the unknown (0) after the known.
 YEAR_DTYPE = np.int16
+# Facets whose codes stay 32-bit: townships are coded again per county once the table is built, and reports
+# are many. The others take the narrowest type holding their values (see code_dtype).
+WIDE_CODES = ("township", "report_id")
 CODED_FACETS = ("level", "township", "county", "city", "province", "part", "report_id")
 REPORT_FACETS = ("level", "township", "county", "city", "province", "year")
 MAX_TOPIC_BITS = 16
@@ -38,6 +41,18 @@ FACET_LABELS = {
     "part": "报告部分",
     "topic": "主题",
 }
+
+
+def code_dtype(name: str, count: int) -> type[np.signedinteger]:
+    """The narrowest signed integer type holding the codes of ``count`` values of facet ``name``, with -1 (no
+    value) and one more (code + 1): a part, level or province code in a byte, a county's in two, where 32
+    bits per document and facet were 33 MB each at eight million paragraphs. Code arithmetic widens first."""
+    if name in WIDE_CODES:
+        return np.int32
+    for dtype in (np.int8, np.int16):
+        if count < np.iinfo(dtype).max:
+            return dtype
+    return np.int32
 
 
 class Tally:
@@ -60,7 +75,7 @@ class FacetTable:
         self.codes: dict[str, np.ndarray] = {}
         for name in CODED_FACETS:
             self.values[name] = sorted(set().union(*(segment.values[name] for segment, _ in segments)))
-            self.codes[name] = np.full(total, -1, dtype=np.int32)
+            self.codes[name] = np.full(total, -1, dtype=code_dtype(name, len(self.values[name])))
         self.values["topic"] = sorted(set().union(*(segment.topic_names for segment, _ in segments)))
         code_of = {name: {v: i for i, v in enumerate(self.values[name])} for name in CODED_FACETS}
 
