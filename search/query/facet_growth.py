@@ -41,10 +41,7 @@ def grown(
     topics = sorted(set().union(*(segment.topic_names for segment, _ in pieces)))
     if end < SHARED_AT_LEAST * total or end > len(previous.paragraph) or topics != previous.values["topic"]:
         return None
-    values = {}
-    for name in CODED_FACETS:
-        found = sorted(set().union(*(segment.values[name] for segment, _ in pieces)))
-        values[name] = previous.values[name] if found == previous.values[name] else found
+    values = {name: _values(previous.values[name], pieces, name) for name in CODED_FACETS}
     return _grown_table(previous, pieces[shared:], end, total, live, values)
 
 
@@ -83,6 +80,15 @@ def _grown_table(
     table._report_documents = None
     table._paragraph_reports = None
     return table
+
+
+def _values(previous: list[str], pieces: list[tuple[Segment, int]], name: str) -> list[str]:
+    """The sorted values of facet ``name`` in the ``pieces``: ``previous`` itself (sorted, distinct) when they
+    are the same values, as after most reindexes; sorting 320,000 report ids to find that out took 0.15 s."""
+    found = set().union(*(segment.values[name] for segment, _ in pieces))
+    if len(found) == len(previous) and found.issuperset(previous):
+        return previous
+    return sorted(found)
 
 
 def _lookup(shared: list[str], local: list[str]) -> np.ndarray:
