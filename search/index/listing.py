@@ -40,7 +40,6 @@ def listed_files(corpus: Path, known: dict[str, dict], limits: ReadLimits, faile
     stats: dict[str, os.stat_result] = {}
     digests: dict[str, str] = {}
     refused: list[dict] = []
-    may_be_refused = min(limits.file_mb * (1 << 20), SPARSE_FROM)
     for rel, entry, why in report_entries(corpus):
         if why:
             refused.append({"path": rel, "error": why})
@@ -50,13 +49,9 @@ def listed_files(corpus: Path, known: dict[str, dict], limits: ReadLimits, faile
         except OSError:
             stat = None  # _compared names the error
         record = known.get(rel)
-        if (
-            stat is not None
-            and record is not None
-            and stat.st_size <= may_be_refused
-            and record.get("size") == stat.st_size
-            and record.get("mtime_ns") == stat.st_mtime_ns
-        ) or _compared(rel, entry.path, record, limits, refused, stats, digests):
+        if (stat is not None and _unchanged(record, stat) and not refused_reason(stat, limits)) or _compared(
+            rel, entry.path, record, limits, refused, stats, digests
+        ):
             current[rel] = entry.path
     refused.sort(key=lambda failure: path_order(failure["path"]))
     failed.extend(refused)
@@ -142,6 +137,9 @@ def os_error(exc: OSError) -> str:
 
 def _digest(path: str, stat: os.stat_result, known: dict | None) -> str:
     """The file's content hash; an unchanged size and modification time reuse the indexed hash."""
-    if known and known.get("size") == stat.st_size and known.get("mtime_ns") == stat.st_mtime_ns:
-        return known["hash"]
-    return file_hash(path)
+    return known["hash"] if _unchanged(known, stat) else file_hash(path)
+
+
+def _unchanged(known: dict | None, stat: os.stat_result) -> bool:
+    """Whether a file has the size and modification time the index recorded for it (``known``)."""
+    return bool(known) and known.get("size") == stat.st_size and known.get("mtime_ns") == stat.st_mtime_ns
