@@ -113,6 +113,24 @@ class JoinedBandKeys:
         flags[self.column(0)[0]] = True
         return flags
 
+    def sharing(self, band: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ascending documents, their keys) of every document whose key in ``band`` is the key there of one of
+        ``docs`` (ascending), those included: the groups of a band that an incremental clustering needs, found
+        without copying the band (see :func:`select_sharing`)."""
+        wanted = [np.zeros(0, dtype=np.uint32)]
+        for part, offset in self.parts:
+            low, high = np.searchsorted(docs, [offset, offset + part.count])
+            if low < high:
+                wanted.append(keys_of(*part.column(band), docs[low:high] - offset))
+        wanted = np.unique(np.concatenate(wanted))
+        found_docs, found_keys = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.uint32)]
+        for part, offset in self.parts:
+            part_docs, part_keys = select_sharing(*part.column(band), wanted)
+            found_docs.append(part_docs.astype(np.int64) + offset)
+            found_keys.append(part_keys)
+            part.release_pages()
+        return np.concatenate(found_docs), np.concatenate(found_keys)
+
 
 class DenseBandKeys:
     """Band keys held as a dense matrix (a row per document, NO_BAND where it has no key), read by column
@@ -128,6 +146,11 @@ class DenseBandKeys:
     def with_body(self) -> np.ndarray:
         return self.rows[:, 0] != NO_BAND
 
+    def sharing(self, band: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keys = self.rows[docs, band]
+        column_docs = np.flatnonzero(self.rows[:, band] != NO_BAND)
+        return select_sharing(column_docs, self.rows[column_docs, band], np.unique(keys[keys != NO_BAND]))
+
 
 def in_key_range(docs: np.ndarray, keys: np.ndarray, key_range: int, ranges: int) -> tuple[np.ndarray, np.ndarray]:
     """The documents (and keys) whose key falls in the ``key_range``-th of ``ranges`` equal ranges of 32-bit
@@ -136,3 +159,29 @@ def in_key_range(docs: np.ndarray, keys: np.ndarray, key_range: int, ranges: int
         return docs, keys
     inside = (np.asarray(keys, dtype=np.uint64) * np.uint64(ranges)) >> np.uint64(32) == np.uint64(key_range)
     return docs[inside], keys[inside]
+
+
+FILTER_BITS = 20
+FILTER_MASK = np.uint32((1 << FILTER_BITS) - 1)
+
+
+def keys_of(docs: np.ndarray, keys: np.ndarray, wanted_docs: np.ndarray) -> np.ndarray:
+    """The keys of those of ``wanted_docs`` (ascending) that are among ``docs`` (ascending, with ``keys``)."""
+    at = np.searchsorted(docs, wanted_docs)
+    inside = at < len(docs)
+    inside[inside] = docs[at[inside]] == wanted_docs[inside]
+    return np.asarray(keys[at[inside]], dtype=np.uint32)
+
+
+def select_sharing(docs: np.ndarray, keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``docs`` (and ``keys``) whose key is one of ``wanted`` (ascending). A key's low FILTER_BITS bits
+    are looked up in a table first, one gather over the band, and only the few keys that pass are compared
+    exactly: a column of millions of keys against a few hundred wanted ones."""
+    if not len(wanted) or not len(docs):
+        return docs[:0], np.zeros(0, dtype=np.uint32)
+    table = np.zeros(1 << FILTER_BITS, dtype=bool)
+    table[wanted & FILTER_MASK] = True
+    passed = np.flatnonzero(table[keys & FILTER_MASK])
+    found = np.asarray(keys[passed], dtype=np.uint32)
+    exact = np.isin(found, wanted)
+    return docs[passed[exact]], found[exact]

@@ -16,6 +16,10 @@ Windows are cut where every SAMPLE_EVERY-th pair of every run says WINDOW_PAIRS 
 fixed ranges of documents: a paragraph copied into thousands of reports pairs its first copy with every
 other, so the pairs crowd at the first documents (in the synthetic 8M corpus a window of 4,096 first
 documents held over a hundred million pairs).
+
+An incremental clustering with few fresh documents (a reindex of some reports) gathers, band by band, only the
+groups of the keys its fresh documents have: every pair it needs lies in one of them. Reading every band a
+range at a time for a couple of dozen fresh paragraphs took 36 s of the 8M clustering after one changed report.
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ from typing import IO
 
 import numpy as np
 
+from search.index.bandkeys import in_key_range
 from search.index.docsets import distinct
 
 KEY_RANGE_DOCS = 1 << 20
 SAMPLE_EVERY = 1 << 10
 WINDOW_PAIRS = 1 << 22
+FEW_FRESH_SHARE = 1 / 64
 PAIR_BYTES = np.dtype(np.int64).itemsize
 
 
@@ -71,10 +77,26 @@ class CandidatePairs:
         self._samples: list[np.ndarray] = []
         candidates = eligible & bands.with_body()
         candidate_count = int(np.count_nonzero(candidates))
+        if candidate_count < 2:
+            return
+        if start is not None and _few(start.fresh & candidates, candidate_count):
+            self._spill_sharing(bands, candidates, start)
+            return
         ranges = max(1, math.ceil(candidate_count / KEY_RANGE_DOCS))
-        for band in range(bands.columns if candidate_count > 1 else 0):
+        for band in range(bands.columns):
             for key_range in range(ranges):
                 self._spill(np.sort(band_pairs(*bands.column(band, key_range, ranges), candidates, start)))
+
+    def _spill_sharing(self, bands, candidates: np.ndarray, start) -> None:
+        """The pairs of an incremental clustering with few fresh documents: a pair with a fresh document lies
+        in a group of a key that document has, so each band's groups of the fresh documents' keys give the
+        same pairs as the whole band (each band read once, not once per range of keys)."""
+        fresh = np.flatnonzero(start.fresh & candidates)
+        for band in range(bands.columns):
+            docs, keys = bands.sharing(band, fresh)
+            ranges = max(1, math.ceil(len(docs) / KEY_RANGE_DOCS))
+            for key_range in range(ranges):
+                self._spill(np.sort(band_pairs(*in_key_range(docs, keys, key_range, ranges), candidates, start)))
 
     def __enter__(self) -> CandidatePairs:
         return self
@@ -123,6 +145,12 @@ class CandidatePairs:
         low, high = (after - 1) * SAMPLE_EVERY + 1, min(after * SAMPLE_EVERY, length)
         stretch = read_array(self._file, (offset + low) * PAIR_BYTES, high - low, np.int64)
         return low + int(np.searchsorted(stretch, key))
+
+
+def _few(fresh: np.ndarray, candidate_count: int) -> bool:
+    """Whether the fresh documents are few enough to gather their groups band by band (FEW_FRESH_SHARE of
+    the candidates at most): a reindex of some reports, not the first clustering after a large one."""
+    return int(np.count_nonzero(fresh)) <= candidate_count * FEW_FRESH_SHARE
 
 
 def band_pairs(docs: np.ndarray, keys: np.ndarray, candidates: np.ndarray, start=None) -> np.ndarray:

@@ -102,7 +102,7 @@ class IndexState:
 
     def _load_or_find_clusters(self) -> Clusters:
         layout, codes = self.layout(), self.facets.codes["report_id"]
-        found = load_clusters(self.index_dir, layout, self._bands, codes) if self.index_dir else None
+        found = load_clusters(self.index_dir, layout, codes) if self.index_dir else None
         if isinstance(found, Clusters):
             return found
         bands = self._bands()
