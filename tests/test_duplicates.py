@@ -434,6 +434,30 @@ def test_a_changed_report_in_a_large_cluster_compares_only_its_own_paragraphs(co
     assert len(copies) == 1 and len(copies[0]) == len(PLACES)  # eleven copies and the sample's paragraph
 
 
+def test_a_cluster_whose_centre_is_deleted_is_made_again_around_a_remaining_copy(corpus, tmp_path):
+    """The report holding the centre of twelve copies is deleted: the first copy becomes the centre and each
+    other copy is scored against it once, without walking their candidate pairs again; the clusters are
+    those a whole clustering finds."""
+    index = tmp_path / "index"
+    for number, place in enumerate(PLACES):
+        _write_report(corpus, f"copy{number:02d}.txt", place, 2021, _sample_paragraph(corpus, 8))
+    _index_as_the_cli_does(corpus, index)
+    (corpus / "000_fb6fe3ad903c3860.txt").unlink()  # the original, whose paragraph is the centre
+    _index_as_the_cli_does(corpus, index)
+    engine = Engine(index)
+    with engine.using() as state:
+        incremental = state.clusters()
+    _assert_every_member_names_a_centre(incremental)
+    found = _cluster_sets(engine)
+    engine.close()
+    assert incremental.candidate_pairs == 0 and incremental.verified_pairs == len(PLACES) - 1
+    (index / CLUSTERS_FILE).unlink()
+    whole = Engine(index)
+    assert found == _cluster_sets(whole)
+    whole.close()
+    assert sorted(len(cluster) for cluster in found)[-1] == len(PLACES)
+
+
 def test_copies_stay_clustered_when_the_report_holding_the_centre_is_deleted(corpus, tmp_path):
     index = tmp_path / "index"
     paragraph = _sample_paragraph(corpus, 8)

@@ -4,9 +4,10 @@ Each candidate pair (paragraphs sharing a band key, :mod:`search.index.minhash`)
 :func:`copy_score` of the two shingle sets (at least :data:`THRESHOLD`); verified pairs join star clusters. The
 clusters of a state are saved beside the index (:data:`CLUSTERS_FILE`), by segment and local document number,
 which a reindex does not change. The next state starts from them: only pairs with a *fresh* paragraph are
-verified (one of a new segment, one whose centre was deleted, or a centre whose members all were), so a
-reindex of one report costs seconds, not a full clustering, and a server loads what the indexer found instead
-of finding it again.
+verified (one of a new segment, or a centre whose members all were deleted), and a cluster whose centre was
+deleted is made again around its first remaining member (its other members are scored against it once; those
+that fall short are fresh), so a reindex of one report costs seconds, not a full clustering, and a server
+loads what the indexer found instead of finding it again.
 
 A paragraph whose centre is still there keeps its cluster, even when it shared a band with a deleted one: its
 copy score to its centre still holds. A whole clustering walks the pairs in another order and may give such a
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import zipfile
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -143,11 +144,14 @@ class Layout:
 @dataclass
 class Start:
     """What an earlier state's clusters give a new one: centres and similarities of the documents still
-    clustered, and which documents must be compared afresh."""
+    clustered, which documents must be compared afresh, and the members whose centre is gone (``orphans``,
+    ascending within each cluster, a cluster's after another's; ``orphan_clusters`` tells them apart)."""
 
     center: np.ndarray
     similarity: np.ndarray
     fresh: np.ndarray
+    orphans: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    orphan_clusters: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def save_clusters(index_dir: Path, layout: Layout, clusters: Clusters) -> bool:
@@ -278,12 +282,15 @@ def _restore(data: dict, layout: Layout, report_codes: np.ndarray) -> Clusters |
     to_centre = np.zeros(total, dtype=np.float64)
     to_centre[member[kept]] = similarity[kept]
     fresh = layout.eligible & ~known
-    fresh[member[member_live & ~centre_live]] = True  # their centre is gone: compare them again
     alone = _without_members(center)
     center[alone] = -1
     to_centre[alone] = 0.0
     fresh[alone] = True  # their members are gone: they may be copies of another cluster's centre
-    return Start(center, to_centre, fresh)
+    orphaned = member_live & ~centre_live
+    orphans = member[orphaned]
+    clusters = (data["centre_seg"][inside][orphaned].astype(np.int64) << 32) | data["centre_local"][inside][orphaned]
+    order = np.lexsort((orphans, clusters))
+    return Start(center, to_centre, fresh, orphans[order], clusters[order])
 
 
 def _saved_reports(data: dict, member: np.ndarray, inside: np.ndarray, label: np.ndarray, report_codes) -> np.ndarray:
@@ -326,18 +333,62 @@ def find_clusters(
     center = np.full(total, -1, dtype=np.int64) if start is None else start.center.copy()
     to_centre = np.zeros(total, dtype=np.float64) if start is None else start.similarity.copy()
     verified = 0
-    with (
-        CandidatePairs(bands, eligible, start, spill_dir) as pairs,
-        ShingleCache(shingles_of, total, spill_dir) as cache,
-    ):
-        for window in pairs.windows():
-            for chunk in range(0, len(window), CHECK_EVERY):
-                if cancelled():
-                    raise ClusteringCancelled
-                firsts, others = np.divmod(window[chunk : chunk + CHECK_EVERY], total)
-                cache.fetch(_needed(firsts, others, center))
-                verified += _verify(firsts.tolist(), others.tolist(), center, to_centre, cache)
+    with ShingleCache(shingles_of, total, spill_dir) as cache:
+        if start is not None and len(start.orphans):
+            left, verified = _recentred(start.orphans, start.orphan_clusters, center, to_centre, cache, cancelled)
+            fresh = start.fresh.copy()
+            fresh[left] = True
+            start = replace(start, fresh=fresh)
+        with CandidatePairs(bands, eligible, start, spill_dir) as pairs:
+            verified += _walked(pairs, center, to_centre, cache, cancelled)
     return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, pairs.count, verified)
+
+
+def _walked(pairs: CandidatePairs, center: np.ndarray, to_centre: np.ndarray, cache: ShingleCache, cancelled) -> int:
+    """Walk every candidate pair in order (see :func:`_verify`); how many were scored."""
+    verified, total = 0, len(center)
+    for window in pairs.windows():
+        for chunk in range(0, len(window), CHECK_EVERY):
+            if cancelled():
+                raise ClusteringCancelled
+            firsts, others = np.divmod(window[chunk : chunk + CHECK_EVERY], total)
+            cache.fetch(_needed(firsts, others, center))
+            verified += _verify(firsts.tolist(), others.tolist(), center, to_centre, cache)
+    return verified
+
+
+def _recentred(
+    orphans: np.ndarray, clusters: np.ndarray, center: np.ndarray, to_centre: np.ndarray, cache: ShingleCache, cancelled
+) -> tuple[np.ndarray, int]:
+    """Each cluster whose centre is gone made again around its first remaining member: the others stay where
+    their copy score to it reaches THRESHOLD (as a paragraph joining a centre does); returns the rest, to be
+    compared afresh, and how many were scored. Comparing every such member afresh walked all their candidate
+    pairs: a changed report that held the centres of boilerplate copied into thousands of reports."""
+    starts = np.flatnonzero(np.concatenate(([True], clusters[1:] != clusters[:-1])))
+    which = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(orphans))))
+    centre_of = orphans[starts][which]
+    kept = np.zeros(len(starts), dtype=bool)
+    left, verified = [], 0
+    for low in range(0, len(orphans), CHECK_EVERY):
+        if cancelled():
+            raise ClusteringCancelled
+        high = min(low + CHECK_EVERY, len(orphans))
+        cache.fetch(np.concatenate((orphans[low:high], centre_of[low:high])))
+        chunk = zip(orphans[low:high].tolist(), centre_of[low:high].tolist(), which[low:high].tolist(), strict=True)
+        for member, centre, cluster in chunk:
+            if member == centre:
+                continue
+            verified += 1
+            similarity = copy_score(cache.load(centre), cache[member])
+            if similarity < THRESHOLD:
+                left.append(member)
+                continue
+            center[member], to_centre[member] = centre, similarity
+            kept[cluster] = True
+            cache.drop(member)
+    centres = orphans[starts]
+    center[centres[kept]], to_centre[centres[kept]] = centres[kept], 1.0
+    return np.array(left + centres[~kept].tolist(), dtype=np.int64), verified
 
 
 def _verify(
