@@ -434,10 +434,13 @@ def test_a_changed_report_in_a_large_cluster_compares_only_its_own_paragraphs(co
     assert len(copies) == 1 and len(copies[0]) == len(PLACES)  # eleven copies and the sample's paragraph
 
 
-def test_a_cluster_whose_centre_is_deleted_is_made_again_around_a_remaining_copy(corpus, tmp_path):
+def test_a_cluster_whose_centre_is_deleted_is_made_again_around_a_remaining_copy(corpus, tmp_path, monkeypatch):
     """The report holding the centre of twelve copies is deleted: the first copy becomes the centre and each
     other copy is scored against it once, without walking their candidate pairs again; the clusters are
     those a whole clustering finds."""
+    from search.index import clusters as cluster_module
+
+    monkeypatch.setattr(cluster_module, "DRIFT_SHARE", 1.0)  # twelve of 130 paragraphs: past 5 %
     index = tmp_path / "index"
     for number, place in enumerate(PLACES):
         _write_report(corpus, f"copy{number:02d}.txt", place, 2021, _sample_paragraph(corpus, 8))
@@ -456,6 +459,42 @@ def test_a_cluster_whose_centre_is_deleted_is_made_again_around_a_remaining_copy
     assert found == _cluster_sets(whole)
     whole.close()
     assert sorted(len(cluster) for cluster in found)[-1] == len(PLACES)
+
+
+def _saved_clusters(index: Path):
+    engine = Engine(index)
+    with engine.using() as state:
+        clusters = state.clusters()
+    engine.close()
+    return clusters
+
+
+def test_clusters_are_found_from_scratch_again_once_changes_pile_up(corpus, tmp_path, monkeypatch):
+    """Each incremental clustering adds the paragraphs it decided to the drift saved with the clusters; past
+    DRIFT_SHARE of the paragraphs the next clustering starts from scratch, so that the clusters do not wander
+    ever further from what a rebuild finds."""
+    from search.index import clusters as cluster_module
+
+    index = tmp_path / "index"
+    for number, place in enumerate(PLACES):
+        _write_report(corpus, f"copy{number:02d}.txt", place, 2021, _sample_paragraph(corpus, 8))
+    _index_as_the_cli_does(corpus, index)
+    assert _saved_clusters(index).drift == 0
+    monkeypatch.setattr(cluster_module, "DRIFT_SHARE", 1.0)  # a corpus this small drifts past 5 % at once
+    drifts = []
+    for number in (5, 6):
+        _write_report(corpus, f"copy{number:02d}.txt", PLACES[number], 2021, _sample_paragraph(corpus, 3))
+        _index_as_the_cli_does(corpus, index)
+        drifts.append(_saved_clusters(index).drift)
+    assert 0 < drifts[0] < drifts[1]
+    monkeypatch.setattr(cluster_module, "DRIFT_SHARE", 0.0)
+    _write_report(corpus, "copy07.txt", PLACES[7], 2021, _sample_paragraph(corpus, 3))
+    _index_as_the_cli_does(corpus, index)
+    again = _saved_clusters(index)
+    (index / CLUSTERS_FILE).unlink()
+    whole = _saved_clusters(index)
+    assert again.drift == 0 and again.verified_pairs == whole.verified_pairs
+    assert np.array_equal(again.label, whole.label)
 
 
 def test_copies_stay_clustered_when_the_report_holding_the_centre_is_deleted(corpus, tmp_path):

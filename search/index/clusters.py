@@ -36,6 +36,7 @@ THRESHOLD = 0.75
 CONTAINED_MIN_SHARED = 32
 CONTAINED_MIN_BALANCE = 0.5
 CHECK_EVERY = 4096
+DRIFT_SHARE = 0.05
 
 
 @dataclass
@@ -44,13 +45,15 @@ class Clusters:
 
     ``label[doc]`` is the document number of the cluster's centre (every member's :func:`copy_score` to it is
     at least THRESHOLD), or -1 for a paragraph with no near duplicate; ``reports[doc]`` is how many reports its
-    cluster spans; ``similarity[doc]`` its copy score to the centre (1 for the centre)."""
+    cluster spans; ``similarity[doc]`` its copy score to the centre (1 for the centre). ``drift`` counts the
+    paragraphs whose cluster incremental clusterings decided since the last clustering from scratch."""
 
     label: np.ndarray
     reports: np.ndarray
     similarity: np.ndarray
     candidate_pairs: int = 0
     verified_pairs: int = 0
+    drift: int = 0
     members_sorted: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -152,6 +155,7 @@ class Start:
     fresh: np.ndarray
     orphans: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     orphan_clusters: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    drift: int = 0
 
 
 def save_clusters(index_dir: Path, layout: Layout, clusters: Clusters) -> bool:
@@ -167,6 +171,7 @@ def save_clusters(index_dir: Path, layout: Layout, clusters: Clusters) -> bool:
             "offsets": [int(offset) for offset in layout.offsets],
             "counts": [int(count) for count in layout.counts],
             "pairs": [int(clusters.candidate_pairs), int(clusters.verified_pairs)],
+            "drift": int(clusters.drift),
         },
         {
             "label": clusters.label.astype(np.int64, copy=False),
@@ -211,7 +216,9 @@ def load_clusters(index_dir: Path, layout: Layout, report_codes: np.ndarray) -> 
             return None  # found under other body rules: nothing of them carries over
         if header["key"] == layout.key() and len(arrays["label"]) == len(layout.eligible):
             sorted_members = (arrays["order"], arrays["sorted_labels"])
-            return Clusters(arrays["label"], arrays["reports"], arrays["similarity"], *header["pairs"], sorted_members)
+            pairs = header["pairs"]
+            drift = int(header.get("drift", 0))
+            return Clusters(arrays["label"], arrays["reports"], arrays["similarity"], *pairs, drift, sorted_members)
         return _restore(_by_segment(header, arrays), layout, report_codes)
     except UNREADABLE:
         return None
@@ -235,6 +242,7 @@ def _by_segment(header: dict, arrays: dict[str, np.ndarray]) -> dict:
         "similarity": arrays["similarity"][members],
         "reports": arrays["reports"][members],
         "pairs": np.array(header["pairs"], dtype=np.int64),
+        "drift": int(header.get("drift", 0)),
     }
 
 
@@ -253,7 +261,7 @@ def _load_legacy(index_dir: Path, layout: Layout, report_codes: np.ndarray) -> C
     return found
 
 
-def _restore(data: dict, layout: Layout, report_codes: np.ndarray) -> Clusters | Start:
+def _restore(data: dict, layout: Layout, report_codes: np.ndarray) -> Clusters | Start | None:
     total = len(layout.eligible)
     offsets = {segment: offset for segment, offset in zip(layout.segment_ids, layout.offsets, strict=True)}
     where = np.array([offsets.get(str(segment), -1) for segment in data["segments"]] + [-1], dtype=np.int64)
@@ -270,7 +278,8 @@ def _restore(data: dict, layout: Layout, report_codes: np.ndarray) -> Clusters |
         to_centre = np.zeros(total, dtype=np.float64)
         to_centre[member] = similarity
         pairs = data["pairs"].tolist()
-        return Clusters(label, _saved_reports(data, member, inside, label, report_codes), to_centre, *pairs)
+        reports = _saved_reports(data, member, inside, label, report_codes)
+        return Clusters(label, reports, to_centre, *pairs, int(data.get("drift", 0)))
     known = np.zeros(total, dtype=bool)
     for segment in data["segments"]:
         offset = offsets.get(str(segment))
@@ -290,7 +299,10 @@ def _restore(data: dict, layout: Layout, report_codes: np.ndarray) -> Clusters |
     orphans = member[orphaned]
     clusters = (data["centre_seg"][inside][orphaned].astype(np.int64) << 32) | data["centre_local"][inside][orphaned]
     order = np.lexsort((orphans, clusters))
-    return Start(center, to_centre, fresh, orphans[order], clusters[order])
+    drift = int(data.get("drift", 0)) + int(np.count_nonzero(fresh)) + len(orphans)
+    if drift > DRIFT_SHARE * np.count_nonzero(layout.eligible):
+        return None  # changes have piled up: clustered from scratch again
+    return Start(center, to_centre, fresh, orphans[order], clusters[order], drift)
 
 
 def _saved_reports(data: dict, member: np.ndarray, inside: np.ndarray, label: np.ndarray, report_codes) -> np.ndarray:
@@ -341,7 +353,8 @@ def find_clusters(
             start = replace(start, fresh=fresh)
         with CandidatePairs(bands, eligible, start, spill_dir) as pairs:
             verified += _walked(pairs, center, to_centre, cache, cancelled)
-    return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, pairs.count, verified)
+    drift = 0 if start is None else start.drift
+    return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, pairs.count, verified, drift)
 
 
 def _walked(pairs: CandidatePairs, center: np.ndarray, to_centre: np.ndarray, cache: ShingleCache, cancelled) -> int:
