@@ -182,3 +182,40 @@ def test_commonest_characters_are_saved_beside_the_segment_and_mapped_by_the_nex
     (folders[0] / COMMONEST_FILE).write_bytes(b"damaged")
     assert kept_by_a_server()[1] == first
     assert map_arrays(folders[0] / COMMONEST_FILE)[0]["count"] > 0  # found again and saved
+
+
+def test_a_string_inside_a_longer_indexed_phrase_is_checked_only_where_that_phrase_is_not(
+    tmp_path, corpus, monkeypatch
+):
+    """顾问制度 in paragraphs listed under the indexed phrase 法律顾问制度 is known to be there: only the other
+    candidates (顾问 and 制度 apart, or 顾问制度 alone) are checked in the texts, and the hits are those a scan of
+    every paragraph's text and headings finds."""
+    from search.index.segment_reader import Segment
+    from search.index.writer import update_index
+    from search.query import SearchRequest
+
+    paragraphs = [
+        "全面落实政府法律顾问制度，法律顾问列席党委会。",
+        "镇政府聘请律师担任法律顾问，健全法律顾问制度和工作规则。",
+        "建立村级顾问制度，每村确定一名联系人。",
+        "顾问团队协助完善了合同审查制度。",
+    ]
+    text = "青龙镇2023年法治政府建设情况报告\n一、主要举措和成效\n" + "\n".join(paragraphs) + "\n"
+    (corpus / "顾问.txt").write_text(text, encoding="utf-8")
+    update_index(corpus, tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    checked = []
+    having = Segment.having
+
+    def counted(segment, docs, needle):
+        checked.extend(segment.text(doc) for doc in docs)
+        return having(segment, docs, needle)
+
+    monkeypatch.setattr(Segment, "having", counted)
+    found = engine.search(SearchRequest(q='"顾问制度"', limit=100))
+    scanned = {
+        fields["id"] for fields in engine.paragraphs() if "顾问制度" in "\n".join([fields["text"], *fields["section"]])
+    }
+    assert {hit["id"] for hit in found["hits"]} == scanned and found["total"] == len(scanned) >= 3
+    assert checked and not any("法律顾问制度" in text for text in checked)
+    engine.close()

@@ -49,6 +49,13 @@ def indexed_phrases() -> tuple[str, ...]:
     return tuple(sorted(term for term in terms if len(term) >= MIN_PHRASE and RUN.fullmatch(term)))
 
 
+@lru_cache(maxsize=4096)
+def phrases_containing(text: str) -> tuple[str, ...]:
+    """The indexed phrases longer than folded ``text`` that contain it (法律顾问制度 for 顾问制度): a paragraph
+    listed under one of them has ``text``, with no need to check its text."""
+    return tuple(phrase for phrase in indexed_phrases() if len(phrase) > len(text) and text in phrase)
+
+
 _SEGMENTER_LOCK = threading.Lock()
 _SEGMENTER = []
 
