@@ -190,10 +190,12 @@ def test_a_string_inside_a_longer_indexed_phrase_is_checked_only_where_that_phra
     """顾问制度 in paragraphs listed under the indexed phrase 法律顾问制度 is known to be there: only the other
     candidates (顾问 and 制度 apart, or 顾问制度 alone) are checked in the texts, and the hits are those a scan of
     every paragraph's text and headings finds."""
+    from search.index import segment_reader
     from search.index.segment_reader import Segment
     from search.index.writer import update_index
     from search.query import SearchRequest
 
+    monkeypatch.setattr(segment_reader, "CHECK_MANY", 0)  # the phrases are asked past that many candidates
     paragraphs = [
         "全面落实政府法律顾问制度，法律顾问列席党委会。",
         "镇政府聘请律师担任法律顾问，健全法律顾问制度和工作规则。",
@@ -219,3 +221,17 @@ def test_a_string_inside_a_longer_indexed_phrase_is_checked_only_where_that_phra
     assert {hit["id"] for hit in found["hits"]} == scanned and found["total"] == len(scanned) >= 3
     assert checked and not any("法律顾问制度" in text for text in checked)
     engine.close()
+
+
+@pytest.mark.parametrize("q", ['"顾问制度"', "化解矛盾", "法律顾问", "执法人员 培训", "行政执法", '"调解委员会"'])
+def test_answers_are_the_same_whether_longer_phrases_are_asked_or_every_candidate_is_checked(engine, monkeypatch, q):
+    from search.index import segment_reader
+    from search.query import SearchRequest
+
+    answers = []
+    for check_many in (0, 10**9):
+        monkeypatch.setattr(segment_reader, "CHECK_MANY", check_many)
+        for mode in ("expanded", "exact"):
+            found = engine.search(SearchRequest(q=q, limit=50, mode=mode))
+            answers.append(([(h["id"], h["score"]) for h in found["hits"]], found["total"], found["facets"]))
+    assert answers[:2] == answers[2:] and answers[0][1] > 0

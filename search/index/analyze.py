@@ -52,7 +52,10 @@ def indexed_phrases() -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def phrases_containing(text: str) -> tuple[str, ...]:
     """The indexed phrases longer than folded ``text`` that contain it (法律顾问制度 for 顾问制度): a paragraph
-    listed under one of them has ``text``, with no need to check its text."""
+    listed under one of them has ``text``, with no need to check its text; none for a text shorter than
+    MIN_PHRASE, which is never checked."""
+    if len(text) < MIN_PHRASE:
+        return ()
     return tuple(phrase for phrase in indexed_phrases() if len(phrase) > len(text) and text in phrase)
 
 

@@ -78,6 +78,7 @@ COMMON_CHARACTERS_KEPT = 8
 PHRASES_FILE = "phrase_vocabulary.npy"
 SECTIONS_FILE = "sections.json"
 TEXTS_FILE = "texts.coded"
+CHECK_MANY = 64  # candidates left to check in the texts before more_known() of containing() is worth asking
 TEXT_LENGTHS_FILE = "text_lengths.npy"
 TEXTS_DECODED_AT_ONCE = 4096
 NEAR_TOGETHER = 4  # documents' texts are read in one call when they span at most this many times their bytes
@@ -411,8 +412,9 @@ class Segment:
         start, end = int(self.words.offsets[at]), int(self.words.offsets[at + 1])
         return self.words.lists(at, at + 1), self.word_frequencies.read(start, end)
 
-    def containing(self, needle: str, known: np.ndarray | None = None) -> np.ndarray:
-        """Local documents whose text contains ``needle`` (folded), ascending. ``known`` are already known to."""
+    def containing(self, needle: str, known: np.ndarray | None = None, more_known=None) -> np.ndarray:
+        """Local documents whose text contains ``needle`` (folded), ascending. ``known`` are already known to, and
+        ``more_known()`` gives more such documents, asked when over CHECK_MANY candidates are left to check."""
         listed = self.phrase_documents(needle)
         if listed is not None:
             return listed
@@ -426,10 +428,10 @@ class Segment:
         checks = [run for run in runs if len(run) > 2]
         if not checks or not len(result):
             return result
-        if known is not None and len(known):
-            unsure, sure = subtract(result, known, self.count)
-        else:
-            unsure, sure = result, result[:0]
+        unsure, sure = subtract(result, known, self.count) if known is not None and len(known) else (result, result[:0])
+        if more_known is not None and len(unsure) > CHECK_MANY:
+            unsure, also = subtract(unsure, more_known(), self.count)
+            sure = np.sort(np.concatenate((sure, also)))
         verified = unsure.tolist()
         for run in checks:
             verified = self.having(verified, run)
