@@ -408,6 +408,22 @@ PLACES = (
 )
 
 
+def _incremental_and_whole(index: Path):
+    """(the clusters the indexer found from the previous ones, their cluster sets, the sets a clustering from
+    scratch of the same state finds)."""
+    engine = Engine(index)
+    with engine.using() as state:
+        incremental = state.clusters()
+    _assert_every_member_names_a_centre(incremental)
+    found = _cluster_sets(engine)
+    engine.close()
+    (index / CLUSTERS_FILE).unlink()
+    whole = Engine(index)
+    from_scratch = _cluster_sets(whole)
+    whole.close()
+    return incremental, found, from_scratch
+
+
 def test_a_changed_report_in_a_large_cluster_compares_only_its_own_paragraphs(corpus, tmp_path):
     """Twelve reports copy a paragraph and one of them changes: the others keep their cluster without being
     compared again. Comparing again every paragraph that shared a band with a deleted one re-clustered whole
@@ -419,17 +435,9 @@ def test_a_changed_report_in_a_large_cluster_compares_only_its_own_paragraphs(co
     _index_as_the_cli_does(corpus, index)
     _write_report(corpus, "copy05.txt", PLACES[5], 2021, other)
     _index_as_the_cli_does(corpus, index)
-    engine = Engine(index)
-    with engine.using() as state:
-        incremental = state.clusters()
-    _assert_every_member_names_a_centre(incremental)
-    found = _cluster_sets(engine)
-    engine.close()
+    incremental, found, whole = _incremental_and_whole(index)
     assert incremental.verified_pairs == 1  # the changed report's new paragraph against the sample's
-    (index / CLUSTERS_FILE).unlink()
-    whole = Engine(index)
-    assert found == _cluster_sets(whole)
-    whole.close()
+    assert found == whole
     copies = [cluster for cluster in found if len(cluster) > 2]
     assert len(copies) == 1 and len(copies[0]) == len(PLACES)  # eleven copies and the sample's paragraph
 
@@ -447,17 +455,9 @@ def test_a_cluster_whose_centre_is_deleted_is_made_again_around_a_remaining_copy
     _index_as_the_cli_does(corpus, index)
     (corpus / "000_fb6fe3ad903c3860.txt").unlink()  # the original, whose paragraph is the centre
     _index_as_the_cli_does(corpus, index)
-    engine = Engine(index)
-    with engine.using() as state:
-        incremental = state.clusters()
-    _assert_every_member_names_a_centre(incremental)
-    found = _cluster_sets(engine)
-    engine.close()
+    incremental, found, whole = _incremental_and_whole(index)
     assert incremental.candidate_pairs == 0 and incremental.verified_pairs == len(PLACES) - 1
-    (index / CLUSTERS_FILE).unlink()
-    whole = Engine(index)
-    assert found == _cluster_sets(whole)
-    whole.close()
+    assert found == whole
     assert sorted(len(cluster) for cluster in found)[-1] == len(PLACES)
 
 

@@ -412,7 +412,9 @@ class Segment:
         start, end = int(self.words.offsets[at]), int(self.words.offsets[at + 1])
         return self.words.lists(at, at + 1), self.word_frequencies.read(start, end)
 
-    def containing(self, needle: str, known: np.ndarray | None = None, more_known=None) -> np.ndarray:
+    def containing(
+        self, needle: str, known: np.ndarray | None = None, more_known: Callable[[], np.ndarray] | None = None
+    ) -> np.ndarray:
         """Local documents whose text contains ``needle`` (folded), ascending. ``known`` are already known to, and
         ``more_known()`` gives more such documents, asked when over CHECK_MANY candidates are left to check."""
         listed = self.phrase_documents(needle)
