@@ -702,7 +702,7 @@ def test_an_incremental_clustering_finds_its_fresh_paragraphs_pairs_as_a_whole_b
     for bands in (DenseBandKeys(rows), JoinedBandKeys(pieces, 3000)):
         gathered = _pairs_of(bands, eligible, start)
         with monkeypatch.context() as patch:
-            patch.setattr(candidate_module, "_few", lambda *args: False)
+            patch.setattr(candidate_module, "FEW_FRESH_SHARE", -1.0)  # every band read range by range
             whole = _pairs_of(bands, eligible, start)
         assert gathered == whole and len(whole) > 100
 

@@ -41,7 +41,7 @@ def save_arrays(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> bool
         handle.write(MAGIC + b"%0*d" % (LENGTH_DIGITS, len(head)) + head)
         handle.write(b"\0" * (start - len(MAGIC) - LENGTH_DIGITS - len(head)))
         for array in arrays.values():
-            handle.write(memoryview(np.ascontiguousarray(array)).cast("B"))  # not tobytes(): a copy at the peak
+            handle.write(memoryview(array).cast("B"))  # contiguous (above); not tobytes(): a copy at the peak
             handle.write(b"\0" * (_aligned(array.nbytes) - array.nbytes))
 
     return save_quietly(Path(path), write)

@@ -79,19 +79,20 @@ class CandidatePairs:
         candidate_count = int(np.count_nonzero(candidates))
         if candidate_count < 2:
             return
-        if start is not None and _few(start.fresh & candidates, candidate_count):
-            self._spill_sharing(bands, candidates, start)
+        fresh = None if start is None else np.flatnonzero(start.fresh & candidates)
+        if fresh is not None and len(fresh) <= candidate_count * FEW_FRESH_SHARE:
+            self._spill_sharing(bands, candidates, start, fresh)
             return
         ranges = max(1, math.ceil(candidate_count / KEY_RANGE_DOCS))
         for band in range(bands.columns):
             for key_range in range(ranges):
                 self._spill(np.sort(band_pairs(*bands.column(band, key_range, ranges), candidates, start)))
 
-    def _spill_sharing(self, bands, candidates: np.ndarray, start) -> None:
-        """The pairs of an incremental clustering with few fresh documents: a pair with a fresh document lies
-        in a group of a key that document has, so each band's groups of the fresh documents' keys give the
-        same pairs as the whole band (each band read once, not once per range of keys)."""
-        fresh = np.flatnonzero(start.fresh & candidates)
+    def _spill_sharing(self, bands, candidates: np.ndarray, start, fresh: np.ndarray) -> None:
+        """The pairs of an incremental clustering with few ``fresh`` documents (ascending): a pair with a fresh
+        document lies in a group of a key that document has, so each band's groups of the fresh documents' keys
+        give the same pairs as the whole band (each band read once, not once per range of keys). At most
+        FEW_FRESH_SHARE of the candidates: a reindex of some reports, not the first clustering after a large one."""
         for band in range(bands.columns):
             docs, keys = bands.sharing(band, fresh)
             ranges = max(1, math.ceil(len(docs) / KEY_RANGE_DOCS))
@@ -145,12 +146,6 @@ class CandidatePairs:
         low, high = (after - 1) * SAMPLE_EVERY + 1, min(after * SAMPLE_EVERY, length)
         stretch = read_array(self._file, (offset + low) * PAIR_BYTES, high - low, np.int64)
         return low + int(np.searchsorted(stretch, key))
-
-
-def _few(fresh: np.ndarray, candidate_count: int) -> bool:
-    """Whether the fresh documents are few enough to gather their groups band by band (FEW_FRESH_SHARE of
-    the candidates at most): a reindex of some reports, not the first clustering after a large one."""
-    return int(np.count_nonzero(fresh)) <= candidate_count * FEW_FRESH_SHARE
 
 
 def band_pairs(docs: np.ndarray, keys: np.ndarray, candidates: np.ndarray, start=None) -> np.ndarray:

@@ -34,14 +34,13 @@ import math
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import replace
-from functools import partial
 
 import numpy as np
 
-from search.index.analyze import fold, is_verb, parts_of, phrases_containing, word_tokens, words
+from search.index.analyze import fold, is_verb, parts_of, word_tokens, words
 from search.index.commonest import keep_commonest_characters
 from search.index.docsets import by_table, intersection, locate, locate_all, members, merged, select, union
-from search.index.segment_reader import NO_DOCS, Segment
+from search.index.segment_reader import Segment
 from search.index.terms import word_key
 from search.query.helper_thread import Overlapped
 from search.query.node_result import Result, combined, coordination, cover_of
@@ -438,11 +437,10 @@ class Evaluator:
         """Documents whose text contains ``text``, ascending; ``known`` (ascending) are known to."""
 
         def in_segment(segment: Segment, offset: int) -> np.ndarray:
-            in_phrases = partial(_in_longer_phrases, segment, text)
             if known is None:
-                return segment.containing(text, None, in_phrases)
+                return segment.containing(text)
             low, high = np.searchsorted(known, [offset, offset + segment.count])
-            return segment.containing(text, known[low:high] - offset, in_phrases)
+            return segment.containing(text, known[low:high] - offset)
 
         return self._in_segments(in_segment)
 
@@ -535,14 +533,6 @@ def _nothing_to_hide(segment: Segment, live: np.ndarray) -> bool:
         or np.any(offsets[hidden + 1] > offsets[hidden])
         or np.any(np.asarray(segment.heading_of)[hidden] >= 0)
     )
-
-
-def _in_longer_phrases(segment: Segment, text: str) -> np.ndarray:
-    """The local documents of the segment's indexed phrases that contain ``text`` (unsorted, some twice): their
-    texts need no check. A phrase's candidates are often mostly such paragraphs (every 顾问制度 of the
-    benchmark's corpus is in a 法律顾问制度), and checking them read the texts file whole."""
-    listed = [docs for phrase in phrases_containing(text) if (docs := segment.phrase_documents(phrase)) is not None]
-    return np.concatenate(listed) if listed else NO_DOCS
 
 
 def _verbs_scored(concepts: list[Concept]) -> list[Concept]:
