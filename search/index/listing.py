@@ -40,6 +40,7 @@ def listed_files(corpus: Path, known: dict[str, dict], limits: ReadLimits, faile
     stats: dict[str, os.stat_result] = {}
     digests: dict[str, str] = {}
     refused: list[dict] = []
+    always_read = _never_refused_up_to(limits)
     for rel, entry, why in report_entries(corpus):
         if why:
             refused.append({"path": rel, "error": why})
@@ -49,9 +50,14 @@ def listed_files(corpus: Path, known: dict[str, dict], limits: ReadLimits, faile
         except OSError:
             stat = None  # _compared names the error
         record = known.get(rel)
-        if (stat is not None and _unchanged(record, stat) and not refused_reason(stat, limits)) or _compared(
-            rel, entry.path, record, limits, refused, stats, digests
-        ):
+        # Inline, not _unchanged and refused_reason: two calls a file were 0.3 s at 320,000 files.
+        if (
+            stat is not None
+            and record is not None
+            and record.get("size") == stat.st_size
+            and record.get("mtime_ns") == stat.st_mtime_ns
+            and (stat.st_size <= always_read or not refused_reason(stat, limits))
+        ) or _compared(rel, entry.path, record, limits, refused, stats, digests):
             current[rel] = entry.path
     refused.sort(key=lambda failure: path_order(failure["path"]))
     failed.extend(refused)
@@ -127,6 +133,11 @@ def refused_reason(stat: os.stat_result, limits: ReadLimits) -> str:
     if blocks is not None and size > SPARSE_FROM and blocks * 512 < size // 2:
         return "稀疏文件（大部分是空洞，不是真实的报告）"
     return ""
+
+
+def _never_refused_up_to(limits: ReadLimits) -> int:
+    """The size up to which :func:`refused_reason` refuses no file."""
+    return min(limits.file_mb * (1 << 20), SPARSE_FROM)
 
 
 def os_error(exc: OSError) -> str:
