@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.arrayfile import map_saved_for, save_arrays
+from search.index.arrayfile import map_arrays, map_saved_for, save_arrays
 from search.query.facets import CODED_FACETS, FacetTable, in_vocabulary_order
 
 FACETS_FILE = "facets.arrays"
@@ -53,6 +53,28 @@ def load_facets(index_dir: Path, key: str, total: int) -> FacetTable | None:
         return None if saved is None else _restored(*saved)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def load_earlier_facets(index_dir: Path | None) -> tuple[FacetTable, list[tuple[str, int, int]]] | None:
+    """The saved facet table whatever state it was saved for, with that state's segments (segment id, documents,
+    deleted documents); None when none is saved by today's rules or the file cannot be read. A state the
+    table was not saved for may grow from it (:mod:`search.query.facet_growth`)."""
+    if index_dir is None:
+        return None
+    try:
+        header, arrays = map_arrays(Path(index_dir) / FACETS_FILE)
+        rules, _, segments = str(header["key"]).partition("#")
+        if rules != FACETS_RULES:
+            return None
+        return _restored(header, arrays), [_segment_of(entry) for entry in segments.split("|") if entry]
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _segment_of(entry: str) -> tuple[str, int, int]:
+    """(segment id, documents, deleted documents) of one ``name:count:deleted`` of a key."""
+    name, count, deleted = entry.rsplit(":", 2)
+    return name, int(count), int(deleted)
 
 
 def _restored(header: dict, arrays: dict[str, np.ndarray]) -> FacetTable:

@@ -23,7 +23,7 @@ SHARED_AT_LEAST = 0.5  # of the documents, for growing to beat building
 
 def grown(
     previous: FacetTable,
-    previous_pieces: list[tuple[Segment, int]],
+    previous_pieces: list[tuple[Segment | None, int]],
     pieces: list[tuple[Segment, int]],
     total: int,
     live: np.ndarray,
@@ -43,6 +43,41 @@ def grown(
         return None
     values = {name: _values(previous.values[name], pieces, name) for name in CODED_FACETS}
     return _grown_table(previous, pieces[shared:], end, total, live, values)
+
+
+def grown_from_saved(
+    earlier: tuple[FacetTable, list[tuple[str, int, int]]] | None,
+    current: list[tuple[str, int, int]],
+    loaded: dict[str, list[Segment]],
+    pieces: list[tuple[Segment, int]],
+    total: int,
+    live: np.ndarray,
+) -> FacetTable | None:
+    """The facet table of ``pieces`` grown from a table saved for an earlier state (see
+    :func:`search.query.facet_file.load_earlier_facets`): what the step after a reindex's commit and a server
+    that starts before it has saved the new table have, where no previous state is in memory. At eight million
+    paragraphs building the table took that step 2.0 s.
+
+    The saved state's segments are laid out by their document counts; those the two states share from the
+    first on are this state's own pieces (each segment's documents are fixed, deletions only grow). A segment
+    with more deletions in the saved table than here is not shared: the table was saved for a later state,
+    and its flags would hide documents this state still has."""
+    if earlier is None:
+        return None
+    table, saved_segments = earlier
+    deleted_now = {segment_id: (count, deleted) for segment_id, count, deleted in current}
+    laid_out, offset = [], 0
+    for segment_id, count, deleted in saved_segments:
+        now = deleted_now.get(segment_id)
+        if now is None or now[0] != count or now[1] < deleted or segment_id not in loaded:
+            laid_out.append((None, offset))
+        else:
+            start = offset
+            for piece in loaded[segment_id]:
+                laid_out.append((piece, start))
+                start += piece.count
+        offset += count
+    return grown(table, laid_out, pieces, total, live)
 
 
 def _grown_table(
