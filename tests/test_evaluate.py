@@ -235,3 +235,39 @@ def test_answers_are_the_same_whether_longer_phrases_are_asked_or_every_candidat
             found = engine.search(SearchRequest(q=q, limit=50, mode=mode))
             answers.append(([(h["id"], h["score"]) for h in found["hits"]], found["total"], found["facets"]))
     assert answers[:2] == answers[2:] and answers[0][1] > 0
+
+
+def test_a_words_paragraph_counts_leave_out_replaced_paragraphs_and_read_no_list_where_none_is_replaced(
+    tmp_path, corpus, samples, monkeypatch
+):
+    """Weighing a query's words and choosing a paragraph's similar ones count each word's live paragraphs: a
+    report reindexed leaves its old paragraphs in their segment until a merge, and they must not count. Where a
+    segment has none, the count is its list's length in the offsets, not a decoded list."""
+    from search.index.segment_reader import Grams
+    from search.index.writer import update_index
+
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    changed = corpus / samples["北屏乡"].name
+    changed.write_text(changed.read_text(encoding="utf-8").replace("法律顾问", "法律专家"), encoding="utf-8")
+    update_index(corpus, index, jobs=1, files=[changed])
+    engine = Engine(index)
+    with engine.using() as state:
+        evaluator = state.evaluator
+        assert not all(evaluator._segment_live)  # the old paragraphs of 北屏乡 are still in their segment
+        for word in ("法律顾问", "法律", "调解", "没有这个词"):
+            live = [
+                int(np.count_nonzero(evaluator.live[segment.word(word)[0].astype(np.int64) + offset]))
+                for segment, offset in evaluator.segments
+            ]
+            every = sum(len(segment.word(word)[0]) for segment, _ in evaluator.segments)
+            assert evaluator._live_frequency(word) == sum(live) == len(evaluator.postings(word)[0])
+            assert evaluator.document_frequency(word) == every
+        decoded = []
+        lists = Grams.lists
+        monkeypatch.setattr(Grams, "lists", lambda self, *args: decoded.append(self) or lists(self, *args))
+        evaluator._live_frequency("法律")
+        kept = zip(evaluator.segments, evaluator._segment_live, strict=True)
+        whole = [segment.words for (segment, _), is_whole in kept if is_whole]
+        assert whole and not any(any(grams is words for words in whole) for grams in decoded)
+    engine.close()

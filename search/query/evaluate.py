@@ -372,7 +372,7 @@ class Evaluator:
     def document_frequency(self, word: str) -> int:
         """Paragraphs with ``word`` as an indexed word, replaced ones included: a cheap estimate for
         suggestions, where postings() filters to live paragraphs for scoring."""
-        return sum(len(segment.word(word)[0]) for segment, _ in self.segments)
+        return int(self.document_frequencies([word])[0])
 
     def document_frequencies(self, words: list[str]) -> np.ndarray:
         """:meth:`document_frequency` of many words, one lookup per segment for all of them."""
@@ -469,10 +469,13 @@ class Evaluator:
 
     def _live_frequency(self, word: str) -> int:
         """How many live paragraphs have ``word``: :meth:`postings` without gathering them."""
+        key = np.array([word_key(word)], dtype=np.int64)
         frequency = 0
         for (segment, offset), whole in zip(self.segments, self._segment_live, strict=True):
-            local_docs, _ = segment.word(word)
-            frequency += len(local_docs) if whole else int(np.count_nonzero(self._live_in(local_docs, offset)))
+            if whole:  # counted from the postings' offsets: decoding a common word's list only to count it
+                frequency += int(segment.words.frequencies(key)[0])
+            else:
+                frequency += int(np.count_nonzero(self._live_in(segment.word(word)[0], offset)))
         return frequency
 
     def _live_in(self, local_docs: np.ndarray, offset: int) -> np.ndarray:
