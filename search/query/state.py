@@ -320,7 +320,7 @@ def load_state(
     """The state a Whoosh ``searcher`` sees, its segments' arrays taken from ``loaded`` (segment id → pieces)
     where an earlier state loaded them; ``loaded`` is left holding exactly this state's segments. Its facet
     table is the one saved for it, else grown from the ``previous`` state's for the segments the two share
-    (:mod:`search.query.facet_growth`), else built."""
+    (:mod:`search.query.facet_growth`), else from the one saved for an earlier state, else built."""
     reader = searcher.reader()
     total = reader.doc_count_all()
     live = np.ones(total, dtype=bool)
