@@ -28,7 +28,6 @@ import numpy as np
 from search.index.arrayfile import map_arrays, read_header, save_arrays
 from search.index.bandkeys import DenseBandKeys, JoinedBandKeys
 from search.index.candidates import CandidatePairs
-from search.index.docsets import distinct
 from search.index.minhash import body_rules
 from search.index.shinglecache import ShingleCache
 
@@ -452,10 +451,15 @@ def _reports_per_cluster(label: np.ndarray, report_codes: np.ndarray) -> np.ndar
     result = np.ones(len(label), dtype=np.int32)
     if not len(clustered):
         return result
-    # One key per (cluster, report): a two-column np.unique sorted rows as records and was the clustering's
-    # last peak at eight million paragraphs.
-    codes = report_codes[clustered].astype(np.int64) + 1
-    span = int(codes.max()) + 1
-    per_label = np.bincount(distinct(label[clustered] * span + codes) // span, minlength=len(label)).astype(np.int32)
+    # One key per (report, cluster): a two-column np.unique sorted rows as records and was the clustering's
+    # last peak at eight million paragraphs. Report first: in document order a report's paragraphs come
+    # together and reports mostly in order, which a stable sort (a merge of runs) takes in one pass, where a
+    # key led by the cluster had to be sorted from scratch (0.5 s at eight million paragraphs).
+    keys = report_codes[clustered].astype(np.int64) + 1
+    keys *= len(label)
+    keys += label[clustered]
+    keys.sort(kind="stable")
+    pairs = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    per_label = np.bincount(pairs % len(label), minlength=len(label)).astype(np.int32)
     result[clustered] = per_label[label[clustered]]
     return result
