@@ -147,14 +147,15 @@ def run_index(args: argparse.Namespace) -> int:
             corpus_relative(os.path.abspath(args.corpus), name)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
+    interactive = sys.stderr.isatty() and not args.json
     try:
         summary = update_index(
             args.corpus,
             args.index,
             rebuild=args.rebuild,
             jobs=args.jobs,
-            progress=progress_bar(sys.stderr.isatty() and not args.json),
-            after_commit=lambda: save_for_servers(args.index),
+            progress=progress_bar(interactive),
+            after_commit=lambda: save_for_servers(args.index, announce=interactive),
             limits=ReadLimits(seconds=args.timeout, memory_mb=args.max_memory_mb, file_mb=args.max_file_mb),
             files=args.files or None,
         )
@@ -170,13 +171,17 @@ def run_index(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def save_for_servers(index_dir: Path) -> bool:
+def save_for_servers(index_dir: Path, announce: bool = False) -> bool:
     """The near-duplicate clusters, each segment's facts and the copy rates of the index just committed, saved
     for every server to load. Nothing, and False, when they were saved for this very state by today's rules: a
-    run that found no change loaded the whole state for them (at 8M paragraphs 9 s and 2.2 GB)."""
+    run that found no change loaded the whole state for them (at 8M paragraphs 9 s and 2.2 GB). With
+    ``announce``, a line says so first: the changes are searchable already, and this step takes 10 s after one
+    changed report at 8M paragraphs and minutes after a rebuild, with nothing else on the screen."""
     state = committed_state(index_dir, Engine.DERIVED_RULES)
     if derived_saved_for(index_dir) == state:
         return False
+    if announce:
+        print("索引已提交，现在即可检索；正在查找相同段落、保存报告表，供服务直接载入……", file=sys.stderr, flush=True)
     engine = Engine(index_dir)
     try:
         engine.save_derived()
