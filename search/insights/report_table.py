@@ -321,7 +321,7 @@ def _copied_elsewhere_or_before(
     Without sorting: each cluster gets the township of one of its paragraphs (whichever a scatter writes last),
     and it spans another township exactly when some paragraph of it differs from that one; a cluster that does
     not has one township, so its earliest year is its township's. Numbering (cluster, township) pairs by an
-    argsort of one 64-bit key per paragraph took 2.2 s at eight million paragraphs, this a seventh of it."""
+    argsort of one 64-bit key per paragraph took 1.8–2.2 s at eight million paragraphs, this 0.16 s."""
     if not len(labels):
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     size = int(labels.max()) + 1
