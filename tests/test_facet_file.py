@@ -90,6 +90,20 @@ def test_a_saved_facet_table_is_not_used_once_a_report_is_removed_or_added(corpu
     assert "花台乡" in {f["value"] for f in facets["township"]}
 
 
+def _changes(corpus, samples) -> tuple[list, list]:
+    """A changed report, a namesake township in another county added, a report removed: the steps, and the
+    files they touch (to name to a reindex)."""
+    changed = corpus / samples["北屏乡"].name
+    namesake = (
+        samples["花台乡"].read_text(encoding="utf-8").replace("巫溪", "城口").replace("花台乡", "城口县花台乡", 1)
+    )
+    return [
+        lambda: changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段。", encoding="utf-8"),
+        lambda: (corpus / "namesake.txt").write_text(namesake, encoding="utf-8"),
+        lambda: (corpus / samples["大湾镇"].name).unlink(),
+    ], [changed, corpus / "namesake.txt", corpus / samples["大湾镇"].name]
+
+
 def test_a_facet_table_grown_after_a_reindex_is_the_one_built_from_scratch(corpus, tmp_path, samples, monkeypatch):
     """Changed, added (a namesake township in another county, a new report id) and removed reports: the
     table grown from the previous state's equals the table built from every segment, attribute by attribute."""
@@ -109,18 +123,10 @@ def test_a_facet_table_grown_after_a_reindex_is_the_one_built_from_scratch(corpu
     update_index(corpus, index, jobs=1)
     engine = Engine(index)
     engine.search(SearchRequest(q="法律顾问"))
-    changed = corpus / samples["北屏乡"].name
-    namesake = (
-        samples["花台乡"].read_text(encoding="utf-8").replace("巫溪", "城口").replace("花台乡", "城口县花台乡", 1)
-    )
-    steps = [
-        lambda: changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段。", encoding="utf-8"),
-        lambda: (corpus / "namesake.txt").write_text(namesake, encoding="utf-8"),
-        lambda: (corpus / samples["大湾镇"].name).unlink(),
-    ]
+    steps, files = _changes(corpus, samples)
     for step in steps:
         step()
-        update_index(corpus, index, jobs=1, files=[changed, corpus / "namesake.txt", corpus / samples["大湾镇"].name])
+        update_index(corpus, index, jobs=1, files=files)
         with engine.using() as state:  # the new state, before a search adds what it keeps to the table
             built = FacetTable(state.evaluator.segments, len(state.facets.live), state.facets.live)
             assert _same_table(state.facets, built)
@@ -164,19 +170,6 @@ def test_a_facet_with_more_values_than_a_byte_holds_filters_and_counts_every_one
         built = FacetTable(state.evaluator.segments, len(state.facets.live), state.facets.live)
         assert _same(state.facets.codes, built.codes) and state.facets.codes["province"].dtype == np.int16
     engine.close()
-
-
-def _changes(corpus, samples) -> list:
-    """A changed report, a namesake township in another county added, a report removed: each a step."""
-    changed = corpus / samples["北屏乡"].name
-    namesake = (
-        samples["花台乡"].read_text(encoding="utf-8").replace("巫溪", "城口").replace("花台乡", "城口县花台乡", 1)
-    )
-    return [
-        lambda: changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段。", encoding="utf-8"),
-        lambda: (corpus / "namesake.txt").write_text(namesake, encoding="utf-8"),
-        lambda: (corpus / samples["大湾镇"].name).unlink(),
-    ], [changed, corpus / "namesake.txt", corpus / samples["大湾镇"].name]
 
 
 def test_a_fresh_engine_grows_its_facet_table_from_the_one_saved_for_the_state_before(
