@@ -179,6 +179,7 @@ def test_a_fresh_engine_grows_its_facet_table_from_the_one_saved_for_the_state_b
     new state's table from the table saved for the state before (at 8M building it took that step 2.0 s), and
     gets the table a build from every segment gives."""
     import search.query.state as state_module
+    from search.query.facet_file import load_saved_facets
     from search.query.facets import FacetTable
 
     index = tmp_path / "index"
@@ -193,15 +194,17 @@ def test_a_fresh_engine_grows_its_facet_table_from_the_one_saved_for_the_state_b
         with engine.using() as state:
             built = FacetTable(state.evaluator.segments, len(state.facets.live), state.facets.live)
             assert _same_table(state.facets, built)
+            key = state.facets_key
         monkeypatch.undo()
         engine.prepare()  # saves this state's table, which the next step grows from
         engine.close()
+        assert load_saved_facets(index).key == key
 
 
 def test_a_table_saved_with_more_deletions_than_the_state_has_is_not_grown_from(corpus, tmp_path, samples):
     """A table saved for a later state hides documents deleted since: a segment it saw with more deletions is
     not shared with an earlier state, which is then built instead."""
-    from search.query.facet_file import load_earlier_facets
+    from search.query.facet_file import load_saved_facets
     from search.query.facet_growth import grown_from_saved
 
     index = tmp_path / "index"
@@ -209,10 +212,10 @@ def test_a_table_saved_with_more_deletions_than_the_state_has_is_not_grown_from(
     (corpus / samples["大湾镇"].name).unlink()
     update_index(corpus, index, jobs=1)  # one segment, its deleted documents counted in the key
     _served(index)
-    earlier = load_earlier_facets(index)
+    earlier = load_saved_facets(index)
     engine = Engine(index)
     with engine.using() as state:
-        (segment_id, count, deleted), *_ = earlier[1]
+        (segment_id, count, deleted), *_ = earlier.segments
         assert deleted > 0
         loaded = {segment_id: [piece for piece, _ in state.evaluator.segments]}
         live = np.asarray(state.facets.live)

@@ -16,6 +16,7 @@ from bisect import bisect_left
 import numpy as np
 
 from search.index.segment_reader import Segment
+from search.query.facet_file import SavedFacets
 from search.query.facets import CODED_FACETS, FacetTable, code_dtype
 
 SHARED_AT_LEAST = 0.5  # of the documents, for growing to beat building
@@ -46,15 +47,15 @@ def grown(
 
 
 def grown_from_saved(
-    earlier: tuple[FacetTable, list[tuple[str, int, int]]] | None,
+    earlier: SavedFacets | None,
     current: list[tuple[str, int, int]],
     loaded: dict[str, list[Segment]],
     pieces: list[tuple[Segment, int]],
     total: int,
     live: np.ndarray,
 ) -> FacetTable | None:
-    """The facet table of ``pieces`` grown from a table saved for an earlier state (see
-    :func:`search.query.facet_file.load_earlier_facets`): what the step after a reindex's commit and a server
+    """The facet table of ``pieces`` grown from the table saved for an earlier state (see
+    :func:`search.query.facet_file.load_saved_facets`): what the step after a reindex's commit and a server
     that starts before it has saved the new table have, where no previous state is in memory. At eight million
     paragraphs building the table took that step 2.0 s.
 
@@ -64,10 +65,9 @@ def grown_from_saved(
     and its flags would hide documents this state still has."""
     if earlier is None:
         return None
-    table, saved_segments = earlier
     deleted_now = {segment_id: (count, deleted) for segment_id, count, deleted in current}
     laid_out, offset = [], 0
-    for segment_id, count, deleted in saved_segments:
+    for segment_id, count, deleted in earlier.segments:
         now = deleted_now.get(segment_id)
         if now is None or now[0] != count or now[1] < deleted or segment_id not in loaded:
             laid_out.append((None, offset))
@@ -77,7 +77,7 @@ def grown_from_saved(
                 laid_out.append((piece, start))
                 start += piece.count
         offset += count
-    return grown(table, laid_out, pieces, total, live)
+    return grown(earlier.table, laid_out, pieces, total, live)
 
 
 def _grown_table(

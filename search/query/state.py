@@ -34,7 +34,7 @@ from search.index.minhash import body_of, shingle_hashes, shingle_sets
 from search.index.segment_reader import Segment, load_segment
 from search.index.writer import paragraph_id, segments_of
 from search.query.evaluate import Evaluator
-from search.query.facet_file import facets_key, load_earlier_facets, load_facets, save_facets
+from search.query.facet_file import facets_key, load_saved_facets, save_facets
 from search.query.facet_growth import grown, grown_from_saved
 from search.query.facets import FacetTable
 from search.query.rank import PartPrior, fact_keys, practice_prior, practice_share
@@ -340,10 +340,10 @@ def load_state(
     for segment_id in set(loaded) - {segment_id for segment_id, _, _ in current}:
         del loaded[segment_id]
     key = facets_key(current)
-    saved = load_facets(index_dir, key, total)
-    facets = saved or (previous and grown(previous.facets, previous.evaluator.segments, pieces, total, live))
-    if not facets:
-        facets = grown_from_saved(load_earlier_facets(index_dir), current, loaded, pieces, total, live)
+    saved = load_saved_facets(index_dir)
+    mapped = saved.for_state(key, total) if saved is not None else None
+    facets = mapped or (previous and grown(previous.facets, previous.evaluator.segments, pieces, total, live))
+    facets = facets or grown_from_saved(saved, current, loaded, pieces, total, live)
     facets = facets or FacetTable(pieces, total, live)
     evaluator = Evaluator(pieces, total, facets.paragraph, facets)
     prior = practice_prior(facets.codes["part"], facets.values["part"], reports_numbers(pieces, total))
@@ -357,5 +357,5 @@ def load_state(
         index_dir=index_dir,
         practice_share=share,
         facets_key=key,
-        facets_saved=saved is not None,
+        facets_saved=mapped is not None,
     )
