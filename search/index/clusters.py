@@ -28,6 +28,7 @@ import numpy as np
 from search.index.arrayfile import map_arrays, read_header, save_arrays
 from search.index.bandkeys import DenseBandKeys, JoinedBandKeys
 from search.index.candidates import CandidatePairs
+from search.index.docsets import distinct
 from search.index.minhash import body_rules
 from search.index.shinglecache import ShingleCache
 
@@ -458,8 +459,6 @@ def _reports_per_cluster(label: np.ndarray, report_codes: np.ndarray) -> np.ndar
     keys = report_codes[clustered].astype(np.int64) + 1
     keys *= len(label)
     keys += label[clustered]
-    keys.sort(kind="stable")
-    pairs = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    per_label = np.bincount(pairs % len(label), minlength=len(label)).astype(np.int32)
+    per_label = np.bincount(distinct(keys, kind="stable") % len(label), minlength=len(label)).astype(np.int32)
     result[clustered] = per_label[label[clustered]]
     return result
