@@ -223,8 +223,10 @@ def test_the_township_stated_around_the_title_is_read(tmp_path, head, date):
 def test_reports_in_layouts_written_after_the_rules_get_their_metadata_and_parts():
     """Six reports in layouts the rules were not written for (tests/data/layouts/: a Jiangsu street office, a
     Gansu township without title or headings, a Guizhou town nesting four levels, a Shandong page with bold
-    headings, a Henan county government, a joint signature in Chinese numerals under a combined heading):
-    every metadata field and every part present or absent as written down before they were read."""
+    headings, a Henan county government, a joint signature in Chinese numerals under a combined heading; and
+    of 2026-12-06: an Inner Mongolian 苏木 the gazetteer lacks, a Shanghai street office with 【】 headings, a
+    GBK file titled in Chinese numerals with no signature, a report under its cover letter): every metadata
+    field and every part present or absent as written down."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent / "data"
@@ -238,7 +240,56 @@ def test_reports_in_layouts_written_after_the_rules_get_their_metadata_and_parts
         wrong += [(path, name) for name in METADATA_CHECKED if getattr(report, name) != want[name]]
         present = {paragraph.part for paragraph in report.paragraphs}
         wrong += [(path, part) for part in required if (part in present) != (part in want["parts"])]
-    assert len(truth) - 1 == 6 and wrong == []
+    assert len(truth) - 1 == 10 and wrong == []
 
 
 METADATA_CHECKED = ("township", "county", "city", "province", "year", "level", "date")
+
+
+def test_a_township_the_gazetteer_lacks_takes_the_county_its_text_names_as_an_authority(tmp_path):
+    """A new or renamed township: the county comes from the text when it names one as an authority
+    (旗委, 县政府, 县司法局) or before the township's name, more often than any other; a county's name inside
+    other words (老城区改造) or two counties named equally often settle nothing."""
+    title = "那仁宝力格苏木2023年法治政府建设年度报告\n"
+    body = "一、主要举措和成效\n苏木聘请律师担任法律顾问，审查合同12份。\n"
+    named = _describe_text(tmp_path, f"{title}2023年，我苏木在阿巴嘎旗委、旗政府的坚强领导下推进依法行政。\n{body}")
+    assert (named.county, named.city, named.province) == ("阿巴嘎旗", "锡林郭勒盟", "内蒙古自治区")
+    assert named.sources["county"] == "正文"
+    before = _describe_text(tmp_path, f"{title}阿巴嘎旗那仁宝力格苏木全年推进依法行政。\n{body}")
+    assert before.county == "阿巴嘎旗"
+    in_words = _describe_text(tmp_path, f"翠湖镇2023年法治政府建设年度报告\n全年推进老城区改造。\n{body}")
+    assert (in_words.township, in_words.county) == ("翠湖镇", "")
+    tied = _describe_text(tmp_path, f"{title}学习阿巴嘎旗委和正蓝旗委的做法。\n{body}")
+    assert tied.county == ""
+
+
+def test_a_title_in_chinese_numerals_gives_the_year_and_states_the_county(tmp_path):
+    """二〇二一年度湘乡市壶天镇…: the year is the title's, not one the opening names (与2020年相比)."""
+    report = _describe_text(
+        tmp_path,
+        "二〇二一年度湘乡市壶天镇法治政府建设工作情况报告\n与2020年相比，我镇受理的矛盾纠纷有所下降。\n"
+        "1、领导重视\n镇党委将法治建设纳入年度绩效考核。\n",
+    )
+    assert (report.year, report.sources["year"]) == (2021, "标题")
+    assert (report.township, report.county, report.sources["county"]) == ("壶天镇", "湘乡市", "标题")
+
+
+def test_a_report_under_its_cover_letter_has_its_own_title_and_the_letters_date(tmp_path):
+    """关于印发《…》的通知, its addressee, 现将…印发给你们, its issuer and date: none of it is report text; the
+    report's title is the one the letter names and its date the letter's. An opening sentence that leads into
+    the report (…报告如下：) is its first paragraph, not a second line of its title."""
+    letter = (
+        "关于印发《城关镇2023年法治政府建设工作报告》的通知\n各村（社区）、镇属各单位：\n"
+        "现将《城关镇2023年法治政府建设工作报告》印发给你们，请认真抓好落实。\n城关镇人民政府办公室\n2024年2月2日\n"
+    )
+    report = (
+        "按照徽县依法治县办要求，现将我镇2023年度工作报告如下：\n一、主要工作开展情况\n镇政府聘请常年法律顾问1名。\n"
+    )
+    for text in (f"{letter}城关镇2023年法治政府建设工作报告\n{report}", letter + report):
+        described = _describe_text(tmp_path, text)
+        assert described.title == "城关镇2023年法治政府建设工作报告"
+        assert (described.date, described.year) == ("2024-02-02", 2023)
+        assert [p.text for p in described.paragraphs] == [
+            "按照徽县依法治县办要求，现将我镇2023年度工作报告如下：",
+            "镇政府聘请常年法律顾问1名。",
+        ]

@@ -20,9 +20,10 @@ from pathlib import Path
 from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
 from search.ingest.issuer import StatedPlace, issuer_of_signature, issuer_phrase, stated_place
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
-from search.ingest.paragraphs import Segmented
+from search.ingest.paragraphs import CHINESE_DIGITS, Segmented
 
 YEAR = re.compile(r"(20\d\d)\s*年")
+CHINESE_YEAR = re.compile(r"(二[〇○零OＯ][〇○零OＯ一二三四五六七八九]{2})\s*年")
 FIRST_YEAR, LAST_YEAR = 1000, 9999  # a year a user states; the index keeps years in 16 bits
 YEAR_RANGE = re.compile(r"20\d\d\s*年?\s*[—\-－–~～至到]+\s*20\d\d\s*年?")
 CITED = re.compile(r"《[^》]*》")
@@ -31,7 +32,10 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委�
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
 TITLE_BRACKETS = re.compile(r"[（(]([^（）()]{2,20})[）)]")
 OPENING_PARAGRAPHS = 2
+COVER_DATE = "印发通知的日期"
 GEO_FIELDS = ("county", "city", "province")
+# What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
+COUNTY_AS_NAME = re.compile(r"委|政府|人民|人大|政协|党|纪委|司法|公安|法院|检察|依法治|法治|[、，。；：）)\s]|$")
 FOLDERS_READ = 2  # the folders a report sits in that may name its county (巫溪县/花台乡.txt)
 
 
@@ -61,8 +65,8 @@ def describe(
     gazetteer = gazetteer or load_gazetteer()
     title_lines = segmented.title_lines or [raw.hints.get("heading", ""), raw.hints.get("title", "")]
     evidence = Evidence(
-        title="".join(segmented.title_lines) or "\n".join(filter(None, title_lines)),
-        opening="\n".join(p.text for p in report.paragraphs[:OPENING_PARAGRAPHS]),
+        title=_in_figures("".join(segmented.title_lines) or "\n".join(filter(None, title_lines))),
+        opening=_in_figures("\n".join(p.text for p in report.paragraphs[:OPENING_PARAGRAPHS])),
         signature="\n".join(segmented.signature),
         body="\n".join(p.text for p in report.paragraphs),
         issuer=segmented.issuer,
@@ -209,6 +213,11 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
         return
     candidates = gazetteer.townships_named(report.township)
     if not candidates:
+        county = _county_named_most(evidence, gazetteer, report.township)
+        if county:
+            place = replace(stated.place, county=county)
+            _set_stated_places(report, gazetteer, Stated(place, {**stated.where, "county": "正文"}))
+            return
         for name in ("city", "province"):
             _set(report, name, getattr(stated.place, name), stated.where.get(name, ""))
         return
@@ -231,6 +240,23 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
         values = {getattr(place, name) for place in winners}
         if len(values) == 1:
             _set(report, name, values.pop(), f"地名录（{len(winners)} 个同名乡镇均属此地）")
+
+
+def _county_named_most(evidence: Evidence, gazetteer: Gazetteer, township: str) -> str:
+    """For a township the gazetteer lacks (new, renamed, spelt otherwise): the county the report names most as
+    an authority or as the township's county (在阿巴嘎旗委、旗政府的领导下, 阿巴嘎旗那仁宝力格苏木), when one is named
+    so more often than any other; "" otherwise. A name followed by other text is not counted: 老城区改造 names
+    no county."""
+    text = "\n".join((evidence.title, evidence.signature, evidence.body))
+    counts = Counter(
+        name
+        for start, name in gazetteer.counties_in(text)
+        if COUNTY_AS_NAME.match(text, start + len(name)) or (township and text.startswith(township, start + len(name)))
+    )
+    best = counts.most_common(2)
+    if not best or (len(best) == 2 and best[0][1] == best[1][1]):
+        return ""
+    return best[0][0]
 
 
 def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated) -> None:
@@ -276,13 +302,19 @@ def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
         if match:
             _set(report, "year", int(match.group(1)), label)
             return
-    if segmented.date:
-        year, month = int(segmented.date[:4]), int(segmented.date[5:7])
-        _set(report, "year", year - 1 if month <= REPORTS_LAST_YEAR_UNTIL else year, "落款日期")
-        return
+    for date, label in ((segmented.date, "落款日期"), (segmented.cover_date, COVER_DATE)):
+        if date:
+            year, month = int(date[:4]), int(date[5:7])
+            _set(report, "year", year - 1 if month <= REPORTS_LAST_YEAR_UNTIL else year, label)
+            return
     years = Counter(int(y) for y in YEAR.findall(_without_cited_years(evidence.body)))
     if years:
         _set(report, "year", years.most_common(1)[0][0], "正文中最常见的年份")
+
+
+def _in_figures(text: str) -> str:
+    """``text`` with years written in Chinese numerals (二〇二一年度) in figures (2021年度), as titles write them."""
+    return CHINESE_YEAR.sub(lambda found: "".join(str(CHINESE_DIGITS[c]) for c in found.group(1)) + "年", text)
 
 
 def _without_cited_years(text: str) -> str:
@@ -292,6 +324,8 @@ def _without_cited_years(text: str) -> str:
 def _set_date(report: Report, raw: RawText, segmented: Segmented) -> None:
     if segmented.date:
         _set(report, "date", segmented.date, "落款日期")
+    elif segmented.cover_date:
+        _set(report, "date", segmented.cover_date, COVER_DATE)
     elif raw.hints.get("date"):
         _set(report, "date", raw.hints["date"], "网页元数据")
     elif segmented.chrome_date:

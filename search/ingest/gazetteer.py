@@ -51,6 +51,25 @@ class Gazetteer:
                     return text[start:end]
         return ""
 
+    def counties_in(self, text: str, shortest: int = 3) -> list[tuple[int, str]]:
+        """(offset, name) of each county-level name of ``shortest`` characters or more in ``text``, the longest
+        at each place; a two-character name (和县, 城区) is too often part of other words to look for in a body."""
+        found = []
+        start = 0
+        while start <= len(text) - shortest:
+            end = next(
+                (
+                    end
+                    for end in range(min(len(text), start + self.longest_county), start + shortest - 1, -1)
+                    if text[start:end] in self.by_county
+                ),
+                0,
+            )
+            if end:
+                found.append((start, text[start:end]))
+            start = end or start + 1
+        return found
+
     def townships_named(self, name: str) -> list[Place]:
         return self.by_township.get(name, [])
 

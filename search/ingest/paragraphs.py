@@ -46,6 +46,8 @@ ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{2,24}[：:]$")
 TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|依法行政")
 ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|街道办事处|办事处|管委会|委员会)$")
 TITLE_END = re.compile(r"(报告|总结|情况)$")
+COVER_TITLE = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|公布)《(.{4,60})》的(?:通知|报告|函)$")
+COVER_LINES = 12  # a cover letter's lines: title, addressee, a sentence or two, issuer, date
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Segmented:
     signature: list[str] = field(default_factory=list)
     date: str = ""
     chrome_date: str = ""
+    cover_date: str = ""  # the date of a cover letter the report came with (关于印发《…》的通知)
     chrome_lines: int = 0
     paragraphs: list[Paragraph] = field(default_factory=list)
 
@@ -64,7 +67,7 @@ def segment(raw_lines: list[str]) -> Segmented:
     """Split normalized report lines into front matter, back matter and paragraphs."""
     result = Segmented()
     lines = _drop_chrome([_normalized(line) for line in raw_lines], result)
-    lines = _bracket_headings_apart(lines)
+    lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = _ranked_marked_levels(_take_front_matter(lines, result))
     lines = _without_attachment_list(_take_back_matter(_without_distribution_record(lines), result))
     lines = rejoin_broken_lines(lines)
@@ -118,6 +121,25 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
     return kept
 
 
+def _without_cover_letter(lines: list[str], result: Segmented) -> list[str]:
+    """The lines without a cover letter the report was published under (关于印发《城关镇2023年法治政府建设工作报告》
+    的通知, its addressee, 现将…印发给你们, its issuer and date): the report starts at the line repeating the
+    title it names, or with that title after the letter's date. The letter's date is kept in ``cover_date``."""
+    cover = COVER_TITLE.match(lines[0]) if lines else None
+    if not cover:
+        return lines
+    title = cover.group(1)
+    window = lines[1:COVER_LINES]
+    dates = [at for at, line in enumerate(window, start=1) if date_of_line(line)]
+    result.cover_date = date_of_line(lines[dates[0]]) if dates else ""
+    repeated = next((at for at, line in enumerate(window, start=1) if line.strip("《》") == title), 0)
+    if repeated:
+        return lines[repeated:]
+    if dates:
+        return [title, *lines[dates[0] + 1 :]]
+    return lines
+
+
 def _bracket_headings_apart(lines: list[str]) -> list[str]:
     """【存在问题】执法队伍… written on one line: the bracketed heading on its own line, its text after it."""
     apart = []
@@ -168,9 +190,12 @@ def heading_level(line: str) -> int:
 
 
 def _is_title_line(line: str) -> bool:
+    """A line of a title: short, one phrase (no sentence break, not ending as a sentence that leads into a
+    list: 现将…报告如下：), naming a report or an issuer."""
     return (
         len(line) <= STANDALONE_HEADING_MAX
         and not INNER_BREAK.search(line)
+        and line[-1] not in "：:，,"
         and not numbered_level(line)
         and bool(TITLE_WORDS.search(line) or ISSUER.search(line))
     )
