@@ -383,6 +383,10 @@ def _update_locked(
             if builder.count:
                 builder.write(index_dir, writer.newsegment.segment_id())
             writer.commit(mergetype=writing.CLEAR)
+        elif not removed and not builder.count:
+            # Nothing changed since the last commit: committing would still merge small segments into a new
+            # one, a new state that servers reload and the clustering redoes (10 s at 8M paragraphs).
+            writer.cancel()
         else:
             writer.commit(mergetype=_merge_small_segments(index_dir, builder))
     except BaseException:
