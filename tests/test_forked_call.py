@@ -73,3 +73,38 @@ def test_without_fork_the_indexing_runs_in_this_process_with_the_same_summary(co
     monkeypatch.setattr(writer, "call_forked", lambda function: pytest.fail("forked without fork"))
     here = update_index(corpus, tmp_path / "here", jobs=1, after_commit=lambda: False)
     assert (here.added, here.paragraphs, here.clusters_seconds) == (forked.added, forked.paragraphs, None)
+
+
+def test_a_cancelled_call_leaves_no_child_behind():
+    import time
+
+    from search.index.forked import start_forked
+
+    started = time.perf_counter()
+    pending = start_forked(lambda: time.sleep(30))
+    pending.cancel()
+    pending.cancel()  # a second cancel is harmless
+    assert time.perf_counter() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pending.pid, os.WNOHANG)  # reaped: no zombie left
+
+
+def test_the_folder_is_listed_here_when_the_forked_lister_dies(corpus, tmp_path, samples, monkeypatch):
+    """The folder is listed in a forked process while the index's records are read; a lister killed without an
+    answer (out of memory) must cost the run nothing but time: the changed report is still found."""
+    from search.index import listing
+
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir, jobs=1)
+    changed = corpus / samples["北屏乡"].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段关于智慧普法平台的内容。", encoding="utf-8")
+    parent, list_folder = os.getpid(), listing.list_folder
+
+    def dies_in_the_child(corpus, limits):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return list_folder(corpus, limits)
+
+    monkeypatch.setattr(listing, "list_folder", dies_in_the_child)
+    summary = update_index(corpus, index_dir, jobs=1)
+    assert (summary.updated, summary.unchanged, summary.failed) == (1, 4, [])

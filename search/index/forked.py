@@ -7,10 +7,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import sys
 import traceback
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from search.index.readers import die_with_parent
 
@@ -31,25 +32,54 @@ def call_forked(function: Callable[[], T]) -> T:
 
     The child ends with this process (a killed indexer leaves no orphan writing the index) and sends its answer
     through a pipe; an interrupt here waits for the child, which the same Ctrl+C interrupts, to end first."""
-    _flush_standard_streams()  # else what this process buffered is printed twice
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-        os.close(read_end)
-        _answer_and_exit(function, write_end, parent)
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end, "rb") as pipe:
-            answer = pipe.read()
-    finally:
-        status = _wait(pid)
-    if not answer:
-        raise ForkedCallError(f"子进程异常结束（{_describe(status)}），没有返回结果")
-    kind, value = pickle.loads(answer)
-    if kind == "error":
-        raise value
-    return value
+    return start_forked(function).result()
+
+
+class Forked(Generic[T]):
+    """A call running in a forked child while this process goes on: :meth:`result` waits for its answer,
+    :meth:`cancel` ends it unanswered. One of the two must be called, or the child stays a zombie."""
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        _flush_standard_streams()  # else what this process buffered is printed twice
+        read_end, write_end = os.pipe()
+        parent = os.getpid()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the child's coverage is not collected
+            os.close(read_end)
+            _answer_and_exit(function, write_end, parent)
+        os.close(write_end)
+        self._read_end = read_end
+        self._ended = False
+
+    def result(self) -> T:
+        """The call's return value, or its exception raised here."""
+        self._ended = True
+        try:
+            with os.fdopen(self._read_end, "rb") as pipe:
+                answer = pipe.read()
+        finally:
+            status = _wait(self.pid)
+        if not answer:
+            raise ForkedCallError(f"子进程异常结束（{_describe(status)}），没有返回结果")
+        kind, value = pickle.loads(answer)
+        if kind == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """The child ended and reaped, its answer unread; nothing once :meth:`result` was called."""
+        if self._ended:
+            return
+        self._ended = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self._read_end)
+        _wait(self.pid)
+
+
+def start_forked(function: Callable[[], T]) -> Forked[T]:
+    """``function()`` started in a forked child (see :func:`call_forked`); its answer from ``.result()``."""
+    return Forked(function)
 
 
 def _answer_and_exit(function: Callable[[], object], write_end: int, parent: int) -> None:

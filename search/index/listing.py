@@ -1,5 +1,6 @@
 """Which report files a reindex reads: the corpus folder listed (or only the files a user names), each file's
-size and modification time compared with what the index recorded, and a content hash where they differ.
+size and modification time compared with what the index recorded, and a content hash where they differ. The
+folder is listed in a forked process while the index's records are read, where the system can fork.
 
 A file that cannot be opened, or is refused before anything costly is done with it (too large, mostly holes),
 is added to the run's failures; the index keeps its earlier version."""
@@ -8,8 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from search.index.forked import Forked, ForkedCallError, can_fork, start_forked
 from search.index.readers import ReadLimits
 from search.ingest.pipeline import is_report_name, path_order, report_entries
 
@@ -28,40 +33,88 @@ def file_hash(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def listed_files(corpus: Path, known: dict[str, dict], limits: ReadLimits, failed: list[dict]) -> Files:
-    """The readable report files under ``corpus`` ({relative path: path}, in no particular order), and the stats
-    and digests of those the index does not know or whose size or modification time differ from its record
-    (the others are unchanged); files that cannot be opened or are refused are added to ``failed``.
+@dataclass
+class Listing:
+    """The report files under a folder as listed: relative paths, each one's signature — the hash of (path,
+        size, modification time), or of (path, -1, …) for a file that could not be stat'ed or may be refused, which
+        no index record has — and the entries that cannot be opened (relative path, why). Signatures rather than
+        stat results: a forked lister sends them back through a pipe (:func:`start_listing`), and comparing them
+        with the index's records is one vectorised lookup instead of two dict lookups per file (0.9 s at 320,000
+        files). Python's hash of a string is the same in a forked child as in its parent. The hashes have 64 bits:
+    that a changed file's signature equals some other record's by chance is about one in 10^8 per run at
+    320,000 files."""
 
-    One pass over the folders' entries, the unchanged files costing a stat and a comparison: at 320,000
-    files the listing sorted, then a function call, a stat and two dict entries per file were 3.3 s of a
-    one-report reindex."""
-    current: dict[str, str] = {}
-    stats: dict[str, os.stat_result] = {}
-    digests: dict[str, str] = {}
-    refused: list[dict] = []
+    paths: list[str]
+    signatures: np.ndarray
+    broken: list[tuple[str, str]]
+
+
+def list_folder(corpus: Path, limits: ReadLimits) -> Listing:
+    """Every report file under ``corpus`` with its signature: one pass over the folders' entries, a stat each."""
+    paths, signatures, broken = [], [], []
     always_read = _never_refused_up_to(limits)
     for rel, entry, why in report_entries(corpus):
         if why:
-            refused.append({"path": rel, "error": why})
+            broken.append((rel, why))
             continue
         try:
             stat = entry.stat()
+            size = stat.st_size if stat.st_size <= always_read or not refused_reason(stat, limits) else -1
+            mtime = stat.st_mtime_ns
         except OSError:
-            stat = None  # _compared names the error
-        record = known.get(rel)
-        # Inline, not _unchanged and refused_reason: two calls a file were 0.3 s at 320,000 files.
-        if (
-            stat is not None
-            and record is not None
-            and record.get("size") == stat.st_size
-            and record.get("mtime_ns") == stat.st_mtime_ns
-            and (stat.st_size <= always_read or not refused_reason(stat, limits))
-        ) or _compared(rel, entry.path, record, limits, refused, stats, digests):
-            current[rel] = entry.path
+            size, mtime = -1, 0  # _compared names the error
+        paths.append(rel)
+        signatures.append(hash((rel, size, mtime)))
+    return Listing(paths, np.array(signatures, dtype=np.int64), broken)
+
+
+def start_listing(corpus: Path, limits: ReadLimits) -> Forked[Listing] | None:
+    """:func:`list_folder` in a forked process, where the system can fork: a stat per file of a folder of
+    320,000 reports is 0.9 s, and the index's records it is compared with are read meanwhile (0.6 s)."""
+    return start_forked(lambda: list_folder(corpus, limits)) if can_fork() else None
+
+
+def finished_listing(pending: Forked[Listing] | None) -> Listing | None:
+    """What the forked lister found; None, for the folder to be listed here, when there is none or the child
+    ended without an answer (killed, out of memory)."""
+    try:
+        return pending.result() if pending is not None else None
+    except ForkedCallError:
+        return None
+
+
+def listed_files(
+    corpus: Path, known: dict[str, dict], limits: ReadLimits, failed: list[dict], pending: Forked[Listing] | None = None
+) -> Files:
+    """The readable report files under ``corpus`` ({relative path: path}, in no particular order), and the stats
+    and digests of those the index does not know or whose size or modification time differ from its record
+    (the others are unchanged); files that cannot be opened or are refused are added to ``failed``.
+    ``pending`` is the folder being listed by :func:`start_listing`; it is listed here when None."""
+    recorded = _signatures(known)  # while a forked lister may still be listing
+    listing = finished_listing(pending)
+    if listing is None:
+        listing = list_folder(corpus, limits)
+    base = os.path.join(os.fspath(corpus), "")
+    current = dict(zip(listing.paths, [base + rel for rel in listing.paths], strict=True))
+    stats: dict[str, os.stat_result] = {}
+    digests: dict[str, str] = {}
+    refused = [{"path": rel, "error": why} for rel, why in listing.broken]
+    for at in np.flatnonzero(~np.isin(listing.signatures, recorded)).tolist():
+        rel = listing.paths[at]
+        if not _compared(rel, current[rel], known.get(rel), limits, refused, stats, digests):
+            del current[rel]
     refused.sort(key=lambda failure: path_order(failure["path"]))
     failed.extend(refused)
     return current, stats, digests
+
+
+def _signatures(known: dict[str, dict]) -> np.ndarray:
+    """The signatures (see :class:`Listing`) of the files as the index recorded them."""
+    return np.fromiter(
+        (hash((rel, record.get("size"), record.get("mtime_ns"))) for rel, record in known.items()),
+        dtype=np.int64,
+        count=len(known),
+    )
 
 
 def named_files(

@@ -28,7 +28,7 @@ from whoosh import fields, index, writing
 from search.index.facts import facts_key
 from search.index.forked import call_forked, can_fork
 from search.index.heap import return_free_memory
-from search.index.listing import corpus_relative, file_hash, listed_files, named_files
+from search.index.listing import corpus_relative, file_hash, listed_files, named_files, start_listing
 from search.index.lock import ReindexLock
 from search.index.minhash import body_rules
 from search.index.readers import ReaderPool, ReadLimits
@@ -296,7 +296,7 @@ def _update_locked(
     started = time.perf_counter()
     summary = Summary()
     replace_all = rebuild
-    named, known_total = False, None
+    named, known_total, listing = False, None, None
     if not index_exists(index_dir) or not _schema_is_current(index_dir, stored_too=rebuild):
         if index_exists(index_dir) and not _schema_is_current(index_dir):
             summary.recreated = "索引由其他版本写成（字段不同），已全部重建"
@@ -321,19 +321,26 @@ def _update_locked(
         named = known_total > 0  # an empty index: the whole folder is read
     else:
         ix = open_index(index_dir)
-        known = known_reports(index_dir, ix)
-    known_total = len(known) if known_total is None else known_total
-    # A reader started now warms up while the files are listed and compared; closed if none changed.
-    pool = ReaderPool(1, corpus, limits)
+        listing = start_listing(corpus, limits)  # the folder is listed in a child while the manifests are read
+        known = None
+    pool = None
     try:
+        if known is None:
+            known = known_reports(index_dir, ix)
+        known_total = len(known) if known_total is None else known_total
+        # A reader started now warms up while the files are listed and compared; closed if none changed.
+        pool = ReaderPool(1, corpus, limits)
         if named:
             looked_at = set(named_paths)
             current, stats, digests = named_files(corpus, named_paths, known, limits, summary.failed)
         else:
-            current, stats, digests = listed_files(corpus, known, limits, summary.failed)
+            current, stats, digests = listed_files(corpus, known, limits, summary.failed, listing)
             looked_at = known.keys()
     except BaseException:
-        pool.close()
+        if pool is not None:
+            pool.close()
+        if listing is not None:
+            listing.cancel()
         raise
     to_parse = sorted((rel for rel in digests if known.get(rel, {}).get("hash") != digests[rel]), key=path_order)
     unreadable = {f["path"] for f in summary.failed}
