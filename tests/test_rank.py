@@ -125,6 +125,14 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
     assert all("如何" not in h["snippet"] and "<mark>作用</mark>" not in h["snippet"] for h in question["hits"])
 
 
+def test_a_question_asking_how_many_finds_what_its_subject_finds(engine):
+    """调解成功率是多少 asks for a figure: no paragraph says 多少, so requiring it left no full match."""
+    question = engine.search(SearchRequest(q="调解成功率是多少", limit=20))
+    plain = engine.search(SearchRequest(q="调解成功率", limit=20))
+    assert question["total"] == plain["total"] > 0
+    assert [h["id"] for h in question["hits"]] == [h["id"] for h in plain["hits"]]
+
+
 def test_a_localizer_in_a_question_is_not_a_concept(engine):
     """…法律顾问在决策中的作用: 中 only places the question (一个方位词); requiring it cut the answers to the
     paragraphs that happen to hold the character."""
