@@ -150,3 +150,32 @@ def test_a_heading_naming_two_parts_leaves_each_paragraph_to_its_own(tmp_path, l
     path = tmp_path / "report.txt"
     path.write_text("柳溪乡2022年法治政府建设工作报告\n" + "\n".join(lines) + "\n", encoding="utf-8")
     assert [p.part for p in process_file(path).paragraphs] == expected
+
+
+def test_a_subsection_that_opens_as_a_part_heading_is_in_that_part_and_one_that_reports_work_is_not(tmp_path):
+    """Under 一、工作开展情况, (二)主要负责人履职 and (三)存在的短板 are the leader's duty and the shortcomings;
+    (四)补齐执法短板 and (五)创新工作思路 report work done, though 短板 and 思路 name parts in a first-level
+    heading."""
+    from search.ingest.pipeline import process_file
+
+    path = tmp_path / "report.txt"
+    lines = [
+        "清河街道2023年法治政府建设工作总结",
+        "一、工作开展情况",
+        "（一）依法决策。全年审查合同41份。",
+        "（二）主要负责人履职。街道党工委书记年内专题研究法治工作3次。",
+        "（三）存在的短板。部分社区法律服务供给不足。",
+        "（四）补齐执法短板。新增持证执法人员6名。",
+        "（五）创新工作思路。推行“街乡吹哨、部门报到”。",
+        "二、2024年工作思路",
+        "完善社区法律顾问服务评价机制。",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert [p.part for p in process_file(path).paragraphs] == [
+        "主要举措和成效",
+        "第一责任人履职",
+        "存在的不足和原因",
+        "主要举措和成效",
+        "主要举措和成效",
+        "下一年度安排",
+    ]

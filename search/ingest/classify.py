@@ -13,6 +13,9 @@ from search.ingest.model import Paragraph
 
 PARTS = ("概述", "主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
 LABEL = re.compile(r"([^，。；：:、,\s]{2,12})[：:]")
+HEADING_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、，.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、，.]|[①-⑳㈠-㈩])\s*"
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class PartRules:
     cues: dict[str, frozenset[str]]
     openings: dict[str, re.Pattern]
     opening_chars: int = 40
+    subheadings: dict[str, re.Pattern] | None = None
 
     def named_by(self, word: str) -> str:
         """The part a query word names on its own (不足, 下一步, 第一责任人), or ""."""
@@ -41,6 +45,18 @@ class PartRules:
         if section:
             for part in self.order:
                 if self.patterns[part].search(section[0]):
+                    return part
+        return ""
+
+    def named_by_subheading(self, section: list[str]) -> str:
+        """The part a heading below the outermost one is about ((二)主要负责人履职, (三)存在的短板 under
+        一、工作开展情况): the deepest that starts, after its number, as one of the part's ``subheadings``; ""
+        for none. Only a heading that opens so counts: (二)补齐执法短板 reports work done."""
+        for heading in reversed(section[1:]):
+            text = HEADING_NUMBER.sub("", heading)
+            for part in self.order:
+                pattern = (self.subheadings or {}).get(part)
+                if pattern is not None and pattern.search(text):
                     return part
         return ""
 
@@ -74,9 +90,10 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
     data = json.loads(path.read_text(encoding="utf-8"))
     patterns = {part: re.compile("|".join(f"(?:{p})" for p in data["patterns"][part])) for part in data["order"]}
     cues = {part: frozenset(words) for part, words in data.get("query_cues", {}).items()}
-    openings = {
-        part: re.compile("|".join(f"(?:{p})" for p in found)) for part, found in data.get("openings", {}).items()
-    }
+    openings, subheadings = (
+        {part: re.compile("|".join(f"(?:{p})" for p in found)) for part, found in data.get(key, {}).items()}
+        for key in ("openings", "subheadings")
+    )
     return PartRules(
         tuple(data["order"]),
         data["default"],
@@ -85,6 +102,7 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
         cues,
         openings,
         int(data.get("opening_chars", 40)),
+        subheadings,
     )
 
 
@@ -116,15 +134,17 @@ def classify(paragraphs: list[Paragraph]) -> None:
 
 
 def parts_of(paragraphs: list[Paragraph], rules: PartRules) -> list[str]:
-    """Each paragraph's report part: the one its outermost heading names; where the heading names none (or the
-    report has no headings), the one its opening names, carried on to the paragraphs after it under the same
-    heading; else the report's opening (before any heading, or a headingless report's first paragraph) or the
-    default part."""
+    """Each paragraph's report part: the one a heading below the outermost is about, if any; else the one its
+    outermost heading names; where the heading names none (or the report has no headings), the one its opening
+    names, carried on to the paragraphs after it under the same heading; else the report's opening (before any
+    heading, or a headingless report's first paragraph) or the default part."""
     headed = any(paragraph.section for paragraph in paragraphs)
     parts, carried, carried_under = [], "", None
     for number, paragraph in enumerate(paragraphs):
         named = rules.parts_named(paragraph.section[0]) if paragraph.section else []
-        if len(named) > 1:
+        if part := rules.named_by_subheading(paragraph.section):
+            carried = ""
+        elif len(named) > 1:
             part = _part_under_combined_heading(
                 paragraph, named, rules, carried if carried_under == paragraph.section[:1] else ""
             )
