@@ -295,3 +295,32 @@ def test_a_report_under_its_cover_letter_has_its_own_title_and_the_letters_date(
             "按照徽县依法治县办要求，现将我镇2023年度工作报告如下：",
             "镇政府聘请常年法律顾问1名。",
         ]
+
+
+def test_a_township_the_gazetteer_source_wrote_with_its_countys_name_is_known_by_its_own(tmp_path):
+    """The source lists some townships as 化德县七号镇 or 四平市铁东区叶赫满族镇; reports call them 七号镇 and
+    叶赫满族镇, which must resolve to their county."""
+    for township, county in (("七号镇", "化德县"), ("叶赫满族镇", "铁东区")):
+        report = _describe_text(
+            tmp_path, f"{township}2023年法治政府建设情况报告\n一、主要举措和成效\n镇政府聘请律师担任法律顾问。\n"
+        )
+        assert (report.township, report.county, report.sources["county"]) == (
+            township,
+            county,
+            "地名录（唯一同名乡镇）",
+        )
+
+
+def test_a_townships_own_name_drops_its_parents_names_but_not_its_own():
+    from search.data.make_gazetteer import own_name
+
+    dehong, mangshi = ("德宏傣族景颇族自治州", "德宏"), ("芒市", "芒市")
+    assert own_name("芒市勐焕街道", ("云南省", "云南"), dehong, mangshi) == "勐焕街道"
+    assert own_name("芒市镇", ("云南省", "云南"), dehong, mangshi) == "芒市镇"  # named after its county
+    assert (
+        own_name("四平市铁东区叶赫满族镇", ("吉林省", "吉林"), ("四平市", "四平"), ("铁东区", "铁东")) == "叶赫满族镇"
+    )
+    assert (
+        own_name("保山市水长工业园区", ("云南省", "云南"), ("保山市", "保山"), ("施甸县", "施甸"))
+        == "保山市水长工业园区"
+    )

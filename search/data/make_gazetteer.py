@@ -6,7 +6,8 @@ per row::
 
     province  province_alias  city  city_alias  county  county_alias  township
 
-Usage: ``python -m search.data.make_gazetteer path/to/china_location.txt``
+Usage: ``python -m search.data.make_gazetteer path/to/china_location.txt``, or with ``--normalize`` (no
+source) to apply :func:`own_name` to the gazetteer as it is.
 """
 
 from __future__ import annotations
@@ -32,13 +33,51 @@ def convert(source: Path, target: Path) -> int:
         elif depth == 2:
             county = (name, alias)
         elif depth == 3:
-            rows.append("\t".join((*province, *city, *county, name)) + "\n")
+            rows.append("\t".join((*province, *city, *county, own_name(name, province, city, county))) + "\n")
     with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as out:
         out.write(HEADER)
         out.writelines(sorted(set(rows)))
     return len(rows)
 
 
+TOWNSHIP_ENDINGS = ("乡", "镇", "街道", "苏木")
+
+
+def own_name(township: str, *parents: tuple[str, str]) -> str:
+    """A township's name without the names of its province, city and county that the source writes before
+    some (化德县七号镇, 四平市铁东区叶赫满族镇, 芒市勐焕街道): a report calls it 七号镇. A name that is only
+    a parent's with an ending (芒市镇) is the township's own."""
+    names = [name for name, _ in parents if name]
+    stripped = True
+    while stripped:
+        stripped = False
+        for name in names:
+            rest = township[len(name) :]
+            if township.startswith(name) and rest.endswith(TOWNSHIP_ENDINGS) and rest not in TOWNSHIP_ENDINGS:
+                township, stripped = rest, True
+    return township
+
+
+def normalize(target: Path) -> int:
+    """The gazetteer at ``target`` with every township under its own name (:func:`own_name`); the count of names
+    changed."""
+    with gzip.open(target, "rt", encoding="utf-8") as rows:
+        header, *lines = rows.read().splitlines()
+    changed, rows_out = 0, set()
+    for line in lines:
+        fields = line.split("\t")
+        name = own_name(fields[6], fields[0:2], fields[2:4], fields[4:6])
+        changed += name != fields[6]
+        rows_out.add("\t".join((*fields[:6], name)) + "\n")
+    with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as out:
+        out.write(header + "\n")
+        out.writelines(sorted(rows_out))
+    return changed
+
+
 if __name__ == "__main__":
-    count = convert(Path(sys.argv[1]), Path(__file__).with_name("gazetteer.tsv.gz"))
-    print(f"{count} townships written")
+    GAZETTEER = Path(__file__).with_name("gazetteer.tsv.gz")
+    if sys.argv[1:] == ["--normalize"]:
+        print(f"{normalize(GAZETTEER)} township names without their parents' names")
+    else:
+        print(f"{convert(Path(sys.argv[1]), GAZETTEER)} townships written")
