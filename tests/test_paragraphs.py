@@ -149,3 +149,15 @@ def test_circled_numbers_head_the_paragraphs_under_them_but_an_enumeration_stays
         (["一、主要举措", "①完善议事规则"], "镇党委修订党委会议事规则。"),
         (["一、主要举措", "㈡落实法律顾问制度"], "①干部法治意识有待提高；②执法力量薄弱。"),
     ]
+
+
+def test_a_table_of_contents_leaves_no_paragraph():
+    """目  录 and the part headings listed under it, then the report: the listed headings have no text of their own,
+    and the contents' heading is no paragraph."""
+    lines = ["玉泉街道2023年法治政府建设年度报告", "目  录", "一、主要举措和成效", "二、存在的不足和原因"]
+    lines += ["一、主要举措和成效", "街道聘请律师担任法律顾问。", "二、存在的不足和原因", "网格员法治素养有待提升。"]
+    paragraphs = segment(lines).paragraphs
+    assert [(p.section, p.text) for p in paragraphs] == [
+        (["一、主要举措和成效"], "街道聘请律师担任法律顾问。"),
+        (["二、存在的不足和原因"], "网格员法治素养有待提升。"),
+    ]

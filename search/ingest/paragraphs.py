@@ -47,6 +47,7 @@ TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|
 ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|街道办事处|办事处|管委会|委员会)$")
 TITLE_END = re.compile(r"(报告|总结|情况)$")
 COVER_TITLE = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|公布)《(.{4,60})》的(?:通知|报告|函)$")
+CONTENTS_HEADINGS = {"目录", "目次"}
 COVER_LINES = 12  # a cover letter's lines: title, addressee, a sentence or two, issuer, date
 
 
@@ -111,6 +112,8 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
             continue
         if PAGE_NUMBER.match(line) and sum(c.isdigit() for c in line) <= 3:
             continue  # a page number a text copied from a PDF keeps (— 2 —): the paragraph around it is one
+        if line in CONTENTS_HEADINGS:
+            continue  # a table of contents' heading; the headings listed under it have no text and are dropped
         if is_chrome(line):
             result.chrome_lines += 1
             date = DATE_IN_TEXT.search(line)
