@@ -324,3 +324,13 @@ def test_a_townships_own_name_drops_its_parents_names_but_not_its_own():
         own_name("保山市水长工业园区", ("云南省", "云南"), ("保山市", "保山"), ("施甸县", "施甸"))
         == "保山市水长工业园区"
     )
+
+
+def test_a_county_name_two_cities_have_is_settled_by_the_city_the_text_names(tmp_path):
+    """铁东区 is a district of 四平市 (吉林省) and of 鞍山市 (辽宁省): for a township the gazetteer lacks, the city
+    the report names decides."""
+    body = "一、主要举措和成效\n街道在四平市委、市政府的领导下，聘请律师担任法律顾问。\n"
+    report = _describe_text(tmp_path, f"铁东区翠湖街道2023年法治政府建设情况报告\n{body}")
+    assert (report.county, report.city, report.province) == ("铁东区", "四平市", "吉林省")
+    silent = _describe_text(tmp_path, "铁东区翠湖街道2023年法治政府建设情况报告\n一、主要举措和成效\n聘请律师。\n")
+    assert (silent.county, silent.city, silent.province) == ("铁东区", "", "")

@@ -209,14 +209,15 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
     stated county; with no county stated, from the gazetteer's townships of that name, the text deciding
     between namesakes."""
     if stated.place.county:
-        _set_stated_places(report, gazetteer, stated)
+        _set_stated_places(report, gazetteer, stated, evidence.everything)
         return
     candidates = gazetteer.townships_named(report.township)
     if not candidates:
         county = _county_named_most(evidence, gazetteer, report.township)
         if county:
             place = replace(stated.place, county=county)
-            _set_stated_places(report, gazetteer, Stated(place, {**stated.where, "county": "正文"}))
+            where = {**stated.where, "county": "正文"}
+            _set_stated_places(report, gazetteer, Stated(place, where), evidence.everything)
             return
         for name in ("city", "province"):
             _set(report, name, getattr(stated.place, name), stated.where.get(name, ""))
@@ -259,14 +260,19 @@ def _county_named_most(evidence: Evidence, gazetteer: Gazetteer, township: str) 
     return best[0][0]
 
 
-def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated) -> None:
+def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated, text: str) -> None:
+    """County, city and province as stated, the city and province completed from the gazetteer's entries of the
+    county. A county name several cities have (铁东区: 四平市, 鞍山市) is settled by the stated city or
+    province, else by the township, else by the city or province the text (``text``) names."""
     place, where = stated.place, stated.where
     _set(report, "county", place.county, where["county"])
     entries = gazetteer.by_county.get(place.county, set())
-    if len(entries) > 1:  # a county name several cities have: the stated city or province, or the township
+    if len(entries) > 1:
         entries = {e for e in entries if place.city in (e[1], "") and place.province in (e[2], "")} or entries
         townships = {(p.county, p.city, p.province) for p in gazetteer.townships_named(report.township)}
         entries = (entries & townships) or entries
+    if len(entries) > 1:
+        entries = {e for e in entries if e[1] in text or e[2] in text} or entries
     for name, index in (("city", 1), ("province", 2)):
         if getattr(place, name):
             _set(report, name, getattr(place, name), where[name])
