@@ -36,11 +36,11 @@ def file_hash(path: Path | str) -> str:
 @dataclass
 class Listing:
     """The report files under a folder as listed: relative paths, each one's signature — the hash of (path,
-        size, modification time), or of (path, -1, …) for a file that could not be stat'ed or may be refused, which
-        no index record has — and the entries that cannot be opened (relative path, why). Signatures rather than
-        stat results: a forked lister sends them back through a pipe (:func:`start_listing`), and comparing them
-        with the index's records is one vectorised lookup instead of two dict lookups per file (0.9 s at 320,000
-        files). Python's hash of a string is the same in a forked child as in its parent. The hashes have 64 bits:
+    size, modification time), or of (path, -1, …) for a file that could not be stat'ed or may be refused, which
+    no index record has — and the entries that cannot be opened (relative path, why). Signatures rather than
+    stat results: a forked lister sends them back through a pipe (:func:`start_listing`), and comparing them
+    with the index's records is one vectorised lookup instead of two dict lookups per file (0.9 s at 320,000
+    files). Python's hash of a string is the same in a forked child as in its parent. The hashes have 64 bits:
     that a changed file's signature equals some other record's by chance is about one in 10^8 per run at
     320,000 files."""
 

@@ -40,6 +40,8 @@ class Gazetteer:
         for place in places:
             self.by_county.setdefault(place.county, set()).add((place.county, place.city, place.province))
         self.longest_county = max((len(name) for name in self.by_county), default=0)
+        endings = "".join(sorted({name[-1] for name in self.by_county}))
+        self.county_endings = re.compile(f"[{re.escape(endings)}]" if endings else "(?!)")
         self.cities = {place.city for place in places}
         self.provinces = {place.province for place in places}
 
@@ -53,21 +55,16 @@ class Gazetteer:
 
     def counties_in(self, text: str, shortest: int = 3) -> list[tuple[int, str]]:
         """(offset, name) of each county-level name of ``shortest`` characters or more in ``text``, the longest
-        at each place; a two-character name (和县, 城区) is too often part of other words to look for in a body."""
-        found = []
-        start = 0
-        while start <= len(text) - shortest:
-            end = next(
-                (
-                    end
-                    for end in range(min(len(text), start + self.longest_county), start + shortest - 1, -1)
-                    if text[start:end] in self.by_county
-                ),
-                0,
-            )
-            if end:
-                found.append((start, text[start:end]))
-            start = end or start + 1
+        ending at each of the characters county names end with; a two-character name (和县, 城区) is too often
+        part of other words to look for in a body."""
+        found, taken = [], 0
+        for last in self.county_endings.finditer(text):
+            end = last.end()
+            for start in range(max(taken, end - self.longest_county), end - shortest + 1):
+                if text[start:end] in self.by_county:
+                    found.append((start, text[start:end]))
+                    taken = end
+                    break
         return found
 
     def townships_named(self, name: str) -> list[Place]:
