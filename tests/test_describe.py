@@ -287,7 +287,11 @@ def test_a_report_under_its_cover_letter_has_its_own_title_and_the_letters_date(
     report = (
         "按照徽县依法治县办要求，现将我镇2023年度工作报告如下：\n一、主要工作开展情况\n镇政府聘请常年法律顾问1名。\n"
     )
-    for text in (f"{letter}城关镇2023年法治政府建设工作报告\n{report}", letter + report):
+    sent_up = (
+        "关于报送《城关镇2023年法治政府建设工作报告》的报告\n县委依法治县办：\n"
+        "现将《城关镇2023年法治政府建设工作报告》报送给你们，请审阅。\n城关镇人民政府\n2024年2月2日\n"
+    )
+    for text in (f"{letter}城关镇2023年法治政府建设工作报告\n{report}", letter + report, sent_up + report):
         described = _describe_text(tmp_path, text)
         assert described.title == "城关镇2023年法治政府建设工作报告"
         assert (described.date, described.year) == ("2024-02-02", 2023)

@@ -32,7 +32,7 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委�
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
 TITLE_BRACKETS = re.compile(r"[（(]([^（）()]{2,20})[）)]")
 OPENING_PARAGRAPHS = 2
-COVER_DATE = "印发通知的日期"
+COVER_DATE = "印发或报送它的公文的日期"
 GEO_FIELDS = ("county", "city", "province")
 # What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
 COUNTY_AS_NAME = re.compile(r"委|政府|人民|人大|政协|党|纪委|司法|公安|法院|检察|依法治|法治|[、，。；：）)\s]|$")
