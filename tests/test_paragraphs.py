@@ -161,3 +161,13 @@ def test_a_table_of_contents_leaves_no_paragraph():
         (["一、主要举措和成效"], "街道聘请律师担任法律顾问。"),
         (["二、存在的不足和原因"], "网格员法治素养有待提升。"),
     ]
+
+
+def test_a_street_offices_joint_signature_with_its_party_working_committee_is_no_paragraph():
+    """中共五里店街道工委 above 五里店街道办事处 and the date: the signature of a street office and its party
+    working committee (工委), not the last paragraph of the plans."""
+    result = segment(
+        ["一、下一步工作安排", "加强社区法律顾问工作。", "中共五里店街道工委", "五里店街道办事处", "2024年1月10日"]
+    )
+    assert [p.text for p in result.paragraphs] == ["加强社区法律顾问工作。"]
+    assert result.signature == ["中共五里店街道工委", "五里店街道办事处"] and result.date == "2024-01-10"

@@ -10,8 +10,8 @@ from search.ingest.gazetteer import Gazetteer
 
 LEADING_YEAR = re.compile(r"^[（(]?20\d\d\s*年度?[）)]?")
 ISSUER_END = re.compile(r"关于|[（(]?20\d\d|法治政府|依法行政|年度|法治建设|工作(?:情况)?报告")
-JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委)")
-ISSUER_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府|政府|党委|党工委|办事处|管委会|管理委员会|委员会)$")
+JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委|工委)")
+ISSUER_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府|政府|党委|党工委|工委|办事处|管委会|管理委员会|委员会)$")
 TOWNSHIP_END = re.compile(r"(?:民族乡|乡|镇|街道|苏木)$")
 PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区|特别行政区)")
 CITY = re.compile(r"^[\u4e00-\u9fff]{2,9}?(?:市|自治州|州|地区|盟)")
