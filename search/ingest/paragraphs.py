@@ -35,8 +35,9 @@ BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
 DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{4})\s*年[^年]{2,12}日$")
 CHINESE_DATE_LINE = re.compile(
-    r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日$"
+    r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月(?:\s*([一二三四五六七八九十]{1,3})\s*日)?$"
 )
+MONTH_LINE = re.compile(r"^(20\d\d)\s*年\s*(\d{1,2})\s*月$")
 DISTRIBUTION_RECORD = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$|^(?:抄送|抄报|主题词)[：:]|\d{1,2}日印发$")
 ATTACHMENT_LIST = re.compile(r"^(?:相关)?附件\s*[0-9一二三四五六七八九十]*\s*[：:]")
 ATTACHMENTS_LISTED = 12  # the last lines a closing attachment list may start in
@@ -83,16 +84,25 @@ def iso_date(match: re.Match) -> str:
 
 def date_of_line(line: str) -> str:
     """The ISO date a line consists of, in figures (2024年1月10日, 2024-01-10) or in Chinese numerals as
-    official documents sign them (二〇二四年一月十日); "" for any other line."""
+    official documents sign them (二〇二四年一月十日); of a month only (2024年1月, 二〇二四年一月), the year and
+    month (2024-01); "" for any other line."""
     found = DATE_LINE.match(line)
     if found:
         return iso_date(found)
+    found = MONTH_LINE.match(line)
+    if found:
+        return f"{found.group(1)}-{int(found.group(2)):02d}" if 1 <= int(found.group(2)) <= 12 else ""
     found = CHINESE_DATE_LINE.match(line)
     if not found:
         return ""
     year = int("".join(str(CHINESE_DIGITS[c]) for c in found.group(1)))
-    month, day = _chinese_number(found.group(2)), _chinese_number(found.group(3))
-    return f"{year}-{month:02d}-{day:02d}" if year >= 2000 and 1 <= month <= 12 and 1 <= day <= 31 else ""
+    month = _chinese_number(found.group(2))
+    if year < 2000 or not 1 <= month <= 12:
+        return ""
+    if found.group(3) is None:
+        return f"{year}-{month:02d}"
+    day = _chinese_number(found.group(3))
+    return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else ""
 
 
 def _chinese_number(text: str) -> int:
@@ -274,18 +284,32 @@ def _without_attachment_list(lines: list[str]) -> list[str]:
 
 
 def _take_back_matter(lines: list[str], result: Segmented) -> list[str]:
+    """The lines without the signature and its date at the end (the issuer lines, the date on its own line
+    or after the issuer on the same line: 龙门镇人民政府 2024年1月10日), which go to ``result``."""
     end = len(lines)
     while end > 0 and len(lines) - end < 3:
         line = lines[end - 1]
         date = date_of_line(line)
+        dated = DATE_AT_END.search(line) if not date else None
+        issuer = line[: dated.start()].strip() if dated else line
+        if dated and not result.date and _is_signature_line(issuer):
+            date = date_of_line(dated.group(0).replace(" ", ""))
         if date and not result.date:
             result.date = date
-        elif len(line) <= 30 and ISSUER.search(line) and not INNER_BREAK.search(line) and not heading_level(line):
+            if issuer != line:
+                result.signature.insert(0, issuer)
+        elif _is_signature_line(line):
             result.signature.insert(0, line)
         else:
             break
         end -= 1
     return lines[:end]
+
+
+def _is_signature_line(line: str) -> bool:
+    return (
+        0 < len(line) <= 30 and bool(ISSUER.search(line)) and not INNER_BREAK.search(line) and not heading_level(line)
+    )
 
 
 def _ends_open(line: str) -> bool:
