@@ -78,10 +78,10 @@ def test_without_fork_the_indexing_runs_in_this_process_with_the_same_summary(co
 def test_a_cancelled_call_leaves_no_child_behind():
     import time
 
-    from search.index.forked import start_forked
+    from search.index.forked import Forked
 
     started = time.perf_counter()
-    pending = start_forked(lambda: time.sleep(30))
+    pending = Forked(lambda: time.sleep(30))
     pending.cancel()
     pending.cancel()  # a second cancel is harmless
     assert time.perf_counter() - started < 10

@@ -32,7 +32,7 @@ def call_forked(function: Callable[[], T]) -> T:
 
     The child ends with this process (a killed indexer leaves no orphan writing the index) and sends its answer
     through a pipe; an interrupt here waits for the child, which the same Ctrl+C interrupts, to end first."""
-    return start_forked(function).result()
+    return Forked(function).result()
 
 
 class Forked(Generic[T]):
@@ -75,11 +75,6 @@ class Forked(Generic[T]):
             os.kill(self.pid, signal.SIGKILL)
         os.close(self._read_end)
         _wait(self.pid)
-
-
-def start_forked(function: Callable[[], T]) -> Forked[T]:
-    """``function()`` started in a forked child (see :func:`call_forked`); its answer from ``.result()``."""
-    return Forked(function)
 
 
 def _answer_and_exit(function: Callable[[], object], write_end: int, parent: int) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.index.forked import Forked, ForkedCallError, can_fork, start_forked
+from search.index.forked import Forked, ForkedCallError, can_fork
 from search.index.readers import ReadLimits
 from search.ingest.pipeline import is_report_name, path_order, report_entries
 
@@ -71,7 +71,7 @@ def list_folder(corpus: Path, limits: ReadLimits) -> Listing:
 def start_listing(corpus: Path, limits: ReadLimits) -> Forked[Listing] | None:
     """:func:`list_folder` in a forked process, where the system can fork: a stat per file of a folder of
     320,000 reports is 0.9 s, and the index's records it is compared with are read meanwhile (0.6 s)."""
-    return start_forked(lambda: list_folder(corpus, limits)) if can_fork() else None
+    return Forked(lambda: list_folder(corpus, limits)) if can_fork() else None
 
 
 def finished_listing(pending: Forked[Listing] | None) -> Listing | None:
