@@ -202,3 +202,62 @@ def test_corpus_listing_orders_reports_folder_by_folder(tmp_path):
         (tmp_path / rel).write_text("报告", encoding="utf-8")
     listed = list(corpus_listing(tmp_path)[0])
     assert listed == ["a/a.txt", "a/b/3.txt", "a/z.txt", "a b/2.txt", "a-b/1.txt", "a.txt", "ab/4.txt"]
+
+
+def test_a_word_table_is_read_where_it_stands_and_the_signature_after_it_keeps_its_date(tmp_path):
+    """A statistics table in the middle of a .docx: one paragraph in its place (a merged cell once), not lines
+    appended after the signature, which glued the signature, its date and the table into the last paragraph.
+    A table that frames text (a cell of sentences) gives its cells' paragraphs."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("狮山镇2023年法治政府建设年度报告")
+    document.add_paragraph("一、主要举措和成效")
+    document.add_paragraph("全年办理行政处罚案件148宗，主要数据如下表。")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([("项目", "2022年", "2023年"), ("行政处罚案件（宗）", "126", "148"), ("备注", "", "")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(2, 1).merge(table.cell(2, 2)).text = "含简易程序"
+    document.add_paragraph("二、存在的不足")
+    frame = document.add_table(rows=1, cols=1)
+    frame.cell(0, 0).text = "执法人员数量不足。"
+    frame.cell(0, 0).add_paragraph("普法形式较为单一。")
+    document.add_paragraph("佛山市南海区狮山镇人民政府")
+    document.add_paragraph("2024年1月20日")
+    document.save(tmp_path / "report.docx")
+    report = process_file(tmp_path / "report.docx")
+    assert [p.text for p in report.paragraphs] == [
+        "全年办理行政处罚案件148宗，主要数据如下表。",
+        "项目，2022年，2023年；行政处罚案件（宗），126，148；备注，含简易程序。",
+        "执法人员数量不足。",
+        "普法形式较为单一。",
+    ]
+    assert report.date == "2024-01-20"
+
+
+def test_a_pdfs_running_header_is_dropped_and_the_paragraph_a_page_break_cuts_stays_whole(tmp_path):
+    """于都县银坑镇人民政府 printed over every page: not a paragraph between the two halves of the one a page break
+    cuts, and not a line of the title on the first page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("body", fontName="STSong-Light", fontSize=14, leading=24, firstLineIndent=28, wordWrap="CJK")
+    sentence = "镇政府常年法律顾问列席党委会议，审查合同、协议及规范性文件，提出法律意见，群众法治意识明显提升，"
+    texts = ["银坑镇关于2023年度法治政府建设工作情况的报告", "一、主要举措及成效"]
+    texts += [f"第{number}项工作，" + sentence * 6 + "成效明显。" for number in "一二三四五六"]
+
+    def header(canvas, document) -> None:
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawString(72, A4[1] - 40, "于都县银坑镇人民政府")
+
+    SimpleDocTemplate(str(tmp_path / "report.pdf"), pagesize=A4).build(
+        [Paragraph(text, style) for text in texts], onFirstPage=header, onLaterPages=header
+    )
+    report = process_file(tmp_path / "report.pdf")
+    assert report.title == texts[0] and report.township == "银坑镇"
+    assert [p.text for p in report.paragraphs] == texts[2:]

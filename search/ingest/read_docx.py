@@ -1,4 +1,4 @@
-"""Word documents (.docx): paragraphs and table cells."""
+"""Word documents (.docx): paragraphs and tables, in the order the document has them."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from search.ingest.model import HeadingLine, RawText, ReportError
 
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 BODY_OUTLINE_LEVEL = 9  # w:outlineLvl of body text
+LAYOUT_CELL = re.compile(r"[。；！？]")  # a cell holding sentences: the table lays out text, it holds no data
 
 
 def read_docx(path: Path) -> RawText:
-    """Paragraphs (and table cells) of a Word document, one line each."""
+    """The paragraphs of a Word document, one line each, and its tables where they stand (see :func:`_table_lines`)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -24,10 +25,7 @@ def read_docx(path: Path) -> RawText:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ReportError(path, f"不是有效的 .docx 文件（{exc.__class__.__name__}）") from exc
-    lines = [_marked(paragraph) for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+    lines = _content_lines(document)
     hints = {}
     core = document.core_properties
     if core.title:
@@ -35,6 +33,43 @@ def read_docx(path: Path) -> RawText:
     if not any(line.strip() for line in lines):
         raise ReportError(path, ".docx 文件中没有文字")
     return RawText(lines=lines, format="docx", hints=hints)
+
+
+def _content_lines(container) -> list[str]:
+    """The lines of a document or a table cell, paragraphs and tables in order: a table's data read after the
+    paragraph under it would split a signature from its date and hide where the table belongs."""
+    from docx.table import Table
+
+    lines: list[str] = []
+    for block in container.iter_inner_content():
+        lines += _table_lines(block) if isinstance(block, Table) else [_marked(block)]
+    return lines
+
+
+def _table_lines(table) -> list[str]:
+    """A data table as one line, its rows' cells joined by "，" and its rows by "；" (a closed sentence, so no
+    line is joined to it as a broken one); a table that lays text out (a cell with sentences: a letterhead, a
+    report typed into a frame) as its cells' own lines."""
+    cells = _unique_cells(table)
+    if any(LAYOUT_CELL.search(cell.text) for row in cells for cell in row):
+        return [line for row in cells for cell in row for line in _content_lines(cell)]
+    rows = ["，".join(text for cell in row if (text := cell.text.strip())) for row in cells]
+    rows = [row for row in rows if row]
+    return ["；".join(rows) + "。"] if rows else []
+
+
+def _unique_cells(table) -> list[list]:
+    """Each row's cells, a merged cell once (python-docx repeats it for every grid column it spans)."""
+    seen: set[int] = set()
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(cell)
+        rows.append(cells)
+    return rows
 
 
 def _marked(paragraph) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from search.ingest.model import ReportError
@@ -67,13 +68,13 @@ def _looks_like_utf16(data: bytes) -> bool:
 
 
 def join_wrapped_lines(pages: list[list[tuple[str, float, float]]]) -> list[str]:
-    """Join wrapped lines back into paragraphs.
+    """Join wrapped lines back into paragraphs, running headers and footers left out.
 
     A line that reaches the right margin continues on the next line unless the
     next line is indented (a new paragraph starts). Lines that stop short end
     their paragraph.
     """
-    all_rows = [row for rows in pages for row in rows]
+    all_rows = [row for rows in without_running_lines(pages) for row in rows]
     if not all_rows:
         return []
     left = min(x0 for _, x0, _ in all_rows)
@@ -93,6 +94,26 @@ def join_wrapped_lines(pages: list[list[tuple[str, float, float]]]) -> list[str]
     if current:
         paragraphs.append(current)
     return paragraphs
+
+
+def without_running_lines(pages: list[list[tuple[str, float, float]]]) -> list[list[tuple[str, float, float]]]:
+    """The pages without their running header and footer: a first or last line that is the first or last line
+    of at least two pages and of half of them (于都县银坑镇人民政府 over every page, 第 3 页 共 9 页), figures
+    aside. Left in, a header splits the paragraph a page break cuts and joins the title it stands over."""
+    counts: Counter[str] = Counter()
+    for rows in pages:
+        counts.update({_shape(rows[0][0]), _shape(rows[-1][0])} if rows else set())
+    repeated = {shape for shape, pages_with in counts.items() if pages_with >= max(2, len(pages) / 2)}
+    if not repeated:
+        return pages
+    return [
+        [row for at, row in enumerate(rows) if at not in (0, len(rows) - 1) or _shape(row[0]) not in repeated]
+        for rows in pages
+    ]
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
 def _right_margin(rows: list[tuple[str, float, float]]) -> float:
