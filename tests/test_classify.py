@@ -179,3 +179,20 @@ def test_a_subsection_that_opens_as_a_part_heading_is_in_that_part_and_one_that_
         "主要举措和成效",
         "下一年度安排",
     ]
+
+
+def test_a_paragraph_opening_with_next_years_plans_in_the_first_person_plural_is_in_the_plans(tmp_path):
+    """A report without headings: 2024年，我们将… after the shortcomings is the next year's plans, as 2024年，我镇将…
+    is."""
+    from search.ingest.pipeline import process_file
+
+    path = tmp_path / "四唯街道2023年法治政府建设年度报告.txt"
+    path.write_text(
+        "江岸区四唯街道2023年法治政府建设年度报告\n2023年，四唯街道扎实推进法治政府建设。\n"
+        "一是推进依法决策。聘请律师担任街道法律顾问，全年审查合同41份。\n"
+        "当前，街道法治政府建设工作中还存在一些问题：一是部分社区干部依法办事能力不足。\n"
+        "2024年，我们将继续坚持以习近平法治思想为指导，推进社区法律顾问服务提质增效。\n",
+        encoding="utf-8",
+    )
+    parts = [p.part for p in process_file(path).paragraphs]
+    assert parts == ["概述", "主要举措和成效", "存在的不足和原因", "下一年度安排"]

@@ -185,3 +185,33 @@ def test_a_signature_dated_on_its_own_line_or_by_month_only_is_no_paragraph():
         result = segment(body + tail)
         assert [p.text for p in result.paragraphs] == ["执法力量不足。"]
         assert (result.signature, result.date) == (["龙门镇人民政府"], date)
+
+
+def test_an_attachment_label_over_the_title_and_a_contact_line_under_the_signature_are_not_report_text():
+    """附件2 over a report sent with a letter, （联系人：…；联系电话：…） under its signature: the title and addressee
+    are still read as such, the signature and its date too, and neither line is glued to a paragraph."""
+    result = segment(
+        [
+            "附件2",
+            "中江县仓山镇人民政府关于 2023 年度法治政府建设情况的报告",
+            "县委依法治县办：",
+            "一、主要举措和成效",
+            "镇政府聘请律师担任常年法律顾问，审查合同27份。",
+            "中江县仓山镇人民政府",
+            "2024 年 1 月 16 日",
+            "（联系人：王某某；联系电话：0838-7212345）",
+        ]
+    )
+    assert result.title_lines == ["中江县仓山镇人民政府关于2023年度法治政府建设情况的报告"]
+    assert result.addressee == "县委依法治县办"
+    assert [p.text for p in result.paragraphs] == ["镇政府聘请律师担任常年法律顾问，审查合同27份。"]
+    assert (result.signature, result.date) == (["中江县仓山镇人民政府"], "2024-01-16")
+
+
+def test_a_letterhead_over_the_title_is_the_issuer_not_part_of_the_title():
+    """于都县银坑镇人民政府文件 above 银坑镇关于…的报告: the issuer the letterhead names; the title is the report's
+    own. The issuer's name alone above the rest is a title written on two lines."""
+    title, body = "银坑镇关于2023年度法治政府建设工作情况的报告", ["一、主要举措", "审查合同35件。"]
+    result = segment(["于都县银坑镇人民政府文件", title, *body])
+    assert (result.title_lines, result.issuer) == ([title], "于都县银坑镇人民政府")
+    assert segment(["于都县银坑镇人民政府", title, *body]).title_lines == ["于都县银坑镇人民政府", title]

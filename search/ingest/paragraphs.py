@@ -38,7 +38,13 @@ CHINESE_DATE_LINE = re.compile(
     r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月(?:\s*([一二三四五六七八九十]{1,3})\s*日)?$"
 )
 MONTH_LINE = re.compile(r"^(20\d\d)\s*年\s*(\d{1,2})\s*月$")
-DISTRIBUTION_RECORD = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$|^(?:抄送|抄报|主题词)[：:]|\d{1,2}日印发$")
+DISTRIBUTION_RECORD = re.compile(
+    r"^[（(]此件[^）)]{0,12}[）)]$|^(?:抄送|抄报|主题词)[：:]|\d{1,2}日印发$|^[（(]?(?:联系人|联系电话|联系方式)[：:]"
+)
+ATTACHMENT_LABEL = re.compile(
+    r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*[：:]?$"
+)  # 附件2 over a report sent with a letter
+LETTERHEAD = re.compile(r"文件$")  # 龙门镇人民政府文件: the red letterhead over an official document's title
 ATTACHMENT_LIST = re.compile(r"^(?:相关)?附件\s*[0-9一二三四五六七八九十]*\s*[：:]")
 ATTACHMENTS_LISTED = 12  # the last lines a closing attachment list may start in
 ATTACHMENT_NAME_MAX = 60
@@ -215,14 +221,17 @@ def _is_title_line(line: str) -> bool:
 
 
 def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
-    """Title lines, an issuer line under a finished title (关于…的报告 / 南湖街道办事处), and the addressee."""
-    index = 0
+    """Title lines, the issuer line over a title (a letterhead) or under a finished one (关于…的报告 /
+    南湖街道办事处), and the addressee; an attachment label (附件2) above them is no text."""
+    index = 1 if lines and ATTACHMENT_LABEL.match(lines[0]) else 0
     while index < min(len(lines), 5):
         line = lines[index]
         if ADDRESSEE.match(line) and not heading_level(line):
             result.addressee = line.rstrip("：:")
         elif result.title_lines and _took_bracketed_issuer(line, result):
             pass
+        elif not result.title_lines and not result.issuer and _is_letterhead(line, lines[index + 1 : index + 2]):
+            result.issuer = LETTERHEAD.sub("", line)
         elif _is_title_line(line) and not result.addressee and not _heading_after_title(line, result):
             if result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
                 result.issuer = line
@@ -257,6 +266,17 @@ def _heading_after_title(line: str, result: Segmented) -> bool:
     """A line the file marks as a heading, after a finished title: the body's first heading (主要工作情况),
     where a title may be marked as a heading too (<h1>, Word's Heading 1)."""
     return isinstance(line, HeadingLine) and bool(result.title_lines) and bool(TITLE_END.search(result.title_lines[-1]))
+
+
+def _is_letterhead(line: str, following: list[str]) -> bool:
+    """The red letterhead over an official document's title (于都县银坑镇人民政府文件), followed by a line of the
+    title. The issuer's name alone over the title is the first line of a title written on two lines."""
+    return (
+        bool(LETTERHEAD.search(line))
+        and _is_issuer_line(LETTERHEAD.sub("", line))
+        and bool(following)
+        and _is_title_line(following[0])
+    )
 
 
 def _is_issuer_line(line: str) -> bool:
