@@ -340,3 +340,49 @@ def test_a_county_name_two_cities_have_is_settled_by_the_city_the_text_names(tmp
     assert (report.county, report.city, report.province) == ("铁东区", "四平市", "吉林省")
     silent = _describe_text(tmp_path, "铁东区翠湖街道2023年法治政府建设情况报告\n一、主要举措和成效\n聘请律师。\n")
     assert (silent.county, silent.city, silent.province) == ("铁东区", "", "")
+
+
+def test_a_county_the_text_names_as_authority_beats_a_namesake_township_elsewhere(tmp_path):
+    """云湖街道 is in the gazetteer only under 临湘市 (Hunan); a report written 在双流区委、区政府的领导下 is of a
+    street office in 双流区 the gazetteer lacks. A name several counties have, none of them the one the text
+    names (新兴街道, 呼兰区), takes the text's county too."""
+    body = "一、主要举措和成效\n街道聘请律师担任法律顾问，全年审查合同30份。\n"
+    report = _describe_text(
+        tmp_path,
+        f"云湖街道2023年法治政府建设年度报告\n2023年，云湖街道在双流区委、区政府的领导下推进依法行政。\n{body}",
+    )
+    assert (report.county, report.city, report.province) == ("双流区", "成都市", "四川省")
+    assert report.sources["county"] == "正文"
+    namesakes = _describe_text(
+        tmp_path, f"新兴街道2023年法治政府建设年度报告\n2023年，街道在呼兰区委、区政府领导下推进依法行政。\n{body}"
+    )
+    assert (namesakes.township, namesakes.county, namesakes.city) == ("新兴街道", "呼兰区", "哈尔滨市")
+    unnamed = _describe_text(
+        tmp_path, f"云湖街道2023年法治政府建设年度报告\n2023年，街道在区委、区政府领导下推进依法行政。\n{body}"
+    )
+    assert unnamed.county == "临湘市"
+
+
+def test_the_year_of_a_title_spanning_two_years_a_spaced_title_a_file_name_or_the_headings(tmp_path):
+    """官渡镇2022—2023年度…: the last year of the range; 官 渡 镇 2 0 2 3 年…: the digits spaced apart as a PDF
+    prints them; a title without a year: the file's name (官渡镇2023年度….txt), else the year the headings and
+    text name most (一、2023年度工作情况)."""
+    body = "一、主要举措和成效\n镇政府聘请律师担任法律顾问，全年审查合同30份。\n"
+    assert _describe_text(tmp_path, f"官渡镇2022—2023年度法治政府建设工作报告\n{body}").year == 2023
+    spaced = _describe_text(tmp_path, f"官 渡 镇 2 0 2 3 年 法 治 政 府 建 设 年 度 报 告\n{body}")
+    assert (spaced.title, spaced.year) == ("官渡镇2023年法治政府建设年度报告", 2023)
+    named = tmp_path / "官渡镇2023年度法治政府建设报告.txt"
+    named.write_text(f"法治政府建设年度报告\n{body}官渡镇人民政府\n2025年1月10日\n", encoding="utf-8")
+    assert (process_file(named).year, process_file(named).sources["year"]) == (2023, "文件名")
+    headed = _describe_text(tmp_path, "法治政府建设年度报告\n一、2023年度工作情况\n聘请律师担任法律顾问。\n")
+    assert headed.year == 2023
+
+
+def test_an_ethnic_townships_name_keeps_the_place_before_its_people(tmp_path):
+    """红旗回族乡: 回族乡 alone is no township name, so 红旗 (shaped like a banner, 旗) is not taken for a county;
+    after a county the gazetteer knows, a township it has by that name is one (封丘县回族乡)."""
+    body = "2023年法治政府建设年度报告\n一、主要举措\n乡政府聘请律师担任法律顾问。\n"
+    report = _describe_text(tmp_path, f"红旗回族乡{body}")
+    assert (report.township, report.county) == ("红旗回族乡", "")
+    known = _describe_text(tmp_path, f"封丘县回族乡{body}")
+    assert (known.township, known.county) == ("回族乡", "封丘县")

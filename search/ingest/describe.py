@@ -26,6 +26,8 @@ YEAR = re.compile(r"(20\d\d)\s*年")
 CHINESE_YEAR = re.compile(r"(二[〇○零OＯ][〇○零OＯ一二三四五六七八九]{2})\s*年")
 FIRST_YEAR, LAST_YEAR = 1000, 9999  # a year a user states; the index keeps years in 16 bits
 YEAR_RANGE = re.compile(r"20\d\d\s*年?\s*[—\-－–~～至到]+\s*20\d\d\s*年?")
+YEAR_IN_RANGE = re.compile(r"20\d\d")
+YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")  # 2023年度, not the date 2024年1月15日
 CITED = re.compile(r"《[^》]*》")
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委办发|委发|委办|政发|政办发)\s*[〔\[（(【]")
@@ -48,6 +50,7 @@ class Evidence:
     issuer: str = ""
     file_name: str = ""
     folders: str = ""  # and the web site a page came from: where the report sits, not what it says
+    headings: str = ""
 
     @property
     def everything(self) -> str:
@@ -69,6 +72,7 @@ def describe(
         opening=_in_figures("\n".join(p.text for p in report.paragraphs[:OPENING_PARAGRAPHS])),
         signature="\n".join(segmented.signature),
         body="\n".join(p.text for p in report.paragraphs),
+        headings="\n".join(dict.fromkeys(heading for p in report.paragraphs for heading in p.section)),
         issuer=segmented.issuer,
         file_name=Path(report.path).stem,
         folders="\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")]),
@@ -207,13 +211,17 @@ def _inside_longer_name(text: str, start: int) -> bool:
 def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated: Stated) -> None:
     """County, city and province: as the report states them, completed from the gazetteer's entry for the
     stated county; with no county stated, from the gazetteer's townships of that name, the text deciding
-    between namesakes."""
+    between namesakes; where the gazetteer has no township of that name in the county the text names as its
+    authority (在双流区委、区政府的领导下), that county: a new or renamed township whose name is elsewhere too."""
     if stated.place.county:
         _set_stated_places(report, gazetteer, stated, evidence.everything)
         return
     candidates = gazetteer.townships_named(report.township)
+    named = _county_named_most(evidence, gazetteer, report.township)
+    if named and named not in {place.county for place in candidates}:
+        candidates = []
     if not candidates:
-        county = _county_named_most(evidence, gazetteer, report.township)
+        county = named
         if county:
             place = replace(stated.place, county=county)
             where = {**stated.where, "county": "正文"}
@@ -300,22 +308,33 @@ def _place_score(place: Place, text: str, doc_aliases: set[str]) -> int:
 
 
 def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
-    """The year reported on: from the title, the opening (2021年，我镇…), the signature's date (a report dated in
-    the first half of a year reports on the year before), or the year the body names most — never a year of a
-    cited document (《…纲要（2021—2025年）》) or of a range."""
+    """The year reported on: from the title, the opening (2021年，我镇…), the file's name, the signature's date (a
+    report dated in the first half of a year reports on the year before), or the year the body and its
+    headings name most — never a year of a
+    cited document (《…纲要（2021—2025年）》) or of a range, except the last year of a range the title itself
+    spans (2022—2023年度) when it names no single year."""
     for text, label in ((evidence.title, "标题"), (evidence.opening, "开头段落")):
         match = YEAR.search(_without_cited_years(text))
         if match:
             _set(report, "year", int(match.group(1)), label)
             return
+        spanned = YEAR_RANGE.search(CITED.sub("", text)) if label == "标题" else None
+        if spanned:
+            _set(report, "year", int(YEAR_IN_RANGE.findall(spanned.group(0))[-1]), "标题（年度区间的末年）")
+            return
+    named = YEAR_NOT_DATE.search(_without_cited_years(evidence.file_name))
+    if named:
+        _set(report, "year", int(named.group(1)), "文件名")
+        return
     for date, label in ((segmented.date, "落款日期"), (segmented.cover_date, COVER_DATE)):
         if date:
             year, month = int(date[:4]), int(date[5:7])
             _set(report, "year", year - 1 if month <= REPORTS_LAST_YEAR_UNTIL else year, label)
             return
-    years = Counter(int(y) for y in YEAR.findall(_without_cited_years(evidence.body)))
+    text = _without_cited_years(f"{evidence.headings}\n{evidence.body}")
+    years = Counter(int(y) for y in YEAR.findall(text))
     if years:
-        _set(report, "year", years.most_common(1)[0][0], "正文中最常见的年份")
+        _set(report, "year", years.most_common(1)[0][0], "正文和标题中最常见的年份")
 
 
 def _in_figures(text: str) -> str:

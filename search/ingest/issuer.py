@@ -13,6 +13,65 @@ ISSUER_END = re.compile(r"关于|[（(]?20\d\d|法治政府|依法行政|年度|
 JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委|工委)")
 ISSUER_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府|政府|党委|党工委|工委|办事处|管委会|管理委员会|委员会)$")
 TOWNSHIP_END = re.compile(r"(?:民族乡|乡|镇|街道|苏木)$")
+# The 55 minority peoples a township may be named for (红旗回族乡): the people, not the township's name.
+PEOPLES = [
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+]
+ETHNIC_END = re.compile(f"(?:(?:{'|'.join(sorted(PEOPLES, key=len, reverse=True))})族)+$")
 PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区|特别行政区)")
 CITY = re.compile(r"^[\u4e00-\u9fff]{2,9}?(?:市|自治州|州|地区|盟)")
 COUNTY = re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:自治县|自治旗|县|区|旗|市)")
@@ -56,17 +115,28 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
         rest, place.city = _take(rest, gazetteer.cities, CITY, lambda after: _county_then_township(after, gazetteer))
     if place.city in MUNICIPALITIES and not place.province:
         place.province = place.city
-    rest, place.county = _take(rest, gazetteer.by_county, COUNTY, lambda after: not after or _is_township(after))
-    if _is_township(rest):
+    rest, place.county = _take(
+        rest,
+        gazetteer.by_county,
+        COUNTY,
+        lambda after: not after or _is_township(after, gazetteer),
+        lambda after: not after or _is_township(after),  # 红旗 (shaped like 旗) before 回族乡: no county
+    )
+    if _is_township(rest, gazetteer):
         place.township = rest
     elif rest and not place.county and rest in gazetteer.by_county:
         place.county = rest
     return place
 
 
-def _is_township(name: str) -> bool:
-    """A township name: something before one of the township endings."""
-    return bool(TOWNSHIP_END.search(name)) and len(TOWNSHIP_END.sub("", name)) >= 1
+def _is_township(name: str, gazetteer: Gazetteer | None = None) -> bool:
+    """A township name: a name before one of the township endings and before the people an ethnic township is
+    named for (红旗回族乡: 回族乡 alone is no township, so 红旗 is not a county shaped like 旗), or a name the
+    gazetteer has as a township (封丘县回族乡)."""
+    if not TOWNSHIP_END.search(name):
+        return False
+    named = len(ETHNIC_END.sub("", TOWNSHIP_END.sub("", name))) >= 1
+    return named or bool(gazetteer and gazetteer.townships_named(name))
 
 
 def _known_prefix(text: str, known) -> int:
@@ -80,16 +150,17 @@ def _county_then_township(text: str, gazetteer: Gazetteer) -> bool:
     if known:
         return True
     match = COUNTY.match(text)
-    return bool(match) and (match.end() == len(text) or _is_township(text[match.end() :]))
+    return bool(match) and (match.end() == len(text) or _is_township(text[match.end() :], gazetteer))
 
 
-def _take(text: str, known, shape: re.Pattern, leaves) -> tuple[str, str]:
+def _take(text: str, known, shape: re.Pattern, leaves, shape_leaves=None) -> tuple[str, str]:
     """(``text`` without the name it starts with, that name), where what is left passes ``leaves``: the longest
-    known name first, else one of the ``shape``; (``text``, "") when none."""
+    known name first, else one of the ``shape`` (what is left passing ``shape_leaves``, if given); (``text``,
+    "") when none."""
     for end in range(min(len(text), 12), 1, -1):
         if text[:end] in known and leaves(text[end:]):
             return text[end:], text[:end]
     match = shape.match(text)
-    if match and leaves(text[match.end() :]):
+    if match and (shape_leaves or leaves)(text[match.end() :]):
         return text[match.end() :], match.group(0)
     return text, ""

@@ -23,6 +23,9 @@ CJK_OR_PUNCT = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef“”‘’—…·《
 SPACE_NEAR_CJK = re.compile(rf"(?<={CJK_OR_PUNCT}) +| +(?={CJK_OR_PUNCT})")
 # 八·五普法 / 七・五 are written with and without the dot; PDF text layers often lose it.
 DOT_BETWEEN_NUMERALS = re.compile(r"(?<=[一二三四五六七八九十])[·・•‧.](?=[一二三四五六七八九十])")
+# 2 0 2 3 年: a PDF's text layer or a spaced-out title puts a space between every character; figures are
+# spaced so nowhere else (four or more single digits apart).
+SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?: \d){3,}(?![\d.])")
 
 
 def normalize_line(line: str) -> str:
@@ -33,6 +36,7 @@ def normalize_line(line: str) -> str:
     line = SPACES.sub(" ", line).strip()
     line = _widen_punctuation(line)
     line = SPACE_NEAR_CJK.sub("", line)
+    line = SPACED_DIGITS.sub(lambda found: found.group(0).replace(" ", ""), line)
     line = DOT_BETWEEN_NUMERALS.sub("", line)
     return line
 
