@@ -215,3 +215,13 @@ def test_a_letterhead_over_the_title_is_the_issuer_not_part_of_the_title():
     result = segment(["于都县银坑镇人民政府文件", title, *body])
     assert (result.title_lines, result.issuer) == ([title], "于都县银坑镇人民政府")
     assert segment(["于都县银坑镇人民政府", title, *body]).title_lines == ["于都县银坑镇人民政府", title]
+
+
+def test_an_attachment_line_or_a_pages_previous_and_next_links_under_the_signature_leave_it_read():
+    """附件：… under the signature's date, or 上一篇：…/下一篇：… a page copied into a text file ends with: the
+    signature and its date are still read, and neither is glued to the last paragraph."""
+    body = ["一、下一步工作打算", "加强执法队伍建设。", "官渡镇人民政府", "2024年1月15日"]
+    for tail in (["附件：官渡镇法律顾问合同"], ["上一篇：官渡镇2022年法治政府建设年度报告", "下一篇：无"]):
+        result = segment(body + tail)
+        assert [p.text for p in result.paragraphs] == ["加强执法队伍建设。"]
+        assert (result.signature, result.date) == (["官渡镇人民政府"], "2024-01-15")

@@ -77,7 +77,8 @@ def segment(raw_lines: list[str]) -> Segmented:
     lines = _drop_chrome([_normalized(line) for line in raw_lines], result)
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = _ranked_marked_levels(_take_front_matter(lines, result))
-    lines = _without_attachment_list(_take_back_matter(_without_distribution_record(lines), result))
+    lines = _without_attachment_list(_without_distribution_record(lines), after_date=True)
+    lines = _without_attachment_list(_take_back_matter(lines, result))
     lines = rejoin_broken_lines(lines)
     result.paragraphs = _paragraphs_with_headings(lines)
     return result
@@ -292,10 +293,13 @@ def _without_distribution_record(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
-def _without_attachment_list(lines: list[str]) -> list[str]:
-    """The lines without a closing list of attachments (附件：1.…台账 / 2.…合同): their names, not report text."""
+def _without_attachment_list(lines: list[str], after_date: bool = False) -> list[str]:
+    """The lines without a closing list of attachments (附件：1.…台账 / 2.…合同): their names, not report text.
+    With ``after_date``, only a list under the signature's date, which would hide the signature."""
     for start in range(len(lines) - 1, max(len(lines) - ATTACHMENTS_LISTED, -1), -1):
         if ATTACHMENT_LIST.match(lines[start]):
+            if after_date and not (start and date_of_line(lines[start - 1])):
+                break
             rest = lines[start + 1 :]
             if all(len(line) <= ATTACHMENT_NAME_MAX and line[-1] not in "。；" for line in rest):
                 return lines[:start]
