@@ -27,6 +27,7 @@ from search.engine import Engine
 from search.index.analyze import fold, word_tokens, words
 from search.index.writer import paragraph_id, report_id_for, update_index
 from search.ingest.pipeline import process_file
+from search.ingest.read import is_supported
 from search.query import SearchRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ class JudgedSet:
         self.corpus = corpus
         data = json.loads(judgments.read_text(encoding="utf-8"))
         self.classes: dict[str, str] = data.get("_classes", {})
-        files = sorted(corpus.glob("*.txt"))
+        files = sorted(path for path in corpus.iterdir() if is_supported(path))
         self.reports = {path.name: process_file(path, corpus_root=corpus) for path in files}
         by_key = {(report.township if key == "township" else name): name for name, report in self.reports.items()}
         self.queries: dict[str, dict[str, int]] = {}
@@ -97,6 +98,7 @@ def judged_sets() -> list[JudgedSet]:
         JudgedSet("synthetic", SYNTHETIC, DATA / "synthetic_judgments.json", "file"),
         JudgedSet("styles", DATA / "styles", DATA / "styles_judgments.json", "file"),
         JudgedSet("heldout", DATA / "heldout", DATA / "heldout_judgments.json", "file"),
+        JudgedSet(LAYOUTS, DATA / "layouts", DATA / "layouts_judgments.json", "file"),
     ]
 
 
@@ -199,15 +201,16 @@ def summarize(results: dict, sets: list[JudgedSet]) -> list[dict]:
 
 
 HELD_OUT = "heldout"
+LAYOUTS = "layouts"  # held out too: reports written to test reading, judged for ranking after the fact
 
 
 def _in_row(row_set: str, row_class: str, name: str, cls: str) -> bool:
     """Whether a query of set ``name`` and class ``cls`` counts in a summary row: ``tuned`` is every set but
-    the held-out one, ``all`` everything, a set's ``all`` its every class."""
+    the held-out ones, ``all`` everything, a set's ``all`` its every class."""
     if row_set == "all":
         return True
     if row_set == "tuned":
-        return name != HELD_OUT
+        return name not in (HELD_OUT, LAYOUTS)
     return name == row_set and row_class in ("all", cls)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.relevance import HELD_OUT, judged_sets, measure_all, summarize
+from benchmarks.relevance import HELD_OUT, LAYOUTS, judged_sets, measure_all, summarize
 
 # Floors a little below what docs/benchmark-log.md records for 2026-12-05: nDCG@10 / recall@20 0.925 / 0.952
 # over the 91 tuning queries, 0.920 / 0.926 on the 30 held-out ones; questions 0.918 (development) and
@@ -13,6 +13,9 @@ from benchmarks.relevance import HELD_OUT, judged_sets, measure_all, summarize
 NDCG_FLOOR = 0.91
 RECALL_FLOOR = 0.93
 HELD_OUT_FLOOR = (0.90, 0.90)
+# The reports of tests/data/layouts, judged on 2026-12-06 (night): 0.879 / 0.766 as first measured, 0.919 / 0.871
+# after the thesaurus entries its misses showed were missing (综合执法改革, 重大行政决策, 村居法律顾问).
+LAYOUTS_FLOOR = (0.89, 0.84)
 QUESTION_NDCG_FLOOR = {"styles": 0.91, HELD_OUT: 0.87}
 CONCEPT_NDCG_FLOOR = 0.84
 PER_QUERY_NDCG_FLOOR = 0.5
@@ -54,6 +57,8 @@ def test_mean_ndcg_and_recall_stay_above_the_floors(measured):
     assert ndcg >= NDCG_FLOOR and recall >= RECALL_FLOOR, rows[("tuned", "all")]
     held_out = rows[(HELD_OUT, "all")]["expanded"]
     assert held_out[0] >= HELD_OUT_FLOOR[0] and held_out[1] >= HELD_OUT_FLOOR[1], held_out
+    layouts = rows[(LAYOUTS, "all")]["expanded"]
+    assert layouts[0] >= LAYOUTS_FLOOR[0] and layouts[1] >= LAYOUTS_FLOOR[1], layouts
 
 
 def test_questions_in_a_users_own_words_are_answered(measured):
@@ -83,7 +88,7 @@ def test_recall_is_never_below_bm25_with_or_because_of_tiers(measured):
     """Every paragraph a BM25 over the query's words returns is reachable in a lower tier: over each whole set,
     recall@20 is at least BM25-OR's."""
     _, rows = measured
-    for name in ("samples", "styles", "synthetic", HELD_OUT):
+    for name in ("samples", "styles", "synthetic", HELD_OUT, LAYOUTS):
         row = rows[(name, "all")]
         assert all(row["expanded"][1] >= row[peer][1] for peer in PEERS), row
 
