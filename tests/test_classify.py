@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest.classify import PARTS, load_topics, topics_of
+from search.ingest.classify import PARTS, load_part_rules, load_topics, topics_of
 
 
 def _parts(report):
@@ -196,3 +196,50 @@ def test_a_paragraph_opening_with_next_years_plans_in_the_first_person_plural_is
     )
     parts = [p.part for p in process_file(path).paragraphs]
     assert parts == ["概述", "主要举措和成效", "存在的不足和原因", "下一年度安排"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "part"),
+    [
+        ("二、面临的困难", "存在的不足和原因"),
+        ("二、需要改进的地方", "存在的不足和原因"),
+        ("三、主要领导履职情况", "第一责任人履职"),
+        ("三、党委书记、镇长履行法治建设职责情况", "第一责任人履职"),
+        ("三、领导班子履行法治建设职责情况", "第一责任人履职"),
+        ("四、努力方向", "下一年度安排"),
+        ("四、改进措施", "下一年度安排"),
+        ("四、对策建议", "下一年度安排"),
+    ],
+)
+def test_part_headings_in_other_words_name_their_part(heading, part):
+    """Headings of reports in other styles: 面临的困难, 需要改进的地方; a leader named by office (党委书记、镇长,
+    主要领导, 领导班子) performing the duty; 努力方向, 改进措施, 对策建议 for the plans. Left to the default part,
+    their paragraphs counted as work done."""
+    assert load_part_rules().named_by_heading([heading]) == part
+
+
+@pytest.mark.parametrize(
+    ("opening", "part"),
+    [
+        ("目前，我镇法治建设仍面临一些困难：执法力量不足。", "存在的不足和原因"),
+        ("对照上级要求，我镇法治政府建设还有一定差距，主要表现在：", "存在的不足和原因"),
+        ("针对上述问题，我镇将从以下方面加以改进：", "下一年度安排"),
+        ("在新的一年里，我们将紧紧围绕县委部署，持续推进法治建设。", "下一年度安排"),
+        ("下一阶段，我街道将重点做好以下工作：", "下一年度安排"),
+        ("2024年，街道将深化法治体检服务。", "下一年度安排"),
+        ("镇党委书记、镇长带头学法用法，全年主持召开法治专题会议5次，带头述法。", "第一责任人履职"),
+        ("2023年，我镇将法治建设纳入年度考核，与经济工作同部署。", "主要举措和成效"),
+    ],
+)
+def test_a_headingless_reports_paragraphs_take_the_part_their_opening_names(tmp_path, opening, part):
+    """Openings in other words: 仍面临一些困难, 还有一定差距; 针对上述问题, 在新的一年里, 下一阶段, 2024年，街道将;
+    the leader by office leading by example. An opening with the report's own year is no plan: 将 there is 把."""
+    from search.ingest.pipeline import process_file
+
+    path = tmp_path / "官渡镇2023年法治政府建设年度报告.txt"
+    path.write_text(
+        f"官渡镇2023年法治政府建设年度报告\n2023年，官渡镇扎实推进法治政府建设。\n"
+        f"镇政府聘请律师担任法律顾问，全年审查合同30份。\n{opening}\n",
+        encoding="utf-8",
+    )
+    assert [p.part for p in process_file(path).paragraphs][-1] == part

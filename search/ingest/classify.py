@@ -12,6 +12,8 @@ from search.data import DATA
 from search.ingest.model import Paragraph
 
 PARTS = ("概述", "主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
+PLANS = PARTS[-1]
+OPENING_YEAR = re.compile(r"^(20\d\d)\s*年")
 LABEL = re.compile(r"([^，。；：:、,\s]{2,12})[：:]")
 HEADING_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、，.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、，.]|[①-⑳㈠-㈩])\s*"
@@ -75,12 +77,16 @@ class PartRules:
         found = [(match.end(), part) for part in self.order if (match := self.patterns[part].search(heading))]
         return [part for _, part in sorted(found)]
 
-    def named_by_opening(self, text: str) -> str:
-        """The part a paragraph's opening names (但是…仍存在一些不足, 下一步，我镇将…), or ""."""
+    def named_by_opening(self, text: str, year: int | None = None) -> str:
+        """The part a paragraph's opening names (但是…仍存在一些不足, 下一步，我镇将…), or "". An opening with a
+        year that is not after the report's ``year`` names no plans: 2023年，我镇将法治建设纳入考核 (将 as 把)
+        in a report on 2023 tells what was done."""
         opening = text[: self.opening_chars]
         for part in self.order:
             pattern = self.openings.get(part)
             if pattern is not None and pattern.search(opening):
+                if part == PLANS and year and (stated := OPENING_YEAR.match(opening)) and int(stated[1]) <= year:
+                    continue
                 return part
         return ""
 
@@ -121,11 +127,11 @@ def topics_of(text: str, topics: dict[str, re.Pattern] | None = None) -> list[st
     return [topic for topic, pattern in topics.items() if pattern.search(text)]
 
 
-def classify(paragraphs: list[Paragraph]) -> None:
-    """Set ``part`` and ``topics`` on every paragraph in place."""
+def classify(paragraphs: list[Paragraph], year: int | None = None) -> None:
+    """Set ``part`` and ``topics`` on every paragraph in place; ``year`` is the year the report is on."""
     rules = load_part_rules()
     topics = load_topics()
-    parts = parts_of(paragraphs, rules)
+    parts = parts_of(paragraphs, rules, year)
     _close_headings_at_labels(paragraphs, parts, rules)
     for paragraph, part in zip(paragraphs, parts, strict=True):
         paragraph.part = part
@@ -133,7 +139,7 @@ def classify(paragraphs: list[Paragraph]) -> None:
         paragraph.topics = topics_of(f"{heading}\n{paragraph.text}", topics)
 
 
-def parts_of(paragraphs: list[Paragraph], rules: PartRules) -> list[str]:
+def parts_of(paragraphs: list[Paragraph], rules: PartRules, year: int | None = None) -> list[str]:
     """Each paragraph's report part: the one a heading below the outermost is about, if any; else the one its
     outermost heading names; where the heading names none (or the report has no headings), the one its opening
     names, carried on to the paragraphs after it under the same heading; else the report's opening (before any
@@ -146,12 +152,12 @@ def parts_of(paragraphs: list[Paragraph], rules: PartRules) -> list[str]:
             carried = ""
         elif len(named) > 1:
             part = _part_under_combined_heading(
-                paragraph, named, rules, carried if carried_under == paragraph.section[:1] else ""
+                paragraph, named, rules, carried if carried_under == paragraph.section[:1] else "", year
             )
             carried, carried_under = part, paragraph.section[:1]
         elif part := (named[0] if named else ""):
             carried = ""
-        elif opening := rules.named_by_opening(paragraph.text):
+        elif opening := rules.named_by_opening(paragraph.text, year):
             part, carried, carried_under = opening, opening, paragraph.section
         elif carried and paragraph.section == carried_under:
             part = carried
@@ -183,7 +189,9 @@ def _close_headings_at_labels(paragraphs: list[Paragraph], parts: list[str], rul
         paragraph.section = [label] if part == label_part else []
 
 
-def _part_under_combined_heading(paragraph: Paragraph, named: list[str], rules: PartRules, carried: str) -> str:
+def _part_under_combined_heading(
+    paragraph: Paragraph, named: list[str], rules: PartRules, carried: str, year: int | None = None
+) -> str:
     """The part of a paragraph under a heading that names several (三、存在问题及下一步打算): the one of them a
     deeper heading of it names alone ((一)存在问题), else its opening's (下一步，我乡将…), else the one the
     paragraph before it under the same heading took, else the first the heading names."""
@@ -191,7 +199,7 @@ def _part_under_combined_heading(paragraph: Paragraph, named: list[str], rules: 
         deeper = [part for part in rules.parts_named(heading) if part in named]
         if len(deeper) == 1:
             return deeper[0]
-    part = rules.named_by_opening(paragraph.text)
+    part = rules.named_by_opening(paragraph.text, year)
     if part in named:
         return part
     return carried or named[0]

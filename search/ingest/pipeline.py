@@ -28,8 +28,8 @@ def process_file(path: Path, corpus_root: Path | None = None) -> Report:
         encoding=raw.encoding,
         chrome_lines=segmented.chrome_lines,
     )
-    classify(report.paragraphs)
     describe(report, raw, segmented, overrides=load_overrides(path, corpus_root))
+    classify(report.paragraphs, report.year)
     return report
 
 
