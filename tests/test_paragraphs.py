@@ -225,3 +225,29 @@ def test_an_attachment_line_or_a_pages_previous_and_next_links_under_the_signatu
         result = segment(body + tail)
         assert [p.text for p in result.paragraphs] == ["加强执法队伍建设。"]
         assert (result.signature, result.date) == (["官渡镇人民政府"], "2024-01-15")
+
+
+def test_paragraphs_copied_onto_one_line_are_split_at_their_indents_and_headings():
+    """A web page copied into a text file can keep a whole report on one line, its paragraphs marked only by
+    their indents (two full-width spaces), or by a heading's number after a sentence's end: read as the
+    report written line by line, not as one paragraph of the overview."""
+    lines = [
+        "官渡镇2023年法治政府建设年度报告",
+        "一、主要举措和成效",
+        "镇政府聘请律师担任法律顾问，全年审查合同30份。",
+        "二、存在的不足",
+        "执法力量不足。",
+        "官渡镇人民政府",
+        "2024年1月15日",
+    ]
+    by_line = segment(lines)
+    shape = [(p.section, p.text) for p in by_line.paragraphs]
+    for joined in ("　　".join(lines), "　　".join(lines[:3]) + " " + "　　".join(lines[3:])):
+        one = segment([joined])
+        assert [(p.section, p.text) for p in one.paragraphs] == shape
+        assert (one.title_lines, one.date) == (by_line.title_lines, "2024-01-15")
+    spaced = segment(["镇政府聘请律师担任法律顾问。 二、存在的不足", "执法力量不足。"])
+    assert [(p.section, p.text) for p in spaced.paragraphs] == [
+        ([], "镇政府聘请律师担任法律顾问。"),
+        (["二、存在的不足"], "执法力量不足。"),
+    ]

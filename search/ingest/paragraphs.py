@@ -32,6 +32,10 @@ HEADING_LEVELS = [
 DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 DATE_LINE = re.compile(r"^(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
 BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
+PARAGRAPH_BREAK = re.compile(
+    r"(?<=\S)\u3000{2,}(?=\S)"
+    r"|(?<=[。！？；])\s+(?=(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}部分))"
+)
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
 DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{4})\s*年[^年]{2,12}日$")
 CHINESE_DATE_LINE = re.compile(
@@ -74,7 +78,7 @@ class Segmented:
 def segment(raw_lines: list[str]) -> Segmented:
     """Split normalized report lines into front matter, back matter and paragraphs."""
     result = Segmented()
-    lines = _drop_chrome([_normalized(line) for line in raw_lines], result)
+    lines = _drop_chrome([_normalized(line) for line in _paragraphs_apart(raw_lines)], result)
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = _ranked_marked_levels(_take_front_matter(lines, result))
     lines = _without_attachment_list(_without_distribution_record(lines), after_date=True)
@@ -158,6 +162,21 @@ def _without_cover_letter(lines: list[str], result: Segmented) -> list[str]:
     if dates:
         return [title, *lines[dates[0] + 1 :]]
     return lines
+
+
+def _paragraphs_apart(lines: list[str]) -> list[str]:
+    """A line holding several paragraphs, as text copied from a web page into a file keeps them: split where a
+    paragraph's indent (two full-width spaces) follows text, or where whitespace and a heading's number follow a
+    sentence's end (…报告如下。 一、主要举措和成效). The first piece of a marked heading stays marked."""
+    apart: list[str] = []
+    for line in lines:
+        pieces = [piece for piece in PARAGRAPH_BREAK.split(line) if piece.strip()]
+        if len(pieces) < 2:
+            apart.append(line)
+            continue
+        first = HeadingLine(pieces[0], line.level) if isinstance(line, HeadingLine) else pieces[0]
+        apart += [first, *pieces[1:]]
+    return apart
 
 
 def _bracket_headings_apart(lines: list[str]) -> list[str]:
