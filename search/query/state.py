@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -305,13 +306,27 @@ def report_label(facets: FacetTable, doc: int) -> dict:
 
 
 def reports_numbers(segments: list[tuple[Segment, int]], total: int) -> np.ndarray:
-    """Documents with a number followed by a counting unit (59件, 6人, 20余次): from the bigram postings."""
+    """Documents with a number followed by a counting unit (59件, 6人, 20余次): from the bigram postings, each
+    segment's found once (:func:`_numbers_in`) — the states after a reindex share most segments."""
     found = np.zeros(total, dtype=bool)
-    keys = fact_keys().tolist()
     for segment, offset in segments:
-        for key in keys:
-            found[offset + np.asarray(segment.grams.postings(key), dtype=np.int64)] = True
+        found[offset : offset + segment.count] = np.unpackbits(_numbers_in(segment), count=segment.count).view(bool)
     return found
+
+
+_NUMBERS_IN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _numbers_in(segment: Segment) -> np.ndarray:
+    """A segment's documents with a number and a counting unit, a bit each (a megabyte at eight million
+    paragraphs); finding them in every segment again was 0.15 s of each new state there."""
+    bits = _NUMBERS_IN.get(segment)
+    if bits is None:
+        flags = np.zeros(segment.count, dtype=bool)
+        for key in fact_keys().tolist():
+            flags[np.asarray(segment.grams.postings(key), dtype=np.int64)] = True
+        bits = _NUMBERS_IN[segment] = np.packbits(flags)
+    return bits
 
 
 def load_state(
