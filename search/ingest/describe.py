@@ -309,10 +309,9 @@ def _place_score(place: Place, text: str, doc_aliases: set[str]) -> int:
 
 def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
     """The year reported on: from the title, the opening (2021年，我镇…), the file's name, the signature's date (a
-    report dated in the first half of a year reports on the year before), or the year the body and its
-    headings name most — never a year of a
-    cited document (《…纲要（2021—2025年）》) or of a range, except the last year of a range the title itself
-    spans (2022—2023年度) when it names no single year."""
+    report dated in the first half of a year reports on the year before), or the year the body and its headings
+    name most — never a year of a cited document (《…纲要（2021—2025年）》) or of a range, except the last year
+    of a range the title itself spans (2022—2023年度) when it names no single year."""
     for text, label in ((evidence.title, "标题"), (evidence.opening, "开头段落")):
         match = YEAR.search(_without_cited_years(text))
         if match:

@@ -45,9 +45,8 @@ MONTH_LINE = re.compile(r"^(20\d\d)\s*年\s*(\d{1,2})\s*月$")
 DISTRIBUTION_RECORD = re.compile(
     r"^[（(]此件[^）)]{0,12}[）)]$|^(?:抄送|抄报|主题词)[：:]|\d{1,2}日印发$|^[（(]?(?:联系人|联系电话|联系方式)[：:]"
 )
-ATTACHMENT_LABEL = re.compile(
-    r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*[：:]?$"
-)  # 附件2 over a report sent with a letter
+# 附件2 over a report sent as an attachment to a letter
+ATTACHMENT_LABEL = re.compile(r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*[：:]?$")
 LETTERHEAD = re.compile(r"文件$")  # 龙门镇人民政府文件: the red letterhead over an official document's title
 ATTACHMENT_LIST = re.compile(r"^(?:相关)?附件\s*[0-9一二三四五六七八九十]*\s*[：:]")
 ATTACHMENTS_LISTED = 12  # the last lines a closing attachment list may start in

@@ -60,13 +60,13 @@ def _table_lines(table) -> list[str]:
 
 def _unique_cells(table) -> list[list]:
     """Each row's cells, a merged cell once (python-docx repeats it for every grid column it spans)."""
-    seen: set[int] = set()
+    seen: set = set()  # the cells' XML elements, held so that each keeps its identity
     rows = []
     for row in table.rows:
         cells = []
         for cell in row.cells:
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
+            if cell._tc not in seen:
+                seen.add(cell._tc)
                 cells.append(cell)
         rows.append(cells)
     return rows
