@@ -261,3 +261,31 @@ def test_a_pdfs_running_header_is_dropped_and_the_paragraph_a_page_break_cuts_st
     report = process_file(tmp_path / "report.pdf")
     assert report.title == texts[0] and report.township == "银坑镇"
     assert [p.text for p in report.paragraphs] == texts[2:]
+
+
+def test_a_pdfs_title_stays_though_the_later_pages_print_it_as_their_header(tmp_path):
+    """Pages 2 and on print the report's title as a small header; page one opens with the same words as its
+    title, in a larger type: that title is kept, the headers are not."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    title = "银坑镇2023年度法治政府建设报告"
+    heading = ParagraphStyle("t", fontName="STSong-Light", fontSize=18, leading=30)
+    style = ParagraphStyle("body", fontName="STSong-Light", fontSize=14, leading=24, firstLineIndent=28, wordWrap="CJK")
+    sentence = "镇政府常年法律顾问列席党委会议，审查合同、协议及规范性文件，提出法律意见，群众法治意识明显提升，"
+    texts = [f"第{number}项工作，" + sentence * 6 + "成效明显。" for number in "一二三四五六"]
+
+    def header(canvas, document) -> None:
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawString(72, A4[1] - 40, title)
+
+    SimpleDocTemplate(str(tmp_path / "report.pdf"), pagesize=A4, topMargin=72).build(
+        [Paragraph(title, heading), *(Paragraph(text, style) for text in texts)], onLaterPages=header
+    )
+    report = process_file(tmp_path / "report.pdf")
+    assert (report.title, report.township) == (title, "银坑镇")
+    assert [p.text for p in report.paragraphs] == texts

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 from search.ingest.model import ReportError
@@ -12,6 +11,7 @@ from search.ingest.model import ReportError
 # restricted to them so that short GBK files are not taken for, say, cp1251.
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
+RUNNING_WIDTH_SPREAD = 0.1  # a running line is printed as wide on every page it is on
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*(/\s*\d+\s*页?)?$")
 
 
@@ -99,16 +99,24 @@ def join_wrapped_lines(pages: list[list[tuple[str, float, float]]]) -> list[str]
 def without_running_lines(pages: list[list[tuple[str, float, float]]]) -> list[list[tuple[str, float, float]]]:
     """The pages without their running header and footer: a first or last line that is the first or last line
     of at least two pages and of half of them (于都县银坑镇人民政府 over every page, 第 3 页 共 9 页), figures
-    aside. Left in, a header splits the paragraph a page break cuts and joins the title it stands over."""
-    counts: Counter[str] = Counter()
+    aside, printed as wide as there (the title on page one, in a larger type than the same words as a header
+    on the others, stays). Left in, a header splits the paragraph a page break cuts and joins the title."""
+    widths: dict[str, list[float]] = {}
     for rows in pages:
-        counts.update({_shape(rows[0][0]), _shape(rows[-1][0])} if rows else set())
-    repeated = {shape for shape, pages_with in counts.items() if pages_with >= max(2, len(pages) / 2)}
-    if not repeated:
+        for text, x0, x1 in {rows[0], rows[-1]} if rows else ():
+            widths.setdefault(_shape(text), []).append(x1 - x0)
+    running = {
+        shape: sorted(found)[len(found) // 2] for shape, found in widths.items() if len(found) >= max(2, len(pages) / 2)
+    }
+    if not running:
         return pages
+
+    def is_running(row: tuple[str, float, float]) -> bool:
+        width = running.get(_shape(row[0]))
+        return width is not None and abs((row[2] - row[1]) - width) <= RUNNING_WIDTH_SPREAD * width
+
     return [
-        [row for at, row in enumerate(rows) if at not in (0, len(rows) - 1) or _shape(row[0]) not in repeated]
-        for rows in pages
+        [row for at, row in enumerate(rows) if at not in (0, len(rows) - 1) or not is_running(row)] for rows in pages
     ]
 
 
