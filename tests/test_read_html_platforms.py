@@ -48,7 +48,44 @@ def _article_content(title: str, body: list[str]) -> str:
     )
 
 
-SHAPES = {"trs-editor": _trs, "zoom-br-runs": _zoom, "article-content-divs": _article_content}
+def _wechat(title: str, body: list[str]) -> str:
+    """A WeChat public account's article saved from a browser: the account and time above the text, the
+    reading counts below it."""
+    sections = "".join(
+        f"<section><p style='text-indent:2em'><span>{html.escape(line)}</span></p></section>" for line in body
+    )
+    return (
+        f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body><div id='js_article'>"
+        f"<div class='rich_media_content'><h1 class='rich_media_title'>{html.escape(title)}</h1>"
+        "<div id='meta_content' class='rich_media_meta_list'><span class='rich_media_meta rich_media_meta_nickname'>"
+        "<a id='js_name'>江油青莲</a></span><em id='publish_time' class='rich_media_meta rich_media_meta_text'>"
+        f"2021-01-22 18:30</em></div><div class='rich_media_content' id='js_content'><section>{sections}</section>"
+        "</div><div id='js_pc_qr_code'>微信扫一扫关注该公众号</div><div class='rich_media_tool'>阅读 1024 在看 3</div>"
+        "</div></div></body></html>"
+    )
+
+
+def _table_layout(title: str, body: list[str]) -> str:
+    """An older county site laid out in tables: the text a run of <br> lines in a cell of no known class, the
+    site's footer in a cell of class foot."""
+    runs = "<br>\n".join(f"&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(line)}" for line in body)
+    return (
+        f"<html><head><meta charset='gb2312'><title>{html.escape(title)}--某某县人民政府</title></head><body>"
+        "<table width='980'><tr><td><img src='banner.jpg'></td></tr><tr><td class='nav'><a href='/'>首页</a> | "
+        "<a>政务公开</a></td></tr><tr><td><table width='100%'><tr><td align='center'><font size='5'><b>"
+        f"{html.escape(title)}</b></font></td></tr><tr><td align='center'>发布时间：2021-01-25&nbsp;&nbsp;来源：本站"
+        f"&nbsp;&nbsp;点击数：356</td></tr><tr><td class='bt_content'>{runs}</td></tr></table></td></tr>"
+        "<tr><td class='foot'>版权所有：某某县人民政府 备案号：渝ICP备000000号</td></tr></table></body></html>"
+    )
+
+
+SHAPES = {
+    "trs-editor": _trs,
+    "zoom-br-runs": _zoom,
+    "article-content-divs": _article_content,
+    "wechat-article": _wechat,
+    "table-layout-br-runs": _table_layout,
+}
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
@@ -64,7 +101,8 @@ def test_platform_pages_read_as_the_text_original(shape, township, samples, samp
     report = process_file(path)
     assert report.township == expected.township and report.year == expected.year
     assert [(p.section, p.text) for p in report.paragraphs] == [(p.section, p.text) for p in expected.paragraphs]
-    assert not any(word in p.text for p in report.paragraphs for word in ("浏览次数", "版权所有", "当前位置", "字号"))
+    chrome = ("浏览次数", "版权所有", "当前位置", "字号", "在看", "18:30", "ICP")
+    assert not any(word in p.text for p in report.paragraphs for word in chrome)
 
 
 def test_a_page_that_only_links_its_report_as_an_attachment_says_so(tmp_path):

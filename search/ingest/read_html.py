@@ -55,7 +55,7 @@ BLOCK_TAGS = {
     "center",
 }
 CHROME_CLASS = re.compile(
-    r"(^|[-_ ])(nav|menu|footer|header|breadcrumb|crumb|sidebar|share|"
+    r"(^|[-_ ])(nav|menu|footer|header|breadcrumb|crumb|sidebar|share|meta|"
     r"toolbar|banner|copyright|links?|related|comment|print|search|top)([-_ ]|$)",
     re.I,
 )
@@ -178,6 +178,7 @@ KNOWN_CONTAINERS = (
     ".news_content",
     ".wzy_nr",
     ".article_con",
+    "#js_content",  # a WeChat public account's article, as township offices also publish them
 )
 MIN_CONTAINER_TEXT = 100
 TRAILING_ATTACHMENT = re.compile(r"^\s*(相关)?附件\s*[0-9一二三四五六七八九十]*\s*[：:].{0,80}$")
