@@ -386,3 +386,27 @@ def test_an_ethnic_townships_name_keeps_the_place_before_its_people(tmp_path):
     assert (report.township, report.county) == ("红旗回族乡", "")
     known = _describe_text(tmp_path, f"封丘县回族乡{body}")
     assert (known.township, known.county) == ("回族乡", "封丘县")
+
+
+def test_a_joint_issuer_without_zhonggong_and_the_addressee_name_the_township_and_county(tmp_path):
+    """青莲镇党委 青莲镇政府 at the head of a title is two issuers, the township's government last (not a township
+    named 青莲镇党委青莲镇); a report addressed to 江油市委依法治市办 is of that county's 青莲镇 (the gazetteer has
+    three), as its body naming 江油市 would say."""
+    body = "一、主要举措和成效\n聘请律师担任法律顾问，全年审查合同30份。\n"
+    joint = _describe_text(tmp_path, f"青莲镇党委 青莲镇政府2023年度法治政府建设情况报告\n{body}")
+    assert joint.township == "青莲镇"
+    letter = (
+        f"关于报送青莲镇2023年度法治政府建设工作报告的函\n江油市委依法治市办：\n{body}青莲镇人民政府\n2024年1月5日\n"
+    )
+    addressed = _describe_text(tmp_path, letter)
+    assert (addressed.township, addressed.county, addressed.city) == ("青莲镇", "江油市", "绵阳市")
+
+
+def test_a_long_autonomous_county_and_a_township_named_with_sheng_are_read_from_the_title(tmp_path):
+    """双江拉祜族佤族布朗族傣族自治县 has 15 characters: names were looked up to 12, so the township became the
+    county and the township together. 稻城县省母乡: 省 inside a township's name made 稻城县省 a province."""
+    body = "一、主要举措和成效\n聘请律师担任法律顾问，全年审查合同30份。\n"
+    long = _describe_text(tmp_path, f"双江拉祜族佤族布朗族傣族自治县勐库镇2024年度法治政府建设情况报告\n{body}")
+    assert (long.township, long.county, long.city) == ("勐库镇", "双江拉祜族佤族布朗族傣族自治县", "临沧市")
+    sheng = _describe_text(tmp_path, f"稻城县省母乡2021年度法治政府建设情况报告\n{body}")
+    assert (sheng.township, sheng.county, sheng.city) == ("省母乡", "稻城县", "甘孜藏族自治州")

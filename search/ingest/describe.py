@@ -51,10 +51,11 @@ class Evidence:
     file_name: str = ""
     folders: str = ""  # and the web site a page came from: where the report sits, not what it says
     headings: str = ""
+    addressee: str = ""  # 江油市委依法治市办: the county's office a township reports to
 
     @property
     def everything(self) -> str:
-        return "\n".join((self.title, self.signature, self.body, self.file_name, self.folders))
+        return "\n".join((self.title, self.addressee, self.signature, self.body, self.file_name, self.folders))
 
 
 def describe(
@@ -74,6 +75,7 @@ def describe(
         body="\n".join(p.text for p in report.paragraphs),
         headings="\n".join(dict.fromkeys(heading for p in report.paragraphs for heading in p.section)),
         issuer=segmented.issuer,
+        addressee=segmented.addressee,
         file_name=Path(report.path).stem,
         folders="\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")]),
     )
@@ -256,7 +258,7 @@ def _county_named_most(evidence: Evidence, gazetteer: Gazetteer, township: str) 
     an authority or as the township's county (在阿巴嘎旗委、旗政府的领导下, 阿巴嘎旗那仁宝力格苏木), when one is named
     so more often than any other; "" otherwise. A name followed by other text is not counted: 老城区改造 names
     no county."""
-    text = "\n".join((evidence.title, evidence.signature, evidence.body))
+    text = "\n".join((evidence.title, evidence.addressee, evidence.signature, evidence.body))
     counts = Counter(
         name
         for start, name in gazetteer.counties_in(text)

@@ -11,6 +11,8 @@ from search.ingest.gazetteer import Gazetteer
 LEADING_YEAR = re.compile(r"^[（(]?20\d\d\s*年度?[）)]?")
 ISSUER_END = re.compile(r"关于|[（(]?20\d\d|法治政府|依法行政|年度|法治建设|工作(?:情况)?报告")
 JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委|工委)")
+# 青莲镇党委 青莲镇政府 / 青莲镇党委、青莲镇人民政府: a party committee first, without 中共, and the government
+PARTY_FIRST = re.compile(r"^[\u4e00-\u9fff]{2,12}?(?:党委|党工委|工委)[、，,\s和与及]*(?=[\u4e00-\u9fff]{2,})")
 ISSUER_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府|政府|党委|党工委|工委|办事处|管委会|管理委员会|委员会)$")
 TOWNSHIP_END = re.compile(r"(?:民族乡|乡|镇|街道|苏木)$")
 # The 55 minority peoples a township may be named for (红旗回族乡): the people, not the township's name.
@@ -21,9 +23,9 @@ PEOPLES_NAMED = (
 )
 PEOPLES = PEOPLES_NAMED.split()
 ETHNIC_END = re.compile(f"(?:(?:{'|'.join(sorted(PEOPLES, key=len, reverse=True))})族)+$")
-PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区|特别行政区)")
 CITY = re.compile(r"^[\u4e00-\u9fff]{2,9}?(?:市|自治州|州|地区|盟)")
 COUNTY = re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:自治县|自治旗|县|区|旗|市)")
+NAME_MAX = 16  # longer than any county or city the gazetteer has (双江拉祜族佤族布朗族傣族自治县: 15)
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
@@ -40,7 +42,7 @@ def issuer_phrase(title: str) -> str:
     (2020年静海区法治政府建设情况报告 → 静海区) and without a party committee of a joint issuer."""
     head = LEADING_YEAR.sub("", title.replace("\n", "").strip())
     head = ISSUER_END.split(head, 1)[0]
-    head = JOINT_ISSUER.sub("", head)
+    head = PARTY_FIRST.sub("", JOINT_ISSUER.sub("", head))
     return re.sub(r"^中共|[和、与及]$", "", head.strip(" ：:，,、-—")).strip()
 
 
@@ -59,7 +61,8 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     if rest.endswith("街道办"):
         rest = rest[: -len("办")]
     place = StatedPlace()
-    rest, place.province = _take(rest, gazetteer.provinces, PROVINCE, lambda after: bool(after))
+    # Every province is known: one only shaped like a name ending in 省 was 稻城县省 of 稻城县省母乡.
+    rest, place.province = _take(rest, gazetteer.provinces, None, lambda after: bool(after))
     if rest[: _known_prefix(rest, gazetteer.by_county)] == "":
         rest, place.city = _take(rest, gazetteer.cities, CITY, lambda after: _county_then_township(after, gazetteer))
     if place.city in MUNICIPALITIES and not place.province:
@@ -90,7 +93,7 @@ def _is_township(name: str, gazetteer: Gazetteer | None = None) -> bool:
 
 def _known_prefix(text: str, known) -> int:
     """The length of the longest known name ``text`` starts with (0 for none)."""
-    return next((end for end in range(min(len(text), 12), 1, -1) if text[:end] in known), 0)
+    return next((end for end in range(min(len(text), NAME_MAX), 1, -1) if text[:end] in known), 0)
 
 
 def _county_then_township(text: str, gazetteer: Gazetteer) -> bool:
@@ -102,14 +105,14 @@ def _county_then_township(text: str, gazetteer: Gazetteer) -> bool:
     return bool(match) and (match.end() == len(text) or _is_township(text[match.end() :], gazetteer))
 
 
-def _take(text: str, known, shape: re.Pattern, leaves, shape_leaves=None) -> tuple[str, str]:
+def _take(text: str, known, shape: re.Pattern | None, leaves, shape_leaves=None) -> tuple[str, str]:
     """(``text`` without the name it starts with, that name), where what is left passes ``leaves``: the longest
     known name first, else one of the ``shape`` (what is left passing ``shape_leaves``, if given); (``text``,
     "") when none."""
-    for end in range(min(len(text), 12), 1, -1):
+    for end in range(min(len(text), NAME_MAX), 1, -1):
         if text[:end] in known and leaves(text[end:]):
             return text[end:], text[:end]
-    match = shape.match(text)
+    match = shape.match(text) if shape is not None else None
     if match and (shape_leaves or leaves)(text[match.end() :]):
         return text[match.end() :], match.group(0)
     return text, ""
