@@ -50,7 +50,6 @@ class Evidence:
     issuer: str = ""
     file_name: str = ""
     folders: str = ""  # and the web site a page came from: where the report sits, not what it says
-    headings: str = ""
     addressee: str = ""  # 江油市委依法治市办: the county's office a township reports to
 
     @property
@@ -73,7 +72,6 @@ def describe(
         opening=_in_figures("\n".join(p.text for p in report.paragraphs[:OPENING_PARAGRAPHS])),
         signature="\n".join(segmented.signature),
         body="\n".join(p.text for p in report.paragraphs),
-        headings="\n".join(dict.fromkeys(heading for p in report.paragraphs for heading in p.section)),
         issuer=segmented.issuer,
         addressee=segmented.addressee,
         file_name=Path(report.path).stem,
@@ -332,7 +330,8 @@ def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
             year, month = int(date[:4]), int(date[5:7])
             _set(report, "year", year - 1 if month <= REPORTS_LAST_YEAR_UNTIL else year, label)
             return
-    text = _without_cited_years(f"{evidence.headings}\n{evidence.body}")
+    headings = "\n".join(dict.fromkeys(heading for p in report.paragraphs for heading in p.section))
+    text = _without_cited_years(f"{headings}\n{evidence.body}")
     years = Counter(int(y) for y in YEAR.findall(text))
     if years:
         _set(report, "year", years.most_common(1)[0][0], "正文和标题中最常见的年份")

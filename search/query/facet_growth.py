@@ -131,11 +131,11 @@ def _values(
     known: their values all still in the new ones (``rest``), which add none, leave the values as they were
     — without a union over the shared segments, whose value lists a server mapping its table never read."""
     if name != "township" and all(segment is not None for segment, _ in dropped):
-        now = set().union(*(segment.values[name] for segment, _ in rest))
+        now = _values_in(rest, name)
         before = _values_if_readable(dropped, name)
         if before is not None and before <= now and all(_holds(previous, value) for value in now):
             return previous
-    found = set().union(*(segment.values[name] for segment, _ in pieces))
+    found = _values_in(pieces, name)
     if len(found) == len(previous) and found.issuperset(previous):
         return previous
     return sorted(found)
@@ -145,9 +145,14 @@ def _values_if_readable(pieces: list[tuple[Segment, int]], name: str) -> set[str
     """The values of facet ``name`` in segments of an earlier state; None when one of them is gone: a merge
     deletes the segments it merged, and a server that mapped its table never read their value lists."""
     try:
-        return set().union(*(segment.values[name] for segment, _ in pieces))
+        return _values_in(pieces, name)
     except OSError:
         return None
+
+
+def _values_in(pieces: list[tuple[Segment, int]], name: str) -> set[str]:
+    """Every value of facet ``name`` the ``pieces``' segments list."""
+    return set().union(*(segment.values[name] for segment, _ in pieces))
 
 
 def _holds(values: list[str], value: str) -> bool:
