@@ -181,6 +181,24 @@ def test_a_subsection_that_opens_as_a_part_heading_is_in_that_part_and_one_that_
     ]
 
 
+@pytest.mark.parametrize(
+    ("subheading", "part"),
+    [
+        ("（三）压实第一责任人职责", "第一责任人履职"),
+        ("（四）落实党政主要负责人法治建设职责", "第一责任人履职"),
+        ("（五）主要领导带头述法", "第一责任人履职"),
+        ("（二）党委书记带头学法用法", "第一责任人履职"),
+        ("（一）建立法治建设报告制度，发挥第一责任人核心作用", ""),
+        ("（三）落实普法责任制", ""),
+    ],
+)
+def test_a_subsection_on_the_leaders_duty_under_the_work_done_is_the_leaders_duty(subheading, part):
+    """Reports that fold the leader's duty into the work done write it as a subsection opening with a verb
+    (压实第一责任人职责, 落实主要负责人职责) or the leader leading by example (主要领导带头述法). A subsection that
+    reaches 第一责任人 only after a clause of other work, or names another duty, stays with its heading."""
+    assert load_part_rules().named_by_subheading(["一、主要工作成效", subheading]) == part
+
+
 def test_a_paragraph_opening_with_next_years_plans_in_the_first_person_plural_is_in_the_plans(tmp_path):
     """A report without headings: 2024年，我们将… after the shortcomings is the next year's plans, as 2024年，我镇将…
     is."""
