@@ -68,6 +68,16 @@ def test_plans_breakdowns_and_attendances_give_no_value():
     assert extract("执法全过程记录音像资料168份。") == []
 
 
+def test_activities_of_a_law_campaign_named_in_quotes_count_as_law_popularisation():
+    """普法 activities are often named by their campaign only (“法律进寺庙”活动32场次, “宪法进万家”等活动21场次);
+    activities of other work (“三服务”活动) are not law popularisation."""
+    values = extract("组织“法律进寺庙、进村居、进学校”活动32场次，用藏汉双语讲解民法典。")
+    assert [(v.indicator, v.text) for v in values] == [("普法活动次数", "32场")]
+    values = extract("开展“宪法进万家”“法律进乡村”等活动21场次，发放普法资料5000余份。")
+    assert [(v.indicator, v.text) for v in values] == [("普法活动次数", "21场"), ("普法资料份数", "5000余份")]
+    assert extract("开展“三服务”活动12次，走访企业80家。") == []
+
+
 def test_a_number_goes_to_the_indicator_whose_word_stands_nearest():
     values = extract("全年研究重大行政决策事项6项，开展合法性审查6次，审查合同43份。")
     assert [(v.indicator, v.text) for v in values] == [
