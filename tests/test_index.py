@@ -820,3 +820,62 @@ def test_memory_the_indexer_freed_is_given_back_before_its_next_step():
     assert return_free_memory()
     assert before - psutil.Process().memory_info().rss > 100 << 20
     assert pinned
+
+
+def _county_paragraphs(index: Path, county: str) -> int:
+    engine = Engine(index)
+    try:
+        return engine.search(SearchRequest(q="", filters={"county": [county]}))["total"]
+    finally:
+        engine.close()
+
+
+def test_a_sidecar_added_changed_or_removed_reindexes_its_report_and_no_other(corpus, tmp_path, samples):
+    """A user corrects a report's county with a sidecar: the report file itself does not change, yet the next
+    run must read it again (it used to count it unchanged and keep the old county)."""
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    report = corpus / samples["蒲台乡"].name
+    sidecar = report.with_name(report.stem + ".meta.json")
+    for county in ("福清市", "长乐区"):
+        sidecar.write_text(json.dumps({"county": county}, ensure_ascii=False), encoding="utf-8")
+        summary = update_index(corpus, index, jobs=1)
+        assert (summary.updated, summary.unchanged) == (1, 4)
+        assert _county_paragraphs(index, county) > 0
+    assert update_index(corpus, index, jobs=1).updated == 0
+    sidecar.unlink()
+    assert update_index(corpus, index, jobs=1).updated == 1
+    assert _county_paragraphs(index, "长乐区") == 0
+
+
+def test_a_metadata_table_reindexes_the_reports_of_its_folder(corpus, tmp_path, samples):
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    name = samples["蒲台乡"].name
+    (corpus / "metadata.csv").write_text(f"file,county\n{name},福清市\n", encoding="utf-8-sig")
+    summary = update_index(corpus, index, jobs=1)
+    assert (summary.updated, summary.unchanged) == (5, 0)
+    assert _county_paragraphs(index, "福清市") > 0
+
+
+def test_a_report_that_fails_after_its_sidecar_changed_is_read_again_on_the_next_run(
+    corpus, tmp_path, samples, monkeypatch
+):
+    from search.index import readers
+
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    report = corpus / samples["蒲台乡"].name
+    report.with_name(report.stem + ".meta.json").write_text('{"county": "福清市"}', encoding="utf-8")
+    real = readers.process_file
+
+    def busy(path, corpus_root=None):
+        if Path(path).name == report.name:
+            raise OSError("文件正被其他程序使用")
+        return real(path, corpus_root=corpus_root)
+
+    monkeypatch.setattr(readers, "process_file", busy)
+    assert [f["path"] for f in update_index(corpus, index, jobs=1).failed] == [report.name]
+    monkeypatch.setattr(readers, "process_file", real)
+    assert update_index(corpus, index, jobs=1).updated == 1
+    assert _county_paragraphs(index, "福清市") > 0

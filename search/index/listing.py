@@ -7,6 +7,7 @@ is added to the run's failures; the index keeps its earlier version."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -47,13 +48,14 @@ class Listing:
     paths: list[str]
     signatures: np.ndarray
     broken: list[tuple[str, str]]
+    metadata: dict[str, list[int]]  # the metadata files' [size, modification time] (see metadata_signatures)
 
 
 def list_folder(corpus: Path, limits: ReadLimits) -> Listing:
     """Every report file under ``corpus`` with its signature: one pass over the folders' entries, a stat each."""
-    paths, signatures, broken = [], [], []
+    paths, signatures, broken, metadata = [], [], [], []
     always_read = _never_refused_up_to(limits)
-    for rel, entry, why in report_entries(corpus):
+    for rel, entry, why in report_entries(corpus, metadata):
         if why:
             broken.append((rel, why))
             continue
@@ -65,7 +67,73 @@ def list_folder(corpus: Path, limits: ReadLimits) -> Listing:
             size, mtime = -1, 0  # _compared names the error
         paths.append(rel)
         signatures.append(hash((rel, size, mtime)))
-    return Listing(paths, np.array(signatures, dtype=np.int64), broken)
+    return Listing(paths, np.array(signatures, dtype=np.int64), broken, metadata_signatures(metadata))
+
+
+def metadata_signatures(entries: list[tuple[str, os.DirEntry]]) -> dict[str, list[int]]:
+    """{relative path: [size, modification time]} of the metadata files a user supplies (``<stem>.meta.json``
+    beside a report, ``metadata.csv`` for a folder and those under it). A report's own file does not change
+    when its metadata does, so a reindex compares these with the last run's to find the reports to read again."""
+    found = {}
+    for rel, entry in entries:
+        with contextlib.suppress(OSError):  # gone meanwhile: as if it were not there
+            stat = entry.stat()
+            found[rel] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def metadata_rereads(before: dict[str, list[int]], now: dict[str, list[int]], files: Files, known, limits, failed):
+    """The indexed reports to read again, though their own files are unchanged, because their metadata files
+    changed since the last run; their stats and digests are added to ``files``."""
+    current, stats, digests = files
+    found = set()
+    for rel in described_by_changed_metadata(before, now, current.keys() & known.keys()):
+        if rel in digests or _compared(rel, current[rel], known.get(rel), limits, failed, stats, digests):
+            found.add(rel)
+    return found
+
+
+def metadata_to_record(before: dict[str, list[int]], now: dict[str, list[int]], failed: set[str]) -> dict:
+    """The metadata files' signatures to record for the next run: a changed one keeps its earlier signature
+    while a report it describes failed to be read again, so that the next run tries that report again."""
+    recorded = dict(now)
+    for rel in before.keys() | now.keys():
+        if before.get(rel) == now.get(rel):
+            continue
+        one_before = {rel: before[rel]} if rel in before else {}
+        one_now = {rel: now[rel]} if rel in now else {}
+        if described_by_changed_metadata(one_before, one_now, failed):
+            if rel in before:
+                recorded[rel] = before[rel]
+            else:
+                recorded.pop(rel, None)
+    return recorded
+
+
+def described_by_changed_metadata(before: dict[str, list[int]], now: dict[str, list[int]], reports) -> set[str]:
+    """The ``reports`` (relative paths) whose metadata files were added, changed or removed between two runs:
+    a sidecar's report (``r.meta.json`` or ``r.txt.meta.json`` for ``r.txt``), every report in and under a
+    ``metadata.csv``'s folder."""
+    changed = {rel for rel in before.keys() | now.keys() if before.get(rel) != now.get(rel)}
+    if not changed:
+        return set()
+    sidecars, folders = set(), []
+    for rel in changed:
+        folder, _, name = rel.rpartition("/")
+        if name == "metadata.csv":
+            folders.append(folder + "/" if folder else "")
+        else:
+            sidecars.add((folder, name.removesuffix(".meta.json")))
+    found = set()
+    for report in reports:
+        folder, _, name = report.rpartition("/")
+        if (
+            (folder, name) in sidecars
+            or (folder, name.rsplit(".", 1)[0]) in sidecars
+            or any(report.startswith(prefix) for prefix in folders)
+        ):
+            found.add(report)
+    return found
 
 
 def start_listing(corpus: Path, limits: ReadLimits) -> Forked[Listing] | None:
@@ -84,16 +152,24 @@ def finished_listing(pending: Forked[Listing] | None) -> Listing | None:
 
 
 def listed_files(
-    corpus: Path, known: dict[str, dict], limits: ReadLimits, failed: list[dict], pending: Forked[Listing] | None = None
+    corpus: Path,
+    known: dict[str, dict],
+    limits: ReadLimits,
+    failed: list[dict],
+    pending: Forked[Listing] | None = None,
+    metadata: dict[str, list[int]] | None = None,
 ) -> Files:
     """The readable report files under ``corpus`` ({relative path: path}, in no particular order), and the stats
     and digests of those the index does not know or whose size or modification time differ from its record
     (the others are unchanged); files that cannot be opened or are refused are added to ``failed``.
-    ``pending`` is the folder being listed by :func:`start_listing`; it is listed here when None."""
+    ``pending`` is the folder being listed by :func:`start_listing`; it is listed here when None. The metadata
+    files found (:func:`metadata_signatures`) are added to ``metadata`` when given."""
     recorded = _signatures(known)  # while a forked lister may still be listing
     listing = finished_listing(pending)
     if listing is None:
         listing = list_folder(corpus, limits)
+    if metadata is not None:
+        metadata.update(listing.metadata)
     base = os.path.join(os.fspath(corpus), "")
     current = dict(zip(listing.paths, [base + rel for rel in listing.paths], strict=True))
     stats: dict[str, os.stat_result] = {}

@@ -28,7 +28,15 @@ from whoosh import fields, index, writing
 from search.index.facts import facts_key
 from search.index.forked import call_forked, can_fork
 from search.index.heap import return_free_memory
-from search.index.listing import corpus_relative, file_hash, listed_files, named_files, start_listing
+from search.index.listing import (
+    corpus_relative,
+    file_hash,
+    listed_files,
+    metadata_rereads,
+    metadata_to_record,
+    named_files,
+    start_listing,
+)
 from search.index.lock import ReindexLock
 from search.index.minhash import body_rules
 from search.index.readers import ReaderPool, ReadLimits
@@ -297,6 +305,7 @@ def _update_locked(
     summary = Summary()
     replace_all = rebuild
     named, known_total, listing = False, None, None
+    metadata_before, metadata_now = read_info(index_dir).get("metadata_files", {}), None
     if not index_exists(index_dir) or not _schema_is_current(index_dir, stored_too=rebuild):
         if index_exists(index_dir) and not _schema_is_current(index_dir):
             summary.recreated = "索引由其他版本写成（字段不同），已全部重建"
@@ -334,15 +343,19 @@ def _update_locked(
             looked_at = set(named_paths)
             current, stats, digests = named_files(corpus, named_paths, known, limits, summary.failed)
         else:
-            current, stats, digests = listed_files(corpus, known, limits, summary.failed, listing)
+            metadata_now = {}
+            current, stats, digests = listed_files(corpus, known, limits, summary.failed, listing, metadata_now)
             looked_at = known.keys()
+            files = (current, stats, digests)
+            rereads = metadata_rereads(metadata_before, metadata_now, files, known, limits, summary.failed)
     except BaseException:
         if pool is not None:
             pool.close()
         if listing is not None:
             listing.cancel()
         raise
-    to_parse = sorted((rel for rel in digests if known.get(rel, {}).get("hash") != digests[rel]), key=path_order)
+    changed = {rel for rel in digests if known.get(rel, {}).get("hash") != digests[rel]}
+    to_parse = sorted(changed | (rereads if metadata_now is not None else set()), key=path_order)
     unreadable = {f["path"] for f in summary.failed}
     removed = sorted((known.keys() & looked_at) - current.keys() - unreadable, key=path_order)
     summary.unchanged = len(current) - len(to_parse)
@@ -406,7 +419,9 @@ def _update_locked(
     remove_orphans(index_dir, _segment_ids(ix))
     for failure in summary.failed:
         failure["kept"] = failure["path"] in known
-    _write_info(index_dir, corpus, [f for f in summary.failed if f["kept"]])
+    failed = {f["path"] for f in summary.failed}
+    metadata = metadata_before if metadata_now is None else metadata_to_record(metadata_before, metadata_now, failed)
+    _write_info(index_dir, corpus, [f for f in summary.failed if f["kept"]], metadata)
     # Every known report stays but those removed (an unreadable one keeps its indexed version), and each
     # added one has a report document: counting the report documents' postings took 0.6 s at 8M paragraphs.
     reports = known_total - summary.removed + summary.added
@@ -531,13 +546,15 @@ def known_reports(index_dir: Path, ix: index.Index) -> dict[str, dict]:
     return known
 
 
-def _write_info(index_dir: Path, corpus: Path, stale: list[dict[str, str]]) -> None:
-    """When the index was last brought up to date, from which folder, and which of its reports are older than
-    their files (``stale``: files that could not be read, whose earlier version the index keeps)."""
+def _write_info(index_dir: Path, corpus: Path, stale: list[dict[str, str]], metadata: dict) -> None:
+    """When the index was last brought up to date, from which folder, which of its reports are older than
+    their files (``stale``: files that could not be read, whose earlier version the index keeps), and the
+    metadata files as that run found them (see :func:`search.index.listing.metadata_signatures`)."""
     info = {
         "last_indexed": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "corpus": str(corpus.resolve()),
         "stale": [{"path": f["path"], "error": f["error"]} for f in stale],
+        "metadata_files": metadata,
     }
     temporary = index_dir / (INFO_FILE + ".tmp")
     temporary.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")

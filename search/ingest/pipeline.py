@@ -53,9 +53,12 @@ def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]
     return dict(files), broken
 
 
-def report_entries(corpus: Path) -> Iterator[tuple[str, os.DirEntry, str]]:
+def report_entries(
+    corpus: Path, metadata: list[tuple[str, os.DirEntry]] | None = None
+) -> Iterator[tuple[str, os.DirEntry, str]]:
     """(relative path with "/", directory entry, "" or why it cannot be opened) of each entry under ``corpus``
-    named like a report, in the order the folders list them (see :func:`path_order`).
+    named like a report, in the order the folders list them (see :func:`path_order`). The metadata files a
+    user supplies (sidecars and metadata.csv) are added to ``metadata`` when given, found in the same pass.
 
     Walked with os.scandir, not descending into linked folders (as Path.rglob does not), and kept as
     strings: at 80,000 files Path objects, their comparisons and a stat per entry were most of a
@@ -72,6 +75,8 @@ def report_entries(corpus: Path) -> Iterator[tuple[str, os.DirEntry, str]]:
                     folders.append((entry.path, prefix + name + "/"))
                     continue
                 if not is_report_name(name):
+                    if metadata is not None and is_metadata_name(name):
+                        metadata.append((prefix + name, entry))
                     continue
                 try:
                     is_file = entry.is_file()  # the directory entry's type: no system call unless a link
@@ -88,12 +93,13 @@ def report_entries(corpus: Path) -> Iterator[tuple[str, os.DirEntry, str]]:
 def is_report_name(name: str) -> bool:
     """Whether a file of this name may be a report: not hidden, not a sidecar, metadata.csv or a file a corpus
     folder commonly holds beside its reports (IGNORED_SUFFIXES)."""
-    return not (
-        name.startswith(".")
-        or name.endswith(".meta.json")
-        or name == "metadata.csv"
-        or name.lower().endswith(IGNORED_SUFFIXES)
-    )
+    return not (name.startswith(".") or is_metadata_name(name) or name.lower().endswith(IGNORED_SUFFIXES))
+
+
+def is_metadata_name(name: str) -> bool:
+    """Whether a file of this name holds metadata a user supplies for reports (see
+    :func:`search.ingest.describe.load_overrides`)."""
+    return name.endswith(".meta.json") or name == "metadata.csv"
 
 
 def path_order(rel: str) -> str:
