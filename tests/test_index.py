@@ -879,3 +879,24 @@ def test_a_report_that_fails_after_its_sidecar_changed_is_read_again_on_the_next
     monkeypatch.setattr(readers, "process_file", real)
     assert update_index(corpus, index, jobs=1).updated == 1
     assert _county_paragraphs(index, "福清市") > 0
+
+
+def test_a_report_added_then_removed_leaves_an_index_that_answers_without_a_rebuild(corpus, tmp_path, samples):
+    """The removed report was alone in the small segment its run added. That segment, every document deleted,
+    was merged into an empty new one without arrays: the index then refused every search (不完整) and the next
+    run rebuilt it whole."""
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    added = corpus / "新增.txt"
+    added.write_text(samples["蒲台乡"].read_text(encoding="utf-8").replace("蒲台乡", "青山乡"), encoding="utf-8")
+    update_index(corpus, index, jobs=1)
+    added.unlink()
+    assert update_index(corpus, index, jobs=1).removed == 1
+    engine = Engine(index)
+    try:
+        assert engine.search(SearchRequest(q="青山乡"))["total"] == 0
+        assert engine.search(SearchRequest(q="法律顾问"))["total"] > 0
+    finally:
+        engine.close()
+    again = update_index(corpus, index, jobs=1)
+    assert (again.added, again.unchanged, again.recreated) == (0, 5, "")

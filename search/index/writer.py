@@ -453,6 +453,10 @@ def _merge_small_segments(index_dir: Path, builder: SegmentBuilder):
 
         chosen = small_segments(segments)
         for segment in chosen:
+            if not segment.doc_count():
+                # Every document deleted: the segment is dropped. Adding its reader would make Whoosh write an
+                # empty new segment even when nothing else is added, a segment without arrays (an unusable index).
+                continue
             reader = SegmentReader(writer.storage, writer.schema, segment)
             live = [docnum for docnum, _ in reader.iter_docs()]
             writer.add_reader(reader)
