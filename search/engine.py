@@ -18,7 +18,7 @@ import numpy as np
 
 from search.index.clusters import CLUSTERS_FILE, THRESHOLD
 from search.index.commonest import COMMONEST_FILE, save_commonest_characters
-from search.index.facts import REQUIRED_PARTS
+from search.index.facts import REQUIRED_PARTS, FactsReading
 from search.index.figures import indicator_names
 from search.index.heap import return_free_memory
 from search.index.readers import ReaderPool, ReadLimits
@@ -194,8 +194,10 @@ class Engine(Searcher):
         self.close()
         return_free_memory()
         with self.using() as state:
+            facts = FactsReading([segment for segment, _ in state.evaluator.segments])
             state.clusters()
             return_free_memory()  # the clustering's working memory, before the report table is built beside it
+            facts.finish()
             report_table(state).copy_rates(state)
 
 
