@@ -24,6 +24,7 @@ MEASURES = (
     ("改动后增量分组（秒）", lambda r: r.get("clusters_seconds"), 1, "{:,.1f}"),
     ("改动一份报告到可检索（秒）", lambda r: r["reindex_one"]["visible_seconds"], 1, "{:,.2f}"),
     ("指定这份文件时（秒）", lambda r: r["reindex_one"].get("named_visible_seconds"), 1, "{:,.2f}"),
+    ("reportsearch watch 运行时（秒）", lambda r: r["reindex_one"].get("watched_visible_seconds"), 1, "{:,.2f}"),
 )
 
 

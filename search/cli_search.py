@@ -14,7 +14,14 @@ from search.engine import DraftError, Engine
 from search.index.listing import corpus_relative
 from search.index.lock import IndexBusyError
 from search.index.readers import ReadLimits
-from search.index.writer import FACETS, committed_state, derived_saved_for, mark_derived_saved, update_index
+from search.index.writer import (
+    FACETS,
+    Summary,
+    committed_state,
+    derived_saved_for,
+    mark_derived_saved,
+    update_index,
+)
 from search.insights.check import CHECK_SORTS
 from search.query import FACET_LABELS, IndexMissingError, NotFoundError, QueryError, SearchRequest
 
@@ -28,8 +35,7 @@ TIER_HEADINGS = {
 
 def add_commands(commands) -> None:
     index = commands.add_parser("index", help="建立或更新索引（只处理新增、修改和删除的文件）")
-    index.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="报告所在目录（默认 corpus）")
-    index.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录（默认 index）")
+    add_reading_options(index)
     index.add_argument(
         "files",
         nargs="*",
@@ -37,25 +43,15 @@ def add_commands(commands) -> None:
         help="只检查这些报告文件（新增、修改或已删除的，须在报告目录中）；不写则检查整个报告目录",
     )
     index.add_argument("--rebuild", action="store_true", help="丢弃旧索引，全部重建")
-    index.add_argument("--jobs", type=_positive, default=None, help="并行读取报告的进程数（默认用满 CPU，最多 2）")
     index.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
-    limits = ReadLimits()
-    index.add_argument(
-        "--timeout",
-        type=_positive,
-        default=int(limits.seconds),
-        help=f"每个文件最多读多少秒（默认 {limits.seconds:g}）",
-    )
-    index.add_argument(
-        "--max-memory-mb",
-        type=_positive,
-        default=limits.memory_mb,
-        help=f"读一个文件最多占用多少 MB 内存（默认 {limits.memory_mb}）",
-    )
-    index.add_argument(
-        "--max-file-mb", type=_positive, default=limits.file_mb, help=f"大于多少 MB 的文件不读（默认 {limits.file_mb}）"
-    )
     index.set_defaults(handler=run_index)
+
+    watch = commands.add_parser(
+        "watch", help="监视报告目录：新增、修改或删除的报告自动编入索引（先检查一次整个目录，Ctrl+C 退出）"
+    )
+    add_reading_options(watch)
+    watch.add_argument("--with-parent", type=int, default=None, help=argparse.SUPPRESS)  # serve --watch
+    watch.set_defaults(handler=_run_watch, files=[], rebuild=False, json=False)
 
     search = commands.add_parser("search", help="检索段落")
     search.add_argument("query", nargs="?", default="", help='检索式，例如 法律顾问、"顾问制度"、人民调解 -信访')
@@ -127,6 +123,35 @@ def add_commands(commands) -> None:
     stats.set_defaults(handler=run_stats)
 
 
+def add_reading_options(command: argparse.ArgumentParser) -> None:
+    """The folders and the limits of reading reports, as ``index`` and ``watch`` take them."""
+    command.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="报告所在目录（默认 corpus）")
+    command.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录（默认 index）")
+    command.add_argument("--jobs", type=_positive, default=None, help="并行读取报告的进程数（默认用满 CPU，最多 2）")
+    limits = ReadLimits()
+    command.add_argument(
+        "--timeout",
+        type=_positive,
+        default=int(limits.seconds),
+        help=f"每个文件最多读多少秒（默认 {limits.seconds:g}）",
+    )
+    command.add_argument(
+        "--max-memory-mb",
+        type=_positive,
+        default=limits.memory_mb,
+        help=f"读一个文件最多占用多少 MB 内存（默认 {limits.memory_mb}）",
+    )
+    command.add_argument(
+        "--max-file-mb", type=_positive, default=limits.file_mb, help=f"大于多少 MB 的文件不读（默认 {limits.file_mb}）"
+    )
+
+
+def _run_watch(args: argparse.Namespace) -> int:
+    from search.cli_watch import run_watch
+
+    return run_watch(args, index_files, save_for_servers)
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -147,28 +172,36 @@ def run_index(args: argparse.Namespace) -> int:
             corpus_relative(os.path.abspath(args.corpus), name)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
-    interactive = sys.stderr.isatty() and not args.json
     try:
-        summary = update_index(
-            args.corpus,
-            args.index,
-            rebuild=args.rebuild,
-            jobs=args.jobs,
-            progress=progress_bar(interactive),
-            after_commit=lambda: save_for_servers(args.index, announce=interactive),
-            limits=ReadLimits(seconds=args.timeout, memory_mb=args.max_memory_mb, file_mb=args.max_file_mb),
-            files=args.files or None,
-        )
+        summary = index_files(args, args.files or None)
     except IndexBusyError as exc:
         raise UsageError(str(exc)) from exc
-    for notice in (summary.recovered_lock, summary.recreated):
-        if notice:
-            print(notice, file=sys.stderr)
     if args.json:
         print_json(summary.to_json())
     else:
         print_summary(summary)
     return 1 if summary.failed else 0
+
+
+def index_files(args: argparse.Namespace, files: list[Path] | None, for_servers: bool = True) -> Summary:
+    """One run of the indexer as ``index`` and ``watch`` make it: over ``files`` (None: the whole folder), the
+    files read within the limits given, and (``for_servers``) what servers load saved after the commit;
+    notices on stderr."""
+    interactive = sys.stderr.isatty() and not args.json
+    summary = update_index(
+        args.corpus,
+        args.index,
+        rebuild=args.rebuild,
+        jobs=args.jobs,
+        progress=progress_bar(interactive),
+        after_commit=(lambda: save_for_servers(args.index, announce=interactive)) if for_servers else None,
+        limits=ReadLimits(seconds=args.timeout, memory_mb=args.max_memory_mb, file_mb=args.max_file_mb),
+        files=files,
+    )
+    for notice in (summary.recovered_lock, summary.recreated):
+        if notice:
+            print(notice, file=sys.stderr)
+    return summary
 
 
 def save_for_servers(index_dir: Path, announce: bool = False) -> bool:

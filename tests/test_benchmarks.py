@@ -43,6 +43,7 @@ def test_a_small_run_produces_every_figure(tmp_path):
     results = run(300, tmp_path, seed=11, repeat=1, jobs=1, serve=True, log=lines.append)
     assert results["index"]["paragraphs"] >= 250
     assert results["reindex_one"]["found"] == 1 and results["reindex_one"]["named_found"] == 1
+    assert results["reindex_one"]["watched_visible_seconds"] > 0
     for peer_name in ("fts5", "tantivy"):
         assert {f"{peer_name}_p50_ms", f"{peer_name}_p95_ms", f"{peer_name}_p95_ratio"} <= set(results["search"])
     assert all(row["ours_ms"] > 0 and row["ours_first_ms"] > 0 for row in results["queries"])

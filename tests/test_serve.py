@@ -100,3 +100,54 @@ def test_serve_building_the_index_saves_what_a_server_maps(monkeypatch, corpus, 
     with pytest.raises(Served):
         serve.run_serve(args)
     assert all((index / name).exists() for name in (CLUSTERS_FILE, TABLE_FILE, FACETS_FILE))
+
+
+def test_serve_with_watch_answers_a_report_written_into_the_folder_and_its_watcher_ends_with_it(corpus, tmp_path):
+    """`serve --watch`: the folder watched beside the server, its changes searchable over HTTP; the watcher
+    process does not outlive the server."""
+    import json
+    import signal
+    import socket
+    import time
+    import urllib.parse
+    import urllib.request
+
+    import psutil
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "search.cli", "serve", "--corpus", str(corpus), "--index", str(tmp_path / "i")]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", "1", "--watch"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def total(query: str) -> int:
+        url = f"http://127.0.0.1:{port}/api/search?" + urllib.parse.urlencode({"q": query})
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return json.loads(response.read())["total"]
+        except OSError:
+            return -1
+
+    def until(condition) -> None:
+        deadline = time.monotonic() + 60
+        while not condition():
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+    try:
+        until(lambda: total("法律顾问") > 0)
+        watchers = [p for p in psutil.Process(server.pid).children() if "watch" in p.cmdline()]
+        assert len(watchers) == 1
+        text = next(corpus.glob("*.txt")).read_text(encoding="utf-8")
+        (corpus / "新来的报告.txt").write_text(text + "\n全年开展“服务监视标记”活动3场次。\n", encoding="utf-8")
+        until(lambda: total("服务监视标记") > 0)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(30)
+    watchers[0].wait(30)
+    assert not watchers[0].is_running()

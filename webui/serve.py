@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import select
 import socket
+import subprocess
 import sys
 import threading
 import webbrowser
@@ -36,6 +38,9 @@ def add_command(commands) -> None:
         help=f"服务进程数（默认 {DEFAULT_WORKERS}，即 CPU 核数，最多 4；不支持 fork 的系统上为 1）",
     )
     serve.add_argument("--open", action="store_true", help="启动后在浏览器中打开")
+    serve.add_argument(
+        "--watch", action="store_true", help="同时监视报告目录（--corpus）：新增、修改或删除的报告自动编入索引"
+    )
     serve.set_defaults(handler=run_serve)
 
 
@@ -71,8 +76,11 @@ def run_serve(args: argparse.Namespace) -> int:
     segmenter()  # and the dictionaries (half a second, and shared too)
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
     print(f"正在服务 {url} （{args.workers} 个进程，按 Ctrl+C 停止）", file=sys.stderr)
-    if _fork_workers(args.workers, app) and args.open:
-        threading.Timer(1.0, webbrowser.open, [url]).start()
+    if _fork_workers(args.workers, app):
+        if getattr(args, "watch", False):
+            _start_watcher(args.corpus, args.index)
+        if args.open:
+            threading.Timer(1.0, webbrowser.open, [url]).start()
     # Two threads a process when there are several: more make the threads of one process queue on
     # Python's lock (docs/benchmark-log.md).
     threads = args.threads or (2 if args.workers > 1 and hasattr(os, "fork") else 4)
@@ -82,6 +90,17 @@ def run_serve(args: argparse.Namespace) -> int:
         app, sockets=[sock], threads=threads, ident="reportsearch", asyncore_use_poll=hasattr(select, "poll")
     )
     return 0
+
+
+def _start_watcher(corpus: Path, index_dir: Path) -> subprocess.Popen:
+    """``reportsearch watch`` of ``corpus`` into ``index_dir`` in a process of its own beside the server: its
+    commits reach the serving processes as any reindex's do. It ends with the server."""
+    if not corpus.is_dir():
+        raise UsageError(f"报告目录不存在：{corpus}（--watch 监视它）")
+    command = [sys.executable, "-m", "search.cli", "watch", "--corpus", str(corpus), "--index", str(index_dir)]
+    watcher = subprocess.Popen([*command, "--with-parent", str(os.getpid())])
+    atexit.register(watcher.terminate)
+    return watcher
 
 
 def _save_for_servers(index_dir: Path) -> bool:

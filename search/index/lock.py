@@ -69,6 +69,13 @@ def _lock_holder(path: Path) -> dict | None:
     return holder
 
 
+def release_lock_of(index_dir: Path, pid: int) -> None:
+    """Remove the reindex lock if process ``pid`` holds it: a child the caller ended, which could not."""
+    holder = _lock_holder(Path(index_dir) / LOCK_FILE)
+    if holder is not None and holder["pid"] == pid:
+        (Path(index_dir) / LOCK_FILE).unlink(missing_ok=True)
+
+
 def reindex_running(index_dir: Path) -> bool:
     """Another process is reindexing ``index_dir`` now (a lock left by a dead one does not count)."""
     holder = _lock_holder(Path(index_dir) / LOCK_FILE)
