@@ -127,6 +127,31 @@ def test_heading_match_counts_extra(tmp_path):
     assert hits[0]["score"] > hits[1]["score"]
 
 
+def test_a_query_word_no_paragraph_has_is_searched_as_the_words_it_is_made_of(tmp_path):
+    """领导干部带头述法 segments as 领导|干部带头|述法, and no report writes 干部带头: the paragraph with 领导干部,
+    带头 and 述法 was no match at all. Exact mode still searches what was typed."""
+    from search.engine import Engine
+    from search.index.writer import update_index
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(
+        "甲镇2023年法治政府建设报告\n三、第一责任人履职情况\n镇党委书记带头述法，全镇领导干部参加旁听。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "corpus" / "b.txt").write_text(
+        "乙镇2023年法治政府建设报告\n一、主要举措\n组织开展普法宣传活动12场。\n", encoding="utf-8"
+    )
+    update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    try:
+        found = search(engine, "领导干部带头述法")
+        exact = search(engine, "领导干部带头述法", mode="exact")
+    finally:
+        engine.close()
+    assert found["total"] == 1 and townships(found) == {"甲镇"}
+    assert exact["total"] == 0
+
+
 def test_several_values_of_one_facet_are_ored_and_facets_anded(engine):
     one = search(engine, "法律顾问", filters={"township": ["北屏乡"]})["total"]
     two = search(engine, "法律顾问", filters={"township": ["北屏乡", "大湾镇"]})["total"]

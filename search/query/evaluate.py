@@ -191,9 +191,8 @@ class Evaluator:
     def _roles(self, include: list[Node]) -> list[bool | None]:
         """For each part of an AND typed with spaces: required (True), only scored (False) or left out (None),
         weighing the concepts of its unquoted words together (法治建设 存在 哪些 问题 as 法治建设存在哪些问题)."""
-        thesaurus = load_thesaurus()
         texts = [child.text if isinstance(child, Text) and not child.exact else None for child in include]
-        concepts = {i: thesaurus.concepts(text) for i, text in enumerate(texts) if text is not None}
+        concepts = {i: self._concepts_of(text, True) for i, text in enumerate(texts) if text is not None}
         flat = [concept for found in concepts.values() for concept in found]
         if not flat or all(concept.filler for concept in flat):
             return [True] * len(include)
@@ -210,7 +209,7 @@ class Evaluator:
     def _concepts(self, text: str, expand: bool) -> Result:
         """Unquoted text: its required concepts all present (strict), some present (cover), or present with
         related terms; the concepts most paragraphs have add to the score only, and fillers do nothing."""
-        concepts = load_thesaurus().concepts(text, expand)
+        concepts = self._concepts_of(text, expand)
         if not concepts:
             return self._one_form(text, exact=True)
         concepts = self.weighed(concepts)
@@ -228,6 +227,30 @@ class Evaluator:
         cover = np.maximum(cover_of(parts, required), mask.astype(np.float32))
         score = whole.score + combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * coordination(required)
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
+
+    def _concepts_of(self, text: str, expand: bool) -> list[Concept]:
+        """The thesaurus's concepts of ``text``; expanded, a word no paragraph has, not even as a string, is
+        the dictionary words it is made of (领导干部带头述法 segments as 领导|干部带头|述法, and no paragraph says
+        干部带头: 干部 and 带头 are what a paragraph can have)."""
+        thesaurus = load_thesaurus()
+        concepts = thesaurus.concepts(text, expand)
+        if not expand:
+            return concepts
+        found: list[Concept] = []
+        for concept in concepts:
+            pieces = parts_of(concept.text) if self._unseen(concept) else []
+            if len(pieces) > 1:
+                found += [piece for word in pieces for piece in thesaurus.concepts(word)]
+            else:
+                found.append(concept)
+        return list({concept.text: concept for concept in found}.values())
+
+    def _unseen(self, concept: Concept) -> bool:
+        """Whether a plain word of three characters or more (no thesaurus term, no filler) is in no live
+        paragraph: not as a word, and not as a string."""
+        if concept.expanded or concept.filler or len(concept.text) < 3 or self._concept_frequency(concept):
+            return False
+        return not len(self._live(self._containing(concept.text, None)))
 
     def weighed(self, concepts: list[Concept]) -> list[Concept]:
         """The concepts a text is matched by: its fillers left out, and those in more than COMMON_SHARE of the
