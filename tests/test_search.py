@@ -152,6 +152,25 @@ def test_a_query_word_no_paragraph_has_is_searched_as_the_words_it_is_made_of(tm
     assert exact["total"] == 0
 
 
+def test_village_legal_advisers_are_found_however_reports_bracket_the_community(tmp_path):
+    """村（居）法律顾问 and 村（社区）法律顾问, as reports write them, are 村居法律顾问: strict hits, not only related."""
+    from search.engine import Engine
+    from search.index.writer import update_index
+
+    (tmp_path / "corpus").mkdir()
+    for name, words in (("甲镇", "村（居）法律顾问"), ("乙镇", "村（社区）法律顾问"), ("丙镇", "法律顾问")):
+        (tmp_path / "corpus" / f"{name}.txt").write_text(
+            f"{name}2023年法治政府建设报告\n一、主要举措\n推进{words}服务，全年提供法律咨询56人次。\n", encoding="utf-8"
+        )
+    update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    try:
+        found = search(engine, "村居法律顾问")
+    finally:
+        engine.close()
+    assert found["total"] == 2 and townships(found) >= {"甲镇", "乙镇"}
+
+
 def test_several_values_of_one_facet_are_ored_and_facets_anded(engine):
     one = search(engine, "法律顾问", filters={"township": ["北屏乡"]})["total"]
     two = search(engine, "法律顾问", filters={"township": ["北屏乡", "大湾镇"]})["total"]
