@@ -195,7 +195,11 @@ class Engine(Searcher):
         return_free_memory()
         with self.using() as state:
             facts = FactsReading([segment for segment, _ in state.evaluator.segments])
-            state.clusters()
+            try:
+                state.clusters()
+            except BaseException:
+                facts.cancel()
+                raise
             return_free_memory()  # the clustering's working memory, before the report table is built beside it
             facts.finish()
             report_table(state).copy_rates(state)

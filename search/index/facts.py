@@ -147,6 +147,11 @@ class FactsReading:
             with contextlib.suppress(Exception):
                 self._child.result()
 
+    def cancel(self) -> None:
+        """End the child unfinished (the caller failed): what it saved stays, the rest is read where needed."""
+        if self._child is not None:
+            self._child.cancel()
+
     def _read(self, order: Iterable[int]) -> int:
         done = 0
         for number in order:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,9 +83,18 @@ def metadata_signatures(entries: list[tuple[str, os.DirEntry]]) -> dict[str, lis
     return found
 
 
-def metadata_rereads(before: dict[str, list[int]], now: dict[str, list[int]], files: Files, known, limits, failed):
+def metadata_rereads(
+    before: dict[str, list[int]],
+    now: dict[str, list[int]],
+    files: Files,
+    known: dict[str, dict],
+    limits: ReadLimits,
+    failed: list[dict],
+) -> set[str]:
     """The indexed reports to read again, though their own files are unchanged, because their metadata files
     changed since the last run; their stats and digests are added to ``files``."""
+    if before == now:  # as in nearly every run: no set of 320,000 paths is made
+        return set()
     current, stats, digests = files
     found = set()
     for rel in described_by_changed_metadata(before, now, current.keys() & known.keys()):
@@ -110,7 +120,9 @@ def metadata_to_record(before: dict[str, list[int]], now: dict[str, list[int]], 
     return recorded
 
 
-def described_by_changed_metadata(before: dict[str, list[int]], now: dict[str, list[int]], reports) -> set[str]:
+def described_by_changed_metadata(
+    before: dict[str, list[int]], now: dict[str, list[int]], reports: Iterable[str]
+) -> set[str]:
     """The ``reports`` (relative paths) whose metadata files were added, changed or removed between two runs:
     a sidecar's report (``r.meta.json`` or ``r.txt.meta.json`` for ``r.txt``), every report in and under a
     ``metadata.csv``'s folder."""
