@@ -75,10 +75,25 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
         lambda after: not after or _is_township(after),  # 红旗 (shaped like 旗) before 回族乡: no county
     )
     if _is_township(rest, gazetteer):
-        place.township = rest
+        place.township = _known_township_at_end(rest, gazetteer) or rest
     elif rest and not place.county and rest in gazetteer.by_county:
         place.county = rest
     return place
+
+
+def _known_township_at_end(name: str, gazetteer: Gazetteer) -> str:
+    """The gazetteer township ``name`` ends with, where ``name`` itself is none and what comes before names
+    that township's city or county: 武汉东湖新技术开发区关东街道 is 关东街道 of 武汉 (a zone's name the issuer
+    phrase could not take as a county); "" for none."""
+    if gazetteer.townships_named(name):
+        return ""
+    for start in range(1, len(name) - 2):
+        before, township = name[:start], name[start:]
+        for place in gazetteer.townships_named(township):
+            names = (place.city, place.city_alias, place.county, place.county_alias)
+            if any(known and len(known) >= 2 and known in before for known in names):
+                return township
+    return ""
 
 
 def _is_township(name: str, gazetteer: Gazetteer | None = None) -> bool:
