@@ -900,3 +900,20 @@ def test_a_report_added_then_removed_leaves_an_index_that_answers_without_a_rebu
         engine.close()
     again = update_index(corpus, index, jobs=1)
     assert (again.added, again.unchanged, again.recreated) == (0, 5, "")
+
+
+def test_a_report_named_after_its_sidecar_changed_is_read_again_and_a_folder_run_does_the_rest(
+    corpus, tmp_path, samples
+):
+    """`index FILE` naming a report whose sidecar was edited read nothing (未变 1). A metadata.csv describes a
+    folder: a run over named files leaves it to the next run over the folder."""
+    index = tmp_path / "index"
+    update_index(corpus, index, jobs=1)
+    report = corpus / samples["蒲台乡"].name
+    report.with_name(report.stem + ".meta.json").write_text('{"county": "福清市"}', encoding="utf-8")
+    summary = update_index(corpus, index, jobs=1, files=[report])
+    assert (summary.updated, summary.unchanged) == (1, 4)
+    assert _county_paragraphs(index, "福清市") > 0
+    (corpus / "metadata.csv").write_text(f"file,year\n{samples['黄石镇'].name},2019\n", encoding="utf-8-sig")
+    assert update_index(corpus, index, jobs=1, files=[report]).updated == 0
+    assert update_index(corpus, index, jobs=1).updated == 5

@@ -83,6 +83,23 @@ def metadata_signatures(entries: list[tuple[str, os.DirEntry]]) -> dict[str, lis
     return found
 
 
+def sidecars_of(corpus: Path, paths: list[str], before: dict[str, list[int]]) -> dict[str, list[int]]:
+    """``before`` with the sidecars of the named reports (``r.meta.json``, ``r.txt.meta.json``) as they are now:
+    a run over named files reads a named report again when its sidecar changed. A ``metadata.csv`` describes a
+    folder of reports and is left to a run over the folder, which reads every report it describes again."""
+    now = dict(before)
+    for rel in paths:
+        folder, _, name = rel.rpartition("/")
+        prefix = folder + "/" if folder else ""
+        for sidecar in {f"{prefix}{name.rsplit('.', 1)[0]}.meta.json", f"{prefix}{name}.meta.json"}:
+            try:
+                stat = os.stat(os.path.join(os.fspath(corpus), sidecar))
+                now[sidecar] = [stat.st_size, stat.st_mtime_ns]
+            except OSError:
+                now.pop(sidecar, None)
+    return now
+
+
 def metadata_rereads(
     before: dict[str, list[int]],
     now: dict[str, list[int]],

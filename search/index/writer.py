@@ -35,6 +35,7 @@ from search.index.listing import (
     metadata_rereads,
     metadata_to_record,
     named_files,
+    sidecars_of,
     start_listing,
 )
 from search.index.lock import ReindexLock
@@ -305,7 +306,7 @@ def _update_locked(
     summary = Summary()
     replace_all = rebuild
     named, known_total, listing = False, None, None
-    metadata_before, metadata_now = read_info(index_dir).get("metadata_files", {}), None
+    metadata_before = read_info(index_dir).get("metadata_files", {})
     if not index_exists(index_dir) or not _schema_is_current(index_dir, stored_too=rebuild):
         if index_exists(index_dir) and not _schema_is_current(index_dir):
             summary.recreated = "索引由其他版本写成（字段不同），已全部重建"
@@ -342,12 +343,13 @@ def _update_locked(
         if named:
             looked_at = set(named_paths)
             current, stats, digests = named_files(corpus, named_paths, known, limits, summary.failed)
+            metadata_now = sidecars_of(corpus, named_paths, metadata_before)
         else:
             metadata_now = {}
             current, stats, digests = listed_files(corpus, known, limits, summary.failed, listing, metadata_now)
             looked_at = known.keys()
-            files = (current, stats, digests)
-            rereads = metadata_rereads(metadata_before, metadata_now, files, known, limits, summary.failed)
+        files = (current, stats, digests)
+        rereads = metadata_rereads(metadata_before, metadata_now, files, known, limits, summary.failed)
     except BaseException:
         if pool is not None:
             pool.close()
@@ -355,7 +357,7 @@ def _update_locked(
             listing.cancel()
         raise
     changed = {rel for rel in digests if known.get(rel, {}).get("hash") != digests[rel]}
-    to_parse = sorted(changed | (rereads if metadata_now is not None else set()), key=path_order)
+    to_parse = sorted(changed | rereads, key=path_order)
     unreadable = {f["path"] for f in summary.failed}
     removed = sorted((known.keys() & looked_at) - current.keys() - unreadable, key=path_order)
     summary.unchanged = len(current) - len(to_parse)
@@ -420,7 +422,7 @@ def _update_locked(
     for failure in summary.failed:
         failure["kept"] = failure["path"] in known
     failed = {f["path"] for f in summary.failed}
-    metadata = metadata_before if metadata_now is None else metadata_to_record(metadata_before, metadata_now, failed)
+    metadata = metadata_to_record(metadata_before, metadata_now, failed)
     _write_info(index_dir, corpus, [f for f in summary.failed if f["kept"]], metadata)
     # Every known report stays but those removed (an unreadable one keeps its indexed version), and each
     # added one has a report document: counting the report documents' postings took 0.6 s at 8M paragraphs.
