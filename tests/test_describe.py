@@ -424,3 +424,15 @@ def test_a_township_after_a_zones_name_or_a_repeated_county_is_the_gazetteers_to
     assert (twice.township, twice.county, twice.city) == ("大榆树乡", "卓资县", "乌兰察布市")
     elsewhere = _describe_text(tmp_path, f"武汉东湖新技术开发区龙泉山街道2023年法治政府建设情况报告\n{body}")
     assert elsewhere.township == "武汉东湖新技术开发区龙泉山街道"  # 泉山街道 is known, but not in 武汉: as written
+
+
+def test_a_street_office_named_as_an_agency_of_its_district_government(tmp_path):
+    """A street office's official name puts its government first: 兴宁市人民政府宁新街道办事处 (as its title, or
+    as its signature under a title without a place). The township was 人民政府宁新街道."""
+    body = "一、主要举措和成效\n聘请律师担任法律顾问，全年审查合同30份。\n"
+    titled = _describe_text(tmp_path, f"兴宁市人民政府宁新街道办事处关于2023年度法治政府建设工作情况的报告\n{body}")
+    assert (titled.township, titled.county, titled.city) == ("宁新街道", "兴宁市", "梅州市")
+    signed = _describe_text(
+        tmp_path, f"关于2023年度法治政府建设情况的报告\n{body}兴宁市人民政府宁新街道办事处\n2024年1月10日\n"
+    )
+    assert (signed.township, signed.county, signed.year) == ("宁新街道", "兴宁市", 2023)

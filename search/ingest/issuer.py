@@ -15,6 +15,7 @@ JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党�
 PARTY_FIRST = re.compile(r"^[\u4e00-\u9fff]{2,12}?(?:党委|党工委|工委)[、，,\s和与及]*(?=[\u4e00-\u9fff]{2,})")
 ISSUER_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府|政府|党委|党工委|工委|办事处|管委会|管理委员会|委员会)$")
 TOWNSHIP_END = re.compile(r"(?:民族乡|乡|镇|街道|苏木)$")
+GOVERNMENT_BEFORE_OFFICE = re.compile(r"^(?:人民政府|政府)(?=[\u4e00-\u9fff]{2,})")
 # The 55 minority peoples a township may be named for (红旗回族乡): the people, not the township's name.
 PEOPLES_NAMED = (
     "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 "
@@ -74,6 +75,8 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
         lambda after: not after or _is_township(after, gazetteer),
         lambda after: not after or _is_township(after),  # 红旗 (shaped like 旗) before 回族乡: no county
     )
+    if place.county or place.city:  # 兴宁市人民政府宁新街道办事处: a street office is an agency of the government
+        rest = GOVERNMENT_BEFORE_OFFICE.sub("", rest)
     if _is_township(rest, gazetteer):
         place.township = _known_township_at_end(rest, gazetteer) or rest
     elif rest and not place.county and rest in gazetteer.by_county:
