@@ -917,3 +917,15 @@ def test_a_report_named_after_its_sidecar_changed_is_read_again_and_a_folder_run
     (corpus / "metadata.csv").write_text(f"file,year\n{samples['黄石镇'].name},2019\n", encoding="utf-8-sig")
     assert update_index(corpus, index, jobs=1, files=[report]).updated == 0
     assert update_index(corpus, index, jobs=1).updated == 5
+
+
+def test_files_programs_leave_beside_reports_are_no_reports_and_no_failures(corpus, tmp_path, samples):
+    """A report open in Word leaves ~$报告.docx (162 bytes of its owner's name), an editor leaves 报告.txt~ or a
+    swap file, a browser an unfinished 报告.pdf.crdownload: each was read as a report and listed as a failure
+    on every run (exit status 1), though nothing was wrong."""
+    (corpus / "~$黄石镇报告.docx").write_bytes(b"\x05zhang" + b"\x00" * 156)
+    (corpus / f"{samples['黄石镇'].name}~").write_text("备份", encoding="utf-8")
+    (corpus / ".黄石镇.txt.swp").write_bytes(b"b0VIM 8.2")
+    (corpus / "黄石镇报告.pdf.crdownload").write_bytes(b"%PDF-1.7\n")
+    summary = update_index(corpus, tmp_path / "index", jobs=1)
+    assert (summary.added, summary.failed) == (5, [])

@@ -93,7 +93,9 @@ def report_entries(
 def is_report_name(name: str) -> bool:
     """Whether a file of this name may be a report: not hidden, not a sidecar, metadata.csv or a file a corpus
     folder commonly holds beside its reports (IGNORED_SUFFIXES)."""
-    return not (name.startswith(".") or is_metadata_name(name) or name.lower().endswith(IGNORED_SUFFIXES))
+    return not (
+        name.startswith((".", *IGNORED_PREFIXES)) or is_metadata_name(name) or name.lower().endswith(IGNORED_SUFFIXES)
+    )
 
 
 def is_metadata_name(name: str) -> bool:
@@ -112,8 +114,15 @@ def _by_parts(item: tuple[str, str]) -> str:
     return path_order(item[0])
 
 
-# Files a corpus folder commonly holds that are not reports and not worth an error line.
-IGNORED_SUFFIXES = (".json", ".csv", ".md", ".db", ".lock", ".tmp", ".bak", ".ini", ".ds_store")
+# Files a corpus folder commonly holds that are not reports and not worth an error line: metadata, and what
+# programs leave while a report is written, downloaded or open (an editor's backup ending in ~, a browser's
+# unfinished download, an editor's swap file).
+IGNORED_SUFFIXES = (
+    ".json", ".csv", ".md", ".db", ".lock", ".tmp", ".bak", ".ini", ".ds_store",
+    "~", ".part", ".crdownload", ".download", ".swp", ".swo",
+)  # fmt: skip
+# Word's owner file (~$报告.docx), a hidden file on Windows only, held while the report is open.
+IGNORED_PREFIXES = ("~$",)
 
 
 def process_corpus(corpus: Path) -> tuple[list[Report], list[ReportError]]:
