@@ -251,3 +251,24 @@ def test_paragraphs_copied_onto_one_line_are_split_at_their_indents_and_headings
         ([], "镇政府聘请律师担任法律顾问。"),
         (["二、存在的不足"], "执法力量不足。"),
     ]
+
+
+def test_a_list_of_short_numbered_items_without_full_stops_keeps_every_item():
+    """1.审查合同41份 / 2.调解纠纷98件 / 3.开展普法活动12场, no full stops: each was taken for a heading with
+    nothing under it, and its text was in no paragraph. A heading over sentences numbered as it is (1.存在的问题
+    over 1.执法力量薄弱…。) stays a heading, as does a section heading (一、 （一）) with nothing under it."""
+    lines = [
+        "青山镇2023年法治政府建设年度报告",
+        "一、主要举措和成效",
+        "1.审查合同41份",
+        "2.调解纠纷98件",
+        "3.开展普法活动12场",
+        "二、存在的不足和原因",
+        "1.工作中存在的问题",
+        "1.执法力量薄弱，专职执法人员少。",
+        "2.普法形式单一。",
+    ]
+    paragraphs = segment(lines).paragraphs
+    assert [p.text for p in paragraphs[:3]] == ["1.审查合同41份", "2.调解纠纷98件", "3.开展普法活动12场"]
+    assert all(p.section == ["一、主要举措和成效"] for p in paragraphs[:3])
+    assert "1.工作中存在的问题" not in [p.text for p in paragraphs]

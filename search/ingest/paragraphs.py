@@ -21,6 +21,7 @@ INLINE_HEADING_MAX = 40
 STANDALONE_HEADING_MAX = 60
 
 CIRCLED_LEVEL = 5  # ① ② …: a heading when alone on its line
+LIST_ITEM_LEVEL = 3  # 1. （1） ①: a line of these with nothing under it is a list item, full stop or not
 HEADING_LEVELS = [
     (1, re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，.]|第[一二三四五六七八九十]{1,3}部分|【[^】]{2,20}】)")),
     (2, re.compile(r"^(?:（[一二三四五六七八九十]{1,3}）|[㈠-㈩])")),
@@ -412,8 +413,10 @@ def _split_heading(line: str, level: int, next_line: str) -> tuple[str, str]:
     """Return (heading, body) for a numbered line; either may be empty.
 
     "（一）深入学习……。结合学习……" is an inline heading with a body. A numbered
-    line that is one whole sentence and has nothing under it is a list item:
-    a body paragraph, not a heading.
+    line that has nothing under it (the next line is a heading no deeper, or
+    there is none) is a list item, with or without a full stop for items
+    numbered 1. / （1） / ① (1.审查合同41份 / 2.调解纠纷98件): a body paragraph,
+    not a heading, which would leave its text in no paragraph.
     """
     numbered = numbered_level(line)
     if not numbered:  # marked by its file, not numbered: all of it is the heading
@@ -428,10 +431,14 @@ def _split_heading(line: str, level: int, next_line: str) -> tuple[str, str]:
         if first - marker_end <= INLINE_HEADING_MAX:
             return line[: first - 1], line[first:]
         return "", line
-    if line[-1] not in SENTENCE_END:
-        return line.rstrip("：:"), ""
     next_level = heading_level(next_line) if next_line else 0
     has_children = bool(next_line) and (next_level == 0 or next_level > level)
     if has_children:
         return line.rstrip("。；：:！？"), ""
+    if line[-1] not in SENTENCE_END and (
+        level < LIST_ITEM_LEVEL or (next_level == level and INNER_BREAK.search(next_line))
+    ):
+        # A section heading with nothing under it (a table of contents lists them), or one over sentences
+        # numbered as it is (1.存在的问题 / 1.执法力量薄弱…。).
+        return line.rstrip("：:"), ""
     return "", line
