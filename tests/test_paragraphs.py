@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from search.ingest.normalize import normalize_line
 from search.ingest.paragraphs import segment
 
@@ -272,3 +274,38 @@ def test_a_list_of_short_numbered_items_without_full_stops_keeps_every_item():
     assert [p.text for p in paragraphs[:3]] == ["1.审查合同41份", "2.调解纠纷98件", "3.开展普法活动12场"]
     assert all(p.section == ["一、主要举措和成效"] for p in paragraphs[:3])
     assert "1.工作中存在的问题" not in [p.text for p in paragraphs]
+
+
+@pytest.mark.parametrize(
+    "marks",
+    [
+        ("■ 主要做法", "■ 存在不足", "■ 主要负责人履职情况", "■ 下步打算"),
+        ("◆工作成效", "◆存在问题", "◆党政主要负责人履行第一责任人职责情况", "◆2024年工作计划"),
+        ("第一，主要举措和成效", "第二，存在的不足", "第三，第一责任人履职情况", "第四，下一年度工作安排"),
+    ],
+)
+def test_part_headings_marked_with_a_bullet_or_diyi_head_their_parts(tmp_path, marks):
+    """Web pages and some offices mark their part headings with a bullet or 第一，: each was glued to the line
+    under it, and the shortcomings and plans were read as the work done or the leader's duty."""
+    from search.ingest.pipeline import process_file
+
+    bodies = ("全年审查合同41份。", "执法人员专业素质不高。", "镇党委书记带头述法。", "一是加强执法培训。")
+    lines = ["青山镇2023年法治政府建设年度报告"] + [line for pair in zip(marks, bodies, strict=True) for line in pair]
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paragraphs = process_file(path).paragraphs
+    assert [p.text for p in paragraphs] == list(bodies)
+    assert [p.part for p in paragraphs] == ["主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排"]
+
+
+def test_a_bullet_or_diyi_line_that_names_no_part_or_is_a_sentence_is_body_text():
+    lines = [
+        "青山镇2023年法治政府建设年度报告",
+        "一、主要举措和成效",
+        "● 全年调解纠纷98件。",
+        "● 存在问题全部整改。",
+        "第一，要加强学习。",
+    ]
+    paragraphs = segment(lines).paragraphs
+    assert [p.text for p in paragraphs] == ["●全年调解纠纷98件。", "●存在问题全部整改。", "第一，要加强学习。"]
+    assert all(p.section == ["一、主要举措和成效"] for p in paragraphs)

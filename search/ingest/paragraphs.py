@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.ingest.chrome import is_chrome
+from search.ingest.classify import load_part_rules
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import normalize_line
 from search.ingest.text import PAGE_NUMBER
@@ -21,6 +22,13 @@ INLINE_HEADING_MAX = 40
 STANDALONE_HEADING_MAX = 60
 
 CIRCLED_LEVEL = 5  # ① ② …: a heading when alone on its line
+# Marks some reports give their part headings instead of 一、: 第一， or a bullet. A line so
+# marked is a heading only when what follows names a report part (see _names_a_part).
+PART_HEADING_MARKS = [
+    (1, re.compile(r"^第[一二三四五六七八九十]{1,3}[，,]")),
+    (1, re.compile(r"^[■□◆◇●▲►▶★☆◎]\s*")),
+]
+PART_HEADING_MAX = 24
 LIST_ITEM_LEVEL = 3  # 1. （1） ①: a line of these with nothing under it is a list item, full stop or not
 HEADING_LEVELS = [
     (1, re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，.]|第[一二三四五六七八九十]{1,3}部分|【[^】]{2,20}】)")),
@@ -215,11 +223,25 @@ def _ranked_marked_levels(lines: list[str]) -> list[str]:
 
 
 def numbered_level(line: str) -> int:
-    """The level a line's number gives it as a heading (一、 / （一） / 1. / （1）), or 0."""
+    """The level a line's number gives it as a heading (一、 / （一） / 1. / （1）), or 0; a part heading marked
+    otherwise (■ 存在不足, 第二，存在的不足) is of the level those marks stand for."""
     for level, pattern in HEADING_LEVELS:
         if pattern.match(line):
             return level
+    for level, pattern in PART_HEADING_MARKS:
+        if (marked := pattern.match(line)) and _names_a_part(line[marked.end() :]):
+            return level
     return 0
+
+
+def _names_a_part(phrase: str) -> bool:
+    """Whether a short phrase, no sentence, names a report part as a heading would (data/parts.json): a bullet
+    or 第一， also opens lines of the body, which must not be taken for headings."""
+    return (
+        2 <= len(phrase) <= PART_HEADING_MAX
+        and not INNER_BREAK.search(phrase)
+        and bool(load_part_rules().named_by_heading([phrase]))
+    )
 
 
 def heading_level(line: str) -> int:
