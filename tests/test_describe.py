@@ -436,3 +436,14 @@ def test_a_street_office_named_as_an_agency_of_its_district_government(tmp_path)
         tmp_path, f"关于2023年度法治政府建设情况的报告\n{body}兴宁市人民政府宁新街道办事处\n2024年1月10日\n"
     )
     assert (signed.township, signed.county, signed.year) == ("宁新街道", "兴宁市", 2023)
+
+
+def test_a_township_the_gazetteer_has_at_another_level_takes_its_places_when_one_has_its_name(tmp_path):
+    """乡 become 镇 and 镇 become 街道 after the gazetteer's data were taken: 茶巴拉镇 is 曲水县's 茶巴拉乡, the only
+    township of that name at any level. 城关 is the name of hundreds: 城关街道 stays without a county."""
+    body = "一、主要举措和成效\n聘请律师担任法律顾问，全年审查合同30份。\n"
+    renamed = _describe_text(tmp_path, f"茶巴拉镇2023年法治政府建设工作报告\n{body}茶巴拉镇人民政府\n2024年1月19日\n")
+    assert (renamed.township, renamed.county, renamed.city) == ("茶巴拉镇", "曲水县", "拉萨市")
+    assert "茶巴拉乡" in renamed.sources["county"]
+    common = _describe_text(tmp_path, f"城关街道2023年法治政府建设工作报告\n{body}城关街道办事处\n2024年1月19日\n")
+    assert (common.township, common.county) == ("城关街道", "")

@@ -36,6 +36,8 @@ TITLE_BRACKETS = re.compile(r"[（(]([^（）()]{2,20})[）)]")
 OPENING_PARAGRAPHS = 2
 COVER_DATE = "印发或报送它的公文的日期"
 GEO_FIELDS = ("county", "city", "province")
+TOWNSHIP_LEVEL_ENDINGS = ("乡", "镇", "街道")  # a township's level, which changes (乡 → 镇 → 街道) where its name stays
+TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
 # What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
 COUNTY_AS_NAME = re.compile(r"委|政府|人民|人大|政协|党|纪委|司法|公安|法院|检察|依法治|法治|[、，。；：）)\s]|$")
 FOLDERS_READ = 2  # the folders a report sits in that may name its county (巫溪县/花台乡.txt)
@@ -229,6 +231,8 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
             return
         for name in ("city", "province"):
             _set(report, name, getattr(stated.place, name), stated.where.get(name, ""))
+        if not (stated.place.city or stated.place.province):
+            _set_from_renamed(report, evidence.everything, gazetteer)
         return
     text = evidence.everything
     doc_aliases = {m.group(1) for m in DOC_NUMBER.finditer(text)}
@@ -249,6 +253,29 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
         values = {getattr(place, name) for place in winners}
         if len(values) == 1:
             _set(report, name, values.pop(), f"地名录（{len(winners)} 个同名乡镇均属此地）")
+
+
+def _set_from_renamed(report: Report, text: str, gazetteer: Gazetteer) -> None:
+    """For a township the gazetteer lacks and the text places nowhere: the places of the one gazetteer township
+    of the same name at another level (南木镇 where the gazetteer has 南木乡: 乡 become 镇, 镇 become 街道 since
+    its data were taken), when there is one, or one the text names the places of."""
+    stem = TOWNSHIP_LEVEL_END.sub("", report.township)
+    if len(stem) < 2 or stem == report.township:
+        return
+    candidates = [
+        place
+        for ending in TOWNSHIP_LEVEL_ENDINGS
+        if stem + ending != report.township
+        for place in gazetteer.townships_named(stem + ending)
+    ]
+    scored = [(_place_score(place, text, set()), place) for place in candidates]
+    best = max((score for score, _ in scored), default=0)
+    winners = [place for score, place in scored if score == best]
+    if len(winners) != 1 or (len(candidates) > 1 and not best):
+        return
+    place = winners[0]
+    for name in GEO_FIELDS:
+        _set(report, name, getattr(place, name), f"地名录（同名的{place.township}，或已改设）")
 
 
 def _county_named_most(evidence: Evidence, gazetteer: Gazetteer, township: str) -> str:
