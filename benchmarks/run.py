@@ -309,14 +309,14 @@ def _watched_change(corpus: Path, index_dir: Path, engine: Engine) -> float:
         for line in watcher.stderr:  # the first run over the whole folder, then the watch
             if "正在监视" in line:
                 break
+        else:
+            raise RuntimeError(f"reportsearch watch 没有开始监视（退出码 {watcher.wait()}）")
         victim.write_text(original.replace("。", f"。{marker}。", 1), encoding="utf-8")
         started = time.perf_counter()
-        while not engine.search(SearchRequest(q=marker))["total"]:
-            time.sleep(0.02)
+        _wait_until(lambda: engine.search(SearchRequest(q=marker))["total"] > 0)
         visible = time.perf_counter() - started
         victim.write_text(original, encoding="utf-8")
-        while engine.search(SearchRequest(q=marker))["total"]:
-            time.sleep(0.02)
+        _wait_until(lambda: engine.search(SearchRequest(q=marker))["total"] == 0)
     finally:
         victim.write_text(original, encoding="utf-8")
         watcher.send_signal(signal.SIGINT)
@@ -343,6 +343,15 @@ def _change_one_report(corpus: Path, index_dir: Path, engine: Engine, jobs: int 
     if named:
         return {key: visible, "named_found": found}
     return {"updated": summary.updated, "index_seconds": indexed, key: visible, "found": found}
+
+
+def _wait_until(condition, seconds: float = 600) -> None:
+    """Poll ``condition`` every 20 ms; RuntimeError after ``seconds`` (a watcher that never indexes the change)."""
+    deadline = time.perf_counter() + seconds
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"{seconds:g} 秒内没有等到改动可检索")
+        time.sleep(0.02)
 
 
 def _serve_and_measure(index_dir: Path, similar_ids: dict[int, str], log) -> dict:
