@@ -282,11 +282,12 @@ def test_a_list_of_short_numbered_items_without_full_stops_keeps_every_item():
         ("■ 主要做法", "■ 存在不足", "■ 主要负责人履职情况", "■ 下步打算"),
         ("◆工作成效", "◆存在问题", "◆党政主要负责人履行第一责任人职责情况", "◆2024年工作计划"),
         ("第一，主要举措和成效", "第二，存在的不足", "第三，第一责任人履职情况", "第四，下一年度工作安排"),
+        ("一 主要举措和成效", "二 存在的不足和原因", "三 党政主要负责人履职情况", "四 2024年工作安排"),
     ],
 )
 def test_part_headings_marked_with_a_bullet_or_diyi_head_their_parts(tmp_path, marks):
-    """Web pages and some offices mark their part headings with a bullet or 第一，: each was glued to the line
-    under it, and the shortcomings and plans were read as the work done or the leader's duty."""
+    """Web pages and some offices mark their part headings with a bullet, 第一， or a bare numeral: each was glued
+    to the line under it, and the shortcomings and plans were read as the work done or the leader's duty."""
     from search.ingest.pipeline import process_file
 
     bodies = ("全年审查合同41份。", "执法人员专业素质不高。", "镇党委书记带头述法。", "一是加强执法培训。")

@@ -22,10 +22,15 @@ INLINE_HEADING_MAX = 40
 STANDALONE_HEADING_MAX = 60
 
 CIRCLED_LEVEL = 5  # ① ② …: a heading when alone on its line
-# Marks some reports give their part headings instead of 一、: 第一， or a bullet. A line so
+# Marks some reports give their part headings instead of 一、: 第一，, a bare numeral or a bullet. A line so
 # marked is a heading only when what follows names a report part (see _names_a_part).
 PART_HEADING_MARKS = [
-    (1, re.compile(r"^第[一二三四五六七八九十]{1,3}[，,]")),
+    (
+        1,
+        re.compile(
+            r"^(?:第[一二三四五六七八九十]{1,3}[，,]|[一二三四五六七八九十]{1,3}(?=[^一二三四五六七八九十〇○零是、，,.年]))"
+        ),
+    ),
     (1, re.compile(r"^[■□◆◇●▲►▶★☆◎]\s*")),
 ]
 PART_HEADING_MAX = 24
@@ -240,6 +245,7 @@ def _names_a_part(phrase: str) -> bool:
     return (
         2 <= len(phrase) <= PART_HEADING_MAX
         and not INNER_BREAK.search(phrase)
+        and "报告" not in phrase  # a title (二〇二一年度…工作情况报告) names a part's words too
         and bool(load_part_rules().named_by_heading([phrase]))
     )
 
