@@ -257,8 +257,8 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
 
 def _set_from_renamed(report: Report, text: str, gazetteer: Gazetteer) -> None:
     """For a township the gazetteer lacks and the text places nowhere: the places of the one gazetteer township
-    of the same name at another level (南木镇 where the gazetteer has 南木乡: 乡 become 镇, 镇 become 街道 since
-    its data were taken), when there is one, or one the text names the places of."""
+    of the same name at another level (茶巴拉镇 where the gazetteer has 曲水县's 茶巴拉乡: 乡 become 镇, 镇 become
+    街道 since its data were taken), when there is one, or one the text names the places of."""
     stem = TOWNSHIP_LEVEL_END.sub("", report.township)
     if len(stem) < 2 or stem == report.township:
         return
