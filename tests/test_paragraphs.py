@@ -310,3 +310,22 @@ def test_a_bullet_or_diyi_line_that_names_no_part_or_is_a_sentence_is_body_text(
     paragraphs = segment(lines).paragraphs
     assert [p.text for p in paragraphs] == ["●全年调解纠纷98件。", "●存在问题全部整改。", "第一，要加强学习。"]
     assert all(p.section == ["一、主要举措和成效"] for p in paragraphs)
+
+
+def test_a_heading_number_alone_on_its_line_heads_the_words_on_the_next():
+    """一、 on one line and 主要举措和成效 on the next (a PDF or a web page sets them apart): the words were glued
+    to the body under them and the heading was the bare number."""
+    lines = [
+        "青山镇2023年法治政府建设年度报告",
+        "一、",
+        "主要举措和成效",
+        "全年审查合同41份。",
+        "（二）",
+        "规范执法",
+        "办理案件37件。",
+    ]
+    paragraphs = segment(lines).paragraphs
+    assert [(p.section, p.text) for p in paragraphs] == [
+        (["一、主要举措和成效"], "全年审查合同41份。"),
+        (["一、主要举措和成效", "（二）规范执法"], "办理案件37件。"),
+    ]

@@ -34,6 +34,9 @@ PART_HEADING_MARKS = [
     (1, re.compile(r"^[■□◆◇●▲►▶★☆◎]\s*")),
 ]
 PART_HEADING_MAX = 24
+BARE_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.]|（[一二三四五六七八九十]{1,3}）|\d{1,2}[、.]|（\d{1,2}）|第[一二三四五六七八九十]{1,3}部分)\s*$"
+)
 LIST_ITEM_LEVEL = 3  # 1. （1） ①: a line of these with nothing under it is a list item, full stop or not
 HEADING_LEVELS = [
     (1, re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，.]|第[一二三四五六七八九十]{1,3}部分|【[^】]{2,20}】)")),
@@ -399,11 +402,21 @@ def rejoin_broken_lines(lines: list[str]) -> list[str]:
     """Join a line that stops mid-sentence with the line after it, unless that one is a heading."""
     joined: list[str] = []
     for line in lines:
-        if joined and _ends_open(joined[-1]) and not heading_level(line) and not _is_standalone_heading(joined[-1]):
+        if joined and not heading_level(line) and (_is_bare_number(joined[-1]) or _breaks_off(joined[-1])):
             joined[-1] = _glue(joined[-1], line)
         else:
             joined.append(line)
     return joined
+
+
+def _breaks_off(line: str) -> bool:
+    return _ends_open(line) and not _is_standalone_heading(line)
+
+
+def _is_bare_number(line: str) -> bool:
+    """A heading's number alone on its line (一、 / （一） / 1.), its words on the next: a PDF or a web page that
+    sets them apart. The two are one heading; else the words were glued to the body under them."""
+    return bool(BARE_NUMBER.match(line))
 
 
 def _glue(left: str, right: str) -> str:
