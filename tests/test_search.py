@@ -152,6 +152,28 @@ def test_a_query_word_no_paragraph_has_is_searched_as_the_words_it_is_made_of(tm
     assert exact["total"] == 0
 
 
+def test_a_quantity_no_paragraph_names_is_asked_of_what_paragraphs_count(tmp_path):
+    """便民服务中心办件量: no report writes 办件量, and the dictionary has no words in it; the paragraphs count
+    办件 (全年办件4.6万件). A measure ending (量 数 率 额) is left off such a word where its stem is there."""
+    from search.engine import Engine
+    from search.index.writer import update_index
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(
+        "甲镇2023年法治政府建设报告\n一、主要举措\n镇便民服务中心进驻事项312项，全年办件4.6万件。\n", encoding="utf-8"
+    )
+    (tmp_path / "corpus" / "b.txt").write_text(
+        "乙镇2023年法治政府建设报告\n一、主要举措\n镇便民服务中心优化窗口设置。\n", encoding="utf-8"
+    )
+    update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    try:
+        found = search(engine, "便民服务中心办件量")
+    finally:
+        engine.close()
+    assert found["total"] == 1 and found["hits"][0]["township"] == "甲镇"
+
+
 def test_village_legal_advisers_are_found_however_reports_bracket_the_community(tmp_path):
     """村（居）法律顾问 and 村（社区）法律顾问, as reports write them, are 村居法律顾问: strict hits, not only related."""
     from search.engine import Engine
