@@ -127,27 +127,32 @@ def test_heading_match_counts_extra(tmp_path):
     assert hits[0]["score"] > hits[1]["score"]
 
 
-def test_a_query_word_no_paragraph_has_is_searched_as_the_words_it_is_made_of(tmp_path):
-    """领导干部带头述法 segments as 领导|干部带头|述法, and no report writes 干部带头: the paragraph with 领导干部,
-    带头 and 述法 was no match at all. Exact mode still searches what was typed."""
+def _searched(tmp_path, reports: dict[str, str], *queries: tuple[str, str]) -> list[dict]:
+    """The answers to (query, mode) over an index of one-heading reports: {township: (heading, paragraph)}."""
     from search.engine import Engine
     from search.index.writer import update_index
 
     (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "a.txt").write_text(
-        "甲镇2023年法治政府建设报告\n三、第一责任人履职情况\n镇党委书记带头述法，全镇领导干部参加旁听。\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "corpus" / "b.txt").write_text(
-        "乙镇2023年法治政府建设报告\n一、主要举措\n组织开展普法宣传活动12场。\n", encoding="utf-8"
-    )
+    for township, text in reports.items():
+        (tmp_path / "corpus" / f"{township}.txt").write_text(
+            f"{township}2023年法治政府建设报告\n{text}\n", encoding="utf-8"
+        )
     update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
     engine = Engine(tmp_path / "index")
     try:
-        found = search(engine, "领导干部带头述法")
-        exact = search(engine, "领导干部带头述法", mode="exact")
+        return [search(engine, query, mode=mode) for query, mode in queries]
     finally:
         engine.close()
+
+
+def test_a_query_word_no_paragraph_has_is_searched_as_the_words_it_is_made_of(tmp_path):
+    """领导干部带头述法 segments as 领导|干部带头|述法, and no report writes 干部带头: the paragraph with 领导干部,
+    带头 and 述法 was no match at all. Exact mode still searches what was typed."""
+    reports = {
+        "甲镇": "三、第一责任人履职情况\n镇党委书记带头述法，全镇领导干部参加旁听。",
+        "乙镇": "一、主要举措\n组织开展普法宣传活动12场。",
+    }
+    found, exact = _searched(tmp_path, reports, ("领导干部带头述法", "expanded"), ("领导干部带头述法", "exact"))
     assert found["total"] == 1 and townships(found) == {"甲镇"}
     assert exact["total"] == 0
 
@@ -155,41 +160,19 @@ def test_a_query_word_no_paragraph_has_is_searched_as_the_words_it_is_made_of(tm
 def test_a_quantity_no_paragraph_names_is_asked_of_what_paragraphs_count(tmp_path):
     """便民服务中心办件量: no report writes 办件量, and the dictionary has no words in it; the paragraphs count
     办件 (全年办件4.6万件). A measure ending (量 数 率 额) is left off such a word where its stem is there."""
-    from search.engine import Engine
-    from search.index.writer import update_index
-
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "a.txt").write_text(
-        "甲镇2023年法治政府建设报告\n一、主要举措\n镇便民服务中心进驻事项312项，全年办件4.6万件。\n", encoding="utf-8"
-    )
-    (tmp_path / "corpus" / "b.txt").write_text(
-        "乙镇2023年法治政府建设报告\n一、主要举措\n镇便民服务中心优化窗口设置。\n", encoding="utf-8"
-    )
-    update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
-    engine = Engine(tmp_path / "index")
-    try:
-        found = search(engine, "便民服务中心办件量")
-    finally:
-        engine.close()
+    reports = {
+        "甲镇": "一、主要举措\n镇便民服务中心进驻事项312项，全年办件4.6万件。",
+        "乙镇": "一、主要举措\n镇便民服务中心优化窗口设置。",
+    }
+    (found,) = _searched(tmp_path, reports, ("便民服务中心办件量", "expanded"))
     assert found["total"] == 1 and found["hits"][0]["township"] == "甲镇"
 
 
 def test_village_legal_advisers_are_found_however_reports_bracket_the_community(tmp_path):
     """村（居）法律顾问 and 村（社区）法律顾问, as reports write them, are 村居法律顾问: strict hits, not only related."""
-    from search.engine import Engine
-    from search.index.writer import update_index
-
-    (tmp_path / "corpus").mkdir()
-    for name, words in (("甲镇", "村（居）法律顾问"), ("乙镇", "村（社区）法律顾问"), ("丙镇", "法律顾问")):
-        (tmp_path / "corpus" / f"{name}.txt").write_text(
-            f"{name}2023年法治政府建设报告\n一、主要举措\n推进{words}服务，全年提供法律咨询56人次。\n", encoding="utf-8"
-        )
-    update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
-    engine = Engine(tmp_path / "index")
-    try:
-        found = search(engine, "村居法律顾问")
-    finally:
-        engine.close()
+    words = {"甲镇": "村（居）法律顾问", "乙镇": "村（社区）法律顾问", "丙镇": "法律顾问"}
+    reports = {name: f"一、主要举措\n推进{word}服务，全年提供法律咨询56人次。" for name, word in words.items()}
+    (found,) = _searched(tmp_path, reports, ("村居法律顾问", "expanded"))
     assert found["total"] == 2 and townships(found) >= {"甲镇", "乙镇"}
 
 
