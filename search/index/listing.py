@@ -18,6 +18,7 @@ import numpy as np
 
 from search.index.forked import Forked, ForkedCallError, can_fork
 from search.index.readers import ReadLimits
+from search.ingest.describe import METADATA_TABLE, sidecar_names
 from search.ingest.pipeline import is_report_name, path_order, report_entries
 
 HASH_CHUNK = 1 << 20
@@ -91,7 +92,7 @@ def sidecars_of(corpus: Path, paths: list[str], before: dict[str, list[int]]) ->
     for rel in paths:
         folder, _, name = rel.rpartition("/")
         prefix = folder + "/" if folder else ""
-        for sidecar in {f"{prefix}{name.rsplit('.', 1)[0]}.meta.json", f"{prefix}{name}.meta.json"}:
+        for sidecar in {prefix + sidecar_name for sidecar_name in sidecar_names(name)}:
             try:
                 stat = os.stat(os.path.join(os.fspath(corpus), sidecar))
                 now[sidecar] = [stat.st_size, stat.st_mtime_ns]
@@ -146,21 +147,12 @@ def described_by_changed_metadata(
     changed = {rel for rel in before.keys() | now.keys() if before.get(rel) != now.get(rel)}
     if not changed:
         return set()
-    sidecars, folders = set(), []
-    for rel in changed:
-        folder, _, name = rel.rpartition("/")
-        if name == "metadata.csv":
-            folders.append(folder + "/" if folder else "")
-        else:
-            sidecars.add((folder, name.removesuffix(".meta.json")))
+    folders = [rel[: -len(METADATA_TABLE)] for rel in changed if rel.rpartition("/")[2] == METADATA_TABLE]
     found = set()
     for report in reports:
         folder, _, name = report.rpartition("/")
-        if (
-            (folder, name) in sidecars
-            or (folder, name.rsplit(".", 1)[0]) in sidecars
-            or any(report.startswith(prefix) for prefix in folders)
-        ):
+        prefix = folder + "/" if folder else ""
+        if any(prefix + sidecar in changed for sidecar in sidecar_names(name)) or report.startswith(tuple(folders)):
             found.add(report)
     return found
 

@@ -36,6 +36,8 @@ TITLE_BRACKETS = re.compile(r"[（(]([^（）()]{2,20})[）)]")
 OPENING_PARAGRAPHS = 2
 COVER_DATE = "印发或报送它的公文的日期"
 GEO_FIELDS = ("county", "city", "province")
+SIDECAR_SUFFIX = ".meta.json"
+METADATA_TABLE = "metadata.csv"
 TOWNSHIP_LEVEL_ENDINGS = ("乡", "镇", "街道")  # a township's level, which changes (乡 → 镇 → 街道) where its name stays
 TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
 # What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
@@ -414,9 +416,15 @@ def apply_overrides(report: Report, overrides: dict[str, str]) -> None:
         report.sources[name] = f"用户指定（{source}）"
 
 
+def sidecar_names(report_name: str) -> tuple[str, str]:
+    """The names a report's sidecar may have beside it: ``r.meta.json`` and ``r.txt.meta.json`` for ``r.txt``."""
+    return Path(report_name).stem + SIDECAR_SUFFIX, report_name + SIDECAR_SUFFIX
+
+
 def load_overrides(path: Path, corpus_root: Path | None = None) -> dict[str, str]:
-    """Metadata a user supplied for ``path``: ``<stem>.meta.json`` beside it, or a row of metadata.csv."""
-    for sidecar in (path.with_name(path.stem + ".meta.json"), path.with_name(path.name + ".meta.json")):
+    """Metadata a user supplied for ``path``: a sidecar beside it (:func:`sidecar_names`), or a row of
+    metadata.csv."""
+    for sidecar in (path.with_name(name) for name in sidecar_names(path.name)):
         if sidecar.is_file():
             try:
                 data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
@@ -426,7 +434,7 @@ def load_overrides(path: Path, corpus_root: Path | None = None) -> dict[str, str
                 raise ReportError(sidecar, "元数据文件应是一个 JSON 对象")
             return {**{k: v for k, v in data.items() if k in METADATA_FIELDS}, "_source": sidecar.name}
     for folder in _folders_up_to(path.parent, corpus_root):
-        table = folder / "metadata.csv"
+        table = folder / METADATA_TABLE
         if table.is_file():
             row = _csv_row_for(table, path, folder)
             if row:

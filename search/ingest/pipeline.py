@@ -8,7 +8,7 @@ from pathlib import Path
 
 from search.ingest.bounds import split_long_lines
 from search.ingest.classify import classify
-from search.ingest.describe import describe, load_overrides
+from search.ingest.describe import METADATA_TABLE, SIDECAR_SUFFIX, describe, load_overrides
 from search.ingest.model import Report, ReportError
 from search.ingest.paragraphs import segment
 from search.ingest.read import read_file
@@ -101,7 +101,7 @@ def is_report_name(name: str) -> bool:
 def is_metadata_name(name: str) -> bool:
     """Whether a file of this name holds metadata a user supplies for reports (see
     :func:`search.ingest.describe.load_overrides`)."""
-    return name.endswith(".meta.json") or name == "metadata.csv"
+    return name.endswith(SIDECAR_SUFFIX) or name == METADATA_TABLE
 
 
 def path_order(rel: str) -> str:
