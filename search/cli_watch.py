@@ -134,7 +134,7 @@ class ForServers:
         child, self._child = self._child, None
         if child is None:
             return
-        if os.waitpid(child.pid, os.WNOHANG)[0]:
+        if child.finished():
             with contextlib.suppress(Exception):  # a full disk: servers work it out themselves
                 child.result()
             return

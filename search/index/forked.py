@@ -50,6 +50,7 @@ class Forked(Generic[T]):
         os.close(write_end)
         self._read_end = read_end
         self._ended = False
+        self._status: int | None = None  # once the child is reaped by finished()
 
     def result(self) -> T:
         """The call's return value, or its exception raised here."""
@@ -58,7 +59,7 @@ class Forked(Generic[T]):
             with os.fdopen(self._read_end, "rb") as pipe:
                 answer = pipe.read()
         finally:
-            status = _wait(self.pid)
+            status = self._status if self._status is not None else _wait(self.pid)
         if not answer:
             raise ForkedCallError(f"子进程异常结束（{_describe(status)}），没有返回结果")
         kind, value = pickle.loads(answer)
@@ -66,15 +67,27 @@ class Forked(Generic[T]):
             raise value
         return value
 
+    def finished(self) -> bool:
+        """Whether the child has ended (its answer then waits for :meth:`result`); never waits."""
+        if self._status is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 0
+            if pid:
+                self._status = status
+        return self._status is not None
+
     def cancel(self) -> None:
         """The child ended and reaped, its answer unread; nothing once :meth:`result` was called."""
         if self._ended:
             return
         self._ended = True
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
         os.close(self._read_end)
-        _wait(self.pid)
+        if self._status is None:  # a reaped child's number may be another process's by now
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            _wait(self.pid)
 
 
 def _answer_and_exit(function: Callable[[], object], write_end: int, parent: int) -> None:
