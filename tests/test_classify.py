@@ -227,13 +227,42 @@ def test_a_paragraph_opening_with_next_years_plans_in_the_first_person_plural_is
         ("四、努力方向", "下一年度安排"),
         ("四、改进措施", "下一年度安排"),
         ("四、对策建议", "下一年度安排"),
+        ("三、主要负责人推进法治建设情况", "第一责任人履职"),
+        ("三、主要负责同志履行法治建设职责情况", "第一责任人履职"),
+        ("三、党政一把手履行法治建设职责情况", "第一责任人履职"),
+        ("三、党委书记抓法治建设情况", "第一责任人履职"),
+        ("三、“关键少数”示范带头情况", "第一责任人履职"),
+        ("三、领导干部带头尊法学法守法用法情况", "第一责任人履职"),
+        ("四、下一年度工作重点", "下一年度安排"),
+        ("四、明年工作重点", "下一年度安排"),
+        ("四、今后工作方向", "下一年度安排"),
+        ("四、来年工作设想", "下一年度安排"),
+        ("一、主要做法及成效", "主要举措和成效"),
+        ("一、2023年重点工作完成情况", ""),
     ],
 )
 def test_part_headings_in_other_words_name_their_part(heading, part):
     """Headings of reports in other styles: 面临的困难, 需要改进的地方; a leader named by office (党委书记、镇长,
-    主要领导, 领导班子) performing the duty; 努力方向, 改进措施, 对策建议 for the plans. Left to the default part,
-    their paragraphs counted as work done."""
+    主要领导, 领导班子, 主要负责同志, 一把手) performing the duty or pushing the rule of law; 努力方向, 改进措施,
+    对策建议, and work, focus or ideas of the next year (下一年度工作重点, 来年工作设想) for the plans. Left to the
+    default part, their paragraphs counted as work done. The year's 重点工作 done is no plan."""
     assert load_part_rules().named_by_heading([heading]) == part
+
+
+def test_a_heading_on_the_year_after_the_reports_is_the_plans_whatever_its_noun(tmp_path):
+    """2024年主要工作任务 in a report on 2023 lists next year's work; 2023年重点工作完成情况 in it reports work done."""
+    from search.ingest.pipeline import process_file
+
+    path = tmp_path / "三河回族乡2023年法治政府建设年度报告.txt"
+    path.write_text(
+        "三河回族乡2023年法治政府建设年度报告\n2023年，三河回族乡扎实推进法治政府建设。\n"
+        "一、2023年重点工作完成情况\n乡政府聘请律师担任法律顾问，全年审查合同30份。\n"
+        "二、存在的困难和问题\n乡司法所人员少，普法覆盖不够。\n"
+        "三、2024年主要工作任务\n推进村级法律顾问服务全覆盖，开展蒙汉双语普法。\n",
+        encoding="utf-8",
+    )
+    parts = [p.part for p in process_file(path).paragraphs]
+    assert parts == ["概述", "主要举措和成效", "存在的不足和原因", "下一年度安排"]
 
 
 @pytest.mark.parametrize(

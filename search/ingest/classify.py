@@ -14,6 +14,7 @@ from search.ingest.model import Paragraph
 PARTS = ("概述", "主要举措和成效", "存在的不足和原因", "第一责任人履职", "下一年度安排")
 PLANS = PARTS[-1]
 OPENING_YEAR = re.compile(r"^(20\d\d)\s*年")
+HEADING_YEAR = re.compile(r"(20\d\d)\s*年")
 LABEL = re.compile(r"([^，。；：:、,\s]{2,12})[：:]")
 HEADING_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、，.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、，.]|[①-⑳㈠-㈩])\s*"
@@ -72,10 +73,15 @@ class PartRules:
                     return found.group(1), part
         return "", ""
 
-    def parts_named(self, heading: str) -> list[str]:
-        """Every part a heading names, in the order it names them (存在问题及下一步打算: 不足, then 安排)."""
+    def parts_named(self, heading: str, year: int | None = None) -> list[str]:
+        """Every part a heading names, in the order it names them (存在问题及下一步打算: 不足, then 安排). A
+        heading on a year after the report's ``year`` that names no part but the default names the plans,
+        whatever its noun (2024年主要工作任务, 2024年重点举措 in a report on 2023)."""
         found = [(match.end(), part) for part in self.order if (match := self.patterns[part].search(heading))]
-        return [part for _, part in sorted(found)]
+        named = [part for _, part in sorted(found)]
+        if year and set(named) <= {self.default} and (stated := HEADING_YEAR.search(heading)) and int(stated[1]) > year:
+            return [PLANS]
+        return named
 
     def named_by_opening(self, text: str, year: int | None = None) -> str:
         """The part a paragraph's opening names (但是…仍存在一些不足, 下一步，我镇将…), or "". An opening with a
@@ -132,7 +138,7 @@ def classify(paragraphs: list[Paragraph], year: int | None = None) -> None:
     rules = load_part_rules()
     topics = load_topics()
     parts = parts_of(paragraphs, rules, year)
-    _close_headings_at_labels(paragraphs, parts, rules)
+    _close_headings_at_labels(paragraphs, parts, rules, year)
     for paragraph, part in zip(paragraphs, parts, strict=True):
         paragraph.part = part
         heading = paragraph.section[-1] if paragraph.section else ""
@@ -147,7 +153,7 @@ def parts_of(paragraphs: list[Paragraph], rules: PartRules, year: int | None = N
     headed = any(paragraph.section for paragraph in paragraphs)
     parts, carried, carried_under = [], "", None
     for number, paragraph in enumerate(paragraphs):
-        named = rules.parts_named(paragraph.section[0]) if paragraph.section else []
+        named = rules.parts_named(paragraph.section[0], year) if paragraph.section else []
         if part := rules.named_by_subheading(paragraph.section):
             carried = ""
         elif len(named) > 1:
@@ -169,7 +175,9 @@ def parts_of(paragraphs: list[Paragraph], rules: PartRules, year: int | None = N
     return parts
 
 
-def _close_headings_at_labels(paragraphs: list[Paragraph], parts: list[str], rules: PartRules) -> None:
+def _close_headings_at_labels(
+    paragraphs: list[Paragraph], parts: list[str], rules: PartRules, year: int | None = None
+) -> None:
     """A paragraph that opens with a part label (存在问题：…) of another part than its headings name starts
     that part as a heading would: the numbered heading above it (3.调处矛盾纠纷) no longer describes it, nor
     the paragraphs after it under the same headings. Those take the label as their heading when they are of
@@ -180,7 +188,7 @@ def _close_headings_at_labels(paragraphs: list[Paragraph], parts: list[str], rul
         if (
             found
             and part == found_part
-            and found_part not in rules.parts_named(paragraph.section[0] if paragraph.section else "")
+            and found_part not in rules.parts_named(paragraph.section[0] if paragraph.section else "", year)
         ):
             stale, label, label_part = paragraph.section, found, found_part
         elif stale is None or paragraph.section != stale:
@@ -196,7 +204,7 @@ def _part_under_combined_heading(
     deeper heading of it names alone ((一)存在问题), else its opening's (下一步，我乡将…), else the one the
     paragraph before it under the same heading took, else the first the heading names."""
     for heading in paragraph.section[1:]:
-        deeper = [part for part in rules.parts_named(heading) if part in named]
+        deeper = [part for part in rules.parts_named(heading, year) if part in named]
         if len(deeper) == 1:
             return deeper[0]
     part = rules.named_by_opening(paragraph.text, year)
