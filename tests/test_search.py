@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -155,6 +157,30 @@ def test_a_query_word_no_paragraph_has_is_searched_as_the_words_it_is_made_of(tm
     found, exact = _searched(tmp_path, reports, ("领导干部带头述法", "expanded"), ("领导干部带头述法", "exact"))
     assert found["total"] == 1 and townships(found) == {"甲镇"}
     assert exact["total"] == 0
+
+
+def test_a_hit_of_a_split_word_names_and_marks_the_words_it_was_found_by(tmp_path):
+    """The hit for 领导干部带头述法 says it matched 带头 and 干部 (the words the unseen 干部带头 was searched as)
+    and marks them, not only 领导 and 述法; so does the report's reader."""
+    from search.engine import Engine
+    from search.index.writer import update_index
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "甲镇.txt").write_text(
+        "甲镇2023年法治政府建设报告\n三、第一责任人履职情况\n镇党委书记带头述法，全镇领导干部参加旁听。\n",
+        encoding="utf-8",
+    )
+    update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    try:
+        (hit,) = search(engine, "领导干部带头述法")["hits"]
+        (paragraph,) = engine.report(hit["report_id"], q="领导干部带头述法")["paragraphs"]
+    finally:
+        engine.close()
+    assert {"领导", "干部", "带头", "述法"} <= {reason["term"] for reason in hit["matched"]}
+    for html in (hit["snippet"], paragraph["html"]):
+        marked = "".join(re.findall("<mark>(.*?)</mark>", html))
+        assert "带头" in marked and "干部" in marked
 
 
 def test_a_quantity_no_paragraph_names_is_asked_of_what_paragraphs_count(tmp_path):

@@ -193,7 +193,7 @@ class Evaluator:
         """For each part of an AND typed with spaces: required (True), only scored (False) or left out (None),
         weighing the concepts of its unquoted words together (法治建设 存在 哪些 问题 as 法治建设存在哪些问题)."""
         texts = [child.text if isinstance(child, Text) and not child.exact else None for child in include]
-        concepts = {i: self._concepts_of(text, True) for i, text in enumerate(texts) if text is not None}
+        concepts = {i: self.concepts_of(text, True) for i, text in enumerate(texts) if text is not None}
         flat = [concept for found in concepts.values() for concept in found]
         if not flat or all(concept.filler for concept in flat):
             return [True] * len(include)
@@ -210,7 +210,7 @@ class Evaluator:
     def _concepts(self, text: str, expand: bool) -> Result:
         """Unquoted text: its required concepts all present (strict), some present (cover), or present with
         related terms; the concepts most paragraphs have add to the score only, and fillers do nothing."""
-        concepts = self._concepts_of(text, expand)
+        concepts = self.concepts_of(text, expand)
         if not concepts:
             return self._one_form(text, exact=True)
         concepts = self.weighed(concepts)
@@ -229,10 +229,10 @@ class Evaluator:
         score = whole.score + combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * coordination(required)
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
 
-    def _concepts_of(self, text: str, expand: bool) -> list[Concept]:
-        """The thesaurus's concepts of ``text``; expanded, a word no paragraph has, not even as a string, is
-        the dictionary words it is made of (领导干部带头述法 segments as 领导|干部带头|述法, and no paragraph says
-        干部带头: 干部 and 带头 are what a paragraph can have)."""
+    def concepts_of(self, text: str, expand: bool) -> list[Concept]:
+        """The thesaurus's concepts of ``text`` as it is searched (and a hit's reasons and marks name them);
+        expanded, a word no paragraph has, not even as a string, is the dictionary words it is made of
+        (领导干部带头述法 segments as 领导|干部带头|述法; no paragraph says 干部带头, but 干部 and 带头)."""
         thesaurus = load_thesaurus()
         concepts = thesaurus.concepts(text, expand)
         if not expand:

@@ -8,7 +8,7 @@ import numpy as np
 from search.query.highlight import mark, match_spans
 from search.query.hits import topics_of
 from search.query.parse import parse_query
-from search.query.request import concepts_of
+from search.query.request import searched_concepts
 from search.query.state import IndexState
 from search.query.thesaurus import highlight_forms
 
@@ -30,7 +30,7 @@ def report_view(state: IndexState, report_id: str, docnum: int, members: np.ndar
         for doc, hit in results
     ]
     if q:
-        _mark_matches(paragraphs, q, mode)
+        _mark_matches(state, paragraphs, q, mode)
     meta = stored["report"]
     return {
         "id": report_id,
@@ -41,9 +41,9 @@ def report_view(state: IndexState, report_id: str, docnum: int, members: np.ndar
     }
 
 
-def _mark_matches(paragraphs: list[dict], q: str, mode: str) -> None:
+def _mark_matches(state: IndexState, paragraphs: list[dict], q: str, mode: str) -> None:
     parsed = parse_query(q)
-    concepts = concepts_of(parsed, mode == "expanded")
+    concepts = searched_concepts(state, parsed.terms, mode == "expanded")
     fillers = {concept.text for concept in concepts if concept.filler}
     forms = [form for form in parsed.highlight if form not in fillers] + highlight_forms(concepts, loose=False)
     for paragraph in paragraphs:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from search.index.writer import FACETS
 from search.query.parse import ParsedQuery, QueryError, normalize_filter_value, parse_query
 from search.query.thesaurus import Concept, load_thesaurus
+
+if TYPE_CHECKING:
+    from search.query.state import IndexState
 
 MAX_LIMIT = 100
 MAX_PAGE = 1000
@@ -94,6 +98,12 @@ def concepts_of(parsed: ParsedQuery, expand: bool) -> list[Concept]:
     """The thesaurus concepts of a parsed query's unquoted texts (without ``expand``, only as typed)."""
     thesaurus = load_thesaurus()
     return [concept for term in parsed.terms for concept in thesaurus.concepts(term, expand)]
+
+
+def searched_concepts(state: IndexState, terms: list[str], expand: bool) -> list[Concept]:
+    """The concepts of a query's unquoted texts as ``state``'s evaluator searches them: :func:`concepts_of`,
+    with a word no paragraph has as the words it is made of."""
+    return [concept for term in terms for concept in state.evaluator.concepts_of(term, expand)]
 
 
 def selections(request_filters: dict[str, list[str]], query_filters: dict[str, list[str]]) -> dict[str, list]:

@@ -6,7 +6,7 @@ The facet counts are found on the helper thread (:mod:`search.query.helper_threa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from search.query.node_result import Result
 from search.query.paging import Candidates, FoldedCopies, boilerplate, folded, group_sizes, group_value, grouped, ranked
 from search.query.parse import Text
 from search.query.rank import named_part_weight, prior_applies, tier_of, top_scoring
-from search.query.request import MAX_LIMIT, Query, display_filters
+from search.query.request import MAX_LIMIT, Query, display_filters, searched_concepts
 from search.query.state import IndexState
 from search.query.thesaurus import highlight_forms
 
@@ -93,6 +93,7 @@ def search_state(state: IndexState, query: Query) -> tuple[dict, set[str]]:
     """The result of a search in ``state`` (all but the did-you-mean and the timing), and the runs of its words
     that few paragraphs contain (what a did-you-mean corrects)."""
     request = query.request
+    query = replace(query, concepts=searched_concepts(state, query.parsed.terms, request.expand))
     found = matches(state, query)
     summary = Overlapped(
         facet_summary, state.facets, found.found, found.allows, query.selections, found.selected, request.count
