@@ -447,3 +447,23 @@ def test_a_township_the_gazetteer_has_at_another_level_takes_its_places_when_one
     assert "茶巴拉乡" in renamed.sources["county"]
     common = _describe_text(tmp_path, f"城关街道2023年法治政府建设工作报告\n{body}城关街道办事处\n2024年1月19日\n")
     assert (common.township, common.county) == ("城关街道", "")
+
+
+def test_a_county_named_by_its_short_name_is_the_gazetteers_county(tmp_path):
+    """新右旗 is what people in 呼伦贝尔 call 新巴尔虎右旗; 高新区 is many cities' high-tech zone (合肥高新区 is
+    合肥's). A title naming the county so gave the county 新右旗 and no city or province, and split the county
+    facet. The short name is the county whose short name it is (with its city's name before it, in that city),
+    among the township's counties when that is ambiguous."""
+    body = "一、主要举措和成效\n聘请律师担任法律顾问，全年审查合同30份。\n"
+    short = _describe_text(tmp_path, f"新右旗克尔伦苏木2023年法治政府建设年度报告\n{body}")
+    assert (short.township, short.county, short.city, short.province) == (
+        "克尔伦苏木",
+        "新巴尔虎右旗",
+        "呼伦贝尔市",
+        "内蒙古自治区",
+    )
+    assert "新右旗" in short.sources["county"]
+    county = _describe_text(tmp_path, f"东乌旗人民政府关于2023年度法治政府建设情况的报告\n{body}")
+    assert (county.county, county.city) == ("东乌珠穆沁旗", "锡林郭勒盟")
+    zone = _describe_text(tmp_path, f"合肥高新区蜀麓街道2023年法治政府建设报告\n{body}")
+    assert (zone.township, zone.county, zone.city) == ("蜀麓街道", "合肥高新技术产业开发区", "合肥市")

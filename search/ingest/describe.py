@@ -302,6 +302,9 @@ def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated, tex
     county. A county name several cities have (铁东区: 四平市, 鞍山市) is settled by the stated city or
     province, else by the township, else by the city or province the text (``text``) names."""
     place, where = stated.place, stated.where
+    if official := gazetteer.official_county(place.county, report.township):
+        where = {**where, "county": f"{where['county']}（简称“{place.county}”，地名录）"}
+        place = replace(place, county=official)
     _set(report, "county", place.county, where["county"])
     entries = gazetteer.by_county.get(place.county, set())
     if len(entries) > 1:

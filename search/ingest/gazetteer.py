@@ -40,6 +40,12 @@ class Gazetteer:
         for place in places:
             self.by_county.setdefault(place.county, set()).add((place.county, place.city, place.province))
         self.longest_county = max((len(name) for name in self.by_county), default=0)
+        self.by_county_alias: dict[str, set[tuple[str, str, str]]] = {}
+        for place in places:
+            if place.county_alias and place.county_alias != place.county:
+                self.by_county_alias.setdefault(place.county_alias, set()).add(
+                    (place.county, place.city, place.city_alias)
+                )
         endings = "".join(sorted({name[-1] for name in self.by_county}))
         self.county_endings = re.compile(f"[{re.escape(endings)}]" if endings else "(?!)")
         self.cities = {place.city for place in places}
@@ -66,6 +72,20 @@ class Gazetteer:
                     taken = end
                     break
         return found
+
+    def official_county(self, name: str, township: str = "") -> str:
+        """The gazetteer's name of a county a report names by its short name (新右旗 for 新巴尔虎右旗, 东乌旗), or
+        by its city's and its short name (合肥高新区): the one whose short name it is, among ``township``'s
+        counties when it has any (高新区 is many cities'); "" when ``name`` is no short name or not one county's."""
+        if name in self.by_county:
+            return ""
+        counties = {county for county, _, _ in self.by_county_alias.get(name, ())}
+        for cut in range(2, len(name) - 1) if not counties else ():
+            city, short = name[:cut], name[cut:]
+            counties |= {county for county, *cities in self.by_county_alias.get(short, ()) if city in cities}
+        of_township = {place.county for place in self.townships_named(township)} & counties
+        found = of_township or counties
+        return next(iter(found)) if len(found) == 1 else ""
 
     def townships_named(self, name: str) -> list[Place]:
         return self.by_township.get(name, [])
