@@ -80,3 +80,17 @@ def test_a_year_range_written_backwards_means_the_same_years():
     from search.query.parse import normalize_filter_value
 
     assert normalize_filter_value("year", "2022-2020") == (2020, 2022)
+
+
+def test_place_words_leave_off_a_province_or_city_ending_but_not_a_countys_or_townships():
+    """浙江, 新疆 and 湖州 are how users write those places; 和平 (和平区) and 建设 (建设乡) are common words."""
+    from types import SimpleNamespace
+
+    from search.query.places import PlaceWords
+
+    values = {"province": ["浙江省", "新疆维吾尔自治区"], "city": ["湖州市"], "county": ["和平区", "德清县"]}
+    words = PlaceWords(SimpleNamespace(values=values, township_names=["新市镇", "建设乡"]))
+    assert words.named("浙江") == (("province", "浙江省"),) == words.named("浙江省")
+    assert words.named("新疆") == (("province", "新疆维吾尔自治区"),) and words.named("湖州") == (("city", "湖州市"),)
+    assert words.named("和平区") == (("county", "和平区"),) and words.named("和平") == ()
+    assert words.named("建设乡") == (("township", "建设乡"),) and words.named("建设") == ()

@@ -194,6 +194,32 @@ def test_a_quantity_no_paragraph_names_is_asked_of_what_paragraphs_count(tmp_pat
     assert found["total"] == 1 and found["hits"][0]["township"] == "甲镇"
 
 
+def test_a_place_word_of_the_query_matches_the_paragraphs_of_reports_from_there(tmp_path):
+    """A paragraph seldom names its own county or province: 城口县 人民调解 and 浙江人民调解 found nothing. A word
+    naming a county, a province (without 省) or a township of the index is satisfied by its reports'
+    paragraphs, and the hit says so; exact mode searches only what was typed."""
+    paragraph = "一、主要举措\n各级人民调解委员会全年调处纠纷59件。"
+    reports = {"城口县北屏乡": paragraph, "德清县新市镇": paragraph, "巫溪县花台乡": "一、主要举措\n聘请法律顾问。"}
+    county, province, township, exact = _searched(
+        tmp_path,
+        reports,
+        ("城口县 人民调解", "expanded"),
+        ("浙江人民调解", "expanded"),
+        ("人民调解 北屏乡", "expanded"),
+        ("城口县 人民调解", "exact"),
+    )
+
+    def strict(result):
+        return {hit["township"] for hit in result["hits"] if hit["tier"] == "all"}
+
+    assert county["total"] == 1 and strict(county) == {"北屏乡"}
+    assert {"concept": "城口县", "term": "城口县", "relation": "place"} in county["hits"][0]["matched"]
+    assert "城口县（报告所在地）" in county["hits"][0]["why"]
+    assert province["total"] == 1 and strict(province) == {"新市镇"}
+    assert township["total"] == 1 and strict(township) == {"北屏乡"}
+    assert exact["total"] == 0
+
+
 def test_village_legal_advisers_are_found_however_reports_bracket_the_community(tmp_path):
     """村（居）法律顾问 and 村（社区）法律顾问, as reports write them, are 村居法律顾问: strict hits, not only related."""
     words = {"甲镇": "村（居）法律顾问", "乙镇": "村（社区）法律顾问", "丙镇": "法律顾问"}

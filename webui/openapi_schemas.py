@@ -62,7 +62,7 @@ HIT = _object(
                 {
                     "concept": STRING,
                     "term": STRING,
-                    "relation": {"type": "string", "enum": ["typed", "equivalent", "related"]},
+                    "relation": {"type": "string", "enum": ["typed", "equivalent", "related", "place"]},
                 }
             )
         ),

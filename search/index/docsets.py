@@ -11,6 +11,21 @@ NEARLY_ALL = 0.95  # above this share kept, boolean indexing beats np.compress
 PIECE = 1 << 20  # elements an elementwise step over millions of matches takes at a time (its temporaries' size)
 
 
+def union_with(present: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
+    """The ascending union of the documents flagged in ``present`` (a flag per document, taken over) and
+    of ``arrays``."""
+    for docs in arrays:
+        present[docs] = True
+    return np.flatnonzero(present)
+
+
+def flags_at(size: int, at: np.ndarray) -> np.ndarray:
+    """``size`` flags, set at ``at``."""
+    flags = np.zeros(size, dtype=bool)
+    flags[at] = True
+    return flags
+
+
 def pieces(length: int) -> list[slice]:
     """Slices of PIECE elements covering ``length``: a step over a common word's eight million matches done a
     piece at a time keeps its temporaries (a gather, a conversion to float64 or int64) at 8 MB instead of 61."""

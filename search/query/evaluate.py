@@ -37,16 +37,28 @@ from dataclasses import replace
 
 import numpy as np
 
-from search.index.analyze import fold, is_verb, parts_of, word_tokens, words
+from search.index.analyze import fold, parts_of, word_tokens, words
 from search.index.commonest import keep_commonest_characters
-from search.index.docsets import by_table, intersection, locate, locate_all, members, merged, select, union
+from search.index.docsets import (
+    by_table,
+    flags_at,
+    intersection,
+    locate,
+    locate_all,
+    members,
+    merged,
+    select,
+    union,
+    union_with,
+)
 from search.index.segment_reader import Segment
 from search.index.terms import word_key
 from search.query.helper_thread import Overlapped
 from search.query.node_result import Result, combined, coordination, cover_of
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
+from search.query.places import PlaceWords
 from search.query.rank import top_scoring
-from search.query.thesaurus import Concept, load_thesaurus
+from search.query.thesaurus import Concept, load_thesaurus, verbs_scored
 
 WORD_BOOST = 3.0
 GRAM_BOOST = 1.0
@@ -92,7 +104,8 @@ class Evaluator:
             if not whole
         ]
         self._live_docs: np.ndarray | None = None
-        self._part_docs: dict[str, np.ndarray] = {}
+        self._named_docs: dict[str, np.ndarray] = {}
+        self.places = PlaceWords(facets)
         self._norm = K1 * (1 - B + B * lengths / max(self.average_length, 1e-6))
 
     @property
@@ -214,7 +227,7 @@ class Evaluator:
         if not concepts:
             return self._one_form(text, exact=True)
         concepts = self.weighed(concepts)
-        if len(concepts) == 1 and not concepts[0].expanded:
+        if len(concepts) == 1 and not (concepts[0].expanded or concepts[0].place):
             return self._one_form(concepts[0].text, exact=False)
         parts = [self._concept(concept) for concept in concepts]
         if len(parts) == 1:
@@ -231,16 +244,20 @@ class Evaluator:
 
     def concepts_of(self, text: str, expand: bool) -> list[Concept]:
         """The thesaurus's concepts of ``text`` as it is searched (and a hit's reasons and marks name them);
-        expanded, a word no paragraph has, not even as a string, is the dictionary words it is made of
-        (领导干部带头述法 segments as 领导|干部带头|述法; no paragraph says 干部带头, but 干部 and 带头)."""
+        expanded, a word naming a place of the index has it (城口县, :mod:`search.query.places`), and a word
+        no paragraph has, not even as a string, is the dictionary words it is made of (领导干部带头述法
+        segments as 领导|干部带头|述法; no paragraph says 干部带头, but 干部 and 带头)."""
         thesaurus = load_thesaurus()
         concepts = thesaurus.concepts(text, expand)
         if not expand:
             return concepts
         found: list[Concept] = []
         for concept in concepts:
-            pieces = self._pieces_of(concept.text) if self._unseen(concept) else []
-            if pieces:
+            place = () if concept.filler or concept.expanded else self.places.named(concept.text)
+            pieces = self._pieces_of(concept.text) if not place and self._unseen(concept) else []
+            if place:
+                found.append(replace(concept, place=place))
+            elif pieces:
                 found += [piece for word in pieces for piece in thesaurus.concepts(word)]
             else:
                 found.append(concept)
@@ -275,7 +292,7 @@ class Evaluator:
             for concept, frequency in zip(content, frequencies, strict=True)
         ]
         if len(content) < len(concepts):  # a question in the user's own words
-            weighed = _verbs_scored(weighed)
+            weighed = verbs_scored(weighed)
         if not any(concept.required for concept in weighed):
             rarest = int(np.argmin(frequencies))
             weighed[rarest] = replace(weighed[rarest], required=True)
@@ -295,13 +312,13 @@ class Evaluator:
         # Equivalents are searched as strings, like what was typed: a term of several words (化解矛盾纠纷) is
         # never one token, so its word postings would miss most of its occurrences.
         forms = [self._one_form(term, exact=True) for term in (concept.text, *concept.equivalents)]
-        in_part = self._part(concept.part) if concept.part else None
+        in_part = self._named(concept)
         strict = [form.docs for form in forms] + ([in_part] if in_part is not None else [])
         table = pending.result() if pending is not None else None
         if table is None:
             docs = union(strict + [docs for docs, _ in related], self.total)
         else:
-            docs = _union_with(table > 0, strict)  # a related term's documents are where its score is
+            docs = union_with(table > 0, strict)  # a related term's documents are where its score is
         # Each form's flags and scores go straight to where its documents are, rather than first spread over
         # every document of the concept (that spreading was a tenth of an expanded query's time).
         mask, score = np.zeros(len(docs), dtype=bool), np.zeros(len(docs), dtype=np.float32)
@@ -370,11 +387,16 @@ class Evaluator:
         where = locate_all(docs, [r.docs for r in results], self.total)
         return docs, [r.on(docs, at) for r, at in zip(results, where, strict=True)]
 
-    def _part(self, part: str) -> np.ndarray:
-        """The live documents of a report part, ascending (kept: a part holds a fifth of the index)."""
-        if part not in self._part_docs:
-            self._part_docs[part] = np.flatnonzero(self.facets.mask("part", [part]) & self.live)
-        return self._part_docs[part]
+    def _named(self, concept: Concept) -> np.ndarray | None:
+        """The live documents of the report part a concept names (不足), or of reports from the places it names,
+        ascending (kept: a part holds a fifth of the index); None for neither."""
+        if not (concept.part or concept.place):
+            return None
+        if (key := concept.part or concept.text) not in self._named_docs:
+            pairs = [("part", concept.part)] if concept.part else concept.place
+            mask = np.logical_or.reduce([self.facets.mask(facet, [value]) for facet, value in pairs])
+            self._named_docs[key] = np.flatnonzero(mask & self.live)
+        return self._named_docs[key]
 
     def _heading(self, text: str) -> Result:
         """Paragraphs whose heading path contains ``text``, scored by its IDF."""
@@ -436,7 +458,7 @@ class Evaluator:
         docs, string_at, heading_at, score, (strings, headings) = self._form_matches(text, tokens)
         score *= WORD_BOOST
         score += self._idf(strings) * GRAM_BOOST
-        score *= _flags(len(docs), string_at)  # times the flags: np.where costs ten times as much (scores ≥ 0)
+        score *= flags_at(len(docs), string_at)  # times the flags: np.where costs ten times as much (scores ≥ 0)
         if headings:
             # In float64 and then float32, as the heading's flags (a float64 array) made it.
             score[heading_at] = score[heading_at].astype(np.float64) + self._idf(headings) * HEADING_BOOST
@@ -568,30 +590,6 @@ def _nothing_to_hide(segment: Segment, live: np.ndarray) -> bool:
         or np.any(offsets[hidden + 1] > offsets[hidden])
         or np.any(np.asarray(segment.heading_of)[hidden] >= 0)
     )
-
-
-def _verbs_scored(concepts: list[Concept]) -> list[Concept]:
-    """A question's verbs that the thesaurus does not know (培养, 履行) only scored, while another concept stays
-    required: they are how the user puts it, not what the paragraphs must say (培训, 落实 …职责)."""
-    verbs = {i for i, c in enumerate(concepts) if c.required and not c.expanded and is_verb(c.text)}
-    if not verbs or len(verbs) == sum(c.required for c in concepts):
-        return concepts
-    return [replace(c, required=False) if i in verbs else c for i, c in enumerate(concepts)]
-
-
-def _union_with(present: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
-    """The ascending union of the documents flagged in ``present`` (a flag per document, taken over) and
-    of ``arrays``."""
-    for docs in arrays:
-        present[docs] = True
-    return np.flatnonzero(present)
-
-
-def _flags(size: int, at: np.ndarray) -> np.ndarray:
-    """``size`` flags, set at ``at``."""
-    flags = np.zeros(size, dtype=bool)
-    flags[at] = True
-    return flags
 
 
 def _form_weights(count: int) -> list[float]:

@@ -22,6 +22,7 @@ def hit_json(
     text = stored.get("text", "")
     concepts = concepts or []
     reasons = explain(concepts, fold(text + " " + " ".join(stored.get("section") or []))) if concepts else []
+    reasons += from_the_place(concepts, stored, {reason["concept"] for reason in reasons})
     forms = forms + highlight_forms(concepts, loose=tier > 0)
     section = stored.get("section") or []
     heading_spans = [match_spans(heading, forms) for heading in section]
@@ -47,6 +48,16 @@ def hit_json(
         "matched": reasons,
         "why": why_line(reasons),
     }
+
+
+def from_the_place(concepts: list[Concept], stored: dict, found: set[str]) -> list[dict[str, str]]:
+    """Why a paragraph that does not say a place word of the query (城口县) matched it: its report is from there."""
+    reasons = []
+    for concept in concepts:
+        value = next((value for facet, value in concept.place if stored.get(facet) == value), None)
+        if value and concept.text not in found:
+            reasons.append({"concept": concept.text, "term": value, "relation": "place"})
+    return reasons
 
 
 def topics_of(value: str) -> list[str]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from search.data import DATA
-from search.index.analyze import RUN, fold, words
+from search.index.analyze import RUN, fold, is_verb, words
 from search.index.vocabulary import THESAURUS, Group, load_groups
 from search.ingest.classify import load_part_rules
 
@@ -38,6 +38,9 @@ class Concept:
     ``data/query_fillers.txt``): never required, never scored."""
     required: bool = True
     """Whether a paragraph must have it to match strictly; a concept most paragraphs have is only scored."""
+    place: tuple[tuple[str, str], ...] = ()
+    """The (facet, value) places the word names (城口县, 浙江 → province 浙江省): their paragraphs count as
+    having it (:mod:`search.query.places`)."""
 
     @property
     def expanded(self) -> bool:
@@ -165,6 +168,8 @@ def why_line(reasons: list[dict[str, str]]) -> str:
     def label(reason: dict[str, str]) -> str:
         if reason["relation"] == "typed":
             return reason["term"]
+        if reason["relation"] == "place":
+            return f"{reason['concept']}（报告所在地）"
         kind = "同义" if reason["relation"] == "equivalent" else "相关"
         return f"{reason['term']}（{kind}：{reason['concept']}）"
 
@@ -188,3 +193,12 @@ def highlight_forms(concepts: list[Concept], loose: bool = True) -> list[str]:
         if loose:
             forms.extend(concept.related)
     return forms
+
+
+def verbs_scored(concepts: list[Concept]) -> list[Concept]:
+    """A question's verbs that the thesaurus does not know (培养, 履行) only scored, while another concept stays
+    required: they are how the user puts it, not what the paragraphs must say (培训, 落实 …职责)."""
+    verbs = {i for i, c in enumerate(concepts) if c.required and not c.expanded and is_verb(c.text)}
+    if not verbs or len(verbs) == sum(c.required for c in concepts):
+        return concepts
+    return [replace(c, required=False) if i in verbs else c for i, c in enumerate(concepts)]

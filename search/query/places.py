@@ -1,0 +1,48 @@
+"""Query words that name where a report is from: a province, city, county or township of the index.
+
+A paragraph seldom names its own county or province, so 城口县 人民调解 or 浙江 法律顾问 found no paragraph
+that has both words: the user asks for that place's paragraphs on the subject. Such a word is matched by
+its text or by the place of a paragraph's report (:meth:`search.query.evaluate.Evaluator.concepts_of`).
+"""
+
+from __future__ import annotations
+
+import re
+
+PLACE_FACETS = ("province", "city", "county")
+SHORTENED_FACETS = ("province", "city")
+# A province's or city's ending, which users leave off (浙江, 西藏, 重庆, 广州); a county's (县, 区, 旗) they keep:
+# without it many are common words (和平区, 平安区).
+ENDING = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|自治州|地区|省|市|盟)$")
+
+Places = tuple[tuple[str, str], ...]
+
+
+def place_words(values: dict[str, list[str]]) -> dict[str, Places]:
+    """Each word that names places, with the (facet, value) pairs it names: every province, city and county
+    value as written, and a province or city without its ending when two characters or more are left."""
+    named: dict[str, set[tuple[str, str]]] = {}
+    for facet in PLACE_FACETS:
+        for value in values.get(facet, ()):
+            named.setdefault(value, set()).add((facet, value))
+            short = ENDING.sub("", value) if facet in SHORTENED_FACETS else value
+            if len(short) >= 2:
+                named.setdefault(short, set()).add((facet, value))
+    return {word: tuple(sorted(pairs)) for word, pairs in named.items()}
+
+
+class PlaceWords:
+    """The place words of an index state's facet values, worked out at the first query that needs them (a few
+    milliseconds for all of China's counties); a township is named as written."""
+
+    def __init__(self, facets) -> None:
+        self.facets = facets
+        self._words: dict[str, Places] | None = None
+        self._townships: frozenset[str] = frozenset()
+
+    def named(self, word: str) -> Places:
+        """The (facet, value) places ``word`` names; () for none."""
+        if self._words is None:
+            self._words = place_words(self.facets.values)
+            self._townships = frozenset(self.facets.township_names) - {""}
+        return self._words.get(word, ()) + ((("township", word),) if word in self._townships else ())
