@@ -220,6 +220,17 @@ def test_a_place_word_of_the_query_matches_the_paragraphs_of_reports_from_there(
     assert exact["total"] == 0
 
 
+def test_a_question_on_handling_a_kind_of_issue_finds_the_work_done_on_it(tmp_path):
+    """怎么处理信访问题: 问题 named the shortcomings and was required, so the paragraph on how petitions are
+    handled (no 问题 in it, not a shortcoming) was no match; only shortcomings mentioning 信访 were."""
+    reports = {
+        "甲镇": "一、主要举措\n全年受理群众信访事项24件，依法分类处理24件，群众满意率96%。",
+        "乙镇": "二、存在的问题\n部分群众信访不信法，依法维权意识有待增强。",
+    }
+    (found,) = _searched(tmp_path, reports, ("怎么处理信访问题", "expanded"))
+    assert found["hits"][0]["tier"] == "all" and found["hits"][0]["township"] == "甲镇"
+
+
 def test_village_legal_advisers_are_found_however_reports_bracket_the_community(tmp_path):
     """村（居）法律顾问 and 村（社区）法律顾问, as reports write them, are 村居法律顾问: strict hits, not only related."""
     words = {"甲镇": "村（居）法律顾问", "乙镇": "村（社区）法律顾问", "丙镇": "法律顾问"}

@@ -59,3 +59,16 @@ def test_match_reasons_name_the_equivalent_that_was_found():
     reasons = explain(concepts, "二是加强社会面法治宣传。")
     assert reasons == [{"concept": "普法宣传", "term": "法治宣传", "relation": "equivalent"}]
     assert why_line(reasons) == "命中：法治宣传（同义：普法宣传）"
+
+
+def test_problem_right_after_a_subject_is_its_head_not_a_name_of_the_shortcomings():
+    """怎么处理信访问题 asks how petitions are handled: 问题 after 信访 is its head noun (a filler), while 存在哪些问题,
+    问题 alone or 信访 问题 (apart) still name the shortcomings."""
+
+    def read(text):
+        return {c.text: (c.filler, c.part) for c in load_thesaurus().concepts(text)}
+
+    assert read("怎么处理信访问题")["问题"] == (True, "")
+    assert read("基层执法存在哪些问题")["问题"] == (False, "存在的不足和原因")
+    assert read("信访 问题")["问题"] == (False, "存在的不足和原因")
+    assert read("执法困难")["困难"] == (False, "存在的不足和原因")

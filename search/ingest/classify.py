@@ -31,6 +31,8 @@ class PartRules:
     openings: dict[str, re.Pattern]
     opening_chars: int = 40
     subheadings: dict[str, re.Pattern] | None = None
+    noun_cues: frozenset[str] = frozenset()
+    """Cue nouns (问题) that right after another query word are its head (信访问题), not a part's name."""
 
     def named_by(self, word: str) -> str:
         """The part a query word names on its own (不足, 下一步, 第一责任人), or ""."""
@@ -115,6 +117,7 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
         openings,
         int(data.get("opening_chars", 40)),
         subheadings,
+        frozenset(data.get("noun_cues", ())),
     )
 
 

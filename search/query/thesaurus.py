@@ -84,16 +84,13 @@ class Thesaurus:
         between them. Without ``expand``, the same pieces with no equivalents or related terms."""
         pieces: list[Concept] = []
         for run in RUN.findall(text):
+            in_run: list[Concept] = []
             for piece, known in self._split(run):
                 if known:
-                    pieces.append(self.concept(piece) if expand else Concept(piece))
+                    in_run.append(self.concept(piece) if expand else Concept(piece))
                 else:
-                    pieces.extend(Concept(word) for word in words(piece))
-        if expand:
-            rules = load_part_rules()
-            fillers = load_fillers()
-            pieces = [replace(c, part=rules.named_by(c.text)) for c in pieces]
-            pieces = [replace(c, filler=not c.part and c.text in fillers) for c in pieces]
+                    in_run.extend(Concept(word) for word in words(piece))
+            pieces += _with_parts_and_fillers(in_run) if expand else in_run
         return list({c.text: c for c in pieces}.values())
 
     def _split(self, run: str) -> list[tuple[str, bool]]:
@@ -117,6 +114,20 @@ class Thesaurus:
         if rest:
             found.append((rest, False))
         return found
+
+
+def _with_parts_and_fillers(run: list[Concept]) -> list[Concept]:
+    """The concepts of one run of a query, each with the report part it names on its own (不足 → 存在的不足和原因)
+    and marked when a filler; a cue noun right after another content word is its head (信访问题: 问题 names no
+    part and is a filler, so the question asks about 信访)."""
+    rules = load_part_rules()
+    fillers = load_fillers()
+    found: list[Concept] = []
+    for concept in run:
+        head = concept.text in rules.noun_cues and bool(found) and not (found[-1].filler or found[-1].part)
+        part = "" if head else rules.named_by(concept.text)
+        found.append(replace(concept, part=part, filler=head or (not part and concept.text in fillers)))
+    return found
 
 
 def _shortest(terms: list[str]) -> list[str]:
