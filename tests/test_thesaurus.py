@@ -72,3 +72,11 @@ def test_problem_right_after_a_subject_is_its_head_not_a_name_of_the_shortcoming
     assert read("基层执法存在哪些问题")["问题"] == (False, "存在的不足和原因")
     assert read("信访 问题")["问题"] == (False, "存在的不足和原因")
     assert read("执法困难")["困难"] == (False, "存在的不足和原因")
+
+
+def test_words_of_recent_reports_bring_what_other_reports_call_the_same():
+    """Reports since 2022 write 智慧普法, 接诉即办 or 法治体检 where others write 网络普法, 12345热线, 法律体检."""
+    thesaurus = load_thesaurus()
+    assert "网络普法" in thesaurus.concept("智慧普法").equivalents
+    assert "12345热线" in thesaurus.concept("接诉即办").equivalents
+    assert "法律体检" in thesaurus.concept("法治体检").equivalents
