@@ -99,6 +99,7 @@ def judged_sets() -> list[JudgedSet]:
         JudgedSet("styles", DATA / "styles", DATA / "styles_judgments.json", "file"),
         JudgedSet("heldout", DATA / "heldout", DATA / "heldout_judgments.json", "file"),
         JudgedSet(LAYOUTS, DATA / "layouts", DATA / "layouts_judgments.json", "file"),
+        JudgedSet("probes", DATA / "probes", DATA / "probes_judgments.json", "file"),
     ]
 
 
