@@ -280,7 +280,8 @@ def test_a_title_in_chinese_numerals_gives_the_year_and_states_the_county(tmp_pa
 
 def test_a_report_under_its_cover_letter_has_its_own_title_and_the_letters_date(tmp_path):
     """关于印发《…》的通知, its addressee, 现将…印发给你们, its issuer and date: none of it is report text; the
-    report's title is the one the letter names and its date the letter's. An opening sentence that leads into
+    report's title is the one the letter names (or, named without 《》, the title line after it that ends with
+    those words) and its date the letter's. An opening sentence that leads into
     the report (…报告如下：) is its first paragraph, not a second line of its title."""
     letter = (
         "关于印发《城关镇2023年法治政府建设工作报告》的通知\n各村（社区）、镇属各单位：\n"
@@ -293,7 +294,16 @@ def test_a_report_under_its_cover_letter_has_its_own_title_and_the_letters_date(
         "关于报送《城关镇2023年法治政府建设工作报告》的报告\n县委依法治县办：\n"
         "现将《城关镇2023年法治政府建设工作报告》报送给你们，请审阅。\n城关镇人民政府\n2024年2月2日\n"
     )
-    for text in (f"{letter}城关镇2023年法治政府建设工作报告\n{report}", letter + report, sent_up + report):
+    unquoted = (
+        "关于报送2023年法治政府建设工作报告的函\n县司法局：\n现将我镇2023年法治政府建设工作报告报送你局。\n"
+        "城关镇人民政府\n2024年2月2日\n城关镇2023年法治政府建设工作报告\n"
+    )
+    for text in (
+        f"{letter}城关镇2023年法治政府建设工作报告\n{report}",
+        letter + report,
+        sent_up + report,
+        unquoted + report,
+    ):
         described = _describe_text(tmp_path, text)
         assert described.title == "城关镇2023年法治政府建设工作报告"
         assert (described.date, described.year) == ("2024-02-02", 2023)

@@ -219,6 +219,17 @@ def test_a_letterhead_over_the_title_is_the_issuer_not_part_of_the_title():
     assert segment(["于都县银坑镇人民政府", title, *body]).title_lines == ["于都县银坑镇人民政府", title]
 
 
+def test_a_letterheads_document_number_and_signer_do_not_hide_the_title():
+    """An official document prints its number (梨政发〔2024〕3号, often with 签发人：…) between the letterhead and
+    the title: the title lines were glued into a first paragraph with the letterhead, and a title made up."""
+    title = ["喇嘛甸镇人民政府", "关于2023年度法治政府建设情况的报告"]
+    body = ["梨树县人民政府：", "一、主要举措", "审查合同35件。"]
+    for numbers in (["喇政发〔2024〕3号"], ["喇政发〔2024〕3号 签发人：张三"], ["喇政发〔2024〕3号", "签发人：张三"]):
+        result = segment(["喇嘛甸镇人民政府文件", *numbers, *title, *body])
+        assert (result.title_lines, result.issuer) == (title, "喇嘛甸镇人民政府")
+        assert [p.text for p in result.paragraphs] == ["审查合同35件。"]
+
+
 def test_an_attachment_line_or_a_pages_previous_and_next_links_under_the_signature_leave_it_read():
     """附件：… under the signature's date, or 上一篇：…/下一篇：… a page copied into a text file ends with: the
     signature and its date are still read, and neither is glued to the last paragraph."""

@@ -157,6 +157,14 @@ def test_page_chrome_is_dropped_and_counted(tmp_path):
     assert report.paragraphs[0].text.startswith("2023年，辛集镇")
 
 
+def test_a_government_sites_bracketed_disclosure_labels_are_chrome(tmp_path):
+    """Government information pages print 【公开属性】主动公开 and 发文字号：… over the title: the line was taken for
+    the report's first paragraph, and the title and township were lost."""
+    lines = ["【公开属性】主动公开", "发文字号：辛政〔2024〕2号", "辛集镇2023年度法治政府建设情况报告", *BODY]
+    report = process_file(_write(tmp_path, "r.txt", [line.format(township="辛集镇") for line in lines]))
+    assert (report.title, report.township, report.chrome_lines) == ("辛集镇2023年度法治政府建设情况报告", "辛集镇", 2)
+
+
 def test_parts_are_found_by_their_headings_in_other_words(tmp_path):
     lines = [
         "某县某镇2022年法治政府建设工作报告",

@@ -29,8 +29,10 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
     data = json.loads(path.read_text(encoding="utf-8"))
     labels = "|".join(re.escape(label) for label in sorted(data["labels"], key=len, reverse=True))
     phrases = "|".join(re.escape(phrase) for phrase in sorted(data["phrases"], key=len, reverse=True))
-    # A label's value runs to the next label (saved pages lose the spaces between items) or the line's end.
-    label = re.compile(rf"(?:{labels})\s*[：:]\s*[^，。；]{{0,40}}?(?=(?:{labels})\s*[：:]|{phrases}|$)")
+    # A label (发布时间：, or bracketed as government sites print it: 【公开属性】) and its value, which runs to the
+    # next label (saved pages lose the spaces between items) or the line's end.
+    marked = rf"(?:【\s*(?:{labels})\s*】|(?:{labels})\s*[：:])"
+    label = re.compile(rf"{marked}\s*[^，。；]{{0,40}}?(?={marked}|{phrases}|$)")
     return ChromeRules(label, re.compile(phrases), int(data.get("max_length", 100)))
 
 

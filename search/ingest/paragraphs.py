@@ -73,7 +73,11 @@ ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{2,24}[：:]$")
 TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|依法行政")
 ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|党工委|工委|街道办事处|办事处|管委会|委员会)$")
 TITLE_END = re.compile(r"(报告|总结|情况)$")
-COVER_TITLE = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|公布)《(.{4,60})》的(?:通知|报告|函)$")
+COVER_TITLE = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|公布)(《)?(.{4,60}?)》?的(?:通知|报告|函)$")
+# Under an official document's letterhead: its number (梨政发〔2024〕3号) and who signed it (签发人：张三).
+DOCUMENT_NUMBER = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,12}\s*[〔\[【（(]\s*20\d\d\s*[〕\]】）)]\s*第?\s*\d{1,4}\s*号\s*)?(?:签发人\s*[：:]\s*[\u4e00-\u9fff、\s]{2,16})?$"
+)
 CONTENTS_HEADINGS = {"目录", "目次"}
 COVER_LINES = 12  # a cover letter's lines: title, addressee, a sentence or two, issuer, date
 
@@ -168,16 +172,23 @@ def _without_cover_letter(lines: list[str], result: Segmented) -> list[str]:
     cover = COVER_TITLE.match(lines[0]) if lines else None
     if not cover:
         return lines
-    title = cover.group(1)
+    quoted, title = bool(cover.group(1)), cover.group(2)
     window = lines[1:COVER_LINES]
     dates = [at for at, line in enumerate(window, start=1) if date_of_line(line)]
     result.cover_date = date_of_line(lines[dates[0]]) if dates else ""
-    repeated = next((at for at, line in enumerate(window, start=1) if line.strip("《》") == title), 0)
+    repeated = next((at for at, line in enumerate(window, start=1) if _repeats(line, title, quoted)), 0)
     if repeated:
         return lines[repeated:]
-    if dates:
+    if dates and quoted:
         return [title, *lines[dates[0] + 1 :]]
-    return lines
+    return lines  # a letter naming its report without 《》 and no title line after it: the letter is the report
+
+
+def _repeats(line: str, title: str, quoted: bool) -> bool:
+    """Whether ``line`` is the report's title a cover letter names: as quoted (《…》), or, named without quotes
+    (关于报送2023年度法治政府建设情况报告的函), a title line ending with those words (大圩镇2023年度…情况报告)."""
+    line = line.strip("《》")
+    return line == title if quoted else line.endswith(title) and _is_title_line(line)
 
 
 def _paragraphs_apart(lines: list[str]) -> list[str]:
@@ -275,13 +286,16 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
     """Title lines, the issuer line over a title (a letterhead) or under a finished one (关于…的报告 /
     南湖街道办事处), and the addressee; an attachment label (附件2) above them is no text."""
     index = 1 if lines and ATTACHMENT_LABEL.match(lines[0]) else 0
-    while index < min(len(lines), 5):
+    numbered = 0
+    while index < min(len(lines), 5 + numbered):
         line = lines[index]
-        if ADDRESSEE.match(line) and not heading_level(line):
+        if result.issuer and not result.title_lines and DOCUMENT_NUMBER.match(line) and line.strip():
+            numbered += 1
+        elif ADDRESSEE.match(line) and not heading_level(line):
             result.addressee = line.rstrip("：:")
         elif result.title_lines and _took_bracketed_issuer(line, result):
             pass
-        elif not result.title_lines and not result.issuer and _is_letterhead(line, lines[index + 1 : index + 2]):
+        elif not result.title_lines and not result.issuer and _is_letterhead(line, _after_numbers(lines[index + 1 :])):
             result.issuer = LETTERHEAD.sub("", line)
         elif _is_title_line(line) and not result.addressee and not _heading_after_title(line, result):
             if result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
@@ -328,6 +342,11 @@ def _is_letterhead(line: str, following: list[str]) -> bool:
         and bool(following)
         and _is_title_line(following[0])
     )
+
+
+def _after_numbers(lines: list[str]) -> list[str]:
+    """The first of ``lines`` that is no document number or signer line (梨政发〔2024〕3号, 签发人：张三), as a list."""
+    return next(([line] for line in lines[:3] if not DOCUMENT_NUMBER.match(line)), [])
 
 
 def _is_issuer_line(line: str) -> bool:
