@@ -230,6 +230,21 @@ def test_a_letterheads_document_number_and_signer_do_not_hide_the_title():
         assert [p.text for p in result.paragraphs] == ["审查合同35件。"]
 
 
+def test_a_label_over_the_title_a_subtitle_and_a_seal_note_are_no_paragraphs():
+    """【全文】 over a page's title was read as a heading (the title became body text); a subtitle
+    ——喇嘛甸镇2023年 under the title was the overview's first paragraph; 喇嘛甸镇人民政府（盖章） over the date
+    was glued to the last paragraph and the signature lost."""
+    body = ["一、主要举措", "审查合同35件。"]
+    labelled = segment(["【全文】", "喇嘛甸镇2023年法治政府建设年度报告", *body])
+    assert labelled.title_lines == ["喇嘛甸镇2023年法治政府建设年度报告"]
+    subtitled = segment(["法治政府建设年度报告", "——喇嘛甸镇2023年", *body])
+    assert subtitled.title_lines == ["法治政府建设年度报告", "——喇嘛甸镇2023年"]
+    sealed = segment(["喇嘛甸镇2023年法治政府建设年度报告", *body, "喇嘛甸镇人民政府（盖章）", "2024年1月10日"])
+    assert (sealed.signature, sealed.date) == (["喇嘛甸镇人民政府"], "2024-01-10")
+    for result in (labelled, subtitled, sealed):
+        assert [p.text for p in result.paragraphs] == ["审查合同35件。"]
+
+
 def test_an_attachment_line_or_a_pages_previous_and_next_links_under_the_signature_leave_it_read():
     """附件：… under the signature's date, or 上一篇：…/下一篇：… a page copied into a text file ends with: the
     signature and its date are still read, and neither is glued to the last paragraph."""

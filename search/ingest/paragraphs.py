@@ -79,6 +79,9 @@ DOCUMENT_NUMBER = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,12}\s*[〔\[【（(]\s*20\d\d\s*[〕\]】）)]\s*第?\s*\d{1,4}\s*号\s*)?(?:签发人\s*[：:]\s*[\u4e00-\u9fff、\s]{2,16})?$"
 )
 CONTENTS_HEADINGS = {"目录", "目次"}
+SUBTITLE = re.compile(r"^(?:——|--|—)\s*\S")  # ——梨树县喇嘛甸镇2023年, under 法治政府建设年度报告
+LABEL_OVER_TITLE = re.compile(r"^[【\[][^】\]]{1,4}[】\]]$")  # 【全文】, 【公示】 over a page's title
+SEAL = re.compile(r"\s*[（(](?:盖章|印章)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）
 COVER_LINES = 12  # a cover letter's lines: title, addressee, a sentence or two, issuer, date
 
 
@@ -286,11 +289,13 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
     """Title lines, the issuer line over a title (a letterhead) or under a finished one (关于…的报告 /
     南湖街道办事处), and the addressee; an attachment label (附件2) above them is no text."""
     index = 1 if lines and ATTACHMENT_LABEL.match(lines[0]) else 0
-    numbered = 0
-    while index < min(len(lines), 5 + numbered):
+    skipped = 0
+    while index < min(len(lines), 5 + skipped):
         line = lines[index]
-        if result.issuer and not result.title_lines and DOCUMENT_NUMBER.match(line) and line.strip():
-            numbered += 1
+        if _is_no_title_line(line, index, lines, result):
+            skipped += 1
+        elif result.title_lines and SUBTITLE.match(line) and len(line) <= STANDALONE_HEADING_MAX:
+            result.title_lines.append(line)
         elif ADDRESSEE.match(line) and not heading_level(line):
             result.addressee = line.rstrip("：:")
         elif result.title_lines and _took_bracketed_issuer(line, result):
@@ -306,6 +311,14 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
             break
         index += 1
     return lines[index:]
+
+
+def _is_no_title_line(line: str, index: int, lines: list[str], result: Segmented) -> bool:
+    """A line over a title that is none of it: an official document's number or signer under its letterhead
+    (梨政发〔2024〕3号, 签发人：张三), or a page's short label over the title (【全文】)."""
+    if result.issuer and not result.title_lines and line.strip() and DOCUMENT_NUMBER.match(line):
+        return True
+    return index == 0 and bool(LABEL_OVER_TITLE.match(line)) and len(lines) > 1 and _is_title_line(lines[1])
 
 
 def _took_bracketed_issuer(line: str, result: Segmented) -> bool:
@@ -381,7 +394,7 @@ def _take_back_matter(lines: list[str], result: Segmented) -> list[str]:
     or after the issuer on the same line: 龙门镇人民政府 2024年1月10日), which go to ``result``."""
     end = len(lines)
     while end > 0 and len(lines) - end < 3:
-        line = lines[end - 1]
+        line = SEAL.sub(" ", lines[end - 1]).strip()
         date = date_of_line(line)
         dated = DATE_AT_END.search(line) if not date else None
         issuer = line[: dated.start()].strip() if dated else line
