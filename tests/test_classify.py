@@ -276,11 +276,15 @@ def test_a_heading_on_the_year_after_the_reports_is_the_plans_whatever_its_noun(
         ("2024年，街道将深化法治体检服务。", "下一年度安排"),
         ("镇党委书记、镇长带头学法用法，全年主持召开法治专题会议5次，带头述法。", "第一责任人履职"),
         ("2023年，我镇将法治建设纳入年度考核，与经济工作同部署。", "主要举措和成效"),
+        ("回顾一年来的工作，我们也清醒地看到，法治宣传的针对性还不强。", "存在的不足和原因"),
+        ("展望2024年，我们将持续深化法治乡镇建设。", "下一年度安排"),
+        ("接下来，街道将围绕营商环境开展法治体检。", "下一年度安排"),
     ],
 )
 def test_a_headingless_reports_paragraphs_take_the_part_their_opening_names(tmp_path, opening, part):
-    """Openings in other words: 仍面临一些困难, 还有一定差距; 针对上述问题, 在新的一年里, 下一阶段, 2024年，街道将;
-    the leader by office leading by example. An opening with the report's own year is no plan: 将 there is 把."""
+    """Openings in other words: 仍面临一些困难, 还有一定差距, 清醒地看到; 针对上述问题, 在新的一年里, 下一阶段,
+    展望, 接下来, 2024年，街道将; the leader by office leading by example. An opening with the report's own year is
+    no plan: 将 there is 把."""
     from search.ingest.pipeline import process_file
 
     path = tmp_path / "官渡镇2023年法治政府建设年度报告.txt"
