@@ -87,6 +87,16 @@ def test_a_number_goes_to_the_indicator_whose_word_stands_nearest():
     ]
 
 
+def test_counts_listed_with_a_pause_mark_go_each_to_its_own_word():
+    """行政复议案件2件、行政应诉案件1件: the 1件 is of 行政应诉; the 复议 earlier in the clause excluded it from the
+    lawsuits and gave it to 行政复议. A listed count whose own words name nothing (…事项9件、合同23份) still
+    takes the clause's word (审查)."""
+    found = {(v.indicator, v.text) for v in extract("全年办理行政复议案件2件、行政应诉案件1件。")}
+    assert found == {("行政复议件数", "2件"), ("行政诉讼件数", "1件")}
+    listed = {(v.indicator, v.text) for v in extract("法律顾问全年审查重大决策事项9件、合同23份。")}
+    assert ("合法性审查件数", "23份") in listed
+
+
 def test_the_table_has_a_row_per_report_sortable_with_links_to_the_sentence(indicator_index):
     engine = Engine(indicator_index)
     result = engine.indicators(SearchRequest(), sort="调解成功率")

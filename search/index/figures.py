@@ -165,7 +165,11 @@ def _values_of(number: re.Match, clauses: list[tuple[int, str]], at: int, senten
     if found is None or _looks_like_a_word(number, clause):
         return []
     amount, unit, written = found
-    candidates = _candidates(unit, clause, number.start(), number.end(), sentence, offset)
+    own_start, own_end = _own_span(clause, number)
+    own, start, end = clause[own_start:own_end], number.start() - own_start, number.end() - own_start
+    candidates = _candidates(unit, own, start, end, sentence, offset + own_start) if own != clause else []
+    if not candidates:
+        candidates = _candidates(unit, clause, number.start(), number.end(), sentence, offset)
     if not candidates and at + 1 < len(clauses) and _speaks_of_all(clauses[at + 1][1]):
         near_offset, near = clauses[at + 1]
         candidates = _candidates(unit, near, -1, -1, sentence, near_offset, also_excluded_in=clause)
@@ -178,6 +182,19 @@ def _values_of(number: re.Match, clauses: list[tuple[int, str]], at: int, senten
         chosen = [indicator for indicator, _ in candidates]
     approximate = bool(number.groupdict().get("about"))
     return [Value(indicator.name, amount, written, approximate, sentence) for indicator in chosen]
+
+
+def _own_span(clause: str, number: re.Match) -> tuple[int, int]:
+    """Where in ``clause`` a number's own words are: between the 、 that follows the number before it and the 、
+    that precedes the number after it (行政复议案件2件、行政应诉案件1件: 1件 is of 行政应诉, and 复议 does not
+    exclude it); the whole clause for a number alone in it. Where those words name no indicator, the clause
+    still decides (审查重大决策事项9件、合同23份: 审查 counts both)."""
+    others = [m for m in _numbers().finditer(clause) if m.start() != number.start()]
+    before = [m.end() for m in others if m.end() <= number.start()]
+    after = [m.start() for m in others if m.start() >= number.end()]
+    start = clause.rfind("、", before[-1], number.start()) + 1 if before else 0
+    end = clause.find("、", number.end(), after[0]) if after else -1
+    return start, end if end >= 0 else len(clause)
 
 
 ALL_OF_THEM = ("均", "全部", "都", "皆", "全员")
