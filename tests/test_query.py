@@ -94,3 +94,14 @@ def test_place_words_leave_off_a_province_or_city_ending_but_not_a_countys_or_to
     assert words.named("新疆") == (("province", "新疆维吾尔自治区"),) and words.named("湖州") == (("city", "湖州市"),)
     assert words.named("和平区") == (("county", "和平区"),) and words.named("和平") == ()
     assert words.named("建设乡") == (("township", "建设乡"),) and words.named("建设") == ()
+
+
+def test_a_chinese_operator_character_that_joins_nothing_is_searched_as_a_word():
+    """或, 且 and 非 are characters of report text too: a query of 或 alone (a substring a user copied) gave
+    "OR 前面缺少检索词". Where one can join nothing it is a word; between two terms it is still the operator,
+    and the English OR still says what is missing."""
+    assert parse_query("或").query == Text("或", exact=False)
+    assert parse_query("法律 非").query == AllOf([Text("法律", exact=False), Text("非", exact=False)], [])
+    assert isinstance(parse_query("法律 或 顾问").query, AnyOf)
+    with pytest.raises(QueryError, match="OR 前面缺少检索词"):
+        parse_query("OR 法律")

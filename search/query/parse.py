@@ -63,6 +63,8 @@ YEAR_VALUE = re.compile(r"^(\d{4})?\s*(?:(-|~|—|至|到)\s*(\d{4})?)?$")
 
 
 OPERATORS = {"OR", "|", "或", "AND", "&", "且", "NOT", "非"}
+NEGATIONS = {"NOT", "非"}
+CHINESE_OPERATORS = {"或", "且", "非"}  # also characters of the text users search (或增加其义务, 非诉)
 
 
 class QueryError(ValueError):
@@ -150,6 +152,32 @@ def tokenize_query(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+def _literal_chinese_operators(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """或, 且 and 非 standing where they can join nothing (first or last, beside a parenthesis or another
+    operator) are words to search, not operators: a user who searches the character 或 gets the paragraphs
+    with it, not "OR 前面缺少检索词"."""
+
+    def starts_operand(at: int) -> bool:
+        kind, value = tokens[at] if 0 <= at < len(tokens) else ("", "")
+        return kind in ("phrase", "lparen") or kind == "word" and (value not in OPERATORS or value in NEGATIONS)
+
+    def ends_operand(at: int) -> bool:
+        kind, value = tokens[at] if 0 <= at < len(tokens) else ("", "")
+        return kind in ("phrase", "rparen") or kind == "word" and value not in OPERATORS
+
+    def joins_nothing(at: int, value: str) -> bool:
+        if value in NEGATIONS:
+            return not starts_operand(at + 1)
+        return not (ends_operand(at - 1) and starts_operand(at + 1))
+
+    return [
+        ("literal", value)
+        if kind == "word" and value in CHINESE_OPERATORS and joins_nothing(at, value)
+        else (kind, value)
+        for at, (kind, value) in enumerate(tokens)
+    ]
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse ``text``; raise QueryError with a message for the user when it is malformed."""
     if len(text) > MAX_QUERY_LENGTH:
@@ -158,7 +186,7 @@ def parse_query(text: str) -> ParsedQuery:
         (kind, value if kind in ("lparen", "rparen") or value in OPERATORS else fold(value))
         for kind, value in tokenize_query(text.replace("\u3000", " "))
     ]
-    parser = _Parser(tokens)
+    parser = _Parser(_literal_chinese_operators(tokens))
     result = ParsedQuery(query=None)
     if parser.tokens:
         result.query = parser.parse(result)
