@@ -13,6 +13,15 @@ def _parts(report):
     return {p.part for p in report.paragraphs}
 
 
+def _parts_of_report(tmp_path, text: str) -> list[str]:
+    """The part of each paragraph of a report file with ``text``."""
+    from search.ingest.pipeline import process_file
+
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return [p.part for p in process_file(path).paragraphs]
+
+
 def test_every_sample_maps_to_the_fixed_outline(sample_reports):
     for report in sample_reports.values():
         assert _parts(report) <= set(PARTS)
@@ -202,17 +211,13 @@ def test_a_subsection_on_the_leaders_duty_under_the_work_done_is_the_leaders_dut
 def test_a_paragraph_opening_with_next_years_plans_in_the_first_person_plural_is_in_the_plans(tmp_path):
     """A report without headings: 2024年，我们将… after the shortcomings is the next year's plans, as 2024年，我镇将…
     is."""
-    from search.ingest.pipeline import process_file
-
-    path = tmp_path / "四唯街道2023年法治政府建设年度报告.txt"
-    path.write_text(
+    parts = _parts_of_report(
+        tmp_path,
         "江岸区四唯街道2023年法治政府建设年度报告\n2023年，四唯街道扎实推进法治政府建设。\n"
         "一是推进依法决策。聘请律师担任街道法律顾问，全年审查合同41份。\n"
         "当前，街道法治政府建设工作中还存在一些问题：一是部分社区干部依法办事能力不足。\n"
         "2024年，我们将继续坚持以习近平法治思想为指导，推进社区法律顾问服务提质增效。\n",
-        encoding="utf-8",
     )
-    parts = [p.part for p in process_file(path).paragraphs]
     assert parts == ["概述", "主要举措和成效", "存在的不足和原因", "下一年度安排"]
 
 
@@ -251,17 +256,13 @@ def test_part_headings_in_other_words_name_their_part(heading, part):
 
 def test_a_heading_on_the_year_after_the_reports_is_the_plans_whatever_its_noun(tmp_path):
     """2024年主要工作任务 in a report on 2023 lists next year's work; 2023年重点工作完成情况 in it reports work done."""
-    from search.ingest.pipeline import process_file
-
-    path = tmp_path / "三河回族乡2023年法治政府建设年度报告.txt"
-    path.write_text(
+    parts = _parts_of_report(
+        tmp_path,
         "三河回族乡2023年法治政府建设年度报告\n2023年，三河回族乡扎实推进法治政府建设。\n"
         "一、2023年重点工作完成情况\n乡政府聘请律师担任法律顾问，全年审查合同30份。\n"
         "二、存在的困难和问题\n乡司法所人员少，普法覆盖不够。\n"
         "三、2024年主要工作任务\n推进村级法律顾问服务全覆盖，开展蒙汉双语普法。\n",
-        encoding="utf-8",
     )
-    parts = [p.part for p in process_file(path).paragraphs]
     assert parts == ["概述", "主要举措和成效", "存在的不足和原因", "下一年度安排"]
 
 
