@@ -392,11 +392,14 @@ class Evaluator:
         ascending (kept: a part holds a fifth of the index); None for neither."""
         if not (concept.part or concept.place):
             return None
-        if (key := concept.part or concept.text) not in self._named_docs:
-            pairs = [("part", concept.part)] if concept.part else concept.place
-            mask = np.logical_or.reduce([self.facets.mask(facet, [value]) for facet, value in pairs])
-            self._named_docs[key] = np.flatnonzero(mask & self.live)
-        return self._named_docs[key]
+        if (key := concept.part or concept.text) in self._named_docs:
+            return self._named_docs[key]
+        pairs = [("part", concept.part)] if concept.part else concept.place
+        mask = np.logical_or.reduce([self.facets.mask(facet, [value]) for facet, value in pairs])
+        named = np.flatnonzero(mask & self.live)
+        if concept.part:  # places are not kept: a server asked for many would hold each one's documents
+            self._named_docs[key] = named
+        return named
 
     def _heading(self, text: str) -> Result:
         """Paragraphs whose heading path contains ``text``, scored by its IDF."""

@@ -41,8 +41,9 @@ class PlaceWords:
         self._townships: frozenset[str] = frozenset()
 
     def named(self, word: str) -> Places:
-        """The (facet, value) places ``word`` names; () for none."""
+        """The (facet, value) places ``word`` names; () for none. Server threads may ask at once: the townships
+        are set before the words, which say the two are ready."""
         if self._words is None:
-            self._words = place_words(self.facets.values)
             self._townships = frozenset(self.facets.township_names) - {""}
+            self._words = place_words(self.facets.values)
         return self._words.get(word, ()) + ((("township", word),) if word in self._townships else ())
