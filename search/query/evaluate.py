@@ -37,20 +37,10 @@ from dataclasses import replace
 
 import numpy as np
 
+from search.index import docsets
 from search.index.analyze import fold, parts_of, word_tokens, words
 from search.index.commonest import keep_commonest_characters
-from search.index.docsets import (
-    by_table,
-    flags_at,
-    intersection,
-    locate,
-    locate_all,
-    members,
-    merged,
-    select,
-    union,
-    union_with,
-)
+from search.index.docsets import by_table, intersection, locate, locate_all, members, merged, select, union
 from search.index.segment_reader import Segment
 from search.index.terms import word_key
 from search.query.helper_thread import Overlapped
@@ -71,6 +61,7 @@ EQUIVALENT_WEIGHT = 0.8
 RELATED_WEIGHT = 0.3
 COMMON_SHARE = 0.3
 MEASURE_ENDINGS = "量数率额"  # 办件量, 受理数: a quantity asked of what paragraphs count (办件4.6万件)
+CONCEPTS_KEPT = 256  # texts whose concepts an evaluator keeps
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = 25
 
@@ -106,6 +97,7 @@ class Evaluator:
         self._live_docs: np.ndarray | None = None
         self._named_docs: dict[str, np.ndarray] = {}
         self.places = PlaceWords(facets)
+        self._kept_concepts: dict[tuple[str, bool], tuple[Concept, ...]] = {}
         self._norm = K1 * (1 - B + B * lengths / max(self.average_length, 1e-6))
 
     @property
@@ -242,15 +234,25 @@ class Evaluator:
         score = whole.score + combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * coordination(required)
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
 
-    def concepts_of(self, text: str, expand: bool) -> list[Concept]:
-        """The thesaurus's concepts of ``text`` as it is searched (and a hit's reasons and marks name them);
-        expanded, a word naming a place of the index has it (城口县, :mod:`search.query.places`), and a word
-        no paragraph has, not even as a string, is the dictionary words it is made of (领导干部带头述法
-        segments as 领导|干部带头|述法; no paragraph says 干部带头, but 干部 and 带头)."""
+    def concepts_of(self, text: str, expand: bool) -> tuple[Concept, ...]:
+        """The thesaurus's concepts of ``text`` as searched, kept for the state (a search asks two or three times:
+        its roles, its matches, its hits' reasons and marks; an unseen word's check is 50 ms at 1M)."""
+        found = self._kept_concepts.get((text, expand))
+        if found is None:
+            found = self._concepts_of(text, expand)
+            if len(self._kept_concepts) >= CONCEPTS_KEPT:
+                self._kept_concepts.clear()
+            self._kept_concepts[text, expand] = found
+        return found
+
+    def _concepts_of(self, text: str, expand: bool) -> tuple[Concept, ...]:
+        """:meth:`concepts_of`: expanded, a word naming a place of the index has it (城口县,
+        :mod:`search.query.places`), and a word no paragraph has, not even as a string, is the dictionary words it
+        is made of (领导干部带头述法: no paragraph says 干部带头, but 干部 and 带头)."""
         thesaurus = load_thesaurus()
         concepts = thesaurus.concepts(text, expand)
         if not expand:
-            return concepts
+            return tuple(concepts)
         found: list[Concept] = []
         for concept in concepts:
             place = () if concept.filler or concept.expanded else self.places.named(concept.text)
@@ -261,7 +263,7 @@ class Evaluator:
                 found += [piece for word in pieces for piece in thesaurus.concepts(word)]
             else:
                 found.append(concept)
-        return list({concept.text: concept for concept in found}.values())
+        return tuple({concept.text: concept for concept in found}.values())
 
     def _pieces_of(self, word: str) -> list[str]:
         """The dictionary words of an unseen word, two or more; else, for one that ends as a measure (办件量, 受理数),
@@ -278,7 +280,7 @@ class Evaluator:
             return False
         return not len(self._live(self._containing(concept.text, None)))
 
-    def weighed(self, concepts: list[Concept]) -> list[Concept]:
+    def weighed(self, concepts: list[Concept] | tuple[Concept, ...]) -> list[Concept]:
         """The concepts a text is matched by: its fillers left out, and those in more than COMMON_SHARE of the
         paragraphs only scored, not required (法治, 工作 in a question). The rarest is required when nothing
         else would be; a text of fillers only is searched as typed."""
@@ -318,12 +320,13 @@ class Evaluator:
         if table is None:
             docs = union(strict + [docs for docs, _ in related], self.total)
         else:
-            docs = union_with(table > 0, strict)  # a related term's documents are where its score is
+            docs = docsets.union_with(table > 0, strict)  # a related term's documents are where its score is
         # Each form's flags and scores go straight to where its documents are, rather than first spread over
         # every document of the concept (that spreading was a tenth of an expanded query's time).
         mask, score = np.zeros(len(docs), dtype=bool), np.zeros(len(docs), dtype=np.float32)
         where = locate_all(docs, [form.docs for form in forms], self.total)
-        for weight, form, at in zip(_form_weights(len(forms)), forms, where, strict=True):
+        weights = [1.0] + [EQUIVALENT_WEIGHT] * (len(forms) - 1)  # as typed counts fully, each equivalent less
+        for weight, form, at in zip(weights, forms, where, strict=True):
             mask[at] |= form.mask
             score[at] = np.maximum(score[at], form.score * weight)
         if in_part is not None:
@@ -461,7 +464,9 @@ class Evaluator:
         docs, string_at, heading_at, score, (strings, headings) = self._form_matches(text, tokens)
         score *= WORD_BOOST
         score += self._idf(strings) * GRAM_BOOST
-        score *= flags_at(len(docs), string_at)  # times the flags: np.where costs ten times as much (scores ≥ 0)
+        score *= docsets.flags_at(
+            len(docs), string_at
+        )  # times the flags: np.where costs ten times as much (scores ≥ 0)
         if headings:
             # In float64 and then float32, as the heading's flags (a float64 array) made it.
             score[heading_at] = score[heading_at].astype(np.float64) + self._idf(headings) * HEADING_BOOST
@@ -593,8 +598,3 @@ def _nothing_to_hide(segment: Segment, live: np.ndarray) -> bool:
         or np.any(offsets[hidden + 1] > offsets[hidden])
         or np.any(np.asarray(segment.heading_of)[hidden] >= 0)
     )
-
-
-def _form_weights(count: int) -> list[float]:
-    """The weight of each form of a concept: the text as typed counts fully, each equivalent less."""
-    return [1.0] + [EQUIVALENT_WEIGHT] * (count - 1)
