@@ -152,16 +152,14 @@ class FactsReading:
         if self._child is not None:
             self._child.cancel()
 
-    def _read(self, order: Iterable[int]) -> int:
-        done = 0
+    def _read(self, order: Iterable[int]) -> None:
+        """Read and save the facts of the segments in ``order`` that the other process has not claimed."""
         for number in order:
             with self._claimed.get_lock():
                 if self._claimed[number]:
                     continue
                 self._claimed[number] = 1
             segment_facts(self._stale[number])
-            done += 1
-        return done
 
 
 def _load(path: Path) -> SegmentFacts | None:
