@@ -33,7 +33,6 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import replace
 
 import numpy as np
 
@@ -47,8 +46,9 @@ from search.query.helper_thread import Overlapped
 from search.query.node_result import Result, combined, coordination, cover_of
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
 from search.query.places import PlaceWords
+from search.query.query_words import QueryWords
 from search.query.rank import top_scoring
-from search.query.thesaurus import Concept, load_thesaurus, verbs_scored
+from search.query.thesaurus import Concept
 
 WORD_BOOST = 3.0
 GRAM_BOOST = 1.0
@@ -59,9 +59,6 @@ OWN_WORDS_WEIGHT = 0.3
 OWN_WORDS_SHARE = 0.15
 EQUIVALENT_WEIGHT = 0.8
 RELATED_WEIGHT = 0.3
-COMMON_SHARE = 0.3
-MEASURE_ENDINGS = "量数率额"  # 办件量, 受理数: a quantity asked of what paragraphs count (办件4.6万件)
-CONCEPTS_KEPT = 256  # texts whose concepts an evaluator keeps
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = 25
 
@@ -97,7 +94,7 @@ class Evaluator:
         self._live_docs: np.ndarray | None = None
         self._named_docs: dict[str, np.ndarray] = {}
         self.places = PlaceWords(facets)
-        self._kept_concepts: dict[tuple[str, bool], tuple[Concept, ...]] = {}
+        self.words = QueryWords(self._live_frequency, self._anywhere, self.documents, self.places)
         self._norm = K1 * (1 - B + B * lengths / max(self.average_length, 1e-6))
 
     @property
@@ -198,11 +195,11 @@ class Evaluator:
         """For each part of an AND typed with spaces: required (True), only scored (False) or left out (None),
         weighing the concepts of its unquoted words together (法治建设 存在 哪些 问题 as 法治建设存在哪些问题)."""
         texts = [child.text if isinstance(child, Text) and not child.exact else None for child in include]
-        concepts = {i: self.concepts_of(text, True) for i, text in enumerate(texts) if text is not None}
+        concepts = {i: self.words.concepts_of(text, True) for i, text in enumerate(texts) if text is not None}
         flat = [concept for found in concepts.values() for concept in found]
         if not flat or all(concept.filler for concept in flat):
             return [True] * len(include)
-        weighed = {concept.text: concept for concept in self.weighed(flat)}
+        weighed = {concept.text: concept for concept in self.words.weighed(flat)}
         roles: list[bool | None] = []
         for i in range(len(include)):
             if i not in concepts:
@@ -215,10 +212,10 @@ class Evaluator:
     def _concepts(self, text: str, expand: bool) -> Result:
         """Unquoted text: its required concepts all present (strict), some present (cover), or present with
         related terms; the concepts most paragraphs have add to the score only, and fillers do nothing."""
-        concepts = self.concepts_of(text, expand)
+        concepts = self.words.concepts_of(text, expand)
         if not concepts:
             return self._one_form(text, exact=True)
-        concepts = self.weighed(concepts)
+        concepts = self.words.weighed(concepts)
         if len(concepts) == 1 and not (concepts[0].expanded or concepts[0].place):
             return self._one_form(concepts[0].text, exact=False)
         parts = [self._concept(concept) for concept in concepts]
@@ -233,76 +230,6 @@ class Evaluator:
         cover = np.maximum(cover_of(parts, required), mask.astype(np.float32))
         score = whole.score + combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * coordination(required)
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
-
-    def concepts_of(self, text: str, expand: bool) -> tuple[Concept, ...]:
-        """The thesaurus's concepts of ``text`` as searched, kept for the state (a search asks two or three times:
-        its roles, its matches, its hits' reasons and marks; an unseen word's check is 50 ms at 1M)."""
-        found = self._kept_concepts.get((text, expand))
-        if found is None:
-            found = self._concepts_of(text, expand)
-            if len(self._kept_concepts) >= CONCEPTS_KEPT:
-                self._kept_concepts.clear()
-            self._kept_concepts[text, expand] = found
-        return found
-
-    def _concepts_of(self, text: str, expand: bool) -> tuple[Concept, ...]:
-        """:meth:`concepts_of`: expanded, a word naming a place of the index has it (城口县,
-        :mod:`search.query.places`), and a word no paragraph has, not even as a string, is the dictionary words it
-        is made of (领导干部带头述法: no paragraph says 干部带头, but 干部 and 带头)."""
-        thesaurus = load_thesaurus()
-        concepts = thesaurus.concepts(text, expand)
-        if not expand:
-            return tuple(concepts)
-        found: list[Concept] = []
-        for concept in concepts:
-            place = () if concept.filler or concept.expanded else self.places.named(concept.text)
-            pieces = self._pieces_of(concept.text) if not place and self._unseen(concept) else []
-            if place:
-                found.append(replace(concept, place=place))
-            elif pieces:
-                found += [piece for word in pieces for piece in thesaurus.concepts(word)]
-            else:
-                found.append(concept)
-        return tuple({concept.text: concept for concept in found}.values())
-
-    def _pieces_of(self, word: str) -> list[str]:
-        """The dictionary words of an unseen word, two or more; else, for one that ends as a measure (办件量, 受理数),
-        its stem where paragraphs have it (办件4.6万件); else none."""
-        if len(pieces := parts_of(word)) > 1:
-            return pieces
-        stem = word[:-1]
-        return [stem] if word[-1] in MEASURE_ENDINGS and len(self._live(self._containing(stem, None))) else []
-
-    def _unseen(self, concept: Concept) -> bool:
-        """Whether a plain word of three characters or more (no thesaurus term, no filler) is in no live
-        paragraph: not as a word, and not as a string."""
-        if concept.expanded or concept.filler or len(concept.text) < 3 or self._concept_frequency(concept):
-            return False
-        return not len(self._live(self._containing(concept.text, None)))
-
-    def weighed(self, concepts: list[Concept] | tuple[Concept, ...]) -> list[Concept]:
-        """The concepts a text is matched by: its fillers left out, and those in more than COMMON_SHARE of the
-        paragraphs only scored, not required (法治, 工作 in a question). The rarest is required when nothing
-        else would be; a text of fillers only is searched as typed."""
-        content = [concept for concept in concepts if not concept.filler]
-        if not content:
-            return [replace(concept, filler=False) for concept in concepts]
-        frequencies = [self._concept_frequency(concept) for concept in content]
-        limit = COMMON_SHARE * self.documents
-        weighed = [
-            replace(concept, required=bool(concept.part) or frequency <= limit)
-            for concept, frequency in zip(content, frequencies, strict=True)
-        ]
-        if len(content) < len(concepts):  # a question in the user's own words
-            weighed = verbs_scored(weighed)
-        if not any(concept.required for concept in weighed):
-            rarest = int(np.argmin(frequencies))
-            weighed[rarest] = replace(weighed[rarest], required=True)
-        return weighed
-
-    def _concept_frequency(self, concept: Concept) -> int:
-        """How many live paragraphs have a concept's words, at most (its rarest word's frequency)."""
-        return min((self._live_frequency(word) for word in words(concept.text)), default=0)
 
     def _concept(self, concept: Concept) -> Result:
         """One concept: as typed, or any equivalent, or (a word naming a report part) that part (strict);
@@ -494,6 +421,10 @@ class Evaluator:
                 token_docs, tfs, at = select(token_docs, found), select(tfs, found), select(at, found)
             word_score[at] += self._bm25(token_docs, tfs, frequency) / len(tokens)
         return docs, string_at, heading_at, word_score, (len(strings), len(headings))
+
+    def _anywhere(self, text: str) -> bool:
+        """Whether any live paragraph has ``text`` as a string."""
+        return bool(len(self._live(self._containing(text, None))))
 
     def _containing(self, text: str, known: np.ndarray | None) -> np.ndarray:
         """Documents whose text contains ``text``, ascending; ``known`` (ascending) are known to."""

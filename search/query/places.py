@@ -2,7 +2,7 @@
 
 A paragraph seldom names its own county or province, so 城口县 人民调解 or 浙江 法律顾问 found no paragraph
 that has both words: the user asks for that place's paragraphs on the subject. Such a word is matched by
-its text or by the place of a paragraph's report (:meth:`search.query.evaluate.Evaluator.concepts_of`).
+its text or by the place of a paragraph's report (:meth:`search.query.query_words.QueryWords.concepts_of`).
 """
 
 from __future__ import annotations

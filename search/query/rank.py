@@ -6,7 +6,7 @@ facet counts describe); most present (``partial``); every one present only when
 related terms count (``related``); any present (``other``: nothing a BM25 over the
 query's words would find is out of reach). A lower tier never ranks above a higher
 one. Question and function words (``data/query_fillers.txt``) are never required,
-and a concept most paragraphs have is only scored (:meth:`Evaluator.weighed`).
+and a concept most paragraphs have is only scored (:meth:`search.query.query_words.QueryWords.weighed`).
 
 The prior: users asking how townships handled a topic want what was done.
 Within a tier, a paragraph of 主要举措和成效 ranks above one that plans or

@@ -103,7 +103,7 @@ def concepts_of(parsed: ParsedQuery, expand: bool) -> list[Concept]:
 def searched_concepts(state: IndexState, terms: list[str], expand: bool) -> list[Concept]:
     """The concepts of a query's unquoted texts as ``state``'s evaluator searches them: :func:`concepts_of`,
     with the places a word names and a word no paragraph has as the words it is made of."""
-    return [concept for term in terms for concept in state.evaluator.concepts_of(term, expand)]
+    return [concept for term in terms for concept in state.evaluator.words.concepts_of(term, expand)]
 
 
 def selections(request_filters: dict[str, list[str]], query_filters: dict[str, list[str]]) -> dict[str, list]:

@@ -1,0 +1,102 @@
+"""What the unquoted words of a query are searched as over one index state: their thesaurus concepts, a
+place's paragraphs for a word naming a place of the index, the dictionary words of a word no paragraph has,
+and which of them a match requires (the rare ones) and which only score (the common ones, the fillers)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from search.index.analyze import parts_of, words
+from search.query.places import PlaceWords
+from search.query.thesaurus import Concept, load_thesaurus, verbs_scored
+
+COMMON_SHARE = 0.3
+MEASURE_ENDINGS = "量数率额"  # 办件量, 受理数: a quantity asked of what paragraphs count (办件4.6万件)
+CONCEPTS_KEPT = 256  # texts whose concepts a state keeps
+
+
+class QueryWords:
+    """The concepts of a state's queries, from the state's word frequencies (``frequency``: live paragraphs
+    with a word), whether live text has a string anywhere (``present``), its live paragraph count and places."""
+
+    def __init__(
+        self, frequency: Callable[[str], int], present: Callable[[str], bool], documents: int, places: PlaceWords
+    ) -> None:
+        self._frequency = frequency
+        self._present = present
+        self.documents = documents
+        self.places = places
+        self._kept: dict[tuple[str, bool], tuple[Concept, ...]] = {}
+
+    def concepts_of(self, text: str, expand: bool) -> tuple[Concept, ...]:
+        """The thesaurus's concepts of ``text`` as searched, kept for the state (a search asks two or three times:
+        its roles, its matches, its hits' reasons and marks; an unseen word's check is 50 ms at 1M)."""
+        found = self._kept.get((text, expand))
+        if found is None:
+            found = self._concepts_of(text, expand)
+            if len(self._kept) >= CONCEPTS_KEPT:
+                self._kept.clear()
+            self._kept[text, expand] = found
+        return found
+
+    def _concepts_of(self, text: str, expand: bool) -> tuple[Concept, ...]:
+        """:meth:`concepts_of`: expanded, a word naming a place of the index has it (城口县,
+        :mod:`search.query.places`), and a word no paragraph has, not even as a string, is the dictionary words it
+        is made of (领导干部带头述法: no paragraph says 干部带头, but 干部 and 带头)."""
+        thesaurus = load_thesaurus()
+        concepts = thesaurus.concepts(text, expand)
+        if not expand:
+            return tuple(concepts)
+        found: list[Concept] = []
+        for concept in concepts:
+            place = () if concept.filler or concept.expanded else self.places.named(concept.text)
+            pieces = self._pieces_of(concept.text) if not place and self._unseen(concept) else []
+            if place:
+                found.append(replace(concept, place=place))
+            elif pieces:
+                found += [piece for word in pieces for piece in thesaurus.concepts(word)]
+            else:
+                found.append(concept)
+        return tuple({concept.text: concept for concept in found}.values())
+
+    def _pieces_of(self, word: str) -> list[str]:
+        """The dictionary words of an unseen word, two or more; else, for one that ends as a measure (办件量, 受理数),
+        its stem where paragraphs have it (办件4.6万件); else none."""
+        if len(pieces := parts_of(word)) > 1:
+            return pieces
+        stem = word[:-1]
+        return [stem] if word[-1] in MEASURE_ENDINGS and self._present(stem) else []
+
+    def _unseen(self, concept: Concept) -> bool:
+        """Whether a plain word of three characters or more (no thesaurus term, no filler) is in no live
+        paragraph: not as a word, and not as a string."""
+        if concept.expanded or concept.filler or len(concept.text) < 3 or self.frequency(concept):
+            return False
+        return not self._present(concept.text)
+
+    def weighed(self, concepts: list[Concept] | tuple[Concept, ...]) -> list[Concept]:
+        """The concepts a text is matched by: its fillers left out, and those in more than COMMON_SHARE of the
+        paragraphs only scored, not required (法治, 工作 in a question). The rarest is required when nothing
+        else would be; a text of fillers only is searched as typed."""
+        content = [concept for concept in concepts if not concept.filler]
+        if not content:
+            return [replace(concept, filler=False) for concept in concepts]
+        frequencies = [self.frequency(concept) for concept in content]
+        limit = COMMON_SHARE * self.documents
+        weighed = [
+            replace(concept, required=bool(concept.part) or frequency <= limit)
+            for concept, frequency in zip(content, frequencies, strict=True)
+        ]
+        if len(content) < len(concepts):  # a question in the user's own words
+            weighed = verbs_scored(weighed)
+        if not any(concept.required for concept in weighed):
+            rarest = int(np.argmin(frequencies))
+            weighed[rarest] = replace(weighed[rarest], required=True)
+        return weighed
+
+    def frequency(self, concept: Concept) -> int:
+        """How many live paragraphs have a concept's words, at most (its rarest word's frequency)."""
+        return min((self._frequency(word) for word in words(concept.text)), default=0)
