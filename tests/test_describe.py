@@ -423,17 +423,62 @@ def test_a_long_autonomous_county_and_a_township_named_with_sheng_are_read_from_
 
 
 def test_a_township_after_a_zones_name_or_a_repeated_county_is_the_gazetteers_township(tmp_path):
-    """What comes before a township may be no county the issuer phrase can take: a development zone's name
-    (武汉东湖新技术开发区, nine characters before 区) or the county written twice. The township then took it all
-    (武汉东湖新技术开发区关东街道, 卓资县大榆树乡: 35 of 8,014 synthetic reports). A gazetteer township at the end,
-    whose city or county the rest names, is the township."""
+    """What comes before a township may be no county the gazetteer has: a development zone named by its city
+    (武汉东湖新技术开发区) or the county written twice. The township took it all (武汉东湖新技术开发区关东街道,
+    卓资县大榆树乡: 35 of 8,014 synthetic reports). The township is the one at the end; a zone its city names
+    is the county the report states (the gazetteer puts 关东街道 in 洪山区, which the zone now runs)."""
     body = "一、主要举措和成效\n聘请律师担任法律顾问，全年审查合同30份。\n"
     zone = _describe_text(tmp_path, f"武汉东湖新技术开发区关东街道2023年法治政府建设情况报告\n{body}")
-    assert (zone.township, zone.county, zone.city, zone.province) == ("关东街道", "洪山区", "武汉市", "湖北省")
+    assert (zone.township, zone.county, zone.city, zone.province) == (
+        "关东街道",
+        "武汉东湖新技术开发区",
+        "武汉市",
+        "湖北省",
+    )
     twice = _describe_text(tmp_path, f"卓资县卓资县大榆树乡2022年度法治政府建设情况报告\n{body}")
     assert (twice.township, twice.county, twice.city) == ("大榆树乡", "卓资县", "乌兰察布市")
     elsewhere = _describe_text(tmp_path, f"武汉东湖新技术开发区龙泉山街道2023年法治政府建设情况报告\n{body}")
-    assert elsewhere.township == "武汉东湖新技术开发区龙泉山街道"  # 泉山街道 is known, but not in 武汉: as written
+    assert (elsewhere.township, elsewhere.county) == ("龙泉山街道", "武汉东湖新技术开发区")
+
+
+def test_a_report_by_a_zone_the_gazetteer_lacks_is_placed_by_the_city_that_names_it(tmp_path):
+    """长沙经济技术开发区管理委员会 reports as a county does; the gazetteer has no such county, and the report had no
+    level, county, city or province. The zone is the county, its city's name the city and province."""
+    body = "一、主要举措和成效\n重大决策事项全部经法律顾问审查。\n"
+    zone = _describe_text(tmp_path, f"长沙经济技术开发区管理委员会关于2023年度法治政府建设情况的报告\n{body}")
+    assert (zone.level, zone.township, zone.county, zone.city, zone.province) == (
+        "县区",
+        "",
+        "长沙经济技术开发区",
+        "长沙市",
+        "湖南省",
+    )
+
+
+def test_a_county_departments_report_keeps_its_title_and_signature_out_of_the_text(tmp_path):
+    """A county department (彭水苗族土家族自治县司法局) as the first line over 2023年法治政府建设年度报告, and as the
+    signature: both were taken for text (the issuer line was no title line), the report had no level."""
+    text = (
+        "彭水苗族土家族自治县司法局\n2023年法治政府建设年度报告\n"
+        "2023年，县司法局深入学习贯彻习近平法治思想，现将有关情况报告如下。\n"
+        "一、主要举措及成效\n全年办理行政复议案件46件。\n二、存在的问题\n执法监督仍有短板。\n"
+        "彭水苗族土家族自治县司法局\n2024年1月15日\n"
+    )
+    report = _describe_text(tmp_path, text)
+    assert report.title == "彭水苗族土家族自治县司法局2023年法治政府建设年度报告"
+    assert (report.level, report.county, report.city) == ("部门", "彭水苗族土家族自治县", "重庆市")
+    assert not any(p.text.startswith("彭水苗族土家族自治县司法局") for p in report.paragraphs)
+
+
+def test_a_report_whose_title_names_no_issuer_is_a_departments_by_its_signature(tmp_path):
+    """2023年法治政府建设工作报告 signed 修文县应急管理局: the level and places came only from a title's issuer."""
+    text = (
+        "2023年法治政府建设工作报告\n今年以来，我局全面推进安全生产领域依法行政。\n"
+        "一、主要工作成效\n全年开展安全生产执法检查426次。\n修文县应急管理局\n2024年1月12日\n"
+    )
+    report = _describe_text(tmp_path, text)
+    assert (report.level, report.township, report.county, report.city) == ("部门", "", "修文县", "贵阳市")
+    assert report.sources["level"] == "落款（发文单位）"
 
 
 def test_a_street_office_named_as_an_agency_of_its_district_government(tmp_path):

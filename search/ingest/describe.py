@@ -109,25 +109,47 @@ GOVERNMENT = re.compile(r"(人民政府|政府|党委|委员会)$")
 
 
 def _set_unit_level(report: Report, evidence: Evidence, gazetteer: Gazetteer) -> bool:
-    """A report by a county or district government, or by a department: its issuer (the title before
-    关于/the year) names no township but a county. Sets level and places from the issuer; no township."""
-    issuer = issuer_phrase(evidence.title) or evidence.issuer
-    if not issuer or gazetteer.find_townships(issuer) or stated_place(issuer, gazetteer).township:
+    """A report by a county or district government, or by a department: its issuer (the title before 关于/the
+    year, else its issuer line or signature) names no township but a county, one the gazetteer has or a zone
+    named by its city that the gazetteer lacks (长沙经济技术开发区管理委员会). Sets level and places; no township."""
+    issuer, label = _issuer_said(evidence)
+    stated = stated_place(issuer, gazetteer) if issuer else StatedPlace()
+    if not issuer or gazetteer.find_townships(issuer) or stated.township:
         return False
-    county = gazetteer.find_county(issuer)
+    county = gazetteer.find_county(issuer) or (stated.county if stated.city else "")
     if not county:
         return False
     rest = issuer[issuer.index(county) + len(county) :]
     level = "部门" if rest and DEPARTMENT.search(rest) and not GOVERNMENT.search(rest) else "县区"
-    _set(report, "level", level, "标题（发文单位）")
-    places = gazetteer.by_county[county]
+    _set(report, "level", level, f"{label}（发文单位）")
+    places = gazetteer.by_county.get(county) or {(county, stated.city, _province_of(stated, gazetteer))}
     if len(places) > 1:  # a county name several cities have: the issuer's own city or province decides
         places = {p for p in places if p[1] in issuer or p[2] in issuer} or places
+    known = county in gazetteer.by_county
     for name, index in (("county", 0), ("city", 1), ("province", 2)):
         values = {place[index] for place in places}
         if len(values) == 1:
-            _set(report, name, values.pop(), "标题（发文单位，地名录）")
+            _set(report, name, values.pop(), f"{label}（{_unit_place_source(known, index)}）")
     return True
+
+
+def _issuer_said(evidence: Evidence) -> tuple[str, str]:
+    """(issuer phrase, where the report says it): the title's head, the issuer line, else the signature."""
+    said = [(issuer_phrase(evidence.title), "标题"), (evidence.issuer, "标题")]
+    said += [(issuer_of_signature(line), "落款") for line in evidence.signature.split("\n") if line]
+    return next(((phrase, where) for phrase, where in said if phrase), ("", ""))
+
+
+def _unit_place_source(known: bool, index: int) -> str:
+    if known:
+        return "发文单位，地名录"
+    return "发文单位，地名录中没有此县区" if index == 0 else "发文单位中的城市名，地名录"
+
+
+def _province_of(stated: StatedPlace, gazetteer: Gazetteer) -> str:
+    """The stated province, else the province of the stated city (one city of that name)."""
+    provinces = {of for city, of in gazetteer.city_named.get(stated.city, ()) if city == stated.city}
+    return stated.province or (provinces.pop() if len(provinces) == 1 else "")
 
 
 @dataclass
@@ -320,6 +342,8 @@ def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated, tex
         values = {entry[index] for entry in entries}
         if len(values) == 1:
             _set(report, name, values.pop(), f"{where['county']}中的县区（地名录）")
+        elif not entries and name == "province" and place.city:  # a zone the gazetteer lacks: its city's province
+            _set(report, name, _province_of(place, gazetteer), f"{where['city']}中的城市（地名录）")
 
 
 def _place_score(place: Place, text: str, doc_aliases: set[str]) -> int:

@@ -49,6 +49,10 @@ class Gazetteer:
         endings = "".join(sorted({name[-1] for name in self.by_county}))
         self.county_endings = re.compile(f"[{re.escape(endings)}]" if endings else "(?!)")
         self.cities = {place.city for place in places}
+        self.city_named: dict[str, set[tuple[str, str]]] = {}
+        for place in places:
+            for name in {place.city, place.city_alias} - {""}:
+                self.city_named.setdefault(name, set()).add((place.city, place.province))
         self.provinces = {place.province for place in places}
 
     def find_county(self, text: str) -> str:

@@ -26,6 +26,8 @@ PEOPLES = PEOPLES_NAMED.split()
 ETHNIC_END = re.compile(f"(?:(?:{'|'.join(sorted(PEOPLES, key=len, reverse=True))})族)+$")
 CITY = re.compile(r"^[\u4e00-\u9fff]{2,9}?(?:市|自治州|州|地区|盟)")
 COUNTY = re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:自治县|自治旗|县|区|旗|市)")
+# A county-level zone a city runs (长沙经济技术开发区, 郑州航空港经济综合实验区): named by the city, often not in the gazetteer
+ZONE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:开发区|高新区|新区|园区|示范区|实验区|试验区|保税区|合作区)")
 NAME_MAX = 16  # longer than any county or city the gazetteer has (双江拉祜族佤族布朗族傣族自治县: 15)
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
@@ -66,15 +68,18 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     rest, place.province = _take(rest, gazetteer.provinces, None, lambda after: bool(after))
     if rest[: _known_prefix(rest, gazetteer.by_county)] == "":
         rest, place.city = _take(rest, gazetteer.cities, CITY, lambda after: _county_then_township(after, gazetteer))
+    if not place.city:
+        rest, place.city, place.county = _city_zone(rest, place.province, gazetteer)
     if place.city in MUNICIPALITIES and not place.province:
         place.province = place.city
-    rest, place.county = _take(
-        rest,
-        gazetteer.by_county,
-        COUNTY,
-        lambda after: not after or _is_township(after, gazetteer),
-        lambda after: not after or _is_township(after),  # 红旗 (shaped like 旗) before 回族乡: no county
-    )
+    if not place.county:
+        rest, place.county = _take(
+            rest,
+            gazetteer.by_county,
+            COUNTY,
+            lambda after: not after or _is_township(after, gazetteer),
+            lambda after: not after or _is_township(after),  # 红旗 (shaped like 旗) before 回族乡: no county
+        )
     if place.county or place.city:  # 兴宁市人民政府宁新街道办事处: a street office is an agency of the government
         rest = GOVERNMENT_BEFORE_OFFICE.sub("", rest)
     if _is_township(rest, gazetteer):
@@ -82,6 +87,20 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     elif rest and not place.county and rest in gazetteer.by_county:
         place.county = rest
     return place
+
+
+def _city_zone(text: str, province: str, gazetteer: Gazetteer) -> tuple[str, str, str]:
+    """(the rest, city, zone) of a phrase that starts with a zone named by its city's name or short name
+    (长沙经济技术开发区 → 长沙市, 长沙经济技术开发区) and that a township or nothing follows, where the gazetteer has
+    no county of that name; (``text``, "", "") otherwise. One city of ``province`` (if stated) has the name."""
+    if _known_prefix(text, gazetteer.by_county):
+        return text, "", ""
+    for end in range(min(len(text), NAME_MAX), 1, -1):
+        cities = {city for city, of in gazetteer.city_named.get(text[:end], ()) if province in ("", of)}
+        zone = ZONE.match(text, end) if len(cities) == 1 else None
+        if zone and (zone.end() == len(text) or _is_township(text[zone.end() :], gazetteer)):
+            return text[zone.end() :], cities.pop(), text[: zone.end()]
+    return text, "", ""
 
 
 def _known_township_at_end(name: str, gazetteer: Gazetteer) -> str:

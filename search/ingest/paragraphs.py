@@ -71,7 +71,8 @@ ATTACHMENT_NAME_MAX = 60
 CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "Ｏ": 0}
 ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{2,24}[：:]$")
 TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|依法行政")
-ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|党工委|工委|街道办事处|办事处|管委会|委员会)$")
+# An issuer line: a government or party committee, or a county's department (彭水县司法局, 县应急管理局)
+ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|党工委|工委|街道办事处|办事处|管委会|委员会|局)$")
 TITLE_END = re.compile(r"(报告|总结|情况)$")
 COVER_TITLE = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|公布)(《)?(.{4,60}?)》?的(?:通知|报告|函)$")
 # Under an official document's letterhead: its number (梨政发〔2024〕3号) and who signed it (签发人：张三).
