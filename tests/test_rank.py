@@ -224,3 +224,32 @@ def test_a_verb_in_a_question_is_scored_not_required(eight):
     hits = eight.search(SearchRequest(q="如何培养法律明白人", limit=5))["hits"]
     assert hits[0]["tier"] == "all" and hits[0]["text"].startswith("举办法律明白人培训班")
     assert eight.search(SearchRequest(q="培养 法律明白人"))["total"] == 0
+
+
+def test_a_word_the_segmenter_cuts_in_two_counts_once_against_the_others(tmp_path):
+    """领导干部年终述法: the segmenter cuts 领导干部 into 领导 and 干部, which counted as two of three concepts, so
+    paragraphs about 领导干部 alone ranked above those about 年终述法, the rarer and asked-for half."""
+    paragraphs = [
+        "组织领导干部参加学法考试，参考率百分之百。",
+        "镇党委书记带头开展年终述法，接受党员群众评议。",
+        "聘请律师担任法律顾问，全年审查合同二十一份。",
+        "开展法治宣传进村入户活动十二场，发放资料八百份。",
+        "建立矛盾纠纷排查台账，全年调解纠纷四十三件。",
+        "严格落实重大行政决策程序，三项重大决策均经合法性审查。",
+        "举办法律明白人培训班两期，培训村民骨干六十人。",
+        "严格行政执法人员管理，全部持证上岗。",
+    ]
+    for number, paragraph in enumerate(paragraphs):
+        town = f"安康县{'青白柳龙石马金云'[number]}河镇"
+        _write(
+            tmp_path / "corpus",
+            f"{number}.txt",
+            [f"{town}2022年法治政府建设工作情况报告", "一、主要举措和成效", paragraph],
+        )
+    engine = _indexed(tmp_path / "corpus", tmp_path / "index")
+    try:
+        hits = engine.search(SearchRequest(q="领导干部年终述法", limit=5))["hits"]
+    finally:
+        engine.close()
+    assert hits[0]["text"].startswith("镇党委书记带头开展年终述法")
+    assert [hit["tier"] for hit in hits[:2]] == ["partial", "partial"]

@@ -224,11 +224,13 @@ class Evaluator:
         whole = self._one_form(text, exact=True)
         docs, (whole, *parts) = self._aligned([whole, *parts])
         required = [part for part, concept in zip(parts, concepts, strict=True) if concept.required]
+        weights = _unit_weights([concept for concept in concepts if concept.required])
         apart = combined(np.logical_and, [r.mask for r in required])
         mask = whole.mask | apart
         near = mask | combined(np.logical_and, [r.nearly() for r in required])
-        cover = np.maximum(cover_of(parts, required), mask.astype(np.float32))
-        score = whole.score + combined(np.add, [r.score for r in parts]) * SPLIT_WORDS_BOOST * coordination(required)
+        cover = np.maximum(cover_of(parts, required, weights), mask.astype(np.float32))
+        coordinated = coordination(required, weights)
+        score = whole.score + _weighed_sum(parts, _unit_weights(concepts)) * SPLIT_WORDS_BOOST * coordinated
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
 
     def _concept(self, concept: Concept) -> Result:
@@ -514,6 +516,20 @@ class Evaluator:
             return []
         top = top_scoring(candidates, score[candidates], limit)
         return [(int(d), float(score[d])) for d in top]
+
+
+def _unit_weights(concepts: list[Concept]) -> list[float]:
+    """Each concept's weight in a paragraph's cover: the pieces of one typed word share one (领导干部年终述法: 领导 and
+    干部 ½ each, 述法 1), so that a word the segmenter cut in two does not outweigh the others."""
+    pieces = Counter(concept.typed_as for concept in concepts if concept.typed_as)
+    return [1 / pieces[concept.typed_as] if concept.typed_as else 1.0 for concept in concepts]
+
+
+def _weighed_sum(parts: list[Result], weights: list[float]) -> np.ndarray:
+    """The parts' scores added, each times its weight (unweighted when all are 1, as before weights)."""
+    if all(weight == 1 for weight in weights):
+        return combined(np.add, [r.score for r in parts])
+    return combined(np.add, [r.score * np.float32(w) for r, w in zip(parts, weights, strict=True)])
 
 
 def _nothing_to_hide(segment: Segment, live: np.ndarray) -> bool:

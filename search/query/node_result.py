@@ -80,26 +80,42 @@ def _spread(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
     return spread
 
 
-def coordination(parts: list[Result]) -> np.ndarray:
-    """How fully each document answers the parts of a query: a part present counts 1, a part present only
-    through a related term ½ (a strict match scores ×1; a partial match with related evidence for what it
-    lacks ranks above one without)."""
+def coordination(parts: list[Result], weights: list[float] | None = None) -> np.ndarray:
+    """How fully each document answers the parts of a query: a part present counts 1 (or its weight, when
+    given), a part present only through a related term ½ of that (a strict match scores ×1; a partial match
+    with related evidence for what it lacks ranks above one without)."""
     related = np.float32(RELATED_COORDINATION)
     total = np.zeros(len(parts[0].mask), dtype=np.float32)
-    for part in parts:  # summed as they come: at five million matches each part's array is 20 MB
-        total += np.maximum(part.mask.astype(np.float32), related * part.nearly())
-    total /= len(parts)
+    if _equal(weights):
+        for part in parts:  # summed as they come: at five million matches each part's array is 20 MB
+            total += np.maximum(part.mask.astype(np.float32), related * part.nearly())
+        total /= len(parts)
+        return total
+    for part, share in zip(parts, _shares(weights), strict=True):
+        total += np.maximum(part.mask.astype(np.float32), related * part.nearly()) * share
     return total
 
 
-def cover_of(parts: list[Result], required: list[Result]) -> np.ndarray:
-    """The share of the required parts each document has; a document with none of them but an optional one
-    (a concept most paragraphs have) gets OPTIONAL_COVER, so that it is still listed, last."""
-    cover = mean([r.covered() for r in required]).astype(np.float32)
+def cover_of(parts: list[Result], required: list[Result], weights: list[float] | None = None) -> np.ndarray:
+    """The share of the required parts each document has (each part counting its weight, when given); a
+    document with none of them but an optional one (a concept most paragraphs have) gets OPTIONAL_COVER, so
+    that it is still listed, last."""
+    if _equal(weights):
+        cover = mean([r.covered() for r in required]).astype(np.float32)
+    else:
+        cover = combined(np.add, [r.covered() * s for r, s in zip(required, _shares(weights), strict=True)])
     if len(required) < len(parts):
         some = combined(np.logical_or, [r.mask for r in parts])
         cover = np.maximum(cover, some * np.float32(OPTIONAL_COVER))
     return cover
+
+
+def _equal(weights: list[float] | None) -> bool:
+    return weights is None or len(set(weights)) <= 1
+
+
+def _shares(weights: list[float]) -> np.ndarray:
+    return (np.asarray(weights, dtype=np.float32) / np.float32(sum(weights))).astype(np.float32)
 
 
 def combined(operation: np.ufunc, arrays: list[np.ndarray]) -> np.ndarray:

@@ -38,6 +38,9 @@ class Concept:
     ``data/query_fillers.txt``): never required, never scored."""
     required: bool = True
     """Whether a paragraph must have it to match strictly; a concept most paragraphs have is only scored."""
+    typed_as: str = ""
+    """Expanded, the one typed word the concept is a piece of, when the segmenter cut it into several (领导干部 →
+    领导, 干部): those pieces count as one concept in a paragraph's cover and score (exact mode scores each word)."""
     place: tuple[tuple[str, str], ...] = ()
     """The (facet, value) places the word names (城口县, 浙江 → province 浙江省): their paragraphs count as
     having it (:mod:`search.query.places`)."""
@@ -89,7 +92,9 @@ class Thesaurus:
                 if known:
                     in_run.append(self.concept(piece) if expand else Concept(piece))
                 else:
-                    in_run.extend(Concept(word) for word in words(piece))
+                    cut = words(piece)
+                    typed_as = piece if expand and len(cut) > 1 else ""
+                    in_run.extend(Concept(word, typed_as=typed_as) for word in cut)
             pieces += _with_parts_and_fillers(in_run) if expand else in_run
         return list({c.text: c for c in pieces}.values())
 
