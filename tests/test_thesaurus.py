@@ -28,6 +28,14 @@ def test_an_equivalent_holding_a_shorter_one_is_not_searched_twice():
     assert "普法" in equivalents and "普法教育" not in equivalents and "法治宣传教育" not in equivalents
 
 
+def test_a_village_legal_adviser_is_not_an_equivalent_of_every_legal_adviser():
+    """村法律顾问 was in the 法律顾问 group too, so every 法律顾问 (a city's units', a township's) was a strict
+    match for it; the narrower term's group has the broader one as related only."""
+    village = load_thesaurus().concept("村法律顾问")
+    assert "法律顾问" not in village.equivalents and "法律顾问" in village.related
+    assert "社区法律顾问" in village.equivalents
+
+
 def test_query_text_is_read_as_the_longest_thesaurus_terms():
     concepts = load_thesaurus().concepts("执法力量薄弱")
     assert [c.text for c in concepts] == ["执法力量", "薄弱"]
