@@ -224,6 +224,26 @@ def test_a_paragraph_opening_with_next_years_plans_in_the_first_person_plural_is
 @pytest.mark.parametrize(
     ("heading", "part"),
     [
+        ("一、上一年度推进法治政府建设的主要举措和成效", "主要举措和成效"),
+        ("二、上一年度推进法治政府建设存在的不足和原因", "存在的不足和原因"),
+        (
+            "三、上一年度党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况",
+            "第一责任人履职",
+        ),
+        ("四、下一年度推进法治政府建设的主要安排", "下一年度安排"),
+        ("四、明年推进依法行政工作的打算", "下一年度安排"),
+    ],
+)
+def test_the_regulations_own_part_headings_name_their_parts(heading, part):
+    """《法治政府建设与责任落实督察工作规定》 art. 25 words the four parts; many reports copy them as headings.
+    下一年度推进法治政府建设的主要安排 named no part (下一年度 and 安排 were looked for side by side), so the plans
+    of such a report counted as work done."""
+    assert load_part_rules().named_by_heading([heading]) == part
+
+
+@pytest.mark.parametrize(
+    ("heading", "part"),
+    [
         ("二、面临的困难", "存在的不足和原因"),
         ("二、需要改进的地方", "存在的不足和原因"),
         ("三、主要领导履职情况", "第一责任人履职"),
@@ -244,6 +264,9 @@ def test_a_paragraph_opening_with_next_years_plans_in_the_first_person_plural_is
         ("四、来年工作设想", "下一年度安排"),
         ("一、主要做法及成效", "主要举措和成效"),
         ("一、2023年重点工作完成情况", ""),
+        ("三、党政正职履行法治建设职责情况", "第一责任人履职"),
+        ("三、领导班子带头推进法治建设情况", "第一责任人履职"),
+        ("四、意见建议", "下一年度安排"),
     ],
 )
 def test_part_headings_in_other_words_name_their_part(heading, part):
