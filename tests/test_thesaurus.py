@@ -101,3 +101,20 @@ def test_words_of_time_and_order_in_a_question_are_fillers_but_not_inside_words(
     assert "后" in fillers("综合执法改革后乡镇怎么执法")
     assert {"过程", "遇到"} <= fillers("执法过程中遇到的困难") and "次数" in fillers("带头学法的次数")
     assert not fillers("任前法律知识考试 事后监管 执法全过程")
+
+
+def test_a_part_word_the_segmenter_cuts_still_names_its_part():
+    """不规范, 不平衡, 来年 and 下一年 are words that name a part (parts.json), but the segmenter cuts them (不 + 规范,
+    来 + 年): 执法不规范 asked for 执法, 不 and 规范 and never for the shortcomings."""
+    thesaurus = load_thesaurus()
+    found = {c.text: c.part for c in thesaurus.concepts("执法不规范")}
+    assert found == {"执法": "", "不规范": "存在的不足和原因"}
+    assert {c.text: c.part for c in thesaurus.concepts("来年打算")}["来年"] == "下一年度安排"
+
+
+def test_only_a_stretch_short_as_a_word_counts_as_one_typed_word():
+    """领导干部 (four characters the segmenter cuts in two) is one typed word whose pieces count once; 待遇低流动大
+    is a clause of several words, each counting as typed."""
+    thesaurus = load_thesaurus()
+    assert {c.text: c.typed_as for c in thesaurus.concepts("领导干部年终述法")}["干部"] == "领导干部"
+    assert {c.typed_as for c in thesaurus.concepts("人民调解员待遇低流动大")} == {""}

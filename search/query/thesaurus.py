@@ -19,6 +19,7 @@ from search.index.vocabulary import THESAURUS, Group, load_groups
 from search.ingest.classify import load_part_rules
 
 MAX_EXPANSIONS = 16
+WORD_MAX = 4  # characters of one typed word (领导干部, 全覆盖) the segmenter may cut; a longer stretch is several
 FILLERS = DATA / "query_fillers.txt"
 
 
@@ -39,8 +40,9 @@ class Concept:
     required: bool = True
     """Whether a paragraph must have it to match strictly; a concept most paragraphs have is only scored."""
     typed_as: str = ""
-    """Expanded, the one typed word the concept is a piece of, when the segmenter cut it into several (领导干部 →
-    领导, 干部): those pieces count as one concept in a paragraph's cover and score (exact mode scores each word)."""
+    """Expanded, the one typed word (up to WORD_MAX characters between thesaurus terms) the concept is a piece
+    of, when the segmenter cut it into several (领导干部 → 领导, 干部): those pieces count as one concept in a
+    paragraph's cover and score (exact mode scores each word)."""
     place: tuple[tuple[str, str], ...] = ()
     """The (facet, value) places the word names (城口县, 浙江 → province 浙江省): their paragraphs count as
     having it (:mod:`search.query.places`)."""
@@ -92,8 +94,8 @@ class Thesaurus:
                 if known:
                     in_run.append(self.concept(piece) if expand else Concept(piece))
                 else:
-                    cut = words(piece)
-                    typed_as = piece if expand and len(cut) > 1 else ""
+                    cut = _cues_rejoined(words(piece))
+                    typed_as = piece if expand and len(cut) > 1 and len(piece) <= WORD_MAX else ""
                     in_run.extend(Concept(word, typed_as=typed_as) for word in cut)
             pieces += _with_parts_and_fillers(in_run) if expand else in_run
         return list({c.text: c for c in pieces}.values())
@@ -119,6 +121,23 @@ class Thesaurus:
         if rest:
             found.append((rest, False))
         return found
+
+
+@lru_cache(maxsize=1)
+def _part_cues() -> frozenset[str]:
+    return frozenset(word for words in load_part_rules().cues.values() for word in words)
+
+
+def _cues_rejoined(cut: list[str]) -> list[str]:
+    """The segmenter's words with those it cut out of a word that names a report part joined again (不 + 规范 →
+    不规范, 来 + 年 → 来年: parts.json ``query_cues``), so that it names the part; a word it kept whole stays
+    whole (困难群众 is no 困难)."""
+    cues, joined, at = _part_cues(), [], 0
+    while at < len(cut):
+        end = next((end for end in range(len(cut), at + 1, -1) if "".join(cut[at:end]) in cues), at + 1)
+        joined.append("".join(cut[at:end]))
+        at = end
+    return joined
 
 
 def _with_parts_and_fillers(run: list[Concept]) -> list[Concept]:
