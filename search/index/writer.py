@@ -55,6 +55,7 @@ from search.ingest.model import Report
 from search.ingest.pipeline import path_order
 
 INDEX_NAME = "paragraphs"
+TOC_NAME = re.compile(rf"^_{INDEX_NAME}_\d+\.toc$")
 MERGE_AT = 4
 MAX_SEGMENTS = 3
 INFO_FILE = "indexinfo.json"
@@ -154,7 +155,9 @@ def open_index(index_dir: Path) -> index.Index:
 
 
 def index_exists(index_dir: Path) -> bool:
-    return Path(index_dir).is_dir() and index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    """Whether ``index_dir`` holds a committed index, from its listing: opening it (Whoosh's exists_in) raised
+    when a commit in another process had just deleted the table of contents it listed."""
+    return Path(index_dir).is_dir() and any(TOC_NAME.match(name) for name in os.listdir(index_dir))
 
 
 def index_is_usable(index_dir: Path) -> bool:

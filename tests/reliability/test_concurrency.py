@@ -81,3 +81,25 @@ print(len(errors), errors[:1])
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.startswith("0 "), out.stdout + out.stderr
+
+
+def test_an_index_another_process_is_committing_to_is_still_seen_to_exist(corpus, tmp_path, monkeypatch):
+    """A server (or a watcher's waiting test) asked whether the index exists while an indexer committed: Whoosh
+    opened the table of contents it had just listed, which the commit had deleted, and the check raised
+    FileNotFoundError. Here every table of contents vanishes as it is opened."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from search.index.writer import index_exists
+
+    index = tmp_path / "index"
+    assert not update_index(corpus, index, jobs=1).failed
+    opened = FileStorage.open_file
+
+    def replaced_meanwhile(storage, name, **kwargs):
+        if name.endswith(".toc"):
+            raise FileNotFoundError(name)
+        return opened(storage, name, **kwargs)
+
+    monkeypatch.setattr(FileStorage, "open_file", replaced_meanwhile)
+    assert index_exists(index)
+    assert not index_exists(tmp_path / "nowhere")
