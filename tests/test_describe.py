@@ -481,6 +481,19 @@ def test_a_report_whose_title_names_no_issuer_is_a_departments_by_its_signature(
     assert report.sources["level"] == "落款（发文单位）"
 
 
+def test_a_saved_pages_issuer_label_places_a_report_that_never_names_itself(tmp_path):
+    """法治政府建设年度报告（2023年度） with 发布单位：宁波市鄞州区首南街道办事处 发布日期：… under it and a body that
+    says only 我街道: the line was read as text and the report had no township, level or date."""
+    text = (
+        "法治政府建设年度报告\n（2023年度）\n发布单位：宁波市鄞州区首南街道办事处  发布日期：2024-01-22\n"
+        "一、主要举措和成效\n我街道全年办理行政执法案件213件。\n"
+    )
+    report = _describe_text(tmp_path, text)
+    assert (report.township, report.county, report.level, report.year) == ("首南街道", "鄞州区", "街道", 2023)
+    assert (report.date, report.sources["township"]) == ("2024-01-22", "网页发布机构（地名录）")
+    assert [p.text for p in report.paragraphs] == ["我街道全年办理行政执法案件213件。"]
+
+
 def test_a_street_office_named_as_an_agency_of_its_district_government(tmp_path):
     """A street office's official name puts its government first: 兴宁市人民政府宁新街道办事处 (as its title, or
     as its signature under a title without a place). The township was 人民政府宁新街道."""

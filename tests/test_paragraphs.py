@@ -245,6 +245,21 @@ def test_a_label_over_the_title_a_subtitle_and_a_seal_note_are_no_paragraphs():
         assert [p.text for p in result.paragraphs] == ["审查合同35件。"]
 
 
+def test_a_place_over_its_title_a_bracketed_year_under_it_and_a_pages_issuer_line_are_no_paragraphs():
+    """沙河口区黑石礁街道 alone over 2023年法治政府建设情况报告 (a title set on two lines), （2023年度） under
+    法治政府建设年度报告, and 发布单位：…街道办事处 发布日期：… under it: each was glued into the first paragraph."""
+    body = ["今年以来，街道坚持依法行政。", "一、主要工作", "审查合同35件。"]
+    placed = segment(["沙河口区黑石礁街道", "2023年法治政府建设情况报告", *body])
+    assert placed.title_lines == ["沙河口区黑石礁街道", "2023年法治政府建设情况报告"]
+    dated = segment(
+        ["法治政府建设年度报告", "（2023年度）", "发布单位：宁波市鄞州区首南街道办事处  发布日期：2024-01-22", *body]
+    )
+    assert dated.title_lines == ["法治政府建设年度报告", "（2023年度）"]
+    assert (dated.chrome_issuer, dated.chrome_date) == ("宁波市鄞州区首南街道办事处", "2024-01-22")
+    for result in (placed, dated):
+        assert [p.text for p in result.paragraphs] == ["今年以来，街道坚持依法行政。", "审查合同35件。"]
+
+
 def test_an_attachment_line_or_a_pages_previous_and_next_links_under_the_signature_leave_it_read():
     """附件：… under the signature's date, or 上一篇：…/下一篇：… a page copied into a text file ends with: the
     signature and its date are still read, and neither is glued to the last paragraph."""

@@ -22,6 +22,8 @@ class ChromeRules:
     label: re.Pattern
     phrase: re.Pattern
     max_length: int
+    issuer: re.Pattern | None = None
+    """A label naming who issued the page's document (发布机构：…) and its value."""
 
 
 @lru_cache(maxsize=4)
@@ -33,7 +35,11 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
     # next label (saved pages lose the spaces between items) or the line's end.
     marked = rf"(?:【\s*(?:{labels})\s*】|(?:{labels})\s*[：:])"
     label = re.compile(rf"{marked}\s*[^，。；]{{0,40}}?(?={marked}|{phrases}|$)")
-    return ChromeRules(label, re.compile(phrases), int(data.get("max_length", 100)))
+    issuers = "|".join(re.escape(label) for label in data.get("issuer_labels", ()))
+    issuer = (
+        re.compile(rf"(?:{issuers})\s*[：:]\s*([\u4e00-\u9fff（）()]{{2,40}}?)(?=\s|{labels}|$)") if issuers else None
+    )
+    return ChromeRules(label, re.compile(phrases), int(data.get("max_length", 100)), issuer)
 
 
 def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
@@ -48,3 +54,10 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
         return False
     rest = SEPARATORS.sub("", DATE_TIME.sub("", rules.phrase.sub("", rest)))
     return len(re.sub(r"\d", "", rest)) <= LEFTOVER
+
+
+def chrome_issuer(line: str, rules: ChromeRules | None = None) -> str:
+    """The issuer a chrome line names under an issuer label (发布机构：某某街道办事处), or ""."""
+    rules = rules or load_chrome_rules()
+    found = rules.issuer.search(line) if rules.issuer else None
+    return found.group(1) if found else ""

@@ -42,6 +42,7 @@ TOWNSHIP_LEVEL_ENDINGS = ("乡", "镇", "街道")  # a township's level, which c
 TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
 # What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
 COUNTY_AS_NAME = re.compile(r"委|政府|人民|人大|政协|党|纪委|司法|公安|法院|检察|依法治|法治|[、，。；：）)\s]|$")
+PAGE_ISSUER = "网页发布机构"
 FOLDERS_READ = 2  # the folders a report sits in that may name its county (巫溪县/花台乡.txt)
 
 
@@ -55,6 +56,7 @@ class Evidence:
     file_name: str = ""
     folders: str = ""  # and the web site a page came from: where the report sits, not what it says
     addressee: str = ""  # 江油市委依法治市办: the county's office a township reports to
+    page_issuer: str = ""  # 发布机构：… on a saved web page: after everything the report itself says
 
     @property
     def everything(self) -> str:
@@ -77,6 +79,7 @@ def describe(
         signature="\n".join(segmented.signature),
         body="\n".join(p.text for p in report.paragraphs),
         issuer=segmented.issuer,
+        page_issuer=segmented.chrome_issuer,
         addressee=segmented.addressee,
         file_name=Path(report.path).stem,
         folders="\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")]),
@@ -137,6 +140,7 @@ def _issuer_said(evidence: Evidence) -> tuple[str, str]:
     """(issuer phrase, where the report says it): the title's head, the issuer line, else the signature."""
     said = [(issuer_phrase(evidence.title), "标题"), (evidence.issuer, "标题")]
     said += [(issuer_of_signature(line), "落款") for line in evidence.signature.split("\n") if line]
+    said += [(evidence.page_issuer, PAGE_ISSUER)]
     return next(((phrase, where) for phrase, where in said if phrase), ("", ""))
 
 
@@ -167,6 +171,7 @@ def _stated_places(evidence: Evidence, gazetteer: Gazetteer) -> Stated:
     phrases += [(inside, "标题") for inside in TITLE_BRACKETS.findall(evidence.title)]  # …年度报告（翠湖镇）
     phrases += [(evidence.issuer, "发文单位")]
     phrases += [(issuer_of_signature(line), "落款") for line in evidence.signature.split("\n") if line]
+    phrases += [(evidence.page_issuer, PAGE_ISSUER)]
     found, where = StatedPlace(), {}
     for phrase, label in phrases:
         place = stated_place(phrase, gazetteer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from search.ingest.chrome import is_chrome
+from search.ingest.chrome import chrome_issuer, is_chrome
 from search.ingest.classify import load_part_rules
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import normalize_line
@@ -80,7 +80,10 @@ DOCUMENT_NUMBER = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,12}\s*[〔\[【（(]\s*20\d\d\s*[〕\]】）)]\s*第?\s*\d{1,4}\s*号\s*)?(?:签发人\s*[：:]\s*[\u4e00-\u9fff、\s]{2,16})?$"
 )
 CONTENTS_HEADINGS = {"目录", "目次"}
-SUBTITLE = re.compile(r"^(?:——|--|—)\s*\S")  # ——梨树县喇嘛甸镇2023年, under 法治政府建设年度报告
+# ——梨树县喇嘛甸镇2023年 or （2023年度）, under 法治政府建设年度报告
+SUBTITLE = re.compile(r"^(?:——|--|—)\s*\S|^[（(]\s*20\d\d\s*年度?\s*[）)]$")
+# 沙河口区黑石礁街道 alone over 2023年法治政府建设情况报告: the first line of a title set on two lines
+PLACE_LINE = re.compile(r"^[\u4e00-\u9fff]{1,20}(?:乡|镇|街道|苏木|县|区|市|旗)$")
 LABEL_OVER_TITLE = re.compile(r"^[【\[][^】\]]{1,4}[】\]]$")  # 【全文】, 【公示】 over a page's title
 SEAL = re.compile(r"\s*[（(](?:盖章|印章)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）
 COVER_LINES = 12  # a cover letter's lines: title, addressee, a sentence or two, issuer, date
@@ -94,6 +97,7 @@ class Segmented:
     signature: list[str] = field(default_factory=list)
     date: str = ""
     chrome_date: str = ""
+    chrome_issuer: str = ""  # who a web page says issued it (发布机构：某某街道办事处)
     cover_date: str = ""  # the date of a cover letter the report came with (关于印发《…》的通知)
     chrome_lines: int = 0
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -150,7 +154,7 @@ def _chinese_number(text: str) -> int:
 
 def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
     """The lines without web-page chrome (:mod:`search.ingest.chrome`); the first date the chrome gave is kept
-    as the page's publication date."""
+    as the page's publication date, the first issuer it names (发布机构：…) as the page's issuer."""
     kept = []
     for line in lines:
         if not line:
@@ -164,6 +168,7 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
             date = DATE_IN_TEXT.search(line)
             if date and not result.chrome_date:
                 result.chrome_date = iso_date(date)
+            result.chrome_issuer = result.chrome_issuer or chrome_issuer(line)
             continue
         kept.append(line)
     return kept
@@ -278,7 +283,7 @@ def _is_title_line(line: str) -> bool:
     """A line of a title: short, one phrase (no sentence break, not ending as a sentence that leads into a
     list: 现将…报告如下：), naming a report or an issuer."""
     return (
-        len(line) <= STANDALONE_HEADING_MAX
+        0 < len(line) <= STANDALONE_HEADING_MAX
         and not INNER_BREAK.search(line)
         and line[-1] not in "：:，,"
         and not numbered_level(line)
@@ -303,6 +308,8 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
             pass
         elif not result.title_lines and not result.issuer and _is_letterhead(line, _after_numbers(lines[index + 1 :])):
             result.issuer = LETTERHEAD.sub("", line)
+        elif not result.title_lines and PLACE_LINE.match(line) and _is_title_line(_next(lines, index)):
+            result.title_lines.append(line)
         elif _is_title_line(line) and not result.addressee and not _heading_after_title(line, result):
             if result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
                 result.issuer = line
@@ -312,6 +319,10 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
             break
         index += 1
     return lines[index:]
+
+
+def _next(lines: list[str], index: int) -> str:
+    return lines[index + 1] if index + 1 < len(lines) else ""
 
 
 def _is_no_title_line(line: str, index: int, lines: list[str], result: Segmented) -> bool:
