@@ -118,3 +118,12 @@ def test_only_a_stretch_short_as_a_word_counts_as_one_typed_word():
     thesaurus = load_thesaurus()
     assert {c.text: c.typed_as for c in thesaurus.concepts("领导干部年终述法")}["干部"] == "领导干部"
     assert {c.typed_as for c in thesaurus.concepts("人民调解员待遇低流动大")} == {""}
+
+
+def test_a_part_word_inside_a_longer_word_names_no_part():
+    """困难群众救助 asked for the shortcomings (困难) and 群众; 计划生育 for the plans (计划): a part word that is only
+    part of a word the segmenter knows is read as that word."""
+    thesaurus = load_thesaurus()
+    assert {c.text: c.part for c in thesaurus.concepts("困难群众救助")} == {"困难群众": "", "救助": ""}
+    assert {c.text: c.part for c in thesaurus.concepts("计划生育")} == {"计划生育": ""}
+    assert {c.text: c.part for c in thesaurus.concepts("法治意识不强")}["不强"] == "存在的不足和原因"

@@ -120,7 +120,26 @@ class Thesaurus:
                 at += 1
         if rest:
             found.append((rest, False))
-        return found
+        return _part_words_in_longer_words_joined(found)
+
+
+def _part_words_in_longer_words_joined(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The pieces, where a piece that would name a report part is only part of a longer word of the segmenter's
+    with the piece beside it joined to it and read as that word: 困难群众 and 计划生育 ask about neither the
+    shortcomings (困难) nor the plans (计划)."""
+    rules = load_part_rules()
+    joined: list[tuple[str, bool]] = []
+    for piece, known in found:
+        if joined and _one_word_naming_a_part(joined[-1][0], piece, rules):
+            joined[-1] = (joined[-1][0] + piece, False)
+        else:
+            joined.append((piece, known))
+    return joined
+
+
+def _one_word_naming_a_part(first: str, second: str, rules) -> bool:
+    names = bool(rules.named_by(first) or rules.named_by(second))
+    return names and not rules.named_by(first + second) and words(first + second) == [first + second]
 
 
 @lru_cache(maxsize=1)
