@@ -116,3 +116,22 @@ def test_a_page_that_only_links_its_report_as_an_attachment_says_so(tmp_path):
     path.write_text(page, encoding="utf-8")
     with pytest.raises(ReportError, match="附件.*P020210101.doc"):
         process_file(path)
+
+
+def test_a_pages_information_table_names_the_issuer_and_date_of_a_report_that_names_neither(tmp_path):
+    """政府信息公开 pages put 发布机构 | 仁和区大田镇人民政府 and 生成日期 | 2024-01-20 in cells of a table above the
+    article; the article says only 我镇. The report had no township, county or date."""
+    page = tmp_path / "report.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>关于2023年度法治政府建设工作情况的报告_仁和区人民政府</title></head>"
+        "<body><table class='xxgk'><tr><td>索引号：</td><td>115104110088888X/2024-00012</td><td>发布机构：</td>"
+        "<td>仁和区大田镇人民政府</td></tr><tr><td>生成日期：</td><td>2024-01-20</td><td>文号：</td>"
+        "<td>大府发〔2024〕2号</td></tr></table><div class='article'><h1>关于2023年度法治政府建设工作情况的报告</h1>"
+        "<p>2023年，我镇深入学习贯彻习近平法治思想，现将有关情况报告如下：</p><p>一、主要举措和成效</p>"
+        "<p>全年重大决策事项7项均经合法性审查。</p></div></body></html>",
+        encoding="utf-8",
+    )
+    report = process_file(page)
+    assert (report.township, report.county, report.level, report.date) == ("大田镇", "仁和区", "乡镇", "2024-01-20")
+    assert report.sources["township"] == "网页发布机构（地名录）"
+    assert [p.text for p in report.paragraphs][-1] == "全年重大决策事项7项均经合法性审查。"

@@ -79,7 +79,7 @@ def describe(
         signature="\n".join(segmented.signature),
         body="\n".join(p.text for p in report.paragraphs),
         issuer=segmented.issuer,
-        page_issuer=segmented.chrome_issuer,
+        page_issuer=segmented.chrome_issuer or raw.hints.get("issuer", ""),
         addressee=segmented.addressee,
         file_name=Path(report.path).stem,
         folders="\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")]),
@@ -414,8 +414,8 @@ def _set_date(report: Report, raw: RawText, segmented: Segmented) -> None:
         _set(report, "date", segmented.cover_date, COVER_DATE)
     elif raw.hints.get("date"):
         _set(report, "date", raw.hints["date"], "网页元数据")
-    elif segmented.chrome_date:
-        _set(report, "date", segmented.chrome_date, "网页发布时间")
+    elif segmented.chrome_date or raw.hints.get("page_date"):
+        _set(report, "date", segmented.chrome_date or raw.hints["page_date"], "网页发布时间")
 
 
 def _set_title(report: Report, segmented: Segmented, raw: RawText) -> None:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from search.ingest.bounds import check_nesting, check_text_size
+from search.ingest.chrome import chrome_issuer
 from search.ingest.model import HeadingLine, RawText, ReportError
 from search.ingest.text import CJK, decode_text
 
@@ -68,6 +69,10 @@ META_DATE_NAMES = (
     "date",
     "og:release_date",
 )
+# 生成日期：2024-01-20 in a page's information table
+PAGE_DATE = re.compile(
+    r"(?:生成日期|发布日期|成文日期|发文日期)\s*[：:]?\s*(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})"
+)
 TITLE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]*(政府|网站|门户|网|平台)[^-_|—–]*$")
 
 
@@ -88,6 +93,7 @@ def read_html(data: bytes, path: Path) -> RawText:
     date = _meta_date(soup)
     if date:
         hints["date"] = date
+    hints.update(_labelled_in_rows(soup))
     for tag in soup(DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True, attrs={"class": True}):
@@ -134,6 +140,22 @@ def _meta_date(soup) -> str:
                 y, m, d = match.groups()
                 return f"{y}-{int(m):02d}-{int(d):02d}"
     return ""
+
+
+def _labelled_in_rows(soup) -> dict[str, str]:
+    """What a government page's information table says of the document (发布机构 | 仁和区大田镇人民政府, 生成日期 |
+    2024-01-20), a label and its value in cells of one row: the issuer, and the date as ``page_date``."""
+    found: dict[str, str] = {}
+    for row in soup.find_all("tr"):
+        line = "  ".join(cell.get_text(" ", strip=True) for cell in row.find_all(["td", "th"]))
+        issuer = chrome_issuer(line)
+        if issuer and "issuer" not in found:
+            found["issuer"] = issuer
+        dated = PAGE_DATE.search(line)
+        if dated and "page_date" not in found:
+            year, month, day = dated.groups()
+            found["page_date"] = f"{year}-{int(month):02d}-{int(day):02d}"
+    return found
 
 
 def _is_article(tag) -> bool:
