@@ -494,6 +494,17 @@ def test_a_saved_pages_issuer_label_places_a_report_that_never_names_itself(tmp_
     assert [p.text for p in report.paragraphs] == ["我街道全年办理行政执法案件213件。"]
 
 
+def test_a_county_department_publishing_a_townships_report_does_not_make_it_the_departments(tmp_path):
+    """A township's report (我镇) on the page of the county's 司法局 (发布机构：仁和区司法局): the page says who put
+    it online, not who wrote it, so it never sets the level."""
+    text = (
+        "关于2023年度法治政府建设工作情况的报告\n发布机构：仁和区司法局  发布日期：2024-01-20\n"
+        "一、主要举措和成效\n我镇全年重大决策事项7项均经合法性审查。\n"
+    )
+    report = _describe_text(tmp_path, text)
+    assert report.level != "部门" and report.date == "2024-01-20"
+
+
 def test_a_street_office_named_as_an_agency_of_its_district_government(tmp_path):
     """A street office's official name puts its government first: 兴宁市人民政府宁新街道办事处 (as its title, or
     as its signature under a title without a place). The township was 人民政府宁新街道."""

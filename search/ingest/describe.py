@@ -56,7 +56,8 @@ class Evidence:
     file_name: str = ""
     folders: str = ""  # and the web site a page came from: where the report sits, not what it says
     addressee: str = ""  # 江油市委依法治市办: the county's office a township reports to
-    page_issuer: str = ""  # 发布机构：… on a saved web page: after everything the report itself says
+    page_issuer: str = ""  # 发布机构：… on a saved web page: places only, after all the report says (a county
+    # department may publish a township's report: it never sets the level)
 
     @property
     def everything(self) -> str:
@@ -140,7 +141,6 @@ def _issuer_said(evidence: Evidence) -> tuple[str, str]:
     """(issuer phrase, where the report says it): the title's head, the issuer line, else the signature."""
     said = [(issuer_phrase(evidence.title), "标题"), (evidence.issuer, "标题")]
     said += [(issuer_of_signature(line), "落款") for line in evidence.signature.split("\n") if line]
-    said += [(evidence.page_issuer, PAGE_ISSUER)]
     return next(((phrase, where) for phrase, where in said if phrase), ("", ""))
 
 
