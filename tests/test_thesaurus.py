@@ -125,5 +125,6 @@ def test_a_part_word_inside_a_longer_word_names_no_part():
     part of a word the segmenter knows is read as that word."""
     thesaurus = load_thesaurus()
     assert {c.text: c.part for c in thesaurus.concepts("困难群众救助")} == {"困难群众": "", "救助": ""}
+    assert {c.text: c.part for c in thesaurus.concepts("乡镇困难群众救助")}["困难群众"] == ""
     assert {c.text: c.part for c in thesaurus.concepts("计划生育")} == {"计划生育": ""}
     assert {c.text: c.part for c in thesaurus.concepts("法治意识不强")}["不强"] == "存在的不足和原因"

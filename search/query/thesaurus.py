@@ -124,15 +124,21 @@ class Thesaurus:
 
 
 def _part_words_in_longer_words_joined(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    """The pieces, where a piece that would name a report part is only part of a longer word of the segmenter's
-    with the piece beside it joined to it and read as that word: 困难群众 and 计划生育 ask about neither the
-    shortcomings (困难) nor the plans (计划)."""
+    """The pieces, where a word that would name a report part is only part of a longer word of the segmenter's
+    with the word beside it across two pieces, that longer word taken out of them as one piece: 乡镇困难群众 and
+    计划生育 ask about neither the shortcomings (困难) nor the plans (计划)."""
     rules = load_part_rules()
     joined: list[tuple[str, bool]] = []
     for piece, known in found:
-        if joined and _one_word_naming_a_part(joined[-1][0], piece, rules):
-            joined[-1] = (joined[-1][0] + piece, False)
-        else:
+        if joined:
+            before, before_known = joined[-1]
+            last = before if before_known else words(before)[-1]
+            first = piece if known else words(piece)[0]
+            if _one_word_naming_a_part(last, first, rules):
+                joined[-1:] = [(before[: -len(last)], False)] if len(last) < len(before) else []
+                joined.append((last + first, False))
+                piece, known = piece[len(first) :], False
+        if piece:
             joined.append((piece, known))
     return joined
 
