@@ -505,6 +505,19 @@ def test_a_county_department_publishing_a_townships_report_does_not_make_it_the_
     assert report.level != "部门" and report.date == "2024-01-20"
 
 
+def test_an_opening_that_starts_since_a_year_is_neither_title_nor_year(tmp_path):
+    """关于我镇法治政府建设情况的报告 over 2022年以来，我镇坚持依法行政，特别是今年…… (a clause naming 依法行政, no
+    full stop): the opening was read as the title's second line, and the report taken for one on 2022, though
+    signed 2023年12月20日. A year a span starts from (2022年以来) is not the year reported on."""
+    text = (
+        "关于我镇法治政府建设情况的报告\n2022年以来，我镇坚持依法行政，特别是今年，我镇……\n"
+        "一、主要工作\n全年调解纠纷30件。\n赤水市长沙镇人民政府\n2023年12月20日\n"
+    )
+    report = _describe_text(tmp_path, text)
+    assert (report.title, report.year, report.township) == ("关于我镇法治政府建设情况的报告", 2023, "长沙镇")
+    assert report.paragraphs[0].text.startswith("2022年以来")
+
+
 def test_a_street_office_named_as_an_agency_of_its_district_government(tmp_path):
     """A street office's official name puts its government first: 兴宁市人民政府宁新街道办事处 (as its title, or
     as its signature under a title without a place). The township was 人民政府宁新街道."""

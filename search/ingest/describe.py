@@ -29,6 +29,7 @@ YEAR_RANGE = re.compile(r"20\d\d\s*年?\s*[—\-－–~～至到]+\s*20\d\d\s*�
 YEAR_IN_RANGE = re.compile(r"20\d\d")
 YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")  # 2023年度, not the date 2024年1月15日
 CITED = re.compile(r"《[^》]*》")
+SINCE = re.compile(r"20\d\d\s*年\s*(?:以来|起|至今)")  # 2022年以来: where a span starts, not the year reported on
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委办发|委发|委办|政发|政办发)\s*[〔\[（(【]")
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
@@ -404,7 +405,7 @@ def _in_figures(text: str) -> str:
 
 
 def _without_cited_years(text: str) -> str:
-    return CITED.sub("", YEAR_RANGE.sub("", text))
+    return SINCE.sub("", CITED.sub("", YEAR_RANGE.sub("", text)))
 
 
 def _set_date(report: Report, raw: RawText, segmented: Segmented) -> None:

@@ -353,9 +353,11 @@ def _took_bracketed_issuer(line: str, result: Segmented) -> bool:
 
 
 def _heading_after_title(line: str, result: Segmented) -> bool:
-    """A line the file marks as a heading, after a finished title: the body's first heading (主要工作情况),
-    where a title may be marked as a heading too (<h1>, Word's Heading 1)."""
-    return isinstance(line, HeadingLine) and bool(result.title_lines) and bool(TITLE_END.search(result.title_lines[-1]))
+    """After a finished title: a line the file marks as a heading, the body's first heading (主要工作情况), where a
+    title may be marked as a heading too (<h1>, Word's Heading 1); or a clause with a comma, the body's first
+    sentence cut short (2022年以来，我镇坚持依法行政……)."""
+    finished = bool(result.title_lines) and bool(TITLE_END.search(result.title_lines[-1]))
+    return finished and (isinstance(line, HeadingLine) or "，" in line)
 
 
 def _is_letterhead(line: str, following: list[str]) -> bool:
