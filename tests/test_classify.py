@@ -303,11 +303,13 @@ def test_a_heading_on_the_year_after_the_reports_is_the_plans_whatever_its_noun(
         ("回顾一年来的工作，我们也清醒地看到，法治宣传的针对性还不强。", "存在的不足和原因"),
         ("展望2024年，我们将持续深化法治乡镇建设。", "下一年度安排"),
         ("接下来，街道将围绕营商环境开展法治体检。", "下一年度安排"),
+        ("对照上级要求，我街道法治建设仍有不少薄弱环节，突出表现为执法规范化水平不高。", "存在的不足和原因"),
+        ("党政主要负责同志带头尊法学法守法用法，年终述法全覆盖。", "第一责任人履职"),
     ],
 )
 def test_a_headingless_reports_paragraphs_take_the_part_their_opening_names(tmp_path, opening, part):
-    """Openings in other words: 仍面临一些困难, 还有一定差距, 清醒地看到; 针对上述问题, 在新的一年里, 下一阶段,
-    展望, 接下来, 2024年，街道将; the leader by office leading by example. An opening with the report's own year is
+    """Openings in other words: 仍面临一些困难, 还有一定差距, 仍有不少薄弱环节, 清醒地看到; 针对上述问题, 在新的一年里,
+    下一阶段, 展望, 接下来, 2024年，街道将; the leader by office (主要负责同志) leading by example. An opening with the report's own year is
     no plan: 将 there is 把."""
     from search.ingest.pipeline import process_file
 
