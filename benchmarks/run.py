@@ -7,7 +7,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -319,8 +318,12 @@ def _watched_change(corpus: Path, index_dir: Path, engine: Engine) -> float:
         _wait_until(lambda: engine.search(SearchRequest(q=marker))["total"] == 0)
     finally:
         victim.write_text(original, encoding="utf-8")
-        watcher.send_signal(signal.SIGINT)
-        watcher.wait()
+        watcher.terminate()  # as a service manager stops it; SIGINT is ignored where a script started this run
+        try:
+            watcher.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            watcher.wait()
     return visible
 
 

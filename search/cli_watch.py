@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -154,8 +155,16 @@ def run_watch(args: argparse.Namespace, index_files: IndexRun, save: SaveForServ
         raise UsageError(f"报告目录不存在：{args.corpus}")
     if getattr(args, "with_parent", None):  # started by serve --watch: ends with the server, however it ends
         die_with_parent(args.with_parent)
+    _stop_on_terminate()
     watch(args, threading.Event(), index_files, save)
     return 0
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (``kill``, a service manager) stops the watch as Ctrl+C does: the background save ended, the
+    folder no longer watched. A watcher started in the background by a script ignores SIGINT (the shell sets
+    that), so a SIGINT alone never stopped it."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def watch(args: argparse.Namespace, stop: threading.Event, index_files: IndexRun, save: SaveForServers) -> None:

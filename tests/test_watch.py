@@ -129,3 +129,28 @@ def test_a_change_made_while_copies_are_found_is_searchable_without_waiting_for_
     finally:
         stop.set()
         thread.join(WAIT_SECONDS)
+
+
+def test_a_watcher_started_in_the_background_stops_on_sigterm_and_leaves_no_lock(corpus, tmp_path):
+    """A script that starts ``reportsearch watch &`` leaves it ignoring SIGINT (the shell sets that for
+    background jobs): the benchmark stopped its watcher with SIGINT and waited for ever. SIGTERM, as ``kill`` and
+    service managers send it, stops the watch as Ctrl+C does: said so, exit code 0, no lock left."""
+    import signal
+    import subprocess
+    import sys
+
+    index = tmp_path / "index"
+    command = [sys.executable, "-m", "search.cli", "watch", "--corpus", str(corpus), "--index", str(index)]
+    ignore_interrupts = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)  # noqa: E731 - as a shell's &
+    watcher = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, preexec_fn=ignore_interrupts)
+    try:
+        for line in watcher.stderr:
+            if "正在监视" in line:
+                break
+        watcher.send_signal(signal.SIGTERM)
+        said = watcher.communicate(timeout=60)[1]
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+    assert watcher.returncode == 0 and "已停止监视" in said
+    assert not (index / LOCK_FILE).exists()
