@@ -11,6 +11,7 @@ from search.ingest.model import ReportError
 # restricted to them so that short GBK files are not taken for, say, cp1251.
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
+CHINESE_PUNCTUATION = re.compile(r"[，。、；：？！]")
 RUNNING_WIDTH_SPREAD = 0.1  # a running line is printed as wide on every page it is on
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*(/\s*\d+\s*页?)?$")
 
@@ -49,11 +50,13 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 text saved without a byte order mark: the byte order that gives Chinese text, if either does."""
+    """UTF-16 text saved without a byte order mark: the byte order that gives Chinese text, if either does.
+    Chinese prose has its punctuation (，。、…); pairs of ASCII bytes fall in the CJK range too, so a few bytes
+    of anything (\x00\x01garbage) decode as Chinese characters, but not as a sentence."""
     best = None
     for name in ("utf_16_le", "utf_16_be"):
         text = data[: len(data) - len(data) % 2].decode(name, errors="replace")
-        chinese = len(CJK.findall(text))
+        chinese = len(CJK.findall(text)) if CHINESE_PUNCTUATION.search(text) else 0
         if chinese and text.count("\ufffd") <= len(text) / 100 and (best is None or chinese > best[0]):
             best = (chinese, text, name)
     return (best[1], best[2]) if best else None

@@ -138,3 +138,26 @@ def test_output_into_a_closed_pipe_ends_quietly(sample_index):
     producer.stdout.close()
     _, stderr = producer.communicate(timeout=60)
     assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr
+
+
+def test_a_few_bytes_of_anything_do_not_replace_an_indexed_report(tmp_path):
+    """\\x00\\x01\\x02garbage written over an indexed report: its byte pairs decode as UTF-16 "Chinese" (ASCII pairs
+    fall in the CJK range), so it was read as a one-paragraph report and replaced the indexed version."""
+    from search.index.writer import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    report = corpus / "北屏乡.txt"
+    report.write_text("北屏乡2020年法治政府建设工作报告\n一、主要工作\n聘请律师担任法律顾问，参与重大决策。\n", "utf-8")
+    assert not update_index(corpus, tmp_path / "index", jobs=1).failed
+    report.write_bytes(b"\x00\x01\x02garbage")
+    summary = update_index(corpus, tmp_path / "index", jobs=1)
+    assert summary.failed and not summary.updated
+    from search.engine import Engine
+    from search.query import SearchRequest
+
+    engine = Engine(tmp_path / "index")
+    try:
+        assert engine.search(SearchRequest(q="法律顾问"))["total"] == 1
+    finally:
+        engine.close()
