@@ -320,3 +320,12 @@ def test_a_headingless_reports_paragraphs_take_the_part_their_opening_names(tmp_
         encoding="utf-8",
     )
     assert [p.part for p in process_file(path).paragraphs][-1] == part
+
+
+def test_a_query_word_made_of_part_words_names_that_part():
+    """下一步打算 is a thesaurus term, so a query read it as one word, which named no part (no single part word is
+    it): the plans whose headings say 2024年工作安排 were no strict match. Two part words of one part, one after
+    the other, name it; words that only contain one (计划生育, 困难群众) do not."""
+    rules = load_part_rules()
+    assert rules.named_by("下一步打算") == rules.named_by("来年计划") == "下一年度安排"
+    assert rules.named_by("计划生育") == rules.named_by("困难群众") == ""

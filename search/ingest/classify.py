@@ -35,9 +35,13 @@ class PartRules:
     """Cue nouns (问题) that right after another query word are its head (信访问题), not a part's name."""
 
     def named_by(self, word: str) -> str:
-        """The part a query word names on its own (不足, 下一步, 第一责任人), or ""."""
+        """The part a query word names on its own (不足, 下一步, 第一责任人; 下一步打算, made of two words that name
+        the plans), or ""."""
         for part in self.order:
             if word in self.cues.get(part, ()) or self.patterns[part].fullmatch(word):
+                return part
+        for part in self.order:
+            if _made_of(word, self.cues.get(part, frozenset())):
                 return part
         return ""
 
@@ -100,6 +104,15 @@ class PartRules:
 
 
 @lru_cache(maxsize=4)
+def _made_of(word: str, cues: frozenset[str]) -> bool:
+    """Whether ``word`` is two or more of ``cues`` one after another (下一步打算: 下一步 + 打算)."""
+    ends = {0}
+    for end in range(1, len(word) + 1):
+        if any(word[start:end] in cues for start in ends if start < end):
+            ends.add(end)
+    return len(word) in ends and word not in cues
+
+
 def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
     data = json.loads(path.read_text(encoding="utf-8"))
     patterns = {part: re.compile("|".join(f"(?:{p})" for p in data["patterns"][part])) for part in data["order"]}
