@@ -55,6 +55,7 @@ class FolderChanges(FileSystemEventHandler):
         self._whole = False
         self._first = self._last = 0.0
         self.folders_changed = False  # a folder came or went: the system's watches are to be set again
+        self.waiting = False  # in next_batch: a stop signal then sets ``stop`` rather than interrupting
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES:
@@ -97,19 +98,23 @@ class FolderChanges(FileSystemEventHandler):
     def next_batch(self, stop: threading.Event) -> tuple[list[Path], bool] | None:
         """(report files, whether the whole folder is to be looked at) once events came and the folder has been
         quiet for QUIET_SECONDS (or LONGEST_WAIT_SECONDS passed since the first); None when ``stop`` is set."""
-        with self._lock:
-            while not stop.is_set():
-                if self._paths or self._whole:
-                    now = time.monotonic()
-                    ready_at = min(self._last + QUIET_SECONDS, self._first + LONGEST_WAIT_SECONDS)
-                    if now >= ready_at:
-                        batch = (sorted(Path(p) for p in self._paths), self._whole)
-                        self._paths, self._whole = set(), False
-                        return batch
-                    self._lock.wait(ready_at - now)
-                else:
-                    self._lock.wait(0.5)
-        return None
+        self.waiting = True
+        try:
+            with self._lock:
+                while not stop.is_set():
+                    if self._paths or self._whole:
+                        now = time.monotonic()
+                        ready_at = min(self._last + QUIET_SECONDS, self._first + LONGEST_WAIT_SECONDS)
+                        if now >= ready_at:
+                            batch = (sorted(Path(p) for p in self._paths), self._whole)
+                            self._paths, self._whole = set(), False
+                            return batch
+                        self._lock.wait(ready_at - now)
+                    else:
+                        self._lock.wait(0.5)
+            return None
+        finally:
+            self.waiting = False
 
 
 class ForServers:
@@ -155,16 +160,24 @@ def run_watch(args: argparse.Namespace, index_files: IndexRun, save: SaveForServ
         raise UsageError(f"报告目录不存在：{args.corpus}")
     if getattr(args, "with_parent", None):  # started by serve --watch: ends with the server, however it ends
         die_with_parent(args.with_parent)
-    _stop_on_terminate()
     watch(args, threading.Event(), index_files, save)
     return 0
 
 
-def _stop_on_terminate() -> None:
-    """SIGTERM (``kill``, a service manager) stops the watch as Ctrl+C does: the background save ended, the
-    folder no longer watched. A watcher started in the background by a script ignores SIGINT (the shell sets
-    that), so a SIGINT alone never stopped it."""
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+def _stop_on_signals(stop: threading.Event, changes: FolderChanges) -> None:
+    """Ctrl+C and SIGTERM (``kill``, a service manager; a script's background job ignores SIGINT) stop the watch:
+    while it waits for changes by setting ``stop`` — an interrupt raised inside that wait left its lock released
+    and ended in a traceback — and while it indexes as an interrupt (each commit is whole)."""
+
+    def stop_watching(signum, frame) -> None:
+        if not changes.waiting:
+            raise KeyboardInterrupt
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop_watching)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, stop_watching)
 
 
 def watch(args: argparse.Namespace, stop: threading.Event, index_files: IndexRun, save: SaveForServers) -> None:
@@ -174,6 +187,7 @@ def watch(args: argparse.Namespace, stop: threading.Event, index_files: IndexRun
     changes = FolderChanges(args.corpus, args.index)
     observer = _started_observer(changes, args.corpus)
     for_servers = ForServers(args.index, save)
+    _stop_on_signals(stop, changes)
     try:
         print(f"先检查整个报告目录 {args.corpus} ……", file=sys.stderr, flush=True)
         _index_until_done(args, None, index_files, for_servers)
@@ -183,6 +197,8 @@ def watch(args: argparse.Namespace, stop: threading.Event, index_files: IndexRun
             if changes.folders_changed:
                 _watch_again(observer, changes, args.corpus)
             _index_until_done(args, None if whole else files, index_files, for_servers)
+        if threading.current_thread() is threading.main_thread():  # stopped by a signal while it waited
+            print("已停止监视", file=sys.stderr)
     except KeyboardInterrupt:
         print("已停止监视", file=sys.stderr)
     finally:
