@@ -35,20 +35,34 @@ class ReindexLock:
                 "已清除其遗留的锁；索引仍是那次之前的状态，本次会补齐。"
             )
             self.path.unlink(missing_ok=True)
-        fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(
-                {
-                    "pid": os.getpid(),
-                    "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-                    "create_time": _create_time(os.getpid()),
-                },
-                handle,
-            )
+        record = {
+            "pid": os.getpid(),
+            "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "create_time": _create_time(os.getpid()),
+        }
+        _create_whole(self.path, json.dumps(record))
         return self
 
     def __exit__(self, *exc) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def _create_whole(path: Path, record: str) -> None:
+    """Create the lock file with its record in one step: written beside it, then linked in place (which fails if
+    it exists). Created empty and then written, a lock was for a moment empty: read so by another indexer it
+    named no live holder and was taken from its owner, and a child killed in that moment (the watcher ends it)
+    left an empty lock behind. Where the file system has no links, created and then written."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(record, encoding="utf-8")
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise IndexBusyError(f"另一个重建索引的进程刚刚开始；如确认它已不在，请删除 {path}") from None
+    except OSError:  # no hard links here (some network or FAT drives)
+        with os.fdopen(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY), "w", encoding="utf-8") as handle:
+            handle.write(record)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _lock_holder(path: Path) -> dict | None:
@@ -74,6 +88,7 @@ def release_lock_of(index_dir: Path, pid: int) -> None:
     holder = _lock_holder(Path(index_dir) / LOCK_FILE)
     if holder is not None and holder["pid"] == pid:
         (Path(index_dir) / LOCK_FILE).unlink(missing_ok=True)
+    (Path(index_dir) / f"{LOCK_FILE}.{pid}.tmp").unlink(missing_ok=True)  # ended before its lock was linked
 
 
 def reindex_running(index_dir: Path) -> bool:

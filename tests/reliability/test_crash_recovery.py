@@ -319,3 +319,18 @@ def test_a_server_holding_over_a_thousand_open_files_still_answers(sample_index)
     finally:
         server.kill()
         server.wait(timeout=30)
+
+
+def test_a_lock_another_indexer_creates_meanwhile_is_busy_not_a_crash(tmp_path, monkeypatch):
+    """Between looking for a holder and creating the lock, another indexer may create it: that was an unhandled
+    FileExistsError. And a lock is created whole (linked in with its record), never empty for a moment — an empty
+    lock named no live holder, so another indexer took it, and a child killed then left it behind."""
+    from search.index import lock
+
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / lock.LOCK_FILE).write_text('{"pid": 1}', encoding="utf-8")
+    monkeypatch.setattr(lock, "_lock_holder", lambda path: None)  # it appeared after the look
+    with pytest.raises(lock.IndexBusyError):
+        lock.ReindexLock(index).__enter__()
+    assert sorted(p.name for p in index.iterdir()) == [lock.LOCK_FILE]  # no temporary record left
