@@ -254,6 +254,7 @@ def test_report_reader_continues_from_the_linked_match_and_leads_back(server, si
     sized.goto(server + "/?q=法律顾问&township=大湾镇")
     sized.locator(".hit h3 a").nth(1).click()
     sized.wait_for_selector(".paragraph.target")
+    sized.wait_for_load_state("load")  # the page's script (the n and p keys) has run: a busy CI ran it late
     position = sized.locator("#match-position")
     text = position.inner_text()
     assert text.startswith("第 ") and "/" in text
