@@ -329,3 +329,9 @@ def test_a_query_word_made_of_part_words_names_that_part():
     rules = load_part_rules()
     assert rules.named_by("下一步打算") == rules.named_by("来年计划") == "下一年度安排"
     assert rules.named_by("计划生育") == rules.named_by("困难群众") == ""
+
+
+def test_the_part_rules_are_read_once_per_process():
+    """Every query and every line of a report asks for the part rules; a decorator moved onto a new helper once
+    left parts.json read and its patterns compiled on each call."""
+    assert load_part_rules() is load_part_rules()

@@ -103,7 +103,6 @@ class PartRules:
         return ""
 
 
-@lru_cache(maxsize=4)
 def _made_of(word: str, cues: frozenset[str]) -> bool:
     """Whether ``word`` is two or more of ``cues`` one after another (下一步打算: 下一步 + 打算)."""
     ends = {0}
@@ -113,6 +112,7 @@ def _made_of(word: str, cues: frozenset[str]) -> bool:
     return len(word) in ends and word not in cues
 
 
+@lru_cache(maxsize=4)
 def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
     data = json.loads(path.read_text(encoding="utf-8"))
     patterns = {part: re.compile("|".join(f"(?:{p})" for p in data["patterns"][part])) for part in data["order"]}
