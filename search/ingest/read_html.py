@@ -137,9 +137,14 @@ def _meta_date(soup) -> str:
         if key in META_DATE_NAMES and meta.get("content"):
             match = re.search(r"(20\d\d)[-/年.](\d{1,2})[-/月.](\d{1,2})", meta["content"])
             if match:
-                y, m, d = match.groups()
-                return f"{y}-{int(m):02d}-{int(d):02d}"
+                return _iso_date(match)
     return ""
+
+
+def _iso_date(match: re.Match) -> str:
+    """2024-01-20 of a match whose groups are the year, month and day."""
+    year, month, day = match.groups()[:3]
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _labelled_in_rows(soup) -> dict[str, str]:
@@ -153,8 +158,7 @@ def _labelled_in_rows(soup) -> dict[str, str]:
             found["issuer"] = issuer
         dated = PAGE_DATE.search(line)
         if dated and "page_date" not in found:
-            year, month, day = dated.groups()
-            found["page_date"] = f"{year}-{int(month):02d}-{int(day):02d}"
+            found["page_date"] = _iso_date(dated)
     return found
 
 
