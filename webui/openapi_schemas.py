@@ -427,7 +427,11 @@ SIDE_BY_SIDE = _object(
     {
         "similarity": {
             "type": "number",
-            "description": "两段的相似度：较短一段的四字片段在另一段中出现的比例（两段长短相近且共有片段足够多时），否则为 Jaccard 相似度；去掉数字、地名、自称，层级用语视为同一",
+            "description": "两段的相似度：较短一段的四字片段在另一段中出现的比例（两段长短相近且共有片段足够多时），否则为 Jaccard 相似度；去掉数字、地名、自称，层级用语视为同一。edited 为真时是逐句改写的相似度（见 edited）",
+        },
+        "edited": {
+            "type": "boolean",
+            "description": "逐句改写：四字片段相差较多，但较短一段的句子（按字词的罕见程度加权）大多有一半以上字词见于另一段，此时相似度为这些句子所占的比例",
         },
         "paragraphs": _array(
             _object(

@@ -1,7 +1,10 @@
 """Near-duplicate clusters of an index state: candidates from shared LSH band keys, verified by a copy score.
 
 Each candidate pair (paragraphs sharing a band key, :mod:`search.index.minhash`) is verified with the exact
-:func:`copy_score` of the two shingle sets (at least :data:`THRESHOLD`); verified pairs join star clusters. The
+:func:`copy_score` of the two shingle sets (at least :data:`THRESHOLD`); verified pairs join star clusters.
+Copies edited in every sentence are found after that (:mod:`search.index.information`): a paragraph still
+alone is paired with those sharing its rarest bigrams, and the pairs the copy score leaves a little short are
+scored again by their sentences, against the same THRESHOLD. The
 clusters of a state are saved beside the index (:data:`CLUSTERS_FILE`), by segment and local document number,
 which a reindex does not change. The next state starts from them: only pairs with a *fresh* paragraph are
 verified (one of a new segment, or a centre whose members all were deleted), and a cluster whose centre was
@@ -19,6 +22,7 @@ million paragraphs, 176 s at eight million).
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +33,7 @@ from search.index.arrayfile import map_arrays, read_header, save_arrays
 from search.index.bandkeys import DenseBandKeys, JoinedBandKeys
 from search.index.candidates import CandidatePairs
 from search.index.docsets import distinct
+from search.index.information import Weigher, may_be_edited_copy
 from search.index.minhash import body_rules
 from search.index.shinglecache import ShingleCache
 
@@ -36,6 +41,7 @@ THRESHOLD = 0.75
 CONTAINED_MIN_SHARED = 32
 CONTAINED_MIN_BALANCE = 0.5
 CHECK_EVERY = 4096
+RARE_BATCH = 1024
 DRIFT_SHARE = 0.05
 
 
@@ -116,9 +122,16 @@ def _score(shared: int, size: int, other_size: int) -> float:
     return jaccard
 
 
+VERIFY_VERSION = "2"  # 2: edited copies by shared information (search.index.information)
 CLUSTERS_FILE = "clusters.arrays"
 LEGACY_CLUSTERS_FILE = "clusters.npz"  # how they were saved before 2026-12-06: read once, then replaced
 UNREADABLE = (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zipfile.BadZipFile)
+
+
+def cluster_rules() -> str:
+    """Names the rules clusters are found by: the bodies' and the verification's (clusters found by other rules
+    are found again, not carried over)."""
+    return f"{body_rules()}v{VERIFY_VERSION}"
 
 
 @dataclass
@@ -133,7 +146,7 @@ class Layout:
     def key(self) -> str:
         """Names the state: the body rules, its segments and how many of their paragraphs are live (deletions
         only grow)."""
-        return f"{body_rules()}#" + "|".join(
+        return f"{cluster_rules()}#" + "|".join(
             f"{segment}:{int(np.count_nonzero(self.eligible[offset : offset + count]))}"
             for segment, offset, count in zip(self.segment_ids, self.offsets, self.counts, strict=True)
         )
@@ -212,7 +225,7 @@ def load_clusters(index_dir: Path, layout: Layout, report_codes: np.ndarray) -> 
     except UNREADABLE:
         return None
     try:
-        if not str(header["key"]).startswith(f"{body_rules()}#"):
+        if not str(header["key"]).startswith(f"{cluster_rules()}#"):
             return None  # found under other body rules: nothing of them carries over
         if header["key"] == layout.key() and len(arrays["label"]) == len(layout.eligible):
             sorted_members = (arrays["order"], arrays["sorted_labels"])
@@ -251,7 +264,7 @@ def _load_legacy(index_dir: Path, layout: Layout, report_codes: np.ndarray) -> C
     file (once: the .npz is then removed)."""
     try:
         with np.load(Path(index_dir) / LEGACY_CLUSTERS_FILE) as saved:
-            if not str(saved["key"]).startswith(f"{body_rules()}#"):
+            if not str(saved["key"]).startswith(f"{cluster_rules()}#"):
                 return None
             found = _restore({name: saved[name] for name in saved.files}, layout, report_codes)
     except UNREADABLE:
@@ -334,39 +347,109 @@ def find_clusters(
     cancelled=lambda: False,
     start: Start | None = None,
     spill_dir: Path | None = None,
+    weigh: Weigher | None = None,
 ) -> Clusters:
     """Cluster the ``eligible`` documents whose band keys collide and whose shingle sets (``shingles_of(docs)``
-    gives them for a list of documents) have a :func:`copy_score` of at least THRESHOLD. ``cancelled()`` is
-    asked every CHECK_EVERY pairs: when it is true, ClusteringCancelled is raised (a reindex replaced the
-    state: its clusters are not needed). From a ``start`` only pairs with a fresh document are verified; the
-    other clusters stay as they were. Candidate pairs and shingles beyond a budget are spilled to temporary
-    files in ``spill_dir`` (the index folder), so memory does not grow with the pairs."""
+    gives them for a list of documents) have a :func:`copy_score` of at least THRESHOLD; then, with a
+    ``weigh``, the pairs left a little below it whose shared information makes them edited copies
+    (:mod:`search.index.information`). ``cancelled()`` is asked every CHECK_EVERY pairs: when it is true,
+    ClusteringCancelled is raised (a reindex replaced the state: its clusters are not needed). From a ``start``
+    only pairs with a fresh document are verified; the other clusters stay as they were. Candidate pairs and
+    shingles beyond a budget are spilled to temporary files in ``spill_dir`` (the index folder), so memory
+    does not grow with the pairs."""
     total = len(eligible)
     center = np.full(total, -1, dtype=np.int64) if start is None else start.center.copy()
     to_centre = np.zeros(total, dtype=np.float64) if start is None else start.similarity.copy()
     verified = 0
     with ShingleCache(shingles_of, total, spill_dir) as cache:
+        scored = _ShingleScore(cache, total, keep_near=weigh is not None)
         if start is not None and len(start.orphans):
             left, verified = _recentred(start.orphans, start.orphan_clusters, center, to_centre, cache, cancelled)
             fresh = start.fresh.copy()
             fresh[left] = True
             start = replace(start, fresh=fresh)
         with CandidatePairs(bands, eligible, start, spill_dir) as pairs:
-            verified += _walked(pairs, center, to_centre, cache, cancelled)
+            for window in pairs.windows():
+                verified += _walked(window, center, to_centre, scored, cancelled)
+        if weigh is not None:
+            to_compare = eligible if start is None else eligible & start.fresh
+            verified += _rare_walked(weigh, to_compare, eligible, center, to_centre, scored, cancelled)
+    if weigh is not None:
+        verified += _weighed(scored.undecided, center, to_centre, weigh, cancelled)
     drift = 0 if start is None else start.drift
     return Clusters(center, _reports_per_cluster(center, report_codes), to_centre, pairs.count, verified, drift)
 
 
-def _walked(pairs: CandidatePairs, center: np.ndarray, to_centre: np.ndarray, cache: ShingleCache, cancelled) -> int:
-    """Walk every candidate pair in order (see :func:`_verify`); how many were scored."""
+class _ShingleScore:
+    """The copy score of a centre and a loose document from the shingle cache; with ``keep_near``, the pairs it
+    leaves a little short (:func:`search.index.information.may_be_edited_copy`) are kept as centre × documents
+    + loose, in ``undecided``, for the information they share to decide."""
+
+    def __init__(self, cache: ShingleCache, total: int, keep_near: bool) -> None:
+        self.cache, self.total, self.keep_near = cache, total, keep_near
+        self.near: list[int] = []
+        self.undecided: list[np.ndarray] = []
+
+    def __call__(self, centre: int, loose: int) -> float:
+        own, other = self.cache.load(centre), self.cache[loose]
+        similarity = copy_score(own, other)
+        if self.keep_near and similarity < THRESHOLD and may_be_edited_copy(similarity, len(own), len(other)):
+            self.near.append(centre * self.total + loose)
+        return similarity
+
+    def keep(self) -> None:
+        if self.near:
+            self.undecided.append(np.array(self.near, dtype=np.int64))
+            self.near.clear()
+
+
+def _walked(codes: np.ndarray, center: np.ndarray, to_centre: np.ndarray, scored: _ShingleScore, cancelled) -> int:
+    """Walk candidate pairs (first × documents + other) in order (see :func:`_verify`); how many were scored."""
     verified, total = 0, len(center)
-    for window in pairs.windows():
-        for chunk in range(0, len(window), CHECK_EVERY):
+    for chunk in range(0, len(codes), CHECK_EVERY):
+        if cancelled():
+            raise ClusteringCancelled
+        firsts, others = np.divmod(codes[chunk : chunk + CHECK_EVERY], total)
+        scored.cache.fetch(_needed(firsts, others, center))
+        verified += _verify(firsts.tolist(), others.tolist(), center, to_centre, scored, scored.cache.drop)
+        scored.keep()
+    return verified
+
+
+def _rare_walked(
+    weigh: Weigher,
+    to_compare: np.ndarray,
+    eligible: np.ndarray,
+    center: np.ndarray,
+    to_centre: np.ndarray,
+    scored: _ShingleScore,
+    cancelled,
+) -> int:
+    """Pairs the band keys did not propose: each document still alone (of ``to_compare``) with the paragraphs
+    sharing its rarest bigrams (:func:`search.index.information.rare_neighbours`), walked as band pairs are."""
+    verified, total = 0, len(center)
+    alone = np.flatnonzero(to_compare & (center < 0))
+    for low in range(0, len(alone), RARE_BATCH):
+        if cancelled():
+            raise ClusteringCancelled
+        firsts, others = weigh.rare_pairs(alone[low : low + RARE_BATCH].tolist())
+        kept = (firsts != others) & eligible[others]
+        verified += _walked(firsts[kept] * total + others[kept], center, to_centre, scored, cancelled)
+    return verified
+
+
+def _weighed(undecided: list[np.ndarray], center: np.ndarray, to_centre: np.ndarray, weigh: Weigher, cancelled) -> int:
+    """Walk the pairs the shingles left undecided again, in the same order, scored by the information they
+    share (:func:`search.index.information.edited_copy_score`): at THRESHOLD the loose document joins.
+    A pair whose documents both found a cluster since is skipped, as in :func:`_verify`."""
+    verified, total = 0, len(center)
+    for codes in undecided:
+        for chunk in range(0, len(codes), CHECK_EVERY):
             if cancelled():
                 raise ClusteringCancelled
-            firsts, others = np.divmod(window[chunk : chunk + CHECK_EVERY], total)
-            cache.fetch(_needed(firsts, others, center))
-            verified += _verify(firsts.tolist(), others.tolist(), center, to_centre, cache)
+            firsts, others = np.divmod(codes[chunk : chunk + CHECK_EVERY], total)
+            weigh.read(_needed(firsts, others, center).tolist())
+            verified += _verify(firsts.tolist(), others.tolist(), center, to_centre, weigh.score, lambda doc: None)
     return verified
 
 
@@ -405,11 +488,17 @@ def _recentred(
 
 
 def _verify(
-    firsts: list[int], others: list[int], center: np.ndarray, to_centre: np.ndarray, cache: ShingleCache
+    firsts: list[int],
+    others: list[int],
+    center: np.ndarray,
+    to_centre: np.ndarray,
+    score: Callable[[int, int], float],
+    joined: Callable[[int], None],
 ) -> int:
     """Walk a chunk of pairs in order: a pair with a document not yet clustered is scored against the centre
-    of the other's cluster (or the first document); at THRESHOLD the loose document joins. Returns how many
-    pairs were scored."""
+    of the other's cluster (or the first document); at THRESHOLD the loose document joins (and
+    ``joined(loose)`` is told: a member is never compared again; a centre is). Returns how many pairs were
+    scored."""
     verified = 0
     for first, other in zip(firsts, others, strict=True):
         first_center, other_center = int(center[first]), int(center[other])
@@ -422,11 +511,11 @@ def _verify(
         else:
             centre, loose = first, other
         verified += 1
-        similarity = copy_score(cache.load(centre), cache[loose])
+        similarity = score(centre, loose)
         if similarity >= THRESHOLD:
             center[centre] = center[loose] = centre
             to_centre[centre], to_centre[loose] = 1.0, similarity
-            cache.drop(loose)  # a member is never compared again; a centre is
+            joined(loose)
     return verified
 
 

@@ -33,6 +33,7 @@ from search.index.analyze import RUN
 from search.index.docsets import distinct
 
 SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
+SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 SHINGLE = 4
 BODY_VERSION = "4"  # 2: level words made one; 3: 16 bands of 4 rows; 4: short bodies' bands, 32-bit keys
 NUM_PERM = 64
@@ -71,12 +72,20 @@ def body_rules() -> str:
 def body_of(folded: str, places: tuple[str, ...] = ()) -> str:
     """What a copy keeps of a paragraph: its words without numbers, self references, punctuation and
     (when given) its report's own place names, its level words (乡/镇/街道, 镇政府/街道办事处 …) made one."""
+    return "".join(RUN.findall(_kept(folded, places)))
+
+
+def sentence_bodies(folded: str, places: tuple[str, ...] = ()) -> list[str]:
+    """:func:`body_of` each sentence of a paragraph (those ending in 。；！？ or the paragraph's end)."""
+    return ["".join(RUN.findall(sentence)) for sentence in SENTENCE_END.split(_kept(folded, places))]
+
+
+def _kept(folded: str, places: tuple[str, ...]) -> str:
     for place in places:
         if place:
             folded = folded.replace(place, "")
     pattern, canonical = _level_words()
-    folded = pattern.sub(lambda match: canonical[match.group()], folded)
-    return "".join(RUN.findall(SELF_REFERENCE.sub("", folded)))
+    return SELF_REFERENCE.sub("", pattern.sub(lambda match: canonical[match.group()], folded))
 
 
 def _window_hashes(codes: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from whoosh import fields, index, writing
 
+from search.index.clusters import cluster_rules
 from search.index.facts import facts_key
 from search.index.forked import call_forked, can_fork
 from search.index.heap import return_free_memory
@@ -39,7 +40,6 @@ from search.index.listing import (
     start_listing,
 )
 from search.index.lock import ReindexLock
-from search.index.minhash import body_rules
 from search.index.readers import ReaderPool, ReadLimits
 from search.index.segment_reader import (
     ARRAYS_FORMAT,
@@ -583,7 +583,7 @@ def committed_state(index_dir: Path, derived_rules: str = "") -> str:
     saves what it derives: files and formats the index layer does not know of)."""
     with open_index(index_dir).reader() as reader:
         segments = [f"{s.segment_id()}:{s.doc_count_all()}:{s.deleted_count()}" for s, _ in segments_of(reader)]
-    return f"{body_rules()}#{facts_key()}#{derived_rules}#" + "|".join(segments)
+    return f"{cluster_rules()}#{facts_key()}#{derived_rules}#" + "|".join(segments)
 
 
 def derived_saved_for(index_dir: Path) -> str:

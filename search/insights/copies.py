@@ -7,7 +7,6 @@ import difflib
 
 import numpy as np
 
-from search.index.clusters import copy_score
 from search.index.figures import SENTENCE
 from search.index.folding import fold
 from search.index.minhash import body_of, shingle_hashes
@@ -42,8 +41,9 @@ def differences(first: str, second: str) -> tuple[list[dict], list[dict]]:
 
 
 def side_by_side(state: IndexState, first: int, second: int) -> dict:
-    """Two paragraphs (document numbers) compared: their similarity as the clusters measure it, each text in
-    pieces (changed or not) and in sentences (shared or not)."""
+    """Two paragraphs (document numbers) compared: their similarity as the clusters measure it (``edited`` when
+    it is the edited-copy score of their sentences), each text in pieces (changed or not) and in sentences
+    (shared or not)."""
     texts = [state.written_text(doc) for doc in (first, second)]
     shingles = [state.shingles(doc) for doc in (first, second)]
     pieces = differences(*texts)
@@ -59,4 +59,5 @@ def side_by_side(state: IndexState, first: int, second: int) -> dict:
                 "sentences": marked_sentences(texts[at], shingles[1 - at]),
             }
         )
-    return {"similarity": round(copy_score(*shingles), 3), "paragraphs": sides}
+    similarity, edited = state.copy_similarity(first, second)
+    return {"similarity": round(similarity, 3), "edited": edited, "paragraphs": sides}

@@ -7,7 +7,8 @@ the paragraphs of other townships closest to it.
 
 Near copies are found as the index finds them (:mod:`search.index.minhash`): the draft's paragraphs get band
 keys, the segments' keys are compared column by column, and every candidate is verified by the copy score of
-the two bodies (:func:`search.index.clusters.copy_score`, at least :data:`search.index.clusters.THRESHOLD`).
+the two bodies (:func:`search.index.clusters.copy_score`, at least :data:`search.index.clusters.THRESHOLD`), or
+where that falls a little short, by their edited-copy score (:mod:`search.index.information`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from search.index.clusters import THRESHOLD, copy_score
 from search.index.facts import REQUIRED_PARTS, part_cues
 from search.index.figures import extract, indicator_names
 from search.index.folding import fold
-from search.index.minhash import NO_BAND, bands_of_texts, body_of, shingle_hashes
+from search.index.information import edited_copy_score, may_be_edited_copy
+from search.index.minhash import NO_BAND, bands_of_texts, body_of, sentence_bodies, shingle_hashes
 from search.ingest.model import Paragraph, Report
 from search.insights.copies import marked_sentences
 from search.insights.report_table import report_table
@@ -138,7 +140,7 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
     the draft's own township's earlier reports, and its sentences marked shared or not."""
     places = tuple(fold(place) for place in (report.township, report.county, report.city) if place)
     bodies = [shingle_hashes(body_of(fold(p.text), places)) for p in paragraphs]
-    found, capped = _verified(state, paragraphs, bodies)
+    found, capped = _verified(state, paragraphs, bodies, places)
     copies = []
     for at, sources in sorted(found.items()):
         sources.sort(key=lambda source: (-source.similarity, source.doc))
@@ -159,13 +161,16 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
 
 
 def _verified(
-    state: IndexState, paragraphs: list[Paragraph], bodies: list[np.ndarray]
+    state: IndexState, paragraphs: list[Paragraph], bodies: list[np.ndarray], places: tuple[str, ...]
 ) -> tuple[dict[int, list[_Source]], set[int]]:
-    """(draft paragraph → indexed paragraphs whose band keys meet its own and whose bodies are near-identical;
-    the draft paragraphs with more candidates than CANDIDATES_VERIFIED). A paragraph copied into thousands of
-    reports has thousands of candidates: those sharing the most band keys, the likeliest copies, are
-    verified, and the count of its sources is then a lower bound."""
+    """(draft paragraph → indexed paragraphs whose band keys meet its own and whose bodies are near-identical,
+    edits allowed as the clusters allow them; the draft paragraphs with more candidates than
+    CANDIDATES_VERIFIED). A paragraph copied into thousands of reports has thousands of candidates: those
+    sharing the most band keys, the likeliest copies, are verified, and the count of its sources is then a
+    lower bound."""
     shared = _shared_bands(state, paragraphs)
+    for at, doc in zip(*state.rare_neighbours([body_of(fold(p.text), places) for p in paragraphs], False), strict=True):
+        shared[(int(at), int(doc))] += 0  # proposed by the rarest bigrams, after those sharing band keys
     live = state.facets.paragraph
     by_paragraph: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (at, doc), count in shared.items():
@@ -176,13 +181,43 @@ def _verified(
     pairs = [
         (at, doc) for at, listed in sorted(by_paragraph.items()) for _, doc in sorted(listed)[:CANDIDATES_VERIFIED]
     ]
+    undecided = []
     for start in range(0, len(pairs), VERIFY_BATCH):
         batch = pairs[start : start + VERIFY_BATCH]
         for (at, doc), shingles in zip(batch, state.shingles_of_docs([doc for _, doc in batch]), strict=True):
             similarity = copy_score(bodies[at], shingles)
             if similarity >= THRESHOLD:
                 found[at].append(_Source(doc, similarity))
+            elif may_be_edited_copy(similarity, len(bodies[at]), len(shingles)):
+                undecided.append((at, doc))
+    for at, doc, similarity in _edited(state, paragraphs, places, undecided):
+        found[at].append(_Source(doc, similarity))
     return found, capped
+
+
+def _edited(
+    state: IndexState, paragraphs: list[Paragraph], places: tuple[str, ...], pairs: list[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
+    """Of (draft paragraph, indexed paragraph) pairs the copy score left short, those whose edited-copy score
+    (:func:`search.index.information.edited_copy_score`) reaches THRESHOLD, with it."""
+    if not pairs:
+        return []
+    drafted = sorted({at for at, _ in pairs})
+    own = dict(
+        zip(
+            drafted,
+            state.information_of_sentences([sentence_bodies(fold(paragraphs[at].text), places) for at in drafted]),
+            strict=True,
+        )
+    )
+    weigher = state.weigher
+    weigher.read([doc for _, doc in pairs])
+    edited = []
+    for at, doc in pairs:
+        similarity = edited_copy_score(own[at], weigher.of(doc), weigher.documents)
+        if similarity >= THRESHOLD:
+            edited.append((at, doc, similarity))
+    return edited
 
 
 def _shared_bands(state: IndexState, paragraphs: list[Paragraph]) -> Counter:

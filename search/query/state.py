@@ -21,6 +21,7 @@ import numpy as np
 from search.index.analyze import fold
 from search.index.bandkeys import JoinedBandKeys
 from search.index.clusters import (
+    THRESHOLD,
     ClusteringCancelled,
     Clusters,
     Layout,
@@ -30,8 +31,9 @@ from search.index.clusters import (
     save_clusters,
     saved_key,
 )
+from search.index.information import Information, Weigher, information_of, may_be_edited_copy, rare_neighbours
 from search.index.lock import reindex_running
-from search.index.minhash import body_of, shingle_hashes, shingle_sets
+from search.index.minhash import body_of, sentence_bodies, shingle_hashes, shingle_sets
 from search.index.segment_reader import Segment, load_segment
 from search.index.writer import paragraph_id, segments_of
 from search.query.evaluate import Evaluator
@@ -108,7 +110,14 @@ class IndexState:
             return found
         bands = self._bands()
         clusters = find_clusters(
-            bands, self.facets.paragraph, codes, self.shingles_of_docs, self._replaced, found, self.index_dir
+            bands,
+            self.facets.paragraph,
+            codes,
+            self.shingles_of_docs,
+            self._replaced,
+            found,
+            self.index_dir,
+            self.weigher,
         )
         if self.index_dir:
             save_clusters(self.index_dir, layout, clusters)
@@ -159,8 +168,64 @@ class IndexState:
         texts = self.evaluator.texts(docs)
         return shingle_sets([self._body(doc, text) for doc, text in zip(docs, texts, strict=True)])
 
+    @property
+    def weigher(self) -> Weigher:
+        """Scores pairs of this state's paragraphs by the rare text they share (edited copies)."""
+        return Weigher(self.information_of_docs, self.evaluator.documents, self.rare_pairs)
+
+    def rare_pairs(self, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Each of ``docs`` with the paragraphs that share its rarest bigrams (as two arrays of documents)."""
+        texts = self.evaluator.texts(docs)
+        bodies = [self._body(doc, text) for doc, text in zip(docs, texts, strict=True)]
+        owners, others = self.rare_neighbours(bodies)
+        return np.asarray(docs, dtype=np.int64)[owners], others
+
+    def rare_neighbours(self, bodies: list[str], indexed: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`search.index.information.rare_neighbours` of ``bodies`` in this state (``indexed`` when
+        they are paragraphs of it)."""
+        return rare_neighbours(bodies, self.bigram_frequencies, self.bigram_postings, indexed)
+
+    def bigram_postings(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The documents having each bigram key, over every segment: (position in ``keys``, document) arrays."""
+        positions, found = [], []
+        for segment, offset in self.evaluator.segments:
+            grams = segment.grams
+            if not len(grams.keys):
+                continue
+            at = np.minimum(np.searchsorted(grams.keys, keys), len(grams.keys) - 1)
+            for position in np.flatnonzero(np.asarray(grams.keys)[at] == keys).tolist():
+                docs = grams.lists(int(at[position]), int(at[position]) + 1)
+                positions.append(np.full(len(docs), position, dtype=np.int64))
+                found.append(np.add(docs, offset, dtype=np.int64))
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(positions), np.concatenate(found)
+
+    def information_of_docs(self, docs: list[int]) -> list[Information]:
+        """The sentences of ``docs`` as bigrams weighed by this state's statistics (what an edited copy keeps of
+        each, as :meth:`_body` keeps of the paragraph), read in one pass."""
+        texts = self.evaluator.texts(docs)
+        return self.information_of_sentences(
+            [sentence_bodies(text, self._places(doc)) for doc, text in zip(docs, texts, strict=True)]
+        )
+
+    def information_of_sentences(self, paragraphs: list[list[str]]) -> list[Information]:
+        """:func:`search.index.information.information_of` under this state's statistics."""
+        return information_of(paragraphs, self.bigram_frequencies, self.evaluator.documents)
+
+    def bigram_frequencies(self, keys: np.ndarray) -> np.ndarray:
+        """How many paragraphs have each bigram key, over every segment."""
+        found = np.zeros(len(keys), dtype=np.int64)
+        for segment, _ in self.evaluator.segments:
+            found += segment.grams.frequencies(keys)
+        return found
+
     def _body(self, docnum: int, text: str | None = None) -> str:
         """What a copy of the paragraph keeps (:func:`body_of`), without its report's own place names."""
+        return body_of(self.evaluator.text(docnum) if text is None else text, self._places(docnum))
+
+    def _places(self, docnum: int) -> tuple[str, ...]:
+        """The folded names of the paragraph's township, county and city (those known)."""
         facets = self.facets
         places = []
         for name in ("township", "county", "city"):
@@ -168,7 +233,7 @@ class IndexState:
             if code >= 0:
                 value = facets.township_names[code] if name == "township" else facets.values[name][code]
                 places.append(_folded_place(value))
-        return body_of(self.evaluator.text(docnum) if text is None else text, tuple(places))
+        return tuple(places)
 
     def near_copy(self, docnum: int, start: bool = True) -> dict | None:
         """The closest paragraph of another report in ``docnum``'s cluster, with the exact similarity and how
@@ -190,7 +255,7 @@ class IndexState:
         if not len(others):
             return None
         own = shingle_hashes(self._body(docnum))
-        similarity, other = -1.0, -1
+        similarity, other, edited = -1.0, -1, []
         # The candidates come in ascending order and ties go to the first: a copy identical to the paragraph
         # ends the search (most members of a large cluster are), so they are compared a few at a time.
         for start in range(0, len(others), NEAR_COPY_BATCH):
@@ -199,13 +264,32 @@ class IndexState:
                 found = copy_score(own, shingles)
                 if found > similarity:
                     similarity, other = found, candidate
+                if found < THRESHOLD and may_be_edited_copy(found, len(own), len(shingles)):
+                    edited.append(candidate)
             if similarity == 1.0:
                 break
+        if similarity < THRESHOLD and edited:  # members that joined as edited copies
+            weigher = self.weigher
+            weigher.read([docnum, *edited])
+            best, closest = max((weigher.score(docnum, candidate), -candidate) for candidate in edited)
+            if best > similarity:
+                similarity, other = best, -closest
         return {
             **self.paragraph_label(other),
             "similarity": round(similarity, 2),
             "other_reports": int(clusters.reports[docnum]) - 1,
         }
+
+    def copy_similarity(self, first: int, second: int) -> tuple[float, bool]:
+        """How near a copy of one paragraph the other is, and whether it is an edited copy: their copy score, or
+        their edited-copy score where the shingles leave the pair short of THRESHOLD (as the clusters decide)."""
+        own, other = self.shingles_of_docs([first, second])
+        similarity = copy_score(own, other)
+        if similarity < THRESHOLD and may_be_edited_copy(similarity, len(own), len(other)):
+            edited = self.weigher.score(first, second)
+            if edited > similarity:
+                return edited, True
+        return similarity, False
 
     def memo(self, kind: str, key, compute, limit: int | None = None):
         """What ``compute()`` gives for ``key``, found once per state and kept (``limit`` entries of a kind at
