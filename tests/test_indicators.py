@@ -179,3 +179,21 @@ def test_successes_petition_rates_and_durations_are_not_taken_for_other_figures(
     assert len(extract("受理群众信访件30件，化解率93.3%。")) == 1
     assert extract("在规范性文件发布后一个月内报送备案。") == []
     assert extract("开展一次性告知普法宣传。") == []
+
+
+def test_legal_aid_and_administrative_penalty_cases_are_counted_and_their_lookalikes_are_not():
+    """法律援助案件 and 行政处罚案件 (13 test reports written for other purposes state the latter): counted in 件,
+    宗 or decisions in 份; consultations in 人次, aid stations, a 其中 breakdown, cases let off without a
+    penalty and appeals against penalties are not."""
+
+    def values(text: str) -> list[tuple[str, str]]:
+        return [(value.indicator, value.text) for value in extract(text)]
+
+    assert values("受理法律援助案件58宗，其中农民工讨薪案件21宗。") == [("法律援助案件数", "58宗")]
+    assert values("全年共办理法律援助案件二十六件。") == [("法律援助案件数", "二十六件")]
+    assert values("作出行政处罚决定书94份，办结率100%。") == [("行政处罚案件数", "94份")]
+    assert values("全年立案处罚案件286件。") == [("行政处罚案件数", "286件")]
+    assert values("接待群众法律咨询1260人次，法律援助联络点11个。") == []
+    assert values("对首次轻微违法的市场主体不予处罚案件97件。") == []
+    assert values("全年行政复议案件3宗，其中针对行政处罚决定的2宗。") == [("行政复议件数", "3宗")]
+    assert values("组织发放行政处罚法宣传资料500份。") == [("普法资料份数", "500份")]
