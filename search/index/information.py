@@ -43,7 +43,7 @@ RARE_MAX_FREQUENCY = 200  # a bigram in more paragraphs is no sign of a copy (an
 EDITED_FLOOR = 0.45  # below this copy score a pair is not weighed (the band keys' own threshold)
 KEY_BITS = 2 * SHIFT
 KEY_MASK = (1 << KEY_BITS) - 1
-WEIGHED_KEPT = 20_000  # documents whose information a clustering keeps (the centres it meets again)
+WEIGHED_KEPT = 4096  # documents whose information a clustering keeps (the centres it meets again): ~16 MB
 
 
 @dataclass(frozen=True)
@@ -96,15 +96,15 @@ def information_of(
         if high == low:
             result.append(NO_INFORMATION)
             continue
-        # Copies, not views: a kept paragraph must not hold the whole chunk's arrays.
+        # Copies, not views (a kept paragraph must not hold the whole chunk's arrays), the weights in 4 bytes.
         result.append(
             Information(
                 keys[low:high].copy(),
-                weights[low:high].copy(),
+                weights[low:high].astype(np.float32),
                 float(running[high] - running[low]),
                 sentence_keys[start:end].copy(),
-                sentence_weights[start:end].copy(),
-                sentence_of[start:end].copy(),
+                sentence_weights[start:end].astype(np.float32),
+                sentence_of[start:end].astype(np.int32),
             )
         )
     return result
