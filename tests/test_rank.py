@@ -226,6 +226,37 @@ def test_a_verb_in_a_question_is_scored_not_required(eight):
     assert eight.search(SearchRequest(q="培养 法律明白人"))["total"] == 0
 
 
+def test_a_word_naming_the_leaders_part_is_not_present_in_all_of_it(tmp_path):
+    """述法 names the part on the leaders' duties (a heading 述法 puts paragraphs there), but a paragraph of that
+    part is not about 述法 for being there: 领导干部述法, asked as a question, lists the paragraphs that say 述法
+    before those of the part that only mention 领导干部 (strict matches until then, and first). A part set apart
+    by its stance still counts: 执法力量不足 finds the shortcomings about 执法力量."""
+    leaders = [
+        "镇党委书记带头述法，接受党员群众评议。",
+        "领导干部带头尊法学法，全年集中学法六次。",
+        "镇长带头开展年终述法，述法报告在镇政府网站公开。",
+        "组织领导干部旁听庭审一次。",
+    ]
+    for number, paragraph in enumerate(leaders):
+        town = f"安康县{'青白柳龙'[number]}河镇"
+        lines = [
+            f"{town}2022年法治政府建设工作情况报告",
+            "一、主要举措和成效",
+            "组织领导干部参加学法考试，参考率百分之百。",
+        ]
+        lines += ["二、存在的不足", "基层执法力量不足，执法人员仅三名。" if number == 0 else "法治宣传形式较为单一。"]
+        lines += ["三、党政主要负责人履行推进法治建设第一责任人职责情况", paragraph]
+        _write(tmp_path / "corpus", f"{number}.txt", lines)
+    engine = _indexed(tmp_path / "corpus", tmp_path / "index")
+    try:
+        hits = engine.search(SearchRequest(q="有哪些乡镇开展了领导干部述法", limit=4))["hits"]
+        shortcomings = engine.search(SearchRequest(q="执法力量不足"))
+    finally:
+        engine.close()
+    assert ["述法" in hit["text"] for hit in hits] == [True, True, False, False]
+    assert shortcomings["total"] == 1 and shortcomings["hits"][0]["part"] == "存在的不足和原因"
+
+
 def test_a_word_the_segmenter_cuts_in_two_counts_once_against_the_others(tmp_path):
     """领导干部年终述法: the segmenter cuts 领导干部 into 领导 and 干部, which counted as two of three concepts, so
     paragraphs about 领导干部 alone ranked above those about 年终述法, the rarer and asked-for half."""

@@ -120,6 +120,14 @@ def test_only_a_stretch_short_as_a_word_counts_as_one_typed_word():
     assert {c.typed_as for c in thesaurus.concepts("人民调解员待遇低流动大")} == {""}
 
 
+def test_a_typed_word_between_a_questions_fillers_counts_once():
+    """有哪些乡镇开展了领导干部述法: the stretch before 述法 is a question, but 领导干部 between its fillers is one
+    typed word, as when typed alone (the question ranked 领导干部 paragraphs above the 述法 ones)."""
+    thesaurus = load_thesaurus()
+    typed = {c.text: c.typed_as for c in thesaurus.concepts("有哪些乡镇开展了领导干部述法")}
+    assert typed["领导"] == typed["干部"] == "领导干部" and typed["述法"] == "" and typed["开展"] == ""
+
+
 def test_a_part_word_inside_a_longer_word_names_no_part():
     """困难群众救助 asked for the shortcomings (困难) and 群众; 计划生育 for the plans (计划): a part word that is only
     part of a word the segmenter knows is read as that word."""

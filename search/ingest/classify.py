@@ -33,6 +33,9 @@ class PartRules:
     subheadings: dict[str, re.Pattern] | None = None
     noun_cues: frozenset[str] = frozenset()
     """Cue nouns (问题) that right after another query word are its head (信访问题), not a part's name."""
+    topic_parts: frozenset[str] = frozenset()
+    """Parts set apart by what they are about (第一责任人履职), not by their stance (done, lacking, planned): a
+    word naming one (述法) still puts the part first within a tier, but is present only where it is written."""
 
     def named_by(self, word: str) -> str:
         """The part a query word names on its own (不足, 下一步, 第一责任人; 下一步打算, made of two words that name
@@ -131,6 +134,7 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
         int(data.get("opening_chars", 40)),
         subheadings,
         frozenset(data.get("noun_cues", ())),
+        frozenset(data.get("topic_parts", ())),
     )
 
 

@@ -42,6 +42,7 @@ from search.index.commonest import keep_commonest_characters
 from search.index.docsets import by_table, intersection, locate, locate_all, members, merged, select, union
 from search.index.segment_reader import Segment
 from search.index.terms import word_key
+from search.ingest.classify import load_part_rules
 from search.query.helper_thread import Overlapped
 from search.query.node_result import Result, combined, coordination, cover_of
 from search.query.parse import AllOf, AnyOf, FieldIs, InHeading, Node, Text
@@ -234,8 +235,8 @@ class Evaluator:
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
 
     def _concept(self, concept: Concept) -> Result:
-        """One concept: as typed, or any equivalent, or (a word naming a report part) that part (strict);
-        or any related term (near)."""
+        """One concept: as typed, or any equivalent, or (a word naming a report part) that part (strict; a
+        part set apart by its topic, only near); or any related term (near)."""
         related = [self.postings(term) for term in concept.related]
         many = by_table(sum(len(docs) for docs, _ in related), self.total)
         # Scored on the other core while the forms are searched (:mod:`search.query.helper_thread`).
@@ -258,16 +259,21 @@ class Evaluator:
         for weight, form, at in zip(weights, forms, where, strict=True):
             mask[at] |= form.mask
             score[at] = np.maximum(score[at], form.score * weight)
+        in_topic_part = np.zeros(len(docs), dtype=bool)
         if in_part is not None:
             part_member = members(docs, in_part, self.total)
-            mask |= part_member
+            if concept.part in load_part_rules().topic_parts:
+                in_topic_part = part_member  # present, and ranked first, only where it is written (述法)
+                part_member = part_member & mask
+            else:
+                mask |= part_member
             score += part_member * np.float32(self._idf(len(in_part)) * PART_BOOST)
         if concept.equivalents:
             score += self._own_words(docs, concept.text) * np.float32(OWN_WORDS_WEIGHT)
-        if not concept.related:
+        if not concept.related and not in_topic_part.any():
             return Result(docs, mask, score)
         related_score = table[docs] if table is not None else self._best_of(docs, related)
-        near = mask | (related_score > 0)
+        near = mask | (related_score > 0) | in_topic_part
         return Result(docs, mask, score + related_score * RELATED_WEIGHT, None, near)
 
     def _own_words(self, docs: np.ndarray, text: str) -> np.ndarray:

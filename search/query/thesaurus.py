@@ -94,9 +94,7 @@ class Thesaurus:
                 if known:
                     in_run.append(self.concept(piece) if expand else Concept(piece))
                 else:
-                    cut = _cues_rejoined(words(piece))
-                    typed_as = piece if expand and len(cut) > 1 and len(piece) <= WORD_MAX else ""
-                    in_run.extend(Concept(word, typed_as=typed_as) for word in cut)
+                    in_run.extend(_typed_words(_cues_rejoined(words(piece)), expand))
             pieces += _with_parts_and_fillers(in_run) if expand else in_run
         return list({c.text: c for c in pieces}.values())
 
@@ -163,6 +161,25 @@ def _cues_rejoined(cut: list[str]) -> list[str]:
         joined.append("".join(cut[at:end]))
         at = end
     return joined
+
+
+def _typed_words(cut: list[str], expand: bool) -> list[Concept]:
+    """The words of a stretch between thesaurus terms, those of one typed word (at most WORD_MAX characters
+    between fillers: 领导干部 in 有哪些乡镇开展了领导干部述法) marked as its pieces."""
+    fillers = load_fillers()
+    concepts: list[Concept] = []
+    run: list[str] = []
+    for word in [*cut, ""]:
+        if word and word not in fillers:
+            run.append(word)
+            continue
+        typed = "".join(run)
+        typed_as = typed if expand and len(run) > 1 and len(typed) <= WORD_MAX else ""
+        concepts.extend(Concept(piece, typed_as=typed_as) for piece in run)
+        if word:
+            concepts.append(Concept(word))
+        run = []
+    return concepts
 
 
 def _with_parts_and_fillers(run: list[Concept]) -> list[Concept]:
