@@ -4,9 +4,10 @@ Each candidate pair (paragraphs sharing a band key, :mod:`search.index.minhash`)
 :func:`copy_score` of the two shingle sets (at least :data:`THRESHOLD`); verified pairs join star clusters.
 Copies edited in every sentence are found after that (:mod:`search.index.information`): a paragraph still
 alone is paired with those sharing its rarest bigrams, and the pairs the copy score leaves a little short are
-scored again by their sentences, against the same THRESHOLD. The
-clusters of a state are saved beside the index (:data:`CLUSTERS_FILE`), by segment and local document number,
-which a reindex does not change. The next state starts from them: only pairs with a *fresh* paragraph are
+scored again by their sentences, against the same THRESHOLD.
+
+The clusters of a state are saved beside the index (:data:`CLUSTERS_FILE`), by segment and local document
+number, which a reindex does not change. The next state starts from them: only pairs with a *fresh* paragraph are
 verified (one of a new segment, or a centre whose members all were deleted), and a cluster whose centre was
 deleted is made again around its first remaining member (its other members are scored against it once; those
 that fall short are fresh), so a reindex of one report costs seconds, not a full clustering, and a server

@@ -14,12 +14,12 @@ edited sentence; one on the same topic shares a third at most), and the copy thr
 the copy score: a paragraph sharing some sentences whole and not the others is measured as the copy score's
 containment measures it. Like that containment it asks for the shorter to have at least MIN_BALANCE of the
 other's shingles (one sentence inside a long paragraph does not make it a copy), and for more shared text
-than a formula: at least MIN_RARE_SHARED bigrams' worth of the
-rarest kind (the shared weight over log(1 + N), the largest weight an index of N paragraphs gives). Short
-statements in the standard wording (全年发生行政诉讼案件…件，镇长出庭应诉…次) share most of what they say but
-not that much: they are left to the copy score (tests/data/copy_pairs.json judges them apart). The
-statistics need a corpus: in an index of fewer than MIN_DOCUMENTS paragraphs (a handful of reports) two
-opening formulas look as rare as a copied text, and the copy score alone decides.
+than a formula: at least MIN_RARE_SHARED bigrams' worth of the rarest kind (the shared weight over
+log(1 + N), the largest weight an index of N paragraphs gives). Short statements in the standard wording
+(全年发生行政诉讼案件…件，镇长出庭应诉…次) share most of what they say but not that much: they are left to the
+copy score (tests/data/copy_pairs.json judges them apart). The statistics need a corpus: in an index of
+fewer than MIN_DOCUMENTS paragraphs (a handful of reports) two opening formulas look as rare as a copied
+text, and the copy score alone decides.
 """
 
 from __future__ import annotations
