@@ -637,10 +637,7 @@ def test_a_draft_holding_an_edited_copy_lists_its_original(tmp_path):
 
 def _engine_beside_reports(tmp_path: Path, reports: list[tuple[str, str, int, str]]) -> Engine:
     """An engine over the sample and test reports and the given (file, place, year, paragraph) reports."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for folder in REPORT_SETS:
-        shutil.copytree(Path(__file__).parent.parent / folder, corpus / Path(folder).name, ignore=_NOT_REPORTS)
+    corpus = _corpus_with(tmp_path, REPORT_SETS)
     for name, place, year, text in reports:
         _write_report(corpus, name, place, year, text)
     return _engine(corpus, tmp_path)
@@ -669,13 +666,19 @@ REPORT_SETS = tuple(
 ) + ("corpus",)
 
 
+def _corpus_with(tmp_path: Path, folders: tuple[str, ...]) -> Path:
+    """A corpus folder holding the reports of the repository's ``folders``."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for folder in folders:
+        shutil.copytree(Path(__file__).parent.parent / folder, corpus / Path(folder).name, ignore=_NOT_REPORTS)
+    return corpus
+
+
 def _grouped(pairs: list[dict], tmp_path: Path, beside: tuple[str, ...] = ()) -> list[bool]:
     """Each pair written as two reports of its townships and indexed (with the reports of the ``beside``
     folders): whether the clusters put them together."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for folder in beside:
-        shutil.copytree(Path(__file__).parent.parent / folder, corpus / Path(folder).name, ignore=_NOT_REPORTS)
+    corpus = _corpus_with(tmp_path, beside)
     for number, pair in enumerate(pairs):
         for side in ("a", "b"):
             _write_report(corpus, f"{number:02d}{side}.txt", pair[f"{side}_place"], 2021 + (side == "b"), pair[side])
