@@ -31,9 +31,9 @@ import numpy as np
 from search.data import DATA
 from search.index.analyze import RUN
 from search.index.docsets import distinct
+from search.index.figures import SENTENCE
 
 SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
-SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 SHINGLE = 4
 BODY_VERSION = "4"  # 2: level words made one; 3: 16 bands of 4 rows; 4: short bodies' bands, 32-bit keys
 NUM_PERM = 64
@@ -76,8 +76,8 @@ def body_of(folded: str, places: tuple[str, ...] = ()) -> str:
 
 
 def sentence_bodies(folded: str, places: tuple[str, ...] = ()) -> list[str]:
-    """:func:`body_of` each sentence of a paragraph (those ending in 。；！？ or the paragraph's end)."""
-    return ["".join(RUN.findall(sentence)) for sentence in SENTENCE_END.split(_kept(folded, places))]
+    """:func:`body_of` each sentence of a paragraph (:data:`search.index.figures.SENTENCE`)."""
+    return ["".join(RUN.findall(sentence)) for sentence in SENTENCE.findall(_kept(folded, places))]
 
 
 def _kept(folded: str, places: tuple[str, ...]) -> str:

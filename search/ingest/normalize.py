@@ -67,3 +67,9 @@ def _widen_punctuation(line: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def iso_date(match: re.Match) -> str:
+    """2024-01-20 of a match whose first three groups are the year, month and day."""
+    year, month, day = match.groups()[:3]
+    return f"{year}-{int(month):02d}-{int(day):02d}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from search.ingest.chrome import chrome_issuer, is_chrome
 from search.ingest.classify import load_part_rules
 from search.ingest.model import HeadingLine, Paragraph
-from search.ingest.normalize import normalize_line
+from search.ingest.normalize import iso_date, normalize_line
 from search.ingest.text import PAGE_NUMBER
 
 SENTENCE_END = "。！？；：…"
@@ -114,11 +114,6 @@ def segment(raw_lines: list[str]) -> Segmented:
     lines = rejoin_broken_lines(lines)
     result.paragraphs = _paragraphs_with_headings(lines)
     return result
-
-
-def iso_date(match: re.Match) -> str:
-    year, month, day = match.groups()[:3]
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def date_of_line(line: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from search.ingest.bounds import check_nesting, check_text_size
 from search.ingest.chrome import chrome_issuer
 from search.ingest.model import HeadingLine, RawText, ReportError
+from search.ingest.normalize import iso_date
 from search.ingest.text import CJK, decode_text
 
 DROP_TAGS = [
@@ -137,14 +138,8 @@ def _meta_date(soup) -> str:
         if key in META_DATE_NAMES and meta.get("content"):
             match = re.search(r"(20\d\d)[-/年.](\d{1,2})[-/月.](\d{1,2})", meta["content"])
             if match:
-                return _iso_date(match)
+                return iso_date(match)
     return ""
-
-
-def _iso_date(match: re.Match) -> str:
-    """2024-01-20 of a match whose groups are the year, month and day."""
-    year, month, day = match.groups()[:3]
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _labelled_in_rows(soup) -> dict[str, str]:
@@ -158,7 +153,7 @@ def _labelled_in_rows(soup) -> dict[str, str]:
             found["issuer"] = issuer
         dated = PAGE_DATE.search(line)
         if dated and "page_date" not in found:
-            found["page_date"] = _iso_date(dated)
+            found["page_date"] = iso_date(dated)
     return found
 
 

@@ -59,5 +59,5 @@ def side_by_side(state: IndexState, first: int, second: int) -> dict:
                 "sentences": marked_sentences(texts[at], shingles[1 - at]),
             }
         )
-    similarity, edited = state.copy_similarity(first, second)
+    similarity, edited = state.copy_similarity(first, second, *shingles)
     return {"similarity": round(similarity, 3), "edited": edited, "paragraphs": sides}

@@ -139,8 +139,8 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
     """Every draft paragraph with a near-identical paragraph in the index: its best sources, whether they are
     the draft's own township's earlier reports, and its sentences marked shared or not."""
     places = tuple(fold(place) for place in (report.township, report.county, report.city) if place)
-    bodies = [shingle_hashes(body_of(fold(p.text), places)) for p in paragraphs]
-    found, capped = _verified(state, paragraphs, bodies, places)
+    body_texts = [body_of(fold(p.text), places) for p in paragraphs]
+    found, capped = _verified(state, paragraphs, body_texts, places)
     copies = []
     for at, sources in sorted(found.items()):
         sources.sort(key=lambda source: (-source.similarity, source.doc))
@@ -161,15 +161,16 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
 
 
 def _verified(
-    state: IndexState, paragraphs: list[Paragraph], bodies: list[np.ndarray], places: tuple[str, ...]
+    state: IndexState, paragraphs: list[Paragraph], body_texts: list[str], places: tuple[str, ...]
 ) -> tuple[dict[int, list[_Source]], set[int]]:
     """(draft paragraph → indexed paragraphs whose band keys meet its own and whose bodies are near-identical,
     edits allowed as the clusters allow them; the draft paragraphs with more candidates than
     CANDIDATES_VERIFIED). A paragraph copied into thousands of reports has thousands of candidates: those
     sharing the most band keys, the likeliest copies, are verified, and the count of its sources is then a
     lower bound."""
+    bodies = [shingle_hashes(text) for text in body_texts]
     shared = _shared_bands(state, paragraphs)
-    for at, doc in zip(*state.rare_neighbours([body_of(fold(p.text), places) for p in paragraphs], False), strict=True):
+    for at, doc in zip(*state.rare_neighbours(body_texts, False), strict=True):
         shared[(int(at), int(doc))] += 0  # proposed by the rarest bigrams, after those sharing band keys
     live = state.facets.paragraph
     by_paragraph: dict[int, list[tuple[int, int]]] = defaultdict(list)

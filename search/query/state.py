@@ -280,10 +280,10 @@ class IndexState:
             "other_reports": int(clusters.reports[docnum]) - 1,
         }
 
-    def copy_similarity(self, first: int, second: int) -> tuple[float, bool]:
-        """How near a copy of one paragraph the other is, and whether it is an edited copy: their copy score, or
-        their edited-copy score where the shingles leave the pair short of THRESHOLD (as the clusters decide)."""
-        own, other = self.shingles_of_docs([first, second])
+    def copy_similarity(self, first: int, second: int, own: np.ndarray, other: np.ndarray) -> tuple[float, bool]:
+        """How near a copy of one paragraph the other is (their shingles ``own`` and ``other``), and whether it is
+        an edited copy: their copy score, or their edited-copy score where the shingles leave the pair short of
+        THRESHOLD (as the clusters decide)."""
         similarity = copy_score(own, other)
         if similarity < THRESHOLD and may_be_edited_copy(similarity, len(own), len(other)):
             edited = self.weigher.score(first, second)
