@@ -208,6 +208,21 @@ def test_a_subsection_on_the_leaders_duty_under_the_work_done_is_the_leaders_dut
     assert load_part_rules().named_by_subheading(["一、主要工作成效", subheading]) == part
 
 
+def test_a_numbered_paragraph_on_the_leaders_duty_under_the_work_done_is_the_leaders_duty(tmp_path):
+    """1.镇党委书记、镇长切实履行…第一责任人职责 under (一)强化组织领导 of the work done reports what the leaders
+    did; the team's 述法 system after it, a leading group the secretary heads and a plan that the secretary will
+    keep performing the duty stay where their headings put them."""
+    parts = _parts_of_report(
+        tmp_path,
+        "晋江市安海镇2023年法治政府建设工作总结\n一、2023年度法治政府建设工作开展情况\n（一）强化组织领导\n"
+        "1.镇党委书记、镇长切实履行推进法治建设第一责任人职责，全年召开党委会专题研究法治工作4次。\n"
+        "2.建立镇领导班子成员年度述法制度，7名班子成员在年终述职时一并述法。\n"
+        "3.成立以镇党委书记为组长的法治建设领导小组，落实第一责任人职责清单。\n"
+        "二、2024年度工作思路\n镇党委书记将继续履行推进法治建设第一责任人职责，每季度听取法治工作汇报。\n",
+    )
+    assert parts == ["第一责任人履职", "主要举措和成效", "主要举措和成效", "下一年度安排"]
+
+
 def test_a_paragraph_opening_with_next_years_plans_in_the_first_person_plural_is_in_the_plans(tmp_path):
     """A report without headings: 2024年，我们将… after the shortcomings is the next year's plans, as 2024年，我镇将…
     is."""

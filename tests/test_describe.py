@@ -229,8 +229,12 @@ def test_reports_in_layouts_written_after_the_rules_get_their_metadata_and_parts
     whose leader's duty and shortcomings are subsections of its work, a town without headings whose
     shortcomings open with 还存在一些薄弱环节; and in the formats users bring: a .docx with heading styles and a
     table, a GB2312 page of <br> lines, a report sent as 附件2 with a contact line under its signature, 2024年，
-    我们将… plans without a heading, a PDF with a running header): every metadata field and every part present or
-    absent as written down."""
+    我们将… plans without a heading, a PDF with a running header; and of 2026-12-07 in tests/data/regions/: a
+    Beijing street office the gazetteer has a namesake of, with 基本情况/主要做法/下一步工作打算, a Fujian 工作总结
+    whose leaders' duty is a numbered item of its work, a Hunan report in 第一部分… parts with page numbers and
+    特此报告, a Guangdong page with a 政府信息公开 table and related links to other years, a GBK Hebei file
+    signed in Chinese numerals, a Chongqing report whose title names no place): every metadata field and every
+    part present or absent as written down."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent / "data"
@@ -244,7 +248,7 @@ def test_reports_in_layouts_written_after_the_rules_get_their_metadata_and_parts
         wrong += [(path, name) for name in METADATA_CHECKED if getattr(report, name) != want[name]]
         present = {paragraph.part for paragraph in report.paragraphs}
         wrong += [(path, part) for part in required if (part in present) != (part in want["parts"])]
-    assert len(truth) - 1 == 17 and wrong == []
+    assert len(truth) - 1 == 23 and wrong == []
 
 
 METADATA_CHECKED = ("township", "county", "city", "province", "year", "level", "date")

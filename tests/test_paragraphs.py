@@ -189,6 +189,16 @@ def test_a_signature_dated_on_its_own_line_or_by_month_only_is_no_paragraph():
         assert (result.signature, result.date) == (["龙门镇人民政府"], date)
 
 
+def test_a_closing_formula_before_the_signature_or_at_the_end_is_no_paragraph():
+    """特此报告。 and 以上报告，请审阅。 close the letter: not a paragraph of the plans (found by 报告), with or
+    without a signature after them. A last paragraph that only ends with 特此报告 keeps it."""
+    body = ["四、2023年工作计划", "深化屋场恳谈会制度。"]
+    for tail in (["特此报告。"], ["以上报告，请审阅。", "大围山镇人民政府", "2023年1月6日"], ["专此报告"]):
+        assert [p.text for p in segment(body + tail).paragraphs] == ["深化屋场恳谈会制度。"]
+    kept = segment(["四、2023年工作计划", "深化屋场恳谈会制度。特此报告。"])
+    assert [p.text for p in kept.paragraphs] == ["深化屋场恳谈会制度。特此报告。"]
+
+
 def test_an_attachment_label_over_the_title_and_a_contact_line_under_the_signature_are_not_report_text():
     """附件2 over a report sent with a letter, （联系人：…；联系电话：…） under its signature: the title and addressee
     are still read as such, the signature and its date too, and neither line is glued to a paragraph."""

@@ -36,6 +36,9 @@ class PartRules:
     topic_parts: frozenset[str] = frozenset()
     """Parts set apart by what they are about (第一责任人履职), not by their stance (done, lacking, planned): a
     word naming one (述法) still puts the part first within a tier, but is present only where it is written."""
+    topic_openings: dict[str, re.Pattern] | None = None
+    """Openings that put a paragraph its headings leave in the default part into a topic part: 1.镇党委书记、镇长
+    切实履行…第一责任人职责 under 一、工作开展情况 reports what the leaders did."""
 
     def named_by(self, word: str) -> str:
         """The part a query word names on its own (不足, 下一步, 第一责任人; 下一步打算, made of two words that name
@@ -70,6 +73,14 @@ class PartRules:
                 pattern = (self.subheadings or {}).get(part)
                 if pattern is not None and pattern.search(text):
                     return part
+        return ""
+
+    def named_by_topic_opening(self, text: str) -> str:
+        """The topic part whose ``topic_openings`` the paragraph's opening (after its number) matches, or ""."""
+        opening = HEADING_NUMBER.sub("", text[: self.opening_chars])
+        for part, pattern in (self.topic_openings or {}).items():
+            if pattern.search(opening):
+                return part
         return ""
 
     def label_of(self, text: str) -> tuple[str, str]:
@@ -120,9 +131,9 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
     data = json.loads(path.read_text(encoding="utf-8"))
     patterns = {part: re.compile("|".join(f"(?:{p})" for p in data["patterns"][part])) for part in data["order"]}
     cues = {part: frozenset(words) for part, words in data.get("query_cues", {}).items()}
-    openings, subheadings = (
+    openings, subheadings, topic_openings = (
         {part: re.compile("|".join(f"(?:{p})" for p in found)) for part, found in data.get(key, {}).items()}
-        for key in ("openings", "subheadings")
+        for key in ("openings", "subheadings", "topic_openings")
     )
     return PartRules(
         tuple(data["order"]),
@@ -135,6 +146,7 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
         subheadings,
         frozenset(data.get("noun_cues", ())),
         frozenset(data.get("topic_parts", ())),
+        topic_openings,
     )
 
 
@@ -169,7 +181,8 @@ def parts_of(paragraphs: list[Paragraph], rules: PartRules, year: int | None = N
     """Each paragraph's report part: the one a heading below the outermost is about, if any; else the one its
     outermost heading names; where the heading names none (or the report has no headings), the one its opening
     names, carried on to the paragraphs after it under the same heading; else the report's opening (before any
-    heading, or a headingless report's first paragraph) or the default part."""
+    heading, or a headingless report's first paragraph) or the default part. A paragraph left in the default part
+    whose opening is a topic part's (the leaders performing their duty) is of that part."""
     headed = any(paragraph.section for paragraph in paragraphs)
     parts, carried, carried_under = [], "", None
     for number, paragraph in enumerate(paragraphs):
@@ -191,6 +204,8 @@ def parts_of(paragraphs: list[Paragraph], rules: PartRules, year: int | None = N
             part = rules.before_first_section
         else:
             part = rules.default
+        if part == rules.default:
+            part = rules.named_by_topic_opening(paragraph.text) or part
         parts.append(part)
     return parts
 

@@ -86,6 +86,8 @@ SUBTITLE = re.compile(r"^(?:——|--|—)\s*\S|^[（(]\s*20\d\d\s*年度?\s*[�
 PLACE_LINE = re.compile(r"^[\u4e00-\u9fff]{1,20}(?:乡|镇|街道|苏木|县|区|市|旗)$")
 LABEL_OVER_TITLE = re.compile(r"^[【\[][^】\]]{1,4}[】\]]$")  # 【全文】, 【公示】 over a page's title
 SEAL = re.compile(r"\s*[（(](?:盖章|印章)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）
+# 特此报告。 以上报告，请审阅。: a letter's closing words between the last paragraph and the signature
+CLOSING_FORMULA = re.compile(r"^(?:特此|专此|以上)(?:报告|汇报|说明|呈报)[^。；：:]{0,20}[。！]?$")
 COVER_LINES = 12  # a cover letter's lines: title, addressee, a sentence or two, issuer, date
 
 
@@ -110,7 +112,7 @@ def segment(raw_lines: list[str]) -> Segmented:
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = _ranked_marked_levels(_take_front_matter(lines, result))
     lines = _without_attachment_list(_without_distribution_record(lines), after_date=True)
-    lines = _without_attachment_list(_take_back_matter(lines, result))
+    lines = _without_closing_formula(_without_attachment_list(_take_back_matter(lines, result)))
     lines = rejoin_broken_lines(lines)
     result.paragraphs = _paragraphs_with_headings(lines)
     return result
@@ -417,6 +419,14 @@ def _take_back_matter(lines: list[str], result: Segmented) -> list[str]:
             result.signature.insert(0, line)
         else:
             break
+        end -= 1
+    return lines[:end]
+
+
+def _without_closing_formula(lines: list[str]) -> list[str]:
+    """The lines without a closing formula at their end (特此报告。), which is no paragraph of the report."""
+    end = len(lines)
+    while end > 0 and CLOSING_FORMULA.match(lines[end - 1]):
         end -= 1
     return lines[:end]
 
