@@ -100,6 +100,7 @@ def judged_sets() -> list[JudgedSet]:
         JudgedSet("heldout", DATA / "heldout", DATA / "heldout_judgments.json", "file"),
         JudgedSet(LAYOUTS, DATA / "layouts", DATA / "layouts_judgments.json", "file"),
         JudgedSet("probes", DATA / "probes", DATA / "probes_judgments.json", "file"),
+        JudgedSet(REGIONS, DATA / "regions", DATA / "regions_judgments.json", "file"),
     ]
 
 
@@ -203,6 +204,7 @@ def summarize(results: dict, sets: list[JudgedSet]) -> list[dict]:
 
 HELD_OUT = "heldout"
 LAYOUTS = "layouts"  # held out too: reports written to test reading, judged for ranking after the fact
+REGIONS = "regions"  # held out too: reports of other regions and styles, judged before the engine ran on them
 
 
 def _in_row(row_set: str, row_class: str, name: str, cls: str) -> bool:
@@ -211,7 +213,7 @@ def _in_row(row_set: str, row_class: str, name: str, cls: str) -> bool:
     if row_set == "all":
         return True
     if row_set == "tuned":
-        return name not in (HELD_OUT, LAYOUTS)
+        return name not in (HELD_OUT, LAYOUTS, REGIONS)
     return name == row_set and row_class in ("all", cls)
 
 

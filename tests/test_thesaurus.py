@@ -90,6 +90,18 @@ def test_words_of_recent_reports_bring_what_other_reports_call_the_same():
     assert "法律体检" in thesaurus.concept("法治体检").equivalents
 
 
+def test_labour_disputes_and_migrant_workers_bring_the_words_reports_use_for_them():
+    """A question about 外来务工人员的劳动纠纷 finds 协助处理劳动争议46宗 (the statute's word) and 外来人口."""
+    thesaurus = load_thesaurus()
+    assert "劳动争议" in thesaurus.concept("劳动纠纷").equivalents
+    assert "外来人口" in thesaurus.concept("外来务工人员").equivalents
+    assert [c.text for c in thesaurus.concepts("怎么调解外来务工人员的劳动纠纷") if not c.filler] == [
+        "调解",
+        "外来务工人员",
+        "劳动纠纷",
+    ]
+
+
 def test_words_of_time_and_order_in_a_question_are_fillers_but_not_inside_words():
     """综合执法改革后乡镇怎么执法 required 后 in the paragraph: 2 strict hits over the test and probe reports, both
     shortcomings that happened to write 改革后; 执法过程中遇到的困难 required 过程 (none). 后, 之后, 以来, 过程,
