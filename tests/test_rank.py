@@ -284,3 +284,40 @@ def test_a_word_the_segmenter_cuts_in_two_counts_once_against_the_others(tmp_pat
         engine.close()
     assert hits[0]["text"].startswith("镇党委书记带头开展年终述法")
     assert [hit["tier"] for hit in hits[:2]] == ["partial", "partial"]
+
+
+def test_asking_what_to_do_about_a_shortcoming_lists_the_plans_that_answer_it_with_the_shortcoming(tmp_path):
+    """执法力量不足怎么办 asks what townships did or will do about too few enforcement staff: the plans that name
+    执法力量 answer it as the shortcomings that name it do (strict matches, before what was done). 执法力量不足
+    alone still asks for the shortcomings only, and a plan that names no 执法力量 is no answer."""
+    towns = [
+        ("青河镇", "综合执法队执法力量不足，持证人员仅三名。", "争取县里支持，充实综合执法队执法力量。"),
+        ("白河镇", "法治宣传形式较为单一。", "加强执法力量，年内新增持证执法人员五名。"),
+        ("柳河镇", "村干部法治意识不强。", "开展村干部法治轮训。"),
+    ]
+    for number, (town, lacking, planned) in enumerate(towns):
+        lines = [
+            f"安康县{town}2023年法治政府建设工作情况报告",
+            "一、主要举措和成效",
+            "整合执法力量，组建镇综合执法队，全年检查企业120家次。",
+            "聘请律师担任法律顾问，审查合同41份。",
+            "开展宪法宣传周活动，发放宣传资料3000份。",
+            "调解矛盾纠纷86件，调解成功率98%。",
+            "全年集中学法6次，组织干部参加学法考试。",
+            "严格执行重大行政决策程序，开展合法性审查。",
+            "二、存在的不足和原因",
+            lacking,
+            "三、2024年工作安排",
+            planned,
+        ]
+        _write(tmp_path / "corpus", f"{number}.txt", lines)
+    engine = _indexed(tmp_path / "corpus", tmp_path / "index")
+    try:
+        asked = engine.search(SearchRequest(q="执法力量不足怎么办", limit=10))
+        stated = engine.search(SearchRequest(q="执法力量不足", limit=10))
+    finally:
+        engine.close()
+    top = [(hit["part"], hit["text"]) for hit in asked["hits"][: asked["total"]]]
+    assert asked["total"] == 3 and {part for part, _ in top} == {"存在的不足和原因", "下一年度安排"}
+    assert all("执法力量" in text for _, text in top)
+    assert stated["total"] == 1 and stated["hits"][0]["part"] == "存在的不足和原因"

@@ -102,6 +102,15 @@ def test_labour_disputes_and_migrant_workers_bring_the_words_reports_use_for_the
     ]
 
 
+def test_asking_how_to_solve_a_shortcoming_makes_its_words_fillers_and_the_shortcoming_remedied():
+    """执法力量不足如何解决: 解决 is how the question asks, not a word paragraphs must hold; 不足 is remedied (the
+    plans answer it). 法治建设存在哪些不足 asks for the shortcomings only."""
+    asked = {c.text: c for c in load_thesaurus().concepts("执法力量不足如何解决")}
+    assert asked["解决"].filler and asked["不足"].remedied and not asked["执法力量"].filler
+    stated = {c.text: c for c in load_thesaurus().concepts("法治建设存在哪些不足")}
+    assert not stated["不足"].remedied
+
+
 def test_words_of_time_and_order_in_a_question_are_fillers_but_not_inside_words():
     """综合执法改革后乡镇怎么执法 required 后 in the paragraph: 2 strict hits over the test and probe reports, both
     shortcomings that happened to write 改革后; 执法过程中遇到的困难 required 过程 (none). 后, 之后, 以来, 过程,

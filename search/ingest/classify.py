@@ -39,6 +39,12 @@ class PartRules:
     topic_openings: dict[str, re.Pattern] | None = None
     """Openings that put a paragraph its headings leave in the default part into a topic part: 1.镇党委书记、镇长
     切实履行…第一责任人职责 under 一、工作开展情况 reports what the leaders did."""
+    remedy_cues: tuple[str, ...] = ()
+    """How a query asks what to do about a shortcoming (怎么办, 如何解决)."""
+    remedy_problem: str = ""
+    """The part whose word such a query names (不足 → 存在的不足和原因)."""
+    remedy_answers: str = ""
+    """The part that answers such a query as the problem's part does (下一年度安排: what each will do)."""
 
     def named_by(self, word: str) -> str:
         """The part a query word names on its own (不足, 下一步, 第一责任人; 下一步打算, made of two words that name
@@ -82,6 +88,10 @@ class PartRules:
             if pattern.search(opening):
                 return part
         return ""
+
+    def remedy_cues_in(self, text: str) -> list[str]:
+        """The cues in query ``text`` that ask what to do about a shortcoming (干部法治意识不强怎么办)."""
+        return [cue for cue in self.remedy_cues if cue in text]
 
     def label_of(self, text: str) -> tuple[str, str]:
         """(label, part) when a paragraph opens with a short label naming a report part and a colon
@@ -135,6 +145,7 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
         {part: re.compile("|".join(f"(?:{p})" for p in found)) for part, found in data.get(key, {}).items()}
         for key in ("openings", "subheadings", "topic_openings")
     )
+    remedies = data.get("remedies", {})
     return PartRules(
         tuple(data["order"]),
         data["default"],
@@ -147,6 +158,9 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
         frozenset(data.get("noun_cues", ())),
         frozenset(data.get("topic_parts", ())),
         topic_openings,
+        tuple(remedies.get("cues", ())),
+        remedies.get("problem", ""),
+        remedies.get("answers", ""),
     )
 
 

@@ -326,13 +326,16 @@ class Evaluator:
         return docs, [r.on(docs, at) for r, at in zip(results, where, strict=True)]
 
     def _named(self, concept: Concept) -> np.ndarray | None:
-        """The live documents of the report part a concept names (不足), or of reports from the places it names,
-        ascending (kept: a part holds a fifth of the index); None for neither."""
+        """The live documents of the report part a concept names (不足; and the plans, when the query asks what to
+        do about it), or of reports from the places it names, ascending (kept: a part holds a fifth of the
+        index); None for neither."""
         if not (concept.part or concept.place):
             return None
-        if (key := concept.part or concept.text) in self._named_docs:
+        answers = load_part_rules().remedy_answers if concept.remedied else ""
+        if (key := f"{concept.part}{answers}" or concept.text) in self._named_docs:
             return self._named_docs[key]
-        pairs = [("part", concept.part)] if concept.part else concept.place
+        parts = [concept.part, answers] if answers else [concept.part]
+        pairs = [("part", part) for part in parts] if concept.part else concept.place
         mask = np.logical_or.reduce([self.facets.mask(facet, [value]) for facet, value in pairs])
         named = np.flatnonzero(mask & self.live)
         if concept.part:  # places are not kept: a server asked for many would hold each one's documents

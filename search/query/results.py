@@ -12,6 +12,7 @@ import numpy as np
 
 from search.index.analyze import RUN, fold
 from search.index.docsets import select
+from search.ingest.classify import load_part_rules
 from search.query.facets import facet_summary
 from search.query.helper_thread import Overlapped
 from search.query.hits import hit_json
@@ -79,6 +80,8 @@ def scores(state: IndexState, query: Query, found: Matches) -> np.ndarray | None
     if "part" in query.selections:
         return score
     named = {concept.part for concept in query.concepts if concept.part}
+    if any(concept.remedied for concept in query.concepts):
+        named.add(load_part_rules().remedy_answers)
     if named:
         return score * named_part_weight(facets.codes["part"][docs], facets.values["part"], named)
     if prior_applies(found.selected, facets.codes["part"], facets.values["part"], state.practice_share):

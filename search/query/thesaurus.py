@@ -43,6 +43,9 @@ class Concept:
     """Expanded, the one typed word (up to WORD_MAX characters between thesaurus terms) the concept is a piece
     of, when the segmenter cut it into several (领导干部 → 领导, 干部): those pieces count as one concept in a
     paragraph's cover and score (exact mode scores each word)."""
+    remedied: bool = False
+    """A word naming the shortcomings in a question asking what to do about them (执法力量不足怎么办): the
+    paragraphs of the part that answers (the plans) count as having it, as the shortcomings' do."""
     place: tuple[tuple[str, str], ...] = ()
     """The (facet, value) places the word names (城口县, 浙江 → province 浙江省): their paragraphs count as
     having it (:mod:`search.query.places`)."""
@@ -96,6 +99,8 @@ class Thesaurus:
                 else:
                     in_run.extend(_typed_words(_cues_rejoined(words(piece)), expand))
             pieces += _with_parts_and_fillers(in_run) if expand else in_run
+        if expand:
+            pieces = _remedies_asked(pieces, text)
         return list({c.text: c for c in pieces}.values())
 
     def _split(self, run: str) -> list[tuple[str, bool]]:
@@ -194,6 +199,24 @@ def _with_parts_and_fillers(run: list[Concept]) -> list[Concept]:
         part = "" if head else rules.named_by(concept.text)
         found.append(replace(concept, part=part, filler=head or (not part and concept.text in fillers)))
     return found
+
+
+def _remedies_asked(concepts: list[Concept], text: str) -> list[Concept]:
+    """The concepts of a query asking what to do about a shortcoming (干部法治意识不强怎么办, 执法力量不足如何
+    解决): the word naming the shortcomings is remedied (the plans answer too) and the words of the asking are
+    fillers; any other query's concepts as they are."""
+    rules = load_part_rules()
+    cues = rules.remedy_cues_in(text)
+    if not cues or not any(concept.part == rules.remedy_problem for concept in concepts):
+        return concepts
+    return [
+        replace(concept, remedied=True)
+        if concept.part == rules.remedy_problem
+        else replace(concept, filler=True)
+        if not concept.part and any(concept.text in cue for cue in cues)
+        else concept
+        for concept in concepts
+    ]
 
 
 def _shortest(terms: list[str]) -> list[str]:
