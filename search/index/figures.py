@@ -198,6 +198,8 @@ def _own_span(clause: str, number: re.Match) -> tuple[int, int]:
 
 
 ALL_OF_THEM = ("均", "全部", "都", "皆", "全员")
+PER_EACH = re.compile(r"每[^，,；;。、]{0,4}$")  # 每村配备一名, 每月组织1次: a figure for each, not a total
+AFTER_A_COUNT = ("次", "以上", "左右", "之多")  # 活动32场次, 86件以上: still the count itself
 DURATIONS = "年月日天周季时"
 
 
@@ -207,12 +209,14 @@ def _speaks_of_all(clause: str) -> bool:
 
 
 def _looks_like_a_word(number: re.Match, clause: str) -> bool:
-    """Numbers that are not counts: 人次 (attendances), 一次性, 第三次, durations (一个月内, 3个工作日), a digit
-    cut from a longer number."""
+    """Numbers that are not counts: 人次 (attendances), 一次性, 第三次, durations (一个月内, 3个工作日), a figure
+    for each (每村配备一名), a digit cut from a longer number."""
     unit = number.group("unit")
     after = clause[number.end() : number.end() + 1]
     before = clause[number.start() - 1] if number.start() else ""
     if unit in ("人", "名") and after == "次":
+        return True
+    if PER_EACH.search(clause[: number.start()]):
         return True
     if after == "性" or before == "第" or (after and after in DURATIONS) or clause.startswith("工作日", number.end()):
         return True
@@ -232,8 +236,19 @@ def _candidates(
         nearest = _nearest_anchor(clause, indicator.anchor, start, end)
         if nearest is None or _governed_by_another_subject(indicator, sentence[: offset + nearest[1]]):
             continue
+        if _counts_what_follows(clause, end) and not any(word in clause[end:] for word in indicator.anchor):
+            continue
         found.append((indicator, nearest[0]))
     return found
+
+
+def _counts_what_follows(clause: str, end: int) -> bool:
+    """Whether a number and its unit ending at ``end`` are followed by words of their clause (五个法定程序, 一起
+    山林纠纷, 2名律师担任法律顾问): then they count what those words name, the indicator's count only where an
+    anchor of it is among them (…担任法律顾问, 32名执法人员全部持证上岗). A count at the end of its clause, or
+    before 次/以上 (32场次) or 均/全部 (事项2项均履行…), is a count of its own."""
+    follows = clause[end : end + 1]
+    return bool(follows) and "\u4e00" <= follows <= "\u9fff" and not clause.startswith(AFTER_A_COUNT + ALL_OF_THEM, end)
 
 
 def _governed_by_another_subject(indicator: Indicator, before: str) -> bool:
