@@ -150,7 +150,7 @@ def test_reports_in_other_styles_give_every_stated_value_and_nothing_else():
 
 
 def test_reports_of_regions_the_rules_never_saw_give_their_values_with_few_wrong():
-    """The six reports of tests/data/regions, read for their values by hand: every one found but for two items
+    """The reports of tests/data/regions, read for their values by hand: every one found but for two items
     of lists under 审查, and at most six wrong (list items counted as totals, reviewed 规范性文件, subsets of 信访;
     see indicator_truth.json) where the rules before 2026-12-07 took nine."""
     regions = ROOT / "tests" / "data" / "regions"
