@@ -369,9 +369,11 @@ def _check_draft(engine: Engine, args: argparse.Namespace) -> int:
     print(f"与其他乡镇报告几乎相同：{share['other_townships']:.0%}；与本乡镇往年报告相同：{share['own_township']:.0%}")
     for copy in result["copies"]:
         source = copy["sources"][0]
+        numbers = "、".join(str(part["paragraph"]) for part in copy["sources"]) if copy["stitched"] else ""
         print(
-            f"   第 {copy['paragraph']} 段 ≈ {source['township'] or '未知'} {source['year'] or ''} 第 {source['paragraph']} 段"
-            f"（{source['similarity']:.0%}）[{source['id']}]"
+            f"   第 {copy['paragraph']} 段 ≈ {source['township'] or '未知'} {source['year'] or ''} "
+            + (f"第 {numbers} 段拼合" if numbers else f"第 {source['paragraph']} 段")
+            + f"（{source['similarity']:.0%}）[{source['id']}]"
         )
     return 0
 

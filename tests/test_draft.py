@@ -203,3 +203,28 @@ def test_a_long_draft_paragraph_meets_only_paragraphs_sharing_one_of_its_band_ke
     path.write_text(f"新城街道2022年法治政府建设情况报告\n一、主要举措和成效\n{written}\n", encoding="utf-8")
     with engine.using() as state:
         assert not draft._shared_bands(state, process_file(path).paragraphs)
+
+
+def test_a_paragraph_stitched_from_several_paragraphs_of_one_report_names_them_all(client, samples):
+    """A copier joins three paragraphs of 北屏乡's report into one: no one of them is a copy of it (each is a
+    third), but together they are all of it. A paragraph that holds one of them beside twice as much text of
+    its own is no copy."""
+    paragraphs = [p.text for p in process_file(samples["北屏乡"]).paragraphs]
+    parts = [paragraphs[4], paragraphs[7], paragraphs[8]]
+    own = "镇党委、政府坚持把法治建设摆在突出位置，年内组织镇村干部集中学习宪法和民法典，开展法治文化进村入户活动，" * 2
+    lines = [
+        "青龙镇2022年度法治政府建设情况报告",
+        "一、主要举措和成效",
+        "".join(parts).replace("我乡", "我镇"),
+        own + paragraphs[12].replace("我乡", "我镇"),
+    ]
+    result = _post(client, ("\n".join(lines) + "\n").encode("utf-8")).get_json()
+    (copy,) = result["copies"]
+    assert copy["paragraph"] == 1 and copy["stitched"] and copy["sources_total"] == 3
+    assert [source["paragraph"] for source in copy["sources"]] == [5, 8, 9]
+    assert {source["township"] for source in copy["sources"]} == {"北屏乡"}
+    assert copy["sources"][0]["similarity"] >= 0.75 and all(sentence["shared"] for sentence in copy["sentences"])
+    body = ("\n".join(lines) + "\n").encode("utf-8")
+    page = client.post("/draft", data={"file": (io.BytesIO(body), "草稿.txt")}, content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert "由北屏乡2020年报告的 3 段拼合" in html and html.count("第 8 段") == 1

@@ -367,6 +367,10 @@ DRAFT = _object(
                         "type": "boolean",
                         "description": "候选太多，只核对了共有签名最多的 400 段：sources_total 是下限",
                     },
+                    "stitched": {
+                        "type": "boolean",
+                        "description": "本段由同一份报告的几段拼合：sources 是这几段（按原文顺序），similarity 是它们合计覆盖本段的比例",
+                    },
                     "from_other_townships": {"type": "boolean"},
                     "sentences": _array(_object({"text": STRING, "shared": {"type": "boolean"}})),
                 }

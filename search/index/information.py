@@ -157,9 +157,10 @@ def rare_neighbours(
     frequencies: Callable[[np.ndarray], np.ndarray],
     postings: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
     indexed: bool = True,
+    rare_keys: int = RARE_KEYS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(body number, document) pairs: the indexed paragraphs that have at least RARE_SHARED of a body's
-    RARE_KEYS rarest bigrams (those in 2 to RARE_MAX_FREQUENCY paragraphs, the body's own included; from 1
+    ``rare_keys`` (RARE_KEYS) rarest bigrams (those in 2 to RARE_MAX_FREQUENCY paragraphs, the body's own included; from 1
     when the bodies are not ``indexed``, as a draft's), for the bodies long enough to share MIN_RARE_SHARED
     bigrams.
 
@@ -178,7 +179,7 @@ def rare_neighbours(
     order = np.lexsort((keys, found, owner))
     owner, keys = owner[order], keys[order]
     rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
-    owner, keys = owner[rank < RARE_KEYS], keys[rank < RARE_KEYS]
+    owner, keys = owner[rank < rare_keys], keys[rank < rare_keys]
     chosen = distinct(keys)
     at, docs = postings(chosen)
     by_key = np.argsort(at, kind="stable")

@@ -8,7 +8,9 @@ the paragraphs of other townships closest to it.
 Near copies are found as the index finds them (:mod:`search.index.minhash`): the draft's paragraphs get band
 keys, the segments' keys are compared column by column, and every candidate is verified by the copy score of
 the two bodies (:func:`search.index.clusters.copy_score`, at least :data:`search.index.clusters.THRESHOLD`), or
-where that falls a little short, by their edited-copy score (:mod:`search.index.information`).
+where that falls a little short, by their edited-copy score (:mod:`search.index.information`). A paragraph
+stitched together from several paragraphs of one report, none of which is a copy of it alone, is found by
+what they cover of it together (:func:`_stitched`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.index.clusters import THRESHOLD, copy_score
+from search.index.clusters import CONTAINED_MIN_SHARED, THRESHOLD, copy_score
 from search.index.facts import REQUIRED_PARTS, part_cues
 from search.index.figures import extract, indicator_names
 from search.index.folding import fold
@@ -35,6 +37,8 @@ MIN_REPORTS_COMPARED = 5  # a county with fewer reports is too few to say what m
 SOURCES_LISTED = 5
 CANDIDATES_VERIFIED = 400  # per draft paragraph, those sharing the most band keys first
 VERIFY_BATCH = 2048
+STITCH_KEYS = 24  # a stitched paragraph's rarest bigrams are spread over its sources: more of them are looked up
+STITCHED_FROM_MIN = 2
 SECTIONS_LISTED = 12
 SIMILAR_PER_SECTION = 3
 
@@ -140,35 +144,46 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
     the draft's own township's earlier reports, and its sentences marked shared or not."""
     places = tuple(fold(place) for place in (report.township, report.county, report.city) if place)
     body_texts = [body_of(fold(p.text), places) for p in paragraphs]
-    found, capped = _verified(state, paragraphs, body_texts, places)
+    bodies = [shingle_hashes(text) for text in body_texts]
+    found, capped = _verified(state, paragraphs, bodies, body_texts, places)
+    stitched = _stitched(state, bodies, body_texts, set(found))
     copies = []
-    for at, sources in sorted(found.items()):
-        sources.sort(key=lambda source: (-source.similarity, source.doc))
-        best = sources[0]
-        listed = [_source_json(state, report, source) for source in sources[:SOURCES_LISTED]]
+    for at, sources in sorted({**found, **stitched}.items()):
+        if at in found:
+            sources.sort(key=lambda source: (-source.similarity, source.doc))
+        listed = [_source_json(state, report, source) for source in sources[: max(SOURCES_LISTED, len(sources))]]
+        shared = (
+            np.unique(np.concatenate([state.shingles(source.doc) for source in sources]))
+            if at in stitched
+            else state.shingles(sources[0].doc)
+        )
         copies.append(
             {
                 "paragraph": at + 1,
                 "text": paragraphs[at].text,
-                "sources": listed,
+                "sources": listed if at in stitched else listed[:SOURCES_LISTED],
                 "sources_total": len(sources),
                 "sources_capped": at in capped,
+                "stitched": at in stitched,
                 "from_other_townships": any(not s["own_township"] for s in listed),
-                "sentences": marked_sentences(paragraphs[at].text, state.shingles(best.doc), places),
+                "sentences": marked_sentences(paragraphs[at].text, shared, places),
             }
         )
     return copies
 
 
 def _verified(
-    state: IndexState, paragraphs: list[Paragraph], body_texts: list[str], places: tuple[str, ...]
+    state: IndexState,
+    paragraphs: list[Paragraph],
+    bodies: list[np.ndarray],
+    body_texts: list[str],
+    places: tuple[str, ...],
 ) -> tuple[dict[int, list[_Source]], set[int]]:
     """(draft paragraph → indexed paragraphs whose band keys meet its own and whose bodies are near-identical,
     edits allowed as the clusters allow them; the draft paragraphs with more candidates than
     CANDIDATES_VERIFIED). A paragraph copied into thousands of reports has thousands of candidates: those
     sharing the most band keys, the likeliest copies, are verified, and the count of its sources is then a
     lower bound."""
-    bodies = [shingle_hashes(text) for text in body_texts]
     shared = _shared_bands(state, paragraphs)
     for at, doc in zip(*state.rare_neighbours(body_texts, False), strict=True):
         shared[(int(at), int(doc))] += 0  # proposed by the rarest bigrams, after those sharing band keys
@@ -194,6 +209,36 @@ def _verified(
     for at, doc, similarity in _edited(state, paragraphs, places, undecided):
         found[at].append(_Source(doc, similarity))
     return found, capped
+
+
+def _stitched(
+    state: IndexState, bodies: list[np.ndarray], body_texts: list[str], found: set[int]
+) -> dict[int, list[_Source]]:
+    """Draft paragraphs stitched together from whole paragraphs of one indexed report: two or more of its
+    paragraphs stand each near-identical inside the draft paragraph (THRESHOLD of each one's shingles), and
+    together they cover THRESHOLD of it. No one of them is a copy of it (each is a part), and a formula
+    sentence inside a long paragraph covers too little of it. Their sources in the report's order, each with
+    the share they cover together."""
+    alone = {at for at in range(len(bodies)) if at not in found and len(bodies[at]) >= CONTAINED_MIN_SHARED}
+    if not alone:
+        return {}
+    ats, docs = state.rare_neighbours([t if at in alone else "" for at, t in enumerate(body_texts)], False, STITCH_KEYS)
+    live, reports = state.facets.paragraph, state.facets.codes["report_id"]
+    pairs = [(at, doc) for at, doc in zip(ats.tolist(), docs.tolist(), strict=True) if live[doc]]
+    parts: dict[tuple[int, int], list[tuple[int, np.ndarray]]] = defaultdict(list)
+    for start in range(0, len(pairs), VERIFY_BATCH):
+        batch = pairs[start : start + VERIFY_BATCH]
+        for (at, doc), shingles in zip(batch, state.shingles_of_docs([doc for _, doc in batch]), strict=True):
+            shared = np.intersect1d(bodies[at], shingles, assume_unique=True)
+            if len(shared) >= CONTAINED_MIN_SHARED and len(shared) >= THRESHOLD * len(shingles):
+                parts[(at, int(reports[doc]))].append((doc, shared))
+    stitched: dict[int, list[_Source]] = {}
+    for (at, _), inside in parts.items():
+        covered = len(np.unique(np.concatenate([shared for _, shared in inside]))) / len(bodies[at])
+        best = stitched.get(at)
+        if len(inside) >= STITCHED_FROM_MIN and covered >= THRESHOLD and (not best or covered > best[0].similarity):
+            stitched[at] = [_Source(doc, covered) for doc, _ in sorted(inside, key=lambda part: part[0])]
+    return stitched
 
 
 def _edited(

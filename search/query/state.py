@@ -31,7 +31,14 @@ from search.index.clusters import (
     save_clusters,
     saved_key,
 )
-from search.index.information import Information, Weigher, information_of, may_be_edited_copy, rare_neighbours
+from search.index.information import (
+    RARE_KEYS,
+    Information,
+    Weigher,
+    information_of,
+    may_be_edited_copy,
+    rare_neighbours,
+)
 from search.index.lock import reindex_running
 from search.index.minhash import body_of, sentence_bodies, shingle_hashes, shingle_sets
 from search.index.segment_reader import Segment, load_segment
@@ -180,10 +187,12 @@ class IndexState:
         owners, others = self.rare_neighbours(bodies)
         return np.asarray(docs, dtype=np.int64)[owners], others
 
-    def rare_neighbours(self, bodies: list[str], indexed: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def rare_neighbours(
+        self, bodies: list[str], indexed: bool = True, rare_keys: int = RARE_KEYS
+    ) -> tuple[np.ndarray, np.ndarray]:
         """:func:`search.index.information.rare_neighbours` of ``bodies`` in this state (``indexed`` when
         they are paragraphs of it)."""
-        return rare_neighbours(bodies, self.bigram_frequencies, self.bigram_postings, indexed)
+        return rare_neighbours(bodies, self.bigram_frequencies, self.bigram_postings, indexed, rare_keys)
 
     def bigram_postings(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The documents having each bigram key, over every segment: (position in ``keys``, document) arrays."""
