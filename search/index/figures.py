@@ -167,7 +167,8 @@ def _values_of(number: re.Match, clauses: list[tuple[int, str]], at: int, senten
     amount, unit, written = found
     own_start, own_end = _own_span(clause, number)
     own, start, end = clause[own_start:own_end], number.start() - own_start, number.end() - own_start
-    candidates = _candidates(unit, own, start, end, sentence, offset + own_start) if own != clause else []
+    head = LIST_HEAD_ADVERBS.sub("", clause.lstrip())
+    candidates = _candidates(unit, own, start, end, sentence, offset + own_start, led_by=head) if own != clause else []
     if not candidates:
         candidates = _candidates(unit, clause, number.start(), number.end(), sentence, offset)
     if not candidates and at + 1 < len(clauses) and _speaks_of_all(clauses[at + 1][1]):
@@ -198,6 +199,7 @@ def _own_span(clause: str, number: re.Match) -> tuple[int, int]:
 
 
 ALL_OF_THEM = ("均", "全部", "都", "皆", "全员")
+LIST_HEAD_ADVERBS = re.compile(r"^(?:全年|年内|今年|本年度?|累计|共计?|先后|依法)+")  # before a list's verb
 PER_EACH = re.compile(r"每[^，,；;。、]{0,4}$")  # 每村配备一名, 每月组织1次: a figure for each, not a total
 AFTER_A_COUNT = ("次", "以上", "左右", "之多")  # 活动32场次, 86件以上: still the count itself
 DURATIONS = "年月日天周季时"
@@ -224,12 +226,23 @@ def _looks_like_a_word(number: re.Match, clause: str) -> bool:
 
 
 def _candidates(
-    unit: str, clause: str, start: int, end: int, sentence: str, offset: int, also_excluded_in: str = ""
+    unit: str,
+    clause: str,
+    start: int,
+    end: int,
+    sentence: str,
+    offset: int,
+    also_excluded_in: str = "",
+    led_by: str = "",
 ) -> list[tuple[Indicator, int]]:
-    """(indicator, distance to its nearest anchor in ``clause``) for every indicator the number may state."""
+    """(indicator, distance to its nearest anchor in ``clause``) for every indicator the number may state; one
+    item of a list (``clause``) is excluded also by the verb the list is ``led_by`` (审查合同41份、规范性文件2件:
+    documents reviewed, not issued)."""
     found = []
     for indicator in load_indicators():
         if unit not in indicator.units or any(word in clause + also_excluded_in for word in indicator.exclude):
+            continue
+        if any(led_by.startswith(word) for word in indicator.exclude):
             continue
         if not all(any(word in sentence for word in group) for group in indicator.context):
             continue
