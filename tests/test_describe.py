@@ -564,3 +564,20 @@ def test_a_county_named_by_its_short_name_is_the_gazetteers_county(tmp_path):
     assert (county.county, county.city) == ("东乌珠穆沁旗", "锡林郭勒盟")
     zone = _describe_text(tmp_path, f"合肥高新区蜀麓街道2023年法治政府建设报告\n{body}")
     assert (zone.township, zone.county, zone.city) == ("蜀麓街道", "合肥高新技术产业开发区", "合肥市")
+
+
+def test_a_county_named_as_it_was_before_it_became_a_district_or_city_is_the_county_it_became(tmp_path):
+    """南和县 became 南和区 (2020), 富阳市 富阳区 (2014): a report of before names the county as it was, and is
+    placed in the county the gazetteer names now, with its city and province, so that a township's reports of
+    every year stand under one county — when the township is one of that county's. A county the gazetteer has
+    (朝阳县 beside 朝阳区), or one whose township does not settle it, stays as written."""
+    body = "一、主要举措和成效\n镇政府聘请法律顾问审查合同12份。\n"
+    old = _describe_text(tmp_path, f"南和县贾宋镇2019年法治政府建设工作报告\n{body}")
+    assert (old.county, old.city, old.province) == ("南和区", "邢台市", "河北省")
+    assert "南和县" in old.sources["county"]
+    city = _describe_text(tmp_path, f"富阳市新登镇2013年依法行政工作报告\n{body}")
+    assert (city.county, city.city, city.province) == ("富阳区", "杭州市", "浙江省")
+    kept = _describe_text(tmp_path, f"朝阳县羊山镇2018年法治政府建设工作报告\n{body}")
+    assert (kept.county, kept.province) == ("朝阳县", "辽宁省")
+    unsettled = _describe_text(tmp_path, f"南和县翠湖镇2019年法治政府建设工作报告\n{body}")
+    assert unsettled.county == "南和县"

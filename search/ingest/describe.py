@@ -333,6 +333,9 @@ def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated, tex
     if official := gazetteer.official_county(place.county, report.township):
         where = {**where, "county": f"{where['county']}（简称“{place.county}”，地名录）"}
         place = replace(place, county=official)
+    elif renamed := gazetteer.renamed_county(place.county, report.township):
+        where = {**where, "county": f"{where['county']}（写作“{place.county}”，地名录今称）"}
+        place = replace(place, county=renamed)
     _set(report, "county", place.county, where["county"])
     entries = gazetteer.by_county.get(place.county, set())
     if len(entries) > 1:

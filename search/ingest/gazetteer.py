@@ -14,6 +14,7 @@ from pathlib import Path
 
 DATA = Path(__file__).parent.parent / "data" / "gazetteer.tsv.gz"
 TOWNSHIP_SUFFIXES = ("乡", "镇", "街道", "苏木", "民族乡")
+COUNTY_LEVELS = "县区市旗"  # 南和县 became 南和区, 邵东县 邵东市: the level changes, the short name stays
 TOWNSHIP_LAST_CHARACTER = re.compile("[乡镇道木]")  # where a township name can end; a report body is searched
 
 
@@ -89,6 +90,17 @@ class Gazetteer:
             counties |= {county for county, *cities in self.by_county_alias.get(short, ()) if city in cities}
         of_township = {place.county for place in self.townships_named(township)} & counties
         found = of_township or counties
+        return next(iter(found)) if len(found) == 1 else ""
+
+    def renamed_county(self, name: str, township: str) -> str:
+        """The gazetteer's county a report names by a former name of another level (南和县 for 南和区, 邵东县 for
+        邵东市: a county made a district or a city keeps its short name), when ``township`` is one of that
+        county's; "" when ``name`` is a county of the gazetteer, or the township does not settle it (a name the
+        gazetteer lacks is otherwise kept as stated)."""
+        if name in self.by_county or len(name) < 3 or name[-1] not in COUNTY_LEVELS:
+            return ""
+        counties = {county for county, _, _ in self.by_county_alias.get(name[:-1], ())}
+        found = {place.county for place in self.townships_named(township)} & counties
         return next(iter(found)) if len(found) == 1 else ""
 
     def townships_named(self, name: str) -> list[Place]:
