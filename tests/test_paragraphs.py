@@ -176,13 +176,15 @@ def test_a_street_offices_joint_signature_with_its_party_working_committee_is_no
 
 
 def test_a_signature_dated_on_its_own_line_or_by_month_only_is_no_paragraph():
-    """龙门镇人民政府 2024年1月10日 on one line, or a date of a month only (2024年1月, 二〇二四年一月): the
-    signature and its date, not the last paragraph of the report."""
+    """龙门镇人民政府 2024年1月10日 on one line, or a date of a month only (2024年1月, 二〇二四年一月), or with 元月
+    for January: the signature and its date, not the last paragraph of the report."""
     body = ["一、存在的不足", "执法力量不足。"]
     for tail, date in (
         (["龙门镇人民政府　2024年1月10日"], "2024-01-10"),
         (["龙门镇人民政府", "2024年1月"], "2024-01"),
         (["龙门镇人民政府", "二〇二四年一月"], "2024-01"),
+        (["龙门镇人民政府", "二〇二四年元月十五日"], "2024-01-15"),
+        (["龙门镇人民政府　2024年元月15日"], "2024-01-15"),
     ):
         result = segment(body + tail)
         assert [p.text for p in result.paragraphs] == ["执法力量不足。"]

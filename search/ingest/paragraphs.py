@@ -121,7 +121,8 @@ def segment(raw_lines: list[str]) -> Segmented:
 def date_of_line(line: str) -> str:
     """The ISO date a line consists of, in figures (2024年1月10日, 2024-01-10) or in Chinese numerals as
     official documents sign them (二〇二四年一月十日); of a month only (2024年1月, 二〇二四年一月), the year and
-    month (2024-01); "" for any other line."""
+    month (2024-01); 元月 as the first month; "" for any other line."""
+    line = line.replace("元月", "1月" if line[:1].isdigit() else "一月")
     found = DATE_LINE.match(line)
     if found:
         return iso_date(found)
