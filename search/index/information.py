@@ -160,7 +160,7 @@ def rare_neighbours(
     rare_keys: int = RARE_KEYS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(body number, document) pairs: the indexed paragraphs that have at least RARE_SHARED of a body's
-    ``rare_keys`` (RARE_KEYS) rarest bigrams (those in 2 to RARE_MAX_FREQUENCY paragraphs, the body's own included; from 1
+    ``rare_keys`` rarest bigrams (those in 2 to RARE_MAX_FREQUENCY paragraphs, the body's own included; from 1
     when the bodies are not ``indexed``, as a draft's), for the bodies long enough to share MIN_RARE_SHARED
     bigrams.
 

@@ -151,7 +151,7 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
     for at, sources in sorted({**found, **stitched}.items()):
         if at in found:
             sources.sort(key=lambda source: (-source.similarity, source.doc))
-        listed = [_source_json(state, report, source) for source in sources[: max(SOURCES_LISTED, len(sources))]]
+        listed = [_source_json(state, report, source) for source in sources[: _listed(sources, at in stitched)]]
         shared = (
             np.unique(np.concatenate([state.shingles(source.doc) for source in sources]))
             if at in stitched
@@ -161,7 +161,7 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
             {
                 "paragraph": at + 1,
                 "text": paragraphs[at].text,
-                "sources": listed if at in stitched else listed[:SOURCES_LISTED],
+                "sources": listed,
                 "sources_total": len(sources),
                 "sources_capped": at in capped,
                 "stitched": at in stitched,
@@ -170,6 +170,12 @@ def _copies(state: IndexState, report: Report, paragraphs: list[Paragraph]) -> l
             }
         )
     return copies
+
+
+def _listed(sources: list[_Source], stitched: bool) -> int:
+    """How many of a draft paragraph's sources are listed: every part it is stitched from, else the best
+    SOURCES_LISTED of the reports it is copied in (thousands, for a formula)."""
+    return len(sources) if stitched else SOURCES_LISTED
 
 
 def _verified(

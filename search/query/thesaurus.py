@@ -209,12 +209,9 @@ def _remedies_asked(concepts: list[Concept], text: str) -> list[Concept]:
     cues = rules.remedy_cues_in(text)
     if not cues or not any(concept.part == rules.remedy_problem for concept in concepts):
         return concepts
+    asking = {concept.text for concept in concepts if not concept.part and any(concept.text in cue for cue in cues)}
     return [
-        replace(concept, remedied=True)
-        if concept.part == rules.remedy_problem
-        else replace(concept, filler=True)
-        if not concept.part and any(concept.text in cue for cue in cues)
-        else concept
+        replace(concept, remedied=concept.part == rules.remedy_problem, filler=concept.filler or concept.text in asking)
         for concept in concepts
     ]
 
