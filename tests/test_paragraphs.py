@@ -382,3 +382,30 @@ def test_a_heading_number_alone_on_its_line_heads_the_words_on_the_next():
         (["一、主要举措和成效"], "全年审查合同41份。"),
         (["一、主要举措和成效", "（二）规范执法"], "办理案件37件。"),
     ]
+
+
+def test_a_report_whose_line_breaks_were_lost_gets_its_parts_and_subsections_back():
+    """A report copied without its line breaks is one line: each part's numbered heading runs on from the sentence
+    before it and into its body (二、存在的问题和不足一是…, 三、…职责情况镇党委书记…). Each heading stands on its
+    own again, cut where its first item starts or after its last heading word, and each subsection (。（二）…)."""
+    glued = (
+        "2023年，我镇持续推进依法行政。一、主要举措和成效（一）健全依法决策机制。重大事项18项均经合法性审查。"
+        "（二）规范行政执法行为。全年执法检查76次。二、存在的问题和不足一是村干部学法不够深入；二是执法队人员少。"
+        "三、党政主要负责人履行推进法治建设第一责任人职责情况镇党委书记认真履行第一责任人职责。"
+        "四、2024年工作安排一是加强镇村干部法治培训；二是争取执法人员编制。"
+    )
+    result = segment(["贾宋镇2023年法治政府建设年度报告", glued])
+    assert [(p.section, p.text) for p in result.paragraphs] == [
+        ([], "2023年，我镇持续推进依法行政。"),
+        (["一、主要举措和成效", "（一）健全依法决策机制"], "重大事项18项均经合法性审查。"),
+        (["一、主要举措和成效", "（二）规范行政执法行为"], "全年执法检查76次。"),
+        (["二、存在的问题和不足"], "一是村干部学法不够深入；二是执法队人员少。"),
+        (["三、党政主要负责人履行推进法治建设第一责任人职责情况"], "镇党委书记认真履行第一责任人职责。"),
+        (["四、2024年工作安排"], "一是加强镇村干部法治培训；二是争取执法人员编制。"),
+    ]
+
+
+def test_a_number_after_a_sentence_that_names_no_part_is_no_glued_heading():
+    """…。二、加强组织领导… inside a paragraph names no report part: the paragraph stays whole."""
+    text = "全镇做法有三条。一、加强组织领导，成立领导小组。二、健全制度，完善学法制度。"
+    assert [p.text for p in segment(["一、主要举措和成效", text]).paragraphs] == [text]

@@ -53,6 +53,14 @@ PARAGRAPH_BREAK = re.compile(
     r"(?<=\S)\u3000{2,}(?=\S)"
     r"|(?<=[。！？；])\s+(?=(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}部分))"
 )
+# A report whose line breaks were lost: a sentence's end runs straight into a part's numbered heading (…新进展。
+# 二、存在的问题和不足一是…), whose words run into its body; and, in such a report, into a subsection (。（二）…).
+GLUED_PART = re.compile(r"(?<=[。！？；：])(?=[一二三四五六七八九十]{1,3}、)")
+GLUED_SUBSECTION = re.compile(r"(?<=[。！？；])(?=（[一二三四五六七八九十]{1,3}）)")
+BODY_START = re.compile(r"（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]是|\d{1,2}[、.．]")
+HEADING_END = re.compile(
+    r"(?:情况|成效|原因|不足|问题|短板|安排|打算|计划|思路|举措|措施|做法)(?=[^，、；。：]*[，、；。：])"
+)
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
 DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{4})\s*年[^年]{2,12}日$")
 CHINESE_DATE_LINE = re.compile(
@@ -201,16 +209,46 @@ def _repeats(line: str, title: str, quoted: bool) -> bool:
 def _paragraphs_apart(lines: list[str]) -> list[str]:
     """A line holding several paragraphs, as text copied from a web page into a file keeps them: split where a
     paragraph's indent (two full-width spaces) follows text, or where whitespace and a heading's number follow a
-    sentence's end (…报告如下。 一、主要举措和成效). The first piece of a marked heading stays marked."""
+    sentence's end (…报告如下。 一、主要举措和成效), or where a part's heading follows it with no space at all
+    (:func:`_glued_apart`). The first piece of a marked heading stays marked."""
     apart: list[str] = []
     for line in lines:
-        pieces = [piece for piece in PARAGRAPH_BREAK.split(line) if piece.strip()]
+        pieces = [glued for piece in PARAGRAPH_BREAK.split(line) if piece.strip() for glued in _glued_apart(piece)]
         if len(pieces) < 2:
             apart.append(line)
             continue
         first = HeadingLine(pieces[0], line.level) if isinstance(line, HeadingLine) else pieces[0]
         apart += [first, *pieces[1:]]
     return apart
+
+
+def _glued_apart(line: str) -> list[str]:
+    """A line in which a sentence's end runs into a part's numbered heading (…新进展。二、存在的问题和不足一是…),
+    as a report whose line breaks were lost holds all of itself: each such heading on its own, cut from its
+    body where the body's first item starts (（一）, 一是, 1.) or after the heading's last word (…情况) before the
+    first mark; each subsection of the body (。（二）…) on its own. Any other line as it is: …。二、 without a
+    part's name after it is no heading."""
+    rules = load_part_rules()
+    cuts = [m.start() for m in GLUED_PART.finditer(line) if rules.named_by_heading([line[m.start() : m.start() + 30]])]
+    if not cuts:
+        return [line]
+    pieces = [line[start:end] for start, end in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+    apart = [pieces[0]]
+    for piece in pieces[1:]:
+        heading, body = _heading_cut_from_body(piece)
+        apart += [heading, *(part for part in GLUED_SUBSECTION.split(body) if part)]
+    return apart
+
+
+def _heading_cut_from_body(piece: str) -> tuple[str, str]:
+    """(heading, body) of a part's heading glued to its body: cut where the first item starts, else after the
+    last heading word before the first mark; the whole piece as the heading when neither is found near."""
+    number = piece.index("、") + 1
+    near = number + PART_HEADING_MAX + 10
+    first_item = BODY_START.search(piece, number, near)
+    ends = [m.end() for m in HEADING_END.finditer(piece, number) if m.end() <= near]
+    cut = first_item.start() if first_item else (ends[0] if ends else 0)
+    return (piece[:cut], piece[cut:]) if cut else (piece, "")
 
 
 def _bracket_headings_apart(lines: list[str]) -> list[str]:
