@@ -409,3 +409,21 @@ def test_a_number_after_a_sentence_that_names_no_part_is_no_glued_heading():
     """…。二、加强组织领导… inside a paragraph names no report part: the paragraph stays whole."""
     text = "全镇做法有三条。一、加强组织领导，成立领导小组。二、健全制度，完善学法制度。"
     assert [p.text for p in segment(["一、主要举措和成效", text]).paragraphs] == [text]
+
+
+def test_glued_parts_marked_as_parts_or_in_brackets_and_a_long_headingless_text_come_apart():
+    """第二部分 存在的不足 and 【明年打算】 run on from the sentence before them as 二、 does; a long text without
+    headings comes apart where a sentence opens as a part's paragraph (但…仍存在一些不足, 下一步，我镇将…)."""
+    parts = segment(
+        ["大围山镇2022年度报告", "全年调处纠纷186件。第二部分　存在的不足一是执法力量不足。【明年打算】加强培训。"]
+    )
+    assert [(p.section, p.text) for p in parts.paragraphs] == [
+        ([], "全年调处纠纷186件。"),
+        (["第二部分存在的不足"], "一是执法力量不足。"),
+        (["【明年打算】"], "加强培训。"),
+    ]
+    done = "镇政府聘请律师担任法律顾问，审查合同协议41份，参与处理信访案件12件，为群众提供法律咨询96次。" * 17
+    lacking = "但是，我镇法治政府建设工作中仍存在一些不足：执法人员少，普法形式单一。"
+    planned = "下一步，我镇将继续加强镇村干部法治培训，推动执法队伍专业化建设。"
+    headless = segment(["勐养镇2020年法治政府建设情况报告", done + lacking + planned])
+    assert [p.text for p in headless.paragraphs] == [done, lacking, planned]

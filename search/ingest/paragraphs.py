@@ -55,7 +55,10 @@ PARAGRAPH_BREAK = re.compile(
 )
 # A report whose line breaks were lost: a sentence's end runs straight into a part's numbered heading (…新进展。
 # 二、存在的问题和不足一是…), whose words run into its body; and, in such a report, into a subsection (。（二）…).
-GLUED_PART = re.compile(r"(?<=[。！？；：])(?=[一二三四五六七八九十]{1,3}、)")
+GLUED_PART = re.compile(r"(?<=[。！？；：])(?=[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}部分|【)")
+HEADING_MARK = re.compile(r"[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}部分\s*|【[^】]{2,24}】")
+SENTENCE_START = re.compile(r"(?<=[。！？])(?=\S)")
+GLUED_LONG = 800  # characters of a line that holds several paragraphs whose breaks were lost, at least
 GLUED_SUBSECTION = re.compile(r"(?<=[。！？；])(?=（[一二三四五六七八九十]{1,3}）)")
 BODY_START = re.compile(r"（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]是|\d{1,2}[、.．]")
 HEADING_END = re.compile(
@@ -231,7 +234,7 @@ def _glued_apart(line: str) -> list[str]:
     rules = load_part_rules()
     cuts = [m.start() for m in GLUED_PART.finditer(line) if rules.named_by_heading([line[m.start() : m.start() + 30]])]
     if not cuts:
-        return [line]
+        return _openings_apart(line, rules) if len(line) >= GLUED_LONG else [line]
     pieces = [line[start:end] for start, end in zip([0, *cuts], [*cuts, len(line)], strict=True)]
     apart = [pieces[0]]
     for piece in pieces[1:]:
@@ -240,14 +243,25 @@ def _glued_apart(line: str) -> list[str]:
     return apart
 
 
+def _openings_apart(line: str, rules) -> list[str]:
+    """A long line without part headings, as a report without headings whose line breaks were lost: a new
+    paragraph where a sentence opens as a part's paragraph does (但…仍存在一些不足, 下一步，我镇将…)."""
+    cuts = [m.start() for m in SENTENCE_START.finditer(line) if rules.named_by_opening(line[m.start() :])]
+    return [line[start:end] for start, end in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+
+
 def _heading_cut_from_body(piece: str) -> tuple[str, str]:
-    """(heading, body) of a part's heading glued to its body: cut where the first item starts, else after the
-    last heading word before the first mark; the whole piece as the heading when neither is found near."""
-    number = piece.index("、") + 1
-    near = number + PART_HEADING_MAX + 10
-    first_item = BODY_START.search(piece, number, near)
-    ends = [m.end() for m in HEADING_END.finditer(piece, number) if m.end() <= near]
-    cut = first_item.start() if first_item else (ends[0] if ends else 0)
+    """(heading, body) of a part's heading glued to its body (…计划2023年，我镇将…：一是…): cut after the last
+    heading word before its first item (（一）, 一是, 1.) or, with no item near, before the first mark; else where
+    the first item starts; 【…】 at its bracket; the whole piece as the heading when nothing is found near."""
+    mark = HEADING_MARK.match(piece)
+    number = mark.end() if mark else 0
+    if mark and mark.group().startswith("【"):
+        return piece[:number], piece[number:]
+    first_item = BODY_START.search(piece, number, number + PART_HEADING_MAX + 10)
+    limit = first_item.start() if first_item else number + PART_HEADING_MAX + 10
+    ends = [m.end() for m in HEADING_END.finditer(piece, number) if m.end() <= limit]
+    cut = ends[-1] if ends else (first_item.start() if first_item else 0)
     return (piece[:cut], piece[cut:]) if cut else (piece, "")
 
 
