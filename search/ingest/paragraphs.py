@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.ingest.chrome import chrome_issuer, is_chrome
-from search.ingest.classify import load_part_rules
+from search.ingest.classify import PartRules, load_part_rules
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import iso_date, normalize_line
 from search.ingest.text import PAGE_NUMBER
@@ -226,11 +226,11 @@ def _paragraphs_apart(lines: list[str]) -> list[str]:
 
 
 def _glued_apart(line: str) -> list[str]:
-    """A line in which a sentence's end runs into a part's numbered heading (…新进展。二、存在的问题和不足一是…),
-    as a report whose line breaks were lost holds all of itself: each such heading on its own, cut from its
-    body where the body's first item starts (（一）, 一是, 1.) or after the heading's last word (…情况) before the
-    first mark; each subsection of the body (。（二）…) on its own. Any other line as it is: …。二、 without a
-    part's name after it is no heading."""
+    """A line in which a sentence's end runs into a part's heading (…新进展。二、存在的问题和不足一是…; 第二部分…,
+    【明年打算】…), as a report whose line breaks were lost holds all of itself: each such heading on its own,
+    cut from its body (:func:`_heading_cut_from_body`); each subsection of the body (。（二）…) on its own. A
+    long line without such headings comes apart at the openings of parts (:func:`_openings_apart`); any other
+    line stays as it is: …。二、 without a part's name after it is no heading."""
     rules = load_part_rules()
     cuts = [m.start() for m in GLUED_PART.finditer(line) if rules.named_by_heading([line[m.start() : m.start() + 30]])]
     if not cuts:
@@ -243,10 +243,14 @@ def _glued_apart(line: str) -> list[str]:
     return apart
 
 
-def _openings_apart(line: str, rules) -> list[str]:
+def _openings_apart(line: str, rules: PartRules) -> list[str]:
     """A long line without part headings, as a report without headings whose line breaks were lost: a new
     paragraph where a sentence opens as a part's paragraph does (但…仍存在一些不足, 下一步，我镇将…)."""
-    cuts = [m.start() for m in SENTENCE_START.finditer(line) if rules.named_by_opening(line[m.start() :])]
+    cuts = [
+        m.start()
+        for m in SENTENCE_START.finditer(line)
+        if rules.named_by_opening(line[m.start() : m.start() + rules.opening_chars])
+    ]
     return [line[start:end] for start, end in zip([0, *cuts], [*cuts, len(line)], strict=True)]
 
 
