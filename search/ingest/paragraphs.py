@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from search.ingest.chrome import chrome_issuer, is_chrome
-from search.ingest.classify import PartRules, load_part_rules
+from search.ingest.classify import load_part_rules
+from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import iso_date, normalize_line
 from search.ingest.text import PAGE_NUMBER
@@ -52,17 +53,6 @@ BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 PARAGRAPH_BREAK = re.compile(
     r"(?<=\S)\u3000{2,}(?=\S)"
     r"|(?<=[。！？；])\s+(?=(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}部分))"
-)
-# A report whose line breaks were lost: a sentence's end runs straight into a part's numbered heading (…新进展。
-# 二、存在的问题和不足一是…), whose words run into its body; and, in such a report, into a subsection (。（二）…).
-GLUED_PART = re.compile(r"(?<=[。！？；：])(?=[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}部分|【)")
-HEADING_MARK = re.compile(r"[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}部分\s*|【[^】]{2,24}】")
-SENTENCE_START = re.compile(r"(?<=[。！？])(?=\S)")
-GLUED_LONG = 800  # characters of a line that holds several paragraphs whose breaks were lost, at least
-GLUED_SUBSECTION = re.compile(r"(?<=[。！？；])(?=（[一二三四五六七八九十]{1,3}）)")
-BODY_START = re.compile(r"（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]是|\d{1,2}[、.．]")
-HEADING_END = re.compile(
-    r"(?:情况|成效|原因|不足|问题|短板|安排|打算|计划|思路|举措|措施|做法)(?=[^，、；。：]*[，、；。：])"
 )
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
 DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{4})\s*年[^年]{2,12}日$")
@@ -213,60 +203,16 @@ def _paragraphs_apart(lines: list[str]) -> list[str]:
     """A line holding several paragraphs, as text copied from a web page into a file keeps them: split where a
     paragraph's indent (two full-width spaces) follows text, or where whitespace and a heading's number follow a
     sentence's end (…报告如下。 一、主要举措和成效), or where a part's heading follows it with no space at all
-    (:func:`_glued_apart`). The first piece of a marked heading stays marked."""
+    (:func:`search.ingest.lost_breaks.glued_apart`). The first piece of a marked heading stays marked."""
     apart: list[str] = []
     for line in lines:
-        pieces = [glued for piece in PARAGRAPH_BREAK.split(line) if piece.strip() for glued in _glued_apart(piece)]
+        pieces = [glued for piece in PARAGRAPH_BREAK.split(line) if piece.strip() for glued in glued_apart(piece)]
         if len(pieces) < 2:
             apart.append(line)
             continue
         first = HeadingLine(pieces[0], line.level) if isinstance(line, HeadingLine) else pieces[0]
         apart += [first, *pieces[1:]]
     return apart
-
-
-def _glued_apart(line: str) -> list[str]:
-    """A line in which a sentence's end runs into a part's heading (…新进展。二、存在的问题和不足一是…; 第二部分…,
-    【明年打算】…), as a report whose line breaks were lost holds all of itself: each such heading on its own,
-    cut from its body (:func:`_heading_cut_from_body`); each subsection of the body (。（二）…) on its own. A
-    long line without such headings comes apart at the openings of parts (:func:`_openings_apart`); any other
-    line stays as it is: …。二、 without a part's name after it is no heading."""
-    rules = load_part_rules()
-    cuts = [m.start() for m in GLUED_PART.finditer(line) if rules.named_by_heading([line[m.start() : m.start() + 30]])]
-    if not cuts:
-        return _openings_apart(line, rules) if len(line) >= GLUED_LONG else [line]
-    pieces = [line[start:end] for start, end in zip([0, *cuts], [*cuts, len(line)], strict=True)]
-    apart = [pieces[0]]
-    for piece in pieces[1:]:
-        heading, body = _heading_cut_from_body(piece)
-        apart += [heading, *(part for part in GLUED_SUBSECTION.split(body) if part)]
-    return apart
-
-
-def _openings_apart(line: str, rules: PartRules) -> list[str]:
-    """A long line without part headings, as a report without headings whose line breaks were lost: a new
-    paragraph where a sentence opens as a part's paragraph does (但…仍存在一些不足, 下一步，我镇将…)."""
-    cuts = [
-        m.start()
-        for m in SENTENCE_START.finditer(line)
-        if rules.named_by_opening(line[m.start() : m.start() + rules.opening_chars])
-    ]
-    return [line[start:end] for start, end in zip([0, *cuts], [*cuts, len(line)], strict=True)]
-
-
-def _heading_cut_from_body(piece: str) -> tuple[str, str]:
-    """(heading, body) of a part's heading glued to its body (…计划2023年，我镇将…：一是…): cut after the last
-    heading word before its first item (（一）, 一是, 1.) or, with no item near, before the first mark; else where
-    the first item starts; 【…】 at its bracket; the whole piece as the heading when nothing is found near."""
-    mark = HEADING_MARK.match(piece)
-    number = mark.end() if mark else 0
-    if mark and mark.group().startswith("【"):
-        return piece[:number], piece[number:]
-    first_item = BODY_START.search(piece, number, number + PART_HEADING_MAX + 10)
-    limit = first_item.start() if first_item else number + PART_HEADING_MAX + 10
-    ends = [m.end() for m in HEADING_END.finditer(piece, number) if m.end() <= limit]
-    cut = ends[-1] if ends else (first_item.start() if first_item else 0)
-    return (piece[:cut], piece[cut:]) if cut else (piece, "")
 
 
 def _bracket_headings_apart(lines: list[str]) -> list[str]:
