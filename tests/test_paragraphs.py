@@ -427,3 +427,28 @@ def test_glued_parts_marked_as_parts_or_in_brackets_and_a_long_headingless_text_
     planned = "下一步，我镇将继续加强镇村干部法治培训，推动执法队伍专业化建设。"
     headless = segment(["勐养镇2020年法治政府建设情况报告", done + lacking + planned])
     assert [p.text for p in headless.paragraphs] == [done, lacking, planned]
+
+
+def test_headings_that_lost_their_numbers_are_headings_again():
+    """Word's automatic numbering is not in a .docx's text, and a page's list markers are not in its copy: the
+    part headings come without 一、 (主要举措和成效, 2024年工作安排). Two or more lines that name a part, hold no
+    mark of a sentence and follow a finished one are headings, and short such lines under them subheadings; a
+    line wrapped mid-sentence that happens to name a part is still joined with the next."""
+    lines = [
+        "主要举措和成效",
+        "健全依法决策机制",
+        "全年重大决策3项均经合法性审查。",
+        "存在的不足和原因",
+        "执法人员少，专业素质不高。",
+        "2024年工作安排",
+        "加强执法人员培训。",
+    ]
+    assert [(p.section, p.text) for p in segment(lines).paragraphs] == [
+        (["主要举措和成效", "健全依法决策机制"], "全年重大决策3项均经合法性审查。"),
+        (["存在的不足和原因"], "执法人员少，专业素质不高。"),
+        (["2024年工作安排"], "加强执法人员培训。"),
+    ]
+    wrapped = ["一、主要举措和成效", "全年审查合同41份，对照要求，仍存在的不足", "主要是执法力量薄弱。"]
+    assert [p.text for p in segment(wrapped).paragraphs] == [
+        "全年审查合同41份，对照要求，仍存在的不足主要是执法力量薄弱。"
+    ]

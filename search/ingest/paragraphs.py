@@ -89,6 +89,9 @@ LABEL_OVER_TITLE = re.compile(r"^[【\[][^】\]]{1,4}[】\]]$")  # 【全文】,
 SEAL = re.compile(r"\s*[（(](?:盖章|印章)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）
 # 特此报告。 以上报告，请审阅。: a letter's closing words between the last paragraph and the signature
 CLOSING_FORMULA = re.compile(r"^(?:特此|专此|以上)(?:报告|汇报|说明|呈报)[^。；：:]{0,20}[。！]?$")
+UNNUMBERED_HEADING_MAX = 40  # 党政主要负责人履行推进法治建设第一责任人职责情况, without its number
+UNNUMBERED_SUBHEADING_MAX = 20
+SENTENCE_MARKS = re.compile(r"[，。；：！？,;:!?]")
 COVER_LINES = 12  # a cover letter's lines: title, addressee, a sentence or two, issuer, date
 
 
@@ -114,7 +117,7 @@ def segment(raw_lines: list[str]) -> Segmented:
     lines = _ranked_marked_levels(_take_front_matter(lines, result))
     lines = _without_attachment_list(_without_distribution_record(lines), after_date=True)
     lines = _without_closing_formula(_without_attachment_list(_take_back_matter(lines, result)))
-    lines = rejoin_broken_lines(lines)
+    lines = rejoin_broken_lines(_unnumbered_headings(lines))
     result.paragraphs = _paragraphs_with_headings(lines)
     return result
 
@@ -450,6 +453,44 @@ def _ends_open(line: str) -> bool:
 
 def _is_standalone_heading(line: str) -> bool:
     return bool(heading_level(line)) and len(line) <= STANDALONE_HEADING_MAX and not INNER_BREAK.search(line[:-1])
+
+
+def _unnumbered_headings(lines: list[str]) -> list[str]:
+    """A report whose headings lost their numbers (Word's automatic numbering read as text, list markers of a
+    page): a line that names a report part as a heading does (主要举措和成效, 2024年工作安排), holds no mark of a
+    sentence and follows a finished one is a first-level heading when two or more such lines are found; then a
+    short line of the same kind (健全依法决策机制) after a sentence or such a heading is a heading below it. Else the lines as they are: a line that
+    stops short is a broken one, to be joined with the next."""
+    after_a_sentence = [index == 0 or _finished(lines[index - 1]) for index in range(len(lines))]
+    parts = {index for index, line in enumerate(lines) if after_a_sentence[index] and _unnumbered_part_heading(line)}
+    if len(parts) < 2:
+        return lines
+    return [
+        HeadingLine(line, 1)
+        if index in parts
+        else HeadingLine(line, 2)
+        if (after_a_sentence[index] or index - 1 in parts) and _unnumbered_subheading(line) and index + 1 < len(lines)
+        else line
+        for index, line in enumerate(lines)
+    ]
+
+
+def _finished(line: str) -> bool:
+    return not _ends_open(line) or bool(heading_level(line))
+
+
+def _unnumbered_part_heading(line: str) -> bool:
+    return (
+        2 <= len(line) <= UNNUMBERED_HEADING_MAX
+        and not heading_level(line)
+        and not SENTENCE_MARKS.search(line)
+        and "报告" not in line
+        and bool(load_part_rules().named_by_heading([line]))
+    )
+
+
+def _unnumbered_subheading(line: str) -> bool:
+    return 2 <= len(line) <= UNNUMBERED_SUBHEADING_MAX and not heading_level(line) and not SENTENCE_MARKS.search(line)
 
 
 def rejoin_broken_lines(lines: list[str]) -> list[str]:
