@@ -459,24 +459,24 @@ def _unnumbered_headings(lines: list[str]) -> list[str]:
     """A report whose headings lost their numbers (Word's automatic numbering read as text, list markers of a
     page): a line that names a report part as a heading does (主要举措和成效, 2024年工作安排), holds no mark of a
     sentence and follows a finished one is a first-level heading when two or more such lines are found; then a
-    short line of the same kind (健全依法决策机制) after a sentence or such a heading is a heading below it. Else the lines as they are: a line that
-    stops short is a broken one, to be joined with the next."""
+    short line of the same kind (健全依法决策机制) after a sentence or such a heading is a heading below it.
+    Else the lines as they are: a line that stops short is a broken one, to be joined with the next."""
     after_a_sentence = [index == 0 or _finished(lines[index - 1]) for index in range(len(lines))]
     parts = {index for index, line in enumerate(lines) if after_a_sentence[index] and _unnumbered_part_heading(line)}
     if len(parts) < 2:
         return lines
-    return [
-        HeadingLine(line, 1)
-        if index in parts
-        else HeadingLine(line, 2)
-        if (after_a_sentence[index] or index - 1 in parts) and _unnumbered_subheading(line) and index + 1 < len(lines)
-        else line
-        for index, line in enumerate(lines)
-    ]
+
+    def level(index: int, line: str) -> int:
+        if index in parts:
+            return 1
+        opens = after_a_sentence[index] or index - 1 in parts
+        return 2 if opens and index + 1 < len(lines) and _unnumbered_subheading(line) else 0
+
+    return [HeadingLine(line, found) if (found := level(index, line)) else line for index, line in enumerate(lines)]
 
 
 def _finished(line: str) -> bool:
-    return not _ends_open(line) or bool(heading_level(line))
+    return not line or not _ends_open(line) or bool(heading_level(line))
 
 
 def _unnumbered_part_heading(line: str) -> bool:
