@@ -244,8 +244,8 @@ def test_a_letterheads_document_number_and_signer_do_not_hide_the_title():
 
 def test_a_label_over_the_title_a_subtitle_and_a_seal_note_are_no_paragraphs():
     """【全文】 over a page's title was read as a heading (the title became body text); a subtitle
-    ——喇嘛甸镇2023年 under the title was the overview's first paragraph; 喇嘛甸镇人民政府（盖章） over the date
-    was glued to the last paragraph and the signature lost."""
+    ——喇嘛甸镇2023年 under the title was the overview's first paragraph; 喇嘛甸镇人民政府（盖章） (or （印）) over
+    the date was glued to the last paragraph and the signature lost."""
     body = ["一、主要举措", "审查合同35件。"]
     labelled = segment(["【全文】", "喇嘛甸镇2023年法治政府建设年度报告", *body])
     assert labelled.title_lines == ["喇嘛甸镇2023年法治政府建设年度报告"]
@@ -253,7 +253,9 @@ def test_a_label_over_the_title_a_subtitle_and_a_seal_note_are_no_paragraphs():
     assert subtitled.title_lines == ["法治政府建设年度报告", "——喇嘛甸镇2023年"]
     sealed = segment(["喇嘛甸镇2023年法治政府建设年度报告", *body, "喇嘛甸镇人民政府（盖章）", "2024年1月10日"])
     assert (sealed.signature, sealed.date) == (["喇嘛甸镇人民政府"], "2024-01-10")
-    for result in (labelled, subtitled, sealed):
+    stamped = segment(["喇嘛甸镇2023年法治政府建设年度报告", *body, "喇嘛甸镇人民政府（印）", "2024.01.10"])
+    assert (stamped.signature, stamped.date) == (["喇嘛甸镇人民政府"], "2024-01-10")
+    for result in (labelled, subtitled, sealed, stamped):
         assert [p.text for p in result.paragraphs] == ["审查合同35件。"]
 
 

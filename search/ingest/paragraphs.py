@@ -86,7 +86,7 @@ SUBTITLE = re.compile(r"^(?:——|--|—)\s*\S|^[（(]\s*20\d\d\s*年度?\s*[�
 # 沙河口区黑石礁街道 alone over 2023年法治政府建设情况报告: the first line of a title set on two lines
 PLACE_LINE = re.compile(r"^[\u4e00-\u9fff]{1,20}(?:乡|镇|街道|苏木|县|区|市|旗)$")
 LABEL_OVER_TITLE = re.compile(r"^[【\[][^】\]]{1,4}[】\]]$")  # 【全文】, 【公示】 over a page's title
-SEAL = re.compile(r"\s*[（(](?:盖章|印章)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）
+SEAL = re.compile(r"\s*[（(](?:盖章|印章|公章|印)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）, …（印）
 # 特此报告。 以上报告，请审阅。: a letter's closing words between the last paragraph and the signature
 CLOSING_FORMULA = re.compile(r"^(?:特此|专此|以上)(?:报告|汇报|说明|呈报)[^。；：:]{0,20}[。！]?$")
 UNNUMBERED_HEADING_MAX = 40  # 党政主要负责人履行推进法治建设第一责任人职责情况, without its number
