@@ -265,11 +265,11 @@ def numbered_level(line: str) -> int:
     return 0
 
 
-def _names_a_part(phrase: str) -> bool:
+def _names_a_part(phrase: str, longest: int = PART_HEADING_MAX) -> bool:
     """Whether a short phrase, no sentence, names a report part as a heading would (data/parts.json): a bullet
     or 第一， also opens lines of the body, which must not be taken for headings."""
     return (
-        2 <= len(phrase) <= PART_HEADING_MAX
+        2 <= len(phrase) <= longest
         and not INNER_BREAK.search(phrase)
         and "报告" not in phrase  # a title (二〇二一年度…工作情况报告) names a part's words too
         and bool(load_part_rules().named_by_heading([phrase]))
@@ -480,13 +480,7 @@ def _finished(line: str) -> bool:
 
 
 def _unnumbered_part_heading(line: str) -> bool:
-    return (
-        2 <= len(line) <= UNNUMBERED_HEADING_MAX
-        and not heading_level(line)
-        and not SENTENCE_MARKS.search(line)
-        and "报告" not in line
-        and bool(load_part_rules().named_by_heading([line]))
-    )
+    return not heading_level(line) and not SENTENCE_MARKS.search(line) and _names_a_part(line, UNNUMBERED_HEADING_MAX)
 
 
 def _unnumbered_subheading(line: str) -> bool:

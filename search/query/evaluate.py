@@ -331,11 +331,9 @@ class Evaluator:
         index); None for neither."""
         if not (concept.part or concept.place):
             return None
-        answers = load_part_rules().remedy_answers if concept.remedied else ""
-        if (key := f"{concept.part}{answers}" or concept.text) in self._named_docs:
+        if (key := "".join(concept.parts) or concept.text) in self._named_docs:
             return self._named_docs[key]
-        parts = [concept.part, answers] if answers else [concept.part]
-        pairs = [("part", part) for part in parts] if concept.part else concept.place
+        pairs = [("part", part) for part in concept.parts] if concept.part else concept.place
         mask = np.logical_or.reduce([self.facets.mask(facet, [value]) for facet, value in pairs])
         named = np.flatnonzero(mask & self.live)
         if concept.part:  # places are not kept: a server asked for many would hold each one's documents

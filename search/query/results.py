@@ -12,7 +12,6 @@ import numpy as np
 
 from search.index.analyze import RUN, fold
 from search.index.docsets import select
-from search.ingest.classify import load_part_rules
 from search.query.facets import facet_summary
 from search.query.helper_thread import Overlapped
 from search.query.hits import hit_json
@@ -79,9 +78,7 @@ def scores(state: IndexState, query: Query, found: Matches) -> np.ndarray | None
     score = found.found.score
     if "part" in query.selections:
         return score
-    named = {concept.part for concept in query.concepts if concept.part}
-    if any(concept.remedied for concept in query.concepts):
-        named.add(load_part_rules().remedy_answers)
+    named = {part for concept in query.concepts for part in concept.parts}
     if named:
         return score * named_part_weight(facets.codes["part"][docs], facets.values["part"], named)
     if prior_applies(found.selected, facets.codes["part"], facets.values["part"], state.practice_share):

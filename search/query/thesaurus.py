@@ -54,6 +54,14 @@ class Concept:
     def expanded(self) -> bool:
         return bool(self.equivalents or self.related or self.part)
 
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The report parts whose paragraphs count as having the concept: the one it names, and the plans when
+        it is remedied; () for none."""
+        if not self.part:
+            return ()
+        return (self.part, load_part_rules().remedy_answers) if self.remedied else (self.part,)
+
 
 class Thesaurus:
     """Concept groups, looked up by any of their terms."""
