@@ -19,6 +19,21 @@ def test_full_and_half_width_forms_are_unified():
     assert normalize_line("调处成功率达到97.33%,时间12:30") == "调处成功率达到97.33%，时间12:30"
 
 
+def test_a_heading_numeral_followed_by_a_space_instead_of_a_dunhao_still_heads_its_part():
+    lines = [
+        "一 主要举措和成效",
+        "镇政府聘请常年法律顾问1名，全年审查合同17份。",
+        "二 存在的不足和原因",
+        "执法人员数量不足。",
+        "三 2024年工作安排",
+        "继续做实村法律顾问服务。",
+    ]
+    assert normalize_line("一 2020 年推进法治政府建设的主要举措") == "一、2020年推进法治政府建设的主要举措"
+    assert normalize_line("一 是 加 强 干 部 学 法") == "一是加强干部学法"
+    paragraphs = segment(lines).paragraphs
+    assert [p.section for p in paragraphs] == [["一、主要举措和成效"], ["二、存在的不足和原因"], ["三、2024年工作安排"]]
+
+
 def test_paragraph_broken_by_a_page_break_is_one_paragraph(sample_reports):
     texts = [p.text for p in sample_reports["大湾镇"].paragraphs]
     joined = [t for t in texts if "政府采购等工作均由镇班子成员" in t]

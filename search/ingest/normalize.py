@@ -26,6 +26,11 @@ DOT_BETWEEN_NUMERALS = re.compile(r"(?<=[一二三四五六七八九十])[·・�
 # 2 0 2 3 年: a PDF's text layer or a spaced-out title puts a space between every character; figures are
 # spaced so nowhere else (four or more single digits apart).
 SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?: \d){3,}(?![\d.])")
+# 一 主要举措和成效: a heading's 、 lost (a page's list numbering, a PDF's text layer) leaves a space after its
+# numeral, which the next step would remove; the words after it unspaced tell a heading from a spaced-out line.
+NUMERAL_AND_SPACE = re.compile(
+    r"^([一二三四五六七八九十]{1,3}) (?=[\u4e00-\u9fff]{2}|20\d\d)(?![一二三四五六七八九十是])"
+)
 
 
 def normalize_line(line: str) -> str:
@@ -35,6 +40,7 @@ def normalize_line(line: str) -> str:
     line = WIDE.sub(_narrow, line)
     line = SPACES.sub(" ", line).strip()
     line = _widen_punctuation(line)
+    line = NUMERAL_AND_SPACE.sub(r"\1、", line)
     line = SPACE_NEAR_CJK.sub("", line)
     line = SPACED_DIGITS.sub(lambda found: found.group(0).replace(" ", ""), line)
     line = DOT_BETWEEN_NUMERALS.sub("", line)
