@@ -123,9 +123,10 @@ def test_part_and_bracket_headings_head_their_paragraphs():
     ]
 
 
-def test_a_page_number_copied_from_a_pdf_is_dropped_and_its_paragraph_joined():
+@pytest.mark.parametrize("page", ["— 2 —", "第 12 页 共 15 页", "第3页，共9页", "共9页 第3页"])
+def test_a_page_number_copied_from_a_pdf_is_dropped_and_its_paragraph_joined(page):
     result = segment(
-        ["一、主要举措", "镇政府聘请律师担任法律顾问，全年审查", "— 2 —", "合同30份。", "- 3 -", "第4页", "普法18场。"]
+        ["一、主要举措", "镇政府聘请律师担任法律顾问，全年审查", page, "合同30份。", "- 3 -", "第4页", "普法18场。"]
     )
     assert [p.text for p in result.paragraphs] == ["镇政府聘请律师担任法律顾问，全年审查合同30份。", "普法18场。"]
 

@@ -161,7 +161,7 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
     for line in lines:
         if not line:
             continue
-        if PAGE_NUMBER.match(line) and sum(c.isdigit() for c in line) <= 3:
+        if PAGE_NUMBER.match(line) and ("共" in line or sum(c.isdigit() for c in line) <= 3):
             continue  # a page number a text copied from a PDF keeps (— 2 —): the paragraph around it is one
         if line in CONTENTS_HEADINGS:
             continue  # a table of contents' heading; the headings listed under it have no text and are dropped

@@ -13,7 +13,11 @@ CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CHINESE_PUNCTUATION = re.compile(r"[，。、；：？！]")
 RUNNING_WIDTH_SPREAD = 0.1  # a running line is printed as wide on every page it is on
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*(/\s*\d+\s*页?)?$")
+# — 2 —, 第3页, 3/9, and a page of a count in either order (第 3 页 共 9 页, 共9页，第3页).
+PAGE_NUMBER = re.compile(
+    r"^[-—–\s]*(?:(第\s*)?\d+\s*(页)?[-—–\s]*(/\s*\d+\s*页?)?"
+    r"|第\s*\d+\s*页\s*[，,、/]?\s*共\s*\d+\s*页|共\s*\d+\s*页\s*[，,、/]?\s*第\s*\d+\s*页)[-—–\s]*$"
+)
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
