@@ -19,6 +19,47 @@ def test_full_and_half_width_forms_are_unified():
     assert normalize_line("调处成功率达到97.33%,时间12:30") == "调处成功率达到97.33%，时间12:30"
 
 
+def _wrapped_at(width: float, lines: list[str]) -> list[str]:
+    """``lines`` as a PDF's text copied into a file has them: indented, broken at the page's width (a digit
+    half as wide as a Chinese character), a page number between two pages."""
+    wrapped = []
+    for line in lines:
+        row, used = "", 0.0
+        for char in "\u3000\u3000" + line:
+            step = 0.5 if char.isascii() else 1.0
+            if used + step > width:
+                wrapped.append(row)
+                row, used = "", 0.0
+            row, used = row + char, used + step
+        wrapped.append(row)
+    return wrapped[:9] + ["— 2 —"] + wrapped[9:]
+
+
+def test_a_text_copied_from_a_pdf_with_the_pages_line_breaks_gets_its_paragraphs_and_headings_back():
+    report = [
+        "青石镇人民政府关于2023年度法治政府建设工作情况的报告",
+        "2023年，青石镇坚持以习近平法治思想为指导，全面推进依法行政，现将有关情况报告如下。",
+        "一、2023年推进法治政府建设的主要举措和成效，以及党政主要负责人履行推进法治建设第一责任人职责的情况",
+        "1.镇党委书记、镇长切实履行推进法治建设第一责任人职责，把法治政府建设纳入全镇经济社会发展总体规划，全年召开党委会专题研究法治工作4次。",
+        "2.聘请律师担任镇政府法律顾问，审查合同协议32份，提出法律意见45条，全镇18个村实现法律顾问全覆盖。",
+        "二、存在的不足和原因",
+        "执法人员数量不足，部分执法人员法律素养有待提高，执法文书制作还不够规范。",
+        "三、2024年工作安排",
+        "加强执法人员培训，规范执法文书制作，做实村法律顾问服务，确保每个村每月至少有一次法律顾问到村服务。",
+    ]
+    expected = [(p.text, p.section) for p in segment(report).paragraphs]
+    for width in (24, 31):
+        copied = segment(_wrapped_at(width, report))
+        assert copied.title_lines == [report[0]]
+        assert [(p.text, p.section) for p in copied.paragraphs] == expected
+
+
+def test_numbered_items_of_one_length_without_full_stops_are_no_wrapped_text():
+    items = [f"{n}.全年调解矛盾纠纷{n}件，调解成功率百分之百" for n in range(1, 8)]
+    paragraphs = segment(["一、主要举措和成效", *items]).paragraphs
+    assert [p.text for p in paragraphs] == items
+
+
 def test_a_heading_numeral_followed_by_a_space_instead_of_a_dunhao_still_heads_its_part():
     lines = [
         "一 主要举措和成效",

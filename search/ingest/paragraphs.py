@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from search.ingest.chrome import chrome_issuer, is_chrome
 from search.ingest.classify import load_part_rules
+from search.ingest.hard_wraps import unwrapped
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import iso_date, normalize_line
-from search.ingest.text import PAGE_NUMBER
+from search.ingest.text import is_page_number
 
 SENTENCE_END = "。！？；：…"
 INNER_BREAK = re.compile(r"[。！？；]")
@@ -112,6 +113,7 @@ class Segmented:
 def segment(raw_lines: list[str]) -> Segmented:
     """Split normalized report lines into front matter, back matter and paragraphs."""
     result = Segmented()
+    raw_lines = unwrapped(raw_lines, starts_paragraph=lambda line: bool(numbered_level(normalize_line(line))))
     lines = _drop_chrome([_normalized(line) for line in _paragraphs_apart(raw_lines)], result)
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = _ranked_marked_levels(_take_front_matter(lines, result))
@@ -161,7 +163,7 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
     for line in lines:
         if not line:
             continue
-        if PAGE_NUMBER.match(line) and ("共" in line or sum(c.isdigit() for c in line) <= 3):
+        if is_page_number(line):
             continue  # a page number a text copied from a PDF keeps (— 2 —): the paragraph around it is one
         if line in CONTENTS_HEADINGS:
             continue  # a table of contents' heading; the headings listed under it have no text and are dropped
@@ -510,7 +512,7 @@ def _is_bare_number(line: str) -> bool:
 
 def _glue(left: str, right: str) -> str:
     """The two parts of a broken line as one; a heading's level stays with it."""
-    space = " " if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum() else ""
+    space = " " if left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha() else ""
     joined = f"{left}{space}{right}"
     return HeadingLine(joined, left.level) if isinstance(left, HeadingLine) else joined
 

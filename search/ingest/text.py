@@ -20,6 +20,12 @@ PAGE_NUMBER = re.compile(
 )
 
 
+def is_page_number(line: str) -> bool:
+    """A page number a text copied from a PDF keeps (— 2 —, 第 3 页 共 9 页); a bare figure of four digits
+    (2024 on a title's second line) is none."""
+    return bool(PAGE_NUMBER.match(line)) and ("共" in line or sum(char.isdigit() for char in line) <= 3)
+
+
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """Decode bytes of a text file, detecting the encoding (BOM first, then charset-normalizer)."""
     from charset_normalizer import from_bytes

@@ -1,0 +1,77 @@
+"""Lines a text file keeps from the page it was copied from (a PDF, a fixed-width page): every full line of a
+paragraph ends at the page's width, mid-sentence or not, and a numbered item or a heading broken there looks
+like a heading over the rest of its sentence. The lines are joined back as
+:func:`search.ingest.text.join_wrapped_lines` joins a PDF's own: a line that reaches the width the text was
+wrapped at goes on in the next, unless that one starts a paragraph (an indent, when the text has indents; a
+heading's number; a blank line). The width is the text's own: most of its lines end there and none far past it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from search.ingest.model import HeadingLine
+from search.ingest.text import is_page_number
+
+MIN_WRAP_WIDTH = 16  # narrower than that, short lines (a list, a signature) would agree on a width by chance
+MIN_FULL_LINES = 5
+FULL_LINE_SHARE = 0.3  # of the text's lines of 10 characters or more, at least this many end at the width
+WIDER_LINE_SHARE = 0.1  # and at most this many are wider than it
+SENTENCE_END = "。！？；：…"
+INDENT = re.compile(r"^[\s\u3000]+")
+
+
+def visual_width(line: str) -> float:
+    """The width a line takes on a page, in Chinese characters: a digit or Latin letter takes half."""
+    return sum(1.0 if ord(char) >= 0x2000 else 0.5 for char in line)
+
+
+def wrap_width(lines: list[str]) -> float:
+    """The width ``lines`` were wrapped at, in Chinese characters (indents included); 0 when they were not:
+    fewer than five lines, or under 30 % of them, end within a character of one width, or over 10 % are wider."""
+    widths = [visual_width(line.rstrip()) for line in lines if len(line.strip()) >= 10]
+    if len(widths) < MIN_FULL_LINES:
+        return 0
+    best_count, best = max((sum(abs(other - width) <= 1 for other in widths), width) for width in set(widths))
+    wider = sum(width > best + 1.5 for width in widths)
+    if (
+        best < MIN_WRAP_WIDTH
+        or best_count < max(MIN_FULL_LINES, FULL_LINE_SHARE * len(widths))
+        or wider > WIDER_LINE_SHARE * len(widths)
+    ):
+        return 0
+    return best
+
+
+def unwrapped(lines: list[str], starts_paragraph: Callable[[str], bool]) -> list[str]:
+    """``lines`` with each paragraph a wrapped text broke at the page's width joined again; page numbers between
+    its lines (— 2 —) left out. ``starts_paragraph`` says whether a line opens one by its number (一、, （二）)."""
+    width = wrap_width(lines)
+    if not width:
+        return lines
+    indents = sum(bool(INDENT.match(line)) for line in lines if line.strip()) >= 2
+    joined: list[str] = []
+    last = ""
+    for line in lines:
+        if is_page_number(line.strip()):
+            continue
+        if joined and _goes_on(last, line, width, indents, starts_paragraph):
+            joined[-1] = joined[-1].rstrip() + line.strip()
+        else:
+            joined.append(line)
+        last = line
+    return joined
+
+
+def _goes_on(last: str, line: str, width: float, indents: bool, starts_paragraph: Callable[[str], bool]) -> bool:
+    """Whether ``line`` goes on with the paragraph whose physical line ``last`` was. Without indents to mark a
+    paragraph's start, a full line that ends a sentence is taken to end its paragraph too."""
+    text = line.strip()
+    if not text or not last.strip() or isinstance(line, HeadingLine) or isinstance(last, HeadingLine):
+        return False
+    if visual_width(last.rstrip()) < width - 1 or starts_paragraph(text):
+        return False
+    if indents:
+        return not INDENT.match(line)
+    return last.rstrip()[-1] not in SENTENCE_END
