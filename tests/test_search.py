@@ -109,6 +109,17 @@ def test_traditional_query_finds_simplified_text(engine):
     assert search(engine, "法律顧問")["total"] == search(engine, "法律顾问")["total"] > 0
 
 
+def test_a_query_typed_in_full_width_finds_what_the_narrow_query_finds(engine):
+    """A Chinese input method in full-width mode types ＯＲ, ２０２０ and －: the reports' text has them narrow."""
+    for wide, narrow in (
+        ("民法典 ＯＲ 社区矫正", "民法典 OR 社区矫正"),
+        ("２０２０年", "2020年"),
+        ("普法 －宣传", "普法 -宣传"),
+    ):
+        assert [h["id"] for h in search(engine, wide)["hits"]] == [h["id"] for h in search(engine, narrow)["hits"]]
+    assert search(engine, "ＰＰＰ")["total"] == 0
+
+
 def test_heading_match_counts_extra(tmp_path):
     from search.engine import Engine
     from search.index.writer import update_index

@@ -67,6 +67,15 @@ NEGATIONS = {"NOT", "非"}
 CHINESE_OPERATORS = {"或", "且", "非"}  # also characters of the text users search (或增加其义务, 非诉)
 
 
+# Full-width letters, digits and the marks of the syntax (ＡＢＣ, １２３４５, ＯＲ, ＂…＂, －信访), as a Chinese input
+# method in full-width mode types them; the reports' text has them narrow (search.ingest.normalize).
+NARROWED = {
+    code: code - 0xFEE0
+    for code in range(0xFF01, 0xFF5F)
+    if chr(code - 0xFEE0).isalnum() or chr(code - 0xFEE0) in '"|&-'
+}
+
+
 class QueryError(ValueError):
     """A query the user has to fix; the message says what is wrong, in Chinese, and ``parameter`` which
     request parameter it is about (None where the caller knows better)."""
@@ -184,7 +193,7 @@ def parse_query(text: str) -> ParsedQuery:
         raise QueryError(f"查询太长（{len(text)} 个字符，最多 {MAX_QUERY_LENGTH} 个）")
     tokens = [
         (kind, value if kind in ("lparen", "rparen") or value in OPERATORS else fold(value))
-        for kind, value in tokenize_query(text.replace("\u3000", " "))
+        for kind, value in tokenize_query(text.replace("\u3000", " ").translate(NARROWED))
     ]
     parser = _Parser(_literal_chinese_operators(tokens))
     result = ParsedQuery(query=None)
