@@ -194,6 +194,16 @@ def test_a_hit_of_a_split_word_names_and_marks_the_words_it_was_found_by(tmp_pat
         assert "带头" in marked and "干部" in marked
 
 
+def test_a_county_typed_by_its_former_name_finds_its_reports_but_a_namesake_of_another_level_does_not(tmp_path):
+    """南和县 became 南和区 in 2020; a user who knows it by the old name gets its reports. 和平县 (Guangdong) is a
+    county of its own today, not Tianjin's 和平区."""
+    paragraph = "一、主要举措\n各级人民调解委员会全年调处纠纷59件。"
+    reports = {"南和区贾宋镇": paragraph, "和平区劝业场街道": paragraph, "城口县北屏乡": paragraph}
+    former, namesake = _searched(tmp_path, reports, ("南和县 人民调解", "expanded"), ("和平县 人民调解", "expanded"))
+    assert former["total"] == 1 and former["hits"][0]["township"] == "贾宋镇"
+    assert namesake["total"] == 0
+
+
 def test_a_quantity_no_paragraph_names_is_asked_of_what_paragraphs_count(tmp_path):
     """便民服务中心办件量: no report writes 办件量, and the dictionary has no words in it; the paragraphs count
     办件 (全年办件4.6万件). A measure ending (量 数 率 额) is left off such a word where its stem is there."""

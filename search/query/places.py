@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from search.ingest.gazetteer import COUNTY_LEVELS, load_gazetteer
+
 PLACE_FACETS = ("province", "city", "county")
 SHORTENED_FACETS = ("province", "city")
 # A province's or city's ending, which users leave off (浙江, 西藏, 重庆, 广州); a county's (县, 区, 旗) they keep:
@@ -46,4 +48,20 @@ class PlaceWords:
         if self._words is None:
             self._townships = frozenset(self.facets.township_names) - {""}
             self._words = place_words(self.facets.values)
-        return self._words.get(word, ()) + ((("township", word),) if word in self._townships else ())
+        named = self._words.get(word, ()) + ((("township", word),) if word in self._townships else ())
+        return named or self._renamed_county(word)
+
+    def _renamed_county(self, word: str) -> Places:
+        """The county of the index ``word`` names as it was called before it became a district or a city (南和县
+        for 南和区, 邵东县 for 邵东市): the one county of the index with its short name and another level, when the
+        gazetteer has no county called ``word`` today (和平县 is not 和平区)."""
+        if len(word) < 3 or word[-1] not in COUNTY_LEVELS:
+            return ()
+        renamed = [
+            ("county", other)
+            for other in (word[:-1] + level for level in COUNTY_LEVELS if level != word[-1])
+            if ("county", other) in self._words.get(other, ())
+        ]
+        if len(renamed) != 1 or word in load_gazetteer().by_county:
+            return ()
+        return tuple(renamed)
