@@ -40,6 +40,19 @@ def test_missing_title_is_reconstructed_and_says_so(sample_reports):
     assert "补全" in report.sources["title"]
 
 
+@pytest.mark.parametrize(
+    "title", ["《城口县北屏乡2022年法治政府建设工作情况报告》", "标题：城口县北屏乡2022年法治政府建设工作情况报告"]
+)
+def test_a_title_in_book_marks_or_under_a_pages_label_names_its_township_and_year(title, tmp_path):
+    """A title copied from a list (《…》) or a page's table (标题：…) gave the township 《城口县北屏乡 or 标题：城口县北屏乡,
+    no county, and the body's commonest year."""
+    path = tmp_path / "report.txt"
+    path.write_text(f"{title}\n一、主要举措和成效\n2023年1月，聘请法律顾问1名，审查合同12份。\n", encoding="utf-8")
+    report = process_file(path)
+    assert report.title == "城口县北屏乡2022年法治政府建设工作情况报告"
+    assert (report.township, report.county, report.year) == ("北屏乡", "城口县", 2022)
+
+
 def test_ambiguous_township_without_evidence_leaves_county_empty(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text(

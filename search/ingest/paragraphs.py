@@ -87,6 +87,9 @@ SUBTITLE = re.compile(r"^(?:——|--|—)\s*\S|^[（(]\s*20\d\d\s*年度?\s*[�
 # 沙河口区黑石礁街道 alone over 2023年法治政府建设情况报告: the first line of a title set on two lines
 PLACE_LINE = re.compile(r"^[\u4e00-\u9fff]{1,20}(?:乡|镇|街道|苏木|县|区|市|旗)$")
 LABEL_OVER_TITLE = re.compile(r"^[【\[][^】\]]{1,4}[】\]]$")  # 【全文】, 【公示】 over a page's title
+# A title as a page's table labels it (标题：…) or as a list quotes it (《…》): the marks are not the title's.
+TITLE_LABEL = re.compile(r"^(?:文章)?(?:标题|题目|名称)\s*[：:]\s*")
+TITLE_QUOTED = re.compile(r"^《([^《》]+)》$")
 SEAL = re.compile(r"\s*[（(](?:盖章|印章|公章|印)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）, …（印）
 # 特此报告。 以上报告，请审阅。: a letter's closing words between the last paragraph and the signature
 CLOSING_FORMULA = re.compile(r"^(?:特此|专此|以上)(?:报告|汇报|说明|呈报)[^。；：:]{0,20}[。！]?$")
@@ -299,6 +302,7 @@ def _is_title_line(line: str) -> bool:
 def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
     """Title lines, the issuer line over a title (a letterhead) or under a finished one (关于…的报告 /
     南湖街道办事处), and the addressee; an attachment label (附件2) above them is no text."""
+    lines = [_without_title_marks(line) for line in lines[:6]] + lines[6:]
     index = 1 if lines and ATTACHMENT_LABEL.match(lines[0]) else 0
     skipped = 0
     while index < min(len(lines), 5 + skipped):
@@ -324,6 +328,13 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
             break
         index += 1
     return lines[index:]
+
+
+def _without_title_marks(line: str) -> str:
+    title = TITLE_QUOTED.sub(r"\1", TITLE_LABEL.sub("", line))
+    if title == line or not _is_title_line(title):
+        return line
+    return HeadingLine(title, line.level) if isinstance(line, HeadingLine) else title
 
 
 def _next(lines: list[str], index: int) -> str:
