@@ -124,6 +124,18 @@ def test_words_of_time_and_order_in_a_question_are_fillers_but_not_inside_words(
     assert not fillers("任前法律知识考试 事后监管 执法全过程")
 
 
+def test_a_question_asked_as_can_or_cannot_keeps_only_its_subject():
+    """执法人员没有执法证能不能执法 required 能 and 不能; 是不是所有合同都要合法性审查 所有 and 都: words of the
+    question (能不能, 可不可以, 要不要, 是不是, 所有), not of the paragraphs that answer it."""
+
+    def content(text):
+        return [c.text for c in load_thesaurus().concepts(text) if not c.filler]
+
+    assert content("村里可不可以聘请法律顾问") == ["聘请", "法律顾问"]
+    assert content("是不是所有合同都要合法性审查") == ["合同", "合法性审查"]
+    assert "不能" not in content("执法人员没有执法证能不能执法") and "执法证" in content("执法人员没有执法证能不能执法")
+
+
 def test_a_part_word_the_segmenter_cuts_still_names_its_part():
     """不规范, 不平衡, 来年 and 下一年 are words that name a part (parts.json), but the segmenter cuts them (不 + 规范,
     来 + 年): 执法不规范 asked for 执法, 不 and 规范 and never for the shortcomings."""
