@@ -195,6 +195,24 @@ def test_web_page_headings_and_bold_lines_head_paragraphs_without_numbers(tmp_pa
     assert shape == [*EXPECTED_MARKED[:3], bold_start, *EXPECTED_MARKED[3:]]
 
 
+def test_bold_headings_of_two_levels_keep_both_in_the_heading_path(tmp_path):
+    """一、 and （一） both bold on a page: the bold made them one level, so （一） took the place of 一、 and the
+    part its heading named was lost to the paragraphs under it."""
+    page = (
+        '<html><head><meta charset="utf-8"><title>星河镇</title></head><body><div class="article-content">'
+        "<h1>星河镇2023年法治政府建设情况报告</h1>"
+        "<p><b>一、主要负责人履行推进法治建设第一责任人职责情况</b></p><p><b>（一）强化组织领导</b></p>"
+        "<p>镇党委书记全年主持研究法治工作4次。</p>"
+        "<p><b>二、存在的不足和原因</b></p><p><b>（一）执法力量</b></p><p>执法人员数量不足。</p></div></body></html>"
+    )
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    report = process_file(tmp_path / "report.html")
+    assert [(p.part, p.section) for p in report.paragraphs] == [
+        ("第一责任人履职", ["一、主要负责人履行推进法治建设第一责任人职责情况", "（一）强化组织领导"]),
+        ("存在的不足和原因", ["二、存在的不足和原因", "（一）执法力量"]),
+    ]
+
+
 def test_corpus_listing_orders_reports_folder_by_folder(tmp_path):
     # "a/…" before "a b/…" and "a-b/…" although " " and "-" sort before "/": a folder's reports stay together
     for rel in ("a-b/1.txt", "a/z.txt", "a b/2.txt", "a/b/3.txt", "a.txt", "ab/4.txt", "a/a.txt"):

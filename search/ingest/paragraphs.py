@@ -242,20 +242,24 @@ def _normalized(line: str) -> str:
 
 def _ranked_marked_levels(lines: list[str]) -> list[str]:
     """Headings the file marks (<h3>, a bold line, Word's Heading 2), ranked from 1 by the level it marks them
-    with; the numbered lines it does not mark (（一）…) nest under the deepest of those ranks. A text file
-    marks none: its numbered lines keep their levels."""
-    marked = sorted({line.level for line in lines if isinstance(line, HeadingLine)})
+    with, then by their number (一、 and （一） both bold); the numbered lines it does not mark (（一）…) nest
+    under the deepest of those ranks. A text file marks none: its numbered lines keep their levels."""
+    marked = sorted({_mark_and_number(line) for line in lines if isinstance(line, HeadingLine)})
     if not marked:
         return lines
     rank = {level: number for number, level in enumerate(marked, start=1)}
 
     def ranked(line: str) -> str:
         if isinstance(line, HeadingLine):
-            return HeadingLine(line, rank[line.level])
+            return HeadingLine(line, rank[_mark_and_number(line)])
         number = numbered_level(line)
         return HeadingLine(line, len(marked) + number) if number else line
 
     return [ranked(line) for line in lines]
+
+
+def _mark_and_number(line: HeadingLine) -> tuple[int, int]:
+    return line.level, numbered_level(line)
 
 
 def numbered_level(line: str) -> int:
