@@ -249,3 +249,18 @@ def test_legal_aid_and_administrative_penalty_cases_are_counted_and_their_lookal
     assert values("对首次轻微违法的市场主体不予处罚案件97件。") == []
     assert values("全年行政复议案件3宗，其中针对行政处罚决定的2宗。") == [("行政复议件数", "3宗")]
     assert values("组织发放行政处罚法宣传资料500份。") == [("普法资料份数", "500份")]
+
+
+def test_a_count_with_a_thousands_separator_a_code_reader_and_a_law_show_are_read():
+    """1,036件 (a figure copied from a table) was no number, its comma a clause's end; 《民法典》读本1500册 named no
+    word of publicity; 法治文艺演出3场 no activity."""
+
+    def values(text: str) -> list[tuple[str, str]]:
+        return [(value.indicator, value.text) for value in extract(text)]
+
+    assert values("街道共调解纠纷1,036件，调解成功率98.55%。") == [
+        ("矛盾纠纷调解件数", "1,036件"),
+        ("调解成功率", "98.55%"),
+    ]
+    assert values("共印发《民法典》读本1500册。") == [("普法资料份数", "1500册")]
+    assert values("全年开展法治讲座4期，举办法治文艺演出3场。") == [("普法活动次数", "4期"), ("普法活动次数", "3场")]

@@ -26,7 +26,7 @@ def quantified_statements(text: str) -> int:
 
 
 SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
-CLAUSE = re.compile(r"[^，,：:]+")
+CLAUSE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d{3}))+")  # 1,036件: a comma between digits groups them
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,9 @@ def _numbers() -> re.Pattern:
     units = sorted({unit for indicator in load_indicators() for unit in indicator.units}, key=len, reverse=True)
     return re.compile(
         r"百分之(?P<percent>[零〇一二两三四五六七八九十百点]+|\d+(?:\.\d+)?)"
-        r"|(?P<number>\d+(?:\.\d+)?|" + CHINESE_NUMERAL + r")\s*(?P<wan>万)?\s*(?P<about>余|多)?\s*"
+        r"|(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+        + CHINESE_NUMERAL
+        + r")\s*(?P<wan>万)?\s*(?P<about>余|多)?\s*"
         r"(?P<unit>" + "|".join(map(re.escape, units)) + ")"
     )
 
@@ -141,7 +143,7 @@ def _amount(number: re.Match) -> tuple[float, str, str] | None:
         amount = float(written) if written[0].isdigit() else _chinese_percent(written)
         return (amount, "%", number.group()) if amount is not None else None
     digits = number.group("number")
-    amount = float(digits) if digits[0].isdigit() else chinese_number(digits)
+    amount = float(digits.replace(",", "")) if digits[0].isdigit() else chinese_number(digits)
     if number.group("wan"):
         amount *= 10000
     unit = number.group("unit")
