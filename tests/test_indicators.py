@@ -264,3 +264,17 @@ def test_a_count_with_a_thousands_separator_a_code_reader_and_a_law_show_are_rea
     ]
     assert values("共印发《民法典》读本1500册。") == [("普法资料份数", "1500册")]
     assert values("全年开展法治讲座4期，举办法治文艺演出3场。") == [("普法活动次数", "4期"), ("普法活动次数", "3场")]
+
+
+def test_a_breakdown_is_read_where_it_states_an_indicator_the_figure_before_it_is_not_of():
+    """其中 after a figure was always skipped as a part of it; 执法人员9人，其中6人已取得行政执法证 gave no holders of
+    a certificate. A breakdown now counts where the clauses before it name neither its indicator nor a word the
+    indicator excludes (调解纠纷88起，其中调解成功85起 and 行政复议案件3宗，其中针对行政处罚决定的2宗 stay parts)."""
+
+    def values(text: str) -> list[tuple[str, str]]:
+        return [(value.indicator, value.text) for value in extract(text)]
+
+    assert values("现有在编执法人员9人，其中6人已取得行政执法证。") == [("持证执法人数", "6人")]
+    assert values("全年研究重大事项37项，其中重大行政决策事项4项。") == [("重大行政决策事项数", "4项")]
+    assert values("调解纠纷88起，其中调解成功85起。") == [("矛盾纠纷调解件数", "88起")]
+    assert values("全年行政复议案件3宗，其中针对行政处罚决定的2宗。") == [("行政复议件数", "3宗")]

@@ -129,11 +129,19 @@ def extract(text: str) -> list[Value]:
             continue
         clauses = [(m.start(), m.group()) for m in CLAUSE.finditer(sentence)]
         for at, (_, clause) in enumerate(clauses):
-            if clause.lstrip().startswith("其中"):  # a breakdown of the figure before it
-                continue
+            breakdown = clause.lstrip().startswith("其中")
             for number in _numbers().finditer(clause):
-                values += _values_of(number, clauses, at, sentence)
+                found = _values_of(number, clauses, at, sentence)
+                values += [value for value in found if not breakdown or _unnamed_before(value.indicator, clauses[:at])]
     return values
+
+
+def _unnamed_before(name: str, earlier: list[tuple[int, str]]) -> bool:
+    """Whether no clause before a breakdown (其中…) names the indicator a value of it is of, or a word it excludes:
+    then the breakdown states the indicator's own figure (执法人员9人，其中6人已取得执法证), else a part of the
+    figure before it (调解纠纷88起，其中调解成功85起; 行政复议案件3宗，其中针对行政处罚决定的2宗)."""
+    indicator = next(indicator for indicator in load_indicators() if indicator.name == name)
+    return not any(word in clause for _, clause in earlier for word in (*indicator.anchor, *indicator.exclude))
 
 
 def _amount(number: re.Match) -> tuple[float, str, str] | None:
