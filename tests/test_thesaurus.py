@@ -136,6 +136,13 @@ def test_a_question_asked_as_can_or_cannot_keeps_only_its_subject():
     assert "不能" not in content("执法人员没有执法证能不能执法") and "执法证" in content("执法人员没有执法证能不能执法")
 
 
+def test_a_question_opened_by_i_would_like_to_know_keeps_only_its_subject():
+    """我想了解一下追责 required 想, 了解 and 一下 (nDCG 0.906 → 0 on the samples' 追责); over the judged word and
+    concept queries put as 我想了解一下…, nDCG 0.863 against 0.927 as typed."""
+    content = [c.text for c in load_thesaurus().concepts("我想了解一下追责") if not c.filler]
+    assert content == ["追责"]
+
+
 def test_a_part_word_the_segmenter_cuts_still_names_its_part():
     """不规范, 不平衡, 来年 and 下一年 are words that name a part (parts.json), but the segmenter cuts them (不 + 规范,
     来 + 年): 执法不规范 asked for 执法, 不 and 规范 and never for the shortcomings."""
