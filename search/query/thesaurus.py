@@ -9,8 +9,10 @@ The terms are also added to the segmenter's dictionary so that each is indexed a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from search.data import DATA
@@ -112,14 +114,19 @@ class Thesaurus:
         return list({c.text: c for c in pieces}.values())
 
     def _split(self, run: str) -> list[tuple[str, bool]]:
-        """(piece, is a thesaurus term) for a run of word characters, thesaurus terms matched greedily."""
+        """(piece, is a thesaurus term) for a run of word characters, thesaurus terms matched greedily where they
+        cut the segmenter's words cleanly: 乡镇执法 out of 乡镇 | 执法证 | 是 would leave 证 to be searched as 证是,
+        下村 out of 一下 | 村级法律顾问 cut both words."""
         found: list[tuple[str, bool]] = []
+        bounds = list(accumulate((len(word) for word in words(run)), initial=0))
         rest = ""
         at = 0
         while at < len(run):
             for size in range(min(self.longest, len(run) - at), 1, -1):
                 piece = run[at : at + size]
-                if piece in self._member_of or piece in self._related_in:
+                if (piece in self._member_of or piece in self._related_in) and _cuts_words_cleanly(
+                    bounds, at, at + size
+                ):
                     if rest:
                         found.append((rest, False))
                         rest = ""
@@ -132,6 +139,16 @@ class Thesaurus:
         if rest:
             found.append((rest, False))
         return _part_words_in_longer_words_joined(found)
+
+
+def _cuts_words_cleanly(bounds: list[int], start: int, end: int) -> bool:
+    """Whether a piece from ``start`` to ``end`` leaves no single character of a word of the segmenter's (words
+    ending at ``bounds``) after it, and does not cut into words on both sides. One side is fine (执法力量 | 薄弱
+    out of 执法 | 力量薄弱; 述法 out of 一 | 下述 | 法, the segmenter's mistake for 一下 | 述法)."""
+    inside_start = start not in bounds
+    after = bisect_left(bounds, end)
+    inside_end = after < len(bounds) and bounds[after] != end
+    return not (inside_end and (bounds[after] - end == 1 or inside_start))
 
 
 def _part_words_in_longer_words_joined(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
