@@ -146,8 +146,9 @@ def test_a_question_opened_by_i_would_like_to_know_keeps_only_its_subject():
 def test_a_thesaurus_term_that_would_cut_the_words_around_it_apart_is_not_taken():
     """其他乡镇执法证是怎么样的 was searched as 乡镇执法 and 证是 (a thesaurus term cutting 执法证), and
     我想了解一下村级法律顾问全覆盖 as 一, 下村, 级 and 法律顾问 (下村 cutting into 一下 and 村级法律顾问): both
-    found nothing that mattered. A term that cuts a word is kept where the segmenter was wrong or the rest is a
-    word (执法力量 | 薄弱 out of 执法 | 力量薄弱), and questions in a user's own words get their words back."""
+    found nothing that mattered; 其他乡镇执法人员素质不高 as 乡镇执法 and 人员 (a question's 乡镇 joined to part of
+    执法人员). A term that cuts a word is kept where the segmenter was wrong or the rest is a word (执法力量 | 薄弱
+    out of 执法 | 力量薄弱), and questions in a user's own words get their words back."""
 
     def content(text):
         return [c.text for c in load_thesaurus().concepts(text) if not c.filler]
@@ -156,6 +157,7 @@ def test_a_thesaurus_term_that_would_cut_the_words_around_it_apart_is_not_taken(
     assert content("我想了解一下村级法律顾问全覆盖") == ["村级法律顾问", "全", "覆盖"]
     assert content("我想了解一下述法") == ["述法"]
     assert content("执法力量薄弱") == ["执法力量", "薄弱"]
+    assert content("其他乡镇执法人员素质不高是怎么样的") == ["执法人员", "素质不高"]
 
 
 def test_a_part_word_the_segmenter_cuts_still_names_its_part():

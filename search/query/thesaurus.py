@@ -115,17 +115,18 @@ class Thesaurus:
 
     def _split(self, run: str) -> list[tuple[str, bool]]:
         """(piece, is a thesaurus term) for a run of word characters, thesaurus terms matched greedily where they
-        cut the segmenter's words cleanly: 乡镇执法 out of 乡镇 | 执法证 | 是 would leave 证 to be searched as 证是,
-        下村 out of 一下 | 村级法律顾问 cut both words."""
+        cut the segmenter's words cleanly (:func:`_cuts_words_cleanly`)."""
         found: list[tuple[str, bool]] = []
-        bounds = list(accumulate((len(word) for word in words(run)), initial=0))
+        cut = words(run)
+        bounds = list(accumulate((len(word) for word in cut), initial=0))
+        filler_at = {start for start, word in zip(bounds[:-1], cut, strict=True) if word in load_fillers()}
         rest = ""
         at = 0
         while at < len(run):
             for size in range(min(self.longest, len(run) - at), 1, -1):
                 piece = run[at : at + size]
                 if (piece in self._member_of or piece in self._related_in) and _cuts_words_cleanly(
-                    bounds, at, at + size
+                    bounds, at, at + size, at in filler_at
                 ):
                     if rest:
                         found.append((rest, False))
@@ -141,14 +142,16 @@ class Thesaurus:
         return _part_words_in_longer_words_joined(found)
 
 
-def _cuts_words_cleanly(bounds: list[int], start: int, end: int) -> bool:
-    """Whether a piece from ``start`` to ``end`` leaves no single character of a word of the segmenter's (words
-    ending at ``bounds``) after it, and does not cut into words on both sides. One side is fine (执法力量 | 薄弱
-    out of 执法 | 力量薄弱; 述法 out of 一 | 下述 | 法, the segmenter's mistake for 一下 | 述法)."""
+def _cuts_words_cleanly(bounds: list[int], start: int, end: int, after_filler: bool) -> bool:
+    """Whether a piece from ``start`` to ``end`` cuts a word of the segmenter's (words ending at ``bounds``) only
+    where that is right: it may cut into one word (执法力量 | 薄弱 out of 执法 | 力量薄弱; 述法 out of 一 | 下述 |
+    法, the segmenter's mistake for 一下 | 述法), but not leave one character of it (乡镇执法 | 证), cut into words
+    on both sides (下村 out of 一下 | 村级法律顾问) or join a question's word to part of the next (乡镇执法 |
+    人员 out of 乡镇 | 执法人员, ``after_filler``)."""
     inside_start = start not in bounds
     after = bisect_left(bounds, end)
     inside_end = after < len(bounds) and bounds[after] != end
-    return not (inside_end and (bounds[after] - end == 1 or inside_start))
+    return not (inside_end and (bounds[after] - end == 1 or inside_start or after_filler))
 
 
 def _part_words_in_longer_words_joined(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
