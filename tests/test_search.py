@@ -120,6 +120,16 @@ def test_a_query_typed_in_full_width_finds_what_the_narrow_query_finds(engine):
     assert search(engine, "ＰＰＰ")["total"] == 0
 
 
+def test_a_term_of_several_words_typed_without_spaces_finds_what_it_finds_typed_with_them(engine):
+    """规范性文件备案 and 执法人员培训 are terms of the thesaurus: typed as one they found only the paragraphs with the
+    term or its equivalents (1 and 0 strict on the samples), typed with spaces every paragraph with both words
+    (2 and 7). A term of several words that each mean something on their own is now both."""
+    for joined, spaced in (("规范性文件备案", "规范性文件 备案"), ("执法人员培训", "执法人员 培训")):
+        strict = {hit["id"] for hit in search(engine, joined)["hits"] if hit["tier"] == "all"}
+        apart = {hit["id"] for hit in search(engine, spaced)["hits"] if hit["tier"] == "all"}
+        assert apart and apart <= strict
+
+
 def test_heading_match_counts_extra(tmp_path):
     from search.engine import Engine
     from search.index.writer import update_index

@@ -219,9 +219,10 @@ class Evaluator:
         concepts = self.words.weighed(concepts)
         if len(concepts) == 1 and not (concepts[0].expanded or concepts[0].place):
             return self._one_form(concepts[0].text, exact=False)
+        if len(concepts) == 1:
+            term_words = self.words.words_of_term(concepts[0]) if expand else []
+            return self._term_or_its_words(concepts[0], term_words) if term_words else self._concept(concepts[0])
         parts = [self._concept(concept) for concept in concepts]
-        if len(parts) == 1:
-            return parts[0]
         whole = self._one_form(text, exact=True)
         docs, (whole, *parts) = self._aligned([whole, *parts])
         required = [part for part, concept in zip(parts, concepts, strict=True) if concept.required]
@@ -233,6 +234,18 @@ class Evaluator:
         coordinated = coordination(required, weights)
         score = whole.score + _weighed_sum(parts, _unit_weights(concepts)) * SPLIT_WORDS_BOOST * coordinated
         return Result(docs, mask, (score * (near | (cover > 0))).astype(np.float32), cover.astype(np.float32), near)
+
+    def _term_or_its_words(self, term: Concept, pieces: list[Concept]) -> Result:
+        """A thesaurus term of several words typed as one (规范性文件备案): the term (as typed, an equivalent, its
+        related terms near), or its required words all present apart, as typed with spaces (规范性文件…备案).
+        Where the term is, its own scores; elsewhere its words' are added, as for a text of several words."""
+        docs, (whole, *parts) = self._aligned([self._concept(term), *[self._concept(piece) for piece in pieces]])
+        required = [part.mask for part, piece in zip(parts, pieces, strict=True) if piece.required]
+        apart = combined(np.logical_and, required)
+        words_score = _weighed_sum(parts, _unit_weights(pieces)) * np.float32(SPLIT_WORDS_BOOST)
+        score = (whole.score + words_score * (apart & ~whole.mask)).astype(np.float32)
+        near = whole.nearly() | apart
+        return Result(docs, whole.mask | apart, score, None, near).keeping(near)
 
     def _concept(self, concept: Concept) -> Result:
         """One concept: as typed, or any equivalent, or (a word naming a report part) that part (strict; a

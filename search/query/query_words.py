@@ -62,6 +62,24 @@ class QueryWords:
                 found.append(concept)
         return tuple({concept.text: concept for concept in found}.values())
 
+    def words_of_term(self, concept: Concept) -> list[Concept]:
+        """The words of a thesaurus term of several (规范性文件备案: 规范性文件, 备案; 执法人员培训: 执法人员, 培训) as
+        concepts of their own, weighed, so that the term typed without spaces also finds its words apart, as it
+        does typed with them; [] for a term of one word, a word naming a part or a place, a plain word, or a term
+        whose words do not each have a concept of the thesaurus (人民 of 人民调解, 政务 of 政务公开, 谁 of 谁执法谁普法:
+        its words apart are not what it means)."""
+        if not concept.expanded or concept.part or concept.place:
+            return []
+        pieces = words(concept.text)
+        if len(pieces) < 2:
+            pieces = parts_of(concept.text)
+        thesaurus = load_thesaurus()
+        found = [piece for word in pieces for piece in thesaurus.concepts(word)]
+        if len(found) < 2 or not all(piece.expanded and not (piece.filler or piece.part) for piece in found):
+            return []
+        # The term's own related terms rank what is near it; its words' would cost a search as much again.
+        return self.weighed([replace(piece, related=()) for piece in found])
+
     def _pieces_of(self, word: str) -> list[str]:
         """The dictionary words of an unseen word, two or more; else, for one that ends as a measure (办件量, 受理数),
         its stem where paragraphs have it (办件4.6万件); else none."""

@@ -102,8 +102,15 @@ def concepts_of(parsed: ParsedQuery, expand: bool) -> list[Concept]:
 
 def searched_concepts(state: IndexState, terms: list[str], expand: bool) -> list[Concept]:
     """The concepts of a query's unquoted texts as ``state``'s evaluator searches them: :func:`concepts_of`,
-    with the places a word names and a word no paragraph has as the words it is made of."""
-    return [concept for term in terms for concept in state.evaluator.words.concepts_of(term, expand)]
+    with the places a word names, a word no paragraph has as the words it is made of, and a thesaurus term of
+    several words typed alone followed by its words (规范性文件备案: 规范性文件, 备案), which it also matches apart."""
+    words = state.evaluator.words
+    found: list[Concept] = []
+    for term in terms:
+        concepts = list(words.concepts_of(term, expand))
+        content = [concept for concept in concepts if not concept.filler]
+        found += concepts + (words.words_of_term(content[0]) if expand and len(content) == 1 else [])
+    return found
 
 
 def selections(request_filters: dict[str, list[str]], query_filters: dict[str, list[str]]) -> dict[str, list]:
