@@ -213,6 +213,24 @@ def test_bold_headings_of_two_levels_keep_both_in_the_heading_path(tmp_path):
     ]
 
 
+def test_a_table_a_text_file_lays_out_with_tabs_is_one_line_of_cells_and_rows(tmp_path):
+    """项目\t数量 rows copied from Word or Excel ran together once the spaces between Chinese characters went
+    (项目数量调解纠纷135件: a phrase search for 数量调解 found it). They read as a .docx's table does; a tab after a
+    heading's or an item's number (一、\t主要举措) is no table."""
+    path = tmp_path / "report.txt"
+    path.write_text(
+        "青石镇2023年法治政府建设年度报告\n一、\t主要举措和成效\n（一）\t调解纠纷135件。全年主要数据：\n"
+        "项目\t数量\n调解纠纷\t135件\n法律咨询\t210人次\n二、\t存在的不足和原因\n执法力量不足。\n",
+        encoding="utf-8",
+    )
+    report = process_file(path)
+    assert [(p.section, p.text) for p in report.paragraphs] == [
+        (["一、主要举措和成效", "（一）调解纠纷135件"], "全年主要数据："),
+        (["一、主要举措和成效", "（一）调解纠纷135件"], "项目，数量；调解纠纷，135件；法律咨询，210人次。"),
+        (["二、存在的不足和原因"], "执法力量不足。"),
+    ]
+
+
 def test_corpus_listing_orders_reports_folder_by_folder(tmp_path):
     # "a/…" before "a b/…" and "a-b/…" although " " and "-" sort before "/": a folder's reports stay together
     for rel in ("a-b/1.txt", "a/z.txt", "a b/2.txt", "a/b/3.txt", "a.txt", "ab/4.txt", "a/a.txt"):

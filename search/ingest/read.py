@@ -15,7 +15,7 @@ from search.ingest.read_docx import read_docx
 from search.ingest.read_html import read_html
 from search.ingest.read_ofd import read_ofd
 from search.ingest.read_pdf import read_pdf
-from search.ingest.text import decode_text
+from search.ingest.text import decode_text, tab_tables_joined
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -42,7 +42,7 @@ def read_file(path: Path) -> RawText:
     if suffix in TEXT_SUFFIXES:
         check_text_size(path, data)
         text, encoding = decode_text(data, path)
-        return RawText(lines=text.splitlines(), format="txt", encoding=encoding)
+        return RawText(lines=tab_tables_joined(text.splitlines()), format="txt", encoding=encoding)
     if suffix in HTML_SUFFIXES:
         return read_html(data, path)
     if suffix == ".docx":

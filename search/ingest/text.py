@@ -19,6 +19,30 @@ PAGE_NUMBER = re.compile(
     r"|第\s*\d+\s*页\s*[，,、/]?\s*共\s*\d+\s*页|共\s*\d+\s*页\s*[，,、/]?\s*第\s*\d+\s*页)[-—–\s]*$"
 )
 
+# A tab between two cells of a row; a row whose first cell is a number only is a list item or heading (1.\t…).
+TAB_CELLS = re.compile(r"\S\t+\S")
+LIST_NUMBER_CELL = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?$")
+
+
+def tab_tables_joined(lines: list[str]) -> list[str]:
+    """Two or more rows a text file lays out with tabs (a table copied from Word or Excel: 项目\t数量) as one line,
+    as a .docx's data table is read: cells joined by "，", rows by "；", closed by "。". Else the cells ran into one
+    another once the spaces between Chinese characters were taken out (项目数量调解纠纷135件)."""
+    joined: list[str] = []
+    rows: list[list[str]] = []
+    for line in [*lines, ""]:
+        cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
+        if TAB_CELLS.search(line.strip()) and not LIST_NUMBER_CELL.match(cells[0]):
+            rows.append(cells)
+            continue
+        if len(rows) >= 2:
+            joined.append("；".join("，".join(row) for row in rows) + "。")
+        else:
+            joined += ["\t".join(row) for row in rows]
+        rows = []
+        joined.append(line)
+    return joined[:-1]
+
 
 def is_page_number(line: str) -> bool:
     """A page number a text copied from a PDF keeps (— 2 —, 第 3 页 共 9 页); a bare figure of four digits
