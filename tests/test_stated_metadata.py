@@ -100,6 +100,10 @@ def test_a_stated_county_is_not_overruled_by_a_namesake_elsewhere(tmp_path):
         ("2020年静海区法治政府建设情况报告", ("县区", "", "静海区", "天津市", "天津市")),
         ("北城街街道办事处关于2021年法治政府建设工作的报告", ("街道", "北城街街道", "", "", "")),
         ("朝阳区麦子店街道2020年法治政府建设年度报告", ("街道", "麦子店街道", "朝阳区", "北京市", "北京市")),
+        # A zone the gazetteer lacks, named by its province (四川天府新区), and a street office named after the
+        # zone it is in (沣东新城王寺街道: 王寺街道 of 沣东新城 of 西咸新区)
+        ("四川天府新区华阳街道2023年法治政府建设工作报告", ("街道", "华阳街道", "四川天府新区", "", "四川省")),
+        ("西咸新区沣东新城王寺街道2023年法治政府建设工作总结", ("街道", "王寺街道", "西咸新区", "", "")),
     ],
 )
 def test_titles_name_their_unit(tmp_path, title, expected):

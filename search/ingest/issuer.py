@@ -28,6 +28,10 @@ CITY = re.compile(r"^[\u4e00-\u9fff]{2,9}?(?:市|自治州|州|地区|盟)")
 COUNTY = re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:自治县|自治旗|县|区|旗|市)")
 # A county-level zone a city runs (长沙经济技术开发区, 郑州航空港经济综合实验区): named by the city, often not in the gazetteer
 ZONE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:开发区|高新区|新区|园区|示范区|实验区|试验区|保税区|合作区)")
+TOWNSHIP_AFTER_ZONE = re.compile(
+    r"^[\u4e00-\u9fff]{2,8}?(?:新城|新区|开发区|高新区|园区|示范区)(?=[\u4e00-\u9fff]{2,6}(?:街道|镇|乡)$)"
+)
+PROVINCE_ENDING = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
 NAME_MAX = 16  # longer than any county or city the gazetteer has (双江拉祜族佤族布朗族傣族自治县: 15)
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
@@ -82,8 +86,10 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
         )
     if place.county or place.city:  # 兴宁市人民政府宁新街道办事处: a street office is an agency of the government
         rest = GOVERNMENT_BEFORE_OFFICE.sub("", rest)
+    if place.county and not place.province:
+        place.province = _province_of_zone(place.county, gazetteer)
     if _is_township(rest, gazetteer):
-        place.township = _known_township_at_end(rest, gazetteer) or rest
+        place.township = _known_township_at_end(rest, gazetteer) or _after_zone(rest, gazetteer) or rest
     elif rest and not place.county and rest in gazetteer.by_county:
         place.county = rest
     return place
@@ -101,6 +107,25 @@ def _city_zone(text: str, province: str, gazetteer: Gazetteer) -> tuple[str, str
         if zone and (zone.end() == len(text) or _is_township(text[zone.end() :], gazetteer)):
             return text[zone.end() :], cities.pop(), text[: zone.end()]
     return text, "", ""
+
+
+def _province_of_zone(county: str, gazetteer: Gazetteer) -> str:
+    """The province a zone the gazetteer lacks is named by (四川天府新区, 贵州贵安新区): its short name first, where
+    no city of the gazetteer has that name (吉林 is a city too); "" for none."""
+    if county in gazetteer.by_county or not ZONE.fullmatch(county):
+        return ""
+    for province in gazetteer.provinces:
+        short = PROVINCE_ENDING.sub("", province)
+        if len(short) >= 2 and county.startswith(short) and short not in gazetteer.city_named:
+            return province
+    return ""
+
+
+def _after_zone(name: str, gazetteer: Gazetteer) -> str:
+    """A township named after the zone it is in, which the gazetteer lacks (沣东新城王寺街道 → 王寺街道), or "" (and
+    for a name the gazetteer has so: 唐山海港开发区王滩镇)."""
+    found = TOWNSHIP_AFTER_ZONE.match(name)
+    return name[found.end() :] if found and not gazetteer.townships_named(name) else ""
 
 
 def _known_township_at_end(name: str, gazetteer: Gazetteer) -> str:
