@@ -225,7 +225,10 @@ def _with_parts_and_fillers(run: list[Concept]) -> list[Concept]:
     for concept in run:
         head = concept.text in rules.noun_cues and bool(found) and not (found[-1].filler or found[-1].part)
         part = "" if head else rules.named_by(concept.text)
-        found.append(replace(concept, part=part, filler=head or (not part and concept.text in fillers)))
+        # 做法, 成效, 举措 name the work done, which ranks first anyway: asking for it asks nothing more.
+        default = part == rules.default
+        part = "" if default else part
+        found.append(replace(concept, part=part, filler=head or default or (not part and concept.text in fillers)))
     return found
 
 
