@@ -75,6 +75,16 @@ def test_a_heading_numeral_followed_by_a_space_instead_of_a_dunhao_still_heads_i
     assert [p.section for p in paragraphs] == [["一、主要举措和成效"], ["二、存在的不足和原因"], ["三、2024年工作安排"]]
 
 
+def test_a_line_whose_every_character_stands_apart_is_read_whole():
+    """A PDF's text layer may space out every character, figures and marks too: 调 解 员 4 6 名 kept 4 6, and the
+    date 2 0 2 2 年 1 2 月 2 8 日 under the signature was no date, so the signature became a paragraph."""
+    assert normalize_line("调 解 员 4 6 名 ， 成 功 率 9 7 . 5 % 。") == "调解员46名，成功率97.5%。"
+    assert normalize_line("1 . 完 善 工 作 机 制") == "1.完善工作机制"
+    assert normalize_line("聘请 ABC Law Firm 律师") == "聘请ABC Law Firm律师"
+    result = segment(["一 、 主 要 工 作", "聘 请 律 师 2 名 。", "加 勉 乡 人 民 政 府", "2 0 2 2 年 1 2 月 2 8 日"])
+    assert [p.text for p in result.paragraphs] == ["聘请律师2名。"] and result.date == "2022-12-28"
+
+
 def test_paragraph_broken_by_a_page_break_is_one_paragraph(sample_reports):
     texts = [p.text for p in sample_reports["大湾镇"].paragraphs]
     joined = [t for t in texts if "政府采购等工作均由镇班子成员" in t]

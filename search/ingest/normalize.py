@@ -26,6 +26,9 @@ DOT_BETWEEN_NUMERALS = re.compile(r"(?<=[一二三四五六七八九十])[·・�
 # 2 0 2 3 年: a PDF's text layer or a spaced-out title puts a space between every character; figures are
 # spaced so nowhere else (four or more single digits apart).
 SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?: \d){3,}(?![\d.])")
+# 2 0 2 3 年 1 2 月 2 8 日, 4 6 名: a PDF's text layer that spaces every character out, figures and marks too.
+SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+SPACED_OUT_SHARE = 0.8
 # 一 主要举措和成效: a heading's 、 lost (a page's list numbering, a PDF's text layer) leaves a space after its
 # numeral, which the next step would remove; the words after it unspaced tell a heading from a spaced-out line.
 NUMERAL_AND_SPACE = re.compile(
@@ -39,12 +42,20 @@ def normalize_line(line: str) -> str:
     line = WORD_ARTIFACTS.sub("", line)
     line = WIDE.sub(_narrow, line)
     line = SPACES.sub(" ", line).strip()
+    if _spaced_out(line):
+        line = SINGLE_SPACE.sub("", line)
     line = _widen_punctuation(line)
     line = NUMERAL_AND_SPACE.sub(r"\1、", line)
     line = SPACE_NEAR_CJK.sub("", line)
     line = SPACED_DIGITS.sub(lambda found: found.group(0).replace(" ", ""), line)
     line = DOT_BETWEEN_NUMERALS.sub("", line)
     return line
+
+
+def _spaced_out(line: str) -> bool:
+    """Whether (nearly) every character of ``line`` stands apart from the next by one space."""
+    characters = len(line) - line.count(" ")
+    return characters >= 4 and len(SINGLE_SPACE.findall(line)) >= SPACED_OUT_SHARE * (characters - 1)
 
 
 def _narrow(match: re.Match) -> str:
