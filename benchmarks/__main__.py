@@ -1,5 +1,5 @@
-"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | answers | hostile | load
-| segments | duplicates | tables | scale"""
+"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | wordings | shapes | answers
+| hostile | load | segments | duplicates | tables | scale"""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ def main() -> None:
     make.add_argument("--paragraphs", type=int, default=10_000)
     make.add_argument("--seed", type=int, default=7)
     commands.add_parser("relevance", help="nDCG@10 and recall@20 on the judged query sets, ours vs FTS5 with OR")
+    commands.add_parser("wordings", help="the judged queries in users' wordings and without spaces: nDCG@10")
+    commands.add_parser("shapes", help="the test reports rewritten as users' copies come: which read differently")
     hostile = commands.add_parser(
         "hostile", help="index each hostile file shape beside the samples; time, memory, outcome"
     )
@@ -106,6 +108,14 @@ def main() -> None:
         load_run(
             prepare_index(args.out, args.paragraphs, args.seed), [int(c) for c in args.clients.split(",")], args.seconds
         )
+    elif args.command == "wordings":
+        from .wordings import main as wordings
+
+        wordings()
+    elif args.command == "shapes":
+        from .shapes import main as shapes
+
+        shapes()
     elif args.command == "relevance":
         from .relevance import main as relevance
 

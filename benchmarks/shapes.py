@@ -1,0 +1,161 @@
+"""The test reports rewritten in the shapes users' copies take, and read again.
+
+Every .txt report of ``tests/data`` and the samples is rewritten as a copy of it would come (a PDF's line
+breaks, page footers, a title in 《》, a heading's 、 lost, a web page or .docx with bold or styled headings …)
+and read; the report as written is the truth. A reading differs when a metadata field or the number of
+paragraphs of a report part does. ``python -m benchmarks shapes`` prints, per shape, how many reports read
+differently, and names them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from search.ingest.model import Report
+from search.ingest.pipeline import process_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELDS = ("township", "county", "city", "province", "year", "level")
+NUMERALS = "一二三四五六七八九十"
+TOP = re.compile(rf"^(\s*[{NUMERALS}]{{1,3}})、")
+SECOND = re.compile(rf"^(\s*)（([{NUMERALS}]{{1,3}})）")
+HEADING = re.compile(rf"^(?:[{NUMERALS}]{{1,3}}、|（[{NUMERALS}]{{1,3}}）)[^。；]{{2,40}}$")
+SHOWN = 4
+
+
+def report_files() -> list[Path]:
+    data = ROOT / "tests" / "data"
+    folders = ("regions", "layouts", "heldout", "styles", "probes", "indicators", "indicators_styles")
+    return sorted(path for folder in folders for path in (data / folder).glob("*.txt")) + sorted(
+        (ROOT / "corpus").glob("*.txt")
+    )
+
+
+def lines_of(path: Path) -> list[str]:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        return data.decode("gb18030").splitlines()
+
+
+def wrapped(lines: list[str], width: float, indent: bool = True) -> list[str]:
+    """As copied from a PDF: broken at the page's ``width`` (a digit or letter half as wide), indented."""
+    rows = []
+    for line in filter(None, (line.strip() for line in lines)):
+        row, used = "", 0.0
+        for char in ("\u3000\u3000" if indent else "") + line:
+            step = 0.5 if char.isascii() else 1.0
+            if used + step > width:
+                rows.append(row)
+                row, used = "", 0.0
+            row, used = row + char, used + step
+        rows.append(row)
+    return rows
+
+
+def with_footers(lines: list[str]) -> list[str]:
+    out = []
+    for at, line in enumerate(lines):
+        out.append(line)
+        if at and at % 7 == 0 and at < len(lines) - 3:
+            out.append(f"第 {at // 7} 页 共 9 页")
+    return out
+
+
+def first_line(lines: list[str], change: Callable[[str], str]) -> list[str]:
+    at = next(i for i, line in enumerate(lines) if line.strip())
+    return [*lines[:at], change(lines[at].strip()), *lines[at + 1 :]]
+
+
+TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
+    "一 instead of 一、": lambda lines: [TOP.sub(r"\1 ", line) for line in lines],
+    "一． instead of 一、": lambda lines: [TOP.sub(r"\1．", line) for line in lines],
+    "(一) half-width": lambda lines: [SECOND.sub(r"\1(\2)", line) for line in lines],
+    "spaces between all characters": lambda lines: [" ".join(line) for line in lines],
+    "page footers 第 N 页 共 9 页": with_footers,
+    "a PDF's lines at 34, indented": lambda lines: wrapped(lines, 34),
+    "a PDF's lines at 26, indented": lambda lines: wrapped(lines, 26),
+    "a PDF's lines at 40, no indents": lambda lines: wrapped(lines, 40, indent=False),
+    "title in 《》": lambda lines: first_line(lines, lambda title: f"《{title}》"),
+    "title after 标题：": lambda lines: first_line(lines, lambda title: f"标题：{title}"),
+    "blank line between lines": lambda lines: [row for line in lines for row in (line, "")],
+    "1、 over （1）": lambda lines: [arabic(line) for line in lines],
+}
+TITLE_SHAPES = ("title in 《》", "title after 标题：")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def arabic(line: str) -> str:
+    """一、 → 1、 and （一） → （1） (the items 1. under them → ①): the outline numbered in figures."""
+    line = re.sub(r"^(\s*)(\d{1,2})[.．、]", lambda m: m.group(1) + CIRCLED[int(m.group(2)) - 1], line)
+    line = SECOND.sub(lambda m: f"{m.group(1)}（{_value(m.group(2))}）", line)
+    return TOP.sub(lambda m: f"{_value(m.group(1).strip())}、", line)
+
+
+def _value(numeral: str) -> int:
+    """一 … 十九 as a number."""
+    if numeral.startswith("十"):
+        return 10 + (NUMERALS.index(numeral[1]) + 1 if len(numeral) > 1 else 0)
+    return NUMERALS.index(numeral[0]) + 1 + (9 if numeral.endswith("十") and len(numeral) == 2 else 0)
+
+
+def bold_page(lines: list[str]) -> str:
+    """A government page whose headings are bold paragraphs, the title an <h1>, with the site's chrome."""
+    body = "".join(
+        f"<p><b>{html.escape(line)}</b></p>" if HEADING.match(line) else f"<p>{html.escape(line)}</p>"
+        for line in lines[1:]
+    )
+    return (
+        f'<html><head><meta charset="utf-8"><title>{html.escape(lines[0])}</title></head><body>'
+        '<div class="nav">首页 > 政务公开</div><div class="article">'
+        f"<h1>{html.escape(lines[0])}</h1><div>发布日期：2024-01-15 来源：人民政府</div>"
+        f'<div class="artcon">{body}</div></div><div id="footer">版权所有</div></body></html>'
+    )
+
+
+def reading(report: Report) -> tuple[tuple, Counter]:
+    return tuple(getattr(report, name) for name in FIELDS), Counter(p.part for p in report.paragraphs)
+
+
+def measure(folder: Path) -> dict[str, tuple[int, list[str]]]:
+    """shape → (reports tried, the names of those read differently from the report as written)."""
+    results: dict[str, tuple[int, list[str]]] = {}
+    originals = {path: process_file(path) for path in report_files()}
+    shapes = [*TEXT_SHAPES, "a page with bold headings"]
+    for number, shape in enumerate(shapes):
+        tried, different = 0, []
+        for path, original in originals.items():
+            lines = lines_of(path)
+            if shape == "a page with bold headings":
+                kept = [line.strip() for line in lines if line.strip()]
+                if not original.title or kept[0] != original.title:
+                    continue
+                copy, text = folder / f"{number}-{path.stem}.html", bold_page(kept)
+            else:
+                rewritten = TEXT_SHAPES[shape](lines)
+                first = next((line.strip() for line in lines if line.strip()), "")
+                if rewritten == lines or (shape in TITLE_SHAPES and first != original.title):
+                    continue
+                copy, text = folder / f"{number}-{path.name}", "\n".join(rewritten)
+            copy.write_text(text, encoding="utf-8")
+            tried += 1
+            if reading(process_file(copy)) != reading(original):
+                different.append(path.name)
+        results[shape] = (tried, different)
+    return results
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        results = measure(Path(folder))
+    print("| shape | reports | read differently | of them |")
+    print("| --- | --- | --- | --- |")
+    for shape, (tried, different) in results.items():
+        named = ", ".join(different[:SHOWN]) + (" …" if len(different) > SHOWN else "")
+        print(f"| {shape} | {tried} | {len(different)} | {named} |")
