@@ -125,9 +125,14 @@ def test_a_term_of_several_words_typed_without_spaces_finds_what_it_finds_typed_
     term or its equivalents (1 and 0 strict on the samples), typed with spaces every paragraph with both words
     (2 and 7). A term of several words that each mean something on their own is now both."""
     for joined, spaced in (("规范性文件备案", "规范性文件 备案"), ("执法人员培训", "执法人员 培训")):
-        strict = {hit["id"] for hit in search(engine, joined)["hits"] if hit["tier"] == "all"}
+        strict = {hit["id"]: hit["why"] for hit in search(engine, joined)["hits"] if hit["tier"] == "all"}
         apart = {hit["id"] for hit in search(engine, spaced)["hits"] if hit["tier"] == "all"}
-        assert apart and apart <= strict
+        assert apart and apart <= set(strict)
+    whole = [hit["why"] for hit in search(engine, "规范性文件备案")["hits"] if hit["tier"] == "all"]
+    assert "命中：规范性文件备案" in whole and "命中：规范性文件、备案" in whole
+    assert search(engine, "谁执法谁普法")["total"] < search(engine, "执法 普法")["total"]
+    # its words' equivalents (行政执法人员 of 执法人员) are no reason to leave a related term out
+    assert "行政执法人员" in search(engine, "执法人员培训")["related_terms"]
 
 
 def test_heading_match_counts_extra(tmp_path):

@@ -178,6 +178,19 @@ def test_words_naming_the_work_done_ask_nothing_more_than_the_subject():
     assert {c.text: c.part for c in load_thesaurus().concepts("执法力量不足")}["不足"] == "存在的不足和原因"
 
 
+def test_the_words_of_a_term_typed_as_one_are_named_only_where_the_text_has_them_apart():
+    """A hit of 规范性文件备案 said 命中：规范性文件备案、规范性文件、备案, and one of the related tier 命中：备案."""
+    from search.query.thesaurus import Concept, explain
+
+    term = Concept("规范性文件备案", ("备案审查",), ("备案",))
+    concepts = [term, Concept("规范性文件", typed_as=term.text), Concept("备案", typed_as=term.text)]
+    assert [r["term"] for r in explain(concepts, "规范性文件备案率100%")] == ["规范性文件备案"]
+    assert [r["term"] for r in explain(concepts, "清理规范性文件，报区备案")] == ["规范性文件", "备案"]
+    assert explain(concepts, "报区备案") == [{"concept": "规范性文件备案", "term": "备案", "relation": "related"}]
+    words_apart = [Concept("普法", ("法制宣传",)), Concept("宣传")]
+    assert [r["term"] for r in explain(words_apart, "法制宣传形式")] == ["法制宣传", "宣传"]
+
+
 def test_a_part_word_the_segmenter_cuts_still_names_its_part():
     """不规范, 不平衡, 来年 and 下一年 are words that name a part (parts.json), but the segmenter cuts them (不 + 规范,
     来 + 年): 执法不规范 asked for 执法, 不 and 规范 and never for the shortcomings."""

@@ -7,7 +7,7 @@ from search.index.analyze import fold
 from search.query.highlight import mark, match_spans, snippet
 from search.query.rank import TIERS
 from search.query.state import IndexState
-from search.query.thesaurus import Concept, explain, highlight_forms, why_line
+from search.query.thesaurus import Concept, explain, highlight_forms, term_words, why_line
 
 
 def hit_json(
@@ -23,7 +23,7 @@ def hit_json(
     concepts = concepts or []
     reasons = explain(concepts, fold(text + " " + " ".join(stored.get("section") or []))) if concepts else []
     reasons += from_the_place(concepts, stored, {reason["concept"] for reason in reasons})
-    forms = forms + highlight_forms(concepts, loose=tier > 0)
+    forms = forms + highlight_forms(marked_concepts(concepts, reasons), loose=tier > 0)
     section = stored.get("section") or []
     heading_spans = [match_spans(heading, forms) for heading in section]
     return {
@@ -48,6 +48,13 @@ def hit_json(
         "matched": reasons,
         "why": why_line(reasons),
     }
+
+
+def marked_concepts(concepts: list[Concept], reasons: list[dict[str, str]]) -> list[Concept]:
+    """The concepts whose words a hit marks: the words of a thesaurus term typed as one only where they are
+    named (it matches apart), else 执法 of 执法三项制度 would be marked all over its paragraphs."""
+    term_of, named = term_words(concepts), {reason["concept"] for reason in reasons}
+    return [concept for concept in concepts if concept.text not in term_of or concept.text in named]
 
 
 def from_the_place(concepts: list[Concept], stored: dict, found: set[str]) -> list[dict[str, str]]:

@@ -73,12 +73,14 @@ class QueryWords:
         pieces = words(concept.text)
         if len(pieces) < 2:
             pieces = parts_of(concept.text)
+        if "".join(pieces) != concept.text:  # 谁执法谁普法: 谁 is no word of the dictionary's
+            return []
         thesaurus = load_thesaurus()
         found = [piece for word in pieces for piece in thesaurus.concepts(word)]
         if len(found) < 2 or not all(piece.expanded and not (piece.filler or piece.part) for piece in found):
             return []
         # The term's own related terms rank what is near it; its words' would cost a search as much again.
-        return self.weighed([replace(piece, related=()) for piece in found])
+        return self.weighed([replace(piece, related=(), typed_as=concept.text) for piece in found])
 
     def _pieces_of(self, word: str) -> list[str]:
         """The dictionary words of an unseen word, two or more; else, for one that ends as a measure (办件量, 受理数),

@@ -21,7 +21,7 @@ from search.query.parse import Text
 from search.query.rank import named_part_weight, prior_applies, tier_of, top_scoring
 from search.query.request import MAX_LIMIT, Query, display_filters, searched_concepts
 from search.query.state import IndexState
-from search.query.thesaurus import highlight_forms
+from search.query.thesaurus import highlight_forms, term_words
 
 FEW_HITS = 3
 
@@ -188,7 +188,10 @@ def related_terms(state: IndexState, strict: Candidates, query: Query) -> list[s
     if strict.scores is None or not query.parsed.terms:
         return []
     best = top_scoring(strict.docs, strict.scores, 10).tolist()
-    exclude = {fold(t) for t in query.parsed.terms} | set(highlight_forms(query.concepts))
+    pieces = term_words(query.concepts)  # the words of a term typed as one are not what it asks (执法 of 执法三项制度)
+    exclude = {fold(t) for t in query.parsed.terms} | set(
+        highlight_forms([concept for concept in query.concepts if concept.text not in pieces])
+    )
     return state.suggester.related_terms(best, exclude)
 
 

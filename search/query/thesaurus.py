@@ -274,7 +274,8 @@ def load_fillers(path: Path = FILLERS) -> frozenset[str]:
 
 def explain(concepts: list[Concept], folded: str) -> list[dict[str, str]]:
     """Why ``folded`` text matched: per concept, the term found and whether it is the typed word,
-    an equivalent or a related term. Concepts not found are left out."""
+    an equivalent or a related term. Concepts not found are left out, and so are the words of a thesaurus term
+    typed as one unless the text has them apart (:func:`term_words_named`)."""
     reasons = []
     for concept in concepts:
         if concept.filler:
@@ -287,7 +288,29 @@ def explain(concepts: list[Concept], folded: str) -> list[dict[str, str]]:
             if found:
                 reasons.append({"concept": concept.text, "term": found, "relation": relation})
                 break
-    return reasons
+    return term_words_named(reasons, concepts)
+
+
+def term_words(concepts: list[Concept]) -> dict[str, str]:
+    """The words of a thesaurus term typed as one among ``concepts`` (their ``typed_as`` is a concept of the
+    query: 规范性文件 → 规范性文件备案), each with its term."""
+    whole = {concept.text for concept in concepts}
+    return {c.text: c.typed_as for c in concepts if c.typed_as in whole and c.typed_as != c.text}
+
+
+def term_words_named(reasons: list[dict[str, str]], concepts: list[Concept]) -> list[dict[str, str]]:
+    """``reasons`` with the words of a thesaurus term typed as one (规范性文件, 备案 of 规范性文件备案: their
+    ``typed_as`` is a concept of the query) named only where the text has them all and not the term (it matches
+    apart); a related term of such a term found as one of its words is then not named twice."""
+    term_of = term_words(concepts)
+    if not term_of:
+        return reasons
+    found = {reason["concept"] for reason in reasons if reason["relation"] != "related"}
+    apart = {term for term in set(term_of.values()) if term not in found}
+    apart = {term for term in apart if all(word in found for word, of in term_of.items() if of == term)}
+    kept = [reason for reason in reasons if term_of.get(reason["concept"], "") in apart | {""}]
+    named = {reason["term"] for reason in kept if reason["concept"] in term_of}
+    return [r for r in kept if not (r["relation"] == "related" and r["concept"] in apart and r["term"] in named)]
 
 
 def why_line(reasons: list[dict[str, str]]) -> str:
