@@ -86,6 +86,7 @@ TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "title after 标题：": lambda lines: first_line(lines, lambda title: f"标题：{title}"),
     "blank line between lines": lambda lines: [row for line in lines for row in (line, "")],
     "1、 over （1）": lambda lines: [arabic(line) for line in lines],
+    "1、 over （一）": lambda lines: [parts_in_figures(line) for line in lines],
 }
 TITLE_SHAPES = ("title in 《》", "title after 标题：")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -95,6 +96,12 @@ def arabic(line: str) -> str:
     """一、 → 1、 and （一） → （1） (the items 1. under them → ①): the outline numbered in figures."""
     line = re.sub(r"^(\s*)(\d{1,2})[.．、]", lambda m: m.group(1) + CIRCLED[int(m.group(2)) - 1], line)
     line = SECOND.sub(lambda m: f"{m.group(1)}（{_value(m.group(2))}）", line)
+    return TOP.sub(lambda m: f"{_value(m.group(1).strip())}、", line)
+
+
+def parts_in_figures(line: str) -> str:
+    """一、 → 1、 with （一） kept (the items 1. under them → （1））: the parts numbered in figures."""
+    line = re.sub(r"^(\s*)(\d{1,2})[.．、]", r"\1（\2）", line)
     return TOP.sub(lambda m: f"{_value(m.group(1).strip())}、", line)
 
 

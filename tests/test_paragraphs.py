@@ -85,6 +85,33 @@ def test_a_line_whose_every_character_stands_apart_is_read_whole():
     assert [p.text for p in result.paragraphs] == ["聘请律师2名。"] and result.date == "2022-12-28"
 
 
+def test_parts_numbered_in_figures_over_chinese_numbered_subsections_head_them():
+    """1、主要举措和成效 over （一）…（八）, then 2、存在的不足: every （一） took the parts after it, and 1、 was a
+    paragraph of the opening. Where no line is numbered 一、 and the figures come first, they are the parts; 1.
+    items under （一）…（二） stay items."""
+    parts = segment(
+        [
+            "1、主要举措和成效",
+            "（一）加强组织领导。召开专题会议4次。",
+            "（二）推进依法决策。审查合同12份。",
+            "2、存在的不足和原因",
+            "（一）执法力量不足。",
+            "3、2024年工作打算",
+            "开展普法活动40场。",
+        ]
+    ).paragraphs
+    assert [p.section for p in parts] == [
+        ["1、主要举措和成效", "（一）加强组织领导"],
+        ["1、主要举措和成效", "（二）推进依法决策"],
+        ["2、存在的不足和原因"],
+        ["3、2024年工作打算"],
+    ]
+    items = segment(
+        ["（一）主要举措", "1.审查合同12份", "2.调解纠纷98件", "（二）存在的不足", "执法力量不足。"]
+    ).paragraphs
+    assert [p.section for p in items] == [["（一）主要举措"], ["（一）主要举措"], ["（二）存在的不足"]]
+
+
 def test_paragraph_broken_by_a_page_break_is_one_paragraph(sample_reports):
     texts = [p.text for p in sample_reports["大湾镇"].paragraphs]
     joined = [t for t in texts if "政府采购等工作均由镇班子成员" in t]

@@ -16,6 +16,7 @@ from search.ingest.hard_wraps import unwrapped
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import iso_date, normalize_line
+from search.ingest.outline import figures_first
 from search.ingest.text import is_page_number
 
 SENTENCE_END = "。！？；：…"
@@ -119,7 +120,7 @@ def segment(raw_lines: list[str]) -> Segmented:
     raw_lines = unwrapped(raw_lines, starts_paragraph=lambda line: bool(numbered_level(normalize_line(line))))
     lines = _drop_chrome([_normalized(line) for line in _paragraphs_apart(raw_lines)], result)
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
-    lines = _ranked_marked_levels(_take_front_matter(lines, result))
+    lines = figures_first(_ranked_marked_levels(_take_front_matter(lines, result)), numbered_level)
     lines = _without_attachment_list(_without_distribution_record(lines), after_date=True)
     lines = _without_closing_formula(_without_attachment_list(_take_back_matter(lines, result)))
     lines = rejoin_broken_lines(_unnumbered_headings(lines))
