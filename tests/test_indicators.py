@@ -206,31 +206,25 @@ def test_a_figure_for_each_or_one_that_counts_other_words_is_no_total():
     counts stays a count where those words name the indicator (律师2名担任法律顾问, 32名执法人员全部持证上岗),
     as does one followed by 均 or 次."""
 
-    def values(text: str) -> list[tuple[str, str]]:
-        return [(value.indicator, value.text) for value in extract(text)]
-
-    assert values("全镇16个村全部建成公共法律服务工作室，每村配备一名法律顾问。") == []
-    assert values("重大事项均经过公众参与、专家论证、风险评估、合法性审查和集体讨论决定五个法定程序。") == []
-    assert values("镇人民调解委员会调解的一起山林权属纠纷，涉及群众60余户。") == []
-    assert values("聘请律师事务所律师2名担任乡政府法律顾问。") == [("法律顾问/公职律师人数", "2名")]
-    assert values("全镇32名执法人员全部持证上岗。") == [("持证执法人数", "32名")]
-    assert values("重大行政决策事项2项均履行法定程序。") == [("重大行政决策事项数", "2项")]
-    assert values("开展法律进企业活动32场次。") == [("普法活动次数", "32场")]
+    assert values_of("全镇16个村全部建成公共法律服务工作室，每村配备一名法律顾问。") == []
+    assert values_of("重大事项均经过公众参与、专家论证、风险评估、合法性审查和集体讨论决定五个法定程序。") == []
+    assert values_of("镇人民调解委员会调解的一起山林权属纠纷，涉及群众60余户。") == []
+    assert values_of("聘请律师事务所律师2名担任乡政府法律顾问。") == [("法律顾问/公职律师人数", "2名")]
+    assert values_of("全镇32名执法人员全部持证上岗。") == [("持证执法人数", "32名")]
+    assert values_of("重大行政决策事项2项均履行法定程序。") == [("重大行政决策事项数", "2项")]
+    assert values_of("开展法律进企业活动32场次。") == [("普法活动次数", "32场")]
 
 
 def test_documents_in_a_list_a_review_verb_leads_are_reviewed_not_issued():
     """…，审查合同协议41份、规范性文件2件: the clause opens with 审查, which leads its list, so the 2 规范性文件
     were reviewed (合法性审查件数), not issued; 行政复议案件2件、行政应诉案件1件 names each item's own kind."""
 
-    def values(text: str) -> list[tuple[str, str]]:
-        return [(value.indicator, value.text) for value in extract(text)]
-
-    assert values("聘请律师担任法律顾问，审查合同协议41份、规范性文件2件。") == [
+    assert values_of("聘请律师担任法律顾问，审查合同协议41份、规范性文件2件。") == [
         ("合法性审查件数", "41份"),
         ("合法性审查件数", "2件"),
     ]
-    assert values("经法律顾问合法性审查，全年审核合同86份、规范性文件3件。")[1] == ("合法性审查件数", "3件")
-    assert values("全年发生行政复议案件2件、行政应诉案件1件。") == [("行政复议件数", "2件"), ("行政诉讼件数", "1件")]
+    assert values_of("经法律顾问合法性审查，全年审核合同86份、规范性文件3件。")[1] == ("合法性审查件数", "3件")
+    assert values_of("全年发生行政复议案件2件、行政应诉案件1件。") == [("行政复议件数", "2件"), ("行政诉讼件数", "1件")]
 
 
 def test_legal_aid_and_administrative_penalty_cases_are_counted_and_their_lookalikes_are_not():
@@ -238,32 +232,26 @@ def test_legal_aid_and_administrative_penalty_cases_are_counted_and_their_lookal
     宗 or decisions in 份; consultations in 人次, aid stations, a 其中 breakdown, cases let off without a
     penalty and appeals against penalties are not."""
 
-    def values(text: str) -> list[tuple[str, str]]:
-        return [(value.indicator, value.text) for value in extract(text)]
-
-    assert values("受理法律援助案件58宗，其中农民工讨薪案件21宗。") == [("法律援助案件数", "58宗")]
-    assert values("全年共办理法律援助案件二十六件。") == [("法律援助案件数", "二十六件")]
-    assert values("作出行政处罚决定书94份，办结率100%。") == [("行政处罚案件数", "94份")]
-    assert values("全年立案处罚案件286件。") == [("行政处罚案件数", "286件")]
-    assert values("接待群众法律咨询1260人次，法律援助联络点11个。") == []
-    assert values("对首次轻微违法的市场主体不予处罚案件97件。") == []
-    assert values("全年行政复议案件3宗，其中针对行政处罚决定的2宗。") == [("行政复议件数", "3宗")]
-    assert values("组织发放行政处罚法宣传资料500份。") == [("普法资料份数", "500份")]
+    assert values_of("受理法律援助案件58宗，其中农民工讨薪案件21宗。") == [("法律援助案件数", "58宗")]
+    assert values_of("全年共办理法律援助案件二十六件。") == [("法律援助案件数", "二十六件")]
+    assert values_of("作出行政处罚决定书94份，办结率100%。") == [("行政处罚案件数", "94份")]
+    assert values_of("全年立案处罚案件286件。") == [("行政处罚案件数", "286件")]
+    assert values_of("接待群众法律咨询1260人次，法律援助联络点11个。") == []
+    assert values_of("对首次轻微违法的市场主体不予处罚案件97件。") == []
+    assert values_of("全年行政复议案件3宗，其中针对行政处罚决定的2宗。") == [("行政复议件数", "3宗")]
+    assert values_of("组织发放行政处罚法宣传资料500份。") == [("普法资料份数", "500份")]
 
 
 def test_a_count_with_a_thousands_separator_a_code_reader_and_a_law_show_are_read():
     """1,036件 (a figure copied from a table) was no number, its comma a clause's end; 《民法典》读本1500册 named no
     word of publicity; 法治文艺演出3场 no activity."""
 
-    def values(text: str) -> list[tuple[str, str]]:
-        return [(value.indicator, value.text) for value in extract(text)]
-
-    assert values("街道共调解纠纷1,036件，调解成功率98.55%。") == [
+    assert values_of("街道共调解纠纷1,036件，调解成功率98.55%。") == [
         ("矛盾纠纷调解件数", "1,036件"),
         ("调解成功率", "98.55%"),
     ]
-    assert values("共印发《民法典》读本1500册。") == [("普法资料份数", "1500册")]
-    assert values("全年开展法治讲座4期，举办法治文艺演出3场。") == [("普法活动次数", "4期"), ("普法活动次数", "3场")]
+    assert values_of("共印发《民法典》读本1500册。") == [("普法资料份数", "1500册")]
+    assert values_of("全年开展法治讲座4期，举办法治文艺演出3场。") == [("普法活动次数", "4期"), ("普法活动次数", "3场")]
 
 
 def test_a_breakdown_is_read_where_it_states_an_indicator_the_figure_before_it_is_not_of():
@@ -271,10 +259,12 @@ def test_a_breakdown_is_read_where_it_states_an_indicator_the_figure_before_it_i
     a certificate. A breakdown now counts where the clauses before it name neither its indicator nor a word the
     indicator excludes (调解纠纷88起，其中调解成功85起 and 行政复议案件3宗，其中针对行政处罚决定的2宗 stay parts)."""
 
-    def values(text: str) -> list[tuple[str, str]]:
-        return [(value.indicator, value.text) for value in extract(text)]
+    assert values_of("现有在编执法人员9人，其中6人已取得行政执法证。") == [("持证执法人数", "6人")]
+    assert values_of("全年研究重大事项37项，其中重大行政决策事项4项。") == [("重大行政决策事项数", "4项")]
+    assert values_of("调解纠纷88起，其中调解成功85起。") == [("矛盾纠纷调解件数", "88起")]
+    assert values_of("全年行政复议案件3宗，其中针对行政处罚决定的2宗。") == [("行政复议件数", "3宗")]
 
-    assert values("现有在编执法人员9人，其中6人已取得行政执法证。") == [("持证执法人数", "6人")]
-    assert values("全年研究重大事项37项，其中重大行政决策事项4项。") == [("重大行政决策事项数", "4项")]
-    assert values("调解纠纷88起，其中调解成功85起。") == [("矛盾纠纷调解件数", "88起")]
-    assert values("全年行政复议案件3宗，其中针对行政处罚决定的2宗。") == [("行政复议件数", "3宗")]
+
+def values_of(text: str) -> list[tuple[str, str]]:
+    """(indicator, value as written) of every value ``text`` states."""
+    return [(value.indicator, value.text) for value in extract(text)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.shapes import wrapped
 from search.ingest.normalize import normalize_line
 from search.ingest.paragraphs import segment
 
@@ -20,19 +21,10 @@ def test_full_and_half_width_forms_are_unified():
 
 
 def _wrapped_at(width: float, lines: list[str]) -> list[str]:
-    """``lines`` as a PDF's text copied into a file has them: indented, broken at the page's width (a digit
-    half as wide as a Chinese character), a page number between two pages."""
-    wrapped = []
-    for line in lines:
-        row, used = "", 0.0
-        for char in "\u3000\u3000" + line:
-            step = 0.5 if char.isascii() else 1.0
-            if used + step > width:
-                wrapped.append(row)
-                row, used = "", 0.0
-            row, used = row + char, used + step
-        wrapped.append(row)
-    return wrapped[:9] + ["— 2 —"] + wrapped[9:]
+    """``lines`` as a PDF's text copied into a file has them (:func:`benchmarks.shapes.wrapped`: indented, broken
+    at the page's width), a page number between two pages."""
+    rows = wrapped(lines, width)
+    return rows[:9] + ["— 2 —"] + rows[9:]
 
 
 def test_a_text_copied_from_a_pdf_with_the_pages_line_breaks_gets_its_paragraphs_and_headings_back():
