@@ -158,6 +158,9 @@ def test_a_thesaurus_term_that_would_cut_the_words_around_it_apart_is_not_taken(
     assert content("我想了解一下述法") == ["述法"]
     assert content("执法力量薄弱") == ["执法力量", "薄弱"]
     assert content("其他乡镇执法人员素质不高是怎么样的") == ["执法人员", "素质不高"]
+    # the segmenter itself reads 乡镇执法 | 力量不足 (乡镇执法 is a term): the rest is read again without 乡镇
+    assert content("其他乡镇执法力量不足是怎么样的") == ["执法力量", "不足"]
+    assert content("乡镇执法") == ["乡镇执法"]
 
 
 def test_a_request_for_paragraphs_or_content_keeps_only_its_subject():

@@ -125,9 +125,11 @@ class Thesaurus:
         while at < len(run):
             for size in range(min(self.longest, len(run) - at), 1, -1):
                 piece = run[at : at + size]
-                if (piece in self._member_of or piece in self._related_in) and _cuts_words_cleanly(
-                    bounds, at, at + size, at in filler_at
-                ):
+                if self._is_term(piece) and _cuts_words_cleanly(bounds, at, at + size, at in filler_at):
+                    if filler := self._filler_before_a_longer_term(run, at, piece):
+                        # the rest read afresh: the segmenter's words ran across the filler (乡镇执法 | 力量不足)
+                        found.append((rest + filler, False))
+                        return _part_words_in_longer_words_joined(found + self._split(run[at + len(filler) :]))
                     if rest:
                         found.append((rest, False))
                         rest = ""
@@ -140,6 +142,17 @@ class Thesaurus:
         if rest:
             found.append((rest, False))
         return _part_words_in_longer_words_joined(found)
+
+    def _filler_before_a_longer_term(self, run: str, at: int, piece: str) -> str:
+        """The question's word a term opens with (乡镇 of 乡镇执法) where a longer term follows that word (执法力量
+        in 其他乡镇执法力量不足: 乡镇 says where, 执法力量 is what is asked); "" otherwise."""
+        filler = max((w for w in load_fillers() if len(w) < len(piece) and piece.startswith(w)), key=len, default="")
+        after = at + len(filler)
+        sizes = range(min(self.longest, len(run) - after), len(piece) - len(filler), -1)
+        return filler if filler and any(self._is_term(run[after : after + size]) for size in sizes) else ""
+
+    def _is_term(self, text: str) -> bool:
+        return text in self._member_of or text in self._related_in
 
 
 def _cuts_words_cleanly(bounds: list[int], start: int, end: int, after_filler: bool) -> bool:
