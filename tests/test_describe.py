@@ -53,6 +53,19 @@ def test_a_title_in_book_marks_or_under_a_pages_label_names_its_township_and_yea
     assert (report.township, report.county, report.year) == ("北屏乡", "城口县", 2022)
 
 
+def test_a_report_without_title_or_signature_takes_the_township_its_opening_names(tmp_path):
+    """A township the gazetteer lacks, in a report with no title and no signature (as the first sample has),
+    had no township at all: the subject of the first sentence, named twice in the text, is it; 全镇 is none."""
+    body = "一、主要举措和成效\n聘请法律顾问1名，深入推进青杉镇依法治镇进程。\n"
+    named = tmp_path / "a.txt"
+    named.write_text("2020年，青杉镇法治政府建设工作在县委、县政府的正确领导下稳步推进。\n" + body, encoding="utf-8")
+    report = process_file(named)
+    assert report.township == "青杉镇" and "开头段落" in report.sources["township"]
+    unnamed = tmp_path / "b.txt"
+    unnamed.write_text("2020年，全镇法治政府建设工作在县委的领导下稳步推进。\n" + body, encoding="utf-8")
+    assert process_file(unnamed).township == ""
+
+
 def test_ambiguous_township_without_evidence_leaves_county_empty(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text(

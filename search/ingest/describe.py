@@ -39,6 +39,12 @@ COVER_DATE = "印发或报送它的公文的日期"
 GEO_FIELDS = ("county", "city", "province")
 SIDECAR_SUFFIX = ".meta.json"
 METADATA_TABLE = "metadata.csv"
+# The subject opening a report (2020年，北屏乡法治政府建设工作在…, 今年以来，某某镇坚持…): its township.
+OPENING_SUBJECT = re.compile(
+    r"^(?:(?:20\d\d年(?:度|以来)?|今年以来|一年来|近年来)[，,]?)?"
+    r"([\u4e00-\u9fff]{2,6}?(?:乡|镇|街道|苏木))(?:党委|党工委|人民政府|政府|办事处|法治|坚持|在|认真|全面|紧紧围绕|围绕|以)"
+)
+NOT_A_NAME = ("全", "各", "本", "我", "该", "每", "乡", "镇", "街道", "村")
 TOWNSHIP_LEVEL_ENDINGS = ("乡", "镇", "街道")  # a township's level, which changes (乡 → 镇 → 街道) where its name stays
 TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
 # What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
@@ -89,6 +95,8 @@ def describe(
     if not _set_unit_level(report, evidence, gazetteer):
         stated = _stated_places(evidence, gazetteer)
         _set_township(report, evidence, gazetteer, stated)
+        if not report.township:
+            _set_opening_subject(report, evidence)
         if not report.township:
             stated = _named_by_file(report, evidence, gazetteer, stated)
         _set_places(report, evidence, gazetteer, stated)
@@ -210,6 +218,14 @@ def _set_township(report: Report, evidence: Evidence, gazetteer: Gazetteer, stat
     if best and best[0][1] >= 3 and (len(best) == 1 or best[0][1] > best[1][1]):
         name = best[0][0]
         _set(report, "township", name, f"{where[name]}（地名录）")
+
+
+def _set_opening_subject(report: Report, evidence: Evidence) -> None:
+    """A township the gazetteer lacks, named by no title or signature: the subject of the report's first sentence
+    (2020年，北屏乡法治政府建设工作在…, 今年以来，某某镇坚持…), where the text names it at least twice."""
+    found = OPENING_SUBJECT.match(evidence.opening.strip())
+    if found and evidence.body.count(found.group(1)) >= 2 and not found.group(1).startswith(NOT_A_NAME):
+        _set(report, "township", found.group(1), "开头段落的主语（地名录中没有此乡镇）")
 
 
 def _named_by_file(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated: Stated) -> Stated:
