@@ -169,7 +169,7 @@ def test_a_request_for_paragraphs_or_content_keeps_only_its_subject():
     def content(text):
         return [c.text for c in load_thesaurus().concepts(text) if not c.filler]
 
-    assert content("追责相关的内容") == content("帮我找一下追责的段落") == ["追责"]
+    assert content("追责相关的内容") == content("帮我找一下追责的段落") == content("追责经验交流") == ["追责"]
 
 
 def test_words_naming_the_work_done_ask_nothing_more_than_the_subject():
