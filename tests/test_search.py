@@ -219,6 +219,35 @@ def test_a_county_typed_by_its_former_name_finds_its_reports_but_a_namesake_of_a
     assert namesake["total"] == 0
 
 
+def test_a_year_in_the_query_finds_that_years_reports_on_the_subject(tmp_path):
+    """2021年 人民调解 found only paragraphs that write 2021: a paragraph seldom writes its report's year. A year
+    the index has reports of is also satisfied by their paragraphs, and the hit says so; a year it has none of
+    is searched as written."""
+    reports = {
+        "甲镇": "一、主要举措\n各级人民调解委员会全年调处纠纷59件。",
+        "乙镇": "一、主要举措\n人民调解组织调处纠纷40件，2021年计划培训调解员。",
+    }
+    (tmp_path / "corpus").mkdir()
+    for township, text in reports.items():
+        year = 2021 if township == "甲镇" else 2020
+        (tmp_path / "corpus" / f"{township}.txt").write_text(
+            f"{township}{year}年法治政府建设报告\n{text}\n", encoding="utf-8"
+        )
+    from search.engine import Engine
+    from search.index.writer import update_index
+
+    update_index(tmp_path / "corpus", tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    try:
+        found = search(engine, "2021年人民调解")
+        unknown = search(engine, "2019年人民调解")
+    finally:
+        engine.close()
+    assert found["total"] == 2 and townships(found) == {"甲镇", "乙镇"}
+    assert any("2021（报告年度）" in hit["why"] for hit in found["hits"] if hit["township"] == "甲镇")
+    assert unknown["total"] == 0
+
+
 def test_a_quantity_no_paragraph_names_is_asked_of_what_paragraphs_count(tmp_path):
     """便民服务中心办件量: no report writes 办件量, and the dictionary has no words in it; the paragraphs count
     办件 (全年办件4.6万件). A measure ending (量 数 率 额) is left off such a word where its stem is there."""

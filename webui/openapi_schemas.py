@@ -62,7 +62,11 @@ HIT = _object(
                 {
                     "concept": STRING,
                     "term": STRING,
-                    "relation": {"type": "string", "enum": ["typed", "equivalent", "related", "place"]},
+                    "relation": {
+                        "type": "string",
+                        "enum": ["typed", "equivalent", "related", "place", "year"],
+                        "description": "如实写出、同义词、相关词、报告所在地（城口县）、报告年度（2023）",
+                    },
                 }
             )
         ),

@@ -58,12 +58,19 @@ def marked_concepts(concepts: list[Concept], reasons: list[dict[str, str]]) -> l
 
 
 def from_the_place(concepts: list[Concept], stored: dict, found: set[str]) -> list[dict[str, str]]:
-    """Why a paragraph that does not say a place word of the query (城口县) matched it: its report is from there."""
+    """Why a paragraph that does not say a place word of the query (城口县) or a year (2023) matched it: its report
+    is from there, or of that year."""
     reasons = []
     for concept in concepts:
-        value = next((value for facet, value in concept.place if stored.get(facet) == value), None)
-        if value and concept.text not in found:
-            reasons.append({"concept": concept.text, "term": value, "relation": "place"})
+        for facet, value in concept.place:
+            if concept.text in found:
+                break
+            if facet == "year" and stored.get("year") == value[0]:
+                reasons.append({"concept": concept.text, "term": str(value[0]), "relation": "year"})
+                break
+            if stored.get(facet) == value:
+                reasons.append({"concept": concept.text, "term": value, "relation": "place"})
+                break
     return reasons
 
 

@@ -1,4 +1,5 @@
-"""Query words that name where a report is from: a province, city, county or township of the index.
+"""Query words that name where a report is from — a province, city, county or township of the index — or when:
+a year the index has reports of.
 
 A paragraph seldom names its own county or province, so 城口县 人民调解 or 浙江 法律顾问 found no paragraph
 that has both words: the user asks for that place's paragraphs on the subject. Such a word is matched by
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from search.ingest.gazetteer import COUNTY_LEVELS, load_gazetteer
 
 PLACE_FACETS = ("province", "city", "county")
@@ -17,7 +20,8 @@ SHORTENED_FACETS = ("province", "city")
 # without it many are common words (和平区, 平安区).
 ENDING = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|自治州|地区|省|市|盟)$")
 
-Places = tuple[tuple[str, str], ...]
+Places = tuple[tuple[str, str | tuple[int, int]], ...]  # (facet, value); a year's value is a (first, last) range
+YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def place_words(values: dict[str, list[str]]) -> dict[str, Places]:
@@ -41,6 +45,7 @@ class PlaceWords:
         self.facets = facets
         self._words: dict[str, Places] | None = None
         self._townships: frozenset[str] = frozenset()
+        self._years: frozenset[int] | None = None
 
     def named(self, word: str) -> Places:
         """The (facet, value) places ``word`` names; () for none. Server threads may ask at once: the townships
@@ -49,7 +54,16 @@ class PlaceWords:
             self._townships = frozenset(self.facets.township_names) - {""}
             self._words = place_words(self.facets.values)
         named = self._words.get(word, ()) + ((("township", word),) if word in self._townships else ())
-        return named or self._renamed_county(word)
+        return named or self._year(word) or self._renamed_county(word)
+
+    def _year(self, word: str) -> Places:
+        """A year the index has reports of (2023 of 2023年法律顾问): a paragraph seldom writes its report's year,
+        and the user asks for that year's reports on the subject."""
+        if not YEAR.fullmatch(word):
+            return ()
+        if self._years is None:
+            self._years = frozenset(int(year) for year in np.unique(self.facets.years))
+        return (("year", (int(word), int(word))),) if int(word) in self._years else ()
 
     def _renamed_county(self, word: str) -> Places:
         """The county of the index ``word`` names as it was called before it became a district or a city (南和县

@@ -334,6 +334,8 @@ def why_line(reasons: list[dict[str, str]]) -> str:
             return reason["term"]
         if reason["relation"] == "place":
             return f"{reason['concept']}（报告所在地）"
+        if reason["relation"] == "year":
+            return f"{reason['concept']}（报告年度）"
         kind = "同义" if reason["relation"] == "equivalent" else "相关"
         return f"{reason['term']}（{kind}：{reason['concept']}）"
 
