@@ -203,6 +203,7 @@ def test_report_page_fits_the_screen_and_folds_its_outline_on_phones(server, siz
     sized.goto(server + "/?q=法律顾问")
     sized.locator(".hit h3 a").first.click()
     sized.wait_for_selector(".paragraph.target")
+    sized.wait_for_load_state("domcontentloaded")  # app.js is deferred: it folds the outline before this event
     assert _layout_width(sized) <= sized.width + 1
     label = sized.locator(".report-meta dt").first.bounding_box()
     assert label["width"] >= 24, "a metadata label is squeezed to one character a line"
