@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from search.ingest.model import Report
+from search.ingest.normalize import chinese_number
 from search.ingest.pipeline import process_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,21 +96,14 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 def arabic(line: str) -> str:
     """一、 → 1、 and （一） → （1） (the items 1. under them → ①): the outline numbered in figures."""
     line = re.sub(r"^(\s*)(\d{1,2})[.．、]", lambda m: m.group(1) + CIRCLED[int(m.group(2)) - 1], line)
-    line = SECOND.sub(lambda m: f"{m.group(1)}（{_value(m.group(2))}）", line)
-    return TOP.sub(lambda m: f"{_value(m.group(1).strip())}、", line)
+    line = SECOND.sub(lambda m: f"{m.group(1)}（{chinese_number(m.group(2))}）", line)
+    return TOP.sub(lambda m: f"{chinese_number(m.group(1).strip())}、", line)
 
 
 def parts_in_figures(line: str) -> str:
     """一、 → 1、 with （一） kept (the items 1. under them → （1））: the parts numbered in figures."""
     line = re.sub(r"^(\s*)(\d{1,2})[.．、]", r"\1（\2）", line)
-    return TOP.sub(lambda m: f"{_value(m.group(1).strip())}、", line)
-
-
-def _value(numeral: str) -> int:
-    """一 … 十九 as a number."""
-    if numeral.startswith("十"):
-        return 10 + (NUMERALS.index(numeral[1]) + 1 if len(numeral) > 1 else 0)
-    return NUMERALS.index(numeral[0]) + 1 + (9 if numeral.endswith("十") and len(numeral) == 2 else 0)
+    return TOP.sub(lambda m: f"{chinese_number(m.group(1).strip())}、", line)
 
 
 def bold_page(lines: list[str]) -> str:

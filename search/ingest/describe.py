@@ -20,7 +20,8 @@ from pathlib import Path
 from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
 from search.ingest.issuer import StatedPlace, issuer_of_signature, issuer_phrase, stated_place
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
-from search.ingest.paragraphs import CHINESE_DIGITS, Segmented
+from search.ingest.normalize import CHINESE_DIGITS
+from search.ingest.paragraphs import Segmented
 
 YEAR = re.compile(r"(20\d\d)\s*年")
 CHINESE_YEAR = re.compile(r"(二[〇○零OＯ][〇○零OＯ一二三四五六七八九]{2})\s*年")

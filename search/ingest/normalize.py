@@ -36,6 +36,9 @@ NUMERAL_AND_SPACE = re.compile(
 )
 
 
+CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "Ｏ": 0}
+
+
 def normalize_line(line: str) -> str:
     """Return ``line`` normalized; an empty string when nothing is left."""
     line = CONTROL.sub("", line)
@@ -90,3 +93,11 @@ def iso_date(match: re.Match) -> str:
     """2024-01-20 of a match whose first three groups are the year, month and day."""
     year, month, day = match.groups()[:3]
     return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def chinese_number(text: str) -> int:
+    """一 … 九, 十, 十二, 二十, 二十八, 三十一 as a number."""
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return CHINESE_DIGITS[text] if len(text) == 1 else 0
+    return (CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + (CHINESE_DIGITS.get(units, 0) if units else 0)

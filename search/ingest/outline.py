@@ -8,10 +8,10 @@ import re
 from collections.abc import Callable
 
 from search.ingest.model import HeadingLine
+from search.ingest.normalize import chinese_number
 
 FIRST, SECOND, FIGURES = 1, 2, 3  # 一、, （一）, 1. as paragraphs.numbered_level gives them
-NUMERALS = "一二三四五六七八九"
-SECOND_NUMBER = re.compile(r"^（(十?[一二三四五六七八九]?)）")
+SECOND_NUMBER = re.compile(r"^（([一二三四五六七八九十]{1,3})）")
 
 
 def figures_first(lines: list[str], level_of: Callable[[str], int]) -> list[str]:
@@ -45,11 +45,6 @@ def _items_of_seconds(lines: list[str], levels: list[int]) -> bool:
 
 
 def _second_number(line: str) -> int:
-    """The number of a line numbered （一） … （十九）; 0 if it cannot be read."""
+    """The number of a line numbered （一） … （二十九）; 0 if it cannot be read."""
     found = SECOND_NUMBER.match(line)
-    if not found:
-        return 0
-    numeral = found.group(1)
-    tens = 10 if numeral.startswith("十") else 0
-    units = numeral.lstrip("十")
-    return tens + (NUMERALS.index(units) + 1 if units else 0) if len(units) <= 1 else 0
+    return chinese_number(found.group(1)) if found else 0

@@ -15,7 +15,7 @@ from search.ingest.classify import load_part_rules
 from search.ingest.hard_wraps import unwrapped
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
-from search.ingest.normalize import iso_date, normalize_line
+from search.ingest.normalize import CHINESE_DIGITS, chinese_number, iso_date, normalize_line
 from search.ingest.outline import figures_first
 from search.ingest.text import is_page_number
 
@@ -71,7 +71,6 @@ LETTERHEAD = re.compile(r"文件$")  # 龙门镇人民政府文件: the red lett
 ATTACHMENT_LIST = re.compile(r"^(?:相关)?附件\s*[0-9一二三四五六七八九十]*\s*[：:]")
 ATTACHMENTS_LISTED = 12  # the last lines a closing attachment list may start in
 ATTACHMENT_NAME_MAX = 60
-CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "Ｏ": 0}
 ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，]{2,24}[：:]$")
 TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|依法行政")
 # An issuer line: a government or party committee, or a county's department (彭水县司法局, 县应急管理局)
@@ -143,21 +142,13 @@ def date_of_line(line: str) -> str:
     if not found:
         return ""
     year = int("".join(str(CHINESE_DIGITS[c]) for c in found.group(1)))
-    month = _chinese_number(found.group(2))
+    month = chinese_number(found.group(2))
     if year < 2000 or not 1 <= month <= 12:
         return ""
     if found.group(3) is None:
         return f"{year}-{month:02d}"
-    day = _chinese_number(found.group(3))
+    day = chinese_number(found.group(3))
     return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else ""
-
-
-def _chinese_number(text: str) -> int:
-    """一 … 九, 十, 十二, 二十, 二十八, 三十一 as a number."""
-    tens, _, units = text.rpartition("十")
-    if "十" not in text:
-        return CHINESE_DIGITS[text] if len(text) == 1 else 0
-    return (CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + (CHINESE_DIGITS.get(units, 0) if units else 0)
 
 
 def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
