@@ -9,6 +9,7 @@ heading's number; a blank line). The width is the text's own: most of its lines 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from search.ingest.model import HeadingLine
@@ -20,11 +21,12 @@ FULL_LINE_SHARE = 0.3  # of the text's lines of 10 characters or more, at least 
 WIDER_LINE_SHARE = 0.1  # and at most this many are wider than it
 SENTENCE_END = "。！？；：…"
 INDENT = re.compile(r"^[\s\u3000]+")
+NARROW = re.compile(r"[\u0000-\u1fff]")  # half a Chinese character wide: digits, Latin letters, ASCII marks
 
 
 def visual_width(line: str) -> float:
     """The width a line takes on a page, in Chinese characters: a digit or Latin letter takes half."""
-    return sum(1.0 if ord(char) >= 0x2000 else 0.5 for char in line)
+    return len(line) - len(NARROW.findall(line)) / 2
 
 
 def wrap_width(lines: list[str]) -> float:
@@ -33,7 +35,9 @@ def wrap_width(lines: list[str]) -> float:
     widths = [visual_width(line.rstrip()) for line in lines if len(line.strip()) >= 10]
     if len(widths) < MIN_FULL_LINES:
         return 0
-    best_count, best = max((sum(abs(other - width) <= 1 for other in widths), width) for width in set(widths))
+    # Widths are whole or half characters: those within one character of a width are five counts apart at most.
+    counts = Counter(widths)
+    best_count, best = max((sum(counts[width + step / 2] for step in range(-2, 3)), width) for width in counts)
     wider = sum(width > best + 1.5 for width in widths)
     if (
         best < MIN_WRAP_WIDTH
