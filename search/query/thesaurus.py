@@ -116,6 +116,10 @@ class Thesaurus:
     def _split(self, run: str) -> list[tuple[str, bool]]:
         """(piece, is a thesaurus term) for a run of word characters, thesaurus terms matched greedily where they
         cut the segmenter's words cleanly (:func:`_cuts_words_cleanly`)."""
+        return _part_words_in_longer_words_joined(self._terms_and_rest(run))
+
+    def _terms_and_rest(self, run: str) -> list[tuple[str, bool]]:
+        """:meth:`_split` before the words that name a part inside longer words are joined."""
         found: list[tuple[str, bool]] = []
         cut = words(run)
         bounds = list(accumulate((len(word) for word in cut), initial=0))
@@ -129,7 +133,7 @@ class Thesaurus:
                     if filler := self._filler_before_a_longer_term(run, at, piece):
                         # the rest read afresh: the segmenter's words ran across the filler (乡镇执法 | 力量不足)
                         found.append((rest + filler, False))
-                        return _part_words_in_longer_words_joined(found + self._split(run[at + len(filler) :]))
+                        return found + self._terms_and_rest(run[at + len(filler) :])
                     if rest:
                         found.append((rest, False))
                         rest = ""
@@ -141,7 +145,7 @@ class Thesaurus:
                 at += 1
         if rest:
             found.append((rest, False))
-        return _part_words_in_longer_words_joined(found)
+        return found
 
     def _filler_before_a_longer_term(self, run: str, at: int, piece: str) -> str:
         """The question's word a term opens with (乡镇 of 乡镇执法) where a longer term follows that word (执法力量
