@@ -29,19 +29,22 @@ def tab_tables_joined(lines: list[str]) -> list[str]:
     as a .docx's data table is read: cells joined by "，", rows by "；", closed by "。". Else the cells ran into one
     another once the spaces between Chinese characters were taken out (项目数量调解纠纷135件)."""
     joined: list[str] = []
-    rows: list[list[str]] = []
+    rows: list[str] = []
     for line in [*lines, ""]:
-        cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
-        if TAB_CELLS.search(line.strip()) and not LIST_NUMBER_CELL.match(cells[0]):
-            rows.append(cells)
+        if TAB_CELLS.search(line.strip()) and not LIST_NUMBER_CELL.match(_cells(line)[0]):
+            rows.append(line)
             continue
         if len(rows) >= 2:
-            joined.append("；".join("，".join(row) for row in rows) + "。")
+            joined.append("；".join("，".join(_cells(row)) for row in rows) + "。")
         else:
-            joined += ["\t".join(row) for row in rows]
+            joined += rows  # one row with a tab is no table: the line as it was
         rows = []
         joined.append(line)
     return joined[:-1]
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.split("\t") if cell.strip()]
 
 
 def is_page_number(line: str) -> bool:
