@@ -74,6 +74,16 @@ def first_line(lines: list[str], change: Callable[[str], str]) -> list[str]:
     return [*lines[:at], change(lines[at].strip()), *lines[at + 1 :]]
 
 
+def copied_page(lines: list[str]) -> list[str]:
+    """The whole page copied: the site's dated banner, a breadcrumb over two lines, disclosure labels, a font
+    switch one button per line and the title printed twice (the page's header and the article's)."""
+    at = next(i for i, line in enumerate(lines) if line.strip())
+    title = lines[at].strip()
+    head = ["县人民政府门户网站 2024年1月15日星期一", "无障碍 简体 | 繁体", "您当前所在位置：首页"]
+    head += ["> 政务公开 > 法治政府建设报告 > 乡镇街道", title, "[ 索引号 ] 11500230008689762A/2024-00004 [ 发文字号 ]"]
+    return [*lines[:at], *head, "大", "中", "小", title, *lines[at + 1 :]]
+
+
 TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "一 instead of 一、": lambda lines: [TOP.sub(r"\1 ", line) for line in lines],
     "一． instead of 一、": lambda lines: [TOP.sub(r"\1．", line) for line in lines],
@@ -88,8 +98,9 @@ TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "blank line between lines": lambda lines: [row for line in lines for row in (line, "")],
     "1、 over （1）": lambda lines: [arabic(line) for line in lines],
     "1、 over （一）": lambda lines: [parts_in_figures(line) for line in lines],
+    "the whole web page copied": copied_page,
 }
-TITLE_SHAPES = ("title in 《》", "title after 标题：")
+TITLE_SHAPES = ("title in 《》", "title after 标题：", "the whole web page copied")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 

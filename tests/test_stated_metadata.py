@@ -268,3 +268,48 @@ def test_townships_keyed_run_by_run_are_those_of_keying_every_document(runs):
     expected = [labels.index(label(int(t), int(c))) if t >= 0 else -1 for t, c in zip(townships, counties, strict=True)]
     assert table.values["township"] == labels and table.codes["township"].tolist() == expected
     assert plain == [label.split("（")[0] for label in labels]
+
+
+def test_a_saved_pages_breadcrumb_date_banner_and_font_switch_are_chrome(tmp_path):
+    """A page copied whole: the site's banner dated with its weekday (whose year was taken for the report's), a
+    breadcrumb over two lines, 大/中/小 one per line and the title printed twice ran into one opening paragraph."""
+    lines = [
+        "青山县人民政府 2019年12月3日星期二",
+        "无障碍 简体 | 繁体",
+        "您当前所在位置：首页",
+        "> 政务公开 > 法治政府建设报告 > 乡镇街道",
+        "辛集镇2023年度法治政府建设情况报告",
+        "[ 索引号 ] 11500230008689762A/2024-00004 [ 发文字号 ]",
+        "大",
+        "中",
+        "小",
+        "-",
+        "辛集镇2023年度法治政府建设情况报告",
+        "2023年，辛集镇认真学习贯彻习近平法治思想。",
+        *[line.format(township="辛集镇") for line in BODY],
+    ]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert (report.title, report.township, report.year) == ("辛集镇2023年度法治政府建设情况报告", "辛集镇", 2023)
+    assert report.paragraphs[0].text == "2023年，辛集镇认真学习贯彻习近平法治思想。"
+    assert report.chrome_lines == 9 and not report.date  # the banner's date is the day the page was saved
+
+
+def test_a_sites_name_over_a_title_that_names_its_issuer_is_not_part_of_the_title(tmp_path):
+    """禄丰市人民政府 (the site) over 中村乡人民政府关于…的报告 made one title of both, and a county's report of it;
+    an issuer over 关于…的报告 is still the first line of a title written on two lines."""
+    lines = [
+        "禄丰市人民政府",
+        "首页 >> 政府信息公开 >> 法定主动公开内容",
+        "中村乡人民政府关于2022年法治政府建设工作情况报告",
+    ]
+    report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
+    assert (report.title, report.township, report.county, report.level) == (lines[2], "中村乡", "禄丰市", "乡镇")
+    two_lines = ["中村乡人民政府", "关于法治政府建设的情况报告", "2022年，中村乡深入推进依法行政。"]
+    report = process_file(_write(tmp_path, "s.txt", [*two_lines, *[line.format(township="中村乡") for line in BODY]]))
+    assert (report.title, report.township) == ("中村乡人民政府关于法治政府建设的情况报告", "中村乡")
+
+
+def test_a_bracketed_issuer_label_places_the_report(tmp_path):
+    lines = ["[ 发布机构 ] 开化县中村乡人民政府 [ 有效性 ]", "中村乡2022年法治政府建设工作报告"]
+    report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
+    assert (report.township, report.county, report.chrome_lines) == ("中村乡", "开化县", 1)

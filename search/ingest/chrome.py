@@ -15,6 +15,13 @@ DATE_TIME = re.compile(r"20\d\d\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?
 SEPARATORS = re.compile(r"[\s|｜/·•:：【】\[\]()（）<>《》\-—_=,，.。、]")
 SENTENCE = re.compile(r"[。；！？]")
 LEFTOVER = 4
+# A site's date banner (2019年12月3日星期二, 今天是：2024年1月5日 周五 农历…): the day it was saved, with the
+# weekday a report's own dates never carry; the site's name may stand before it.
+WEEKDAY_DATE = re.compile(r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|礼拜)[一二三四五六日天]")
+BANNER_MAX = 40
+# A breadcrumb (首页 > 政务公开 > 法治政府建设报告 > 乡镇街道): short crumbs between arrows, from the site's home page.
+CRUMB_ARROW = re.compile(r"\s*(?:>>|>|＞|»|›|→)\s*")
+CRUMB_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,10 @@ class ChromeRules:
     max_length: int
     issuer: re.Pattern | None = None
     """A label naming who issued the page's document (发布机构：…) and its value."""
+    home: re.Pattern = re.compile("$^")
+    """The words a breadcrumb starts from (首页, 当前位置)."""
+    alone: frozenset[str] = frozenset()
+    """Lines that are chrome only on their own (大 / 中 / 小: a font-size switch printed one per line)."""
 
 
 @lru_cache(maxsize=4)
@@ -33,13 +44,24 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
     phrases = "|".join(re.escape(phrase) for phrase in sorted(data["phrases"], key=len, reverse=True))
     # A label (发布时间：, or bracketed as government sites print it: 【公开属性】) and its value, which runs to the
     # next label (saved pages lose the spaces between items) or the line's end.
-    marked = rf"(?:【\s*(?:{labels})\s*】|(?:{labels})\s*[：:])"
+    marked = rf"(?:[【\[［]\s*(?:{labels})\s*[】\]］]|(?:{labels})\s*[：:])"
     label = re.compile(rf"{marked}\s*[^，。；]{{0,40}}?(?={marked}|{phrases}|$)")
     issuers = "|".join(re.escape(label) for label in data.get("issuer_labels", ()))
+    issuer_marked = rf"(?:[【\[［]\s*(?:{issuers})\s*[】\]］]|(?:{issuers})\s*[：:])"
     issuer = (
-        re.compile(rf"(?:{issuers})\s*[：:]\s*([\u4e00-\u9fff（）()]{{2,40}}?)(?=\s|{labels}|$)") if issuers else None
+        re.compile(rf"{issuer_marked}\s*([\u4e00-\u9fff（）()]{{2,40}}?)(?=\s|[【\[［]|{labels}|$)")
+        if issuers
+        else None
     )
-    return ChromeRules(label, re.compile(phrases), int(data.get("max_length", 100)), issuer)
+    home = "|".join(re.escape(word) for word in data.get("home_words", ()))
+    return ChromeRules(
+        label,
+        re.compile(phrases),
+        int(data.get("max_length", 100)),
+        issuer,
+        re.compile(home or "$^"),
+        frozenset(data.get("alone", ())),
+    )
 
 
 def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
@@ -47,6 +69,10 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
     rules = rules or load_chrome_rules()
     if not line or len(line) > rules.max_length or SENTENCE.search(line):
         return False
+    if not SEPARATORS.sub("", line) or line in rules.alone:
+        return True
+    if _is_breadcrumb(line, rules) or (len(line) <= BANNER_MAX and WEEKDAY_DATE.search(line)):
+        return True
     has_label = bool(rules.label.search(line))
     rest = rules.label.sub("", line)
     has_phrase = bool(rules.phrase.search(rest))
@@ -54,6 +80,17 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
         return False
     rest = SEPARATORS.sub("", DATE_TIME.sub("", rules.phrase.sub("", rest)))
     return len(re.sub(r"\d", "", rest)) <= LEFTOVER
+
+
+def _is_breadcrumb(line: str, rules: ChromeRules) -> bool:
+    """首页 > 政务公开 > 区属街道信息公开目录 > 坡子街街道: two arrows or more, the first crumb the site's home or
+    nothing (a breadcrumb's second line, its home page on the line before: 当前位置：首页 / > 政务公开 > …)."""
+    crumbs = CRUMB_ARROW.split(line)
+    return (
+        len(crumbs) >= 3
+        and (not crumbs[0] or bool(rules.home.search(crumbs[0])))
+        and all(len(crumb) <= CRUMB_MAX for crumb in crumbs)
+    )
 
 
 def chrome_issuer(line: str, rules: ChromeRules | None = None) -> str:

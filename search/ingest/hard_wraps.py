@@ -48,9 +48,12 @@ def wrap_width(lines: list[str]) -> float:
     return best
 
 
-def unwrapped(lines: list[str], starts_paragraph: Callable[[str], bool]) -> list[str]:
+def unwrapped(
+    lines: list[str], starts_paragraph: Callable[[str], bool], alone: Callable[[str], bool] = lambda line: False
+) -> list[str]:
     """``lines`` with each paragraph a wrapped text broke at the page's width joined again; page numbers between
-    its lines (— 2 —) left out. ``starts_paragraph`` says whether a line opens one by its number (一、, （二）)."""
+    its lines (— 2 —) left out. ``starts_paragraph`` says whether a line opens one by its number (一、, （二）),
+    ``alone`` whether it is a line of its own, joined to neither neighbour (a web page's chrome)."""
     width = wrap_width(lines)
     if not width:
         return lines
@@ -60,7 +63,7 @@ def unwrapped(lines: list[str], starts_paragraph: Callable[[str], bool]) -> list
     for line in lines:
         if is_page_number(line.strip()):
             continue
-        if joined and _goes_on(last, line, width, indents, starts_paragraph):
+        if joined and not alone(line) and not alone(last) and _goes_on(last, line, width, indents, starts_paragraph):
             joined[-1] = joined[-1].rstrip() + line.strip()
         else:
             joined.append(line)

@@ -37,6 +37,11 @@ NUMERAL_AND_SPACE = re.compile(
 
 
 CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "Ｏ": 0}
+DATE_LINE = re.compile(r"^(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
+MONTH_LINE = re.compile(r"^(20\d\d)\s*年\s*(\d{1,2})\s*月$")
+CHINESE_DATE_LINE = re.compile(
+    r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月(?:\s*([一二三四五六七八九十]{1,3})\s*日)?$"
+)
 
 
 def normalize_line(line: str) -> str:
@@ -101,3 +106,27 @@ def chinese_number(text: str) -> int:
     if "十" not in text:
         return CHINESE_DIGITS[text] if len(text) == 1 else 0
     return (CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + (CHINESE_DIGITS.get(units, 0) if units else 0)
+
+
+def date_of_line(line: str) -> str:
+    """The ISO date a line consists of, in figures (2024年1月10日, 2024-01-10) or in Chinese numerals as
+    official documents sign them (二〇二四年一月十日); of a month only (2024年1月, 二〇二四年一月), the year and
+    month (2024-01); 元月 as the first month; "" for any other line."""
+    line = line.replace("元月", "1月" if line[:1].isdigit() else "一月")
+    found = DATE_LINE.match(line)
+    if found:
+        return iso_date(found)
+    found = MONTH_LINE.match(line)
+    if found:
+        return f"{found.group(1)}-{int(found.group(2)):02d}" if 1 <= int(found.group(2)) <= 12 else ""
+    found = CHINESE_DATE_LINE.match(line)
+    if not found:
+        return ""
+    year = int("".join(str(CHINESE_DIGITS[c]) for c in found.group(1)))
+    month = chinese_number(found.group(2))
+    if year < 2000 or not 1 <= month <= 12:
+        return ""
+    if found.group(3) is None:
+        return f"{year}-{month:02d}"
+    day = chinese_number(found.group(3))
+    return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else ""

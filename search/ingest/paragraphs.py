@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
-from search.ingest.chrome import chrome_issuer, is_chrome
+from search.ingest.chrome import WEEKDAY_DATE, chrome_issuer, is_chrome
 from search.ingest.classify import load_part_rules
 from search.ingest.hard_wraps import unwrapped
+from search.ingest.issuer import issuer_phrase
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
-from search.ingest.normalize import CHINESE_DIGITS, chinese_number, iso_date, normalize_line
+from search.ingest.normalize import date_of_line, iso_date, normalize_line
 from search.ingest.outline import figures_first
 from search.ingest.text import is_page_number
 
@@ -50,7 +52,6 @@ HEADING_LEVELS = [
 ]
 
 DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
-DATE_LINE = re.compile(r"^(20\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?$")
 BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 PARAGRAPH_BREAK = re.compile(
     r"(?<=\S)\u3000{2,}(?=\S)"
@@ -58,10 +59,6 @@ PARAGRAPH_BREAK = re.compile(
 )
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
 DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{4})\s*年[^年]{2,12}日$")
-CHINESE_DATE_LINE = re.compile(
-    r"^([二〇○零OＯ一三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月(?:\s*([一二三四五六七八九十]{1,3})\s*日)?$"
-)
-MONTH_LINE = re.compile(r"^(20\d\d)\s*年\s*(\d{1,2})\s*月$")
 DISTRIBUTION_RECORD = re.compile(
     r"^[（(]此件[^）)]{0,12}[）)]$|^(?:抄送|抄报|主题词)[：:]|\d{1,2}日印发$|^[（(]?(?:联系人|联系电话|联系方式)[：:]"
 )
@@ -76,6 +73,7 @@ TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|法治政府建设|
 # An issuer line: a government or party committee, or a county's department (彭水县司法局, 县应急管理局)
 ISSUER = re.compile(r"(人民政府|人民政府办公室|政府|党委|党工委|工委|街道办事处|办事处|管委会|委员会|局)$")
 TITLE_END = re.compile(r"(报告|总结|情况)$")
+REPEATED_TITLE = 0.8  # similarity of a line to the title above it at which it is the title again
 COVER_TITLE = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|公布)(《)?(.{4,60}?)》?的(?:通知|报告|函)$")
 # Under an official document's letterhead: its number (梨政发〔2024〕3号) and who signed it (签发人：张三).
 DOCUMENT_NUMBER = re.compile(
@@ -116,7 +114,11 @@ class Segmented:
 def segment(raw_lines: list[str]) -> Segmented:
     """Split normalized report lines into front matter, back matter and paragraphs."""
     result = Segmented()
-    raw_lines = unwrapped(raw_lines, starts_paragraph=lambda line: bool(numbered_level(normalize_line(line))))
+    raw_lines = unwrapped(
+        raw_lines,
+        starts_paragraph=lambda line: bool(numbered_level(normalize_line(line))),
+        alone=lambda line: is_chrome(normalize_line(line)),
+    )
     lines = _drop_chrome([_normalized(line) for line in _paragraphs_apart(raw_lines)], result)
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = figures_first(_ranked_marked_levels(_take_front_matter(lines, result)), numbered_level)
@@ -125,30 +127,6 @@ def segment(raw_lines: list[str]) -> Segmented:
     lines = rejoin_broken_lines(_unnumbered_headings(lines))
     result.paragraphs = _paragraphs_with_headings(lines)
     return result
-
-
-def date_of_line(line: str) -> str:
-    """The ISO date a line consists of, in figures (2024年1月10日, 2024-01-10) or in Chinese numerals as
-    official documents sign them (二〇二四年一月十日); of a month only (2024年1月, 二〇二四年一月), the year and
-    month (2024-01); 元月 as the first month; "" for any other line."""
-    line = line.replace("元月", "1月" if line[:1].isdigit() else "一月")
-    found = DATE_LINE.match(line)
-    if found:
-        return iso_date(found)
-    found = MONTH_LINE.match(line)
-    if found:
-        return f"{found.group(1)}-{int(found.group(2)):02d}" if 1 <= int(found.group(2)) <= 12 else ""
-    found = CHINESE_DATE_LINE.match(line)
-    if not found:
-        return ""
-    year = int("".join(str(CHINESE_DIGITS[c]) for c in found.group(1)))
-    month = chinese_number(found.group(2))
-    if year < 2000 or not 1 <= month <= 12:
-        return ""
-    if found.group(3) is None:
-        return f"{year}-{month:02d}"
-    day = chinese_number(found.group(3))
-    return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else ""
 
 
 def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
@@ -164,7 +142,7 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
             continue  # a table of contents' heading; the headings listed under it have no text and are dropped
         if is_chrome(line):
             result.chrome_lines += 1
-            date = DATE_IN_TEXT.search(line)
+            date = None if WEEKDAY_DATE.search(line) else DATE_IN_TEXT.search(line)  # a banner: the day it was saved
             if date and not result.chrome_date:
                 result.chrome_date = iso_date(date)
             result.chrome_issuer = result.chrome_issuer or chrome_issuer(line)
@@ -316,7 +294,12 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
         elif not result.title_lines and PLACE_LINE.match(line) and _is_title_line(_next(lines, index)):
             result.title_lines.append(line)
         elif _is_title_line(line) and not result.addressee and not _heading_after_title(line, result):
-            if result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
+            if _repeats_title(line, result.title_lines):
+                skipped += 1
+            elif _is_site_name_over(result.title_lines, line):
+                result.chrome_issuer = result.chrome_issuer or result.title_lines.pop()
+                result.title_lines.append(line)
+            elif result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
                 result.issuer = line
             else:
                 result.title_lines.append(line)
@@ -324,6 +307,19 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
             break
         index += 1
     return lines[index:]
+
+
+def _repeats_title(line: str, title_lines: list[str]) -> bool:
+    """A finished title printed again (a page's header over its article: 中梁山街道关于2025年度…报告 twice)."""
+    title = "".join(title_lines)
+    return bool(TITLE_END.search(title)) and SequenceMatcher(None, title, line).ratio() >= REPEATED_TITLE
+
+
+def _is_site_name_over(title_lines: list[str], line: str) -> bool:
+    """A site's name over a title that names another issuer (禄丰市人民政府 / 中村乡人民政府关于…报告), not the first
+    line of a title written on two lines (大河乡人民政府 / 关于…报告; 于都县银坑镇人民政府 / 银坑镇关于…报告)."""
+    unit = ISSUER.sub("", issuer_phrase(line))
+    return len(title_lines) == 1 and _is_issuer_line(title_lines[0]) and len(unit) >= 2 and unit not in title_lines[0]
 
 
 def _without_title_marks(line: str) -> str:
