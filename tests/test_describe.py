@@ -607,3 +607,23 @@ def test_a_county_named_as_it_was_before_it_became_a_district_or_city_is_the_cou
     assert (kept.county, kept.province) == ("朝阳县", "辽宁省")
     unsettled = _describe_text(tmp_path, f"南和县翠湖镇2019年法治政府建设工作报告\n{body}")
     assert unsettled.county == "南和县"
+
+
+@pytest.mark.parametrize(("authority", "county"), [("市委、市政府", "临海市"), ("县委、县政府", "景县")])
+def test_namesakes_are_told_apart_by_the_kind_of_county_the_report_answers_to(tmp_path, authority, county):
+    """杜桥镇 is a town of 景县 and one of 临海市 (a county-level city); a report that says only 在市委、市政府的
+    领导下 (or 县委、县政府) answers to a 市 (or a 县): the county was left empty."""
+    report = _describe_text(
+        tmp_path,
+        f"杜桥镇2025年度法治政府建设情况报告\n2025年，杜桥镇在{authority}的坚强领导下，扎实推进法治政府建设。\n"
+        "一、主要举措和成效\n全镇重大行政决策7项均经合法性审查。\n",
+    )
+    assert (report.township, report.county) == ("杜桥镇", county)
+
+
+def test_a_kind_of_county_no_namesake_has_leaves_the_county_empty(tmp_path):
+    report = _describe_text(
+        tmp_path,
+        "杜桥镇2025年度法治政府建设情况报告\n2025年，杜桥镇在区委、区政府的坚强领导下，扎实推进法治政府建设。\n",
+    )
+    assert (report.township, report.county) == ("杜桥镇", "")

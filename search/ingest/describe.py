@@ -51,6 +51,8 @@ TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
 # What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
 COUNTY_AS_NAME = re.compile(r"委|政府|人民|人大|政协|党|纪委|司法|公安|法院|检察|依法治|法治|[、，。；：）)\s]|$")
 PAGE_ISSUER = "网页发布机构"
+# 在区委、区政府的领导下 / 县委、县政府: the kind of county a township answers to, named without its name
+AUTHORITY_KIND = re.compile(r"(?:^|(?<=[在和与及、，,。；\s省市县区旗]))(县|区|旗|市)(?:委|政府|人民政府)")
 FOLDERS_READ = 2  # the folders a report sits in that may name its county (巫溪县/花台乡.txt)
 
 
@@ -285,7 +287,7 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
     doc_aliases = {m.group(1) for m in DOC_NUMBER.finditer(text)}
     scored = [(_place_score(place, text, doc_aliases), place) for place in candidates]
     top = max(score for score, _ in scored)
-    winners = [place for score, place in scored if score == top]
+    winners = _of_authority_kind([place for score, place in scored if score == top], text)
     if len(winners) == 1:
         place = winners[0]
         reason = (
@@ -370,6 +372,18 @@ def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated, tex
             _set(report, name, values.pop(), f"{where['county']}中的县区（地名录）")
         elif not entries and name == "province" and place.city:  # a zone the gazetteer lacks: its city's province
             _set(report, name, _province_of(place, gazetteer), f"{where['city']}中的城市（地名录）")
+
+
+def _of_authority_kind(places: list[Place], text: str) -> list[Place]:
+    """Of namesakes the text does not tell apart, those whose county is of the kind the report names its
+    authority by (市委、市政府 for a township of a county-level city, 区委 of a district): 县, 区 or 旗 where the
+    text names one, 市 only where it names no other (a county's township names its city's 市委 too)."""
+    kinds = set(AUTHORITY_KIND.findall(text))
+    lowest = kinds - {"市"} or kinds
+    if len(lowest) != 1:
+        return places
+    kind = lowest.pop()
+    return [place for place in places if place.county.endswith(kind)] or places
 
 
 def _place_score(place: Place, text: str, doc_aliases: set[str]) -> int:
