@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from search.data import DATA
-from search.index.analyze import RUN, words
+from search.index.analyze import RUN, segmenter, words
 from search.index.terms import SHIFT
+from search.index.vocabulary import dictionary_words
 from search.query.thesaurus import load_thesaurus
 
 LOW = (1 << SHIFT) - 1
@@ -121,8 +122,14 @@ class Suggester:
         return self.evaluator.document_frequency(word)
 
     def correction(self, word: str) -> str | None:
-        """The indexed word one edit away from ``word`` with the most paragraphs, if it has more than ``word``."""
-        if not (2 <= len(word) <= MAX_CORRECTABLE) or not _is_han(word):
+        """The indexed word one edit away from ``word`` with the most paragraphs, if it has more than ``word``. A
+        term of the domain (述法 in a corpus that never names it) is no typo of a commoner word (依法), nor is a
+        dictionary word the corpus has (合同 is not 合法 mistyped); a dictionary word the corpus lacks may be one
+        (调节纠纷 for 调解纠纷)."""
+        if not (2 <= len(word) <= MAX_CORRECTABLE) or not _is_han(word) or word in _domain_terms():
+            return None
+        current = self.word_frequency(word)
+        if current and segmenter().has_word(word):
             return None
         candidates: set[str] = set()
         for at in range(len(word)):
@@ -136,7 +143,6 @@ class Suggester:
             if at + 1 < len(word):
                 candidates.add(word[:at] + word[at + 1] + word[at] + word[at + 2 :])
         candidates.discard(word)
-        current = self.word_frequency(word)
         scored = [(self.word_frequency(c), c) for c in sorted(candidates) if len(c) >= 2]
         best = max(scored, default=(0, ""))
         return best[1] if best[0] > max(current, 0) * 2 and best[0] > 0 else None
@@ -174,3 +180,9 @@ class Suggester:
             scored.append((count / len(docnums) * math.log(total / frequency) * preference, word))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [word for _, word in scored[:limit]]
+
+
+@lru_cache(maxsize=1)
+def _domain_terms() -> frozenset[str]:
+    """The thesaurus's terms and the domain dictionary's words (data files users may edit)."""
+    return frozenset(load_thesaurus().terms()) | frozenset(word for word, _ in dictionary_words())
