@@ -99,9 +99,11 @@ TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "1、 over （1）": lambda lines: [arabic(line) for line in lines],
     "1、 over （一）": lambda lines: [parts_in_figures(line) for line in lines],
     "the whole web page copied": copied_page,
+    "第一部分 over 一、": lambda lines: [chapters(line) for line in lines],
 }
 TITLE_SHAPES = ("title in 《》", "title after 标题：", "the whole web page copied")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+CHINESE = ["", *"一二三四五六七八九十", *(f"十{digit}" for digit in "一二三四五六七八九"), "二十"]
 
 
 def arabic(line: str) -> str:
@@ -115,6 +117,20 @@ def parts_in_figures(line: str) -> str:
     """一、 → 1、 with （一） kept (the items 1. under them → （1））: the parts numbered in figures."""
     line = re.sub(r"^(\s*)(\d{1,2})[.．、]", r"\1（\2）", line)
     return TOP.sub(lambda m: f"{chinese_number(m.group(1).strip())}、", line)
+
+
+def chapters(line: str) -> str:
+    """Every level one up: 一、 → 第一部分, （一） → 一、, 1. → （一）, （1） → 1.: the parts numbered 第一部分."""
+    if top := TOP.match(line):
+        indent, number = re.match(r"(\s*)(\S+)", top.group(1)).groups()
+        return f"{indent}第{number}部分 {line[top.end() :]}"
+    if second := SECOND.match(line):
+        return f"{second.group(1)}{second.group(2)}、{line[second.end() :]}"
+    if figure := re.match(r"^(\s*)(\d{1,2})[.．、](?!\d)", line):
+        return f"{figure.group(1)}（{CHINESE[int(figure.group(2))]}）{line[figure.end() :]}"
+    if fourth := re.match(r"^(\s*)（(\d{1,2})）", line):
+        return f"{fourth.group(1)}{fourth.group(2)}.{line[fourth.end() :]}"
+    return line
 
 
 def bold_page(lines: list[str]) -> str:

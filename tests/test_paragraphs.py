@@ -540,3 +540,25 @@ def test_headings_that_lost_their_numbers_are_headings_again():
     assert [p.text for p in segment(wrapped).paragraphs] == [
         "全年审查合同41份，对照要求，仍存在的不足主要是执法力量薄弱。"
     ]
+
+
+@pytest.mark.parametrize("chapter", ["第{n}部分 ", "第{n}章 "])
+def test_parts_numbered_as_chapters_over_numbered_headings_keep_their_part(chapter):
+    """第一部分 … over 一、加强组织领导: both read as level 1, so each 一、 ended the part its chapter had begun
+    (the plans under 第三部分 2024年工作安排 fell to the measures)."""
+    lines = [
+        chapter.format(n="一") + "主要举措和成效",
+        "一、加强组织领导",
+        "全年召开专题会议4次。",
+        chapter.format(n="二") + "存在的不足",
+        "执法力量薄弱。",
+        chapter.format(n="三") + "2024年工作安排",
+        "一、加强学法用法",
+        "组织干部学法不少于6次。",
+    ]
+    sections = [p.section for p in segment(lines).paragraphs]
+    assert sections == [
+        [normalize_line(lines[0]), "一、加强组织领导"],
+        [normalize_line(lines[3])],
+        [normalize_line(lines[5]), "一、加强学法用法"],
+    ]

@@ -1,6 +1,6 @@
 """The outline a report numbers its headings in. The standard one (GB/T 9704) is 一、 over （一） over 1. over
 （1）, and a line's number gives its level; some reports number their parts 1、 and what is under them （一）,
-which that reading turns upside down (every （一） heads the parts after it)."""
+which that reading turns upside down (every （一） heads the parts after it), and some put 第一部分 over 一、."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from search.ingest.normalize import chinese_number
 
 FIRST, SECOND, FIGURES = 1, 2, 3  # 一、, （一）, 1. as paragraphs.numbered_level gives them
 SECOND_NUMBER = re.compile(r"^（([一二三四五六七八九十]{1,3})）")
+CHAPTER = re.compile(r"^第[一二三四五六七八九十]{1,3}(?:部分|章)|^【[^】]{2,20}】")  # 【存在问题】 is a chapter's peer
 
 
 def figures_first(lines: list[str], level_of: Callable[[str], int]) -> list[str]:
@@ -27,6 +28,23 @@ def figures_first(lines: list[str], level_of: Callable[[str], int]) -> list[str]
     if levels.index(FIGURES) > levels.index(SECOND) or _items_of_seconds(lines, levels):
         return lines
     return [HeadingLine(line, FIRST) if level == FIGURES else line for line, level in zip(lines, levels, strict=True)]
+
+
+def chapters_first(lines: list[str], level_of: Callable[[str], int]) -> list[str]:
+    """``lines`` with the lines numbered 第一部分 or 第一章 made the outline's first level and every other
+    numbered line one level deeper, where lines numbered 一、 stand under them (第一部分 … 一、加强组织领导): read
+    at one level, each 一、 ended the part its 第N部分 had begun, and the part it named was lost."""
+    levels = [level_of(line) for line in lines]
+    chapters = [bool(CHAPTER.match(line)) for line in lines]
+    if True not in chapters:
+        return lines
+    start = chapters.index(True)
+    if not any(level == FIRST and not chapter for level, chapter in zip(levels[start:], chapters[start:], strict=True)):
+        return lines
+    return [
+        HeadingLine(line, FIRST if chapter else level + 1) if chapter or level else line
+        for line, level, chapter in zip(lines, levels, chapters, strict=True)
+    ]
 
 
 def _items_of_seconds(lines: list[str], levels: list[int]) -> bool:

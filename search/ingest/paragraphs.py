@@ -18,7 +18,7 @@ from search.ingest.issuer import issuer_phrase
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import date_of_line, iso_date, normalize_line
-from search.ingest.outline import figures_first
+from search.ingest.outline import chapters_first, figures_first
 from search.ingest.text import is_page_number
 
 SENTENCE_END = "。！？；：…"
@@ -40,11 +40,14 @@ PART_HEADING_MARKS = [
 ]
 PART_HEADING_MAX = 24
 BARE_NUMBER = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}[、.]|（[一二三四五六七八九十]{1,3}）|\d{1,2}[、.]|（\d{1,2}）|第[一二三四五六七八九十]{1,3}部分)\s*$"
+    r"^(?:[一二三四五六七八九十]{1,3}[、.]|（[一二三四五六七八九十]{1,3}）|\d{1,2}[、.]|（\d{1,2}）|第[一二三四五六七八九十]{1,3}(?:部分|章))\s*$"
 )
 LIST_ITEM_LEVEL = 3  # 1. （1） ①: a line of these with nothing under it is a list item, full stop or not
 HEADING_LEVELS = [
-    (1, re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，.]|第[一二三四五六七八九十]{1,3}部分|【[^】]{2,20}】)")),
+    (
+        1,
+        re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，.]|第[一二三四五六七八九十]{1,3}(?:部分|章)|【[^】]{2,20}】)"),
+    ),
     (2, re.compile(r"^(?:（[一二三四五六七八九十]{1,3}）|[㈠-㈩])")),
     (3, re.compile(r"^\d{1,2}(?:[、，]|\.(?!\d))")),
     (4, re.compile(r"^（\d{1,2}）")),
@@ -55,7 +58,7 @@ DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2
 BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 PARAGRAPH_BREAK = re.compile(
     r"(?<=\S)\u3000{2,}(?=\S)"
-    r"|(?<=[。！？；])\s+(?=(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}部分))"
+    r"|(?<=[。！？；])\s+(?=(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}(?:部分|章)))"
 )
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
 DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{4})\s*年[^年]{2,12}日$")
@@ -122,6 +125,7 @@ def segment(raw_lines: list[str]) -> Segmented:
     lines = _drop_chrome([_normalized(line) for line in _paragraphs_apart(raw_lines)], result)
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = figures_first(_ranked_marked_levels(_take_front_matter(lines, result)), numbered_level)
+    lines = chapters_first(lines, heading_level)
     lines = _without_attachment_list(_without_distribution_record(lines), after_date=True)
     lines = _without_closing_formula(_without_attachment_list(_take_back_matter(lines, result)))
     lines = rejoin_broken_lines(_unnumbered_headings(lines))
