@@ -227,3 +227,14 @@ def test_a_part_word_inside_a_longer_word_names_no_part():
     assert {c.text: c.part for c in thesaurus.concepts("乡镇困难群众救助")}["困难群众"] == ""
     assert {c.text: c.part for c in thesaurus.concepts("计划生育")} == {"计划生育": ""}
     assert {c.text: c.part for c in thesaurus.concepts("法治意识不强")}["不强"] == "存在的不足和原因"
+
+
+def test_a_one_character_word_of_lack_names_the_shortcomings():
+    """执法人员少, 法治意识弱, 普法效果差, 执法难: 少 / 弱 / 差 / 难 named no part, so the measures that write 执法人员
+    ranked first (over the test reports, of the top ten hits of twelve such questions 49 of 120 were
+    shortcomings, 93 after); words that hold one (低保户, 少数民族, 差异化) name none."""
+    thesaurus = load_thesaurus()
+    for query, word in (("执法人员少", "少"), ("法治意识弱", "弱"), ("普法效果差", "差"), ("执法难", "难")):
+        assert {c.text: c.part for c in thesaurus.concepts(query)}[word] == "存在的不足和原因"
+    for word in ("低保户", "少数民族", "差异化"):
+        assert {c.text: c.part for c in thesaurus.concepts(word)} == {word: ""}
