@@ -309,7 +309,17 @@ def test_a_sites_name_over_a_title_that_names_its_issuer_is_not_part_of_the_titl
     assert (report.title, report.township) == ("中村乡人民政府关于法治政府建设的情况报告", "中村乡")
 
 
-def test_a_bracketed_issuer_label_places_the_report(tmp_path):
-    lines = ["[ 发布机构 ] 开化县中村乡人民政府 [ 有效性 ]", "中村乡2022年法治政府建设工作报告"]
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["[ 发布机构 ] 开化县中村乡人民政府 [ 有效性 ]"],
+        ["索 引 号: | kaihua0801/2023-0000012 | 公开目录: | 法治政府建设 |", "发布机构: | 开化县中村乡 |"],
+    ],
+)
+def test_a_pages_issuer_label_in_brackets_or_a_table_places_the_report(tmp_path, labels):
+    """A site's disclosure labels in half-width brackets or as a table copied with its bars: the table's first
+    line was taken for the title, and the issuer under either was not read."""
+    lines = [*labels, "中村乡2022年法治政府建设工作报告"]
     report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
-    assert (report.township, report.county, report.chrome_lines) == ("中村乡", "开化县", 1)
+    assert (report.title, report.township, report.county) == (lines[-1], "中村乡", "开化县")
+    assert report.chrome_lines == len(labels)

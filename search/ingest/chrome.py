@@ -49,7 +49,7 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
     issuers = "|".join(re.escape(label) for label in data.get("issuer_labels", ()))
     issuer_marked = rf"(?:[【\[［]\s*(?:{issuers})\s*[】\]］]|(?:{issuers})\s*[：:])"
     issuer = (
-        re.compile(rf"{issuer_marked}\s*([\u4e00-\u9fff（）()]{{2,40}}?)(?=\s|[【\[［]|{labels}|$)")
+        re.compile(rf"{issuer_marked}\s*[|｜]?\s*([\u4e00-\u9fff（）()]{{2,40}}?)(?=\s|[|｜【\[［]|{labels}|$)")
         if issuers
         else None
     )
