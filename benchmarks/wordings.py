@@ -27,6 +27,7 @@ WORDINGS = (
     "帮我找一下{q}的段落",
     "有没有关于{q}的经验做法",
     "哪些地方在{q}上有创新",
+    "哪个乡镇{q}做得最好",
 )
 QUESTION_WORDS = ("怎", "如何", "哪些", "什么", "吗")
 UNSPACED = "typed without its spaces"

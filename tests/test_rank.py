@@ -135,12 +135,15 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("2020年的法律顾问", "2020 法律顾问"),
         ("调解成功率有多高", "调解成功率"),
         ("镇里怎么审查合同", "审查合同"),
+        ("哪个乡镇人民调解做得最好", "人民调解"),
+        ("合法性审查的比例是多少", "合法性审查"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
     """调解成功率是多少 asks for a figure: no paragraph says 多少, and few say 一年 or 份 as words (全年, 27份),
     so requiring them left no full match; 好的 and 典型…案例 judge and ask for examples (好 required found
-    美好生活); the 年 of 2020年, cut off as a word of its own, was scored in most paragraphs (2 to 3 s at eight
+    美好生活); 做得最好 and 比例 judge and ask for a rate no paragraph words so (over the judged queries asked
+    as 哪个乡镇…做得最好, nDCG 0.869 → 0.925); the 年 of 2020年, cut off as a word of its own, was scored in most paragraphs (2 to 3 s at eight
     million); 有多高 was cut into 有|多|高 and required 多 and 高; 镇里 (in the town) is no word reports use."""
     asked = engine.search(SearchRequest(q=question, limit=20))
     plain = engine.search(SearchRequest(q=subject, limit=20))
