@@ -179,8 +179,8 @@ def _values_of(number: re.Match, clauses: list[tuple[int, str]], at: int, senten
     own, start, end = clause[own_start:own_end], number.start() - own_start, number.end() - own_start
     head = LIST_HEAD_ADVERBS.sub("", clause.lstrip())
     candidates = _candidates(unit, own, start, end, sentence, offset + own_start, led_by=head) if own != clause else []
-    if not candidates:
-        candidates = _candidates(unit, clause, number.start(), number.end(), sentence, offset)
+    if not candidates:  # the list's verb before the item (审查…9件、合同23份), not an item's after it
+        candidates = _candidates(unit, clause[:own_end], number.start(), number.end(), sentence, offset)
     if not candidates and at + 1 < len(clauses) and _speaks_of_all(clauses[at + 1][1]):
         near_offset, near = clauses[at + 1]
         candidates = _candidates(unit, near, -1, -1, sentence, near_offset, also_excluded_in=clause)
@@ -198,8 +198,9 @@ def _values_of(number: re.Match, clauses: list[tuple[int, str]], at: int, senten
 def _own_span(clause: str, number: re.Match) -> tuple[int, int]:
     """Where in ``clause`` a number's own words are: between the 、 that follows the number before it and the 、
     that precedes the number after it (行政复议案件2件、行政应诉案件1件: 1件 is of 行政应诉, and 复议 does not
-    exclude it); the whole clause for a number alone in it. Where those words name no indicator, the clause
-    still decides (审查重大决策事项9件、合同23份: 审查 counts both)."""
+    exclude it); the whole clause for a number alone in it. Where those words name no indicator, the clause up
+    to them still decides (审查重大决策事项9件、合同23份: 审查 counts both; 参与会议9次、审核合同5份: 审核 does
+    not count the meetings)."""
     others = [m for m in _numbers().finditer(clause) if m.start() != number.start()]
     before = [m.end() for m in others if m.end() <= number.start()]
     after = [m.start() for m in others if m.start() >= number.end()]
