@@ -238,3 +238,15 @@ def test_a_one_character_word_of_lack_names_the_shortcomings():
         assert {c.text: c.part for c in thesaurus.concepts(query)}[word] == "存在的不足和原因"
     for word in ("低保户", "少数民族", "差异化"):
         assert {c.text: c.part for c in thesaurus.concepts(word)} == {word: ""}
+
+
+def test_everyday_words_of_a_question_reach_the_words_reports_use():
+    """年底述法 (reports write 年终述法), 法律顾问怎么付费 (经费, 费用): the everyday word was required as typed and
+    matched nothing in full; 一般 (generally) of 土地纠纷一般怎么调解 was required too. 人手不够 keeps its 不够 (a
+    term 人手不够 in the group 人员不足 took the part it names away: a judged question fell from 0.77 to 0.47)."""
+    thesaurus = load_thesaurus()
+    assert "年终" in thesaurus.concept("年底").equivalents
+    assert {"经费", "费用"} <= set(thesaurus.concept("付费").equivalents)
+    content = [c.text for c in thesaurus.concepts("土地纠纷一般怎么调解") if not c.filler]
+    assert content == ["土地纠纷", "调解"]
+    assert {c.text: c.part for c in thesaurus.concepts("司法所人手不够")}["不够"] == "存在的不足和原因"
