@@ -250,3 +250,12 @@ def test_everyday_words_of_a_question_reach_the_words_reports_use():
     content = [c.text for c in thesaurus.concepts("土地纠纷一般怎么调解") if not c.filler]
     assert content == ["土地纠纷", "调解"]
     assert {c.text: c.part for c in thesaurus.concepts("司法所人手不够")}["不够"] == "存在的不足和原因"
+
+
+def test_being_sued_and_a_service_point_are_the_reports_lawsuits_and_service_stations():
+    """乡镇政府被起诉了怎么应诉 required 起诉 (reports write 行政诉讼案件3件) and found nothing in full over the 77
+    test reports (33 after); 公共法律服务站点 only the string (1 paragraph; 14 after, 工作站 among them)."""
+    thesaurus = load_thesaurus()
+    assert "行政诉讼" in thesaurus.concept("被起诉").equivalents
+    assert "公共法律服务" in thesaurus.concept("公共法律服务站点").equivalents
+    assert "公共法律服务工作站" in thesaurus.concept("公共法律服务").marked
