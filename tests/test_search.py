@@ -93,6 +93,13 @@ def test_a_word_the_reports_use_or_a_term_of_the_domain_is_no_typo(engine, word)
     assert search(engine, word)["did_you_mean"] is None
 
 
+def test_a_word_naming_a_part_is_never_corrected_away_and_the_rest_is_corrected(engine):
+    """调解成功率低 was offered as 调解成功率 (低, the shortcoming asked about, corrected away); 普法宣转不足 got no
+    correction at all, the whole run taken for one mistyped word."""
+    assert search(engine, "调解成功率低")["did_you_mean"] is None
+    assert search(engine, "普法宣转不足")["did_you_mean"]["q"] == "普法宣传不足"
+
+
 def test_related_terms_come_from_the_best_hits_and_leave_out_the_query(engine):
     result = search(engine, "人民调解")
     terms = result["related_terms"]

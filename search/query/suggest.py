@@ -25,6 +25,7 @@ from search.data import DATA
 from search.index.analyze import RUN, segmenter, words
 from search.index.terms import SHIFT
 from search.index.vocabulary import dictionary_words
+from search.ingest.classify import load_part_rules
 from search.query.thesaurus import load_thesaurus
 
 LOW = (1 << SHIFT) - 1
@@ -148,13 +149,16 @@ class Suggester:
         return best[1] if best[0] > max(current, 0) * 2 and best[0] > 0 else None
 
     def did_you_mean(self, text: str, weak: set[str]) -> str | None:
-        """``text`` with each weak run of Chinese characters replaced by its correction; None if nothing changes."""
+        """``text`` with each weak run of Chinese characters replaced by its correction; None if nothing changes. A
+        word naming a report part at a run's end (调解成功率低: 低 names the shortcomings) is the user's, never
+        corrected away."""
         changed = text
         for run in dict.fromkeys(RUN.findall(text)):
             if run in weak:
-                fixed = self.correction(run)
+                stem, cue = _without_part_cue(run)
+                fixed = self.correction(stem)
                 if fixed:
-                    changed = changed.replace(run, fixed)
+                    changed = changed.replace(run, fixed + cue)
         return changed if changed != text else None
 
     def related_terms(self, docnums: list[int], exclude: set[str], limit: int = RELATED_LIMIT) -> list[str]:
@@ -186,3 +190,11 @@ class Suggester:
 def _domain_terms() -> frozenset[str]:
     """The thesaurus's terms and the domain dictionary's words (data files users may edit)."""
     return frozenset(load_thesaurus().terms()) | frozenset(word for word, _ in dictionary_words())
+
+
+def _without_part_cue(run: str) -> tuple[str, str]:
+    """(the run, "") or, where it ends with a word naming a report part after two characters or more, (what
+    comes before that word, the word)."""
+    cues = [cue for words in load_part_rules().cues.values() for cue in words if run.endswith(cue)]
+    cue = max(cues, key=len, default="")
+    return (run[: -len(cue)], cue) if cue and len(run) - len(cue) >= 2 else (run, "")
