@@ -562,3 +562,18 @@ def test_parts_numbered_as_chapters_over_numbered_headings_keep_their_part(chapt
         [normalize_line(lines[3])],
         [normalize_line(lines[5]), "一、加强学法用法"],
     ]
+
+
+def test_an_item_numbered_in_a_circle_with_a_short_title_of_its_own_has_it_as_its_heading():
+    """①落实第一责任人职责。镇党委书记… was kept whole as a list item, so the leaders' paragraph lost the heading
+    that puts it in their part (as 1.落实第一责任人职责。… has it); an enumeration (①…；②…) and an item whose
+    first sentence is a statement (①全年调解纠纷98件，成功96件。…) stay whole."""
+    result = segment(
+        ["一、主要工作", "①落实第一责任人职责。镇党委书记带头学法。", "②全年调解纠纷98件，成功96件。另有3件移交。"]
+    )
+    assert [(p.section, p.text) for p in result.paragraphs] == [
+        (["一、主要工作", "①落实第一责任人职责"], "镇党委书记带头学法。"),
+        (["一、主要工作"], "②全年调解纠纷98件，成功96件。另有3件移交。"),
+    ]
+    listed = segment(["一、主要工作", "①加强组织领导；②规范行政执法。"])
+    assert [p.text for p in listed.paragraphs] == ["①加强组织领导；②规范行政执法。"]

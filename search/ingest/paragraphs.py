@@ -24,6 +24,7 @@ from search.ingest.text import is_page_number
 SENTENCE_END = "。！？；：…"
 INNER_BREAK = re.compile(r"[。！？；]")
 INLINE_HEADING_MAX = 40
+CIRCLED_TITLE_MAX = 20
 STANDALONE_HEADING_MAX = 60
 
 CIRCLED_LEVEL = 5  # ① ② …: a heading when alone on its line
@@ -548,6 +549,13 @@ def _paragraphs_with_headings(lines: list[str]) -> list[Paragraph]:
     return paragraphs
 
 
+def _titled_item(line: str, first_break: int) -> bool:
+    """①落实第一责任人职责。镇党委书记…: an item opened by a short title of its own (no comma, a full stop), as
+    1.落实…。 is; ①加强组织领导；②… is an enumeration."""
+    title = line[1 : first_break - 1]
+    return line[first_break - 1] == "。" and "，" not in title and len(title) <= CIRCLED_TITLE_MAX
+
+
 def _split_heading(line: str, level: int, next_line: str) -> tuple[str, str]:
     """Return (heading, body) for a numbered line; either may be empty.
 
@@ -562,8 +570,8 @@ def _split_heading(line: str, level: int, next_line: str) -> tuple[str, str]:
         return line.rstrip("：:。"), ""
     breaks = [m.end() for m in INNER_BREAK.finditer(line)]
     inner = [b for b in breaks if b < len(line)]
-    if inner and numbered == CIRCLED_LEVEL:  # ①…；②…。 is an enumeration, not a heading and its text
-        return "", line
+    if inner and numbered == CIRCLED_LEVEL and not _titled_item(line, inner[0]):
+        return "", line  # ①…；②…。 is an enumeration, not a heading and its text
     if inner:
         first = inner[0]
         marker_end = HEADING_LEVELS[numbered - 1][1].match(line).end()
