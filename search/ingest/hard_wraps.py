@@ -20,6 +20,8 @@ MIN_FULL_LINES = 5
 FULL_LINE_SHARE = 0.3  # of the text's lines of 10 characters or more, at least this many end at the width
 WIDER_LINE_SHARE = 0.1  # and at most this many are wider than it
 SENTENCE_END = "。！？；：…"
+SENTENCES_PER_PARAGRAPH = 2
+FULL_LINES_ENDING_SENTENCES = 0.25
 INDENT = re.compile(r"^[\s\u3000]+")
 NARROW = re.compile(r"[\u0000-\u1fff]")  # half a Chinese character wide: digits, Latin letters, ASCII marks
 
@@ -58,12 +60,18 @@ def unwrapped(
     if not width:
         return lines
     indents = sum(bool(INDENT.match(line)) for line in lines if line.strip()) >= 2
+    sentences_go_on = not indents and _sentences_mostly_go_on(lines, width)
     joined: list[str] = []
     last = ""
     for line in lines:
         if is_page_number(line.strip()):
             continue
-        if joined and not alone(line) and not alone(last) and _goes_on(last, line, width, indents, starts_paragraph):
+        if (
+            joined
+            and not alone(line)
+            and not alone(last)
+            and _goes_on(last, line, width, indents, starts_paragraph, sentences_go_on)
+        ):
             joined[-1] = joined[-1].rstrip() + line.strip()
         else:
             joined.append(line)
@@ -71,9 +79,29 @@ def unwrapped(
     return joined
 
 
-def _goes_on(last: str, line: str, width: float, indents: bool, starts_paragraph: Callable[[str], bool]) -> bool:
+def _sentences_mostly_go_on(lines: list[str], width: float) -> bool:
+    """Whether, in a text without indents, a sentence that ends at the end of a full line more likely goes on in
+    the next line's sentence than ends its paragraph: the text's sentences (。！？) outnumber twice over the
+    paragraphs its short lines end, a sentence ending anywhere in a line as likely as a paragraph."""
+    sentences = sum(line.count(mark) for line in lines for mark in "。！？")
+    paragraphs = sum(1 for line in lines if line.strip() and visual_width(line.rstrip()) < width - 1)
+    full = [line.rstrip() for line in lines if line.strip() and visual_width(line.rstrip()) >= width - 1]
+    ending = sum(line[-1] in "。！？" for line in full)
+    # where most full lines end a sentence, they are paragraphs of one length, not a page's wrapped lines
+    return ending < FULL_LINES_ENDING_SENTENCES * len(full) and sentences > SENTENCES_PER_PARAGRAPH * max(paragraphs, 1)
+
+
+def _goes_on(
+    last: str,
+    line: str,
+    width: float,
+    indents: bool,
+    starts_paragraph: Callable[[str], bool],
+    sentences_go_on: bool = False,
+) -> bool:
     """Whether ``line`` goes on with the paragraph whose physical line ``last`` was. Without indents to mark a
-    paragraph's start, a full line that ends a sentence is taken to end its paragraph too."""
+    paragraph's start, a full line that ends a sentence ends its paragraph too, unless the text's paragraphs run
+    to several sentences (``sentences_go_on``)."""
     text = line.strip()
     if not text or not last.strip() or isinstance(line, HeadingLine) or isinstance(last, HeadingLine):
         return False
@@ -81,4 +109,4 @@ def _goes_on(last: str, line: str, width: float, indents: bool, starts_paragraph
         return False
     if indents:
         return not INDENT.match(line)
-    return last.rstrip()[-1] not in SENTENCE_END
+    return sentences_go_on or last.rstrip()[-1] not in SENTENCE_END
