@@ -323,3 +323,20 @@ def test_a_pages_issuer_label_in_brackets_or_a_table_places_the_report(tmp_path,
     report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
     assert (report.title, report.township, report.county) == (lines[-1], "中村乡", "开化县")
     assert report.chrome_lines == len(labels)
+
+
+def test_a_pages_labels_without_colons_and_a_table_of_label_names_are_chrome(tmp_path):
+    """发布机构屏边县新华乡人民政府 / 发布日期2026-01-27 (labels a page prints with no colon) and 索 引 号 发布机构 /
+    文 号 〔〕号 有效性 (a table's heads copied without values) ran into the opening with the title; the issuer
+    under a bare label was not read."""
+    lines = [
+        "- 乡镇信息公开",
+        "索引号pbxx0001/2026-00001",
+        "发布机构开化县中村乡人民政府",
+        "文号",
+        "发布日期2026-01-27",
+    ]
+    lines += ["时效性有效", "索 引 号 发布机构", "文  号 〔〕号 有效性", "中村乡2025年法治政府建设工作情况报告"]
+    report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
+    assert (report.title, report.township, report.county) == (lines[-1], "中村乡", "开化县")
+    assert report.chrome_lines == len(lines) - 1

@@ -19,6 +19,7 @@ LEFTOVER = 4
 # weekday a report's own dates never carry; the site's name may stand before it.
 WEEKDAY_DATE = re.compile(r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|礼拜)[一二三四五六日天]")
 BANNER_MAX = 40
+BARE_LABEL_MAX = 40  # a line a colon-less label opens: the value follows it, no sentence
 # A breadcrumb (首页 > 政务公开 > 法治政府建设报告 > 乡镇街道): short crumbs between arrows, from the site's home page.
 CRUMB_ARROW = re.compile(r"\s*(?:>>|>|＞|»|›|→)\s*")
 CRUMB_MAX = 20
@@ -35,6 +36,10 @@ class ChromeRules:
     """The words a breadcrumb starts from (首页, 当前位置)."""
     alone: frozenset[str] = frozenset()
     """Lines that are chrome only on their own (大 / 中 / 小: a font-size switch printed one per line)."""
+    bare: re.Pattern = re.compile("$^")
+    """A label of three characters or more opening a line with no colon (发布日期2026-01-27, 时效性有效)."""
+    names: re.Pattern = re.compile("$^")
+    """Any label's name, colon or not (索 引 号 发布机构 / 文 号 有效性: a table's heads copied without values)."""
 
 
 @lru_cache(maxsize=4)
@@ -47,13 +52,19 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
     marked = rf"(?:[【\[［]\s*(?:{labels})\s*[】\]］]|(?:{labels})\s*[：:])"
     label = re.compile(rf"{marked}\s*[^，。；]{{0,40}}?(?={marked}|{phrases}|$)")
     issuers = "|".join(re.escape(label) for label in data.get("issuer_labels", ()))
-    issuer_marked = rf"(?:[【\[［]\s*(?:{issuers})\s*[】\]］]|(?:{issuers})\s*[：:])"
+    # 发布机构：…, 【发布机构】…, or at a line's start with no mark at all (发布机构屏边县新华乡人民政府)
+    issuer_marked = (
+        rf"(?:[【\[［]\s*(?:{issuers})\s*[】\]］]|(?:{issuers})\s*[：:]|^[-•·\s]*(?:{issuers})(?=[\u4e00-\u9fff]))"
+    )
     issuer = (
         re.compile(rf"{issuer_marked}\s*[|｜]?\s*([\u4e00-\u9fff（）()]{{2,40}}?)(?=\s|[|｜【\[［]|{labels}|$)")
         if issuers
         else None
     )
     home = "|".join(re.escape(word) for word in data.get("home_words", ()))
+    long_labels = "|".join(
+        re.escape(label) for label in sorted(data["labels"], key=len, reverse=True) if len(label) >= 3
+    )
     return ChromeRules(
         label,
         re.compile(phrases),
@@ -61,6 +72,8 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
         issuer,
         re.compile(home or "$^"),
         frozenset(data.get("alone", ())),
+        re.compile(rf"^[-•·\s]*(?:{long_labels})(?![：:])"),
+        re.compile(labels),
     )
 
 
@@ -73,6 +86,10 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
         return True
     if _is_breadcrumb(line, rules) or (len(line) <= BANNER_MAX and WEEKDAY_DATE.search(line)):
         return True
+    if rules.names.fullmatch(line.strip("-•· ")):
+        return True  # a label's name alone, its value on the next line or none
+    if len(line) <= BARE_LABEL_MAX and "，" not in line and (rules.bare.match(line) or _only_label_names(line, rules)):
+        return True
     has_label = bool(rules.label.search(line))
     rest = rules.label.sub("", line)
     has_phrase = bool(rules.phrase.search(rest))
@@ -80,6 +97,13 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
         return False
     rest = SEPARATORS.sub("", DATE_TIME.sub("", rules.phrase.sub("", rest)))
     return len(re.sub(r"\d", "", rest)) <= LEFTOVER
+
+
+def _only_label_names(line: str, rules: ChromeRules) -> bool:
+    """索引号 发布机构 / 文号 〔〕号 有效性: two labels' names or more and next to nothing else."""
+    named = rules.names.findall(line)
+    rest = re.sub(r"[\dA-Za-z〔〕\[\]号]", "", SEPARATORS.sub("", rules.names.sub("", line)))
+    return len(named) >= 2 and len(rest) <= 1
 
 
 def _is_breadcrumb(line: str, rules: ChromeRules) -> bool:
