@@ -84,6 +84,16 @@ def copied_page(lines: list[str]) -> list[str]:
     return [*lines[:at], *head, "大", "中", "小", title, *lines[at + 1 :]]
 
 
+def disclosure_page(lines: list[str]) -> list[str]:
+    """A government disclosure page copied: a breadcrumb, labels without colons, a table of label names and one
+    with bars, the title under them (the site's name over them would be a county's, not the report's own)."""
+    at = next(i for i, line in enumerate(lines) if line.strip())
+    head = ["首页 >> 政府信息公开 >> 法定主动公开内容", "- 乡镇信息公开", "索引号xx0801/2024-00001"]
+    head += ["发布日期2024-01-27", "时效性有效", "索 引 号 发布机构", "文  号 〔〕号 有效性"]
+    head += ["成文日期: | 2024-01-20 | 公开目录: | 法治政府建设 |"]
+    return [*lines[:at], *head, *lines[at:]]
+
+
 TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "一 instead of 一、": lambda lines: [TOP.sub(r"\1 ", line) for line in lines],
     "一． instead of 一、": lambda lines: [TOP.sub(r"\1．", line) for line in lines],
@@ -99,9 +109,10 @@ TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "1、 over （1）": lambda lines: [arabic(line) for line in lines],
     "1、 over （一）": lambda lines: [parts_in_figures(line) for line in lines],
     "the whole web page copied": copied_page,
+    "a disclosure page copied": disclosure_page,
     "第一部分 over 一、": lambda lines: [chapters(line) for line in lines],
 }
-TITLE_SHAPES = ("title in 《》", "title after 标题：", "the whole web page copied")
+TITLE_SHAPES = ("title in 《》", "title after 标题：", "the whole web page copied", "a disclosure page copied")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CHINESE = ["", *"一二三四五六七八九十", *(f"十{digit}" for digit in "一二三四五六七八九"), "二十"]
 
