@@ -670,3 +670,14 @@ def test_topics_past_the_bit_limit_give_the_same_counts_filters_and_hits(sample_
     as_flags = answers()
     assert as_flags == as_bits
     assert any(hit["topics"] for hit in as_bits[0]["hits"]) and as_bits[0]["facets"]["topic"]
+
+
+def test_a_term_written_with_brackets_is_the_term_not_a_group_of_words(engine):
+    """村（社区）法律顾问 is how reports write 村居法律顾问, but a query's brackets group words: it was searched as
+    村 AND 社区 AND 法律顾问 (村 and 社区 fillers: every paragraph on any 法律顾问). Quoted, it stays a phrase;
+    brackets around other words still group them."""
+    bracketed = search(engine, "村（社区）法律顾问")
+    assert bracketed["total"] == search(engine, "村(社区)法律顾问")["total"] == search(engine, "村居法律顾问")["total"]
+    assert bracketed["total"] < search(engine, "法律顾问")["total"]
+    assert search(engine, '"村（社区）法律顾问"')["total"] <= bracketed["total"]
+    assert search(engine, "(普法 或 宣传) 法律顾问")["total"] > 0

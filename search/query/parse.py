@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from search.index.analyze import fold, query_grams, words
 from search.ingest.classify import PARTS
 from search.ingest.model import LEVELS
+from search.query.thesaurus import load_thesaurus
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 40
@@ -187,13 +188,21 @@ def _literal_chinese_operators(tokens: list[tuple[str, str]]) -> list[tuple[str,
     ]
 
 
+def _terms_with_marks_named(text: str) -> str:
+    """``text`` with the thesaurus terms written with brackets or marks (村（社区）法律顾问) outside quotes named by
+    their groups, so that their brackets do not group words; quoted text stays as typed."""
+    pieces = re.split(r'("[^"]*"|“[^”]*”)', text)
+    thesaurus = load_thesaurus()
+    return "".join(piece if at % 2 else thesaurus.punctuated_terms_named(piece) for at, piece in enumerate(pieces))
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse ``text``; raise QueryError with a message for the user when it is malformed."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"查询太长（{len(text)} 个字符，最多 {MAX_QUERY_LENGTH} 个）")
     tokens = [
         (kind, value if kind in ("lparen", "rparen") or value in OPERATORS else fold(value))
-        for kind, value in tokenize_query(text.replace("\u3000", " ").translate(NARROWED))
+        for kind, value in tokenize_query(_terms_with_marks_named(text.replace("\u3000", " ").translate(NARROWED)))
     ]
     parser = _Parser(_literal_chinese_operators(tokens))
     result = ParsedQuery(query=None)

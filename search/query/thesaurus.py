@@ -78,6 +78,15 @@ class Thesaurus:
             for term in group.related:
                 self._related_in.setdefault(term, []).append(group)
         self.longest = max((len(t) for t in self.terms()), default=1)
+        self._punctuated = sorted(
+            (
+                t
+                for t, groups in self._member_of.items()
+                if not RUN.fullmatch(t) and RUN.fullmatch(groups[0].members[0])
+            ),
+            key=len,
+            reverse=True,
+        )
 
     def terms(self) -> set[str]:
         """Every term of the thesaurus, equivalents and related ones."""
@@ -112,6 +121,15 @@ class Thesaurus:
         if expand:
             pieces = _remedies_asked(pieces, text)
         return list({c.text: c for c in pieces}.values())
+
+    def punctuated_terms_named(self, text: str) -> str:
+        """``text`` with each group member written with marks (村（社区）法律顾问, 12.4, 互联网+政务服务), which a
+        query's brackets would group and its runs of word characters cut apart, replaced by its group's first
+        member (村居法律顾问), brackets of either width."""
+        for term in self._punctuated:
+            for written in {term, term.replace("（", "(").replace("）", ")")}:
+                text = text.replace(written, f" {self._member_of[term][0].members[0]} ")
+        return text
 
     def _split(self, run: str) -> list[tuple[str, bool]]:
         """(piece, is a thesaurus term) for a run of word characters, thesaurus terms matched greedily where they
