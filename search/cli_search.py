@@ -260,6 +260,8 @@ def run_search(args: argparse.Namespace) -> int:
     print()
     if result["did_you_mean"]:
         print(f"您是不是要找：{result['did_you_mean']['q']}（{result['did_you_mean']['total']} 个段落）")
+    if ranking := result.get("indicator_ranking"):
+        print(f"按数字比较：reportsearch indicators --sort-by {ranking['indicator']} --order {ranking['order']}")
     tier = "all"
     for number, hit in enumerate(result["hits"], (args.page - 1) * args.limit + 1):
         if hit["tier"] != tier:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -128,6 +129,38 @@ def test_page_csv_api_and_command(indicator_index, capsys):
     assert "白沙镇 2021：" in printed and "调解成功率 99.2%" in printed
     assert main(["indicators", "--index", str(indicator_index), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 12
+
+
+@pytest.mark.parametrize(
+    ("question", "ranking"),
+    [
+        ("调解成功率最高的乡镇", {"indicator": "调解成功率", "order": "desc"}),
+        ("哪个街道法律顾问最多", {"indicator": "法律顾问/公职律师人数", "order": "desc"}),
+        ("信访件数最少的镇", {"indicator": "信访件数", "order": "asc"}),
+        ("调解最多", {"indicator": "矛盾纠纷调解件数", "order": "desc"}),
+        ("法律顾问", None),
+        ("最好的普法做法和最多的调解", None),
+    ],
+)
+def test_a_question_for_the_highest_or_lowest_figure_names_its_indicator(question, ranking):
+    """调解成功率最高的乡镇 asks for a figure's ranking, which the indicator table answers and no paragraph does;
+    a question naming no single indicator, or no ranking word, gets none."""
+    from search.query.suggest import indicator_ranking
+
+    assert indicator_ranking(question) == ranking
+
+
+def test_the_search_page_api_and_command_point_a_ranking_question_to_the_sorted_table(indicator_index, capsys):
+    client = create_app(indicator_index).test_client()
+    ranking = client.get("/api/search", query_string={"q": "调解成功率最高的乡镇"}).get_json()["indicator_ranking"]
+    assert ranking == {"indicator": "调解成功率", "order": "desc"}
+    assert client.get("/api/search", query_string={"q": "调解成功率"}).get_json()["indicator_ranking"] is None
+    page = client.get("/", query_string={"q": "信访件数最少的镇", "county": "云阳县"}).get_data(as_text=True)
+    link = re.search(r'class="did-you-mean indicator-ranking">按数字比较：<a href="([^"]+)"', page)
+    assert link and "sort_by=" in link.group(1) and "order=asc" in link.group(1) and "county=" in link.group(1)
+    assert "q=" not in link.group(1)
+    assert main(["search", "调解成功率最高的乡镇", "--index", str(indicator_index)]) == 0
+    assert "reportsearch indicators --sort-by 调解成功率 --order desc" in capsys.readouterr().out
 
 
 TRUTH = json.loads((ROOT / "tests" / "data" / "indicator_truth.json").read_text(encoding="utf-8"))["values"]

@@ -115,6 +115,11 @@ RESULTS = _object(
         "reports": INTEGER,
         "related_terms": {"type": "array", "items": STRING, "description": "从最相关的段落中得出的相关词"},
         "did_you_mean": {"type": ["object", "null"], "properties": {"q": STRING, "total": INTEGER}},
+        "indicator_ranking": {
+            "type": ["object", "null"],
+            "properties": {"indicator": STRING, "order": {"type": "string", "enum": ["desc", "asc"]}},
+            "description": "检索式问某个指标最高或最低的报告时（调解成功率最高的乡镇）：按它排序指标表的参数（/api/indicators 的 sort_by 和 order）",
+        },
         "boilerplate_folded": {"type": "integer", "description": "因与其他报告几乎相同而折叠、未列出的段落数"},
         "duplicates_pending": {
             "type": "boolean",

@@ -61,6 +61,13 @@ def plan_words() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def ranking_words() -> dict[str, tuple[str, ...]]:
+    """Words asking for the highest (desc: 最高, 最多 …) or the lowest (asc: 最低, 最少 …) of a figure."""
+    words = _definitions().get("ranking_words", {})
+    return {order: tuple(words.get(order, ())) for order in ("desc", "asc")}
+
+
+@lru_cache(maxsize=1)
 def load_indicators() -> tuple[Indicator, ...]:
     data = _definitions()
     return tuple(

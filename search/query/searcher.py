@@ -30,6 +30,7 @@ from search.query.reports import report_view
 from search.query.request import MAX_LIMIT, Query, SearchRequest
 from search.query.results import search_state
 from search.query.state import IndexState, load_state
+from search.query.suggest import indicator_ranking
 
 
 class IndexMissingError(Exception):
@@ -165,6 +166,7 @@ class Searcher:
         with self.using() as state, searching():
             result, weak = search_state(state, query)
         result["did_you_mean"] = self._did_you_mean(state, request, weak, result["total"])
+        result["indicator_ranking"] = indicator_ranking(fold(request.q)) if request.q else None
         result["seconds"] = round(time.perf_counter() - started, 4)
         return result
 

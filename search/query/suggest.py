@@ -23,6 +23,7 @@ import numpy as np
 
 from search.data import DATA
 from search.index.analyze import RUN, segmenter, words
+from search.index.figures import load_indicators, ranking_words
 from search.index.terms import SHIFT
 from search.index.vocabulary import dictionary_words
 from search.ingest.classify import load_part_rules
@@ -198,3 +199,28 @@ def _without_part_cue(run: str) -> tuple[str, str]:
     cues = [cue for words in load_part_rules().cues.values() for cue in words if run.endswith(cue)]
     cue = max(cues, key=len, default="")
     return (run[: -len(cue)], cue) if cue and len(run) - len(cue) >= 2 else (run, "")
+
+
+def indicator_ranking(text: str) -> dict | None:
+    """{"indicator", "order"} where a query asks which reports state the highest or lowest of an indicator
+    (调解成功率最高的乡镇, 哪个街道法律顾问最多): the indicator by its name, else by anchors only it has;
+    None where it names no ranking word or no single indicator."""
+    order = next((o for o, found in ranking_words().items() if any(word in text for word in found)), None)
+    if order is None:
+        return None
+    indicators = load_indicators()
+    named = [i.name for i in indicators if any(piece in text for piece in i.name.split("/"))]
+    if not named:
+        longest = max((len(a) for i in indicators for a in i.anchor if a in text), default=0)
+        named = [i.name for i in indicators if any(len(a) == longest and a in text for a in i.anchor)]
+    named = sorted(set(named), key=len, reverse=True)
+    if not named or (len(named) > 1 and not _contains_the_others(named, text)):
+        return None
+    return {"indicator": named[0], "order": order}
+
+
+def _contains_the_others(names: list[str], text: str) -> bool:
+    """Whether the longest name written in ``text`` holds every other one found there (调解成功率 holds no
+    other; 调解 alone would name three indicators)."""
+    longest = names[0]
+    return longest in text and all(other in longest for other in names[1:])
