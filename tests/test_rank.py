@@ -138,6 +138,7 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("哪个乡镇人民调解做得最好", "人民调解"),
         ("合法性审查的比例是多少", "合法性审查"),
         ("调解成功率最高的乡镇", "调解成功率"),
+        ("重庆各乡镇的普法", "重庆 普法"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
