@@ -105,3 +105,15 @@ def test_a_chinese_operator_character_that_joins_nothing_is_searched_as_a_word()
     assert isinstance(parse_query("法律 或 顾问").query, AnyOf)
     with pytest.raises(QueryError, match="OR 前面缺少检索词"):
         parse_query("OR 法律")
+
+
+def test_two_short_terms_joined_by_huozhe_are_either_of_them(engine):
+    """人民调解或者行政调解 was one run of words, every one required: the paragraphs on either were no full match.
+    Typed so, it is the two terms OR-ed, as 人民调解 或 行政调解 is; quoted, it stays a phrase."""
+    from search.query import SearchRequest
+
+    either = engine.search(SearchRequest(q="人民调解或者行政调解", limit=100))
+    spaced = engine.search(SearchRequest(q="人民调解 或 行政调解", limit=100))
+    assert either["total"] == spaced["total"] > 0
+    assert [h["id"] for h in either["hits"]] == [h["id"] for h in spaced["hits"]]
+    assert engine.search(SearchRequest(q='"人民调解或者行政调解"'))["total"] == 0

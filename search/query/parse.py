@@ -162,6 +162,19 @@ def tokenize_query(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+EITHER = re.compile(r"^([^\s或]{2,6})(?:或者|或是)([^\s或]{2,6})$")  # 人民调解或者行政调解: the user's OR
+
+
+def _either_words_apart(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A word typed as two short terms joined by 或者 (人民调解或者行政调解) as the two terms OR-ed: read as one
+    run, it required both; a longer stretch (法律顾问或者律师怎么审查合同) is left as typed."""
+    apart: list[tuple[str, str]] = []
+    for kind, value in tokens:
+        either = EITHER.match(value) if kind == "word" else None
+        apart += [("word", either.group(1)), ("word", "或"), ("word", either.group(2))] if either else [(kind, value)]
+    return apart
+
+
 def _literal_chinese_operators(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """或, 且 and 非 standing where they can join nothing (first or last, beside a parenthesis or another
     operator) are words to search, not operators: a user who searches the character 或 gets the paragraphs
@@ -204,7 +217,7 @@ def parse_query(text: str) -> ParsedQuery:
         (kind, value if kind in ("lparen", "rparen") or value in OPERATORS else fold(value))
         for kind, value in tokenize_query(_terms_with_marks_named(text.replace("\u3000", " ").translate(NARROWED)))
     ]
-    parser = _Parser(_literal_chinese_operators(tokens))
+    parser = _Parser(_literal_chinese_operators(_either_words_apart(tokens)))
     result = ParsedQuery(query=None)
     if parser.tokens:
         result.query = parser.parse(result)
