@@ -681,3 +681,5 @@ def test_a_term_written_with_brackets_is_the_term_not_a_group_of_words(engine):
     assert bracketed["total"] < search(engine, "法律顾问")["total"]
     assert search(engine, '"村（社区）法律顾问"')["total"] <= bracketed["total"]
     assert search(engine, "(普法 或 宣传) 法律顾问")["total"] > 0
+    negated = search(engine, "法律顾问 -村（社区）法律顾问")["total"]
+    assert negated == search(engine, "法律顾问 -村居法律顾问")["total"] > 0

@@ -128,7 +128,7 @@ class Thesaurus:
         member (村居法律顾问), brackets of either width."""
         for term in self._punctuated:
             for written in {term, term.replace("（", "(").replace("）", ")")}:
-                text = text.replace(written, f" {self._member_of[term][0].members[0]} ")
+                text = text.replace(written, self._member_of[term][0].members[0])
         return text
 
     def _split(self, run: str) -> list[tuple[str, bool]]:
