@@ -203,8 +203,8 @@ def _without_part_cue(run: str) -> tuple[str, str]:
 
 def indicator_ranking(text: str) -> dict | None:
     """{"indicator", "order"} where a query asks which reports state the highest or lowest of an indicator
-    (调解成功率最高的乡镇, 哪个街道法律顾问最多): the indicator by its name, else by anchors only it has;
-    None where it names no ranking word or no single indicator."""
+    (调解成功率最高的乡镇, 哪个街道法律顾问最多): the indicator by its name, else by the longest anchor only it
+    has; None where it names no ranking word, or no indicator or two."""
     order = next((o for o, found in ranking_words().items() if any(word in text for word in found)), None)
     if order is None:
         return None
@@ -213,14 +213,4 @@ def indicator_ranking(text: str) -> dict | None:
     if not named:
         longest = max((len(a) for i in indicators for a in i.anchor if a in text), default=0)
         named = [i.name for i in indicators if any(len(a) == longest and a in text for a in i.anchor)]
-    named = sorted(set(named), key=len, reverse=True)
-    if not named or (len(named) > 1 and not _contains_the_others(named, text)):
-        return None
-    return {"indicator": named[0], "order": order}
-
-
-def _contains_the_others(names: list[str], text: str) -> bool:
-    """Whether the longest name written in ``text`` holds every other one found there (调解成功率 holds no
-    other; 调解 alone would name three indicators)."""
-    longest = names[0]
-    return longest in text and all(other in longest for other in names[1:])
+    return {"indicator": named[0], "order": order} if len(set(named)) == 1 else None
