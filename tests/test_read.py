@@ -325,3 +325,34 @@ def test_a_pdfs_title_stays_though_the_later_pages_print_it_as_their_header(tmp_
     report = process_file(tmp_path / "report.pdf")
     assert (report.title, report.township) == (title, "银坑镇")
     assert [p.text for p in report.paragraphs] == texts
+
+
+def test_a_word_table_of_work_done_gives_a_paragraph_a_row_led_by_its_task(tmp_path):
+    """序号 | 工作任务 | 完成情况 over rows of a task and what was done: the heads ran into the first row
+    (序号工作任务完成情况聘请法律顾问镇政府…) and each task into its text; now each row is a paragraph led by its
+    task, the heads and the row numbers gone, a cell of two paragraphs still two."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("白石镇2023年法治政府建设工作情况报告")
+    document.add_paragraph("一、主要举措和成效")
+    rows = [
+        ("序号", "工作任务", "完成情况"),
+        ("1", "聘请法律顾问", "镇政府聘请律师担任常年法律顾问，全年审查合同28份。"),
+        ("2", "矛盾纠纷化解", "全年排查化解矛盾纠纷96件，调解成功率97%。"),
+    ]
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(2, 2).add_paragraph("另有3件移交司法所。")
+    document.add_paragraph("二、存在的不足")
+    document.add_paragraph("执法力量薄弱。")
+    document.save(tmp_path / "report.docx")
+    report = process_file(tmp_path / "report.docx")
+    assert [p.text for p in report.paragraphs] == [
+        "聘请法律顾问：镇政府聘请律师担任常年法律顾问，全年审查合同28份。",
+        "矛盾纠纷化解：全年排查化解矛盾纠纷96件，调解成功率97%。",
+        "另有3件移交司法所。",
+        "执法力量薄弱。",
+    ]
