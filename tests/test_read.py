@@ -231,6 +231,25 @@ def test_a_table_a_text_file_lays_out_with_tabs_is_one_line_of_cells_and_rows(tm
     ]
 
 
+def test_a_table_of_work_done_laid_out_with_tabs_gives_a_line_a_row(tmp_path):
+    """序号\t工作任务\t完成情况 over 1\t聘请法律顾问\t镇政府…: the numbered rows were taken for list items, the
+    heads for a line of their own, and each task ran into its text. Each row is now a paragraph led by its task,
+    as a .docx's table of work done is read."""
+    path = tmp_path / "report.txt"
+    path.write_text(
+        "青石镇2023年法治政府建设年度报告\n一、主要举措和成效\n序号\t工作任务\t完成情况\n"
+        "1\t聘请法律顾问\t镇政府聘请律师担任常年法律顾问，全年审查合同28份。\n"
+        "2\t矛盾纠纷化解\t全年排查化解矛盾纠纷96件。\n二、存在的不足和原因\n执法力量不足。\n",
+        encoding="utf-8",
+    )
+    report = process_file(path)
+    assert [p.text for p in report.paragraphs] == [
+        "聘请法律顾问：镇政府聘请律师担任常年法律顾问，全年审查合同28份。",
+        "矛盾纠纷化解：全年排查化解矛盾纠纷96件。",
+        "执法力量不足。",
+    ]
+
+
 def test_corpus_listing_orders_reports_folder_by_folder(tmp_path):
     # "a/…" before "a b/…" and "a-b/…" although " " and "-" sort before "/": a folder's reports stay together
     for rel in ("a-b/1.txt", "a/z.txt", "a b/2.txt", "a/b/3.txt", "a.txt", "ab/4.txt", "a/a.txt"):
@@ -355,4 +374,26 @@ def test_a_word_table_of_work_done_gives_a_paragraph_a_row_led_by_its_task(tmp_p
         "矛盾纠纷化解：全年排查化解矛盾纠纷96件，调解成功率97%。",
         "另有3件移交司法所。",
         "执法力量薄弱。",
+    ]
+
+
+def test_a_web_pages_table_of_work_done_gives_a_line_a_row(tmp_path):
+    """The same table of work done on a saved page: its cells were lines of their own, so the heads and each
+    row's number and task ran into the text after them."""
+    path = tmp_path / "report.html"
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{task}</td><td>{text}</td></tr>"
+        for n, task, text in (("1", "聘请法律顾问", "全年审查合同28份。"), ("2", "矛盾纠纷化解", "调解纠纷96件。"))
+    )
+    path.write_text(
+        '<html><head><meta charset="utf-8"><title>青石镇2023年法治政府建设年度报告</title></head><body><div>'
+        "<h1>青石镇2023年法治政府建设年度报告</h1><p>一、主要举措和成效</p>"
+        f"<table><tr><th>序号</th><th>工作任务</th><th>完成情况</th></tr>{rows}</table>"
+        "<p>二、存在的不足和原因</p><p>执法力量不足，普法形式较为单一，群众参与度不高。</p></div></body></html>",
+        encoding="utf-8",
+    )
+    assert [p.text for p in process_file(path).paragraphs] == [
+        "聘请法律顾问：全年审查合同28份。",
+        "矛盾纠纷化解：调解纠纷96件。",
+        "执法力量不足，普法形式较为单一，群众参与度不高。",
     ]

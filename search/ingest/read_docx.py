@@ -8,11 +8,11 @@ from pathlib import Path
 
 from search.ingest.bounds import checked_zip
 from search.ingest.model import HeadingLine, RawText, ReportError
+from search.ingest.text import record_lines
 
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 BODY_OUTLINE_LEVEL = 9  # w:outlineLvl of body text
 LAYOUT_CELL = re.compile(r"[。；！？]")  # a cell holding sentences: the table lays out text, it holds no data
-RECORD_HEAD_MAX = 8  # a column's head (序号, 工作任务, 完成情况) over a table of work done
 
 
 def read_docx(path: Path) -> RawText:
@@ -53,28 +53,11 @@ def _table_lines(table) -> list[str]:
     report typed into a frame) as its cells' own lines."""
     cells = _unique_cells(table)
     if any(LAYOUT_CELL.search(cell.text) for row in cells for cell in row):
-        return _record_lines(cells) or [line for row in cells for cell in row for line in _content_lines(cell)]
+        records = record_lines([[cell.text.strip() for cell in row if cell.text.strip()] for row in cells])
+        return records or [line for row in cells for cell in row for line in _content_lines(cell)]
     rows = ["，".join(text for cell in row if (text := cell.text.strip())) for row in cells]
     rows = [row for row in rows if row]
     return ["；".join(rows) + "。"] if rows else []
-
-
-def _record_lines(cells: list[list]) -> list[str]:
-    """A table of work done, row by row (序号 | 工作任务 | 完成情况 over 1 | 聘请法律顾问 | 镇政府聘请…。): each row
-    a paragraph led by its short cells (聘请法律顾问：镇政府聘请…。), the heads and the row numbers dropped; []
-    for any other table with sentences in it (a letterhead, a report typed into a frame)."""
-    texts = [[cell.text.strip() for cell in row if cell.text.strip()] for row in cells]
-    head, rows = texts[0] if texts else [], [row for row in texts[1:] if row]
-    if len(head) < 2 or any(LAYOUT_CELL.search(text) or len(text) > RECORD_HEAD_MAX for text in head):
-        return []
-    if not rows or not all(LAYOUT_CELL.search(row[-1]) and len(row) >= 2 for row in rows):
-        return []
-    lines = []
-    for row in rows:
-        lead = "，".join(text.replace("\n", "") for text in row[:-1] if not text.isdigit())
-        first, *more = row[-1].split("\n")  # a cell of several paragraphs: the lead goes before the first
-        lines += [f"{lead}：{first}" if lead else first, *more]
-    return lines
 
 
 def _unique_cells(table) -> list[list]:

@@ -9,7 +9,7 @@ from search.ingest.bounds import check_nesting, check_text_size
 from search.ingest.chrome import chrome_issuer
 from search.ingest.model import HeadingLine, RawText, ReportError
 from search.ingest.normalize import iso_date
-from search.ingest.text import CJK, decode_text
+from search.ingest.text import CJK, decode_text, record_lines
 
 DROP_TAGS = [
     "script",
@@ -238,6 +238,12 @@ def _heading_level(block) -> int:
     return BOLD_LEVEL if bold == text else 0
 
 
+def _table_records(table) -> list[str]:
+    """A table of work done (序号 | 工作任务 | 完成情况), a line a row (:func:`text.record_lines`); [] for others."""
+    rows = [[cell.get_text("", strip=True) for cell in row.find_all(["td", "th"])] for row in table.find_all("tr")]
+    return record_lines([[text for text in row if text] for row in rows])
+
+
 def _block_lines(element) -> list[str]:
     """Text of an element with a line break at every block boundary."""
     from bs4 import NavigableString
@@ -257,6 +263,9 @@ def _block_lines(element) -> list[str]:
                 if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
                     continue
                 current.append(re.sub(r"[\r\n\t]+", "", str(child)))
+            elif child.name == "table" and (records := _table_records(child)):
+                flush()
+                lines.extend(records)
             elif child.name in BLOCK_TAGS:
                 flush()
                 walk(child)

@@ -22,25 +22,60 @@ PAGE_NUMBER = re.compile(
 # A tab between two cells of a row; a row whose first cell is a number only is a list item or heading (1.\t…).
 TAB_CELLS = re.compile(r"\S\t+\S")
 LIST_NUMBER_CELL = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?$")
+SENTENCE_CELL = re.compile(r"[。；！？]")
+RECORD_HEAD_MAX = 8  # a column's head (序号, 工作任务, 完成情况) over a table of work done
 
 
 def tab_tables_joined(lines: list[str]) -> list[str]:
     """Two or more rows a text file lays out with tabs (a table copied from Word or Excel: 项目\t数量) as one line,
     as a .docx's data table is read: cells joined by "，", rows by "；", closed by "。". Else the cells ran into one
-    another once the spaces between Chinese characters were taken out (项目数量调解纠纷135件)."""
+    another once the spaces between Chinese characters were taken out (项目数量调解纠纷135件). A table of work done
+    (:func:`record_lines`) gives a line a row, as a .docx's does."""
     joined: list[str] = []
-    rows: list[str] = []
+    block: list[str] = []
     for line in [*lines, ""]:
-        if TAB_CELLS.search(line.strip()) and not LIST_NUMBER_CELL.match(_cells(line)[0]):
-            rows.append(line)
+        if TAB_CELLS.search(line.strip()):
+            block.append(line)
             continue
-        if len(rows) >= 2:
-            joined.append("；".join("，".join(_cells(row)) for row in rows) + "。")
-        else:
-            joined += rows  # one row with a tab is no table: the line as it was
-        rows = []
+        joined += record_lines([_cells(row) for row in block]) or _data_rows_joined(block)
+        block = []
         joined.append(line)
     return joined[:-1]
+
+
+def _data_rows_joined(block: list[str]) -> list[str]:
+    """Runs of two or more tabbed rows as one line each; a row whose first cell is a number only (1.\t…) is a
+    list item or heading, and one row with a tab is no table: those lines as they were."""
+    out: list[str] = []
+    rows: list[str] = []
+    for line in [*block, None]:
+        if line is not None and not LIST_NUMBER_CELL.match(_cells(line)[0]):
+            rows.append(line)
+            continue
+        out += ["；".join("，".join(_cells(row)) for row in rows) + "。"] if len(rows) >= 2 else rows
+        rows = []
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def record_lines(rows: list[list[str]]) -> list[str]:
+    """A table of work done, row by row (序号 | 工作任务 | 完成情况 over 1 | 聘请法律顾问 | 镇政府聘请…。): each row
+    a line led by its short cells (聘请法律顾问：镇政府聘请…。), the heads and the row numbers dropped; [] for any
+    other table (data, a letterhead, a report typed into a frame)."""
+    head, body = (rows[0], [row for row in rows[1:] if row]) if rows else ([], [])
+    if len(head) < 2 or LIST_NUMBER_CELL.match(head[0]):  # 一、\t主要举措 is a heading, no row of heads
+        return []
+    if any(SENTENCE_CELL.search(text) or len(text) > RECORD_HEAD_MAX for text in head):
+        return []
+    if not body or not all(len(row) >= 2 and SENTENCE_CELL.search(row[-1]) for row in body):
+        return []
+    lines: list[str] = []
+    for row in body:
+        lead = "，".join(text.replace("\n", "") for text in row[:-1] if not LIST_NUMBER_CELL.match(text))
+        first, *more = row[-1].split("\n")  # a cell of several paragraphs: the lead goes before the first
+        lines += [f"{lead}：{first}" if lead else first, *more]
+    return lines
 
 
 def _cells(row: str) -> list[str]:
