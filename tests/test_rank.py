@@ -143,6 +143,8 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("这几年法律顾问的做法", "法律顾问"),
         ("人民调解情况汇总", "人民调解"),
         ("法律顾问的具体措施", "法律顾问"),
+        ("法律顾问取得的成绩", "法律顾问"),
+        ("人民调解怎么弄", "人民调解"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
