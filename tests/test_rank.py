@@ -145,6 +145,9 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("法律顾问的具体措施", "法律顾问"),
         ("法律顾问取得的成绩", "法律顾问"),
         ("人民调解怎么弄", "人民调解"),
+        ("法律顾问有何进展", "法律顾问"),
+        ("人民调解的实际效果", "人民调解"),
+        ("法律顾问的基本情况", "法律顾问"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):

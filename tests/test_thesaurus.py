@@ -281,3 +281,11 @@ def test_problems_and_countermeasures_asked_of_a_topic_name_the_shortcomings_and
     assert asked["问题和对策"].part == "存在的不足和原因" and asked["问题和对策"].remedied
     assert {c.text: c.remedied for c in thesaurus.concepts("人民调解问题及建议")}["问题及建议"]
     assert not {c.text: c.filler for c in thesaurus.concepts("法律顾问的建议")}["建议"]
+
+
+def test_weak_links_and_weak_items_name_the_shortcomings():
+    """法律顾问的薄弱环节 and …的短板弱项 required 环节 and 弱项: nothing in full over the test reports."""
+    thesaurus = load_thesaurus()
+    weak = {c.text: (c.part, c.filler) for c in thesaurus.concepts("法律顾问的薄弱环节")}
+    assert weak["薄弱"] == ("存在的不足和原因", False) and weak["环节"][1]
+    assert {c.text: c.part for c in thesaurus.concepts("法律顾问方面的短板弱项")}["弱项"] == "存在的不足和原因"
