@@ -148,6 +148,8 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("法律顾问有何进展", "法律顾问"),
         ("人民调解的实际效果", "人民调解"),
         ("法律顾问的基本情况", "法律顾问"),
+        ("人民调解工作要点", "人民调解"),
+        ("如何提升普法水平", "普法"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):

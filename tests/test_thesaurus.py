@@ -289,3 +289,5 @@ def test_weak_links_and_weak_items_name_the_shortcomings():
     weak = {c.text: (c.part, c.filler) for c in thesaurus.concepts("法律顾问的薄弱环节")}
     assert weak["薄弱"] == ("存在的不足和原因", False) and weak["环节"][1]
     assert {c.text: c.part for c in thesaurus.concepts("法律顾问方面的短板弱项")}["弱项"] == "存在的不足和原因"
+    for word in ("难点", "痛点", "堵点"):  # …的难点 required 难点: nothing in full for any of 25 topics
+        assert {c.text: c.part for c in thesaurus.concepts(f"行政执法的{word}")}[word] == "存在的不足和原因"
