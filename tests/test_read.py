@@ -397,3 +397,14 @@ def test_a_web_pages_table_of_work_done_gives_a_line_a_row(tmp_path):
         "矛盾纠纷化解：调解纠纷96件。",
         "执法力量不足，普法形式较为单一，群众参与度不高。",
     ]
+
+
+def test_a_page_laid_out_in_a_table_is_no_table_of_work_done():
+    """A page whose menu and article stand in one table's row: no task leads the article."""
+    from search.ingest.text import record_lines
+
+    menu = "网站首页 政务公开 信息公开 办事服务 互动交流 数据开放 专题专栏 走进本县"
+    assert record_lines([["首页", "政务公开"], [menu, "青石镇2023年法治政府建设报告。全年审查合同28份。"]]) == []
+    assert record_lines([["序号", "工作任务", "完成情况"], ["1", "聘请法律顾问", "全年审查合同28份。"]]) == [
+        "聘请法律顾问：全年审查合同28份。"
+    ]

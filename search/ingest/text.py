@@ -24,6 +24,7 @@ TAB_CELLS = re.compile(r"\S\t+\S")
 LIST_NUMBER_CELL = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?$")
 SENTENCE_CELL = re.compile(r"[。；！？]")
 RECORD_HEAD_MAX = 8  # a column's head (序号, 工作任务, 完成情况) over a table of work done
+RECORD_LEAD_MAX = 30  # a task's own cells (聘请法律顾问, 2023年3月) before what was done
 
 
 def tab_tables_joined(lines: list[str]) -> list[str]:
@@ -70,6 +71,8 @@ def record_lines(rows: list[list[str]]) -> list[str]:
         return []
     if not body or not all(len(row) >= 2 and SENTENCE_CELL.search(row[-1]) for row in body):
         return []
+    if any(len(text) > RECORD_LEAD_MAX for row in body for text in row[:-1]):
+        return []  # a long cell before the text: a page laid out in a table (a menu, a sidebar), no task
     lines: list[str] = []
     for row in body:
         lead = "，".join(text.replace("\n", "") for text in row[:-1] if not LIST_NUMBER_CELL.match(text))
