@@ -150,6 +150,9 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("法律顾问的基本情况", "法律顾问"),
         ("人民调解工作要点", "人民调解"),
         ("如何提升普法水平", "普法"),
+        ("法律顾问的具体情况", "法律顾问"),
+        ("人民调解的有效途径", "人民调解"),
+        ("法律顾问的范文", "法律顾问"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
