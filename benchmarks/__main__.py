@@ -1,4 +1,4 @@
-"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | wordings | shapes | answers
+"""python -m benchmarks run --paragraphs 200000 | generate DIR --paragraphs N | relevance | wordings | phrasings | shapes | answers
 | hostile | load | segments | duplicates | tables | scale"""
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def main() -> None:
     make.add_argument("--seed", type=int, default=7)
     commands.add_parser("relevance", help="nDCG@10 and recall@20 on the judged query sets, ours vs FTS5 with OR")
     commands.add_parser("wordings", help="the judged queries in users' wordings and without spaces: nDCG@10")
+    commands.add_parser("phrasings", help="topics in everyday phrasings: does a question find what its topic finds")
     commands.add_parser("shapes", help="the test reports rewritten as users' copies come: which read differently")
     hostile = commands.add_parser(
         "hostile", help="index each hostile file shape beside the samples; time, memory, outcome"
@@ -112,6 +113,10 @@ def main() -> None:
         from .wordings import main as wordings
 
         wordings()
+    elif args.command == "phrasings":
+        from .phrasings import main as phrasings
+
+        phrasings()
     elif args.command == "shapes":
         from .shapes import main as shapes
 

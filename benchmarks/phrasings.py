@@ -1,0 +1,146 @@
+"""Topics asked in everyday phrasings over the test reports: does a question find what its topic finds?
+
+``python -m benchmarks phrasings`` asks each topic (法律顾问, 人民调解 …) alone and wrapped in phrasings users
+type (…情况汇总, …有何进展, 近三年…, …怎么落地). A pair fails when the topic alone has full matches and the
+phrasing none; beside ours, SQLite FTS5 with every word of the query required (a plain engine's AND). And how
+many of the topic's first ten hits the phrasing's first ten keep: ours beside FTS5 with the words OR'ed. Only
+phrasings that ask for the topic itself are here; those naming a report part (…的难点, …存在哪些不足) rightly
+find other paragraphs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from search.engine import Engine
+from search.index.analyze import fold, words
+from search.index.writer import update_index
+from search.ingest.pipeline import process_file
+from search.query import SearchRequest
+
+from .relevance import FtsOr
+from .shapes import report_files
+
+TOPICS = [
+    "法律顾问",
+    "人民调解",
+    "普法宣传",
+    "合法性审查",
+    "行政执法",
+    "信访",
+    "述法",
+    "规范性文件",
+    "重大行政决策",
+    "法律援助",
+    "行政复议",
+    "执法人员",
+    "村规民约",
+    "法律明白人",
+    "矛盾纠纷",
+    "政务公开",
+    "行政诉讼",
+    "学法",
+    "执法证",
+    "公共法律服务",
+    "法治文化",
+    "综合执法",
+    "行政处罚",
+]
+PHRASINGS = {
+    "asking how": ("{t}是如何落实的", "{t}具体是怎么做的", "{t}咋开展的", "{t}怎么弄", "{t}怎么落地", "怎样加强{t}"),
+    "asking what": ("{t}有哪些亮点", "{t}有什么创新举措", "{t}的具体措施", "{t}的有效途径", "{t}的工作方法"),
+    "asking how well": ("{t}的成效如何", "{t}取得的成绩", "{t}有何进展", "{t}的实际效果", "{t}成效明显吗"),
+    "asking for an overview": ("{t}情况汇总", "{t}的基本情况", "{t}的总体情况", "{t}的具体情况", "{t}工作要点"),
+    "asking over time or places": ("近三年{t}", "这几年的{t}", "各乡镇的{t}", "{t}的年度情况", "历年{t}"),
+    "held out (written after the fillers were chosen)": (
+        "{t}的做法介绍",
+        "{t}开展得咋样",
+        "{t}效果好不好",
+        "说说{t}",
+        "{t}有哪些值得学习的",
+        "{t}都有哪些成果",
+        "{t}落实得怎么样",
+        "各街道{t}情况",
+        "{t}的经验材料",
+        "{t}工作怎么推进的",
+        "去年{t}的情况",
+        "{t}这块做得如何",
+    ),
+    "asking for material": ("{t}的范文", "{t}的材料", "{t}典型案例", "{t}的先进做法", "{t}有啥经验"),
+}
+FIRST = 10
+
+
+class FtsAnd(FtsOr):
+    """FTS5 over the same tokens, every word of the query required."""
+
+    def total(self, query: str) -> int:
+        tokens = [t for t in words(fold(query)) if t.strip()]
+        match = " AND ".join('"' + t + '"' for t in dict.fromkeys(tokens))
+        return self.connection.execute("SELECT count(*) FROM p WHERE p MATCH ?", (match,)).fetchone()[0]
+
+
+def _documents(files: list[Path]) -> list[tuple[str, str]]:
+    return [
+        (f"{path.name}#{number}", paragraph.text)
+        for path in files
+        for number, paragraph in enumerate(process_file(path).paragraphs)
+    ]
+
+
+def _kept(first: list[str], of: list[str]) -> tuple[int, int]:
+    """(how many of ``of``'s first ten ``first`` has, how many there are)."""
+    return len(set(first[:FIRST]) & set(of[:FIRST])), len(of[:FIRST])
+
+
+def measure(folder: Path) -> dict[str, dict[str, int]]:
+    """batch → counts: pairs, failing (ours, FTS5-AND), first ten kept and compared (ours, FTS5-OR)."""
+    files = report_files()
+    corpus = folder / "corpus"
+    for number, path in enumerate(files):
+        target = corpus / str(number)
+        target.mkdir(parents=True)
+        shutil.copy(path, target / path.name)
+    update_index(corpus, folder / "index", jobs=1)
+    engine = Engine(folder / "index")
+    documents = _documents(files)
+    fts_or, fts_and = FtsOr(documents), FtsAnd(documents)
+    results: dict[str, dict[str, int]] = {}
+    try:
+        for batch, phrasings in PHRASINGS.items():
+            counts = dict.fromkeys(
+                ("pairs", "ours_fail", "fts_fail", "ours_kept", "compared", "fts_kept", "fts_compared"), 0
+            )
+            for topic in TOPICS:
+                alone = engine.search(SearchRequest(q=topic, limit=FIRST))
+                alone_or, alone_and = fts_or(topic), fts_and.total(topic)
+                for phrasing in phrasings:
+                    question = phrasing.format(t=topic)
+                    asked = engine.search(SearchRequest(q=question, limit=FIRST))
+                    counts["pairs"] += 1
+                    counts["ours_fail"] += bool(alone["total"]) and not asked["total"]
+                    counts["fts_fail"] += bool(alone_and) and not fts_and.total(question)
+                    kept, compared = _kept([h["id"] for h in asked["hits"]], [h["id"] for h in alone["hits"]])
+                    counts["ours_kept"] += kept
+                    counts["compared"] += compared
+                    kept, compared = _kept(fts_or(question), alone_or)
+                    counts["fts_kept"] += kept
+                    counts["fts_compared"] += compared
+            results[batch] = counts
+    finally:
+        engine.close()
+    return results
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        results = measure(Path(folder))
+    print(f"{len(TOPICS)} topics over {len(report_files())} test reports")
+    print("| phrasings | pairs | no full match: ours | FTS5-AND | first ten kept: ours | FTS5-OR |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for batch, c in results.items():
+        share = f"{c['ours_kept'] / c['compared']:.2f}" if c["compared"] else "—"
+        peer = f"{c['fts_kept'] / c['fts_compared']:.2f}" if c["fts_compared"] else "—"
+        print(f"| {batch} | {c['pairs']} | {c['ours_fail']} | {c['fts_fail']} | {share} | {peer} |")
