@@ -20,6 +20,7 @@ from search.index.writer import update_index
 from search.ingest.pipeline import process_file
 from search.query import SearchRequest
 
+from .markdown import print_table
 from .relevance import FtsOr
 from .shapes import report_files
 
@@ -138,9 +139,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         results = measure(Path(folder))
     print(f"{len(TOPICS)} topics over {len(report_files())} test reports")
-    print("| phrasings | pairs | no full match: ours | FTS5-AND | first ten kept: ours | FTS5-OR |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for batch, c in results.items():
-        share = f"{c['ours_kept'] / c['compared']:.2f}" if c["compared"] else "—"
-        peer = f"{c['fts_kept'] / c['fts_compared']:.2f}" if c["fts_compared"] else "—"
-        print(f"| {batch} | {c['pairs']} | {c['ours_fail']} | {c['fts_fail']} | {share} | {peer} |")
+    print_table(
+        ["phrasings", "pairs", "no full match: ours", "FTS5-AND", "first ten kept: ours", "FTS5-OR"],
+        (
+            [
+                batch,
+                c["pairs"],
+                c["ours_fail"],
+                c["fts_fail"],
+                _share(c, "ours_kept", "compared"),
+                _share(c, "fts_kept", "fts_compared"),
+            ]
+            for batch, c in results.items()
+        ),
+    )
+
+
+def _share(counts: dict[str, int], kept: str, compared: str) -> str:
+    return f"{counts[kept] / counts[compared]:.2f}" if counts[compared] else "—"

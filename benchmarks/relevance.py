@@ -30,6 +30,8 @@ from search.ingest.pipeline import process_file
 from search.ingest.read import is_supported
 from search.query import SearchRequest
 
+from .markdown import print_table
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpus"
 DATA = ROOT / "tests" / "data"
@@ -222,8 +224,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         results = measure_all(Path(folder))
     rankers = ("expanded", "exact", "fts5_or", "tantivy_or")
-    print("| set | class | queries | " + " | ".join(f"{r} nDCG@10 / recall@20" for r in rankers) + " |")
-    print("| --- | --- | --- | " + " | ".join("---" for _ in rankers) + " |")
-    for row in summarize(results, sets):
-        cells = " | ".join(f"{row[r][0]:.3f} / {row[r][1]:.3f}" for r in rankers)
-        print(f"| {row['set']} | {row['class']} | {row['queries']} | {cells} |")
+    print_table(
+        ["set", "class", "queries", *(f"{r} nDCG@10 / recall@20" for r in rankers)],
+        (
+            [row["set"], row["class"], row["queries"], *(f"{row[r][0]:.3f} / {row[r][1]:.3f}" for r in rankers)]
+            for row in summarize(results, sets)
+        ),
+    )

@@ -20,6 +20,8 @@ from search.ingest.model import Report
 from search.ingest.normalize import chinese_number
 from search.ingest.pipeline import process_file
 
+from .markdown import print_table
+
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = ("township", "county", "city", "province", "year", "level")
 NUMERALS = "一二三四五六七八九十"
@@ -193,8 +195,10 @@ def measure(folder: Path) -> dict[str, tuple[int, list[str]]]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         results = measure(Path(folder))
-    print("| shape | reports | read differently | of them |")
-    print("| --- | --- | --- | --- |")
-    for shape, (tried, different) in results.items():
-        named = ", ".join(different[:SHOWN]) + (" …" if len(different) > SHOWN else "")
-        print(f"| {shape} | {tried} | {len(different)} | {named} |")
+    print_table(
+        ["shape", "reports", "read differently", "of them"],
+        (
+            [shape, tried, len(different), ", ".join(different[:SHOWN]) + (" …" if len(different) > SHOWN else "")]
+            for shape, (tried, different) in results.items()
+        ),
+    )

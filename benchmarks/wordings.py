@@ -14,6 +14,7 @@ from pathlib import Path
 from search.engine import Engine
 from search.index.writer import update_index
 
+from .markdown import print_table
 from .relevance import FtsOr, engine_ranker, judged_sets, ndcg
 
 WORDINGS = (
@@ -67,8 +68,8 @@ def measure(folder: Path) -> dict[str, dict[str, list[float]]]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         scores = measure(Path(folder))
-    print("| wording | queries | ours nDCG@10 | FTS5-OR nDCG@10 |")
-    print("| --- | --- | --- | --- |")
+    rows = []
     for wording, by_ranker in scores.items():
         ours, peer = by_ranker["ours"], by_ranker["fts5_or"]
-        print(f"| {wording} | {len(ours)} | {sum(ours) / len(ours):.3f} | {sum(peer) / len(peer):.3f} |")
+        rows.append([wording, len(ours), f"{sum(ours) / len(ours):.3f}", f"{sum(peer) / len(peer):.3f}"])
+    print_table(["wording", "queries", "ours nDCG@10", "FTS5-OR nDCG@10"], rows)
