@@ -269,10 +269,9 @@ def test_a_word_table_is_read_where_it_stands_and_the_signature_after_it_keeps_i
     document.add_paragraph("狮山镇2023年法治政府建设年度报告")
     document.add_paragraph("一、主要举措和成效")
     document.add_paragraph("全年办理行政处罚案件148宗，主要数据如下表。")
-    table = document.add_table(rows=3, cols=3)
-    for r, row in enumerate([("项目", "2022年", "2023年"), ("行政处罚案件（宗）", "126", "148"), ("备注", "", "")]):
-        for c, value in enumerate(row):
-            table.cell(r, c).text = value
+    table = _word_table(
+        document, [("项目", "2022年", "2023年"), ("行政处罚案件（宗）", "126", "148"), ("备注", "", "")]
+    )
     table.cell(2, 1).merge(table.cell(2, 2)).text = "含简易程序"
     document.add_paragraph("二、存在的不足")
     frame = document.add_table(rows=1, cols=1)
@@ -360,10 +359,7 @@ def test_a_word_table_of_work_done_gives_a_paragraph_a_row_led_by_its_task(tmp_p
         ("1", "聘请法律顾问", "镇政府聘请律师担任常年法律顾问，全年审查合同28份。"),
         ("2", "矛盾纠纷化解", "全年排查化解矛盾纠纷96件，调解成功率97%。"),
     ]
-    table = document.add_table(rows=3, cols=3)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.cell(r, c).text = value
+    table = _word_table(document, rows)
     table.cell(2, 2).add_paragraph("另有3件移交司法所。")
     document.add_paragraph("二、存在的不足")
     document.add_paragraph("执法力量薄弱。")
@@ -408,3 +404,12 @@ def test_a_page_laid_out_in_a_table_is_no_table_of_work_done():
     assert record_lines([["序号", "工作任务", "完成情况"], ["1", "聘请法律顾问", "全年审查合同28份。"]]) == [
         "聘请法律顾问：全年审查合同28份。"
     ]
+
+
+def _word_table(document, rows: list[tuple[str, ...]]):
+    """A table added to a python-docx document, one row of cells per tuple."""
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    return table
