@@ -62,20 +62,21 @@ def unwrapped(
     indents = sum(bool(INDENT.match(line)) for line in lines if line.strip()) >= 2
     sentences_go_on = not indents and _sentences_mostly_go_on(lines, width)
     joined: list[str] = []
-    last = ""
+    last, last_alone = "", False
     for line in lines:
         if is_page_number(line.strip()):
             continue
+        line_alone = alone(line)  # asked once a line: it decides both this join and the next
         if (
             joined
-            and not alone(line)
-            and not alone(last)
+            and not line_alone
+            and not last_alone
             and _goes_on(last, line, width, indents, starts_paragraph, sentences_go_on)
         ):
             joined[-1] = joined[-1].rstrip() + line.strip()
         else:
             joined.append(line)
-        last = line
+        last, last_alone = line, line_alone
     return joined
 
 
