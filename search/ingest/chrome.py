@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from search.data import DATA
+from search.ingest.normalize import iso_date
 
 DATE_TIME = re.compile(r"20\d\d\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
 SEPARATORS = re.compile(r"[\s|｜/·•:：【】\[\]()（）<>《》\-—_=,，.。、]")
@@ -17,6 +18,7 @@ SENTENCE = re.compile(r"[。；！？]")
 LEFTOVER = 4
 # A site's date banner (2019年12月3日星期二, 今天是：2024年1月5日 周五 农历…): the day it was saved, with the
 # weekday a report's own dates never carry; the site's name may stand before it.
+DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 WEEKDAY_DATE = re.compile(r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|礼拜)[一二三四五六日天]")
 BANNER_MAX = 40
 BARE_LABEL_MAX = 40  # a line a colon-less label opens: the value follows it, no sentence
@@ -122,3 +124,10 @@ def chrome_issuer(line: str, rules: ChromeRules | None = None) -> str:
     rules = rules or load_chrome_rules()
     found = rules.issuer.search(line) if rules.issuer else None
     return found.group(1) if found else ""
+
+
+def chrome_date(line: str) -> str:
+    """The ISO date a chrome line gives the page (发布日期：2024-01-22), or ""; none from a site's banner, dated
+    the day the page was saved (2019年12月3日星期二)."""
+    found = None if WEEKDAY_DATE.search(line) else DATE_IN_TEXT.search(line)
+    return iso_date(found) if found else ""

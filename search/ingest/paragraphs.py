@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from search.ingest.chrome import WEEKDAY_DATE, chrome_issuer, is_chrome
+from search.ingest.chrome import chrome_date, chrome_issuer, is_chrome
 from search.ingest.classify import load_part_rules
 from search.ingest.hard_wraps import unwrapped
 from search.ingest.issuer import issuer_phrase
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
-from search.ingest.normalize import date_of_line, iso_date, normalize_line
+from search.ingest.normalize import date_of_line, normalize_line
 from search.ingest.outline import chapters_first, figures_first
 from search.ingest.text import is_page_number
 
@@ -55,7 +55,6 @@ HEADING_LEVELS = [
     (CIRCLED_LEVEL, re.compile(r"^[①-⑳]")),
 ]
 
-DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 PARAGRAPH_BREAK = re.compile(
     r"(?<=\S)\u3000{2,}(?=\S)"
@@ -147,9 +146,7 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
             continue  # a table of contents' heading; the headings listed under it have no text and are dropped
         if is_chrome(line):
             result.chrome_lines += 1
-            date = None if WEEKDAY_DATE.search(line) else DATE_IN_TEXT.search(line)  # a banner: the day it was saved
-            if date and not result.chrome_date:
-                result.chrome_date = iso_date(date)
+            result.chrome_date = result.chrome_date or chrome_date(line)
             result.chrome_issuer = result.chrome_issuer or chrome_issuer(line)
             continue
         kept.append(line)
