@@ -627,3 +627,24 @@ def test_a_kind_of_county_no_namesake_has_leaves_the_county_empty(tmp_path):
         "杜桥镇2025年度法治政府建设情况报告\n2025年，杜桥镇在区委、区政府的坚强领导下，扎实推进法治政府建设。\n",
     )
     assert (report.township, report.county) == ("杜桥镇", "")
+
+
+@pytest.mark.parametrize(
+    ("title", "place"),
+    [
+        ("关于云栖街道2023年度法治政府建设情况的报告", ("街道", "云栖街道", "")),
+        ("关于西湖区云栖街道2023年度法治政府建设情况的报告", ("街道", "云栖街道", "西湖区")),
+        ("关于报送云栖街道2023年度法治政府建设情况报告的函", ("街道", "云栖街道", "")),
+        ("关于对云栖街道2023年度法治政府建设情况的报告", ("街道", "云栖街道", "")),
+        ("关于东湖区2023年法治政府建设工作情况的报告", ("县区", "", "东湖区")),
+        ("关于我镇2023年度法治政府建设情况的报告", ("", "", "")),
+        ("关于全区2023年法治政府建设情况的报告", ("", "", "")),
+    ],
+)
+def test_a_title_opening_with_guanyu_names_its_subject(tmp_path, title, place):
+    """关于云栖街道2023年度…的报告: the issuer phrase was the text before 关于, nothing, so a township the gazetteer
+    lacks (and a district's own report) went unnamed; 关于我镇 / 关于全区 name no place."""
+    report = _describe_text(
+        tmp_path, f"{title}\n2023年，我们坚持以习近平法治思想为指导。\n一、主要举措和成效\n聘请律师担任法律顾问。\n"
+    )
+    assert (report.level, report.township, report.county) == place

@@ -10,6 +10,9 @@ from search.ingest.gazetteer import Gazetteer
 
 LEADING_YEAR = re.compile(r"^[（(]?20\d\d\s*年度?[）)]?")
 ISSUER_END = re.compile(r"关于|[（(]?20\d\d|法治政府|依法行政|年度|法治建设|工作(?:情况)?报告")
+# A title that opens with 关于 names its subject next (关于云栖街道2023年度…的报告), after a cover letter's verb
+SUBJECT_AFTER_ABOUT = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|公布|对)?《?")
+SELF_REFERENCE_START = ("我", "本", "全", "该", "各")
 JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委|工委)")
 # 青莲镇党委 青莲镇政府 / 青莲镇党委、青莲镇人民政府: a party committee first, without 中共, and the government
 PARTY_FIRST = re.compile(r"^[\u4e00-\u9fff]{2,12}?(?:党委|党工委|工委)[、，,\s和与及]*(?=[\u4e00-\u9fff]{2,})")
@@ -46,8 +49,14 @@ class StatedPlace:
 
 def issuer_phrase(title: str) -> str:
     """The issuer at the head of a title: the text before 关于, the year or the subject, without a leading year
-    (2020年静海区法治政府建设情况报告 → 静海区) and without a party committee of a joint issuer."""
+    (2020年静海区法治政府建设情况报告 → 静海区) and without a party committee of a joint issuer; of a title that
+    opens with 关于, the subject named after it (关于云栖街道2023年度…的报告 → 云栖街道; 关于我镇… → nothing)."""
     head = LEADING_YEAR.sub("", title.replace("\n", "").strip())
+    about = SUBJECT_AFTER_ABOUT.match(head)
+    if about:
+        head = head[about.end() :]
+        if head.startswith(SELF_REFERENCE_START):
+            return ""
     head = ISSUER_END.split(head, 1)[0]
     head = PARTY_FIRST.sub("", JOINT_ISSUER.sub("", head))
     return re.sub(r"^中共|[和、与及]$", "", head.strip(" ：:，,、-—")).strip()
