@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from search.index.analyze import segmenter
 from search.index.vocabulary import parse_thesaurus
-from search.query.thesaurus import Thesaurus, explain, load_thesaurus, why_line
+from search.query.thesaurus import Thesaurus, explain, is_filler, load_thesaurus, why_line
 
 
 def test_thesaurus_file_holds_at_least_150_concept_groups():
@@ -259,6 +259,23 @@ def test_being_sued_and_a_service_point_are_the_reports_lawsuits_and_service_sta
     assert "行政诉讼" in thesaurus.concept("被起诉").equivalents
     assert "公共法律服务" in thesaurus.concept("公共法律服务站点").equivalents
     assert "公共法律服务工作站" in thesaurus.concept("公共法律服务").marked
+
+
+def test_a_word_made_of_question_words_is_one():
+    """发挥作用 and 工作进展 are words of the segmenter's made of question words (发挥, 作用; 工作, 进展) and were
+    required; a word holding a one-character question word (乡村: 乡, 村) or any other is not one."""
+    thesaurus = load_thesaurus()
+    content = [c.text for c in thesaurus.concepts("怎么让法律顾问真正发挥作用") if not c.filler]
+    assert content == ["法律顾问"]
+    assert is_filler("工作进展") and is_filler("发挥作用")
+    assert not is_filler("乡村") and not is_filler("镇村") and not is_filler("法治工作")
+
+
+def test_legal_help_and_asking_for_wages_are_the_reports_legal_aid_and_labour_disputes():
+    """农民工讨薪有什么法律帮助: reports write 法律援助 and 欠薪 / 劳资纠纷; 法律帮助 and 讨薪 were required as typed."""
+    thesaurus = load_thesaurus()
+    assert "法律援助" in thesaurus.concept("法律帮助").equivalents
+    assert "劳资纠纷" in thesaurus.concept("讨薪").equivalents
 
 
 def test_saying_what_is_lacking_in_other_words_names_the_shortcomings():

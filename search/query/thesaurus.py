@@ -234,11 +234,10 @@ def _cues_rejoined(cut: list[str]) -> list[str]:
 def _typed_words(cut: list[str], expand: bool) -> list[Concept]:
     """The words of a stretch between thesaurus terms, those of one typed word (at most WORD_MAX characters
     between fillers: 领导干部 in 有哪些乡镇开展了领导干部述法) marked as its pieces."""
-    fillers = load_fillers()
     concepts: list[Concept] = []
     run: list[str] = []
     for word in [*cut, ""]:
-        if word and word not in fillers:
+        if word and not is_filler(word):
             run.append(word)
             continue
         typed = "".join(run)
@@ -255,7 +254,6 @@ def _with_parts_and_fillers(run: list[Concept]) -> list[Concept]:
     and marked when a filler; a cue noun right after another content word is its head (信访问题: 问题 names no
     part and is a filler, so the question asks about 信访)."""
     rules = load_part_rules()
-    fillers = load_fillers()
     found: list[Concept] = []
     for concept in run:
         head = concept.text in rules.noun_cues and bool(found) and not (found[-1].filler or found[-1].part)
@@ -263,7 +261,7 @@ def _with_parts_and_fillers(run: list[Concept]) -> list[Concept]:
         # 做法, 成效, 举措 name the work done, which ranks first anyway: asking for it asks nothing more.
         default = part == rules.default
         part = "" if default else part
-        found.append(replace(concept, part=part, filler=head or default or (not part and concept.text in fillers)))
+        found.append(replace(concept, part=part, filler=head or default or (not part and is_filler(concept.text))))
     return found
 
 
@@ -305,6 +303,20 @@ def load_fillers(path: Path = FILLERS) -> frozenset[str]:
         if line.strip() and not line.lstrip().startswith("#"):
             found.update(fold(word) for word in line.split())
     return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def is_filler(word: str) -> bool:
+    """A question word of ``data/query_fillers.txt``, or a word the segmenter keeps whole that is made of such
+    words of two characters or more (发挥作用 of 发挥 and 作用, 具体工作 of 具体 and 工作)."""
+    fillers = load_fillers()
+    if word in fillers:
+        return True
+    ends = {0}
+    for end in range(2, len(word) + 1):
+        if any(end - size in ends and word[end - size : end] in fillers for size in range(2, end + 1)):
+            ends.add(end)
+    return len(word) in ends
 
 
 def explain(concepts: list[Concept], folded: str) -> list[dict[str, str]]:
