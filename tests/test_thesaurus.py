@@ -271,6 +271,18 @@ def test_a_word_made_of_question_words_is_one():
     assert not is_filler("乡村") and not is_filler("镇村") and not is_filler("法治工作")
 
 
+def test_words_of_degree_and_commonness_leave_a_shortcoming_named():
+    """乡镇法治建设存在哪些普遍问题 required 普遍, and 问题 after it was taken for its head noun (as in 信访问题), so
+    the question named no part (22 shortcomings in full over the test reports after, none before); the 太 of
+    司法所人员太少怎么办 was required and nothing had it in full."""
+    thesaurus = load_thesaurus()
+    common = {c.text: (c.filler, c.part) for c in thesaurus.concepts("乡镇法治建设存在哪些普遍问题")}
+    assert common["普遍"] == (True, "") and common["问题"] == (False, "存在的不足和原因")
+    assert {c.text: c.part for c in thesaurus.concepts("执法中的突出问题")}["问题"] == "存在的不足和原因"
+    content = [c.text for c in thesaurus.concepts("司法所人员太少怎么办") if not c.filler]
+    assert content == ["司法所", "人员", "少"]
+
+
 def test_legal_help_and_asking_for_wages_are_the_reports_legal_aid_and_labour_disputes():
     """农民工讨薪有什么法律帮助: reports write 法律援助 and 欠薪 / 劳资纠纷; 法律帮助 and 讨薪 were required as typed."""
     thesaurus = load_thesaurus()
