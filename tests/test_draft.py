@@ -228,3 +228,19 @@ def test_a_paragraph_stitched_from_several_paragraphs_of_one_report_names_them_a
     page = client.post("/draft", data={"file": (io.BytesIO(body), "草稿.txt")}, content_type="multipart/form-data")
     html = page.get_data(as_text=True)
     assert "由北屏乡2020年报告的 3 段拼合" in html and html.count("第 8 段") == 1
+
+
+@pytest.mark.parametrize(
+    ("measures", "status"),
+    [
+        ("面向少数民族群众开展双语普法，全年没有发生一起群体性事件，信访量明显减少。", "missing"),
+        ("面向少数民族群众开展双语普法，针对执法力量不足的问题，争取增配执法人员2名。", "mentioned"),
+    ],
+)
+def test_a_draft_without_a_shortcomings_section_is_told_so_unless_its_text_speaks_of_them(client, measures, status):
+    """少数民族, 没有发生 and 减少 hold a question's words of lack (少, 没有) and made every draft and report
+    without a section on its shortcomings 'mentioned' them; a text that says 不足 does mention them."""
+    body = f"青龙镇2023年度法治政府建设情况报告\n一、主要举措和成效\n{measures}\n二、下一步打算\n继续推进依法行政。\n"
+    review = _post(client, body.encode("utf-8")).get_json()
+    shortcomings = next(part for part in review["parts"] if part["part"] == "存在的不足和原因")
+    assert shortcomings["status"] == status

@@ -63,7 +63,7 @@ def facts_key() -> str:
 
 def part_cues(text: str) -> int:
     """A bit per required part (in REQUIRED_PARTS order) whose cue words ``text`` has."""
-    cues = load_part_rules().cues
+    cues = load_part_rules().mention_cues or {}
     return sum(1 << bit for bit, part in enumerate(REQUIRED_PARTS) if any(cue in text for cue in cues.get(part, ())))
 
 

@@ -45,6 +45,9 @@ class PartRules:
     """The part whose word such a query names (不足 → 存在的不足和原因)."""
     remedy_answers: str = ""
     """The part that answers such a query as the problem's part does (下一年度安排: what each will do)."""
+    mention_cues: dict[str, tuple[str, ...]] | None = None
+    """Words whose presence in a report's text shows it speaks of a part it gives no section: longer and fewer
+    than a query's cues (a question's 少 or 没有 names the shortcomings; 少数民族 and 没有发生 in a text do not)."""
 
     def named_by(self, word: str) -> str:
         """The part a query word names on its own (不足, 下一步, 第一责任人; 下一步打算, made of two words that name
@@ -161,6 +164,7 @@ def load_part_rules(path: Path = DATA / "parts.json") -> PartRules:
         tuple(remedies.get("cues", ())),
         remedies.get("problem", ""),
         remedies.get("answers", ""),
+        {part: tuple(words) for part, words in data.get("mention_cues", {}).items()},
     )
 
 
