@@ -275,6 +275,14 @@ def test_legal_aid_and_administrative_penalty_cases_are_counted_and_their_lookal
     assert values_of("组织发放行政处罚法宣传资料500份。") == [("普法资料份数", "500份")]
 
 
+def test_legal_aid_cases_counted_by_a_legal_service_station_are_read():
+    """The station or centre that handled them (法律援助工作站, 公共法律服务中心) is the subject of the clause, not
+    what is counted: its 工作站 and 服务 excluded the value. No value read from the test reports changes."""
+    assert values_of("镇法律援助工作站全年受理法律援助申请17件。") == [("法律援助案件数", "17件")]
+    assert values_of("镇公共法律服务中心受理法律援助案件12件。") == [("法律援助案件数", "12件")]
+    assert values_of("法律援助工作站接待来访群众320人次。") == []
+
+
 def test_a_count_with_a_thousands_separator_a_code_reader_and_a_law_show_are_read():
     """1,036件 (a figure copied from a table) was no number, its comma a clause's end; 《民法典》读本1500册 named no
     word of publicity; 法治文艺演出3场 no activity."""
