@@ -648,3 +648,24 @@ def test_a_title_opening_with_guanyu_names_its_subject(tmp_path, title, place):
         tmp_path, f"{title}\n2023年，我们坚持以习近平法治思想为指导。\n一、主要举措和成效\n聘请律师担任法律顾问。\n"
     )
     assert (report.level, report.township, report.county) == place
+
+
+def test_a_year_in_a_plan_is_not_the_year_reported_on(tmp_path):
+    """一年来 opens the report and its second paragraph plans 2024年计划…: the opening's first year was taken (2024
+    for a report signed in January 2024 on 2023)."""
+    report = _describe_text(
+        tmp_path,
+        "青云镇法治政府建设年度报告\n一年来，青云镇坚持以习近平法治思想为指导，扎实推进法治政府建设。\n"
+        "一、主要举措和成效\n全年调解纠纷40起，2024年计划开展普法活动20场。\n青阳县青云镇人民政府\n2024年1月10日\n",
+    )
+    assert (report.year, report.sources["year"]) == (2023, "落款日期")
+
+
+def test_a_page_date_gives_the_year_when_nothing_else_names_one(tmp_path):
+    """A saved page's 发布时间 of February 2024 over a report that names no year but 2022年以来: no year at all."""
+    report = _describe_text(
+        tmp_path,
+        "青云镇法治政府建设工作报告\n发布时间：2024-02-05\n今年以来，青云镇扎实推进法治政府建设。2022年以来累计调解纠纷120起。\n"
+        "一、主要举措和成效\n全年调解纠纷40起。\n",
+    )
+    assert report.year == 2023 and report.date == "2024-02-05"

@@ -32,6 +32,8 @@ YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")  # 2023年度,
 CITED = re.compile(r"《[^》]*》")
 SINCE = re.compile(r"20\d\d\s*年\s*(?:以来|起|至今)")  # 2022年以来: where a span starts, not the year reported on
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
+PLAN_WORDS = ("计划", "力争", "争取", "打算", "预计")
+CLAUSE_ENDS = "，,。；;\n"
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委办发|委发|委办|政发|政办发)\s*[〔\[（(【]")
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
 TITLE_BRACKETS = re.compile(r"[（(]([^（）()]{2,20})[）)]")
@@ -106,8 +108,8 @@ def describe(
         if report.township:
             level = "街道" if report.township.endswith(("街道", "办事处")) else "乡镇"
             _set(report, "level", level, "乡镇名称")
-    _set_year(report, evidence, segmented)
     _set_date(report, raw, segmented)
+    _set_year(report, evidence, segmented)
     _set_title(report, segmented, raw)
     if overrides:
         apply_overrides(report, overrides)
@@ -407,9 +409,10 @@ def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
     """The year reported on: from the title, the opening (2021年，我镇…), the file's name, the signature's date (a
     report dated in the first half of a year reports on the year before), or the year the body and its headings
     name most — never a year of a cited document (《…纲要（2021—2025年）》) or of a range, except the last year
-    of a range the title itself spans (2022—2023年度) when it names no single year."""
+    of a range the title itself spans (2022—2023年度) when it names no single year, nor one in a clause of plans;
+    when nothing names a year, the date of the page the report was published on, read as a signature's."""
     for text, label in ((evidence.title, "标题"), (evidence.opening, "开头段落")):
-        match = YEAR.search(_without_cited_years(text))
+        match = next((m for m in YEAR.finditer(_without_cited_years(text)) if not _planned(m)), None)
         if match:
             _set(report, "year", int(match.group(1)), label)
             return
@@ -431,6 +434,19 @@ def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
     years = Counter(int(y) for y in YEAR.findall(text))
     if years:
         _set(report, "year", years.most_common(1)[0][0], "正文和标题中最常见的年份")
+    elif report.date:
+        year, month = int(report.date[:4]), int(report.date[5:7])
+        _set(report, "year", year - 1 if month <= REPORTS_LAST_YEAR_UNTIL else year, report.sources["date"])
+
+
+def _planned(year: re.Match) -> bool:
+    """Whether a year stands in a clause of plans (全年调解纠纷40起，2024年计划开展普法活动20场): the year to
+    come, not the year reported on."""
+    text = year.string
+    clause_end = min(
+        (end for end in (text.find(mark, year.end()) for mark in CLAUSE_ENDS) if end >= 0), default=len(text)
+    )
+    return any(word in text[year.end() : clause_end] for word in PLAN_WORDS)
 
 
 def _in_figures(text: str) -> str:
