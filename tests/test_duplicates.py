@@ -114,6 +114,41 @@ def test_a_paragraph_copied_with_another_place_and_new_figures_is_shown_on_the_h
     engine.close()
 
 
+PARKING = (
+    "针对老旧小区停车难引发的邻里纠纷，镇司法所联合派出所、物业公司组建调解专班，推行“律师+调解员+网格员”上门调解，"
+    "全年化解停车纠纷46起，签订调解协议41份，相关投诉同比下降三成。"
+)
+
+
+def test_a_report_saved_in_two_files_lists_each_paragraph_once(corpus, tmp_path):
+    """One township's report of one year saved twice (the .docx and the page that published it) listed every
+    paragraph twice in a row; the second file's copy is folded and counted."""
+    for name in ("a.txt", "a_网页.txt"):
+        _write_report(corpus, name, "青山镇", 2022, PARKING)
+    engine = _engine(corpus, tmp_path)
+    found = engine.search(SearchRequest(q="停车纠纷"))
+    assert [hit["township"] for hit in found["hits"] if "停车纠纷" in hit["text"]] == ["青山镇"]
+    assert found["same_report_folded"] == found["boilerplate_folded"] == 1 and found["total"] == 2
+    shown = engine.search(SearchRequest(q="停车纠纷", boilerplate="show"))
+    assert [hit["township"] for hit in shown["hits"] if "停车纠纷" in hit["text"]] == ["青山镇", "青山镇"]
+    engine.close()
+    page = create_app(tmp_path / "index", testing=True).test_client().get("/", query_string={"q": "停车纠纷"})
+    assert "1 段是同一份报告另一个文件中的重复段落，已折叠" in page.get_data(as_text=True)
+    assert "套话已折叠" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("place", "year"), [("青山镇", 2023), ("白沙镇", 2022)])
+def test_a_paragraph_in_a_report_of_another_year_or_township_stays_listed(corpus, tmp_path, place, year):
+    """The same paragraph in the township's report of another year, or in another township's, is a copy to read."""
+    _write_report(corpus, "a.txt", "青山镇", 2022, PARKING)
+    _write_report(corpus, "b.txt", place, year, PARKING)
+    engine = _engine(corpus, tmp_path)
+    found = engine.search(SearchRequest(q="停车纠纷"))
+    listed = sorted((hit["township"], hit["year"]) for hit in found["hits"] if "停车纠纷" in hit["text"])
+    assert listed == sorted([("青山镇", 2022), (place, year)]) and found["same_report_folded"] == 0
+    engine.close()
+
+
 def test_the_near_copy_shown_is_the_closest_with_ties_to_the_first(corpus, tmp_path, monkeypatch):
     """Candidates are compared a few at a time and an identical copy ends the search: the copy named must be
     the one a comparison of every candidate names (highest similarity, ties to the lowest document)."""

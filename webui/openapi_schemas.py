@@ -121,6 +121,10 @@ RESULTS = _object(
             "description": "检索式问某个指标最高或最低的报告时（调解成功率最高的乡镇）：按它排序指标表的参数（/api/indicators 的 sort_by 和 order）",
         },
         "boilerplate_folded": {"type": "integer", "description": "因与其他报告几乎相同而折叠、未列出的段落数"},
+        "same_report_folded": {
+            "type": "integer",
+            "description": "其中同一报告（同一乡镇同一年度）另一份文件里的重复段落数（同一份报告存成了两个文件）",
+        },
         "duplicates_pending": {
             "type": "boolean",
             "description": "true：索引刚更新，相同段落还在后台计算，这次结果没有 near_copy 和套话折叠",

@@ -1,5 +1,5 @@
 """A page of hits from a search's candidates: ranked by tier and score (or by year), grouped by township,
-folded by report and copy, with boilerplate listed once.
+folded by report and copy, with boilerplate listed once (and a report saved in two files once).
 
 Only a prefix of the ranking is ever sorted: a page needs its first few candidates, not an order of all.
 """
@@ -179,19 +179,77 @@ def folded(
 
 def boilerplate(state: IndexState, candidates: np.ndarray) -> FoldedCopies:
     """The boilerplate among ``candidates`` — paragraphs near-identical in BOILERPLATE_REPORTS reports or
-    more — to be listed once each (see :func:`ranked`); nothing is folded while the clusters of a large state
-    are still being found."""
+    more — to be listed once each (see :func:`ranked`), and so the paragraphs of a report saved in two files;
+    nothing is folded while the clusters of a large state are still being found."""
     clusters = state.clusters_if_ready(start=False)
     if clusters is None:
         return FoldedCopies()
     folding = clusters.spanning(BOILERPLATE_REPORTS)
+    twins = state.memo("same report files", id(clusters), lambda: SameReportFiles.of(clusters, state.facets))
     labels = folding[candidates]
     labels = select(labels, labels >= 0)
+    twins_folded = twins.folded_among(candidates)
     if not len(labels):
-        return FoldedCopies()
+        return FoldedCopies(folding, total=twins_folded, twins=twins, twins_folded=twins_folded)
     seen = np.zeros(int(labels.max()) + 1, dtype=bool)
     seen[labels] = True
-    return FoldedCopies(folding, labels, len(labels) - int(np.count_nonzero(seen)))
+    total = len(labels) - int(np.count_nonzero(seen)) + twins_folded
+    return FoldedCopies(folding, labels, total, twins, twins_folded)
+
+
+@dataclass
+class SameReportFiles:
+    """Copies of a paragraph in two files of one report (one township's report of one year saved twice: as a
+    .docx and as the page that published it): the first is listed, the other would repeat it. A paragraph in
+    two townships' reports, or in one township's reports of two years, is no such pair and stays listed. Kept
+    as the (ascending) documents of such pairs and a group per copied paragraph: few in any index."""
+
+    docs: np.ndarray
+    groups: np.ndarray
+
+    @classmethod
+    def of(cls, clusters, facets: FacetTable) -> SameReportFiles:
+        """The copies of clusters spanning two reports whose reports are one township's of one year."""
+        docs = np.flatnonzero((clusters.label >= 0) & (clusters.reports == 2))
+        township = facets.codes["township"][docs].astype(np.int64)
+        docs, township = docs[township >= 0], township[township >= 0]
+        if not len(docs):
+            return cls(docs, docs)
+        years = facets.years[docs].astype(np.int64) & 0xFFFF
+        keys = (clusters.label[docs].astype(np.int64) << 40) | (township << 16) | years
+        _, groups = np.unique(keys, return_inverse=True)
+        reports = facets.codes["report_id"][docs]
+        order = np.lexsort((reports, groups))
+        first = np.r_[True, groups[order][1:] != groups[order][:-1]]
+        starts = np.flatnonzero(first)
+        ends = np.r_[starts[1:], len(order)] - 1
+        two_files = reports[order][starts] != reports[order][ends]
+        kept = two_files[np.cumsum(first) - 1]
+        at = np.sort(order[kept])
+        return cls(docs[at], groups[at])
+
+    def _groups_of(self, docs: np.ndarray) -> np.ndarray:
+        """The group of each of ``docs`` (-1 for a document in none)."""
+        if not len(self.docs):
+            return np.full(len(docs), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
+        return np.where(self.docs[at] == docs, self.groups[at], -1)
+
+    def first_files(self, ranked: np.ndarray) -> np.ndarray:
+        """Which of ``ranked`` (in page order) are not a later file's copy of a paragraph listed before."""
+        groups = self._groups_of(ranked)
+        listed = groups < 0
+        _, first = np.unique(groups, return_index=True)
+        listed[first] = True
+        return listed
+
+    def folded_among(self, candidates: np.ndarray) -> int:
+        """How many of ``candidates`` (ascending) a listed copy of their paragraph stands for."""
+        if not len(self.docs) or not len(candidates):
+            return 0
+        at = np.minimum(np.searchsorted(candidates, self.docs), len(candidates) - 1)
+        present = self.groups[candidates[at] == self.docs]
+        return len(present) - len(np.unique(present))
 
 
 @dataclass
@@ -203,14 +261,17 @@ class FoldedCopies:
     folding: np.ndarray | None = None
     found: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     total: int = 0
+    twins: SameReportFiles | None = None
+    twins_folded: int = 0
 
     def first_copies(self, ranked: np.ndarray) -> np.ndarray:
-        """Which of ``ranked`` (in page order) are listed: the first of each boilerplate cluster and the rest."""
+        """Which of ``ranked`` (in page order) are listed: the first of each boilerplate cluster and the rest,
+        but for a second file's copy of a report's paragraph."""
         labels = self.folding[ranked]
         listed = labels < 0
         _, first = np.unique(labels, return_index=True)
         listed[first] = True
-        return listed
+        return listed & self.twins.first_files(ranked) if self.twins is not None else listed
 
     def get(self, doc: int, default: int = 0) -> int:
         """How many copies a listed ``doc`` stands for."""

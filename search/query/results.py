@@ -151,6 +151,7 @@ def _page(
     if request.boilerplate == "fold" and not request.fold and not request.group_by:
         copies = boilerplate(state, candidates.docs)
     result["boilerplate_folded"] = copies.total
+    result["same_report_folded"] = copies.twins_folded
     result["duplicates_pending"] = state.clusters_if_ready(start=False) is None
     folds: dict[int, dict] = {}
     if request.fold and not request.group_by:
