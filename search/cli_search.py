@@ -338,6 +338,8 @@ def run_check(args: argparse.Namespace) -> int:
         )
         mentioned = "、".join(r["mentioned"])
         print(f"   缺少：{'、'.join(r['missing']) or '无'}" + (f"（正文中提及：{mentioned}）" if mentioned else ""))
+        for other in r["same_report_files"]:
+            print(f"   同一份报告的另一个文件：{other['path']}（{other['paragraphs']} 段相同，未算作雷同）")
     return 0
 
 

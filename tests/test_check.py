@@ -200,3 +200,29 @@ def test_copy_flags_agree_with_counting_each_cluster_by_hand():
             assert elsewhere[i] == (len(set(townships[same].tolist())) > 1)
             mine = same & (townships == townships[i])
             assert before[i] == (not elsewhere[i] and bool((years[mine] < years[i]).any()))
+
+
+def test_a_report_saved_in_two_files_is_named_as_such_not_as_copied(samples, tmp_path, capsys):
+    """黄石镇's report as its .txt and as the page that republished it: each file showed 15 copied paragraphs;
+    now one (the shortcoming 蒲台乡 shares) and the other file, named by its path in the API, the CLI and the
+    CSV."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in samples.values():
+        (corpus / path.name).write_bytes(path.read_bytes())
+    lines = [line for line in samples["黄石镇"].read_text(encoding="utf-8").splitlines() if line.strip()]
+    page = "".join(f"<p>{line}</p>" for line in lines)
+    (corpus / "republished.html").write_text(f"<html><body>{page}<p>发布时间：2022-02-01</p></body></html>", "utf-8")
+    update_index(corpus, tmp_path / "index", jobs=1)
+    engine = Engine(tmp_path / "index")
+    rows = [r for r in engine.check(SearchRequest())["reports"] if r["township"] == "黄石镇"]
+    engine.close()
+    assert len(rows) == 2 and all(r["copied_paragraphs"] == 1 for r in rows)
+    named = sorted(other["path"] for r in rows for other in r["same_report_files"])
+    assert named == sorted(["republished.html", samples["黄石镇"].name])
+    assert all(other["paragraphs"] >= 13 for r in rows for other in r["same_report_files"])
+    assert main(["check", "--index", str(tmp_path / "index"), "--csv"]) == 0
+    table = list(csv.reader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    assert table[0][-2] == "同一报告的其他文件" and sorted(row[-2] for row in table[1:] if row[-2]) == named
+    page = create_app(tmp_path / "index", testing=True).test_client().get("/check").get_data(as_text=True)
+    assert "同一份报告的另一个文件" in page and "republished.html</a>" in page

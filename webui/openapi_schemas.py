@@ -198,6 +198,21 @@ CHECK = _object(
                         "type": "number",
                         "description": "其余段落中与本乡镇往年报告几乎相同的占本报告字数的比例",
                     },
+                    "same_report_files": {
+                        **_array(
+                            _object(
+                                {
+                                    "report_id": STRING,
+                                    "township": STRING,
+                                    "year": NULLABLE_YEAR,
+                                    "path": STRING,
+                                    "paragraphs": INTEGER,
+                                }
+                            )
+                        ),
+                        "description": "同一乡镇同一年度的另一个文件重复了本报告的段落（同一份报告存了两次）及重复的段落数；"
+                        "这些段落不算雷同",
+                    },
                     "copied": _array(
                         _object(
                             {

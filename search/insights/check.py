@@ -16,6 +16,7 @@ import numpy as np
 
 from search.index.facts import REQUIRED_PARTS
 from search.insights.report_table import ReportTable, report_table
+from search.query.paging import same_report_files
 from search.query.state import IndexState, report_label
 
 CHECK_SORTS = ("missing", "township", "county", "year", "paragraphs", "quantified", "copied", "copy_rate")
@@ -115,10 +116,26 @@ def check_row(state: IndexState, code: int, detailed: bool = True) -> dict:
         "copied_paragraphs": int(table.copied(state)[code]),
         "copied_from_others": round(float(table.copy_rates(state)[0][code]), 3),
         "copied_from_own": round(float(table.copy_rates(state)[1][code]), 3),
+        "same_report_files": _same_report_files(state, table, code),
     }
     if detailed:
         row["copied"] = _copied(state, table, code)
     return row
+
+
+def _same_report_files(state: IndexState, table: ReportTable, code: int) -> list[dict]:
+    """The other files of this report (the township's of the same year) that repeat its paragraphs: the report
+    saved twice, not copied; each with how many of its paragraphs it repeats."""
+    clusters = state.clusters()
+    others = same_report_files(state, clusters).other_files(table.paragraphs_of(code), state.facets.codes["report_id"])
+    return [
+        {
+            **report_label(state.facets, int(table.first_doc[other])),
+            "path": state.report_fields(int(table.first_doc[other])).get("path", ""),
+            "paragraphs": shared,
+        }
+        for other, shared in sorted(others.items())
+    ]
 
 
 def _copied(state: IndexState, table: ReportTable, code: int) -> list[dict]:
@@ -127,7 +144,9 @@ def _copied(state: IndexState, table: ReportTable, code: int) -> list[dict]:
     clusters = state.clusters()
     report_codes = state.facets.codes["report_id"]
     copied = []
-    for doc in table.paragraphs_of(code).tolist():
+    twins = same_report_files(state, clusters)
+    docs = table.paragraphs_of(code)
+    for doc in docs[~twins.holds(docs)].tolist():
         if clusters.reports[doc] <= 1:
             continue
         others = sorted(set(report_codes[clusters.members(doc)].tolist()) - {code})
@@ -162,6 +181,7 @@ CHECK_COLUMNS = [
     "雷同段落",
     "与其他乡镇雷同字数占比",
     "与本乡镇往年相同字数占比",
+    "同一报告的其他文件",
     "标题",
 ]
 
@@ -181,5 +201,6 @@ def row_cells(r: dict) -> list:
         r["copied_paragraphs"],
         f"{r['copied_from_others']:.1%}",
         f"{r['copied_from_own']:.1%}",
+        "；".join(other["path"] for other in r["same_report_files"]),
         r["title"],
     ]

@@ -13,6 +13,7 @@ import numpy as np
 from search.index.arrayfile import map_saved_for, save_arrays
 from search.index.docsets import distinct
 from search.index.facts import REQUIRED_PARTS, facts_key, segment_facts
+from search.query.paging import same_report_files
 from search.query.state import IndexState
 
 COPY_RATES_FILE = "copy_rates.arrays"
@@ -117,10 +118,12 @@ class ReportTable:
         self._copy_rates: tuple[np.ndarray, np.ndarray] | None = None
 
     def copied(self, state: IndexState) -> np.ndarray:
-        """Per report, its paragraphs that stand near-identical in another report (waits for the clusters)."""
+        """Per report, its paragraphs that stand near-identical in another report (waits for the clusters), not
+        counting those only in another file of the same report (one township's report of one year saved twice)."""
         if self._copied is None:
             clusters = state.clusters()
             shared = clusters.reports[self.paragraph_docs] > 1
+            shared &= ~same_report_files(state, clusters).holds(self.paragraph_docs)
             self._copied = np.bincount(self.paragraph_codes[shared], minlength=self.reports)
         return self._copied
 

@@ -185,7 +185,7 @@ def boilerplate(state: IndexState, candidates: np.ndarray) -> FoldedCopies:
     if clusters is None:
         return FoldedCopies()
     folding = clusters.spanning(BOILERPLATE_REPORTS)
-    twins = state.memo("same report files", id(clusters), lambda: SameReportFiles.of(clusters, state.facets))
+    twins = same_report_files(state, clusters)
     labels = folding[candidates]
     labels = select(labels, labels >= 0)
     twins_folded = twins.folded_among(candidates)
@@ -195,6 +195,11 @@ def boilerplate(state: IndexState, candidates: np.ndarray) -> FoldedCopies:
     seen[labels] = True
     total = len(labels) - int(np.count_nonzero(seen)) + twins_folded
     return FoldedCopies(folding, labels, total, twins, twins_folded)
+
+
+def same_report_files(state: IndexState, clusters) -> SameReportFiles:
+    """The :class:`SameReportFiles` of a state's ``clusters``, found once."""
+    return state.memo("same report files", id(clusters), lambda: SameReportFiles.of(clusters, state.facets))
 
 
 @dataclass
@@ -234,6 +239,21 @@ class SameReportFiles:
             return np.full(len(docs), -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
         return np.where(self.docs[at] == docs, self.groups[at], -1)
+
+    def holds(self, docs: np.ndarray) -> np.ndarray:
+        """Whether each of ``docs`` is a copy in such a pair."""
+        return self._groups_of(docs) >= 0
+
+    def other_files(self, docs: np.ndarray, report_codes: np.ndarray) -> dict[int, int]:
+        """{report code: paragraphs} of the other files holding copies of ``docs`` (one report's paragraphs)."""
+        groups = self._groups_of(docs)
+        groups = groups[groups >= 0]
+        if not len(groups):
+            return {}
+        own = set(report_codes[docs].tolist())
+        partners = self.docs[np.isin(self.groups, groups)]
+        codes, counts = np.unique(report_codes[partners], return_counts=True)
+        return {int(c): int(n) for c, n in zip(codes, counts, strict=True) if int(c) not in own}
 
     def first_files(self, ranked: np.ndarray) -> np.ndarray:
         """Which of ``ranked`` (in page order) are not a later file's copy of a paragraph listed before."""
