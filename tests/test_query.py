@@ -117,3 +117,16 @@ def test_two_short_terms_joined_by_huozhe_are_either_of_them(engine):
     assert either["total"] == spaced["total"] > 0
     assert [h["id"] for h in either["hits"]] == [h["id"] for h in spaced["hits"]]
     assert engine.search(SearchRequest(q='"人民调解或者行政调解"'))["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["法律顾问|人民调解", "法律顾问｜人民调解", "法律顾问||人民调解", "法律顾问/人民调解", "法律顾问／人民调解"],
+)
+def test_a_bar_or_slash_between_two_terms_is_or_without_spaces(typed):
+    """| is the syntax's OR, but only with spaces around it: 法律顾问|人民调解 required both terms (5 full matches
+    over the test reports, 151 either way); A/B is how Chinese writes "A or B" (法律顾问/公职律师). A field's value
+    keeps its slash."""
+    assert parse_query(typed).query == AnyOf([Text("法律顾问", exact=False), Text("人民调解", exact=False)])
+    assert parse_query("法律顾问 | 人民调解").query == parse_query(typed).query
+    assert parse_query("county:城口县/巫溪县").filters == {"county": ["城口县/巫溪县"]}

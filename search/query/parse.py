@@ -165,6 +165,22 @@ def tokenize_query(text: str) -> list[tuple[str, str]]:
 EITHER = re.compile(r"^([^\s或]{2,6})(?:或者|或是)([^\s或]{2,6})$")  # 人民调解或者行政调解: the user's OR
 
 
+BAR_BETWEEN = re.compile(r"(?<=[^\s|/／])[|/／]+(?=[^\s|/／])")  # 法律顾问|律师, 法律顾问/公职律师, ||: either
+
+
+def _bars_apart(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A word with | or / between two terms (法律顾问|人民调解, 法律顾问/公职律师) as the terms OR-ed: | is the
+    syntax's OR even without the spaces around it, and / is how Chinese writes "or" between two names."""
+    apart: list[tuple[str, str]] = []
+    for kind, value in tokens:
+        if kind != "word" or not BAR_BETWEEN.search(value) or ":" in value or "：" in value:  # a field's value
+            apart.append((kind, value))
+            continue
+        for at, term in enumerate(BAR_BETWEEN.split(value)):
+            apart += [("word", "|"), ("word", term)] if at else [("word", term)]
+    return apart
+
+
 def _either_words_apart(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """A word typed as two short terms joined by 或者 (人民调解或者行政调解) as the two terms OR-ed: read as one
     run, it required both; a longer stretch (法律顾问或者律师怎么审查合同) is left as typed."""
@@ -217,7 +233,7 @@ def parse_query(text: str) -> ParsedQuery:
         (kind, value if kind in ("lparen", "rparen") or value in OPERATORS else fold(value))
         for kind, value in tokenize_query(_terms_with_marks_named(text.replace("\u3000", " ").translate(NARROWED)))
     ]
-    parser = _Parser(_literal_chinese_operators(_either_words_apart(tokens)))
+    parser = _Parser(_literal_chinese_operators(_either_words_apart(_bars_apart(tokens))))
     result = ParsedQuery(query=None)
     if parser.tokens:
         result.query = parser.parse(result)
