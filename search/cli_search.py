@@ -427,7 +427,9 @@ def run_indicators(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
-    print(f"共 {result['total']} 份报告，{result['values']} 个值；第 {result['page']}/{result['pages']} 页")
+    left_out = result["same_report_files_left_out"]
+    repeated = f"（另有 {left_out} 个文件是同一份报告的重复文件，未列入）" if left_out else ""
+    print(f"共 {result['total']} 份报告{repeated}，{result['values']} 个值；第 {result['page']}/{result['pages']} 页")
     for r in result["reports"]:
         cells = "  ".join(f"{name} {cell['value']}" for name, cell in r["cells"].items())
         print(f"\n{r['township'] or r['county'] or '未知'} {r['year'] or ''}：{cells or '（没有写明的指标）'}")

@@ -205,7 +205,7 @@ def test_copy_flags_agree_with_counting_each_cluster_by_hand():
 def test_a_report_saved_in_two_files_is_named_as_such_not_as_copied(samples, tmp_path, capsys):
     """黄石镇's report as its .txt and as the page that republished it: each file showed 15 copied paragraphs;
     now one (the shortcoming 蒲台乡 shares) and the other file, named by its path in the API, the CLI and the
-    CSV."""
+    CSV. The indicator table lists the report once (its figures twice in a county's table and ranking)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for path in samples.values():
@@ -216,7 +216,10 @@ def test_a_report_saved_in_two_files_is_named_as_such_not_as_copied(samples, tmp
     update_index(corpus, tmp_path / "index", jobs=1)
     engine = Engine(tmp_path / "index")
     rows = [r for r in engine.check(SearchRequest())["reports"] if r["township"] == "黄石镇"]
+    indicators = engine.indicators(SearchRequest())
     engine.close()
+    assert [r["township"] for r in indicators["reports"]].count("黄石镇") == 1  # one row, not two
+    assert indicators["total"] == 5 and indicators["same_report_files_left_out"] == 1
     assert len(rows) == 2 and all(r["copied_paragraphs"] == 1 for r in rows)
     named = sorted(other["path"] for r in rows for other in r["same_report_files"])
     assert named == sorted(["republished.html", samples["黄石镇"].name])

@@ -268,6 +268,10 @@ INDICATORS = _object(
         "total": {"type": "integer", "description": "所选报告总数（全部页）"},
         "values": {"type": "integer", "description": "所选报告写明的指标值个数（每份报告每个指标计一次）"},
         "stated": {"type": "object", "additionalProperties": INTEGER, "description": "每个指标：写明它的报告数"},
+        "same_report_files_left_out": {
+            "type": "integer",
+            "description": "未列入的文件数：同一乡镇同一年度的报告存了两个文件时，只列一个",
+        },
         "reports": _array(
             _object(
                 {

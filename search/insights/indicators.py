@@ -1,5 +1,6 @@
 """The indicator table: per report, the figures it states for each indicator (read by
-:mod:`search.index.figures`), the first with its paragraph and sentence, and how many more."""
+:mod:`search.index.figures`), the first with its paragraph and sentence, and how many more. A report saved in
+two files is one row (the later file is left out and counted)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from search.index.figures import indicator_names
-from search.insights.report_table import report_table
+from search.insights.report_table import FirstValues, report_table
 from search.query.state import IndexState
 
 
@@ -23,8 +24,12 @@ class IndicatorTable:
         self.descending = descending
         self.table = table = report_table(state)
         selected = selected & state.facets.paragraph
-        self.firsts = table.first_values(selected)
+        later = table.later_files(state)
+        firsts = table.first_values(selected)
+        self.firsts = firsts if not later.any() else _without_reports(firsts, later)
         codes = table.selected_reports(selected)
+        self.later_files = int(np.count_nonzero(later[codes]))
+        codes = codes[~later[codes]]
         columns = table.columns
         codes = codes[
             np.lexsort(
@@ -61,6 +66,7 @@ class IndicatorTable:
             "stated": {name: int(stated[i]) for i, name in enumerate(self.names)},
             "sort": self.sort,
             "descending": self.descending,
+            "same_report_files_left_out": self.later_files,
         }
 
     def row(self, code: int) -> dict:
@@ -95,6 +101,12 @@ class IndicatorTable:
     def rows(self, codes: np.ndarray) -> Iterator[dict]:
         for code in codes.tolist():
             yield self.row(code)
+
+
+def _without_reports(firsts: FirstValues, left_out: np.ndarray) -> FirstValues:
+    """``firsts`` without the entries of the reports ``left_out`` flags."""
+    kept = ~left_out[firsts.reports]
+    return FirstValues(firsts.reports[kept], firsts.kinds[kept], firsts.first[kept], firsts.more[kept])
 
 
 INDICATOR_COLUMNS_FIXED = ["乡镇/单位", "县区", "省份", "年度"]

@@ -189,6 +189,29 @@ class ReportTable:
         at = int(self.columns["township"][code])
         return self._facets.township_names[at] if at >= 0 else ""
 
+    def later_files(self, state: IndexState) -> np.ndarray:
+        """Per report, whether it is the later file of a report saved twice: one township's report of one year
+        in two files sharing at least half of the shorter one's paragraphs (of two, the one with fewer
+        paragraphs, else the later code). None are while the clusters of a large state are being found."""
+        clusters = state.clusters_if_ready(start=False)
+        later = np.zeros(self.reports, dtype=bool)
+        if clusters is None:
+            return later
+        twins = same_report_files(state, clusters)
+        codes = self._facets.codes["report_id"][twins.docs].astype(np.int64)
+        if not len(codes):
+            return later
+        order = np.lexsort((codes, twins.groups))
+        groups, codes = twins.groups[order], codes[order]
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        ends = np.r_[starts[1:], len(groups)] - 1
+        pairs, shared = np.unique(codes[starts] * self.reports + codes[ends], return_counts=True)
+        for pair, count in zip(pairs.tolist(), shared.tolist(), strict=True):
+            first, second = divmod(pair, self.reports)
+            if 2 * count >= min(self.paragraphs[first], self.paragraphs[second]):
+                later[first if self.paragraphs[first] < self.paragraphs[second] else second] = True
+        return later
+
     def selected_reports(self, selected: np.ndarray) -> np.ndarray:
         """The report codes with a paragraph among ``selected`` (a flag per document), ascending."""
         return distinct(self.paragraph_codes[selected[self.paragraph_docs]])
