@@ -205,7 +205,8 @@ def test_copy_flags_agree_with_counting_each_cluster_by_hand():
 def test_a_report_saved_in_two_files_is_named_as_such_not_as_copied(samples, tmp_path, capsys):
     """黄石镇's report as its .txt and as the page that republished it: each file showed 15 copied paragraphs;
     now one (the shortcoming 蒲台乡 shares) and the other file, named by its path in the API, the CLI and the
-    CSV. The indicator table lists the report once (its figures twice in a county's table and ranking)."""
+    CSV. The indicator table lists the report once (its figures twice in a county's table and ranking), and so
+    does the township's page (2021 twice, the second 'kept' whole from the first)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for path in samples.values():
@@ -217,7 +218,9 @@ def test_a_report_saved_in_two_files_is_named_as_such_not_as_copied(samples, tmp
     engine = Engine(tmp_path / "index")
     rows = [r for r in engine.check(SearchRequest())["reports"] if r["township"] == "黄石镇"]
     indicators = engine.indicators(SearchRequest())
+    history = engine.township("云阳县", "黄石镇")
     engine.close()
+    assert [report["year"] for report in history["reports"]] == [2021]
     assert [r["township"] for r in indicators["reports"]].count("黄石镇") == 1  # one row, not two
     assert indicators["total"] == 5 and indicators["same_report_files_left_out"] == 1
     assert len(rows) == 2 and all(r["copied_paragraphs"] == 1 for r in rows)

@@ -35,6 +35,7 @@ def township_history(state: IndexState, county: str, township: str) -> dict | No
     codes = table.selected_reports(selected)
     if not len(codes):
         return None
+    codes = codes[~table.later_files(state)[codes]]  # a report saved in two files is one year, not two
     codes = codes[np.lexsort((codes, table.years[codes]))]
     keys = state.clusters().keys()
     names = indicator_names()
