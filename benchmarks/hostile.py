@@ -266,6 +266,20 @@ def html_nested(folder: Path, scale: str) -> Path:
     return path
 
 
+def mht_nested(folder: Path, scale: str) -> Path:
+    """A web archive of parts nested in parts, each a multipart of its own."""
+    depth = size("nesting", scale)
+    path = folder / "nested.mht"
+    with open(path, "wb") as handle:
+        handle.write(b"MIME-Version: 1.0\n")
+        for level in range(depth):
+            handle.write(f"Content-Type: multipart/related; boundary=b{level}\n\n--b{level}\n".encode())
+        handle.write("Content-Type: text/html; charset=utf-8\n\n<p>北屏乡法律顾问</p>\n".encode())
+        for level in reversed(range(depth)):
+            handle.write(f"--b{level}--\n".encode())
+    return path
+
+
 def html_huge(folder: Path, scale: str) -> Path:
     path = folder / "huge.html"
     with open(path, "wb") as handle:
@@ -439,7 +453,7 @@ def wrong_suffix(folder: Path, scale: str) -> Path:
 SHAPES: dict[str, Callable[[Path, str], Path]] = {
     name: function
     for name, function in dict(globals()).items()
-    if callable(function) and name.split("_")[0] in ("docx", "ofd", "doc", "html", "txt", "pdf")
+    if callable(function) and name.split("_")[0] in ("docx", "ofd", "doc", "html", "mht", "txt", "pdf")
 } | {
     "sparse": sparse,
     "too_large": too_large,

@@ -151,7 +151,8 @@ def test_check_file_prints_the_review_and_json(sample_index, samples, tmp_path, 
 
 
 @pytest.mark.parametrize(
-    ("shape", "says"), [("docx_bomb", "压缩"), ("doc_difat_loop", "分配表"), ("html_nested", "嵌套过深")]
+    ("shape", "says"),
+    [("docx_bomb", "压缩"), ("doc_difat_loop", "分配表"), ("html_nested", "嵌套过深"), ("mht_nested", "嵌套过深")],
 )
 def test_a_hostile_draft_is_refused_with_its_reason_and_the_server_goes_on(client, samples, tmp_path, shape, says):
     from benchmarks.hostile import SHAPES

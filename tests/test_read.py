@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from variants import sample_lines, write_docx, write_gbk, write_html, write_ofd, write_pdf, write_utf16
+from variants import sample_lines, write_docx, write_gbk, write_html, write_mhtml, write_ofd, write_pdf, write_utf16
 
 from search.ingest.model import ReportError
 from search.ingest.pipeline import corpus_listing, process_corpus, process_file
@@ -26,11 +26,12 @@ def _shape(report):
         (write_gbk, ".txt"),
         (write_utf16, ".txt"),
         (write_html, ".html"),
+        (write_mhtml, ".mhtml"),
         (write_docx, ".docx"),
         (write_pdf, ".pdf"),
         (write_ofd, ".ofd"),
     ],
-    ids=["gbk", "utf16", "html", "docx", "pdf", "ofd"],
+    ids=["gbk", "utf16", "html", "mhtml", "docx", "pdf", "ofd"],
 )
 def test_every_format_gives_the_same_metadata_and_paragraphs(
     township, writer, suffix, samples, sample_reports, tmp_path
@@ -413,3 +414,28 @@ def _word_table(document, rows: list[tuple[str, ...]]):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     return table
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (
+            b"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=b\n\n--b\nContent-Type: image/png\n\nx\n--b--\n",
+            "网页归档中没有网页正文",
+        ),
+        (b"\x00\x01 not an archive at all", "不是网页归档文件"),
+    ],
+)
+def test_a_web_archive_without_a_page_is_refused_naming_the_file(tmp_path, data, says):
+    path = tmp_path / "保存的网页.mht"
+    path.write_bytes(data)
+    with pytest.raises(ReportError, match=says) as refused:
+        read_file(path)
+    assert "保存的网页.mht" in str(refused.value)
+
+
+def test_a_page_saved_under_an_archives_name_is_read_as_the_page(samples, tmp_path):
+    page = write_html(sample_lines(samples["蒲台乡"]), tmp_path / "page.html")
+    archive = tmp_path / "page.mht"
+    archive.write_bytes(page.read_bytes())
+    assert read_file(archive).lines == read_file(page).lines

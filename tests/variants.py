@@ -58,6 +58,36 @@ def write_html(lines: list[str], target: Path, encoding: str = "utf-8") -> Path:
     return target
 
 
+def write_mhtml(lines: list[str], target: Path) -> Path:
+    """The page of :func:`write_html` as a browser's or Word's single-file web archive (.mht, .mhtml): a
+    multipart/related MIME message, the page GBK-encoded and quoted-printable, an image beside it."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    page = write_html(lines, target.with_suffix(".page"), encoding="gbk")
+    archive = MIMEMultipart("related", type="text/html")
+    archive["Snapshot-Content-Location"] = "http://www.example.gov.cn/zwgk/fzzfjs/art_1.html"
+    archive["Subject"] = "=?utf-8?B?5rOV5rK75pS/5bqc5bu66K6+?="
+    text = page.read_bytes().decode("gbk")
+    part = MIMEText(text.replace('charset="gbk"', ""), "html", "gbk")
+    del part["Content-Transfer-Encoding"]
+    part.set_payload(quopri_of(text.replace('<meta charset="gbk">', "").encode("gbk")))
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    part["Content-Location"] = "http://www.example.gov.cn/zwgk/fzzfjs/art_1.html"
+    archive.attach(part)
+    archive.attach(MIMEImage(b"\x89PNG\r\n\x1a\n" + bytes(64), "png"))
+    page.unlink()
+    target.write_bytes(archive.as_bytes())
+    return target
+
+
+def quopri_of(data: bytes) -> str:
+    import quopri
+
+    return quopri.encodestring(data).decode("ascii")
+
+
 def write_docx(lines: list[str], target: Path) -> Path:
     import docx
 

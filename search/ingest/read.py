@@ -13,14 +13,16 @@ from search.ingest.model import RawText, ReportError
 from search.ingest.read_doc import read_word97
 from search.ingest.read_docx import read_docx
 from search.ingest.read_html import read_html
+from search.ingest.read_mhtml import read_mhtml
 from search.ingest.read_ofd import read_ofd
 from search.ingest.read_pdf import read_pdf
 from search.ingest.text import decode_text, tab_tables_joined
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+WEB_ARCHIVE_SUFFIXES = {".mht", ".mhtml"}
 WORD97_SUFFIXES = {".doc", ".wps"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | WORD97_SUFFIXES | {".docx", ".pdf", ".ofd"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | WEB_ARCHIVE_SUFFIXES | WORD97_SUFFIXES | {".docx", ".pdf", ".ofd"}
 
 
 def is_supported(path: Path) -> bool:
@@ -45,6 +47,8 @@ def read_file(path: Path) -> RawText:
         return RawText(lines=tab_tables_joined(text.splitlines()), format="txt", encoding=encoding)
     if suffix in HTML_SUFFIXES:
         return read_html(data, path)
+    if suffix in WEB_ARCHIVE_SUFFIXES:
+        return read_mhtml(data, path)
     if suffix == ".docx":
         return read_docx(path)
     if suffix in WORD97_SUFFIXES:

@@ -38,6 +38,7 @@ EXPECTED = {  # shape → a piece of the reason; None: the file may be read (it 
     "doc_encrypted": "加密",
     "doc_random": "",
     "html_nested": "嵌套过深",
+    "mht_nested": "网页归档嵌套过深",
     "html_huge": "过大",
     "html_wide": None,
     "txt_one_line": "过大",
