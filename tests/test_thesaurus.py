@@ -305,6 +305,16 @@ def test_a_region_asked_about_is_no_concept():
     assert content == ["少数民族", "普法"]
 
 
+def test_everyday_names_of_illegal_building_fraud_and_pollution_reach_the_reports_words():
+    """怎么处理违建 found nothing (违建 only a related term; reports write 查处违法建设12起), 反诈宣传 two paragraphs of
+    诈骗 by their 宣传 alone, 环境污染执法 required 环境 and 污染 apart."""
+    thesaurus = load_thesaurus()
+    assert {"违法建设", "违章建筑"} <= set(thesaurus.concept("违建").equivalents)
+    assert {"电信网络诈骗", "防诈骗"} <= set(thesaurus.concept("反诈").equivalents)
+    assert "环保" in thesaurus.concept("环境污染").equivalents
+    assert [c.text for c in thesaurus.concepts("反诈宣传")] == ["反诈", "宣传"]
+
+
 def test_legal_help_and_asking_for_wages_are_the_reports_legal_aid_and_labour_disputes():
     """农民工讨薪有什么法律帮助: reports write 法律援助 and 欠薪 / 劳资纠纷; 法律帮助 and 讨薪 were required as typed."""
     thesaurus = load_thesaurus()
