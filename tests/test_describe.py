@@ -669,3 +669,13 @@ def test_a_page_date_gives_the_year_when_nothing_else_names_one(tmp_path):
         "一、主要举措和成效\n全年调解纠纷40起。\n",
     )
     assert report.year == 2023 and report.date == "2024-02-05"
+
+
+def test_a_zones_committee_reports_at_county_level_without_its_citys_name(tmp_path):
+    """曲江新区管委会 gave the county 曲江新区 but no level (a zone was taken as the issuer only after its city's
+    name: 西安曲江新区管委会), so a filter on 县区 left its report out."""
+    report = _describe_text(
+        tmp_path,
+        "曲江新区管委会2023年法治政府建设工作报告\n2023年，管委会坚持依法行政。\n一、主要做法\n全面推行权责清单制度。\n",
+    )
+    assert (report.level, report.county, report.township) == ("县区", "曲江新区", "")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
-from search.ingest.issuer import StatedPlace, issuer_of_signature, issuer_phrase, stated_place
+from search.ingest.issuer import ZONE, StatedPlace, issuer_of_signature, issuer_phrase, stated_place
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
 from search.ingest.normalize import CHINESE_DIGITS
 from search.ingest.paragraphs import Segmented
@@ -38,6 +38,7 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委�
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
 TITLE_BRACKETS = re.compile(r"[（(]([^（）()]{2,20})[）)]")
 OPENING_PARAGRAPHS = 2
+ZONE_COMMITTEE = re.compile(r"(?:管委会|管理委员会)$")
 COVER_DATE = "印发或报送它的公文的日期"
 GEO_FIELDS = ("county", "city", "province")
 SIDECAR_SUFFIX = ".meta.json"
@@ -134,7 +135,7 @@ def _set_unit_level(report: Report, evidence: Evidence, gazetteer: Gazetteer) ->
     stated = stated_place(issuer, gazetteer) if issuer else StatedPlace()
     if not issuer or gazetteer.find_townships(issuer) or stated.township:
         return False
-    county = gazetteer.find_county(issuer) or (stated.county if stated.city else "")
+    county = gazetteer.find_county(issuer) or (stated.county if stated.city or _zone_committee(issuer, stated) else "")
     if not county:
         return False
     rest = issuer[issuer.index(county) + len(county) :]
@@ -149,6 +150,14 @@ def _set_unit_level(report: Report, evidence: Evidence, gazetteer: Gazetteer) ->
         if len(values) == 1:
             _set(report, name, values.pop(), f"{label}（{_unit_place_source(known, index)}）")
     return True
+
+
+def _zone_committee(issuer: str, stated: StatedPlace) -> bool:
+    """Whether the issuer is the administrative committee of a zone (曲江新区管委会), a county-level unit even
+    where it names no city: its report is the zone's, as a county government's is the county's."""
+    return (
+        bool(stated.county) and ZONE.fullmatch(stated.county) is not None and ZONE_COMMITTEE.search(issuer) is not None
+    )
 
 
 def _issuer_said(evidence: Evidence) -> tuple[str, str]:
