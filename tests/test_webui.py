@@ -298,6 +298,16 @@ def test_facet_api_lists_every_value_with_the_counts_of_the_search(client):
     assert unknown.status_code == 400 and "colour" in unknown.get_json()["error"]
 
 
+def test_a_questions_trend_names_what_it_asks_not_the_whole_question(client):
+    """趋势：…有多少报告写到“看看别人的法律顾问怎么写” claimed reports write the question; they write 法律顾问."""
+    page = client.get("/", query_string={"q": "看看别人的法律顾问怎么写"}).get_data(as_text=True)
+    assert "有多少报告写到“法律顾问”" in page and "写到“看看别人" not in page
+    assert client.get("/api/search", query_string={"q": "执法力量不足怎么办"}).get_json()["asked"] == [
+        "执法力量",
+        "不足",
+    ]
+
+
 @pytest.fixture(scope="module")
 def written_client(tmp_path_factory):
     """Three townships' reports written for the tests: one paragraph with a near copy, a half-similar one and

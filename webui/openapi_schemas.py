@@ -96,6 +96,11 @@ TREND = _array(
 RESULTS = _object(
     {
         "query": STRING,
+        "asked": {
+            "type": "array",
+            "items": STRING,
+            "description": "检索式中要找的词（提问用语、虚词已去掉：看看别人的法律顾问怎么写 → 法律顾问）",
+        },
         "mode": {"type": "string", "enum": ["expanded", "exact"]},
         "total": {"type": "integer", "description": "完全命中的段落数（分面计数也只数这些）"},
         "partial_total": INTEGER,

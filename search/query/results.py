@@ -120,6 +120,7 @@ def _totals(query: Query, found: Matches, found_tiers: np.ndarray | None) -> dic
     )
     return {
         "query": request.q,
+        "asked": list(dict.fromkeys(concept.text for concept in query.concepts if not concept.filler)),
         "mode": request.mode,
         "total": len(found.selected),
         "partial_total": partial,
