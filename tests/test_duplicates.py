@@ -865,3 +865,21 @@ def test_a_clusters_members_are_every_document_naming_its_centre_ascending():
         for doc in range(size):
             expected = np.flatnonzero(label == label[doc]) if label[doc] >= 0 else [doc]
             assert clusters.members(doc).tolist() == list(expected)
+
+
+VILLAGES = (
+    "在张家湾村、李家坪村、王家寨村开展民主法治示范村创建，指导各村修订完善村规民约，健全村务监督委员会，"
+    "推行“四议两公开”工作法，张家湾村被评为省级民主法治示范村。"
+)
+
+
+def test_a_paragraph_copied_with_its_villages_renamed_is_grouped_with_its_original(tmp_path):
+    """A copier renames the villages a paragraph lists as the township's own name (copy score 0.66 with the names
+    kept, 0.90 without); a paragraph listing the same villages about something else stays apart."""
+    renamed = VILLAGES.replace("张家湾村", "柳树沟村").replace("李家坪村", "桃花岭村").replace("王家寨村", "石门坎村")
+    other = "张家湾村、李家坪村、王家寨村三个村的调委会全年调解土地承包纠纷16起，邀请律师现场释法，调解成功15起。"
+    pairs = [
+        {"a": VILLAGES, "a_place": "东岭乡", "b": renamed.replace("省级", "市级"), "b_place": "西岭乡"},
+        {"a": VILLAGES, "a_place": "南岭乡", "b": other, "b_place": "北岭乡"},
+    ]
+    assert _grouped(pairs, tmp_path, beside=REPORT_SETS) == [True, False]

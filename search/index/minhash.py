@@ -34,8 +34,11 @@ from search.index.docsets import distinct
 from search.index.figures import SENTENCE
 
 SELF_REFERENCE = re.compile(r"[我本全该此][乡镇街区县村]|街道|\d+")
+# Villages or communities named in a list (在张家湾村、李家坪村开展…): a copier renames them as the township's
+# own name, so a copy keeps none of the names a list gives, wherever the paragraph repeats them.
+LISTED_VILLAGE = re.compile(r"(?<=、)[\u4e00-\u9fff]{2,3}(?:村|社区)|[\u4e00-\u9fff]{2,3}(?:村|社区)(?=、)")
 SHINGLE = 4
-BODY_VERSION = "4"  # 2: level words made one; 3: 16 bands of 4 rows; 4: short bodies' bands, 32-bit keys
+BODY_VERSION = "5"  # 2: level words made one; 3: 16 bands of 4 rows; 4: short bodies' bands, 32-bit keys; 5: villages
 NUM_PERM = 64
 SEED = 1
 CANDIDATE_THRESHOLD = 0.45
@@ -70,8 +73,9 @@ def body_rules() -> str:
 
 
 def body_of(folded: str, places: tuple[str, ...] = ()) -> str:
-    """What a copy keeps of a paragraph: its words without numbers, self references, punctuation and
-    (when given) its report's own place names, its level words (乡/镇/街道, 镇政府/街道办事处 …) made one."""
+    """What a copy keeps of a paragraph: its words without numbers, self references, punctuation, the villages
+    it lists and (when given) its report's own place names, its level words (乡/镇/街道, 镇政府/街道办事处 …) made
+    one."""
     return "".join(RUN.findall(_kept(folded, places)))
 
 
@@ -85,6 +89,8 @@ def _kept(folded: str, places: tuple[str, ...]) -> str:
         if place:
             folded = folded.replace(place, "")
     pattern, canonical = _level_words()
+    for village in sorted(set(LISTED_VILLAGE.findall(folded)), key=len, reverse=True):
+        folded = folded.replace(village, "")
     return SELF_REFERENCE.sub("", pattern.sub(lambda match: canonical[match.group()], folded))
 
 
