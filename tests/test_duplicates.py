@@ -883,3 +883,20 @@ def test_a_paragraph_copied_with_its_villages_renamed_is_grouped_with_its_origin
         {"a": VILLAGES, "a_place": "南岭乡", "b": other, "b_place": "北岭乡"},
     ]
     assert _grouped(pairs, tmp_path, beside=REPORT_SETS) == [True, False]
+
+
+def test_copies_written_in_new_styles_are_grouped_but_a_split_or_merged_paragraph(tmp_path):
+    """tests/data/new_style_copy_pairs.json, written after the rules: 10 of 12 copies grouped (sentences reversed,
+    synonyms throughout, figures in Chinese numerals, villages renamed …) and none of the 8 lookalikes; a
+    paragraph's first half alone and a paragraph merged with another are not (the balance rule)."""
+    pairs = json.loads((Path(__file__).parent / "data" / "new_style_copy_pairs.json").read_text(encoding="utf-8"))
+    pairs = pairs["pairs"]
+    found = _grouped(pairs, tmp_path, beside=REPORT_SETS)
+    missed = [pair["kind"] for grouped, pair in zip(found, pairs, strict=True) if pair["copy"] and not grouped]
+    assert not any(grouped for grouped, pair in zip(found, pairs, strict=True) if not pair["copy"])
+    assert sorted(missed) == sorted(
+        [
+            "the first half of a paragraph as a paragraph of its own",
+            "a paragraph copied with a second paragraph merged into it",
+        ]
+    )
