@@ -679,3 +679,26 @@ def test_a_zones_committee_reports_at_county_level_without_its_citys_name(tmp_pa
         "曲江新区管委会2023年法治政府建设工作报告\n2023年，管委会坚持依法行政。\n一、主要做法\n全面推行权责清单制度。\n",
     )
     assert (report.level, report.county, report.township) == ("县区", "曲江新区", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "鹤龙街2024年法治政府建设工作报告\n2024年，鹤龙街坚持以习近平法治思想为指导。\n一、主要举措和成效\n鹤龙街党工委专题学习5次。\n",
+        "2024年，鹤龙街坚持以习近平法治思想为指导，现将2024年法治政府建设工作报告如下：\n一、主要举措和成效\n"
+        "推进鹤龙街党政主要负责人述法。鹤龙街党工委专题学习5次。\n",
+    ],
+)
+def test_a_street_office_writing_its_name_without_dao_is_the_gazetteers(tmp_path, text):
+    """Guangzhou's street offices write their own names as 鹤龙街 (the gazetteer's 鹤龙街道): the title's issuer
+    and the body's mentions named no township and the report had no county."""
+    report = _describe_text(tmp_path, text)
+    assert (report.level, report.township, report.county, report.year) == ("街道", "鹤龙街道", "白云区", 2024)
+
+
+def test_a_street_named_in_the_text_is_no_township(tmp_path):
+    report = _describe_text(
+        tmp_path,
+        "翠湖镇2024年法治政府建设工作报告\n一、主要举措和成效\n在步行街、商业街开展普法宣传，在人民街设置宣传栏。\n",
+    )
+    assert report.township == "翠湖镇"

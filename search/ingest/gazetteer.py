@@ -15,7 +15,7 @@ from pathlib import Path
 DATA = Path(__file__).parent.parent / "data" / "gazetteer.tsv.gz"
 TOWNSHIP_SUFFIXES = ("乡", "镇", "街道", "苏木", "民族乡")
 COUNTY_LEVELS = "县区市旗"  # 南和县 became 南和区, 邵东县 邵东市: the level changes, the short name stays
-TOWNSHIP_LAST_CHARACTER = re.compile("[乡镇道木]")  # where a township name can end; a report body is searched
+TOWNSHIP_LAST_CHARACTER = re.compile("[乡镇道木街]")  # where a township name can end; a report body is searched
 
 
 @dataclass(frozen=True)
@@ -106,13 +106,24 @@ class Gazetteer:
     def townships_named(self, name: str) -> list[Place]:
         return self.by_township.get(name, [])
 
+    def street_office(self, name: str) -> str:
+        """The gazetteer's street office a name short of its 道 stands for (鹤龙街 for 鹤龙街道: how Guangzhou's
+        street offices write their own names), or "" when ``name`` is none such."""
+        if len(name) < 3 or not name.endswith("街") or name in self.by_township:
+            return ""
+        return name + "道" if name + "道" in self.by_township else ""
+
     def find_townships(self, text: str) -> list[tuple[int, str]]:
-        """(offset, name) of each township name in ``text``, longest match at each ending."""
+        """(offset, name) of each township name in ``text``, longest match at each ending; a street office written
+        without its 道 (鹤龙街党工委) by the gazetteer's name."""
         found = []
         for last in TOWNSHIP_LAST_CHARACTER.finditer(text):
             end = last.end()
+            short = last.group() == "街"
+            if short and text.startswith("道", end):
+                continue  # the whole name ends at its 道
             for start in range(max(0, end - self.longest_township), end - 1):
-                name = text[start:end]
+                name = self.street_office(text[start:end]) if short else text[start:end]
                 if name in self.by_township:
                     found.append((start, name))
                     break

@@ -97,6 +97,7 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
         rest = GOVERNMENT_BEFORE_OFFICE.sub("", rest)
     if place.county and not place.province:
         place.province = _province_of_zone(place.county, gazetteer)
+    rest = gazetteer.street_office(rest) or rest  # 鹤龙街 (its own way of writing 鹤龙街道)
     if _is_township(rest, gazetteer):
         place.township = _known_township_at_end(rest, gazetteer) or _after_zone(rest, gazetteer) or rest
     elif rest and not place.county and rest in gazetteer.by_county:
