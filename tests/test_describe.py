@@ -702,3 +702,20 @@ def test_a_street_named_in_the_text_is_no_township(tmp_path):
         "翠湖镇2024年法治政府建设工作报告\n一、主要举措和成效\n在步行街、商业街开展普法宣传，在人民街设置宣传栏。\n",
     )
     assert report.township == "翠湖镇"
+
+
+def test_a_townships_own_name_does_not_place_it_in_the_county_its_name_holds(tmp_path):
+    """12 townships are named 仁和镇, one of them in 仁和区: a report naming no county was placed there because
+    its own name holds 仁和 (仁和区's short name; a published report of 宁远县's 仁和镇 read so). Its county is
+    left empty, and taken where the text names it."""
+    body = "\n一、主要措施和成效\n成立了以镇党委书记、镇长任双组长的法治政府建设工作领导小组。\n"
+    alone = _describe_text(
+        tmp_path, "仁和镇人民政府\n关于2024年度法治政府建设工作的报告\n2024年，仁和镇扎实推进依法行政。" + body
+    )
+    assert (alone.township, alone.county) == ("仁和镇", "")
+    placed = _describe_text(
+        tmp_path, "仁和镇2024年度法治政府建设工作报告\n2024年，仁和镇在宁远县委、县政府的领导下推进依法行政。" + body
+    )
+    assert (placed.township, placed.county) == ("仁和镇", "宁远县")
+    stated = _describe_text(tmp_path, "柳林县柳林镇2020年法治政府建设年度报告\n2020年，柳林镇推进依法行政。" + body)
+    assert (stated.township, stated.county) == ("柳林镇", "柳林县")

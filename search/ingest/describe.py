@@ -294,7 +294,8 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
         if not (stated.place.city or stated.place.province):
             _set_from_renamed(report, evidence.everything, gazetteer)
         return
-    text = evidence.everything
+    # The township's own name is no evidence of where it is: 仁和镇 holds 仁和, the short name of 仁和区.
+    text = evidence.everything.replace(report.township, "")
     doc_aliases = {m.group(1) for m in DOC_NUMBER.finditer(text)}
     scored = [(_place_score(place, text, doc_aliases), place) for place in candidates]
     top = max(score for score, _ in scored)
