@@ -340,3 +340,28 @@ def test_a_pages_labels_without_colons_and_a_table_of_label_names_are_chrome(tmp
     report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
     assert (report.title, report.township, report.county) == (lines[-1], "中村乡", "开化县")
     assert report.chrome_lines == len(lines) - 1
+
+
+def test_a_title_printed_again_over_two_lines_under_a_pages_labels_is_no_paragraph(tmp_path):
+    """A disclosure page's labels (公文时效 among them) over its title printed again as the page breaks it (…工作 /
+    年度报告): the label stopped the front matter, and the title's two lines ran into the first paragraph."""
+    page = "\n".join(
+        [
+            "岗巴县青山乡2025年法治政府建设工作 年度报告",
+            "- 索引号：gbx/2026-00000",
+            "- 发文机构：岗巴县青山乡",
+            "- 公文时效：",
+            "- 发布日期：2026-01-21",
+            "岗巴县青山乡2025年法治政府建设工作",
+            "年度报告",
+            "在县委、县政府的正确领导下，青山乡坚持以习近平法治思想为指导，现将我乡2025年工作情况报告如下：",
+            "一、工作开展情况",
+            "全年召开乡党委会集体学习33次。",
+        ]
+    )
+    path = tmp_path / "page.txt"
+    path.write_text(page + "\n", encoding="utf-8")
+    report = process_file(path)
+    assert report.title == "岗巴县青山乡2025年法治政府建设工作年度报告"
+    assert report.paragraphs[0].text.startswith("在县委")
+    assert (report.township, report.county, report.year) == ("青山乡", "岗巴县", 2025)

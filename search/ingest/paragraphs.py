@@ -280,7 +280,7 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
     南湖街道办事处), and the addressee; an attachment label (附件2) above them is no text."""
     lines = [_without_title_marks(line) for line in lines[:6]] + lines[6:]
     index = 1 if lines and ATTACHMENT_LABEL.match(lines[0]) else 0
-    skipped = 0
+    skipped, repeated = 0, ""
     while index < min(len(lines), 5 + skipped):
         line = lines[index]
         if _is_no_title_line(line, index, lines, result):
@@ -296,8 +296,9 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
         elif not result.title_lines and PLACE_LINE.match(line) and _is_title_line(_next(lines, index)):
             result.title_lines.append(line)
         elif _is_title_line(line) and not result.addressee and not _heading_after_title(line, result):
-            if _repeats_title(line, result.title_lines):
+            if _repeats_title(repeated + line, result.title_lines):
                 skipped += 1
+                repeated = repeated + line if len(repeated + line) < len("".join(result.title_lines)) - 2 else ""
             elif _is_site_name_over(result.title_lines, line):
                 result.chrome_issuer = result.chrome_issuer or result.title_lines.pop()
                 result.title_lines.append(line)
