@@ -282,7 +282,7 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
     index = 1 if lines and ATTACHMENT_LABEL.match(lines[0]) else 0
     skipped, repeated = 0, ""
     while index < min(len(lines), 5 + skipped):
-        line = lines[index]
+        line, before, repeated = lines[index], repeated, ""  # the title's first part, printed again on the last line
         if _is_no_title_line(line, index, lines, result):
             skipped += 1
         elif result.title_lines and SUBTITLE.match(line) and len(line) <= STANDALONE_HEADING_MAX:
@@ -296,9 +296,9 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
         elif not result.title_lines and PLACE_LINE.match(line) and _is_title_line(_next(lines, index)):
             result.title_lines.append(line)
         elif _is_title_line(line) and not result.addressee and not _heading_after_title(line, result):
-            if _repeats_title(repeated + line, result.title_lines):
+            if _repeats_title(before + line, result.title_lines):
                 skipped += 1
-                repeated = repeated + line if len(repeated + line) < len("".join(result.title_lines)) - 2 else ""
+                repeated = before + line if len(before + line) < len("".join(result.title_lines)) - 2 else ""
             elif _is_site_name_over(result.title_lines, line):
                 result.chrome_issuer = result.chrome_issuer or result.title_lines.pop()
                 result.title_lines.append(line)
