@@ -89,7 +89,8 @@ def _kept(folded: str, places: tuple[str, ...]) -> str:
         if place:
             folded = folded.replace(place, "")
     pattern, canonical = _level_words()
-    for village in sorted(set(LISTED_VILLAGE.findall(folded)), key=len, reverse=True):
+    listed = LISTED_VILLAGE.findall(folded) if "、" in folded else ()  # every paragraph's body is made so
+    for village in sorted(set(listed), key=len, reverse=True):
         folded = folded.replace(village, "")
     return SELF_REFERENCE.sub("", pattern.sub(lambda match: canonical[match.group()], folded))
 

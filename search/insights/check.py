@@ -127,7 +127,7 @@ def _same_report_files(state: IndexState, table: ReportTable, code: int) -> list
     """The other files of this report (the township's of the same year) that repeat its paragraphs: the report
     saved twice, not copied; each with how many of its paragraphs it repeats."""
     clusters = state.clusters()
-    others = same_report_files(state, clusters).other_files(table.paragraphs_of(code), state.facets.codes["report_id"])
+    others = same_report_files(state, clusters).other_files(table.paragraphs_of(code))
     return [
         {
             **report_label(state.facets, int(table.first_doc[other])),

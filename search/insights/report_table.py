@@ -194,20 +194,13 @@ class ReportTable:
         in two files sharing at least half of the shorter one's paragraphs (of two, the one with fewer
         paragraphs, else the later code). None are while the clusters of a large state are being found."""
         clusters = state.clusters_if_ready(start=False)
-        later = np.zeros(self.reports, dtype=bool)
         if clusters is None:
-            return later
-        twins = same_report_files(state, clusters)
-        codes = self._facets.codes["report_id"][twins.docs].astype(np.int64)
-        if not len(codes):
-            return later
-        order = np.lexsort((codes, twins.groups))
-        groups, codes = twins.groups[order], codes[order]
-        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-        ends = np.r_[starts[1:], len(groups)] - 1
-        pairs, shared = np.unique(codes[starts] * self.reports + codes[ends], return_counts=True)
-        for pair, count in zip(pairs.tolist(), shared.tolist(), strict=True):
-            first, second = divmod(pair, self.reports)
+            return np.zeros(self.reports, dtype=bool)
+        return state.memo("later files", id(clusters), lambda: self._later_files(same_report_files(state, clusters)))
+
+    def _later_files(self, twins) -> np.ndarray:
+        later = np.zeros(self.reports, dtype=bool)
+        for (first, second), count in twins.file_pairs().items():
             if 2 * count >= min(self.paragraphs[first], self.paragraphs[second]):
                 later[first if self.paragraphs[first] < self.paragraphs[second] else second] = True
         return later

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from search.index.docsets import pieces, select
+from search.index.docsets import locate, members, pieces, select
 from search.query.facets import FacetTable
 from search.query.rank import TIER_GAP, TIERS, floor_of_best
 from search.query.request import SearchRequest
@@ -207,52 +207,56 @@ class SameReportFiles:
     """Copies of a paragraph in two files of one report (one township's report of one year saved twice: as a
     .docx and as the page that published it): the first is listed, the other would repeat it. A paragraph in
     two townships' reports, or in one township's reports of two years, is no such pair and stays listed. Kept
-    as the (ascending) documents of such pairs and a group per copied paragraph: few in any index."""
+    as the (ascending) documents of such pairs, a group per copied paragraph and each document's report code:
+    few in any index."""
 
     docs: np.ndarray
     groups: np.ndarray
+    reports: np.ndarray
+    total: int
 
     @classmethod
     def of(cls, clusters, facets: FacetTable) -> SameReportFiles:
         """The copies of clusters spanning two reports whose reports are one township's of one year."""
+        total = len(clusters.label)
         docs = np.flatnonzero((clusters.label >= 0) & (clusters.reports == 2))
         township = facets.codes["township"][docs].astype(np.int64)
         docs, township = docs[township >= 0], township[township >= 0]
-        if not len(docs):
-            return cls(docs, docs)
         years = facets.years[docs].astype(np.int64) & 0xFFFF
         keys = (clusters.label[docs].astype(np.int64) << 40) | (township << 16) | years
         _, groups = np.unique(keys, return_inverse=True)
-        reports = facets.codes["report_id"][docs]
-        order = np.lexsort((reports, groups))
-        first = np.r_[True, groups[order][1:] != groups[order][:-1]]
-        starts = np.flatnonzero(first)
-        ends = np.r_[starts[1:], len(order)] - 1
-        two_files = reports[order][starts] != reports[order][ends]
-        kept = two_files[np.cumsum(first) - 1]
-        at = np.sort(order[kept])
-        return cls(docs[at], groups[at])
+        reports = facets.codes["report_id"][docs].astype(np.int64)
+        first, last = _smallest_and_largest_per_group(groups, reports)
+        at = np.flatnonzero((first != last)[groups])
+        return cls(docs[at], groups[at], reports[at], total)
+
+    def file_pairs(self) -> dict[tuple[int, int], int]:
+        """{(report code, report code of its other file): paragraphs they share}, the smaller code first."""
+        first, last = _smallest_and_largest_per_group(self.groups, self.reports)
+        present = np.unique(self.groups)
+        pairs, shared = np.unique(np.stack([first[present], last[present]], axis=1), axis=0, return_counts=True)
+        return {(int(a), int(b)): int(n) for (a, b), n in zip(pairs.tolist(), shared.tolist(), strict=True)}
 
     def _groups_of(self, docs: np.ndarray) -> np.ndarray:
         """The group of each of ``docs`` (-1 for a document in none)."""
-        if not len(self.docs):
-            return np.full(len(docs), -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
-        return np.where(self.docs[at] == docs, self.groups[at], -1)
+        at = locate(self.docs, docs, self.total, among=False)
+        groups = np.full(len(docs), -1, dtype=np.int64)
+        inside = at >= 0
+        groups[inside] = self.groups[at[inside]]
+        return groups
 
     def holds(self, docs: np.ndarray) -> np.ndarray:
         """Whether each of ``docs`` is a copy in such a pair."""
         return self._groups_of(docs) >= 0
 
-    def other_files(self, docs: np.ndarray, report_codes: np.ndarray) -> dict[int, int]:
+    def other_files(self, docs: np.ndarray) -> dict[int, int]:
         """{report code: paragraphs} of the other files holding copies of ``docs`` (one report's paragraphs)."""
-        groups = self._groups_of(docs)
-        groups = groups[groups >= 0]
-        if not len(groups):
+        at = locate(self.docs, docs, self.total, among=False)
+        at = at[at >= 0]
+        if not len(at):
             return {}
-        own = set(report_codes[docs].tolist())
-        partners = self.docs[np.isin(self.groups, groups)]
-        codes, counts = np.unique(report_codes[partners], return_counts=True)
+        own = set(self.reports[at].tolist())
+        codes, counts = np.unique(self.reports[np.isin(self.groups, self.groups[at])], return_counts=True)
         return {int(c): int(n) for c, n in zip(codes, counts, strict=True) if int(c) not in own}
 
     def first_files(self, ranked: np.ndarray) -> np.ndarray:
@@ -265,11 +269,19 @@ class SameReportFiles:
 
     def folded_among(self, candidates: np.ndarray) -> int:
         """How many of ``candidates`` (ascending) a listed copy of their paragraph stands for."""
-        if not len(self.docs) or not len(candidates):
-            return 0
-        at = np.minimum(np.searchsorted(candidates, self.docs), len(candidates) - 1)
-        present = self.groups[candidates[at] == self.docs]
+        present = self.groups[members(self.docs, candidates, self.total)]
         return len(present) - len(np.unique(present))
+
+
+def _smallest_and_largest_per_group(groups: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per group number (below the largest of ``groups`` + 1), the smallest and the largest of ``values`` its
+    members have."""
+    count = int(groups.max()) + 1 if len(groups) else 0
+    smallest = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+    largest = np.full(count, -1, dtype=np.int64)
+    np.minimum.at(smallest, groups, values)
+    np.maximum.at(largest, groups, values)
+    return smallest, largest
 
 
 @dataclass
