@@ -170,8 +170,7 @@ def test_word_heading_styles_head_paragraphs_without_numbers(tmp_path):
     document.add_paragraph("议题须经法律顾问审查。")
     for level, text in [(2, "存在的不足"), (0, "执法人员数量不足"), (2, "下一步工作打算"), (0, "加强执法队伍建设。")]:
         document.add_heading(text, level) if level else document.add_paragraph(text)
-    document.save(tmp_path / "report.docx")
-    report = process_file(tmp_path / "report.docx")
+    report = _saved_and_read(document, tmp_path / "report.docx")
     assert (report.title, report.township) == ("星河镇2023年法治政府建设情况报告", "星河镇")
     assert _shape_of(report) == EXPECTED_MARKED
 
@@ -280,8 +279,7 @@ def test_a_word_table_is_read_where_it_stands_and_the_signature_after_it_keeps_i
     frame.cell(0, 0).add_paragraph("普法形式较为单一。")
     document.add_paragraph("佛山市南海区狮山镇人民政府")
     document.add_paragraph("2024年1月20日")
-    document.save(tmp_path / "report.docx")
-    report = process_file(tmp_path / "report.docx")
+    report = _saved_and_read(document, tmp_path / "report.docx")
     assert [p.text for p in report.paragraphs] == [
         "全年办理行政处罚案件148宗，主要数据如下表。",
         "项目，2022年，2023年；行政处罚案件（宗），126，148；备注，含简易程序。",
@@ -364,8 +362,7 @@ def test_a_word_table_of_work_done_gives_a_paragraph_a_row_led_by_its_task(tmp_p
     table.cell(2, 2).add_paragraph("另有3件移交司法所。")
     document.add_paragraph("二、存在的不足")
     document.add_paragraph("执法力量薄弱。")
-    document.save(tmp_path / "report.docx")
-    report = process_file(tmp_path / "report.docx")
+    report = _saved_and_read(document, tmp_path / "report.docx")
     assert [p.text for p in report.paragraphs] == [
         "聘请法律顾问：镇政府聘请律师担任常年法律顾问，全年审查合同28份。",
         "矛盾纠纷化解：全年排查化解矛盾纠纷96件，调解成功率97%。",
@@ -405,6 +402,12 @@ def test_a_page_laid_out_in_a_table_is_no_table_of_work_done():
     assert record_lines([["序号", "工作任务", "完成情况"], ["1", "聘请法律顾问", "全年审查合同28份。"]]) == [
         "聘请法律顾问：全年审查合同28份。"
     ]
+
+
+def _saved_and_read(document, path):
+    """The report a python-docx document reads as, saved to ``path``."""
+    document.save(path)
+    return process_file(path)
 
 
 def _word_table(document, rows: list[tuple[str, ...]]):
