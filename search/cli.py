@@ -107,6 +107,8 @@ def run_inspect(args: argparse.Namespace) -> int:
         source = report.sources.get(name, "")
         shown = value if value not in ("", None) else "（未知）"
         print(f"{label}：{shown}" + (f"    ← {source}" if source else ""))
+    if report.script:
+        print(f"字形：原文为{report.script}字，已按简体读取")
     if report.chrome_lines:
         print(f"网页框架：去掉 {report.chrome_lines} 行（发布时间、来源、浏览次数、打印本页等）")
     print(f"段落：{len(report.paragraphs)}")

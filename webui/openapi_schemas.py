@@ -300,6 +300,7 @@ REPORT = _object(
         "date": STRING,
         "format": STRING,
         "encoding": STRING,
+        "script": {"type": "string", "description": "繁体：原文用繁体字书写，按简体读取、显示和检索"},
         "hash": STRING,
         "sources": {"type": "object", "additionalProperties": STRING},
         "stale": {"type": "string", "description": "非空：文件已改动但无法读取，索引中是之前的版本（原因）"},

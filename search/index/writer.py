@@ -51,13 +51,14 @@ from search.index.segment_reader import (
 )
 from search.index.segment_writer import PIECE_SIZE, SegmentBuilder, remove_orphans
 from search.index.terms import EMPTY
-from search.ingest.model import Report
+from search.ingest.model import METADATA_FIELDS, Report
 from search.ingest.pipeline import path_order
 
 INDEX_NAME = "paragraphs"
 TOC_NAME = re.compile(rf"^_{INDEX_NAME}_\d+\.toc$")
 MERGE_AT = 4
 MAX_SEGMENTS = 3
+REPORT_STORED = (*METADATA_FIELDS, "sources", "format", "encoding", "script")
 INFO_FILE = "indexinfo.json"
 DERIVED_FILE = "derived.txt"  # which committed state the clusters, facts and copy rates were last saved for
 BATCH_DOCUMENTS = PIECE_SIZE
@@ -232,22 +233,8 @@ def stored_fields(document: dict) -> dict:
 
 
 def report_document(report: Report, report_id: str, relative_path: str, digest: str, source: Path) -> dict:
-    stored = {
-        "title": report.title,
-        "level": report.level,
-        "township": report.township,
-        "county": report.county,
-        "city": report.city,
-        "province": report.province,
-        "year": report.year,
-        "date": report.date,
-        "sources": report.sources,
-        "format": report.format,
-        "encoding": report.encoding,
-        "hash": digest,
-        "source": str(source.resolve()),
-        "paragraphs": len(report.paragraphs),
-    }
+    stored = {name: getattr(report, name) for name in REPORT_STORED}
+    stored.update(hash=digest, source=str(source.resolve()), paragraphs=len(report.paragraphs))
     return {
         "id": f"report-{report_id}",
         "kind": "report",

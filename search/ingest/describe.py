@@ -22,6 +22,7 @@ from search.ingest.issuer import ZONE, StatedPlace, issuer_of_signature, issuer_
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
 from search.ingest.normalize import CHINESE_DIGITS
 from search.ingest.paragraphs import Segmented
+from search.ingest.script import simplified
 
 YEAR = re.compile(r"(20\d\d)\s*年")
 CHINESE_YEAR = re.compile(r"(二[〇○零OＯ][〇○零OＯ一二三四五六七八九]{2})\s*年")
@@ -95,8 +96,8 @@ def describe(
         issuer=segmented.issuer,
         page_issuer=segmented.chrome_issuer or raw.hints.get("issuer", ""),
         addressee=segmented.addressee,
-        file_name=Path(report.path).stem,
-        folders="\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")]),
+        file_name=simplified(Path(report.path).stem),
+        folders=simplified("\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")])),
     )
     if not _set_unit_level(report, evidence, gazetteer):
         stated = _stated_places(evidence, gazetteer)

@@ -65,6 +65,8 @@ class Report:
     encoding: str = ""
     chrome_lines: int = 0
     """Lines of web-page chrome (发布时间, 浏览次数, 打印本页 …) dropped before the text was split."""
+    script: str = ""
+    """繁体 when the file was written in Traditional characters and is read (and shown) as Simplified."""
 
     def to_json(self) -> dict:
         """The ``inspect --json`` shape."""
@@ -82,6 +84,7 @@ class Report:
             "format": self.format,
             "encoding": self.encoding,
             "chrome_lines": self.chrome_lines,
+            "script": self.script,
             "paragraphs": [asdict(p) for p in self.paragraphs],
         }
         return data

@@ -12,12 +12,14 @@ from search.ingest.describe import METADATA_TABLE, SIDECAR_SUFFIX, describe, loa
 from search.ingest.model import Report, ReportError
 from search.ingest.paragraphs import segment
 from search.ingest.read import read_file
+from search.ingest.script import read_as_simplified
 
 
 def process_file(path: Path, corpus_root: Path | None = None) -> Report:
     """Read and structure one report; raise ReportError (naming the file) when it cannot be read."""
     path = Path(path)
     raw = read_file(path)
+    script = read_as_simplified(raw)
     segmented = segment(split_long_lines(raw.lines))
     if not segmented.paragraphs:
         raise ReportError(path, "没有找到正文段落")
@@ -27,6 +29,7 @@ def process_file(path: Path, corpus_root: Path | None = None) -> Report:
         format=raw.format,
         encoding=raw.encoding,
         chrome_lines=segmented.chrome_lines,
+        script=script,
     )
     describe(report, raw, segmented, overrides=load_overrides(path, corpus_root))
     classify(report.paragraphs, report.year)
