@@ -365,3 +365,31 @@ def test_a_title_printed_again_over_two_lines_under_a_pages_labels_is_no_paragra
     assert report.title == "岗巴县青山乡2025年法治政府建设工作年度报告"
     assert report.paragraphs[0].text.startswith("在县委")
     assert (report.township, report.county, report.year) == ("青山乡", "岗巴县", 2025)
+
+
+@pytest.mark.parametrize(
+    ("source", "county"),
+    [("浚县司法局", "浚县"), ("浚县融媒体中心", "浚县"), ("人民网", ""), ("本网", "")],
+)
+def test_a_pages_source_office_places_a_township_that_has_namesakes(tmp_path, source, county):
+    """小河镇 is the name of townships in many counties and the report never names its own: the page's 来源 (the
+    county's office that published it) does, where it is a county's office; a newspaper or the site names none."""
+    lines = [
+        "小河镇人民政府关于2024年法治政府建设情况的报告",
+        f"发布时间:2025年03月28日 16:38 来源:{source} 浏览次数:",
+    ]
+    report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="小河镇") for line in BODY]]))
+    assert (report.township, report.county, report.level, report.chrome_lines) == ("小河镇", county, "乡镇", 1)
+    assert report.sources.get("county", "") == ("网页来源" if county else "")
+
+
+def test_a_party_working_committee_over_the_title_is_no_city(tmp_path):
+    """中共重庆市荣昌区广顺街道工作委员会 over the government's line: its 中共 was read as part of a city's name."""
+    lines = [
+        "中共重庆市荣昌区广顺街道工作委员会",
+        "重庆市荣昌区人民政府广顺街道办事处",
+        "关于2025年度法治政府建设情况的报告",
+        "区委、区政府：",
+    ]
+    report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="广顺街道") for line in BODY]]))
+    assert (report.township, report.county, report.city, report.province) == ("广顺街道", "荣昌区", "重庆市", "重庆市")

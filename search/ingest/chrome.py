@@ -42,6 +42,8 @@ class ChromeRules:
     """A label of three characters or more opening a line with no colon (发布日期2026-01-27, 时效性有效)."""
     names: re.Pattern = re.compile("$^")
     """Any label's name, colon or not (索 引 号 发布机构 / 文 号 有效性: a table's heads copied without values)."""
+    source: re.Pattern | None = None
+    """A label naming where the page's text came from (来源：浚县司法局) and its value."""
 
 
 @lru_cache(maxsize=4)
@@ -53,16 +55,7 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
     # next label (saved pages lose the spaces between items) or the line's end.
     marked = rf"(?:[【\[［]\s*(?:{labels})\s*[】\]］]|(?:{labels})\s*[：:])"
     label = re.compile(rf"{marked}\s*[^，。；]{{0,40}}?(?={marked}|{phrases}|$)")
-    issuers = "|".join(re.escape(label) for label in data.get("issuer_labels", ()))
-    # 发布机构：…, 【发布机构】…, or at a line's start with no mark at all (发布机构屏边县新华乡人民政府)
-    issuer_marked = (
-        rf"(?:[【\[［]\s*(?:{issuers})\s*[】\]］]|(?:{issuers})\s*[：:]|^[-•·\s]*(?:{issuers})(?=[\u4e00-\u9fff]))"
-    )
-    issuer = (
-        re.compile(rf"{issuer_marked}\s*[|｜]?\s*([\u4e00-\u9fff（）()]{{2,40}}?)(?=\s|[|｜【\[［]|{labels}|$)")
-        if issuers
-        else None
-    )
+    issuer = _labelled_value(data.get("issuer_labels", ()), labels)
     home = "|".join(re.escape(word) for word in data.get("home_words", ()))
     long_labels = "|".join(
         re.escape(label) for label in sorted(data["labels"], key=len, reverse=True) if len(label) >= 3
@@ -76,7 +69,18 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
         frozenset(data.get("alone", ())),
         re.compile(rf"^[-•·\s]*(?:{long_labels})(?![：:])"),
         re.compile(labels),
+        _labelled_value(data.get("source_labels", ()), labels),
     )
+
+
+def _labelled_value(names: list[str], labels: str) -> re.Pattern | None:
+    """发布机构：…, 【发布机构】…, or at a line's start with no mark at all (发布机构屏边县新华乡人民政府): one of
+    ``names`` and the value after it, up to the next label."""
+    if not names:
+        return None
+    named = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    marked = rf"(?:[【\[［]\s*(?:{named})\s*[】\]］]|(?:{named})\s*[：:]|^[-•·\s]*(?:{named})(?=[\u4e00-\u9fff]))"
+    return re.compile(rf"{marked}\s*[|｜]?\s*([\u4e00-\u9fff（）()]{{2,40}}?)(?=\s|[|｜【\[［]|{labels}|$)")
 
 
 def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
@@ -123,6 +127,14 @@ def chrome_issuer(line: str, rules: ChromeRules | None = None) -> str:
     """The issuer a chrome line names under an issuer label (发布机构：某某街道办事处), or ""."""
     rules = rules or load_chrome_rules()
     found = rules.issuer.search(line) if rules.issuer else None
+    return found.group(1) if found else ""
+
+
+def chrome_source(line: str, rules: ChromeRules | None = None) -> str:
+    """The source a chrome line names under a source label (来源：浚县司法局), or "": a publisher, often the
+    county's office that republished a township's report, sometimes a newspaper or the site itself."""
+    rules = rules or load_chrome_rules()
+    found = rules.source.search(line) if rules.source else None
     return found.group(1) if found else ""
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
-from search.ingest.issuer import ZONE, StatedPlace, issuer_of_signature, issuer_phrase, stated_place
+from search.ingest.issuer import ZONE, StatedPlace, issuer_of_signature, issuer_phrase, office_place, stated_place
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
 from search.ingest.normalize import CHINESE_DIGITS
 from search.ingest.paragraphs import Segmented
@@ -55,6 +55,7 @@ TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
 # What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
 COUNTY_AS_NAME = re.compile(r"委|政府|人民|人大|政协|党|纪委|司法|公安|法院|检察|依法治|法治|[、，。；：）)\s]|$")
 PAGE_ISSUER = "网页发布机构"
+PAGE_SOURCE = "网页来源"
 # 在区委、区政府的领导下 / 县委、县政府: the kind of county a township answers to, named without its name
 AUTHORITY_KIND = re.compile(r"(?:^|(?<=[在和与及、，,。；\s省市县区旗]))(县|区|旗|市)(?:委|政府|人民政府)")
 FOLDERS_READ = 2  # the folders a report sits in that may name its county (巫溪县/花台乡.txt)
@@ -72,6 +73,7 @@ class Evidence:
     addressee: str = ""  # 江油市委依法治市办: the county's office a township reports to
     page_issuer: str = ""  # 发布机构：… on a saved web page: places only, after all the report says (a county
     # department may publish a township's report: it never sets the level)
+    page_source: str = ""  # 来源：… on a saved web page: places only, after the page's issuer
 
     @property
     def everything(self) -> str:
@@ -95,6 +97,7 @@ def describe(
         body="\n".join(p.text for p in report.paragraphs),
         issuer=segmented.issuer,
         page_issuer=segmented.chrome_issuer or raw.hints.get("issuer", ""),
+        page_source=segmented.chrome_source,
         addressee=segmented.addressee,
         file_name=simplified(Path(report.path).stem),
         folders=simplified("\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")])),
@@ -195,10 +198,12 @@ def _stated_places(evidence: Evidence, gazetteer: Gazetteer) -> Stated:
     phrases += [(inside, "标题") for inside in TITLE_BRACKETS.findall(evidence.title)]  # …年度报告（翠湖镇）
     phrases += [(evidence.issuer, "发文单位")]
     phrases += [(issuer_of_signature(line), "落款") for line in evidence.signature.split("\n") if line]
-    phrases += [(evidence.page_issuer, PAGE_ISSUER)]
+    phrases += [(evidence.page_issuer, PAGE_ISSUER), (evidence.page_source, PAGE_SOURCE)]
     found, where = StatedPlace(), {}
     for phrase, label in phrases:
-        place = stated_place(phrase, gazetteer)
+        place = (
+            office_place(phrase, gazetteer) if label in (PAGE_ISSUER, PAGE_SOURCE) else stated_place(phrase, gazetteer)
+        )
         if found.township and place.township and place.township != found.township:
             continue  # another township's name (a cover letter's addressee, a copied signature)
         for name in ("township", "county", "city", "province"):

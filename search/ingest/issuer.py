@@ -16,7 +16,9 @@ SELF_REFERENCE_START = ("我", "本", "全", "该", "各")
 JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委|工委)")
 # 青莲镇党委 青莲镇政府 / 青莲镇党委、青莲镇人民政府: a party committee first, without 中共, and the government
 PARTY_FIRST = re.compile(r"^[\u4e00-\u9fff]{2,12}?(?:党委|党工委|工委)[、，,\s和与及]*(?=[\u4e00-\u9fff]{2,})")
-ISSUER_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府|政府|党委|党工委|工委|办事处|管委会|管理委员会|委员会)$")
+ISSUER_SUFFIX = re.compile(
+    r"(?:人民政府办公室|人民政府|政府|党委|党工委|工委|办事处|管委会|管理委员会|工作委员会|委员会)$"
+)
 TOWNSHIP_END = re.compile(r"(?:民族乡|乡|镇|街道|苏木)$")
 GOVERNMENT_BEFORE_OFFICE = re.compile(r"^(?:人民政府|政府)(?=[\u4e00-\u9fff]{2,})")
 # The 55 minority peoples a township may be named for (红旗回族乡): the people, not the township's name.
@@ -37,6 +39,8 @@ TOWNSHIP_AFTER_ZONE = re.compile(
 PROVINCE_ENDING = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
 NAME_MAX = 16  # longer than any county or city the gazetteer has (双江拉祜族佤族布朗族傣族自治县: 15)
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# 司法局, 融媒体中心, 人民政府办公室: an office of the county or city whose name comes before it
+OFFICE = re.compile(r"[\u4e00-\u9fff]{1,10}(?:局|办公室|委员会|中心)")
 
 
 @dataclass
@@ -73,7 +77,7 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     """The province, city, county and township an issuer phrase names, in its own words. Names the gazetteer
     knows are recognized as such, unknown ones by their endings (省, 市, 县, 区, 旗 … 乡, 镇, 街道); a name is
     taken only where what follows it can still be a county or a township."""
-    rest = ISSUER_SUFFIX.sub("", phrase.strip())
+    rest = ISSUER_SUFFIX.sub("", re.sub(r"^中共", "", phrase.strip()))  # a party committee is named by its place
     if rest.endswith("街道办"):
         rest = rest[: -len("办")]
     place = StatedPlace()
@@ -103,6 +107,20 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     elif rest and not place.county and rest in gazetteer.by_county:
         place.county = rest
     return place
+
+
+def office_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
+    """The places a web page's publisher names (发布机构 / 来源): an issuer phrase, or an office of a county or
+    city the gazetteer knows (浚县司法局 → 浚县, 鹤壁市委宣传部 is neither and names nothing)."""
+    place = stated_place(phrase, gazetteer)
+    if place.township or place.county or place.city:
+        return place
+    for end in range(len(phrase) - 2, 1, -1):
+        if OFFICE.fullmatch(phrase, end):
+            place = stated_place(phrase[:end], gazetteer)
+            if place.county in gazetteer.by_county or place.city in gazetteer.cities:
+                return place
+    return StatedPlace()
 
 
 def _city_zone(text: str, province: str, gazetteer: Gazetteer) -> tuple[str, str, str]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from search.ingest.chrome import chrome_date, chrome_issuer, is_chrome
+from search.ingest.chrome import chrome_date, chrome_issuer, chrome_source, is_chrome
 from search.ingest.classify import load_part_rules
 from search.ingest.hard_wraps import unwrapped
 from search.ingest.issuer import issuer_phrase
@@ -109,6 +109,7 @@ class Segmented:
     date: str = ""
     chrome_date: str = ""
     chrome_issuer: str = ""  # who a web page says issued it (发布机构：某某街道办事处)
+    chrome_source: str = ""  # where a web page says its text came from (来源：浚县司法局)
     cover_date: str = ""  # the date of a cover letter the report came with (关于印发《…》的通知)
     chrome_lines: int = 0
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -148,6 +149,7 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
             result.chrome_lines += 1
             result.chrome_date = result.chrome_date or chrome_date(line)
             result.chrome_issuer = result.chrome_issuer or chrome_issuer(line)
+            result.chrome_source = result.chrome_source or chrome_source(line)
             continue
         kept.append(line)
     return kept
