@@ -592,3 +592,21 @@ def test_a_sentence_ending_a_full_line_goes_on_where_the_texts_paragraphs_run_to
     lines += ["执法力量薄弱。"]
     result = segment(lines)
     assert [p.text for p in result.paragraphs] == [paragraph, "执法力量薄弱。"]
+
+
+@pytest.mark.parametrize(
+    ("dateline", "date"),
+    [
+        (["2025年3月17日在西乌珠穆沁旗第十六届人民代表大会", "常务委员会第二十四次会议上"], "2025-03-17"),
+        (["——2024年1月9日在县十八届人大常委会第十五次会议上"], "2024-01-09"),
+        (["（二〇二四年三月五日在区人大常委会会议上）"], "2024-03-05"),
+    ],
+)
+def test_a_reports_delivery_dateline_under_its_title_gives_its_date_and_is_no_paragraph(dateline, date):
+    """A county's report to its people's congress gives the date and meeting it was delivered at under its title,
+    often over two lines: it was the opening paragraph, run into the addressee, and its date was not read."""
+    title = "西乌珠穆沁旗人民政府2024年度法治政府建设情况报告"
+    body = ["主任、各位副主任、委员：", "现将我旗2024年法治政府建设情况报告如下：", "一、主要工作", "审查合同35件。"]
+    result = segment([title, *dateline, *body])
+    assert (result.title_lines, result.date, result.addressee) == ([title], date, "主任、各位副主任、委员")
+    assert [p.text for p in result.paragraphs] == ["现将我旗2024年法治政府建设情况报告如下：", "审查合同35件。"]

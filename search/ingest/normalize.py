@@ -130,3 +130,18 @@ def date_of_line(line: str) -> str:
         return f"{year}-{month:02d}"
     day = chinese_number(found.group(3))
     return f"{year}-{month:02d}-{day:02d}" if 1 <= day <= 31 else ""
+
+
+# ——2025年3月17日在西乌珠穆沁旗第十六届人民代表大会常务委员会第二十四次会议上: a report delivered to a meeting
+# (a county's to its people's congress) gives the date and the meeting under its title, often over two lines.
+DELIVERED_AT = re.compile(r"^[—\-－（(\s]*(.{6,16}?日)\s*在\s*\S{2,60}?会议上[）)]?$")
+
+
+def delivery_dateline(line: str, next_line: str) -> tuple[str, int]:
+    """(ISO date, lines) of a delivery dateline on ``line`` or on it and ``next_line``; ("", 0) for none."""
+    for taken, text in ((1, line), (2, line + next_line)):
+        found = DELIVERED_AT.match(text)
+        date = date_of_line(found.group(1).replace(" ", "")) if found else ""
+        if date:
+            return date, taken
+    return "", 0

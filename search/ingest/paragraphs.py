@@ -17,7 +17,7 @@ from search.ingest.hard_wraps import unwrapped
 from search.ingest.issuer import issuer_phrase
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
-from search.ingest.normalize import date_of_line, normalize_line
+from search.ingest.normalize import date_of_line, delivery_dateline, normalize_line
 from search.ingest.outline import chapters_first, figures_first
 from search.ingest.text import is_page_number
 
@@ -287,6 +287,9 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
         line, before, repeated = lines[index], repeated, ""  # the title's first part, printed again on the last line
         if _is_no_title_line(line, index, lines, result):
             skipped += 1
+        elif result.title_lines and (dateline := delivery_dateline(line, _next(lines, index)))[1]:
+            result.date = result.date or dateline[0]
+            index, skipped = index + dateline[1] - 1, skipped + dateline[1]
         elif result.title_lines and SUBTITLE.match(line) and len(line) <= STANDALONE_HEADING_MAX:
             result.title_lines.append(line)
         elif ADDRESSEE.match(line) and not heading_level(line):
