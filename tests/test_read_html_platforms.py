@@ -135,3 +135,22 @@ def test_a_pages_information_table_names_the_issuer_and_date_of_a_report_that_na
     assert (report.township, report.county, report.level, report.date) == ("大田镇", "仁和区", "乡镇", "2024-01-20")
     assert report.sources["township"] == "网页发布机构（地名录）"
     assert [p.text for p in report.paragraphs][-1] == "全年重大决策事项7项均经合法性审查。"
+
+
+def test_a_wechat_articles_posting_time_is_its_date_and_its_tail_is_no_text(tmp_path):
+    """The time an account posted the article (set apart from the text in its meta list) is the page's date,
+    and what the account puts around the text — 点击蓝字 关注我们 over it, END, its editors and 往期推荐 with
+    other articles' titles under it — is no paragraph."""
+    body = [
+        "2020年，青莲镇坚持依法行政，扎实推进法治政府建设。",
+        "一、主要举措和成效",
+        "聘请律师担任镇政府法律顾问，全年审查合同18份。",
+        "二、存在的不足",
+        "干部法治意识有待提高。",
+    ]
+    tail = ["END", "编辑：李某某", "审核：王某某", "往期推荐", "青莲镇开展宪法宣传周活动", "青莲镇召开安全生产工作会"]
+    path = tmp_path / "page.html"
+    path.write_text(_wechat("青莲镇2020年法治政府建设工作报告", ["点击蓝字 关注我们", *body, *tail]), encoding="utf-8")
+    report = process_file(path)
+    assert (report.township, report.date) == ("青莲镇", "2021-01-22")
+    assert [p.text for p in report.paragraphs] == [body[0], body[2], body[4]]

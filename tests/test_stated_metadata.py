@@ -393,3 +393,31 @@ def test_a_party_working_committee_over_the_title_is_no_city(tmp_path):
     ]
     report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="广顺街道") for line in BODY]]))
     assert (report.township, report.county, report.city, report.province) == ("广顺街道", "荣昌区", "重庆市", "重庆市")
+
+
+def test_a_saved_wechat_article_keeps_its_report_and_drops_its_byline_and_tail(tmp_path):
+    """A township's report as its official account posts it: a column over the title (法治建设｜), a byline with
+    the time it was posted, 点击蓝字 关注我们, and after END the editors and 往期推荐, other articles' titles. The
+    byline ran into the opening paragraph and the other articles' titles into the last."""
+    lines = [
+        "法治建设｜中村乡2024年度法治政府建设工作报告",
+        "原创 中村乡 中村发布 2025年01月20日 10:08 浙江",
+        "点击蓝字 关注我们",
+        *[line.format(township="中村乡") for line in BODY],
+        "— END —",
+        "图文来源：中村乡综治办",
+        "编辑：李某某",
+        "往期推荐",
+        "中村乡开展宪法宣传周活动",
+        "中村乡召开2025年安全生产工作会",
+        "分享 收藏 点赞 在看",
+    ]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert (report.title, report.township, report.date) == (
+        "中村乡2024年度法治政府建设工作报告",
+        "中村乡",
+        "2025-01-20",
+    )
+    body = [line.format(township="中村乡") for line in BODY if line[0] not in "一二三"]
+    assert [p.text for p in report.paragraphs] == body
+    assert report.chrome_lines == 9

@@ -21,6 +21,9 @@ LEFTOVER = 4
 DATE_IN_TEXT = re.compile(r"(20\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 WEEKDAY_DATE = re.compile(r"20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|礼拜)[一二三四五六日天]")
 BANNER_MAX = 40
+# 原创 红岩镇 红岩发布 2025年01月20日 10:08 四川: an article's byline (account, date and time, where posted)
+DATED_TO_THE_MINUTE = re.compile(r"20\d\d\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}")
+BYLINE_MAX = 40
 BARE_LABEL_MAX = 40  # a line a colon-less label opens: the value follows it, no sentence
 # A breadcrumb (首页 > 政务公开 > 法治政府建设报告 > 乡镇街道): short crumbs between arrows, from the site's home page.
 CRUMB_ARROW = re.compile(r"\s*(?:>>|>|＞|»|›|→)\s*")
@@ -44,6 +47,8 @@ class ChromeRules:
     """Any label's name, colon or not (索 引 号 发布机构 / 文 号 有效性: a table's heads copied without values)."""
     source: re.Pattern | None = None
     """A label naming where the page's text came from (来源：浚县司法局) and its value."""
+    end_markers: frozenset[str] = frozenset()
+    """Lines after which an article's text is over (END, 往期推荐: other articles' titles follow)."""
 
 
 @lru_cache(maxsize=4)
@@ -70,6 +75,7 @@ def load_chrome_rules(path: Path = DATA / "page_chrome.json") -> ChromeRules:
         re.compile(rf"^[-•·\s]*(?:{long_labels})(?![：:])"),
         re.compile(labels),
         _labelled_value(data.get("source_labels", ()), labels),
+        frozenset(data.get("end_markers", ())),
     )
 
 
@@ -92,6 +98,8 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
         return True
     if _is_breadcrumb(line, rules) or (len(line) <= BANNER_MAX and WEEKDAY_DATE.search(line)):
         return True
+    if len(line) <= BYLINE_MAX and "，" not in line and DATED_TO_THE_MINUTE.search(line):
+        return True
     if rules.names.fullmatch(line.strip("-•· ")):
         return True  # a label's name alone, its value on the next line or none
     if len(line) <= BARE_LABEL_MAX and "，" not in line and (rules.bare.match(line) or _only_label_names(line, rules)):
@@ -103,6 +111,14 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
         return False
     rest = SEPARATORS.sub("", DATE_TIME.sub("", rules.phrase.sub("", rest)))
     return len(re.sub(r"\d", "", rest)) <= LEFTOVER
+
+
+def article_end(lines: list[str], rules: ChromeRules | None = None) -> int:
+    """Where an article's text ends: at an end marker alone on a line (END, 往期推荐) in its second half — what
+    follows is a page's or an account's list of other articles and its editors; ``len(lines)`` for none."""
+    rules = rules or load_chrome_rules()
+    ends = (at for at in range(len(lines) // 2, len(lines)) if SEPARATORS.sub("", lines[at]) in rules.end_markers)
+    return next(ends, len(lines))
 
 
 def _only_label_names(line: str, rules: ChromeRules) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from search.ingest.chrome import chrome_date, chrome_issuer, chrome_source, is_chrome
+from search.ingest.chrome import article_end, chrome_date, chrome_issuer, chrome_source, is_chrome
 from search.ingest.classify import load_part_rules
 from search.ingest.hard_wraps import unwrapped
 from search.ingest.issuer import issuer_phrase
@@ -88,8 +88,9 @@ SUBTITLE = re.compile(r"^(?:——|--|—)\s*\S|^[（(]\s*20\d\d\s*年度?\s*[�
 # 沙河口区黑石礁街道 alone over 2023年法治政府建设情况报告: the first line of a title set on two lines
 PLACE_LINE = re.compile(r"^[\u4e00-\u9fff]{1,20}(?:乡|镇|街道|苏木|县|区|市|旗)$")
 LABEL_OVER_TITLE = re.compile(r"^[【\[][^】\]]{1,4}[】\]]$")  # 【全文】, 【公示】 over a page's title
-# A title as a page's table labels it (标题：…) or as a list quotes it (《…》): the marks are not the title's.
-TITLE_LABEL = re.compile(r"^(?:文章)?(?:标题|题目|名称)\s*[：:]\s*")
+# A title as a page's table labels it (标题：…), under an account's column (法治建设｜…) or as a list quotes it
+# (《…》): the marks are not the title's.
+TITLE_LABEL = re.compile(r"^(?:(?:文章)?(?:标题|题目|名称)\s*[：:]|[^|｜：:]{2,12}[|｜])\s*")
 TITLE_QUOTED = re.compile(r"^《([^《》]+)》$")
 SEAL = re.compile(r"\s*[（(](?:盖章|印章|公章|印)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）, …（印）
 # 特此报告。 以上报告，请审阅。: a letter's closing words between the last paragraph and the signature
@@ -137,8 +138,10 @@ def segment(raw_lines: list[str]) -> Segmented:
 def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
     """The lines without web-page chrome (:mod:`search.ingest.chrome`); the first date the chrome gave is kept
     as the page's publication date, the first issuer it names (发布机构：…) as the page's issuer."""
+    end = article_end(lines)
+    result.chrome_lines += sum(1 for line in lines[end:] if line)
     kept = []
-    for line in lines:
+    for line in lines[:end]:
         if not line:
             continue
         if is_page_number(line):

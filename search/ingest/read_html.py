@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from search.ingest.bounds import check_nesting, check_text_size
-from search.ingest.chrome import chrome_issuer
+from search.ingest.chrome import BYLINE_MAX, DATED_TO_THE_MINUTE, chrome_date, chrome_issuer
 from search.ingest.model import HeadingLine, RawText, ReportError
 from search.ingest.normalize import iso_date
 from search.ingest.text import CJK, decode_text, record_lines
@@ -102,6 +102,8 @@ def read_html(data: bytes, path: Path) -> RawText:
             continue
         classes = " ".join(tag.get("class") or [])
         if CHROME_CLASS.search(classes) and not _is_article(tag):
+            dated = _byline_date(tag) if "page_date" not in hints else ""
+            hints.update({"page_date": dated} if dated else {})
             tag.decompose()
     article = _article_element(soup)
     lines = [line for line in _block_lines(article) if line.strip()]
@@ -118,6 +120,13 @@ def read_html(data: bytes, path: Path) -> RawText:
     if heading is not None and heading.get_text(strip=True):
         hints["heading"] = heading.get_text(" ", strip=True)
     return RawText(lines=lines, format="html", encoding=encoding, hints=hints)
+
+
+def _byline_date(tag) -> str:
+    """The date of an article's byline (原创 红岩发布 2025年01月20日 10:08: dated to the minute), which a page
+    sets apart from its text (a WeChat article's meta list), or ""."""
+    text = tag.get_text(" ", strip=True)
+    return chrome_date(text) if len(text) <= BYLINE_MAX and DATED_TO_THE_MINUTE.search(text) else ""
 
 
 def _decode_html(data: bytes, path: Path) -> tuple[str, str]:
