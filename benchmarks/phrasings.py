@@ -55,7 +55,7 @@ PHRASINGS = {
     "asking how well": ("{t}的成效如何", "{t}取得的成绩", "{t}有何进展", "{t}的实际效果", "{t}成效明显吗"),
     "asking for an overview": ("{t}情况汇总", "{t}的基本情况", "{t}的总体情况", "{t}的具体情况", "{t}工作要点"),
     "asking over time or places": ("近三年{t}", "这几年的{t}", "各乡镇的{t}", "{t}的年度情况", "历年{t}"),
-    "held out (written after the fillers were chosen)": (
+    "held out (written after the fillers were chosen; its 这块 and 说说 fixed later)": (
         "{t}的做法介绍",
         "{t}开展得咋样",
         "{t}效果好不好",

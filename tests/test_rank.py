@@ -158,6 +158,9 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("人民调解写得好的报告", "人民调解"),
         ("我们镇想学习法律援助", "法律援助"),
         ("怎么让法律顾问真正发挥作用", "法律顾问"),
+        ("法律顾问这块做得如何", "法律顾问"),
+        ("说说人民调解", "人民调解"),
+        ("人民调解这方面做得怎么样", "人民调解"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
@@ -167,7 +170,8 @@ def test_a_question_finds_what_its_subject_finds(engine, question, subject):
     as 哪个乡镇…做得最好, nDCG 0.869 → 0.925); the 年 of 2020年, cut off as a word of its own, was scored in most paragraphs (2 to 3 s at eight
     million); 有多高 was cut into 有|多|高 and required 多 and 高; 镇里 (in the town) is no word reports use; 别人,
     参考, 写得好的报告 ask to learn from others, and 学习 took 法律 out of 法律援助 as 学习法律 (学法); 发挥作用 is
-    one word of the segmenter's made of two question words."""
+    one word of the segmenter's made of two question words; 这块 and 这方面 point back at the subject, and the
+    segmenter cuts 说说 into two 说."""
     asked = engine.search(SearchRequest(q=question, limit=20))
     plain = engine.search(SearchRequest(q=subject, limit=20))
     assert asked["total"] == plain["total"] > 0
