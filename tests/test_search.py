@@ -472,6 +472,34 @@ def test_folding_shows_each_report_once_with_its_other_matches_counted(engine):
     assert [hit["id"] for hit in folded["hits"]] == list(best.values())
 
 
+def test_a_places_name_without_its_ending_matches_the_paragraphs_of_reports_from_there(tmp_path):
+    """Users type 城口 for 城口县 and 北屏 for 北屏乡 (鹤龙街 for 鹤龙街道); the segmenter cuts such a name into
+    pieces (城 | 口) and none was a place word. A name the reports say less often alone than with its ending names
+    the place; 建设, which reports say in 法治建设, stays a word and does not name 建设乡."""
+    paragraph = "一、主要举措\n各级人民调解委员会全年调处纠纷59件。"
+    reports = {
+        "城口县北屏乡": paragraph,
+        "德清县新市镇": paragraph,
+        "白云区鹤龙街道": paragraph,
+        "某某县建设乡": paragraph,
+        "巫溪县花台乡": "一、主要举措\n推进法治建设，人民调解组织覆盖各村。",
+    }
+    county, township, street, common = _searched(
+        tmp_path,
+        reports,
+        ("城口 人民调解", "expanded"),
+        ("北屏 人民调解", "expanded"),
+        ("鹤龙街 人民调解", "expanded"),
+        ("建设 人民调解", "expanded"),
+    )
+
+    def strict(result):
+        return {hit["township"] for hit in result["hits"] if hit["tier"] == "all"}
+
+    assert strict(county) == strict(township) == {"北屏乡"} and strict(street) == {"鹤龙街道"}
+    assert strict(common) == {"花台乡"}
+
+
 def test_a_paragraph_copied_into_another_report_with_its_own_place_is_shown_once(tmp_path, corpus):
     from search.engine import Engine
     from search.index.writer import update_index

@@ -22,6 +22,7 @@ ENDING = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自�
 
 Places = tuple[tuple[str, str | tuple[int, int]], ...]  # (facet, value); a year's value is a (first, last) range
 YEAR = re.compile(r"(?:19|20)\d\d")
+TOWNSHIP_ENDINGS = ("镇", "乡", "街道", "道", "苏木")  # 道: 鹤龙街 for 鹤龙街道
 
 
 def place_words(values: dict[str, list[str]]) -> dict[str, Places]:
@@ -50,11 +51,27 @@ class PlaceWords:
     def named(self, word: str) -> Places:
         """The (facet, value) places ``word`` names; () for none. Server threads may ask at once: the townships
         are set before the words, which say the two are ready."""
+        self._load()
+        named = self._words.get(word, ()) + ((("township", word),) if word in self._townships else ())
+        return named or self._year(word) or self._renamed_county(word)
+
+    def shortened(self, word: str) -> Places:
+        """The townships and counties of the index named ``word`` and an ending a user left off (花台 for 花台乡,
+        鹤龙街 for 鹤龙街道, 城口 for 城口县); () for none. Whether the word means them is the caller's to weigh:
+        平安 is 平安乡 and a common word."""
+        if len(word) < 2:
+            return ()
+        self._load()
+        townships = [("township", word + end) for end in TOWNSHIP_ENDINGS if word + end in self._townships]
+        counties = [
+            ("county", word + end) for end in COUNTY_LEVELS if ("county", word + end) in self._words.get(word + end, ())
+        ]
+        return tuple(townships + counties)
+
+    def _load(self) -> None:
         if self._words is None:
             self._townships = frozenset(self.facets.township_names) - {""}
             self._words = place_words(self.facets.values)
-        named = self._words.get(word, ()) + ((("township", word),) if word in self._townships else ())
-        return named or self._year(word) or self._renamed_county(word)
 
     def _year(self, word: str) -> Places:
         """A year the index has reports of (2023 of 2023年法律顾问): a paragraph seldom writes its report's year,

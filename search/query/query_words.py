@@ -16,6 +16,7 @@ from search.query.thesaurus import Concept, load_thesaurus, verbs_scored
 COMMON_SHARE = 0.3
 MEASURE_ENDINGS = "量数率额"  # 办件量, 受理数: a quantity asked of what paragraphs count (办件4.6万件)
 CONCEPTS_KEPT = 256  # texts whose concepts a state keeps
+SHORT_NAME_PIECES = 3  # the most pieces a place's short name is cut into (鹤 | 龙街)
 
 
 class QueryWords:
@@ -51,8 +52,9 @@ class QueryWords:
         if not expand:
             return tuple(concepts)
         found: list[Concept] = []
-        for concept in concepts:
+        for concept in self._short_places_joined(concepts):
             place = () if concept.filler or concept.expanded else self.places.named(concept.text)
+            place = place or (() if concept.filler or concept.expanded else self._shortened_place(concept.text))
             pieces = self._pieces_of(concept.text) if not place and self._unseen(concept) else []
             if place:
                 found.append(replace(concept, place=place))
@@ -61,6 +63,32 @@ class QueryWords:
             else:
                 found.append(concept)
         return tuple({concept.text: concept for concept in found}.values())
+
+    def _short_places_joined(self, concepts: list[Concept]) -> list[Concept]:
+        """``concepts`` with the pieces the segmenter cut a place's short name into (城口 → 城 | 口, 鹤龙街 → 鹤 |
+        龙街) joined again into one concept naming the place."""
+        joined: list[Concept] = []
+        at = 0
+        while at < len(concepts):
+            for end in range(min(len(concepts), at + SHORT_NAME_PIECES), at + 1, -1):
+                pieces = concepts[at:end]
+                text = "".join(piece.text for piece in pieces)
+                if all(not (p.filler or p.expanded) for p in pieces) and (place := self._shortened_place(text)):
+                    joined.append(Concept(text, place=place))
+                    at = end
+                    break
+            else:
+                joined.append(concepts[at])
+                at += 1
+        return joined
+
+    def _shortened_place(self, text: str) -> tuple[tuple[str, str], ...]:
+        """The places ``text`` names with its ending left off (花台 for 花台乡), where the text says it less often on
+        its own than with the ending: 平安, a common word of the reports, does not name 平安乡."""
+        places = self.places.shortened(text)
+        if not places or self._frequency(text) > max(self._frequency(value) for _, value in places):
+            return ()
+        return places
 
     def words_of_term(self, concept: Concept) -> list[Concept]:
         """The words of a thesaurus term of several (规范性文件备案: 规范性文件, 备案; 执法人员培训: 执法人员, 培训) as
