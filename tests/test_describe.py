@@ -719,3 +719,23 @@ def test_a_townships_own_name_does_not_place_it_in_the_county_its_name_holds(tmp
     assert (placed.township, placed.county) == ("仁和镇", "宁远县")
     stated = _describe_text(tmp_path, "柳林县柳林镇2020年法治政府建设年度报告\n2020年，柳林镇推进依法行政。" + body)
     assert (stated.township, stated.county) == ("柳林镇", "柳林县")
+
+
+@pytest.mark.parametrize(
+    ("issuer", "expected"),
+    [
+        ("乌兰察布市", ("", "", "乌兰察布市", "内蒙古自治区")),  # a city's own report
+        ("大安市", ("县区", "大安市", "白城市", "吉林省")),  # a county-level city's
+    ],
+)
+def test_a_citys_own_report_names_the_city_not_a_county(tmp_path, issuer, expected):
+    """乌兰察布市2024年法治政府建设情况报告 was put in a county called 乌兰察布市: a name ending in 市 alone was
+    taken for a county-level city's. A city of the gazetteer that no county shares is the city."""
+    path = tmp_path / "r.txt"
+    path.write_text(
+        f"{issuer}2024年法治政府建设情况报告\n2024年，{issuer}坚持依法行政。\n一、主要举措和成效\n聘请法律顾问。\n",
+        encoding="utf-8",
+    )
+    report = process_file(path)
+    assert (report.level, report.county, report.city, report.province) == expected
+    assert report.township == ""

@@ -297,6 +297,8 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
             return
         for name in ("city", "province"):
             _set(report, name, getattr(stated.place, name), stated.where.get(name, ""))
+        if stated.place.city and not stated.place.province:  # 乌兰察布市's own report
+            _set(report, "province", _province_of(stated.place, gazetteer), "地名录（所在地市）")
         if not (stated.place.city or stated.place.province):
             _set_from_renamed(report, evidence.everything, gazetteer)
         return

@@ -84,7 +84,14 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     # Every province is known: one only shaped like a name ending in 省 was 稻城县省 of 稻城县省母乡.
     rest, place.province = _take(rest, gazetteer.provinces, None, lambda after: bool(after))
     if rest[: _known_prefix(rest, gazetteer.by_county)] == "":
-        rest, place.city = _take(rest, gazetteer.cities, CITY, lambda after: _county_then_township(after, gazetteer))
+        whole = rest  # a city's own report names the city alone (乌兰察布市): no county-level city of that name
+        rest, place.city = _take(
+            rest,
+            gazetteer.cities,
+            CITY,
+            lambda after: _county_then_township(after, gazetteer) or (not after and whole not in gazetteer.by_county),
+            lambda after: _county_then_township(after, gazetteer),
+        )
     if not place.city:
         rest, place.city, place.county = _city_zone(rest, place.province, gazetteer)
     if place.city in MUNICIPALITIES and not place.province:
