@@ -234,12 +234,14 @@ def test_successes_petition_rates_and_durations_are_not_taken_for_other_figures(
 
 
 def test_a_figure_for_each_or_one_that_counts_other_words_is_no_total():
-    """每村配备一名法律顾问 is one a village, not the township's one adviser; 五项法定程序 counts steps, not
+    """每村配备一名法律顾问 and 12个村均配备了1名法律顾问 are one a village, not the township's one adviser; 五项法定程序 counts steps, not
     reviews; 调解的一起山林纠纷 is one case told, not the year's disputes. A count followed by the words it
     counts stays a count where those words name the indicator (律师2名担任法律顾问, 32名执法人员全部持证上岗),
     as does one followed by 均 or 次."""
 
     assert values_of("全镇16个村全部建成公共法律服务工作室，每村配备一名法律顾问。") == []
+    assert values_of("全镇12个村均配备了1名法律顾问。") == values_of("各村（社区）都聘请1名法律顾问。") == []
+    assert values_of("全镇各类纠纷均已调解，共调解纠纷120件。") == [("矛盾纠纷调解件数", "120件")]
     assert values_of("重大事项均经过公众参与、专家论证、风险评估、合法性审查和集体讨论决定五个法定程序。") == []
     assert values_of("镇人民调解委员会调解的一起山林权属纠纷，涉及群众60余户。") == []
     assert values_of("聘请律师事务所律师2名担任乡政府法律顾问。") == [("法律顾问/公职律师人数", "2名")]

@@ -219,6 +219,10 @@ def _own_span(clause: str, number: re.Match) -> tuple[int, int]:
 ALL_OF_THEM = ("均", "全部", "都", "皆", "全员")
 LIST_HEAD_ADVERBS = re.compile(r"^(?:全年|年内|今年|本年度?|累计|共计?|先后|依法)+")  # before a list's verb
 PER_EACH = re.compile(r"每[^，,；;。、]{0,4}$")  # 每村配备一名, 每月组织1次: a figure for each, not a total
+# 12个村均配备了1名, 各村（社区）都聘请1名: a figure for each of the units counted before it (not 各类, 各项)
+PER_UNIT = re.compile(
+    r"(?:[\d一二三四五六七八九十]+个|各(?![类项种级]))[^，,；;。、]{1,8}?(?:均|都)[^，,；;。、]{0,5}$"
+)
 AFTER_A_COUNT = ("次", "以上", "左右", "之多")  # 活动32场次, 86件以上: still the count itself
 DURATIONS = "年月日天周季时"
 
@@ -236,7 +240,7 @@ def _looks_like_a_word(number: re.Match, clause: str) -> bool:
     before = clause[number.start() - 1] if number.start() else ""
     if unit in ("人", "名") and after == "次":
         return True
-    if PER_EACH.search(clause[: number.start()]):
+    if PER_EACH.search(clause[: number.start()]) or PER_UNIT.search(clause[: number.start()]):
         return True
     if after == "性" or before == "第" or (after and after in DURATIONS) or clause.startswith("工作日", number.end()):
         return True
