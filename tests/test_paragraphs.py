@@ -610,3 +610,18 @@ def test_a_reports_delivery_dateline_under_its_title_gives_its_date_and_is_no_pa
     result = segment([title, *dateline, *body])
     assert (result.title_lines, result.date, result.addressee) == ([title], date, "主任、各位副主任、委员")
     assert [p.text for p in result.paragraphs] == ["现将我旗2024年法治政府建设情况报告如下：", "审查合同35件。"]
+
+
+def test_a_document_number_and_joint_issuer_over_a_title_naming_its_issuer_are_no_title():
+    """石党字〔2025〕2号 over 中共石鼻镇委员会 石鼻镇人民政府 over 石鼻镇2024年…报告: the number was not skipped
+    without a …文件 letterhead over it, and the joint issuer was taken for a title's first line, so the whole
+    front matter ran into the first paragraph (or the township became 石鼻镇人民政府石鼻镇). Over a title that
+    does not name its issuer (关于2024年…的报告) the joint issuer is still the title's first line."""
+    body = ["中共安义县委、安义县人民政府：", "2024年，石鼻镇坚持依法行政。", "一、主要工作", "审查合同35件。"]
+    issuer, title = "中共石鼻镇委员会 石鼻镇人民政府", "石鼻镇2024年法治政府建设工作情况报告"
+    result = segment(["石党字〔2025〕2号", issuer, title, *body])
+    assert (result.title_lines, result.addressee) == ([title], "中共安义县委、安义县人民政府")
+    assert result.issuer == issuer.replace(" ", "")
+    assert [p.text for p in result.paragraphs] == ["2024年，石鼻镇坚持依法行政。", "审查合同35件。"]
+    two_lines = segment([issuer, "关于2024年法治政府建设工作情况的报告", *body])
+    assert two_lines.title_lines == [issuer.replace(" ", ""), "关于2024年法治政府建设工作情况的报告"]

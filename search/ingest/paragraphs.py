@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from search.ingest.chrome import article_end, chrome_date, chrome_issuer, chrome_source, is_chrome
 from search.ingest.classify import load_part_rules
 from search.ingest.hard_wraps import unwrapped
-from search.ingest.issuer import issuer_phrase
+from search.ingest.issuer import JOINT_ISSUER, issuer_phrase
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import date_of_line, delivery_dateline, normalize_line
@@ -347,7 +347,7 @@ def _next(lines: list[str], index: int) -> str:
 def _is_no_title_line(line: str, index: int, lines: list[str], result: Segmented) -> bool:
     """A line over a title that is none of it: an official document's number or signer under its letterhead
     (梨政发〔2024〕3号, 签发人：张三), or a page's short label over the title (【全文】)."""
-    if result.issuer and not result.title_lines and line.strip() and DOCUMENT_NUMBER.match(line):
+    if (result.issuer or index == 0) and not result.title_lines and line.strip() and DOCUMENT_NUMBER.match(line):
         return True
     return index == 0 and bool(LABEL_OVER_TITLE.match(line)) and len(lines) > 1 and _is_title_line(lines[1])
 
@@ -380,14 +380,14 @@ def _heading_after_title(line: str, result: Segmented) -> bool:
 
 
 def _is_letterhead(line: str, following: list[str]) -> bool:
-    """The red letterhead over an official document's title (于都县银坑镇人民政府文件), followed by a line of the
-    title. The issuer's name alone over the title is the first line of a title written on two lines."""
-    return (
-        bool(LETTERHEAD.search(line))
-        and _is_issuer_line(LETTERHEAD.sub("", line))
-        and bool(following)
-        and _is_title_line(following[0])
-    )
+    """The red letterhead over an official document's title (于都县银坑镇人民政府文件), or a party committee and a
+    government over a title naming its issuer itself (中共石鼻镇委员会 石鼻镇人民政府 / 石鼻镇2024年…报告). The
+    issuer's name alone over the title is the first line of a title written on two lines."""
+    if not following or not _is_title_line(following[0]):
+        return False
+    if JOINT_ISSUER.match(line):
+        return bool(issuer_phrase(following[0]))
+    return bool(LETTERHEAD.search(line)) and _is_issuer_line(LETTERHEAD.sub("", line))
 
 
 def _after_numbers(lines: list[str]) -> list[str]:
