@@ -421,3 +421,33 @@ def test_a_saved_wechat_article_keeps_its_report_and_drops_its_byline_and_tail(t
     body = [line.format(township="中村乡") for line in BODY if line[0] not in "一二三"]
     assert [p.text for p in report.paragraphs] == body
     assert report.chrome_lines == 9
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # the page's own title (title_column_site) printed over the title, the platform's labels under it
+        [
+            "中村乡2024年法治政府建设情况报告_乡镇文件_开化县人民政府门户网站",
+            "中村乡2024年法治政府建设情况报告",
+            "信息来源: 中村乡 发布时间 2025-02-09",
+            "【字号",
+            "  • 所属类目: 乡镇文件",
+            "  • 体       裁: 报告",
+            "  • 公开类别: 主动公开",
+            "  • 机构名称: 中村乡",
+        ],
+        ["正文内容区域请使用tab按钮切换浏览", "中村乡2024年法治政府建设情况报告"],  # a screen reader's hint
+        ["中村乡2024年法治政府建设情况报告 2025-02-28"],  # a list's date on the title's line
+    ],
+)
+def test_a_pages_own_title_its_platform_labels_and_hints_leave_the_title_and_opening_as_written(tmp_path, head):
+    """Published pages (上海's street offices): the page title with its column and site, 【字号, labels such as
+    所属类目 / 体裁 / 机构名称, a hint for screen readers, or the list's date after the title ran into the title or
+    the first paragraph. The site of the page title names the county of a township other counties have too."""
+    report = process_file(_write(tmp_path, "r.txt", [*head, *[line.format(township="中村乡") for line in BODY]]))
+    assert (report.title, report.township) == ("中村乡2024年法治政府建设情况报告", "中村乡")
+    assert [p.text for p in report.paragraphs] == [
+        line.format(township="中村乡") for line in BODY if line[0] not in "一二三"
+    ]
+    assert report.county == ("开化县" if "门户网站" in head[0] else "")  # the page's site decides between namesakes

@@ -100,7 +100,9 @@ def describe(
         page_source=segmented.chrome_source,
         addressee=segmented.addressee,
         file_name=simplified(Path(report.path).stem),
-        folders=simplified("\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", "")])),
+        folders=simplified(
+            "\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", ""), segmented.site])
+        ),
     )
     if not _set_unit_level(report, evidence, gazetteer):
         stated = _stated_places(evidence, gazetteer)

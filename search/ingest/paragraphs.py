@@ -92,6 +92,8 @@ LABEL_OVER_TITLE = re.compile(r"^[【\[][^】\]]{1,4}[】\]]$")  # 【全文】,
 # (《…》): the marks are not the title's.
 TITLE_LABEL = re.compile(r"^(?:(?:文章)?(?:标题|题目|名称)\s*[：:]|[^|｜：:]{2,12}[|｜])\s*")
 TITLE_QUOTED = re.compile(r"^《([^《》]+)》$")
+# A page's own title printed over it (…报告_街镇园区文件_宝山区人民政府门户网站) or dated on its line (…报告 2025-02-28)
+TITLE_PAGE_MARKS = re.compile(r"_.*(?:网站|门户网|政府网)$|\s*20\d\d-\d{1,2}-\d{1,2}$")
 SEAL = re.compile(r"\s*[（(](?:盖章|印章|公章|印)[）)]\s*")  # 喇嘛甸镇人民政府（盖章）, …（印）
 # 特此报告。 以上报告，请审阅。: a letter's closing words between the last paragraph and the signature
 CLOSING_FORMULA = re.compile(r"^(?:特此|专此|以上)(?:报告|汇报|说明|呈报)[^。；：:]{0,20}[。！]?$")
@@ -111,6 +113,7 @@ class Segmented:
     chrome_date: str = ""
     chrome_issuer: str = ""  # who a web page says issued it (发布机构：某某街道办事处)
     chrome_source: str = ""  # where a web page says its text came from (来源：浚县司法局)
+    site: str = ""  # the site whose page title was printed over the title (上海市宝山区人民政府门户网站)
     cover_date: str = ""  # the date of a cover letter the report came with (关于印发《…》的通知)
     chrome_lines: int = 0
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -283,6 +286,8 @@ def _is_title_line(line: str) -> bool:
 def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
     """Title lines, the issuer line over a title (a letterhead) or under a finished one (关于…的报告 /
     南湖街道办事处), and the addressee; an attachment label (附件2) above them is no text."""
+    sites = [found.group(0) for line in lines[:6] if (found := TITLE_PAGE_MARKS.search(line)) and "_" in line]
+    result.site = sites[0].rsplit("_", 1)[-1] if sites else ""
     lines = [_without_title_marks(line) for line in lines[:6]] + lines[6:]
     index = 1 if lines and ATTACHMENT_LABEL.match(lines[0]) else 0
     skipped, repeated = 0, ""
@@ -334,7 +339,7 @@ def _is_site_name_over(title_lines: list[str], line: str) -> bool:
 
 
 def _without_title_marks(line: str) -> str:
-    title = TITLE_QUOTED.sub(r"\1", TITLE_LABEL.sub("", line))
+    title = TITLE_QUOTED.sub(r"\1", TITLE_PAGE_MARKS.sub("", TITLE_LABEL.sub("", line)))
     if title == line or not _is_title_line(title):
         return line
     return HeadingLine(title, line.level) if isinstance(line, HeadingLine) else title
