@@ -137,6 +137,26 @@ def test_a_report_saved_in_two_files_lists_each_paragraph_once(corpus, tmp_path)
     assert "套话已折叠" not in page.get_data(as_text=True)
 
 
+def test_a_report_saved_twice_counts_once_towards_boilerplate(corpus, tmp_path):
+    """A paragraph of a report saved in two files and of one other township's report spans three files but two
+    reports: it was folded as boilerplate (three reports or more), one copy listed for the two townships. Now both
+    townships are listed, the second file folded, and the paragraph counts as copied in the check (in both files)."""
+    for name in ("a.txt", "a_网页.txt"):
+        _write_report(corpus, name, "青山镇", 2022, PARKING)
+    _write_report(corpus, "b.txt", "白沙镇", 2022, PARKING)
+    engine = _engine(corpus, tmp_path)
+    found = engine.search(SearchRequest(q="停车纠纷"))
+    listed = sorted(hit["township"] for hit in found["hits"] if "停车纠纷" in hit["text"])
+    assert listed == ["白沙镇", "青山镇"] and found["same_report_folded"] == found["boilerplate_folded"] == 1
+    rows = engine.check(SearchRequest(limit=50))["reports"]
+    engine.close()
+    assert sorted((r["township"], r["copied_paragraphs"]) for r in rows if r["township"] in ("白沙镇", "青山镇")) == [
+        ("白沙镇", 1),
+        ("青山镇", 1),
+        ("青山镇", 1),
+    ]
+
+
 @pytest.mark.parametrize(("place", "year"), [("青山镇", 2023), ("白沙镇", 2022)])
 def test_a_paragraph_in_a_report_of_another_year_or_township_stays_listed(corpus, tmp_path, place, year):
     """The same paragraph in the township's report of another year, or in another township's, is a copy to read."""

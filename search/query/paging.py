@@ -184,8 +184,8 @@ def boilerplate(state: IndexState, candidates: np.ndarray) -> FoldedCopies:
     clusters = state.clusters_if_ready(start=False)
     if clusters is None:
         return FoldedCopies()
-    folding = clusters.spanning(BOILERPLATE_REPORTS)
     twins = same_report_files(state, clusters)
+    folding = state.memo("boilerplate", id(clusters), lambda: _boilerplate_by_reports(clusters, twins, state.facets))
     labels = folding[candidates]
     labels = select(labels, labels >= 0)
     twins_folded = twins.folded_among(candidates)
@@ -195,6 +195,23 @@ def boilerplate(state: IndexState, candidates: np.ndarray) -> FoldedCopies:
     seen[labels] = True
     total = len(labels) - int(np.count_nonzero(seen)) + twins_folded
     return FoldedCopies(folding, labels, total, twins, twins_folded)
+
+
+def _boilerplate_by_reports(clusters, twins: SameReportFiles, facets: FacetTable) -> np.ndarray:
+    """The boilerplate label of every document (-1 for none), counting a report saved in two files once: a
+    paragraph of such a report and of one other township's spans three files but two reports, a copy to read.
+    Found from the few pairs of files that are one report, not from every cluster."""
+    folding = clusters.spanning(BOILERPLATE_REPORTS)
+    codes = facets.codes["report_id"]
+    apart = []
+    for first, second in twins.file_pairs():
+        in_first = np.flatnonzero(codes == first)
+        in_first = in_first[clusters.reports[in_first] == BOILERPLATE_REPORTS]
+        in_second = np.flatnonzero(codes == second)
+        apart.append(np.intersect1d(clusters.label[in_first], clusters.label[in_second]))
+    apart = np.concatenate(apart) if apart else np.empty(0, dtype=folding.dtype)
+    apart = apart[apart >= 0]
+    return np.where(np.isin(folding, apart), -1, folding).astype(folding.dtype) if len(apart) else folding
 
 
 def same_report_files(state: IndexState, clusters) -> SameReportFiles:
@@ -207,19 +224,22 @@ class SameReportFiles:
     """Copies of a paragraph in two files of one report (one township's report of one year saved twice: as a
     .docx and as the page that published it): the first is listed, the other would repeat it. A paragraph in
     two townships' reports, or in one township's reports of two years, is no such pair and stays listed. Kept
-    as the (ascending) documents of such pairs, a group per copied paragraph and each document's report code:
+    as the (ascending) documents of such pairs, a group per copied paragraph, each document's report code and
+    whether its cluster holds no other file (a paragraph of the report alone, not also another township's):
     few in any index."""
 
     docs: np.ndarray
     groups: np.ndarray
     reports: np.ndarray
     total: int
+    alone: np.ndarray
 
     @classmethod
     def of(cls, clusters, facets: FacetTable) -> SameReportFiles:
-        """The copies of clusters spanning two reports whose reports are one township's of one year."""
+        """The copies of clusters spanning two files, or three (the third another report's), whose reports
+        are one township's of one year."""
         total = len(clusters.label)
-        docs = np.flatnonzero((clusters.label >= 0) & (clusters.reports == 2))
+        docs = np.flatnonzero((clusters.label >= 0) & (clusters.reports >= 2) & (clusters.reports <= 3))
         township = facets.codes["township"][docs].astype(np.int64)
         docs, township = docs[township >= 0], township[township >= 0]
         years = facets.years[docs].astype(np.int64) & 0xFFFF
@@ -228,7 +248,7 @@ class SameReportFiles:
         reports = facets.codes["report_id"][docs].astype(np.int64)
         first, last = _smallest_and_largest_per_group(groups, reports)
         at = np.flatnonzero((first != last)[groups])
-        return cls(docs[at], groups[at], reports[at], total)
+        return cls(docs[at], groups[at], reports[at], total, clusters.reports[docs[at]] == 2)
 
     def file_pairs(self) -> dict[tuple[int, int], int]:
         """{(report code, report code of its other file): paragraphs they share}, the smaller code first."""
@@ -246,8 +266,12 @@ class SameReportFiles:
         return groups
 
     def holds(self, docs: np.ndarray) -> np.ndarray:
-        """Whether each of ``docs`` is a copy in such a pair."""
-        return self._groups_of(docs) >= 0
+        """Whether each of ``docs`` is a copy in such a pair and in no other report: copied only within its own
+        report."""
+        at = locate(self.docs, docs, self.total, among=False)
+        held = at >= 0
+        held[held] = self.alone[at[held]]
+        return held
 
     def other_files(self, docs: np.ndarray) -> dict[int, int]:
         """{report code: paragraphs} of the other files holding copies of ``docs`` (one report's paragraphs)."""
