@@ -12,8 +12,15 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from search.ingest.chrome import article_end, chrome_date, chrome_issuer, chrome_source, is_chrome
-from search.ingest.classify import load_part_rules
 from search.ingest.hard_wraps import unwrapped
+from search.ingest.headings import (
+    CIRCLED_LEVEL,
+    HEADING_LEVELS,
+    INNER_BREAK,
+    heading_level,
+    names_a_part,
+    numbered_level,
+)
 from search.ingest.issuer import JOINT_ISSUER, issuer_phrase
 from search.ingest.lost_breaks import glued_apart
 from search.ingest.model import HeadingLine, Paragraph
@@ -22,38 +29,14 @@ from search.ingest.outline import chapters_first, figures_first
 from search.ingest.text import is_page_number
 
 SENTENCE_END = "。！？；：…"
-INNER_BREAK = re.compile(r"[。！？；]")
 INLINE_HEADING_MAX = 40
 CIRCLED_TITLE_MAX = 20
 STANDALONE_HEADING_MAX = 60
 
-CIRCLED_LEVEL = 5  # ① ② …: a heading when alone on its line
-# Marks some reports give their part headings instead of 一、: 第一，, a bare numeral or a bullet. A line so
-# marked is a heading only when what follows names a report part (see _names_a_part).
-PART_HEADING_MARKS = [
-    (
-        1,
-        re.compile(
-            r"^(?:第[一二三四五六七八九十]{1,3}[，,]|[一二三四五六七八九十]{1,3}(?=[^一二三四五六七八九十〇○零是、，,.年]))"
-        ),
-    ),
-    (1, re.compile(r"^[■□◆◇●▲►▶★☆◎]\s*")),
-]
-PART_HEADING_MAX = 24
 BARE_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.]|（[一二三四五六七八九十]{1,3}）|\d{1,2}[、.]|（\d{1,2}）|第[一二三四五六七八九十]{1,3}(?:部分|章))\s*$"
 )
 LIST_ITEM_LEVEL = 3  # 1. （1） ①: a line of these with nothing under it is a list item, full stop or not
-HEADING_LEVELS = [
-    (
-        1,
-        re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，.]|第[一二三四五六七八九十]{1,3}(?:部分|章)|【[^】]{2,20}】)"),
-    ),
-    (2, re.compile(r"^(?:（[一二三四五六七八九十]{1,3}）|[㈠-㈩])")),
-    (3, re.compile(r"^\d{1,2}(?:[、，]|\.(?!\d))")),
-    (4, re.compile(r"^（\d{1,2}）")),
-    (CIRCLED_LEVEL, re.compile(r"^[①-⑳]")),
-]
 
 BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 PARAGRAPH_BREAK = re.compile(
@@ -240,35 +223,6 @@ def _ranked_marked_levels(lines: list[str]) -> list[str]:
 
 def _mark_and_number(line: HeadingLine) -> tuple[int, int]:
     return line.level, numbered_level(line)
-
-
-def numbered_level(line: str) -> int:
-    """The level a line's number gives it as a heading (一、 / （一） / 1. / （1）), or 0; a part heading marked
-    otherwise (■ 存在不足, 第二，存在的不足) is of the level those marks stand for."""
-    for level, pattern in HEADING_LEVELS:
-        if pattern.match(line):
-            return level
-    for level, pattern in PART_HEADING_MARKS:
-        if (marked := pattern.match(line)) and _names_a_part(line[marked.end() :]):
-            return level
-    return 0
-
-
-def _names_a_part(phrase: str, longest: int = PART_HEADING_MAX) -> bool:
-    """Whether a short phrase, no sentence, names a report part as a heading would (data/parts.json): a bullet
-    or 第一， also opens lines of the body, which must not be taken for headings."""
-    return (
-        2 <= len(phrase) <= longest
-        and not INNER_BREAK.search(phrase)
-        and "报告" not in phrase  # a title (二〇二一年度…工作情况报告) names a part's words too
-        and bool(load_part_rules().named_by_heading([phrase]))
-    )
-
-
-def heading_level(line: str) -> int:
-    """A line's level as a heading: as its file marks it (a Word heading style, <h3>; ranked with the numbered
-    lines of such a file by :func:`_ranked_marked_levels`), else by its number; 0 for body text."""
-    return line.level if isinstance(line, HeadingLine) else numbered_level(line)
 
 
 def _is_title_line(line: str) -> bool:
@@ -501,7 +455,7 @@ def _finished(line: str) -> bool:
 
 
 def _unnumbered_part_heading(line: str) -> bool:
-    return not heading_level(line) and not SENTENCE_MARKS.search(line) and _names_a_part(line, UNNUMBERED_HEADING_MAX)
+    return not heading_level(line) and not SENTENCE_MARKS.search(line) and names_a_part(line, UNNUMBERED_HEADING_MAX)
 
 
 def _unnumbered_subheading(line: str) -> bool:
