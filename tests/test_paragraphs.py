@@ -625,3 +625,12 @@ def test_a_document_number_and_joint_issuer_over_a_title_naming_its_issuer_are_n
     assert [p.text for p in result.paragraphs] == ["2024年，石鼻镇坚持依法行政。", "审查合同35件。"]
     two_lines = segment([issuer, "关于2024年法治政府建设工作情况的报告", *body])
     assert two_lines.title_lines == [issuer.replace(" ", ""), "关于2024年法治政府建设工作情况的报告"]
+
+
+def test_a_shu_fa_reports_speaker_and_date_over_its_text_are_no_paragraph():
+    """A leader's 述法 report opens with who delivers it and when (尼勒克县胡吉尔台乡党委书记 刘帅 / （2025年1月）)
+    and no title: both ran into the first paragraph, whose 2025 was then taken for the year reported."""
+    body = ["2024年以来，胡吉尔台乡党委、政府坚持依法行政，现述法如下：", "一、履职情况", "专题研究法治建设工作2次。"]
+    result = segment(["尼勒克县胡吉尔台乡党委书记 刘帅", "(2025年1月)", *body])
+    assert (result.issuer, result.date, result.title_lines) == ("尼勒克县胡吉尔台乡党委", "2025-01", [])
+    assert [p.text for p in result.paragraphs] == [body[0], body[2]]
