@@ -920,3 +920,15 @@ def test_copies_written_in_new_styles_are_grouped_but_a_split_or_merged_paragrap
             "a paragraph copied with a second paragraph merged into it",
         ]
     )
+
+
+def test_copies_written_later_in_other_edits_are_grouped_and_lookalikes_are_not(tmp_path):
+    """tests/data/later_copy_pairs.json, written after the rules and measured before any change: every copy
+    grouped (OCR's lookalike characters and lost punctuation, list items reordered, intensifiers added …), no
+    paragraph on the same subject or in the same frame grouped."""
+    pairs = json.loads((Path(__file__).parent / "data" / "later_copy_pairs.json").read_text(encoding="utf-8"))
+    pairs = pairs["pairs"]
+    found = _grouped(pairs, tmp_path, beside=REPORT_SETS)
+    assert [(pair["kind"], grouped) for grouped, pair in zip(found, pairs, strict=True)] == [
+        (pair["kind"], pair["copy"]) for pair in pairs
+    ]
