@@ -493,6 +493,21 @@ def test_a_report_whose_line_breaks_were_lost_gets_its_parts_and_subsections_bac
     ]
 
 
+def test_a_report_on_one_line_led_by_its_title_and_addressee_has_them_apart():
+    """The whole report on one line opened with its title and addressee (…关于报送2024年度法治政府建设的报告
+    中共海宁市委、海宁市人民政府：2024年，…): both ran into the first paragraph, and the title was made up."""
+    title = "中共黄湾镇委员会黄湾镇人民政府关于报送2024年度法治政府建设的报告"
+    glued = (
+        f"{title} 中共海宁市委、海宁市人民政府：2024年，黄湾镇扎实开展法治政府建设。现将工作情况汇报如下："
+        "一、主要举措和成效（一）强化组织引领。全年领导班子会议学法8次，续聘专业律师担任镇级法律顾问，"
+        "全镇11个村社也都聘请律师担任法律顾问，覆盖率达100%。（二）深耕宣传教育。开展行政执法能力培训。"
+    )
+    result = segment([glued])
+    assert (result.title_lines, result.addressee) == ([title], "中共海宁市委、海宁市人民政府")
+    assert [p.text for p in result.paragraphs][0] == "2024年，黄湾镇扎实开展法治政府建设。现将工作情况汇报如下："
+    assert [p.section[-1] for p in result.paragraphs[1:]] == ["（一）强化组织引领", "（二）深耕宣传教育"]
+
+
 def test_a_number_after_a_sentence_that_names_no_part_is_no_glued_heading():
     """…。二、加强组织领导… inside a paragraph names no report part: the paragraph stays whole."""
     text = "全镇做法有三条。一、加强组织领导，成立领导小组。二、健全制度，完善学法制度。"

@@ -16,11 +16,17 @@ HEADING_MARK = re.compile(r"[一二三四五六七八九十]{1,3}、|第[一二�
 SENTENCE_START = re.compile(r"(?<=[。！？])(?=\S)")
 HEADING_NEAR = 34  # characters after a heading's mark that hold its last word or its body's first item
 GLUED_LONG = 800  # characters of a line that holds several paragraphs whose breaks were lost, at least
+GLUED_FRONT_LONG = 80  # characters of a line whose title and addressee lead a body
 GLUED_SUBSECTION = re.compile(r"(?<=[。！？；])(?=（[一二三四五六七八九十]{1,3}）)")
 BODY_START = re.compile(r"（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]是|\d{1,2}[、.．]")
 HEADING_END = re.compile(
     r"(?:情况|成效|原因|不足|问题|短板|安排|打算|计划|思路|举措|措施|做法)(?=[^，、；。：]*[，、；。：])"
 )
+
+
+# A whole report on one line opens with its title and addressee (…关于报送2024年度法治政府建设的报告 中共海宁市委、海宁市
+# 人民政府: 2024年，…): each on its own, as they stand apart on the page.
+GLUED_FRONT = re.compile(r"^(\S[^，。；：:！？]{5,70}?(?:报告|总结))\s+([\u4e00-\u9fff、，]{2,30}[：:])\s*(?=\S)")
 
 
 def glued_apart(line: str) -> list[str]:
@@ -29,6 +35,9 @@ def glued_apart(line: str) -> list[str]:
     cut from its body (:func:`_heading_cut_from_body`); each subsection of the body (。（二）…) on its own. A
     long line without such headings comes apart at the openings of parts (:func:`_openings_apart`); any other
     line stays as it is: …。二、 without a part's name after it is no heading."""
+    front = GLUED_FRONT.match(line) if len(line) >= GLUED_FRONT_LONG else None
+    if front:
+        return [front.group(1), front.group(2), *glued_apart(line[front.end() :])]
     rules = load_part_rules()
     cuts = [m.start() for m in GLUED_PART.finditer(line) if rules.named_by_heading([line[m.start() : m.start() + 30]])]
     if not cuts:
