@@ -136,6 +136,8 @@ def test_titles_name_their_unit(tmp_path, title, expected):
             ["某镇法治政府建设情况报告", "我镇按照《规划（2021—2025年）》部署开展工作。", "2022年，全镇坚持依法行政。"],
             2022,
         ),
+        # no year but where the span reported on starts (a published report, its number skipped with its title)
+        (["雷东府〔2025〕26号", "2025年以来，我镇政府全面依法行政。现将有关情况报告如下：", "一、主要工作"], 2025),
     ],
 )
 def test_the_year_is_the_reports_not_a_cited_documents(tmp_path, lines, year):
@@ -323,6 +325,25 @@ def test_a_pages_issuer_label_in_brackets_or_a_table_places_the_report(tmp_path,
     report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
     assert (report.title, report.township, report.county) == (lines[-1], "中村乡", "开化县")
     assert report.chrome_lines == len(labels)
+
+
+def test_a_units_disclosure_banner_and_a_title_given_twice_by_label_and_line_are_no_paragraph(tmp_path):
+    """A disclosure page (廉江市良垌镇, as saved): the unit's section banner (…人民政府信息公开), 名称：<title> and
+    主题词： among the labels, the title again: the title was made up and the banner and title ran into the
+    first paragraph."""
+    title = "开化县中村乡人民政府2024年法治政府建设年度报告"
+    lines = [
+        "政府信息公开 规章库",
+        "开化县中村乡人民政府信息公开",
+        "索引号: 11440881007109850C/2025-00001 分类:",
+        f"名称: {title}",
+        "主题词:",
+        "【打印】 【字体:",
+        title,
+    ]
+    report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
+    assert (report.title, report.township, report.county) == (title, "中村乡", "开化县")
+    assert [p.text for p in report.paragraphs][0] == BODY[1].format(township="中村乡")
 
 
 def test_a_pages_labels_without_colons_and_a_table_of_label_names_are_chrome(tmp_path):

@@ -24,6 +24,8 @@ BANNER_MAX = 40
 # 原创 红岩镇 红岩发布 2025年01月20日 10:08 四川: an article's byline (account, date and time, where posted)
 DATED_TO_THE_MINUTE = re.compile(r"20\d\d\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}")
 BYLINE_MAX = 40
+# 湛江市廉江市良垌镇人民政府信息公开: the banner of a unit's disclosure section over its documents
+SITE_SECTION = re.compile(r"[\u4e00-\u9fff]{2,24}(?:人民政府|政府|办事处)(?:信息公开|政务公开)(?:目录|专栏|平台)?")
 BARE_LABEL_MAX = 40  # a line a colon-less label opens: the value follows it, no sentence
 # A breadcrumb (首页 > 政务公开 > 法治政府建设报告 > 乡镇街道): short crumbs between arrows, from the site's home page.
 CRUMB_ARROW = re.compile(r"\s*(?:>>|>|＞|»|›|→)\s*")
@@ -99,6 +101,8 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
     if _is_breadcrumb(line, rules) or (len(line) <= BANNER_MAX and WEEKDAY_DATE.search(line)):
         return True
     if len(line) <= BYLINE_MAX and "，" not in line and DATED_TO_THE_MINUTE.search(line):
+        return True
+    if SITE_SECTION.fullmatch(line):
         return True
     if rules.names.fullmatch(line.strip("-•· ")):
         return True  # a label's name alone, its value on the next line or none

@@ -31,7 +31,7 @@ YEAR_RANGE = re.compile(r"20\d\d\s*年?\s*[—\-－–~～至到]+\s*20\d\d\s*�
 YEAR_IN_RANGE = re.compile(r"20\d\d")
 YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")  # 2023年度, not the date 2024年1月15日
 CITED = re.compile(r"《[^》]*》")
-SINCE = re.compile(r"20\d\d\s*年\s*(?:以来|起|至今)")  # 2022年以来: where a span starts, not the year reported on
+SINCE = re.compile(r"(20\d\d)\s*年\s*(?:以来|起|至今)")  # 2022年以来: where a span starts, not the year reported on
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
 PLAN_WORDS = ("计划", "力争", "争取", "打算", "预计")
 CLAUSE_ENDS = "，,。；;\n"
@@ -457,6 +457,8 @@ def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
     elif report.date:
         year, month = int(report.date[:4]), int(report.date[5:7])
         _set(report, "year", year - 1 if month <= REPORTS_LAST_YEAR_UNTIL else year, report.sources["date"])
+    elif since := [int(found.group(1)) for found in SINCE.finditer(f"{evidence.opening}\n{evidence.body}")]:
+        _set(report, "year", max(since), "正文（某年以来）")  # 2025年以来 and no other year: the span reported on
 
 
 def _planned(year: re.Match) -> bool:
