@@ -31,7 +31,8 @@ YEAR_RANGE = re.compile(r"20\d\d\s*年?\s*[—\-－–~～至到]+\s*20\d\d\s*�
 YEAR_IN_RANGE = re.compile(r"20\d\d")
 YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")  # 2023年度, not the date 2024年1月15日
 CITED = re.compile(r"《[^》]*》")
-SINCE = re.compile(r"(20\d\d)\s*年\s*(?:以来|起|至今)")  # 2022年以来: where a span starts, not the year reported on
+# 2022年以来: where a span starts, not the year reported on — but for a report that names no other year
+SINCE = re.compile(r"(20\d\d)\s*年\s*(?:以来|起|至今)")
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
 PLAN_WORDS = ("计划", "力争", "争取", "打算", "预计")
 CLAUSE_ENDS = "，,。；;\n"

@@ -127,8 +127,9 @@ def segment(raw_lines: list[str]) -> Segmented:
 
 
 def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
-    """The lines without web-page chrome (:mod:`search.ingest.chrome`); the first date the chrome gave is kept
-    as the page's publication date, the first issuer it names (发布机构：…) as the page's issuer."""
+    """The lines without web-page chrome (:mod:`search.ingest.chrome`) and without what follows an article's end
+    (END, 往期推荐 …); the first date the chrome gave is kept as the page's publication date, the first issuer
+    it names (发布机构：…) as the page's issuer, the first source (来源：…) as its source."""
     end = article_end(lines)
     result.chrome_lines += sum(1 for line in lines[end:] if line)
     kept = []

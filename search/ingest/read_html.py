@@ -102,8 +102,8 @@ def read_html(data: bytes, path: Path) -> RawText:
             continue
         classes = " ".join(tag.get("class") or [])
         if CHROME_CLASS.search(classes) and not _is_article(tag):
-            dated = _byline_date(tag) if "page_date" not in hints else ""
-            hints.update({"page_date": dated} if dated else {})
+            if "page_date" not in hints and (dated := _byline_date(tag)):
+                hints["page_date"] = dated
             tag.decompose()
     article = _article_element(soup)
     lines = [line for line in _block_lines(article) if line.strip()]

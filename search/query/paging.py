@@ -185,7 +185,7 @@ def boilerplate(state: IndexState, candidates: np.ndarray) -> FoldedCopies:
     if clusters is None:
         return FoldedCopies()
     twins = same_report_files(state, clusters)
-    folding = state.memo("boilerplate", id(clusters), lambda: _boilerplate_by_reports(clusters, twins, state.facets))
+    folding = state.memo("boilerplate", id(clusters), lambda: _boilerplate_by_reports(clusters, twins))
     labels = folding[candidates]
     labels = select(labels, labels >= 0)
     twins_folded = twins.folded_among(candidates)
@@ -197,20 +197,12 @@ def boilerplate(state: IndexState, candidates: np.ndarray) -> FoldedCopies:
     return FoldedCopies(folding, labels, total, twins, twins_folded)
 
 
-def _boilerplate_by_reports(clusters, twins: SameReportFiles, facets: FacetTable) -> np.ndarray:
+def _boilerplate_by_reports(clusters, twins: SameReportFiles) -> np.ndarray:
     """The boilerplate label of every document (-1 for none), counting a report saved in two files once: a
-    paragraph of such a report and of one other township's spans three files but two reports, a copy to read.
-    Found from the few pairs of files that are one report, not from every cluster."""
+    paragraph of such a report and of one other township's spans three files but two reports, a copy to read
+    (the clusters of the pairs' copies that hold another file)."""
     folding = clusters.spanning(BOILERPLATE_REPORTS)
-    codes = facets.codes["report_id"]
-    apart = []
-    for first, second in twins.file_pairs():
-        in_first = np.flatnonzero(codes == first)
-        in_first = in_first[clusters.reports[in_first] == BOILERPLATE_REPORTS]
-        in_second = np.flatnonzero(codes == second)
-        apart.append(np.intersect1d(clusters.label[in_first], clusters.label[in_second]))
-    apart = np.concatenate(apart) if apart else np.empty(0, dtype=folding.dtype)
-    apart = apart[apart >= 0]
+    apart = np.unique(clusters.label[twins.docs[~twins.alone]])
     return np.where(np.isin(folding, apart), -1, folding).astype(folding.dtype) if len(apart) else folding
 
 

@@ -53,8 +53,8 @@ class QueryWords:
             return tuple(concepts)
         found: list[Concept] = []
         for concept in self._short_places_joined(concepts):
-            place = () if concept.filler or concept.expanded else self.places.named(concept.text)
-            place = place or (() if concept.filler or concept.expanded else self._shortened_place(concept.text))
+            plain = not (concept.filler or concept.expanded)
+            place = (self.places.named(concept.text) or self._shortened_place(concept.text)) if plain else ()
             pieces = self._pieces_of(concept.text) if not place and self._unseen(concept) else []
             if place:
                 found.append(replace(concept, place=place))
