@@ -472,3 +472,26 @@ def test_a_pages_own_title_its_platform_labels_and_hints_leave_the_title_and_ope
         line.format(township="中村乡") for line in BODY if line[0] not in "一二三"
     ]
     assert report.county == ("开化县" if "门户网站" in head[0] else "")  # the page's site decides between namesakes
+
+
+def test_a_labels_value_on_the_line_under_it_is_chrome_but_a_title_there_is_not(tmp_path):
+    """A page laid out in a table copies each label over its value (发布时间： / 2026-03-04, 来源： / 万古镇人民政府):
+    the values ran into the first paragraph and the date was lost. The title under a label with no value of its
+    own (公开日) stays the title."""
+    title = "滑县中村乡人民政府关于2025年法治政府建设情况的报告"
+    lines = [title, "发布时间:", "2026-03-04", "作者:", "来源:", "中村乡人民政府"]
+    report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
+    assert (report.title, report.date, report.chrome_lines) == (title, "2026-03-04", 5)
+    assert report.paragraphs[0].text == BODY[1].format(township="中村乡")
+    under = ["中村乡人民政府", "政府信息公开", "公开日", "中村乡2024年度法治政府建设工作报告", "发布时间: 2025-03-12"]
+    report = process_file(_write(tmp_path, "s.txt", [*under, *[line.format(township="中村乡") for line in BODY]]))
+    assert report.title.endswith("中村乡2024年度法治政府建设工作报告")
+
+
+def test_a_title_printed_again_over_two_lines_under_itself_is_one_title(tmp_path):
+    """重庆市渝北区大盛镇人民政府关于…报告 then the same over two lines (the issuer, then 关于…报告): the second
+    half was added to the title."""
+    title = "重庆市渝北区中村乡人民政府关于2024年法治政府建设情况的报告"
+    lines = [title, "重庆市渝北区中村乡人民政府", "关于2024年法治政府建设情况的报告"]
+    report = process_file(_write(tmp_path, "r.txt", [*lines, *[line.format(township="中村乡") for line in BODY]]))
+    assert report.title == title and report.paragraphs[0].text == BODY[1].format(township="中村乡")

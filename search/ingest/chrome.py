@@ -27,6 +27,9 @@ BYLINE_MAX = 40
 # 湛江市廉江市良垌镇人民政府信息公开: the banner of a unit's disclosure section over its documents
 SITE_SECTION = re.compile(r"[\u4e00-\u9fff]{2,24}(?:人民政府|政府|办事处)(?:信息公开|政务公开)(?:目录|专栏|平台)?")
 BARE_LABEL_MAX = 40  # a line a colon-less label opens: the value follows it, no sentence
+VALUE_BELOW_MAX = 24  # a label's value on the line under it (万古镇人民政府, 2026-03-04 09:30)
+VALUE_BREAK = re.compile(r"[，,。；;：:！？]")
+A_TITLE = re.compile(r"报告|总结|情况|通知|意见|方案")
 # A breadcrumb (首页 > 政务公开 > 法治政府建设报告 > 乡镇街道): short crumbs between arrows, from the site's home page.
 CRUMB_ARROW = re.compile(r"\s*(?:>>|>|＞|»|›|→)\s*")
 CRUMB_MAX = 20
@@ -115,6 +118,21 @@ def is_chrome(line: str, rules: ChromeRules | None = None) -> bool:
         return False
     rest = SEPARATORS.sub("", DATE_TIME.sub("", rules.phrase.sub("", rest)))
     return len(re.sub(r"\d", "", rest)) <= LEFTOVER
+
+
+def value_below(label_line: str, line: str, rules: ChromeRules | None = None) -> str:
+    """``label：line`` where ``label_line`` is a label's name alone (发布时间： / 来源：) and ``line`` its value under
+    it, as a page laid out in a table copies: a date (2026-03-04), or the unit a 发布机构 or 来源 names (万古镇人民
+    政府); "" otherwise."""
+    rules = rules or load_chrome_rules()
+    name = label_line.strip("-•· ：:")
+    if not line or len(line) > VALUE_BELOW_MAX or VALUE_BREAK.search(line) or not rules.names.fullmatch(name):
+        return ""
+    labelled = f"{name}：{line}"
+    if DATE_TIME.fullmatch(line):
+        return labelled
+    named = chrome_issuer(labelled, rules) or chrome_source(labelled, rules)
+    return labelled if named and not A_TITLE.search(line) else ""  # not the title under 公开日 or 来源
 
 
 def article_end(lines: list[str], rules: ChromeRules | None = None) -> int:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from search.ingest.chrome import article_end, chrome_date, chrome_issuer, chrome_source, is_chrome
+from search.ingest.chrome import article_end, chrome_date, chrome_issuer, chrome_source, is_chrome, value_below
 from search.ingest.hard_wraps import unwrapped
 from search.ingest.headings import (
     CIRCLED_LEVEL,
@@ -132,22 +132,33 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
     it names (发布机构：…) as the page's issuer, the first source (来源：…) as its source."""
     end = article_end(lines)
     result.chrome_lines += sum(1 for line in lines[end:] if line)
-    kept = []
+    kept, label = [], ""
     for line in lines[:end]:
         if not line:
             continue
+        if labelled := value_below(label, line):  # 来源： / 万古镇人民政府: the value is chrome too
+            result.chrome_lines += 1
+            _take_page_facts(labelled, result)
+            label = ""
+            continue
+        label = line if is_chrome(line) else ""
         if is_page_number(line):
             continue  # a page number a text copied from a PDF keeps (— 2 —): the paragraph around it is one
         if line in CONTENTS_HEADINGS:
             continue  # a table of contents' heading; the headings listed under it have no text and are dropped
-        if is_chrome(line):
+        if label:
             result.chrome_lines += 1
-            result.chrome_date = result.chrome_date or chrome_date(line)
-            result.chrome_issuer = result.chrome_issuer or chrome_issuer(line)
-            result.chrome_source = result.chrome_source or chrome_source(line)
+            _take_page_facts(line, result)
             continue
         kept.append(line)
     return kept
+
+
+def _take_page_facts(line: str, result: Segmented) -> None:
+    """The first date, issuer and source the page's chrome names."""
+    result.chrome_date = result.chrome_date or chrome_date(line)
+    result.chrome_issuer = result.chrome_issuer or chrome_issuer(line)
+    result.chrome_source = result.chrome_source or chrome_source(line)
 
 
 def _without_cover_letter(lines: list[str], result: Segmented) -> list[str]:
@@ -279,7 +290,7 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
                 result.chrome_issuer = result.chrome_issuer or result.title_lines.pop()
                 result.title_lines.append(line)
             elif result.title_lines and TITLE_END.search(result.title_lines[-1]) and _is_issuer_line(line):
-                result.issuer = line
+                result.issuer, repeated = line, line  # the title may follow, printed again under its issuer
             else:
                 result.title_lines.append(line)
         else:
