@@ -138,12 +138,16 @@ def test_page_csv_api_and_command(indicator_index, capsys):
         ("哪个街道法律顾问最多", {"indicator": "法律顾问/公职律师人数", "order": "desc"}),
         ("信访件数最少的镇", {"indicator": "信访件数", "order": "asc"}),
         ("调解最多", {"indicator": "矛盾纠纷调解件数", "order": "desc"}),
+        ("哪些乡镇的调解成功率超过98%", {"indicator": "调解成功率", "order": "desc"}),
+        ("调解成功率不低于95%的街道", {"indicator": "调解成功率", "order": "desc"}),
+        ("法律援助案件数低于10件的乡镇", {"indicator": "法律援助案件数", "order": "asc"}),
         ("法律顾问", None),
         ("最好的普法做法和最多的调解", None),
     ],
 )
 def test_a_question_for_the_highest_or_lowest_figure_names_its_indicator(question, ranking):
-    """调解成功率最高的乡镇 asks for a figure's ranking, which the indicator table answers and no paragraph does;
+    """调解成功率最高的乡镇 asks for a figure's ranking, which the indicator table answers and no paragraph does, as
+    does 调解成功率超过98%的乡镇 (the paragraphs saying 超过 and 98 are not those; 不低于 asks for the high ones);
     a question naming no single indicator, or no ranking word, gets none."""
     from search.query.suggest import indicator_ranking
 

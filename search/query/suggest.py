@@ -202,12 +202,13 @@ def _without_part_cue(run: str) -> tuple[str, str]:
 
 
 def indicator_ranking(text: str) -> dict | None:
-    """{"indicator", "order"} where a query asks which reports state the highest or lowest of an indicator
-    (调解成功率最高的乡镇, 哪个街道法律顾问最多): the indicator by its name, else by the longest anchor only it
-    has; None where it names no ranking word, or no indicator or two."""
-    order = next((o for o, found in ranking_words().items() if any(word in text for word in found)), None)
-    if order is None:
+    """{"indicator", "order"} where a query asks which reports state the highest or lowest of an indicator, or
+    more or less than a figure (调解成功率最高的乡镇, 哪个街道法律顾问最多, 调解成功率超过98%的乡镇): the indicator by
+    its name, else by the longest anchor only it has; None where it names no ranking word, or no indicator or two."""
+    asked = [(len(word), order) for order, words in ranking_words().items() for word in words if word in text]
+    if not asked:
         return None
+    order = max(asked)[1]  # the longest word: 不低于 asks for the high ones, not 低于's low ones
     indicators = load_indicators()
     named = [i.name for i in indicators if any(piece in text for piece in i.name.split("/"))]
     if not named:
