@@ -500,6 +500,32 @@ def test_a_places_name_without_its_ending_matches_the_paragraphs_of_reports_from
     assert strict(common) == {"花台乡"}
 
 
+def test_two_places_of_one_kind_in_a_query_are_either(tmp_path):
+    """北屏乡和花台乡的人民调解 or 城口县 巫溪县 人民调解 found nothing: each place was required and no report is
+    from two townships or two counties. Places of one kind are either's; places of two kinds (城口县 北屏乡) are
+    still both required."""
+    paragraph = "一、主要举措和成效\n各级人民调解委员会全年调处纠纷59件。"
+    reports = {"城口县北屏乡": paragraph, "巫溪县花台乡": paragraph, "德清县新市镇": paragraph}
+    together, spaced, counties, kinds = _searched(
+        tmp_path,
+        reports,
+        ("北屏乡和花台乡的人民调解", "expanded"),
+        ("北屏乡 花台乡 人民调解", "expanded"),
+        ("城口县 巫溪县 人民调解", "expanded"),
+        ("城口县 北屏乡 人民调解", "expanded"),
+    )
+
+    def strict(result):
+        return {hit["township"] for hit in result["hits"] if hit["tier"] == "all"}
+
+    assert strict(together) == strict(spaced) == strict(counties) == {"北屏乡", "花台乡"}
+    assert strict(kinds) == {"北屏乡"}
+    assert {hit["township"]: hit["why"] for hit in together["hits"] if hit["tier"] == "all"} == {
+        "北屏乡": "命中：人民调解、北屏乡（报告所在地）",
+        "花台乡": "命中：人民调解、花台乡（报告所在地）",
+    }
+
+
 def test_a_paragraph_copied_into_another_report_with_its_own_place_is_shown_once(tmp_path, corpus):
     from search.engine import Engine
     from search.index.writer import update_index

@@ -168,6 +168,7 @@ class Evaluator:
         return Result(docs, mask, combined(np.add, [r.score for r in results]) * (near | (cover > 0)), cover, near)
 
     def _all_of(self, node: AllOf, expand: bool) -> Result:
+        node = self._places_either(node) if expand else node
         roles = self._roles(node.include) if expand else [True] * len(node.include)
         included = [
             (child, required) for child, required in zip(node.include, roles, strict=True) if required is not None
@@ -191,6 +192,22 @@ class Evaluator:
             cover *= kept
         result = Result(docs, mask, score * (near | (cover > 0)), cover, near)
         return result.compact() if node.exclude else result
+
+    def _places_either(self, node: AllOf) -> AllOf:
+        """城口县 巫溪县 人民调解 typed with spaces: places of one kind, which no report is from both of, are either's,
+        as typed together (北屏乡和花台乡: :func:`search.query.query_words._places_either`)."""
+        kinds: dict[str, list[int]] = {}
+        for at, child in enumerate(node.include):
+            found = self.words.concepts_of(child.text, True) if isinstance(child, Text) and not child.exact else ()
+            found = [concept for concept in found if not concept.filler]  # 2021年: its 年 asks nothing
+            if len(found) == 1 and len({facet for facet, _ in found[0].place}) == 1:
+                kinds.setdefault(found[0].place[0][0], []).append(at)
+        groups = [ats for ats in kinds.values() if len(ats) > 1]
+        if not groups:
+            return node
+        grouped = {at for ats in groups for at in ats}
+        include = [child for at, child in enumerate(node.include) if at not in grouped]
+        return AllOf(include + [AnyOf([node.include[at] for at in ats]) for ats in groups], node.exclude)
 
     def _roles(self, include: list[Node]) -> list[bool | None]:
         """For each part of an AND typed with spaces: required (True), only scored (False) or left out (None),

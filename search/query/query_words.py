@@ -62,7 +62,7 @@ class QueryWords:
                 found += [piece for word in pieces for piece in thesaurus.concepts(word)]
             else:
                 found.append(concept)
-        return tuple({concept.text: concept for concept in found}.values())
+        return tuple(_places_either({concept.text: concept for concept in found}.values()))
 
     def _short_places_joined(self, concepts: list[Concept]) -> list[Concept]:
         """``concepts`` with the pieces the segmenter cut a place's short name into (城口 → 城 | 口, 鹤龙街 → 鹤 |
@@ -148,3 +148,22 @@ class QueryWords:
     def frequency(self, concept: Concept) -> int:
         """How many live paragraphs have a concept's words, at most (its rarest word's frequency)."""
         return min((self._frequency(word) for word in words(concept.text)), default=0)
+
+
+def _places_either(concepts) -> list[Concept]:
+    """``concepts`` with the places of one kind a query names together (北屏乡和花台乡的法律顾问, 城口县 巫溪县, 2021年
+    2022年) made one concept that either place satisfies: no report is from two townships or of two years, so
+    requiring both found nothing."""
+    either: list[Concept] = []
+    first_of: dict[str, int] = {}
+    for concept in concepts:
+        kinds = {facet for facet, _ in concept.place}
+        kind = kinds.pop() if len(kinds) == 1 else ""
+        if kind and kind in first_of:
+            at = first_of[kind]
+            either[at] = replace(either[at], place=either[at].place + concept.place)
+            continue
+        if kind:
+            first_of[kind] = len(either)
+        either.append(concept)
+    return either

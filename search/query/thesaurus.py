@@ -366,10 +366,10 @@ def why_line(reasons: list[dict[str, str]]) -> str:
     def label(reason: dict[str, str]) -> str:
         if reason["relation"] == "typed":
             return reason["term"]
-        if reason["relation"] == "place":
-            return f"{reason['concept']}（报告所在地）"
+        if reason["relation"] == "place":  # the report's own place: 浙江省 for 浙江, 花台乡 of 北屏乡和花台乡
+            return f"{reason['term']}（报告所在地）"
         if reason["relation"] == "year":
-            return f"{reason['concept']}（报告年度）"
+            return f"{reason['term']}（报告年度）"
         kind = "同义" if reason["relation"] == "equivalent" else "相关"
         return f"{reason['term']}（{kind}：{reason['concept']}）"
 
