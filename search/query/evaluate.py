@@ -200,8 +200,8 @@ class Evaluator:
         for at, child in enumerate(node.include):
             found = self.words.concepts_of(child.text, True) if isinstance(child, Text) and not child.exact else ()
             found = [concept for concept in found if not concept.filler]  # 2021年: its 年 asks nothing
-            if len(found) == 1 and len({facet for facet, _ in found[0].place}) == 1:
-                kinds.setdefault(found[0].place[0][0], []).append(at)
+            if len(found) == 1 and found[0].place_kind:
+                kinds.setdefault(found[0].place_kind, []).append(at)
         groups = [ats for ats in kinds.values() if len(ats) > 1]
         if not groups:
             return node

@@ -63,10 +63,11 @@ class PlaceWords:
             return ()
         self._load()
         townships = [("township", word + end) for end in TOWNSHIP_ENDINGS if word + end in self._townships]
-        counties = [
-            ("county", word + end) for end in COUNTY_LEVELS if ("county", word + end) in self._words.get(word + end, ())
-        ]
+        counties = [("county", word + end) for end in COUNTY_LEVELS if self._is_county(word + end)]
         return tuple(townships + counties)
+
+    def _is_county(self, name: str) -> bool:
+        return ("county", name) in self._words.get(name, ())
 
     def _load(self) -> None:
         if self._words is None:
@@ -91,7 +92,7 @@ class PlaceWords:
         renamed = [
             ("county", other)
             for other in (word[:-1] + level for level in COUNTY_LEVELS if level != word[-1])
-            if ("county", other) in self._words.get(other, ())
+            if self._is_county(other)
         ]
         if len(renamed) != 1 or word in load_gazetteer().by_county:
             return ()

@@ -157,8 +157,7 @@ def _places_either(concepts) -> list[Concept]:
     either: list[Concept] = []
     first_of: dict[str, int] = {}
     for concept in concepts:
-        kinds = {facet for facet, _ in concept.place}
-        kind = kinds.pop() if len(kinds) == 1 else ""
+        kind = concept.place_kind
         if kind and kind in first_of:
             at = first_of[kind]
             either[at] = replace(either[at], place=either[at].place + concept.place)

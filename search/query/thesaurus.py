@@ -57,6 +57,12 @@ class Concept:
         return bool(self.equivalents or self.related or self.part)
 
     @property
+    def place_kind(self) -> str:
+        """The one facet its places are of (township, county, year …); "" for none or several."""
+        kinds = {facet for facet, _ in self.place}
+        return kinds.pop() if len(kinds) == 1 else ""
+
+    @property
     def parts(self) -> tuple[str, ...]:
         """The report parts whose paragraphs count as having the concept: the one it names, and the plans when
         it is remedied; () for none."""
