@@ -296,6 +296,35 @@ def test_a_saved_pages_breadcrumb_date_banner_and_font_switch_are_chrome(tmp_pat
     assert report.chrome_lines == 9 and not report.date  # the banner's date is the day the page was saved
 
 
+def test_a_sites_menu_and_a_breadcrumb_from_its_name_are_chrome(tmp_path):
+    """An office's site (区民政局) over its menu (首页 政务公开 办事服务: the spaces between the items, taken out
+    when a line is normalized, tell it) and a breadcrumb starting from the site's name, not its home page: the
+    three ran into the title and the opening paragraph, and the title was the site's name."""
+    lines = [
+        "区民政局",
+        "网站首页　政务公开　办事服务　互动交流",
+        "区民政局>专题专栏>法治政府建设报告",
+        "青山区湖滨街道办事处2024年度法治政府建设情况报告",
+        "来源：区民政局 时间：2025-02-11 09:10:00 浏览次数：",
+        "2024年，湖滨街道坚持依法行政，法治政府建设取得新成效。",
+        *[line.format(township="湖滨街道") for line in BODY],
+    ]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert (report.title, report.township) == (lines[3], "湖滨街道")
+    assert report.paragraphs[0].text == lines[5] and report.chrome_lines >= 3
+
+
+def test_a_line_of_short_words_without_a_sites_word_is_text(tmp_path):
+    """A report's own line of short items is no menu: it names no home page and no word only chrome uses."""
+    lines = [
+        "湖滨街道2024年度法治政府建设情况报告",
+        "学法 用法 守法 护法",
+        *[line.format(township="湖滨街道") for line in BODY],
+    ]
+    report = process_file(_write(tmp_path, "r.txt", lines))
+    assert report.paragraphs[0].text.startswith("学法用法守法护法")
+
+
 def test_a_sites_name_over_a_title_that_names_its_issuer_is_not_part_of_the_title(tmp_path):
     """禄丰市人民政府 (the site) over 中村乡人民政府关于…的报告 made one title of both, and a county's report of it;
     an issuer over 关于…的报告 is still the first line of a title written on two lines."""

@@ -33,6 +33,11 @@ A_TITLE = re.compile(r"报告|总结|情况|通知|意见|方案")
 # A breadcrumb (首页 > 政务公开 > 法治政府建设报告 > 乡镇街道): short crumbs between arrows, from the site's home page.
 CRUMB_ARROW = re.compile(r"\s*(?:>>|>|＞|»|›|→)\s*")
 CRUMB_MAX = 20
+# 市司法局 > 专题专栏 > …: a breadcrumb may start from the site's own name instead of its home page
+SITE_NAME = re.compile(r"[\u4e00-\u9fff]{1,20}(?:局|政府|办事处|网|网站|门户|委员会|办公室)")
+# 网站首页 政府信息公开 互动交流: a site's menu, short items between spaces, one of them a word only chrome uses
+MENU_ITEMS = 3
+MENU_ITEM_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -156,8 +161,21 @@ def _is_breadcrumb(line: str, rules: ChromeRules) -> bool:
     crumbs = CRUMB_ARROW.split(line)
     return (
         len(crumbs) >= 3
-        and (not crumbs[0] or bool(rules.home.search(crumbs[0])))
+        and (not crumbs[0] or bool(rules.home.search(crumbs[0])) or bool(SITE_NAME.fullmatch(crumbs[0])))
         and all(len(crumb) <= CRUMB_MAX for crumb in crumbs)
+    )
+
+
+def is_menu(line: str, rules: ChromeRules | None = None) -> bool:
+    """Whether a line as read, before normalizing takes the spaces between Chinese words out, is a site's menu
+    (网站首页 政府信息公开 互动交流): three short items or more between spaces, one of them the site's home or a
+    word only chrome uses (a report's line of short items names no 首页 or 信息公开)."""
+    rules = rules or load_chrome_rules()
+    items = line.split()
+    return (
+        len(items) >= MENU_ITEMS
+        and all(len(item) <= MENU_ITEM_MAX and not SEPARATORS.search(item) for item in items)
+        and any(rules.home.search(item) or rules.phrase.fullmatch(item) for item in items)
     )
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from search.ingest.chrome import article_end, chrome_date, chrome_issuer, chrome_source, is_chrome, value_below
+from search.ingest.chrome import article_end, chrome_date, chrome_issuer, chrome_source, is_chrome, is_menu, value_below
 from search.ingest.hard_wraps import unwrapped
 from search.ingest.headings import (
     CIRCLED_LEVEL,
@@ -113,9 +113,9 @@ def segment(raw_lines: list[str]) -> Segmented:
     raw_lines = unwrapped(
         raw_lines,
         starts_paragraph=lambda line: bool(numbered_level(normalize_line(line))),
-        alone=lambda line: is_chrome(normalize_line(line)),
+        alone=lambda line: is_menu(line) or is_chrome(normalize_line(line)),
     )
-    lines = _drop_chrome([_normalized(line) for line in _paragraphs_apart(raw_lines)], result)
+    lines = _drop_chrome([_normalized(line) for line in _without_menus(_paragraphs_apart(raw_lines), result)], result)
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = figures_first(_ranked_marked_levels(_take_front_matter(lines, result)), numbered_level)
     lines = chapters_first(lines, heading_level)
@@ -151,6 +151,13 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
             _take_page_facts(line, result)
             continue
         kept.append(line)
+    return kept
+
+
+def _without_menus(lines: list[str], result: Segmented) -> list[str]:
+    """The lines without a site's menu, told by the spaces between its items that normalizing takes out."""
+    kept = [line for line in lines if not is_menu(line)]
+    result.chrome_lines += len(lines) - len(kept)
     return kept
 
 
