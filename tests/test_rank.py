@@ -164,6 +164,9 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("我镇法律顾问该怎么做", "法律顾问"),
         ("人民调解到底怎么抓", "人民调解"),
         ("法律顾问做到位了吗", "法律顾问"),
+        ("法律顾问这一块怎么样", "法律顾问"),
+        ("谁家的人民调解做得好", "人民调解"),
+        ("给我找找人民调解", "人民调解"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
@@ -174,7 +177,8 @@ def test_a_question_finds_what_its_subject_finds(engine, question, subject):
     million); 有多高 was cut into 有|多|高 and required 多 and 高; 镇里 (in the town) is no word reports use; 别人,
     参考, 写得好的报告 ask to learn from others, and 学习 took 法律 out of 法律援助 as 学习法律 (学法); 发挥作用 is
     one word of the segmenter's made of two question words; 这块 and 这方面 point back at the subject, and the
-    segmenter cuts 说说 into two 说; 我镇 is the asker's own township, 到底…抓 and 做到位 (做到|位) ask how."""
+    segmenter cuts 说说 into two 说; 我镇 is the asker's own township, 到底…抓 and 做到位 (做到|位) ask how; a
+    filler the segmenter cuts into words that are none (这|一块, 给|我) is joined again, 谁家 asks who."""
     asked = engine.search(SearchRequest(q=question, limit=20))
     plain = engine.search(SearchRequest(q=subject, limit=20))
     assert asked["total"] == plain["total"] > 0

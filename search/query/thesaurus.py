@@ -122,7 +122,9 @@ class Thesaurus:
                 if known:
                     in_run.append(self.concept(piece) if expand else Concept(piece))
                 else:
-                    in_run.extend(_typed_words(_cues_rejoined(words(piece)), expand))
+                    in_run.extend(
+                        _typed_words(_rejoined(_rejoined(words(piece), _part_cues()), load_fillers()), expand)
+                    )
             pieces += _with_parts_and_fillers(in_run) if expand else in_run
         if expand:
             pieces = _remedies_asked(pieces, text)
@@ -225,13 +227,14 @@ def _part_cues() -> frozenset[str]:
     return frozenset(word for words in load_part_rules().cues.values() for word in words)
 
 
-def _cues_rejoined(cut: list[str]) -> list[str]:
-    """The segmenter's words with those it cut out of a word that names a report part joined again (不 + 规范 →
-    不规范, 来 + 年 → 来年: parts.json ``query_cues``), so that it names the part; a word it kept whole stays
-    whole (困难群众 is no 困难)."""
-    cues, joined, at = _part_cues(), [], 0
+def _rejoined(cut: list[str], known: frozenset[str]) -> list[str]:
+    """The segmenter's words with those it cut out of a ``known`` word joined again: a word naming a report part
+    (不 + 规范 → 不规范, 来 + 年 → 来年: parts.json ``query_cues``), so that it names the part, or a filler (这 +
+    一块 → 这一块, 给 + 我 → 给我), so that the pieces are not required; a word it kept whole stays whole
+    (困难群众 is no 困难)."""
+    joined, at = [], 0
     while at < len(cut):
-        end = next((end for end in range(len(cut), at + 1, -1) if "".join(cut[at:end]) in cues), at + 1)
+        end = next((end for end in range(len(cut), at + 1, -1) if "".join(cut[at:end]) in known), at + 1)
         joined.append("".join(cut[at:end]))
         at = end
     return joined
