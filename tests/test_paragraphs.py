@@ -139,6 +139,23 @@ def test_inline_heading_is_split_from_its_body(sample_reports):
     assert paragraph.text.startswith("结合学习贯彻习近平新时代中国特色社会主义思想主题教育")
 
 
+def test_a_heading_numbered_1_dot_before_a_year_is_no_decimal():
+    """4.2026年工作打算: the number's dot before the year was read as a decimal point (4.2026), so the heading
+    ran into the paragraph under it and the plans were taken for the part before."""
+    parts = segment(
+        [
+            "1.主要工作及成效",
+            "聘请法律顾问1名，审查合同21份。",
+            "2.存在的不足",
+            "执法人员数量不足。",
+            "3.2026年工作打算",
+            "持续开展学法活动。",
+        ]
+    ).paragraphs
+    assert [p.section for p in parts] == [["1.主要工作及成效"], ["2.存在的不足"], ["3.2026年工作打算"]]
+    assert [p.text for p in parts][-1] == "持续开展学法活动。"
+
+
 def test_numbered_sentence_without_children_stays_a_paragraph(sample_reports):
     problems = [p for p in sample_reports["花台乡"].paragraphs if p.section == ["二、存在的主要问题"]]
     assert [p.text[:5] for p in problems] == ["（一）依法", "（二）法治"]
