@@ -204,6 +204,14 @@ def test_reports_of_regions_the_rules_never_saw_give_their_values_with_few_wrong
     assert right == len(REGIONS_TRUTH), sorted(expected - found)
 
 
+def test_enforcement_cases_investigated_are_penalty_cases_but_discipline_cases_are_not():
+    """立案查处违法行为64件 is how many reports state their enforcement cases; a 纪委's 查处违纪案件 is no
+    administrative penalty."""
+    found = [(v.indicator, v.amount) for v in extract("综合执法队全年立案查处违法行为64件，办结61件。")]
+    assert found == [("行政处罚案件数", 64.0)]
+    assert not [v for v in extract("镇纪委查处违纪案件3起，给予党纪处分2人。") if v.indicator == "行政处罚案件数"]
+
+
 def test_chinese_numerals_ten_thousands_and_written_out_percentages_are_read():
     values = extract(
         "聘请两名律师担任法律顾问，发放普法宣传资料两千余份、宣传小册子1.2万余份，调解成功率达百分之九十七。"
