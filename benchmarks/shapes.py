@@ -113,7 +113,10 @@ TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "the whole web page copied": copied_page,
     "a disclosure page copied": disclosure_page,
     "第一部分 over 一、": lambda lines: [chapters(line) for line in lines],
+    "half-width punctuation": lambda lines: [line.translate(HALF_WIDTH) for line in lines],
+    "one line, paragraphs apart by spaces": lambda lines: [" ".join(line.strip() for line in lines if line.strip())],
 }
+HALF_WIDTH = str.maketrans("，。；：（）！？", ",.;:()!?")
 TITLE_SHAPES = ("title in 《》", "title after 标题：", "the whole web page copied", "a disclosure page copied")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CHINESE = ["", *"一二三四五六七八九十", *(f"十{digit}" for digit in "一二三四五六七八九"), "二十"]

@@ -413,6 +413,43 @@ def test_paragraphs_copied_onto_one_line_are_split_at_their_indents_and_headings
     ]
 
 
+def test_a_report_whose_paragraphs_were_joined_by_spaces_reads_as_written_line_by_line():
+    """A report copied from a page onto one line with a space between its paragraphs (as search snippets and
+    some sites give it): its title led the overview, 如下： 一、 and a heading followed by a space and its body
+    (二、存在的不足 执法力量…) were glued, and the paragraphs of a section were one. Read as the report written
+    line by line; a heading whose year stands apart from 年 (一、2023 年度…) stays one heading."""
+    lines = [
+        "白沙镇2024年法治政府建设工作报告",
+        "2024年，白沙镇坚持依法行政，现将有关情况报告如下：",
+        "一、2024 年度主要举措和成效",
+        "（一）强化组织领导，压实工作责任",
+        "镇党委召开专题会议4次。镇政府聘请律师担任法律顾问，全年审查合同30份。",
+        "全年调解矛盾纠纷96件，调解成功95件。",
+        "二、存在的不足",
+        "执法力量不足，干部法治意识有待提高。",
+        "三、下一步工作打算",
+        "加强干部学法，充实执法力量。",
+    ]
+    by_line = segment(lines)
+    one = segment([" ".join(lines)])
+    assert [(p.section, p.text) for p in one.paragraphs] == [(p.section, p.text) for p in by_line.paragraphs]
+    assert one.title_lines == by_line.title_lines == [lines[0]]
+    assert one.paragraphs[1].section == ["一、2024年度主要举措和成效", "（一）强化组织领导，压实工作责任"]
+
+
+def test_half_width_full_stops_end_sentences_but_decimals_and_heading_numbers_stay():
+    """A report typed with half-width punctuation (…领导.召开…1名., 参考率100%.) had no sentence ends: its lines
+    ran together and its headings took their bodies."""
+    assert (
+        normalize_line("加强组织领导.召开专题会议4次,聘请法律顾问1名.")
+        == "加强组织领导。召开专题会议4次，聘请法律顾问1名。"
+    )
+    assert normalize_line("参考率100%.") == "参考率100%。"
+    assert normalize_line("农村普法形式单一.乡党委书记带头学法.") == "农村普法形式单一。乡党委书记带头学法。"
+    for kept in ("一.主要举措和成效", "二十.其他", "罚款1.5万元", "www.gov.cn"):
+        assert normalize_line(kept) == kept
+
+
 def test_a_list_of_short_numbered_items_without_full_stops_keeps_every_item():
     """1.审查合同41份 / 2.调解纠纷98件 / 3.开展普法活动12场, no full stops: each was taken for a heading with
     nothing under it, and its text was in no paragraph. A heading over sentences numbered as it is (1.存在的问题

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from search.ingest.classify import PartRules, load_part_rules
+from search.ingest.normalize import spaced_out
 
 # A sentence's end runs straight into a part's heading (…新进展。二、存在的问题和不足一是…), whose words run into
 # its body; and, in such a report, into a subsection (。（二）…).
@@ -25,8 +26,19 @@ HEADING_END = re.compile(
 
 
 # A whole report on one line opens with its title and addressee (…关于报送2024年度法治政府建设的报告 中共海宁市委、海宁市
-# 人民政府: 2024年，…): each on its own, as they stand apart on the page.
-GLUED_FRONT = re.compile(r"^(\S[^，。；：:！？]{5,70}?(?:报告|总结))\s+([\u4e00-\u9fff、，]{2,30}[：:])\s*(?=\S)")
+# 人民政府: 2024年，…), or its title alone: each on its own, as they stand apart on the page.
+GLUED_FRONT = re.compile(r"^(\S[^，。；：:！？]{5,70}?(?:报告|总结))\s+(?:([\u4e00-\u9fff、，]{2,30}[：:])\s*)?(?=\S)")
+# A report whose paragraphs were joined by spaces into one line: a space after a sentence's end, more than once in
+# a long line, is where a paragraph ended.
+SPACED_BREAK = re.compile(r"(?<=[。！？.!?])\s+(?=\S)")
+SPACED_LONG = 100
+SPACED_BREAKS = 3
+# 二、存在的不足 执法力量薄弱，…: a heading, whitespace, and its body's sentences, as paragraphs joined by spaces
+# stand in a report whose line breaks were lost (a space before 年 is inside a heading: 一、2023 年度…).
+HEADING_BEFORE_SPACE = re.compile(
+    r"^((?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}部分|\d{1,2}、)"
+    r"\s*(?:[^\s。；：.;:！？!?]|\s+(?=[年月日])){1,40}?[^\s\d。；：.;:！？!?])\s+(?=\S[^\n]{0,200}?[，。；,.;])"
+)
 
 
 def glued_apart(line: str) -> list[str]:
@@ -35,9 +47,6 @@ def glued_apart(line: str) -> list[str]:
     cut from its body (:func:`_heading_cut_from_body`); each subsection of the body (。（二）…) on its own. A
     long line without such headings comes apart at the openings of parts (:func:`_openings_apart`); any other
     line stays as it is: …。二、 without a part's name after it is no heading."""
-    front = GLUED_FRONT.match(line) if len(line) >= GLUED_FRONT_LONG else None
-    if front:
-        return [front.group(1), front.group(2), *glued_apart(line[front.end() :])]
     rules = load_part_rules()
     cuts = [m.start() for m in GLUED_PART.finditer(line) if rules.named_by_heading([line[m.start() : m.start() + 30]])]
     if not cuts:
@@ -48,6 +57,34 @@ def glued_apart(line: str) -> list[str]:
         heading, body = _heading_cut_from_body(piece)
         apart += [heading, *(part for part in GLUED_SUBSECTION.split(body) if part)]
     return apart
+
+
+def front_apart(line: str) -> list[str]:
+    """A long line led by a report's title and, if any, its addressee (…的报告 中共海宁市委、海宁市人民政府: 2024年，…;
+    桃源镇2024年法治政府建设工作报告 2024年，…): title, addressee and the rest apart; any other line as it is."""
+    front = GLUED_FRONT.match(line) if len(line) >= GLUED_FRONT_LONG else None
+    if not front:
+        return [line]
+    return [front.group(1), *filter(None, [front.group(2)]), line[front.end() :]]
+
+
+def spaced_apart(line: str) -> list[str]:
+    """A long line whose sentences end before a space three times or more, as a report whose paragraphs were
+    joined by spaces into one line holds them: a paragraph at each such space; any other line as it is (a line
+    with a space between every two characters, as some PDFs' text is, has one after each full stop too)."""
+    if len(line) < SPACED_LONG or spaced_out(line) or len(SPACED_BREAK.findall(line)) < SPACED_BREAKS:
+        return [line]
+    return [piece for piece in SPACED_BREAK.split(line) if piece]
+
+
+def heading_apart(piece: str) -> list[str]:
+    """二、存在的不足 执法力量薄弱，… : the heading and its body apart, and so on down (一、… （一）… 1.…); any
+    other piece as it is (一、2024年 主要工作, with no sentence after the space, is one heading)."""
+    apart = []
+    while heading := HEADING_BEFORE_SPACE.match(piece):
+        apart.append(heading.group(1))
+        piece = piece[heading.end() :]
+    return [*apart, piece]
 
 
 def _openings_apart(line: str, rules: PartRules) -> list[str]:

@@ -50,9 +50,10 @@ def normalize_line(line: str) -> str:
     line = WORD_ARTIFACTS.sub("", line)
     line = WIDE.sub(_narrow, line)
     line = SPACES.sub(" ", line).strip()
-    if _spaced_out(line):
+    if spaced_out(line):
         line = SINGLE_SPACE.sub("", line)
     line = _widen_punctuation(line)
+    line = HALF_WIDTH_FULL_STOP.sub(_full_stop_unless_numbering, line)
     line = NUMERAL_AND_SPACE.sub(r"\1、", line)
     line = SPACE_NEAR_CJK.sub("", line)
     line = SPACED_DIGITS.sub(lambda found: found.group(0).replace(" ", ""), line)
@@ -60,7 +61,19 @@ def normalize_line(line: str) -> str:
     return line
 
 
-def _spaced_out(line: str) -> bool:
+# 加强组织领导.召开专题会议4次,…1名., 参考率100%.: a half-width full stop after a Chinese word (not after a heading's
+# numeral: 一.主要举措), a percentage or a closing mark, before Chinese, a space or the line's end; a decimal point
+# stands between digits.
+HALF_WIDTH_FULL_STOP = re.compile(r"(?<=[\u4e00-\u9fff%％）”》])\.(?=[\u4e00-\u9fff“（]|\s|$)")
+HEADING_NUMERAL_BEFORE = re.compile(r"(?:^|\s)[一二三四五六七八九十]{1,3}$")
+
+
+def _full_stop_unless_numbering(found: re.Match) -> str:
+    """。 for a half-width full stop, except the dot of a heading's numeral (一.主要举措, not 形式单一.)."""
+    return "." if HEADING_NUMERAL_BEFORE.search(found.string, 0, found.start()) else "。"
+
+
+def spaced_out(line: str) -> bool:
     """Whether (nearly) every character of ``line`` stands apart from the next by one space."""
     characters = len(line) - line.count(" ")
     return characters >= 4 and len(SINGLE_SPACE.findall(line)) >= SPACED_OUT_SHARE * (characters - 1)

@@ -22,7 +22,7 @@ from search.ingest.headings import (
     numbered_level,
 )
 from search.ingest.issuer import JOINT_ISSUER, issuer_phrase
-from search.ingest.lost_breaks import glued_apart
+from search.ingest.lost_breaks import front_apart, glued_apart, heading_apart, spaced_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import date_of_line, delivery_dateline, normalize_line
 from search.ingest.outline import chapters_first, figures_first
@@ -41,7 +41,8 @@ LIST_ITEM_LEVEL = 3  # 1. （1） ①: a line of these with nothing under it is 
 BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 PARAGRAPH_BREAK = re.compile(
     r"(?<=\S)\u3000{2,}(?=\S)"
-    r"|(?<=[。！？；])\s+(?=(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}(?:部分|章)))"
+    r"|(?<=[。！？；：.!?;:])\s+"
+    r"(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}(?:部分|章)|\d{1,2}、))"
 )
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
 # 尼勒克县胡吉尔台乡党委书记 刘帅 over （2025年1月）: who delivers a 述法 report, their unit first
@@ -197,11 +198,21 @@ def _repeats(line: str, title: str, quoted: bool) -> bool:
 def _paragraphs_apart(lines: list[str]) -> list[str]:
     """A line holding several paragraphs, as text copied from a web page into a file keeps them: split where a
     paragraph's indent (two full-width spaces) follows text, or where whitespace and a heading's number follow a
-    sentence's end (…报告如下。 一、主要举措和成效), or where a part's heading follows it with no space at all
-    (:func:`search.ingest.lost_breaks.glued_apart`). The first piece of a marked heading stays marked."""
+    sentence's end or a colon (…报告如下： 一、主要举措和成效), or where a part's heading follows it with no space
+    at all (:func:`search.ingest.lost_breaks.glued_apart`); a title leading the line, and a heading followed by
+    whitespace and sentences, stand apart (:mod:`search.ingest.lost_breaks`). The first piece of a marked heading
+    stays marked."""
     apart: list[str] = []
     for line in lines:
-        pieces = [glued for piece in PARAGRAPH_BREAK.split(line) if piece.strip() for glued in glued_apart(piece)]
+        pieces = [
+            headed
+            for front in front_apart(line)
+            for spaced in spaced_apart(front)
+            for piece in PARAGRAPH_BREAK.split(spaced)
+            if piece.strip()
+            for glued in glued_apart(piece)
+            for headed in heading_apart(glued)
+        ]
         if len(pieces) < 2:
             apart.append(line)
             continue
