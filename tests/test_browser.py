@@ -489,6 +489,7 @@ def test_the_indicator_page_shows_its_counts_and_sorts_by_a_column(province_serv
     stated = [
         r["cells"]["矛盾纠纷调解件数"]["value"]
         for r in _api(province_server + "/api/indicators?sort_by=" + urllib.parse.quote("矛盾纠纷调解件数"))["reports"]
+        if "矛盾纠纷调解件数" in r["cells"]  # the reports stating other indicators only come last
     ]
     assert first.startswith(stated[0])
     with sized.expect_download() as download_info:

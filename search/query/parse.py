@@ -153,7 +153,7 @@ def tokenize_query(text: str) -> list[tuple[str, str]]:
         match = TOKEN.match(text, position)
         if not match or match.end() == position:
             rest = text[position:].strip()
-            if rest.startswith(('"', "“")):
+            if rest.startswith(('"', "“", "”")):
                 raise QueryError("引号没有配对：请检查查询中的引号")
             raise QueryError(f"无法理解查询中的“{rest[:20]}”")
         kind = match.lastgroup
@@ -225,13 +225,44 @@ def _terms_with_marks_named(text: str) -> str:
     return "".join(piece if at % 2 else thesaurus.punctuated_terms_named(piece) for at, piece in enumerate(pieces))
 
 
+PASTED_MIN = 20  # characters of a passage pasted from a report (a sentence or more), not typed syntax
+PASTED_MARKS = re.compile(r"[，。；！？、]")
+OPENING = {"(": ")", "（": "）", "“": "”"}
+
+
+def _pasted_passage_balanced(text: str) -> str:
+    """A passage pasted from a report (long, with its sentences' marks) with the quotes and brackets that pair
+    nothing left out: cut from its paragraph, it may start inside a quotation (…”三级调解网络，) or end inside
+    a bracket, which in a query the user typed is a mistake to point out, in a pasted passage only text."""
+    if len(text) < PASTED_MIN or not PASTED_MARKS.search(text):
+        return text
+    kept = list(text)
+    opened: list[int] = []
+    for at, char in enumerate(text):
+        if char in OPENING:
+            opened.append(at)
+        elif char in OPENING.values():
+            if opened and OPENING[text[opened[-1]]] == char:
+                opened.pop()
+            else:
+                kept[at] = " "
+    for at in opened:
+        kept[at] = " "
+    straight = [at for at, char in enumerate(text) if char == '"']
+    if len(straight) % 2:
+        kept[straight[-1]] = " "
+    return "".join(kept)
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse ``text``; raise QueryError with a message for the user when it is malformed."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"查询太长（{len(text)} 个字符，最多 {MAX_QUERY_LENGTH} 个）")
     tokens = [
         (kind, value if kind in ("lparen", "rparen") or value in OPERATORS else fold(value))
-        for kind, value in tokenize_query(_terms_with_marks_named(text.replace("\u3000", " ").translate(NARROWED)))
+        for kind, value in tokenize_query(
+            _terms_with_marks_named(_pasted_passage_balanced(text.replace("\u3000", " ").translate(NARROWED)))
+        )
     ]
     parser = _Parser(_literal_chinese_operators(_either_words_apart(_bars_apart(tokens))))
     result = ParsedQuery(query=None)
