@@ -446,7 +446,7 @@ def test_half_width_full_stops_end_sentences_but_decimals_and_heading_numbers_st
     )
     assert normalize_line("参考率100%.") == "参考率100%。"
     assert normalize_line("农村普法形式单一.乡党委书记带头学法.") == "农村普法形式单一。乡党委书记带头学法。"
-    for kept in ("一.主要举措和成效", "二十.其他", "罚款1.5万元", "www.gov.cn"):
+    for kept in ("一.主要举措和成效", "二十.其他", "罚款1.5万元", "www.gov.cn", "开展“美好生活.民法典”活动。"):
         assert normalize_line(kept) == kept
 
 

@@ -53,7 +53,8 @@ def normalize_line(line: str) -> str:
     if spaced_out(line):
         line = SINGLE_SPACE.sub("", line)
     line = _widen_punctuation(line)
-    line = HALF_WIDTH_FULL_STOP.sub(_full_stop_unless_numbering, line)
+    if "。" not in line:  # a line that ends its sentences with 。 uses the dot for something else (美好生活.民法典)
+        line = HALF_WIDTH_FULL_STOP.sub(_full_stop_unless_numbering, line)
     line = NUMERAL_AND_SPACE.sub(r"\1、", line)
     line = SPACE_NEAR_CJK.sub("", line)
     line = SPACED_DIGITS.sub(lambda found: found.group(0).replace(" ", ""), line)
@@ -61,7 +62,7 @@ def normalize_line(line: str) -> str:
     return line
 
 
-# 加强组织领导.召开专题会议4次,…1名., 参考率100%.: a half-width full stop after a Chinese word (not after a heading's
+# 加强组织领导.召开专题会议4次,…1名., 参考率100%.: in a line with no 。, a half-width full stop after a Chinese word (not after a heading's
 # numeral: 一.主要举措), a percentage or a closing mark, before Chinese, a space or the line's end; a decimal point
 # stands between digits.
 HALF_WIDTH_FULL_STOP = re.compile(r"(?<=[\u4e00-\u9fff%％）”》])\.(?=[\u4e00-\u9fff“（]|\s|$)")
