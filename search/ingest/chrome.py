@@ -38,6 +38,7 @@ SITE_NAME = re.compile(r"[\u4e00-\u9fff]{1,20}(?:局|政府|办事处|网|网站
 # 网站首页 政府信息公开 互动交流: a site's menu, short items between spaces, one of them a word only chrome uses
 MENU_ITEMS = 3
 MENU_ITEM_MAX = 8
+MENU_MAX = 120  # characters of a menu's line, at most
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,8 @@ def is_menu(line: str, rules: ChromeRules | None = None) -> bool:
     """Whether a line as read, before normalizing takes the spaces between Chinese words out, is a site's menu
     (网站首页 政府信息公开 互动交流): three short items or more between spaces, one of them the site's home or a
     word only chrome uses (a report's line of short items names no 首页 or 信息公开)."""
+    if len(line) > MENU_MAX:
+        return False
     rules = rules or load_chrome_rules()
     items = line.split()
     return (

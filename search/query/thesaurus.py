@@ -227,6 +227,9 @@ def _part_cues() -> frozenset[str]:
     return frozenset(word for words in load_part_rules().cues.values() for word in words)
 
 
+REJOINED_PIECES = 5  # the most pieces the segmenter cuts a cue or a filler into (下一步|工作|打算: 3)
+
+
 def _rejoined(cut: list[str], known: frozenset[str]) -> list[str]:
     """The segmenter's words with those it cut out of a ``known`` word joined again: a word naming a report part
     (不 + 规范 → 不规范, 来 + 年 → 来年: parts.json ``query_cues``), so that it names the part, or a filler (这 +
@@ -234,7 +237,8 @@ def _rejoined(cut: list[str], known: frozenset[str]) -> list[str]:
     (困难群众 is no 困难)."""
     joined, at = [], 0
     while at < len(cut):
-        end = next((end for end in range(len(cut), at + 1, -1) if "".join(cut[at:end]) in known), at + 1)
+        longest = min(len(cut), at + REJOINED_PIECES)
+        end = next((end for end in range(longest, at + 1, -1) if "".join(cut[at:end]) in known), at + 1)
         joined.append("".join(cut[at:end]))
         at = end
     return joined
