@@ -33,10 +33,13 @@ GLUED_FRONT = re.compile(r"^(\S[^，。；：:！？]{5,70}?(?:报告|总结))\s
 SPACED_BREAK = re.compile(r"(?<=[。！？.!?])\s+(?=\S)")
 SPACED_LONG = 100
 SPACED_BREAKS = 3
+# 一、 / （一） / (一) / 1、: the numbers a heading opens with where whitespace stands for a lost line break (with
+# 第…部分, here and in :data:`search.ingest.paragraphs.PARAGRAPH_BREAK`)
+SPACED_HEADING_NUMBER = r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}、"
 # 二、存在的不足 执法力量薄弱，…: a heading, whitespace, and its body's sentences, as paragraphs joined by spaces
 # stand in a report whose line breaks were lost (a space before 年 is inside a heading: 一、2023 年度…).
 HEADING_BEFORE_SPACE = re.compile(
-    r"^((?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}部分|\d{1,2}、)"
+    r"^((?:" + SPACED_HEADING_NUMBER + r"|第[一二三四五六七八九十]{1,3}部分)"
     r"\s*(?:[^\s。；：.;:！？!?]|\s+(?=[年月日])){1,40}?[^\s\d。；：.;:！？!?])\s+(?=\S[^\n]{0,200}?[，。；,.;])"
 )
 

@@ -22,7 +22,7 @@ from search.ingest.headings import (
     numbered_level,
 )
 from search.ingest.issuer import JOINT_ISSUER, issuer_phrase
-from search.ingest.lost_breaks import front_apart, glued_apart, heading_apart, spaced_apart
+from search.ingest.lost_breaks import SPACED_HEADING_NUMBER, front_apart, glued_apart, heading_apart, spaced_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import date_of_line, delivery_dateline, normalize_line
 from search.ingest.outline import chapters_first, figures_first
@@ -42,7 +42,7 @@ BRACKET_HEADING = re.compile(r"^(【[^】]{2,20}】)(.+)$")
 PARAGRAPH_BREAK = re.compile(
     r"(?<=\S)\u3000{2,}(?=\S)"
     r"|(?<=[。！？；：.!?;:])\s+"
-    r"(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}(?:部分|章)|\d{1,2}、))"
+    r"(?=(?:" + SPACED_HEADING_NUMBER + r"|第[一二三四五六七八九十]{1,3}(?:部分|章)))"
 )
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
 # 尼勒克县胡吉尔台乡党委书记 刘帅 over （2025年1月）: who delivers a 述法 report, their unit first
