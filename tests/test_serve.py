@@ -30,11 +30,12 @@ for thread in threads:
     thread.join()
 libc = ctypes.CDLL(ctypes.util.find_library("c"))
 libc.fopen.restype = ctypes.c_void_p
-path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
-handle = ctypes.c_void_p(libc.fopen(path.encode(), b"w"))
-libc.malloc_info(0, handle)
-libc.fclose(handle)
-print(open(path).read().count("<heap nr="))
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "malloc.xml")
+    handle = ctypes.c_void_p(libc.fopen(path.encode(), b"w"))
+    libc.malloc_info(0, handle)
+    libc.fclose(handle)
+    print(open(path).read().count("<heap nr="))
 """
 
 
