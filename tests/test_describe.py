@@ -739,3 +739,43 @@ def test_a_citys_own_report_names_the_city_not_a_county(tmp_path, issuer, expect
     report = process_file(path)
     assert (report.level, report.county, report.city, report.province) == expected
     assert report.township == ""
+
+
+BODY = "\n一、主要举措和成效\n聘请律师担任法律顾问，审核合同12份。\n二、存在的不足和原因\n部分干部法治意识不强。\n"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("干河街道2025年法治政府建设工作报告", ("干河街道", "仙桃市", "", "湖北省")),
+        ("神农架林区松柏镇2024年度法治政府建设情况报告", ("松柏镇", "神农架林区", "", "湖北省")),
+        ("那大镇2025年法治政府建设工作报告", ("那大镇", "儋州市", "儋州市", "海南省")),
+        ("东莞市虎门镇2025年法治政府建设工作报告", ("虎门镇", "东莞市", "东莞市", "广东省")),
+        ("松柏镇2025年法治政府建设工作报告", ("松柏镇", "", "", "")),  # four 松柏镇: no city is no evidence
+    ],
+)
+def test_a_level_the_place_lacks_is_no_made_up_name(tmp_path, title, expected):
+    """The gazetteer's source fills a missing level with a stand-in: 仙桃市's townships had the city
+    省直辖行政区划 (a city facet value no one names), 儋州市's towns the county 市直辖行政区划, and 东莞市's
+    towns no city or province at all. A county its province governs has no city; a city governing its towns
+    without counties is their county."""
+    report = _describe_text(tmp_path, title + BODY)
+    assert (report.township, report.county, report.city, report.province) == expected
+
+
+def test_a_city_governing_its_towns_itself_reports_as_a_city(tmp_path):
+    report = _describe_text(tmp_path, "东莞市2024年法治政府建设情况报告\n2024年，东莞市坚持依法行政。" + BODY)
+    assert (report.level, report.township, report.county, report.city, report.province) == (
+        "",
+        "",
+        "",
+        "东莞市",
+        "广东省",
+    )
+
+
+def test_the_gazetteer_names_no_stand_in_for_a_missing_level():
+    from search.ingest.gazetteer import load_gazetteer
+
+    places = load_gazetteer().places
+    assert not [place for place in places if "直辖行政区划" in place.city + place.county + place.township]

@@ -142,7 +142,9 @@ def _set_unit_level(report: Report, evidence: Evidence, gazetteer: Gazetteer) ->
     stated = stated_place(issuer, gazetteer) if issuer else StatedPlace()
     if not issuer or gazetteer.find_townships(issuer) or stated.township:
         return False
-    county = gazetteer.find_county(issuer) or (stated.county if stated.city or _zone_committee(issuer, stated) else "")
+    county = gazetteer.find_county(issuer)
+    if not gazetteer.is_county(county):  # 东莞市's own report is a city's, though its towns have it as their county
+        county = stated.county if stated.city or _zone_committee(issuer, stated) else ""
     if not county:
         return False
     rest = issuer[issuer.index(county) + len(county) :]
@@ -385,7 +387,7 @@ def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated, tex
         townships = {(p.county, p.city, p.province) for p in gazetteer.townships_named(report.township)}
         entries = (entries & townships) or entries
     if len(entries) > 1:
-        entries = {e for e in entries if e[1] in text or e[2] in text} or entries
+        entries = {e for e in entries if (e[1] and e[1] in text) or e[2] in text} or entries
     for name, index in (("city", 1), ("province", 2)):
         if getattr(place, name):
             _set(report, name, getattr(place, name), where[name])
@@ -417,7 +419,7 @@ def _place_score(place: Place, text: str, doc_aliases: set[str]) -> int:
         score += 4
     elif len(place.county_alias) >= 2 and place.county_alias in text:
         score += 2
-    if place.city != place.province and place.city in text:
+    if place.city not in ("", place.province) and place.city in text:
         score += 2
     elif place.city != place.province and len(place.city_alias) >= 2 and place.city_alias in text:
         score += 1

@@ -49,7 +49,7 @@ class Gazetteer:
                 )
         endings = "".join(sorted({name[-1] for name in self.by_county}))
         self.county_endings = re.compile(f"[{re.escape(endings)}]" if endings else "(?!)")
-        self.cities = {place.city for place in places}
+        self.cities = {place.city for place in places} - {""}  # "": a county its province governs directly
         self.city_named: dict[str, set[tuple[str, str]]] = {}
         for place in places:
             for name in {place.city, place.city_alias} - {""}:
@@ -63,6 +63,11 @@ class Gazetteer:
                 if text[start:end] in self.by_county:
                     return text[start:end]
         return ""
+
+    def is_county(self, name: str) -> bool:
+        """Whether ``name`` is a county's, not only a city's that governs its townships itself (东莞市 stands as
+        its towns' county too)."""
+        return any(city != name for _, city, _ in self.by_county.get(name, ()))
 
     def counties_in(self, text: str, shortest: int = 3) -> list[tuple[int, str]]:
         """(offset, name) of each county-level name of ``shortest`` characters or more in ``text``, the longest

@@ -83,13 +83,13 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     place = StatedPlace()
     # Every province is known: one only shaped like a name ending in 省 was 稻城县省 of 稻城县省母乡.
     rest, place.province = _take(rest, gazetteer.provinces, None, lambda after: bool(after))
-    if rest[: _known_prefix(rest, gazetteer.by_county)] == "":
-        whole = rest  # a city's own report names the city alone (乌兰察布市): no county-level city of that name
+    if rest[: _known_prefix(rest, gazetteer.by_county)] in ("", rest) and not gazetteer.is_county(rest):
+        whole = rest  # a city's own report names the city alone (乌兰察布市, 东莞市): no county-level city of that name
         rest, place.city = _take(
             rest,
             gazetteer.cities,
             CITY,
-            lambda after: _county_then_township(after, gazetteer) or (not after and whole not in gazetteer.by_county),
+            lambda after: _county_then_township(after, gazetteer) or (not after and not gazetteer.is_county(whole)),
             lambda after: _county_then_township(after, gazetteer),
         )
     if not place.city:
