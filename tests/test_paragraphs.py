@@ -568,6 +568,13 @@ def test_a_number_after_a_sentence_that_names_no_part_is_no_glued_heading():
     assert [p.text for p in segment(["一、主要举措和成效", text]).paragraphs] == [text]
 
 
+def test_a_sentence_naming_a_part_after_another_sentence_is_no_glued_heading():
+    """An interpretation of a report sums it up: 第二部分是存在的问题。 ended a sentence and was cut as a heading,
+    leaving a paragraph that was only 。 in the part of shortcomings."""
+    text = "报告共包含三大部分。第一部分是工作开展情况。第二部分是存在的问题。第三部分是下一步工作打算。"
+    assert [p.text for p in segment(["三、报告框架和主要内容", text]).paragraphs] == [text]
+
+
 def test_glued_parts_marked_as_parts_or_in_brackets_and_a_long_headingless_text_come_apart():
     """第二部分 存在的不足 and 【明年打算】 run on from the sentence before them as 二、 does; a long text without
     headings comes apart where a sentence opens as a part's paragraph (但…仍存在一些不足, 下一步，我镇将…)."""

@@ -32,6 +32,7 @@ GLUED_FRONT = re.compile(r"^(\S[^，。；：:！？]{5,70}?(?:报告|总结))\s
 # a long line, is where a paragraph ended.
 SPACED_BREAK = re.compile(r"(?<=[。！？.!?])\s+(?=\S)")
 SPACED_LONG = 100
+SENTENCE_ENDS = ("。", "；", "！", "？", ";", "!", "?")
 SPACED_BREAKS = 3
 # 一、 / （一） / (一) / 1、: the numbers a heading opens with where whitespace stands for a lost line break (with
 # 第…部分, here and in :data:`search.ingest.paragraphs.PARAGRAPH_BREAK`)
@@ -58,6 +59,9 @@ def glued_apart(line: str) -> list[str]:
     apart = [pieces[0]]
     for piece in pieces[1:]:
         heading, body = _heading_cut_from_body(piece)
+        if body.startswith(SENTENCE_ENDS):  # 第二部分是存在的问题。: a sentence naming a part, no heading
+            apart[-1] += piece
+            continue
         apart += [heading, *(part for part in GLUED_SUBSECTION.split(body) if part)]
     return apart
 
