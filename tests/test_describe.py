@@ -779,3 +779,18 @@ def test_the_gazetteer_names_no_stand_in_for_a_missing_level():
 
     places = load_gazetteer().places
     assert not [place for place in places if "直辖行政区划" in place.city + place.county + place.township]
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("【文字解读】《中共翠湖区委翠湖区人民政府关于2024年法治政府建设情况的报告》文件解读", 2024),
+        ("关于《翠湖县人民政府关于翠湖县2023年度法治政府建设工作总结的报告》的政策解读", 2023),
+    ],
+)
+def test_an_interpretation_of_a_report_has_the_year_of_the_report_it_explains(tmp_path, title, year):
+    """A 解读 page names its report's year only in the report's cited title; its body dates its own drafting
+    (2025年2月6日形成初稿), which gave the year after the one reported on."""
+    body = "\n一、起草过程\n2025年2月6日形成《报告》初稿，2025年2月13日形成讨论稿，2025年2月24日报送。\n"
+    assert _describe_text(tmp_path, title + body).year == year
+

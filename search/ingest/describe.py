@@ -31,6 +31,8 @@ YEAR_RANGE = re.compile(r"20\d\d\s*年?\s*[—\-－–~～至到]+\s*20\d\d\s*�
 YEAR_IN_RANGE = re.compile(r"20\d\d")
 YEAR_NOT_DATE = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")  # 2023年度, not the date 2024年1月15日
 CITED = re.compile(r"《[^》]*》")
+# The one year of a report or review a title cites: what an interpretation (解读) or a forwarding notice is about.
+CITED_REPORT_YEAR = re.compile(r"《[^》\d]*?(20\d\d)\s*年[^》\d]*(?:报告|总结)》")
 # 2022年以来: where a span starts, not the year reported on — but for a report that names no other year
 SINCE = re.compile(r"(20\d\d)\s*年\s*(?:以来|起|至今)")
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
@@ -442,6 +444,10 @@ def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:
         spanned = YEAR_RANGE.search(CITED.sub("", text)) if label == "标题" else None
         if spanned:
             _set(report, "year", int(YEAR_IN_RANGE.findall(spanned.group(0))[-1]), "标题（年度区间的末年）")
+            return
+        cited = CITED_REPORT_YEAR.search(text) if label == "标题" else None
+        if cited:  # 《…关于2024年法治政府建设情况的报告》文件解读: the year of the report it is about
+            _set(report, "year", int(cited.group(1)), "标题中所说的报告")
             return
     named = YEAR_NOT_DATE.search(_without_cited_years(evidence.file_name))
     if named:
