@@ -794,3 +794,13 @@ def test_an_interpretation_of_a_report_has_the_year_of_the_report_it_explains(tm
     body = "\n一、起草过程\n2025年2月6日形成《报告》初稿，2025年2月13日形成讨论稿，2025年2月24日报送。\n"
     assert _describe_text(tmp_path, title + body).year == year
 
+
+@pytest.mark.parametrize("province", ["新疆维吾尔自治区", "云南省"])
+def test_a_provinces_own_report_names_the_province_not_a_county(tmp_path, province):
+    """新疆维吾尔自治区人民政府关于2017年法治政府建设工作的报告 was put in a county called 新疆维吾尔自治区 (a name
+    ending in 区) with no province, and 云南省's report had no place at all: a province was taken only before a
+    city, county or township."""
+    report = _describe_text(
+        tmp_path, f"{province}人民政府关于2023年法治政府建设情况的报告\n2023年，全省坚持依法行政。" + BODY
+    )
+    assert (report.level, report.township, report.county, report.city, report.province) == ("", "", "", "", province)

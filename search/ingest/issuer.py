@@ -82,7 +82,10 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
         rest = rest[: -len("办")]
     place = StatedPlace()
     # Every province is known: one only shaped like a name ending in 省 was 稻城县省 of 稻城县省母乡.
-    rest, place.province = _take(rest, gazetteer.provinces, None, lambda after: bool(after))
+    # A province's own report names the province alone (云南省, 新疆维吾尔自治区); 北京市 alone is the city's too.
+    rest, place.province = _take(
+        rest, gazetteer.provinces, None, lambda after: bool(after) or rest not in MUNICIPALITIES
+    )
     if rest[: _known_prefix(rest, gazetteer.by_county)] in ("", rest) and not gazetteer.is_county(rest):
         whole = rest  # a city's own report names the city alone (乌兰察布市, 东莞市): no county-level city of that name
         rest, place.city = _take(
