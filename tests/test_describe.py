@@ -804,3 +804,13 @@ def test_a_provinces_own_report_names_the_province_not_a_county(tmp_path, provin
         tmp_path, f"{province}人民政府关于2023年法治政府建设情况的报告\n2023年，全省坚持依法行政。" + BODY
     )
     assert (report.level, report.township, report.county, report.city, report.province) == ("", "", "", "", province)
+
+
+def test_a_county_report_without_title_is_the_countys_by_its_opening(tmp_path):
+    """A page giving only its publisher (发布机构) above the report: 2025年，洛江区坚持… had no level and the made-up
+    title 2025年度法治政府建设情况报告 named no place."""
+    report = _describe_text(
+        tmp_path, "区人大常委会：\n2025年，洛江区坚持以习近平法治思想为指导，推进依法行政。现将情况报告如下：" + BODY
+    )
+    assert (report.level, report.township, report.county, report.province) == ("县区", "", "洛江区", "福建省")
+    assert report.title == "洛江区2025年度法治政府建设情况报告"

@@ -48,10 +48,11 @@ GEO_FIELDS = ("county", "city", "province")
 SIDECAR_SUFFIX = ".meta.json"
 METADATA_TABLE = "metadata.csv"
 # The subject opening a report (2020年，北屏乡法治政府建设工作在…, 今年以来，某某镇坚持…): its township.
-OPENING_SUBJECT = re.compile(
-    r"^(?:(?:20\d\d年(?:度|以来)?|今年以来|一年来|近年来)[，,]?)?"
-    r"([\u4e00-\u9fff]{2,6}?(?:乡|镇|街道|苏木))(?:党委|党工委|人民政府|政府|办事处|法治|坚持|在|认真|全面|紧紧围绕|围绕|以)"
-)
+OPENING_LEAD = r"^(?:(?:20\d\d年(?:度|以来)?|今年以来|一年来|近年来)[，,]?)?"
+SUBJECT_FOLLOWS = r"(?:党委|党工委|人民政府|政府|办事处|法治|坚持|在|认真|全面|紧紧围绕|围绕|以)"
+OPENING_SUBJECT = re.compile(OPENING_LEAD + r"([\u4e00-\u9fff]{2,6}?(?:乡|镇|街道|苏木))" + SUBJECT_FOLLOWS)
+# 2025年，洛江区坚持…: a county's report that no title or signature names (a page giving its publisher only).
+OPENING_COUNTY = re.compile(OPENING_LEAD + r"([\u4e00-\u9fff]{2,8}?(?:县|区|市|旗))(?:委|" + SUBJECT_FOLLOWS[3:])
 NOT_A_NAME = ("全", "各", "本", "我", "该", "每", "乡", "镇", "街道", "村")
 TOWNSHIP_LEVEL_ENDINGS = ("乡", "镇", "街道")  # a township's level, which changes (乡 → 镇 → 街道) where its name stays
 TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
@@ -140,7 +141,7 @@ def _set_unit_level(report: Report, evidence: Evidence, gazetteer: Gazetteer) ->
     """A report by a county or district government, or by a department: its issuer (the title before 关于/the
     year, else its issuer line or signature) names no township but a county, one the gazetteer has or a zone
     named by its city that the gazetteer lacks (长沙经济技术开发区管理委员会). Sets level and places; no township."""
-    issuer, label = _issuer_said(evidence)
+    issuer, label = _issuer_said(evidence) or _opening_county(evidence, gazetteer)
     stated = stated_place(issuer, gazetteer) if issuer else StatedPlace()
     if not issuer or gazetteer.find_townships(issuer) or stated.township:
         return False
@@ -171,11 +172,19 @@ def _zone_committee(issuer: str, stated: StatedPlace) -> bool:
     )
 
 
-def _issuer_said(evidence: Evidence) -> tuple[str, str]:
-    """(issuer phrase, where the report says it): the title's head, the issuer line, else the signature."""
+def _issuer_said(evidence: Evidence) -> tuple[str, str] | None:
+    """(issuer phrase, where the report says it): the title's head, the issuer line, else the signature; None
+    where none says it."""
     said = [(issuer_phrase(evidence.title), "标题"), (evidence.issuer, "标题")]
     said += [(issuer_of_signature(line), "落款") for line in evidence.signature.split("\n") if line]
-    return next(((phrase, where) for phrase, where in said if phrase), ("", ""))
+    return next(((phrase, where) for phrase, where in said if phrase), None)
+
+
+def _opening_county(evidence: Evidence, gazetteer: Gazetteer) -> tuple[str, str]:
+    """(county, "开头段落") where the report opens with a county of the gazetteer as its subject (2025年，洛江区
+    坚持…), the last evidence of an issuer; ("", "") for none (a township's report opens with its own name)."""
+    found = OPENING_COUNTY.match(evidence.opening.strip())
+    return (found.group(1), "开头段落") if found and gazetteer.is_county(found.group(1)) else ("", "")
 
 
 def _unit_place_source(known: bool, index: int) -> str:
@@ -508,9 +517,10 @@ def _set_title(report: Report, segmented: Segmented, raw: RawText) -> None:
         if raw.hints.get(key):
             _set(report, "title", raw.hints[key], label)
             return
-    if report.township or report.year:
+    unit = report.township or (report.county if report.level == "县区" else "")
+    if unit or report.year:
         year = f"{report.year}年度" if report.year else ""
-        _set(report, "title", f"{report.township}{year}法治政府建设情况报告", "根据乡镇和年份补全（原文无标题）")
+        _set(report, "title", f"{unit}{year}法治政府建设情况报告", "根据发文单位和年份补全（原文无标题）")
 
 
 def apply_overrides(report: Report, overrides: dict[str, str]) -> None:
