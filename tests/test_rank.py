@@ -167,6 +167,8 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("法律顾问这一块怎么样", "法律顾问"),
         ("谁家的人民调解做得好", "人民调解"),
         ("给我找找人民调解", "人民调解"),
+        ("我是司法所的，想看看人民调解怎么写", "人民调解"),
+        ("领导让我写法律顾问，参考一下", "法律顾问"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
@@ -178,7 +180,8 @@ def test_a_question_finds_what_its_subject_finds(engine, question, subject):
     参考, 写得好的报告 ask to learn from others, and 学习 took 法律 out of 法律援助 as 学习法律 (学法); 发挥作用 is
     one word of the segmenter's made of two question words; 这块 and 这方面 point back at the subject, and the
     segmenter cuts 说说 into two 说; 我镇 is the asker's own township, 到底…抓 and 做到位 (做到|位) ask how; a
-    filler the segmenter cuts into words that are none (这|一块, 给|我) is joined again, 谁家 asks who."""
+    filler the segmenter cuts into words that are none (这|一块, 给|我) is joined again, 谁家 asks who; 我是司法所的
+    says who asks (司法所 was required), 领导让我写 who wants the text."""
     asked = engine.search(SearchRequest(q=question, limit=20))
     plain = engine.search(SearchRequest(q=subject, limit=20))
     assert asked["total"] == plain["total"] > 0

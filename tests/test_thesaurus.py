@@ -352,3 +352,16 @@ def test_weak_links_and_weak_items_name_the_shortcomings():
     assert {c.text: c.part for c in thesaurus.concepts("法律顾问方面的短板弱项")}["弱项"] == "存在的不足和原因"
     for word in ("难点", "痛点", "堵点"):  # …的难点 required 难点: nothing in full for any of 25 topics
         assert {c.text: c.part for c in thesaurus.concepts(f"行政执法的{word}")}[word] == "存在的不足和原因"
+
+
+def test_a_clause_saying_who_asks_is_no_concept_but_the_same_words_asked_are():
+    """我是司法所的，想看看述法怎么写 required 司法所: a clause opening as the asker says who they are is fillers;
+    alone, or asked about, 司法所 is a concept."""
+
+    def required(text: str) -> list[str]:
+        return [c.text for c in load_thesaurus().concepts(text) if not c.filler]
+
+    assert required("我是司法所的，想看看述法怎么写") == ["述法"]
+    assert required("想看看述法怎么写，我在司法所工作") == ["述法"]
+    assert "司法所" in required("司法所如何参与调解")
+    assert "司法所" in required("我在司法所工作")

@@ -23,6 +23,7 @@ from search.ingest.classify import load_part_rules
 MAX_EXPANSIONS = 16
 WORD_MAX = 4  # characters of one typed word (领导干部, 全覆盖) the segmenter may cut; a longer stretch is several
 FILLERS = DATA / "query_fillers.txt"
+ASKERS = DATA / "query_askers.txt"
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ class Thesaurus:
         """The concepts of folded query ``text``: thesaurus terms (longest first, left to right) and the words
         between them. Without ``expand``, the same pieces with no equivalents or related terms."""
         pieces: list[Concept] = []
-        for run in RUN.findall(text):
+        runs = RUN.findall(text)
+        for run in runs:
             in_run: list[Concept] = []
             for piece, known in self._split(run):
                 if known:
@@ -125,7 +127,8 @@ class Thesaurus:
                     in_run.extend(
                         _typed_words(_rejoined(_rejoined(words(piece), _part_cues()), load_fillers()), expand)
                     )
-            pieces += _with_parts_and_fillers(in_run) if expand else in_run
+            in_run = _with_parts_and_fillers(in_run) if expand else in_run
+            pieces += _of_the_asker(in_run) if expand and len(runs) > 1 and run.startswith(load_askers()) else in_run
         if expand:
             pieces = _remedies_asked(pieces, text)
         return list({c.text: c for c in pieces}.values())
@@ -278,6 +281,12 @@ def _with_parts_and_fillers(run: list[Concept]) -> list[Concept]:
     return found
 
 
+def _of_the_asker(run: list[Concept]) -> list[Concept]:
+    """A clause in which the asker says who they are (我是司法所的，想看看述法怎么写: ``data/query_askers.txt``): its
+    words are fillers, as 司法所 is no concept the question asks for."""
+    return [replace(concept, filler=True, part="", typed_as="") for concept in run]
+
+
 def _remedies_asked(concepts: list[Concept], text: str) -> list[Concept]:
     """The concepts of a query asking what to do about a shortcoming (干部法治意识不强怎么办, 执法力量不足如何
     解决): the word naming the shortcomings is remedied (the plans answer too) and the words of the asking are
@@ -306,6 +315,13 @@ def _shortest(terms: list[str]) -> list[str]:
 @lru_cache(maxsize=4)
 def load_thesaurus(path: Path = THESAURUS) -> Thesaurus:
     return Thesaurus(list(load_groups(path)))
+
+
+@lru_cache(maxsize=1)
+def load_askers(path: Path = ASKERS) -> tuple[str, ...]:
+    """The openings of ``data/query_askers.txt`` (folded), with which an asker's clause about themselves starts."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(fold(word) for line in lines if not line.startswith("#") for word in line.split())
 
 
 @lru_cache(maxsize=4)
