@@ -710,3 +710,12 @@ def test_a_shu_fa_reports_speaker_and_date_over_its_text_are_no_paragraph():
     result = segment(["尼勒克县胡吉尔台乡党委书记 刘帅", "(2025年1月)", *body])
     assert (result.issuer, result.date, result.title_lines) == ("尼勒克县胡吉尔台乡党委", "2025-01", [])
     assert [p.text for p in result.paragraphs] == [body[0], body[2]]
+
+
+def test_a_shu_fa_reports_speaker_and_date_under_its_title_are_no_paragraph():
+    """2024年度述法报告 over 中共龙门镇委员会书记 李明 / （2025年1月15日）: the speaker and date were the first
+    paragraph, and the report named no township."""
+    body = ["2024年，本人认真履行推进法治建设第一责任人职责。", "一、履职情况", "主持中心组学法4次。"]
+    result = segment(["2024年度述法报告", "中共龙门镇委员会书记 李明", "（2025年1月15日）", *body])
+    assert (result.issuer, result.date, result.title_lines) == ("中共龙门镇委员会", "2025-01-15", ["2024年度述法报告"])
+    assert [p.text for p in result.paragraphs] == [body[0], body[2]]

@@ -41,6 +41,11 @@ NAME_MAX = 16  # longer than any county or city the gazetteer has (双江拉祜�
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 # 司法局, 融媒体中心, 人民政府办公室: an office of the county or city whose name comes before it
 OFFICE = re.compile(r"[\u4e00-\u9fff]{1,10}(?:局|办公室|委员会|中心)")
+# 尼勒克县胡吉尔台乡党委书记 刘帅 over （2025年1月）: who delivers a 述法 report, their unit first
+SPEAKER = re.compile(
+    r"^([\u4e00-\u9fff]{2,24}?(?:党委|党工委|人民政府|政府)?)(?:副?书记|镇长|乡长|主任|县长|区长|旗长|局长|所长)"
+    r"\s*[\u4e00-\u9fff·]{2,5}$"
+)
 
 
 @dataclass
@@ -71,6 +76,13 @@ def issuer_of_signature(line: str) -> str:
     of a party committee's alone (中共翠湖镇委员会) the committee without 中共."""
     line = re.sub(r"\s+", "", line)
     return re.sub(r"^中共", "", JOINT_ISSUER.sub("", line) or line)
+
+
+def speaker_unit(line: str) -> str:
+    """The unit of the speaker a 述法 report names over its date (尼勒克县胡吉尔台乡党委书记 刘帅, 中共龙门镇委员会
+    书记 李明), their unit first; "" for any other line."""
+    found = SPEAKER.match(line)
+    return found.group(1) if found else ""
 
 
 def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:

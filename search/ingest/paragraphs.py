@@ -21,7 +21,7 @@ from search.ingest.headings import (
     names_a_part,
     numbered_level,
 )
-from search.ingest.issuer import JOINT_ISSUER, issuer_phrase
+from search.ingest.issuer import JOINT_ISSUER, issuer_phrase, speaker_unit
 from search.ingest.lost_breaks import SPACED_HEADING_NUMBER, front_apart, glued_apart, heading_apart, spaced_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import date_of_line, delivery_dateline, normalize_line
@@ -45,11 +45,6 @@ PARAGRAPH_BREAK = re.compile(
     r"(?=(?:" + SPACED_HEADING_NUMBER + r"|第[一二三四五六七八九十]{1,3}(?:部分|章)))"
 )
 BRACKETED = re.compile(r"^[（(]([^（）()]{4,40})[）)]$")
-# 尼勒克县胡吉尔台乡党委书记 刘帅 over （2025年1月）: who delivers a 述法 report, their unit first
-SPEAKER = re.compile(
-    r"^([\u4e00-\u9fff]{2,24}?(?:党委|党工委|人民政府|政府)?)(?:副?书记|镇长|乡长|主任|县长|区长|旗长|局长|所长)"
-    r"\s*[\u4e00-\u9fff·]{2,5}$"
-)
 DATE_AT_END = re.compile(r"(?:20\d\d|[二〇○零OＯ一三四五六七八九]{4})\s*年[^年]{2,12}日$")
 DISTRIBUTION_RECORD = re.compile(
     r"^[（(]此件[^）)]{0,12}[）)]$|^(?:抄送|抄报|主题词)[：:]|\d{1,2}日印发$|^[（(]?(?:联系人|联系电话|联系方式)[：:]"
@@ -284,8 +279,12 @@ def _take_front_matter(lines: list[str], result: Segmented) -> list[str]:
         line, before, repeated = lines[index], repeated, ""  # the title's first part, printed again on the last line
         if _is_no_title_line(line, index, lines, result):
             skipped += 1
-        elif index == 0 and (speaker := SPEAKER.match(line)) and (date := _bracketed_date(_next(lines, index))):
-            result.issuer, result.date = speaker.group(1), date  # a 述法 report's speaker and date, no title
+        elif (
+            index == skipped + len(result.title_lines)
+            and (unit := speaker_unit(line))
+            and (date := _bracketed_date(_next(lines, index)))
+        ):
+            result.issuer, result.date = unit, date  # a 述法 report's speaker and date, under its title if any
             index, skipped = index + 1, skipped + 1
         elif result.title_lines and (dateline := delivery_dateline(line, _next(lines, index)))[1]:
             result.date = result.date or dateline[0]
