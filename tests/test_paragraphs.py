@@ -437,6 +437,25 @@ def test_a_report_whose_paragraphs_were_joined_by_spaces_reads_as_written_line_b
     assert one.paragraphs[1].section == ["一、2024年度主要举措和成效", "（一）强化组织领导，压实工作责任"]
 
 
+def test_a_pdfs_page_numbers_in_a_report_joined_onto_one_line_are_left_out():
+    """A PDF's text joined by spaces keeps its page numbers between the paragraphs (— 1 — before the title, — 2 —
+    between two sentences): the title read — 1 — 那仁宝力格苏木…, the township 1—那仁宝力格苏木, and the
+    paragraph after — 2 — began with it."""
+    lines = [
+        "那仁宝力格苏木2023年法治政府建设年度报告",
+        "2023年，那仁宝力格苏木扎实推进依法行政，现将有关情况报告如下。",
+        "一、主要举措和成效",
+        "聘请律师担任常年法律顾问，审查合同协议12份。苏木综合行政执法队开展草原巡查86次。",
+        "调处草场边界纠纷41件。",
+        "二、存在的不足",
+        "执法力量不足。",
+    ]
+    by_line = segment(lines)
+    one = segment([" ".join(["— 1 —", *lines[:4], "— 2 —", *lines[4:], "第 3 页 共 3 页"])])
+    assert one.title_lines == [lines[0]]
+    assert [(p.section, p.text) for p in one.paragraphs] == [(p.section, p.text) for p in by_line.paragraphs]
+
+
 def test_half_width_full_stops_end_sentences_but_decimals_and_heading_numbers_stay():
     """A report typed with half-width punctuation (…领导.召开…1名., 参考率100%.) had no sentence ends: its lines
     ran together and its headings took their bodies."""

@@ -18,6 +18,10 @@ SENTENCE_START = re.compile(r"(?<=[。！？])(?=\S)")
 HEADING_NEAR = 34  # characters after a heading's mark that hold its last word or its body's first item
 GLUED_LONG = 800  # characters of a line that holds several paragraphs whose breaks were lost, at least
 GLUED_FRONT_LONG = 80  # characters of a line whose title and addressee lead a body
+# — 2 — or 第 3 页 共 9 页 between spaces in a long line: a PDF's page number, its line breaks lost around it
+INLINE_PAGE_NUMBER = re.compile(
+    r"(?:^|\s+)(?:[—–-]\s*\d{1,3}\s*[—–-]|第\s*\d{1,3}\s*页(?:\s*[，,]?\s*共\s*\d{1,3}\s*页)?)(?=\s|$)"
+)
 GLUED_SUBSECTION = re.compile(r"(?<=[。！？；])(?=（[一二三四五六七八九十]{1,3}）)")
 BODY_START = re.compile(r"（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]是|\d{1,2}[、.．]")
 HEADING_END = re.compile(
@@ -68,8 +72,12 @@ def glued_apart(line: str) -> list[str]:
 
 def front_apart(line: str) -> list[str]:
     """A long line led by a report's title and, if any, its addressee (…的报告 中共海宁市委、海宁市人民政府: 2024年，…;
-    桃源镇2024年法治政府建设工作报告 2024年，…): title, addressee and the rest apart; any other line as it is."""
-    front = GLUED_FRONT.match(line) if len(line) >= GLUED_FRONT_LONG else None
+    桃源镇2024年法治政府建设工作报告 2024年，…): title, addressee and the rest apart, without the page numbers a
+    PDF's text joined into it (…达到100%。 — 2 — 三是…); any other line as it is."""
+    if len(line) < GLUED_FRONT_LONG:
+        return [line]
+    line = INLINE_PAGE_NUMBER.sub(" ", line).strip()
+    front = GLUED_FRONT.match(line)
     if not front:
         return [line]
     return [front.group(1), *filter(None, [front.group(2)]), line[front.end() :]]
