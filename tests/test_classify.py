@@ -282,12 +282,14 @@ def test_the_regulations_own_part_headings_name_their_parts(heading, part):
         ("三、党政正职履行法治建设职责情况", "第一责任人履职"),
         ("三、领导班子带头推进法治建设情况", "第一责任人履职"),
         ("四、意见建议", "下一年度安排"),
+        ("三、聚焦重点，谋划新一年工作", "下一年度安排"),
+        ("三、新一年工作重点", "下一年度安排"),
     ],
 )
 def test_part_headings_in_other_words_name_their_part(heading, part):
     """Headings of reports in other styles: 面临的困难, 需要改进的地方; a leader named by office (党委书记、镇长,
     主要领导, 领导班子, 主要负责同志, 一把手) performing the duty or pushing the rule of law; 努力方向, 改进措施,
-    对策建议, and work, focus or ideas of the next year (下一年度工作重点, 来年工作设想) for the plans. Left to the
+    对策建议, and work, focus or ideas of the next year (下一年度工作重点, 来年工作设想, 新一年工作) for the plans. Left to the
     default part, their paragraphs counted as work done. The year's 重点工作 done is no plan."""
     assert load_part_rules().named_by_heading([heading]) == part
 
