@@ -138,6 +138,32 @@ def test_two_short_terms_joined_by_huozhe_are_either_of_them(engine):
     assert engine.search(SearchRequest(q='"人民调解或者行政调解"'))["total"] == 0
 
 
+def test_two_short_terms_joined_by_a_single_huo_are_either_but_buke_huoque_is_a_word(engine):
+    """人民调解或行政调解 required 或 and both terms; 不可或缺 (或 in a word) stays what it was."""
+    from search.query import SearchRequest
+
+    either = engine.search(SearchRequest(q="人民调解或行政调解", limit=100))
+    spaced = engine.search(SearchRequest(q="人民调解 OR 行政调解", limit=100))
+    assert either["total"] == spaced["total"] > 0
+    assert [h["id"] for h in either["hits"]] == [h["id"] for h in spaced["hits"]]
+    assert not isinstance(parse_query("不可或缺").query, AnyOf)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["不含信访的矛盾纠纷", "除了信访以外的矛盾纠纷", "除信访外的矛盾纠纷", "矛盾纠纷不包括信访", "矛盾纠纷 不含 信访"],
+)
+def test_asking_for_one_thing_without_another_in_words_excludes_it(engine, typed):
+    """不含信访的矛盾纠纷 required 不, 含 and 信访 (the paragraphs on petitions first): the user's words for NOT
+    are the syntax's NOT."""
+    from search.query import SearchRequest
+
+    asked = engine.search(SearchRequest(q=typed, limit=100))
+    syntax = engine.search(SearchRequest(q="矛盾纠纷 -信访", limit=100))
+    assert asked["total"] == syntax["total"] > 0
+    assert [h["id"] for h in asked["hits"]] == [h["id"] for h in syntax["hits"]]
+
+
 @pytest.mark.parametrize(
     "typed",
     ["法律顾问|人民调解", "法律顾问｜人民调解", "法律顾问||人民调解", "法律顾问/人民调解", "法律顾问／人民调解"],

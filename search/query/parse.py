@@ -162,7 +162,14 @@ def tokenize_query(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-EITHER = re.compile(r"^([^\s或]{2,6})(?:或者|或是)([^\s或]{2,6})$")  # 人民调解或者行政调解: the user's OR
+EITHER = re.compile(r"^([^\s或]{2,6})(?:或者|或是|或(?![缺许多少]))([^\s或]{2,6})$")  # 人民调解或行政调解: OR
+# 不含信访的矛盾纠纷, 除了信访以外的矛盾纠纷, 矛盾纠纷不包括信访: the user's NOT (排除 also means removing hazards)
+WITHOUT_WORD = r"(?:不含|不包括|不包含)"
+WITHOUT = [
+    re.compile(r"^(?:除了|除)(?P<x>\S{2,10}?)(?:以外|之外|外)的?(?P<y>\S{2,})$"),
+    re.compile(r"^" + WITHOUT_WORD + r"(?P<x>\S{2,10}?)的(?P<y>\S{2,})$"),
+    re.compile(r"^(?P<y>\S{2,}?)[，,]?但?" + WITHOUT_WORD + r"(?P<x>\S{2,10})$"),
+]
 
 
 BAR_BETWEEN = re.compile(r"(?<=[^\s|/／])[|/／]+(?=[^\s|/／])")  # 法律顾问|律师, 法律顾问/公职律师, ||: either
@@ -178,6 +185,22 @@ def _bars_apart(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
             continue
         for at, term in enumerate(BAR_BETWEEN.split(value)):
             apart += [("word", "|"), ("word", term)] if at else [("word", term)]
+    return apart
+
+
+def _exclusions_apart(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A word asking for one thing without another in the user's words (不含信访的矛盾纠纷, 除了信访以外的矛盾纠纷,
+    矛盾纠纷不包括信访), or 不含 standing between two words, as the syntax's NOT: read as words, 不含 and 信访
+    were required."""
+    apart: list[tuple[str, str]] = []
+    for at, (kind, value) in enumerate(tokens):
+        found = next((m for pattern in WITHOUT if (m := pattern.match(value))), None) if kind == "word" else None
+        if found:
+            apart += [("word", found.group("y")), ("word", "NOT"), ("word", found.group("x"))]
+        elif kind == "word" and re.fullmatch(WITHOUT_WORD, value) and 0 < at < len(tokens) - 1:
+            apart.append(("word", "NOT"))
+        else:
+            apart.append((kind, value))
     return apart
 
 
@@ -264,7 +287,7 @@ def parse_query(text: str) -> ParsedQuery:
             _terms_with_marks_named(_pasted_passage_balanced(text.replace("\u3000", " ").translate(NARROWED)))
         )
     ]
-    parser = _Parser(_literal_chinese_operators(_either_words_apart(_bars_apart(tokens))))
+    parser = _Parser(_literal_chinese_operators(_either_words_apart(_bars_apart(_exclusions_apart(tokens)))))
     result = ParsedQuery(query=None)
     if parser.tokens:
         result.query = parser.parse(result)
