@@ -175,3 +175,26 @@ def test_a_bar_or_slash_between_two_terms_is_or_without_spaces(typed):
     assert parse_query(typed).query == AnyOf([Text("法律顾问", exact=False), Text("人民调解", exact=False)])
     assert parse_query("法律顾问 | 人民调解").query == parse_query(typed).query
     assert parse_query("county:城口县/巫溪县").filters == {"county": ["城口县/巫溪县"]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "syntax"),
+    [
+        ("2020年到2023年的法律顾问", "法律顾问 year:2020-2023"),
+        ("2020至2023年法律顾问", "法律顾问 year:2020-2023"),
+        ("2021年以来的法律顾问", "法律顾问 year:2021-"),
+        ("2021年至今的法律顾问", "法律顾问 year:2021-"),
+    ],
+)
+def test_years_spanned_in_words_are_every_year_between(engine, typed, syntax):
+    """2020年到2023年 found the reports of 2020 or of 2023 (not 2021, 2022) and required 到; 2021年以来 found 2021's
+    only: the span in the user's words is the span of the syntax."""
+    filtered = engine.search(SearchRequest(q=syntax, limit=100))
+    asked = engine.search(SearchRequest(q=typed, limit=100))
+    total = filtered["total"]
+    assert asked["total"] >= total > 0
+    assert {h["id"] for h in filtered["hits"][:total]} <= {h["id"] for h in asked["hits"][: asked["total"]]}
+    assert len({h["year"] for h in asked["hits"][:total]}) > 1
+    # a year a paragraph or its heading writes counts as a single year's does: a 2020 report's plans for 2021
+    extra = [h for h in asked["hits"][: asked["total"]] if h["id"] not in {f["id"] for f in filtered["hits"]}]
+    assert all(any(str(year) in h["text"] + "".join(h["section"]) for year in range(2020, 2030)) for h in extra)

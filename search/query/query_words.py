@@ -4,6 +4,7 @@ and which of them a match requires (the rare ones) and which only score (the com
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -17,6 +18,11 @@ COMMON_SHARE = 0.3
 MEASURE_ENDINGS = "量数率额"  # 办件量, 受理数: a quantity asked of what paragraphs count (办件4.6万件)
 CONCEPTS_KEPT = 256  # texts whose concepts a state keeps
 SHORT_NAME_PIECES = 3  # the most pieces a place's short name is cut into (鹤 | 龙街)
+# 2021年到2023年, 2021至2023年, 2021—2023: the years between; 2022年以来, 2021年至今: that year and after
+YEAR_SPAN = re.compile(r"((?:19|20)\d\d)\s*年?度?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)\d\d)")
+YEAR_SINCE = re.compile(r"((?:19|20)\d\d)\s*年?度?\s*(?:以来|至今|以后|之后|起)")
+SPAN_WORDS = frozenset({"到", "至", "至今", "以来", "以后", "之后", "起"})
+LAST_YEAR = 2099
 
 
 class QueryWords:
@@ -62,7 +68,7 @@ class QueryWords:
                 found += [piece for word in pieces for piece in thesaurus.concepts(word)]
             else:
                 found.append(concept)
-        return tuple(_places_either({concept.text: concept for concept in found}.values()))
+        return tuple(_year_spans(_places_either({concept.text: concept for concept in found}.values()), text))
 
     def _short_places_joined(self, concepts: list[Concept]) -> list[Concept]:
         """``concepts`` with the pieces the segmenter cut a place's short name into (城口 → 城 | 口, 鹤龙街 → 鹤 |
@@ -166,3 +172,30 @@ def _places_either(concepts) -> list[Concept]:
             first_of[kind] = len(either)
         either.append(concept)
     return either
+
+
+def _year_spans(concepts: list[Concept], text: str) -> list[Concept]:
+    """``concepts`` with the years ``text`` spans (2021年到2023年的述法, 2022年以来) searched as every year of the
+    span, and the words spanning them (到, 至今 …) fillers: the years were either one's (2022 left out) and 到
+    was required."""
+    spans = [(int(first), int(last)) for first, last in YEAR_SPAN.findall(text)]
+    spans += [(int(first), LAST_YEAR) for first in YEAR_SINCE.findall(text)]
+    if not spans:
+        return concepts
+    spans = [(min(span), max(span)) for span in spans]
+    within = [
+        replace(concept, place=tuple(("year", span) for span in spans) + _outside(concept.place, spans))
+        if concept.place_kind == "year"
+        else replace(concept, filler=True)
+        if concept.text in SPAN_WORDS
+        else concept
+        for concept in concepts
+    ]
+    return within
+
+
+def _outside(place, spans: list[tuple[int, int]]) -> tuple:
+    """The years of ``place`` no span holds (2020 of 2020年和2022年以来)."""
+    return tuple(
+        (facet, value) for facet, value in place if not any(first <= value[0] <= last for first, last in spans)
+    )
