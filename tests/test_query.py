@@ -198,3 +198,16 @@ def test_years_spanned_in_words_are_every_year_between(engine, typed, syntax):
     # a year a paragraph or its heading writes counts as a single year's does: a 2020 report's plans for 2021
     extra = [h for h in asked["hits"][: asked["total"]] if h["id"] not in {f["id"] for f in filtered["hits"]}]
     assert all(any(str(year) in h["text"] + "".join(h["section"]) for year in range(2020, 2030)) for h in extra)
+
+
+@pytest.mark.parametrize("typed", ["法律顾问 -重庆", "法律顾问 NOT 城口县", "除了城口县以外的法律顾问"])
+def test_excluding_a_place_leaves_out_its_reports(engine, typed):
+    """A place's word finds its reports' paragraphs; excluded, it left out only the paragraphs writing it: 法律顾问
+    -重庆 still listed 重庆's townships."""
+    place = "城口县" if "城口县" in typed else "重庆市"
+    field = "county" if place == "城口县" else "province"
+    every = engine.search(SearchRequest(q="法律顾问", limit=100))
+    asked = engine.search(SearchRequest(q=typed, limit=100))
+    assert any(h[field] == place for h in every["hits"][: every["total"]])
+    assert 0 < asked["total"] < every["total"]
+    assert not any(h[field] == place for h in asked["hits"][: asked["total"]])

@@ -186,12 +186,19 @@ class Evaluator:
             mask, near = np.ones(len(docs), dtype=bool), np.ones(len(docs), dtype=bool)
             cover, score = np.ones(len(docs), dtype=np.float32), np.zeros(len(docs), dtype=np.float32)
         for child in node.exclude:
-            kept = ~members(docs, self._node(child, False).strict, self.total)
+            kept = ~members(docs, self._excluded(child), self.total)
             mask &= kept
             near &= kept
             cover *= kept
         result = Result(docs, mask, score * (near | (cover > 0)), cover, near)
         return result.compact() if node.exclude else result
+
+    def _excluded(self, child: Node) -> np.ndarray:
+        """What an excluded node leaves out: its paragraphs as typed and, for a word naming a place of the index
+        (-重庆, 除了城口县以外的…), that place's reports, as the word alone finds them."""
+        gone = self._node(child, False).strict
+        place = self.places.named(child.text) if isinstance(child, Text) and not child.exact else ()
+        return union([gone, self._named(Concept(child.text, place=place))], self.total) if place else gone
 
     def _places_either(self, node: AllOf) -> AllOf:
         """城口县 巫溪县 人民调解 typed with spaces: places of one kind, which no report is from both of, are either's,
