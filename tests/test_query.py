@@ -188,7 +188,7 @@ def test_a_bar_or_slash_between_two_terms_is_or_without_spaces(typed):
 )
 def test_years_spanned_in_words_are_every_year_between(engine, typed, syntax):
     """2020年到2023年 found the reports of 2020 or of 2023 (not 2021, 2022) and required 到; 2021年以来 found 2021's
-    only: the span in the user's words is the span of the syntax."""
+    only: the span in the user's words is the span of the syntax, and a hit says the report's year matched."""
     filtered = engine.search(SearchRequest(q=syntax, limit=100))
     asked = engine.search(SearchRequest(q=typed, limit=100))
     total = filtered["total"]
@@ -198,6 +198,8 @@ def test_years_spanned_in_words_are_every_year_between(engine, typed, syntax):
     # a year a paragraph or its heading writes counts as a single year's does: a 2020 report's plans for 2021
     extra = [h for h in asked["hits"][: asked["total"]] if h["id"] not in {f["id"] for f in filtered["hits"]}]
     assert all(any(str(year) in h["text"] + "".join(h["section"]) for year in range(2020, 2030)) for h in extra)
+    # each says the year it matched by: the one it writes, or its report's (2022（报告年度） of 2020年到2023年)
+    assert all(any(str(year) in h["why"] for year in range(2020, 2030)) for h in asked["hits"][: asked["total"]])
 
 
 @pytest.mark.parametrize("typed", ["法律顾问 -重庆", "法律顾问 NOT 城口县", "除了城口县以外的法律顾问"])

@@ -65,8 +65,8 @@ def from_the_place(concepts: list[Concept], stored: dict, found: set[str]) -> li
         for facet, value in concept.place:
             if concept.text in found:
                 break
-            if facet == "year" and stored.get("year") == value[0]:
-                reasons.append({"concept": concept.text, "term": str(value[0]), "relation": "year"})
+            if facet == "year" and value[0] <= (stored.get("year") or 0) <= value[1]:  # a year, or 2021年到2023年
+                reasons.append({"concept": concept.text, "term": str(stored["year"]), "relation": "year"})
                 break
             if stored.get(facet) == value:
                 reasons.append({"concept": concept.text, "term": value, "relation": "place"})
