@@ -814,3 +814,15 @@ def test_a_county_report_without_title_is_the_countys_by_its_opening(tmp_path):
     )
     assert (report.level, report.township, report.county, report.province) == ("县区", "", "洛江区", "福建省")
     assert report.title == "洛江区2025年度法治政府建设情况报告"
+
+
+def test_an_untitled_shu_fa_report_gets_a_made_up_shu_fa_title(tmp_path):
+    """A leader's 述法 report with no title was given 胡吉尔台乡2024年度法治政府建设情况报告: the made-up title
+    names the kind of report its opening says it is."""
+    report = _describe_text(
+        tmp_path,
+        "尼勒克县胡吉尔台乡党委书记 刘帅\n（2025年1月）\n2024年以来，胡吉尔台乡党委、政府坚持依法行政，现述法如下："
+        + BODY,
+    )
+    assert report.title == "胡吉尔台乡2024年度述法报告"
+    assert "补全" in report.sources["title"]

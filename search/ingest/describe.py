@@ -59,6 +59,7 @@ TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
 # What follows a county's name where the text names it as a place: its authorities, or the end of a phrase.
 COUNTY_AS_NAME = re.compile(r"委|政府|人民|人大|政协|党|纪委|司法|公安|法院|检察|依法治|法治|[、，。；：）)\s]|$")
 PAGE_ISSUER = "网页发布机构"
+SHU_FA_OPENING = re.compile(r"述法(?:如下|情况|报告)")  # 现述法如下： / 现将述法情况报告如下：
 PAGE_SOURCE = "网页来源"
 # 在区委、区政府的领导下 / 县委、县政府: the kind of county a township answers to, named without its name
 AUTHORITY_KIND = re.compile(r"(?:^|(?<=[在和与及、，,。；\s省市县区旗]))(县|区|旗|市)(?:委|政府|人民政府)")
@@ -520,7 +521,9 @@ def _set_title(report: Report, segmented: Segmented, raw: RawText) -> None:
     unit = report.township or (report.county if report.level == "县区" else "")
     if unit or report.year:
         year = f"{report.year}年度" if report.year else ""
-        _set(report, "title", f"{unit}{year}法治政府建设情况报告", "根据发文单位和年份补全（原文无标题）")
+        opening = "".join(p.text for p in report.paragraphs[:OPENING_PARAGRAPHS])
+        kind = "述法报告" if SHU_FA_OPENING.search(opening) else "法治政府建设情况报告"  # a leader's own report
+        _set(report, "title", f"{unit}{year}{kind}", "根据发文单位和年份补全（原文无标题）")
 
 
 def apply_overrides(report: Report, overrides: dict[str, str]) -> None:
