@@ -169,6 +169,7 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("给我找找人民调解", "人民调解"),
         ("我是司法所的，想看看人民调解怎么写", "人民调解"),
         ("领导让我写法律顾问，参考一下", "法律顾问"),
+        ("法律顾问人数", "法律顾问"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
@@ -181,7 +182,7 @@ def test_a_question_finds_what_its_subject_finds(engine, question, subject):
     one word of the segmenter's made of two question words; 这块 and 这方面 point back at the subject, and the
     segmenter cuts 说说 into two 说; 我镇 is the asker's own township, 到底…抓 and 做到位 (做到|位) ask how; a
     filler the segmenter cuts into words that are none (这|一块, 给|我) is joined again, 谁家 asks who; 我是司法所的
-    says who asks (司法所 was required), 领导让我写 who wants the text."""
+    says who asks (司法所 was required), 领导让我写 who wants the text; 人数 asks for a figure (律师2名)."""
     asked = engine.search(SearchRequest(q=question, limit=20))
     plain = engine.search(SearchRequest(q=subject, limit=20))
     assert asked["total"] == plain["total"] > 0
