@@ -103,6 +103,7 @@ def judged_sets() -> list[JudgedSet]:
         JudgedSet(LAYOUTS, DATA / "layouts", DATA / "layouts_judgments.json", "file"),
         JudgedSet("probes", DATA / "probes", DATA / "probes_judgments.json", "file"),
         JudgedSet(REGIONS, DATA / "regions", DATA / "regions_judgments.json", "file"),
+        JudgedSet(UNSEEN, DATA / "unseen", DATA / "unseen_judgments.json", "file"),
     ]
 
 
@@ -207,6 +208,7 @@ def summarize(results: dict, sets: list[JudgedSet]) -> list[dict]:
 HELD_OUT = "heldout"
 LAYOUTS = "layouts"  # held out too: reports written to test reading, judged for ranking after the fact
 REGIONS = "regions"  # held out too: reports of other regions and styles, judged before the engine ran on them
+UNSEEN = "unseen"  # held out too: written and judged on 2026-12-07 (tenth session) before the engine ran on them
 
 
 def _in_row(row_set: str, row_class: str, name: str, cls: str) -> bool:
@@ -215,7 +217,7 @@ def _in_row(row_set: str, row_class: str, name: str, cls: str) -> bool:
     if row_set == "all":
         return True
     if row_set == "tuned":
-        return name not in (HELD_OUT, LAYOUTS, REGIONS)
+        return name not in (HELD_OUT, LAYOUTS, REGIONS, UNSEEN)
     return name == row_set and row_class in ("all", cls)
 
 
