@@ -170,6 +170,8 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("我是司法所的，想看看人民调解怎么写", "人民调解"),
         ("领导让我写法律顾问，参考一下", "法律顾问"),
         ("法律顾问人数", "法律顾问"),
+        ("村里的法律顾问一般都做些什么", "法律顾问"),
+        ("人民调解主要做哪些事", "人民调解"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
@@ -182,7 +184,7 @@ def test_a_question_finds_what_its_subject_finds(engine, question, subject):
     one word of the segmenter's made of two question words; 这块 and 这方面 point back at the subject, and the
     segmenter cuts 说说 into two 说; 我镇 is the asker's own township, 到底…抓 and 做到位 (做到|位) ask how; a
     filler the segmenter cuts into words that are none (这|一块, 给|我) is joined again, 谁家 asks who; 我是司法所的
-    says who asks (司法所 was required), 领导让我写 who wants the text; 人数 asks for a figure (律师2名)."""
+    says who asks (司法所 was required), 领导让我写 who wants the text; 人数 asks for a figure (律师2名); 做些什么 and 做哪些事 ask what is done."""
     asked = engine.search(SearchRequest(q=question, limit=20))
     plain = engine.search(SearchRequest(q=subject, limit=20))
     assert asked["total"] == plain["total"] > 0
