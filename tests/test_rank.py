@@ -364,3 +364,24 @@ def test_asking_what_to_do_about_a_shortcoming_lists_the_plans_that_answer_it_wi
     assert asked["total"] == 3 and {part for part, _ in top} == {"存在的不足和原因", "下一年度安排"}
     assert all("执法力量" in text for _, text in top)
     assert stated["total"] == 1 and stated["hits"][0]["part"] == "存在的不足和原因"
+
+
+def test_a_slogan_typed_in_a_question_is_required_where_paragraphs_write_it(tmp_path):
+    """如何让群众遇事找法: 遇事 and 找法 were taken for the question's verbs and only scored, so every paragraph on
+    群众 matched and the three that write 遇事找法 ranked below those saying 群众 most. A verb typed in a word the
+    paragraphs write is what they must say."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = {
+        "甲镇": "三是完善村法律顾问服务机制，推动法律顾问定期到村坐班，让群众遇事找法。",
+        "乙镇": "坚持群众路线，倾听群众呼声，及时回应群众关切，为群众办实事。",
+        "丙镇": "开展群众满意度测评，群众满意率98%，群众获得感持续增强。",
+    }
+    others = ["聘请律师担任法律顾问，审查合同30份。", "开展执法人员培训4期。", "修订村规民约12份。", "调处纠纷96件。"]
+    for town, text in body.items():
+        lines = "\n".join([text, *others])
+        (corpus / f"{town}.txt").write_text(f"{town}2024年法治政府建设情况报告\n一、主要举措和成效\n{lines}\n", "utf-8")
+    engine = _indexed(corpus, tmp_path / "index")
+    found = engine.search(SearchRequest(q="如何让群众遇事找法", limit=5))
+    assert found["total"] == 1 and "遇事找法" in found["hits"][0]["text"]
+    engine.close()

@@ -145,7 +145,9 @@ class QueryWords:
             for concept, frequency in zip(content, frequencies, strict=True)
         ]
         if len(content) < len(concepts):  # a question in the user's own words
-            weighed = verbs_scored(weighed)
+            weighed = verbs_scored(
+                weighed, said=lambda concept: bool(concept.typed_as) and self._present(concept.typed_as)
+            )
         if not any(concept.required for concept in weighed):
             rarest = int(np.argmin(frequencies))
             weighed[rarest] = replace(weighed[rarest], required=True)

@@ -10,6 +10,7 @@ The terms are also added to the segmenter's dictionary so that each is indexed a
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
@@ -424,10 +425,11 @@ def highlight_forms(concepts: list[Concept], loose: bool = True) -> list[str]:
     return forms
 
 
-def verbs_scored(concepts: list[Concept]) -> list[Concept]:
+def verbs_scored(concepts: list[Concept], said: Callable[[Concept], bool] = lambda concept: False) -> list[Concept]:
     """A question's verbs that the thesaurus does not know (培养, 履行) only scored, while another concept stays
-    required: they are how the user puts it, not what the paragraphs must say (培训, 落实 …职责)."""
-    verbs = {i for i, c in enumerate(concepts) if c.required and not c.expanded and is_verb(c.text)}
+    required: they are how the user puts it, not what the paragraphs must say (培训, 落实 …职责) — unless the word
+    they were typed in is what paragraphs say (``said``: 遇事找法, a slogan reports write, cut into 遇事 | 找法)."""
+    verbs = {i for i, c in enumerate(concepts) if c.required and not c.expanded and is_verb(c.text) and not said(c)}
     if not verbs or len(verbs) == sum(c.required for c in concepts):
         return concepts
     return [replace(c, required=False) if i in verbs else c for i, c in enumerate(concepts)]
