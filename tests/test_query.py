@@ -151,7 +151,16 @@ def test_two_short_terms_joined_by_a_single_huo_are_either_but_buke_huoque_is_a_
 
 @pytest.mark.parametrize(
     "typed",
-    ["不含信访的矛盾纠纷", "除了信访以外的矛盾纠纷", "除信访外的矛盾纠纷", "矛盾纠纷不包括信访", "矛盾纠纷 不含 信访"],
+    [
+        "不含信访的矛盾纠纷",
+        "除了信访以外的矛盾纠纷",
+        "除信访外的矛盾纠纷",
+        "矛盾纠纷不包括信访",
+        "矛盾纠纷 不含 信访",
+        "信访以外的矛盾纠纷",
+        "不要信访的矛盾纠纷",
+        "除了信访，其他的矛盾纠纷",
+    ],
 )
 def test_asking_for_one_thing_without_another_in_words_excludes_it(engine, typed):
     """不含信访的矛盾纠纷 required 不, 含 and 信访 (the paragraphs on petitions first): the user's words for NOT
@@ -202,7 +211,9 @@ def test_years_spanned_in_words_are_every_year_between(engine, typed, syntax):
     assert all(any(str(year) in h["why"] for year in range(2020, 2030)) for h in asked["hits"][: asked["total"]])
 
 
-@pytest.mark.parametrize("typed", ["法律顾问 -重庆", "法律顾问 NOT 城口县", "除了城口县以外的法律顾问"])
+@pytest.mark.parametrize(
+    "typed", ["法律顾问 -重庆", "法律顾问 NOT 城口县", "除了城口县以外的法律顾问", "除了城口县其他乡镇的法律顾问"]
+)
 def test_excluding_a_place_leaves_out_its_reports(engine, typed):
     """A place's word finds its reports' paragraphs; excluded, it left out only the paragraphs writing it: 法律顾问
     -重庆 still listed 重庆's townships."""

@@ -163,10 +163,19 @@ def tokenize_query(text: str) -> list[tuple[str, str]]:
 
 
 EITHER = re.compile(r"^([^\s或]{2,6})(?:或者|或是|或(?![缺许多少]))([^\s或]{2,6})$")  # 人民调解或行政调解: OR
-# 不含信访的矛盾纠纷, 除了信访以外的矛盾纠纷, 矛盾纠纷不包括信访: the user's NOT (排除 also means removing hazards)
-WITHOUT_WORD = r"(?:不含|不包括|不包含)"
+# 不含信访的矛盾纠纷, 除了信访以外的矛盾纠纷, 北屏乡以外的…, 矛盾纠纷不包括信访: the user's NOT (排除 also means
+# removing hazards)
+WITHOUT_WORD = r"(?:不含|不包括|不包含|不要(?!求))"  # 不要求 is "not require"
+OTHERS = r"(?:其他|其余|别的)(?:乡镇|街道|地方|地区)?的?"  # 除了北屏乡，其他乡镇的法律顾问
 WITHOUT = [
-    re.compile(r"^(?:除了|除)(?P<x>\S{2,10}?)(?:以外|之外|外)的?(?P<y>\S{2,})$"),
+    re.compile(
+        r"^(?:除了|除)(?P<x>\S{2,10}?)(?:(?:以外|之外|外)的?[，,]?(?:"
+        + OTHERS
+        + r")?|[，,]?"
+        + OTHERS
+        + r")(?P<y>\S{2,})$"
+    ),
+    re.compile(r"^(?P<x>\S{2,10}?)(?:以外|之外)的(?P<y>\S{2,})$"),
     re.compile(r"^" + WITHOUT_WORD + r"(?P<x>\S{2,10}?)的(?P<y>\S{2,})$"),
     re.compile(r"^(?P<y>\S{2,}?)[，,]?但?" + WITHOUT_WORD + r"(?P<x>\S{2,10})$"),
 ]
