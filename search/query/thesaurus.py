@@ -22,6 +22,7 @@ from search.index.vocabulary import THESAURUS, Group, load_groups
 from search.ingest.classify import load_part_rules
 
 MAX_EXPANSIONS = 16
+FILLER_PHRASE_MAX = 6  # characters of the longest filler phrase looked for before a term (通常情况下 is 5)
 WORD_MAX = 4  # characters of one typed word (领导干部, 全覆盖) the segmenter may cut; a longer stretch is several
 FILLERS = DATA / "query_fillers.txt"
 ASKERS = DATA / "query_askers.txt"
@@ -157,6 +158,9 @@ class Thesaurus:
         rest = ""
         at = 0
         while at < len(run):
+            if phrase := _filler_phrase_at(run, at, bounds):  # 上级检查: a question's phrase, not the term 检查
+                rest, at = rest + phrase, at + len(phrase)
+                continue
             for size in range(min(self.longest, len(run) - at), 1, -1):
                 piece = run[at : at + size]
                 if self._is_term(piece) and _cuts_words_cleanly(bounds, at, at + size, at in filler_at):
@@ -187,6 +191,22 @@ class Thesaurus:
 
     def _is_term(self, text: str) -> bool:
         return text in self._member_of or text in self._related_in
+
+
+def _filler_phrase_at(run: str, at: int, bounds: list[int]) -> str:
+    """The longest filler of three characters or more (上级检查, 比较扎实) starting at ``at`` on the segmenter's word
+    boundaries ``bounds``; "" for none. Such a phrase is the question's, though a term lies inside it."""
+    if at not in bounds:
+        return ""
+    longest = min(len(run) - at, FILLER_PHRASE_MAX)
+    return next(
+        (
+            run[at : at + size]
+            for size in range(longest, 2, -1)
+            if at + size in bounds and run[at : at + size] in load_fillers()
+        ),
+        "",
+    )
 
 
 def _cuts_words_cleanly(bounds: list[int], start: int, end: int, after_filler: bool) -> bool:
