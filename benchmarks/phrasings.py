@@ -174,6 +174,20 @@ PHRASINGS = {
         "{t}做得比较扎实的乡镇",
         "最近在整理{t}的材料",
     ),
+    "held out, seventh batch (written 2026-12-07, night, before measuring: regional and colloquial)": (
+        "{t}咋整",
+        "{t}弄啥嘞",
+        "{t}怎么个搞法",
+        "{t}搞得咋样了",
+        "{t}有啥门道",
+        "{t}有么子办法",
+        "{t}点样做",
+        "{t}该咋弄",
+        "{t}都是咋干的",
+        "{t}整得好的",
+        "{t}有啥好经验不",
+        "{t}咋个搞",
+    ),
 }
 FIRST = 10
 

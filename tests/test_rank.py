@@ -175,6 +175,9 @@ def test_question_words_in_a_users_own_words_are_never_required(engine):
         ("上级检查人民调解，需要准备哪些材料", "人民调解"),
         ("你好，请帮我找一下法律顾问的相关段落，谢谢", "法律顾问"),
         ("我们镇今年要写法治政府建设报告，人民调解这部分怎么写比较好", "人民调解"),
+        ("人民调解咋整", "人民调解"),
+        ("法律顾问有么子办法", "法律顾问"),
+        ("人民调解有啥好经验不", "人民调解"),
     ],
 )
 def test_a_question_finds_what_its_subject_finds(engine, question, subject):
@@ -188,7 +191,8 @@ def test_a_question_finds_what_its_subject_finds(engine, question, subject):
     segmenter cuts 说说 into two 说; 我镇 is the asker's own township, 到底…抓 and 做到位 (做到|位) ask how; a
     filler the segmenter cuts into words that are none (这|一块, 给|我) is joined again, 谁家 asks who; 我是司法所的
     says who asks (司法所 was required), 领导让我写 who wants the text; 人数 asks for a figure (律师2名); 做些什么 and 做哪些事 ask what is done; 上级检查 (a phrase of fillers
-    around the term 检查), 你好 … 谢谢 and a clause on the asker's own report (我们镇今年要写…报告) are no concepts."""
+    around the term 检查), 你好 … 谢谢 and a clause on the asker's own report (我们镇今年要写…报告) are no concepts,
+    nor are regional ways of asking (咋整, 有么子办法) or a question's last 不."""
     asked = engine.search(SearchRequest(q=question, limit=20))
     plain = engine.search(SearchRequest(q=subject, limit=20))
     assert asked["total"] == plain["total"] > 0

@@ -365,3 +365,13 @@ def test_a_clause_saying_who_asks_is_no_concept_but_the_same_words_asked_are():
     assert required("想看看述法怎么写，我在司法所工作") == ["述法"]
     assert "司法所" in required("司法所如何参与调解")
     assert "司法所" in required("我在司法所工作")
+
+
+def test_a_questions_last_bu_is_no_concept_but_bu_alone_is():
+    """有啥好经验不 asks as 吗 does: the last 不 was required."""
+
+    def required(text: str) -> list[str]:
+        return [c.text for c in load_thesaurus().concepts(text) if not c.filler]
+
+    assert required("人民调解有啥好经验不") == ["人民调解"]
+    assert required("不") == ["不"]

@@ -22,6 +22,7 @@ from search.index.vocabulary import THESAURUS, Group, load_groups
 from search.ingest.classify import load_part_rules
 
 MAX_EXPANSIONS = 16
+QUESTION_TAILS = ("不", "没")  # 有啥好经验不, 有经验没: a question's last word, as 吗 is (没有 names the shortcomings)
 FILLER_PHRASE_MAX = 6  # characters of the longest filler phrase looked for before a term (通常情况下 is 5)
 WORD_MAX = 4  # characters of one typed word (领导干部, 全覆盖) the segmenter may cut; a longer stretch is several
 FILLERS = DATA / "query_fillers.txt"
@@ -130,6 +131,8 @@ class Thesaurus:
                         _typed_words(_rejoined(_rejoined(words(piece), _part_cues()), load_fillers()), expand)
                     )
             in_run = _with_parts_and_fillers(in_run) if expand else in_run
+            if expand and len(in_run) > 1 and in_run[-1].text in QUESTION_TAILS:  # 有啥好经验不: a question's 不
+                in_run[-1] = replace(in_run[-1], filler=True)
             pieces += _of_the_asker(in_run) if expand and len(runs) > 1 and run.startswith(load_askers()) else in_run
         if expand:
             pieces = _remedies_asked(pieces, text)
