@@ -347,9 +347,9 @@ def test_problems_and_countermeasures_asked_of_a_topic_name_the_shortcomings_and
 def test_weak_links_and_weak_items_name_the_shortcomings():
     """法律顾问的薄弱环节 and …的短板弱项 required 环节 and 弱项: nothing in full over the test reports."""
     thesaurus = load_thesaurus()
-    weak = {c.text: (c.part, c.filler) for c in thesaurus.concepts("法律顾问的薄弱环节")}
-    assert weak["薄弱"] == ("存在的不足和原因", False) and weak["环节"][1]
-    assert {c.text: c.part for c in thesaurus.concepts("法律顾问方面的短板弱项")}["弱项"] == "存在的不足和原因"
+    for asked in ("法律顾问的薄弱环节", "法律顾问方面的短板弱项"):  # read as the cue whole, or its words
+        named = {c.text: c.part for c in thesaurus.concepts(asked) if not c.filler and c.text != "法律顾问"}
+        assert named and set(named.values()) == {"存在的不足和原因"}, named
     for word in ("难点", "痛点", "堵点"):  # …的难点 required 难点: nothing in full for any of 25 topics
         assert {c.text: c.part for c in thesaurus.concepts(f"行政执法的{word}")}[word] == "存在的不足和原因"
 
@@ -375,3 +375,17 @@ def test_a_questions_last_bu_is_no_concept_but_bu_alone_is():
 
     assert required("人民调解有啥好经验不") == ["人民调解"]
     assert required("不") == ["不"]
+
+
+def test_a_part_cue_holding_a_shorter_term_names_its_part_but_a_longer_term_stays():
+    """法律顾问整改措施 asked for 整改 (a related term) and 措施: 整改措施, like 努力方向 and 下步, asks for the plans;
+    a longer term over a cue (第一责任人职责 over 第一责任人) is still the term."""
+
+    def parts(text: str) -> dict[str, str]:
+        return {c.text: c.part for c in load_thesaurus().concepts(text) if not c.filler}
+
+    assert parts("法律顾问整改措施") == {"法律顾问": "", "整改措施": "下一年度安排"}
+    assert parts("人民调解今后的努力方向")["努力方向"] == "下一年度安排"
+    assert parts("法律顾问下步咋安排")["下步"] == "下一年度安排"
+    assert "第一责任人职责" in parts("主要负责人怎样履行第一责任人职责")
+    assert "哪" not in parts("人民调解的问题出在哪")

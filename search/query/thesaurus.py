@@ -161,7 +161,8 @@ class Thesaurus:
         rest = ""
         at = 0
         while at < len(run):
-            if phrase := _filler_phrase_at(run, at, bounds):  # 上级检查: a question's phrase, not the term 检查
+            phrase = _filler_phrase_at(run, at, bounds)  # 上级检查: a question's phrase, not the term 检查 …
+            if phrase and not self._longer_term_at(run, at, len(phrase)):  # … unless a longer term starts there
                 rest, at = rest + phrase, at + len(phrase)
                 continue
             for size in range(min(self.longest, len(run) - at), 1, -1):
@@ -192,21 +193,28 @@ class Thesaurus:
         sizes = range(min(self.longest, len(run) - after), len(piece) - len(filler), -1)
         return filler if filler and any(self._is_term(run[after : after + size]) for size in sizes) else ""
 
+    def _longer_term_at(self, run: str, at: int, size: int) -> bool:
+        """Whether a thesaurus term longer than ``size`` characters starts at ``at`` (第一责任人职责 over the cue
+        第一责任人)."""
+        return any(self._is_term(run[at : at + longer]) for longer in range(size + 1, self.longest + 1))
+
     def _is_term(self, text: str) -> bool:
         return text in self._member_of or text in self._related_in
 
 
 def _filler_phrase_at(run: str, at: int, bounds: list[int]) -> str:
-    """The longest filler of three characters or more (上级检查, 比较扎实) starting at ``at`` on the segmenter's word
-    boundaries ``bounds``; "" for none. Such a phrase is the question's, though a term lies inside it."""
+    """The longest filler or part cue of three characters or more (上级检查, 整改措施) starting at ``at`` on the
+    segmenter's word boundaries ``bounds``; "" for none. Such a phrase is the question's, though a term lies
+    inside it (检查, 整改)."""
     if at not in bounds:
         return ""
     longest = min(len(run) - at, FILLER_PHRASE_MAX)
+    phrases = load_fillers() | _part_cues()
     return next(
         (
             run[at : at + size]
             for size in range(longest, 2, -1)
-            if at + size in bounds and run[at : at + size] in load_fillers()
+            if at + size in bounds and run[at : at + size] in phrases
         ),
         "",
     )
