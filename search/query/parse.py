@@ -175,7 +175,8 @@ WITHOUT = [
         + OTHERS
         + r")(?P<y>\S{2,})$"
     ),
-    re.compile(r"^(?P<x>\S{2,10}?)(?:以外|之外)的(?P<y>\S{2,})$"),
+    # 北屏乡以外的…: a place only, as 八小时以外的监督 (after hours) and 职责以外的事项 ask for what lies outside
+    re.compile(r"^(?P<x>\S{1,9}?(?:乡|镇|街道|苏木|县|区|市|旗|州|盟|省))(?:以外|之外)的(?P<y>\S{2,})$"),
     re.compile(r"^" + WITHOUT_WORD + r"(?P<x>\S{2,10}?)的(?P<y>\S{2,})$"),
     re.compile(r"^(?P<y>\S{2,}?)[，,]?但?" + WITHOUT_WORD + r"(?P<x>\S{2,10})$"),
 ]

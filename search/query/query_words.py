@@ -185,15 +185,15 @@ def _year_spans(concepts: list[Concept], text: str) -> list[Concept]:
     if not spans:
         return concepts
     spans = [(min(span), max(span)) for span in spans]
-    within = [
-        replace(concept, place=tuple(("year", span) for span in spans) + _outside(concept.place, spans))
-        if concept.place_kind == "year"
-        else replace(concept, filler=True)
-        if concept.text in SPAN_WORDS
-        else concept
-        for concept in concepts
-    ]
-    return within
+    return [_spanned(concept, spans) for concept in concepts]
+
+
+def _spanned(concept: Concept, spans: list[tuple[int, int]]) -> Concept:
+    """A year of the query as the spans it opens or closes (and the years no span holds); a word spanning them
+    (到, 以来) as a filler; any other concept as it is."""
+    if concept.place_kind == "year":
+        return replace(concept, place=tuple(("year", span) for span in spans) + _outside(concept.place, spans))
+    return replace(concept, filler=True) if concept.text in SPAN_WORDS else concept
 
 
 def _outside(place, spans: list[tuple[int, int]]) -> tuple:

@@ -209,7 +209,7 @@ def _filler_phrase_at(run: str, at: int, bounds: list[int]) -> str:
     if at not in bounds:
         return ""
     longest = min(len(run) - at, FILLER_PHRASE_MAX)
-    phrases = load_fillers() | _part_cues()
+    phrases = _question_phrases()
     return next(
         (
             run[at : at + size]
@@ -255,6 +255,12 @@ def _part_words_in_longer_words_joined(found: list[tuple[str, bool]]) -> list[tu
 def _one_word_naming_a_part(first: str, second: str, rules) -> bool:
     names = bool(rules.named_by(first) or rules.named_by(second))
     return names and not rules.named_by(first + second) and words(first + second) == [first + second]
+
+
+@lru_cache(maxsize=1)
+def _question_phrases() -> frozenset[str]:
+    """The fillers and part cues of three characters or more: the phrases read before a term inside them."""
+    return frozenset(phrase for phrase in load_fillers() | _part_cues() if len(phrase) >= 3)
 
 
 @lru_cache(maxsize=1)
