@@ -388,4 +388,6 @@ def test_a_part_cue_holding_a_shorter_term_names_its_part_but_a_longer_term_stay
     assert parts("人民调解今后的努力方向")["努力方向"] == "下一年度安排"
     assert parts("法律顾问下步咋安排")["下步"] == "下一年度安排"
     assert "第一责任人职责" in parts("主要负责人怎样履行第一责任人职责")
+    (next_step,) = [c for c in load_thesaurus().concepts("下一步有什么工作打算") if c.text == "下一步"]
+    assert next_step.related  # a cue that is itself a term keeps its related terms
     assert "哪" not in parts("人民调解的问题出在哪")

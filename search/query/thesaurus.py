@@ -162,7 +162,7 @@ class Thesaurus:
         at = 0
         while at < len(run):
             phrase = _filler_phrase_at(run, at, bounds)  # 上级检查: a question's phrase, not the term 检查 …
-            if phrase and not self._longer_term_at(run, at, len(phrase)):  # … unless a longer term starts there
+            if phrase and not self._term_as_long_at(run, at, len(phrase)):  # … unless a term as long starts there
                 rest, at = rest + phrase, at + len(phrase)
                 continue
             for size in range(min(self.longest, len(run) - at), 1, -1):
@@ -193,10 +193,10 @@ class Thesaurus:
         sizes = range(min(self.longest, len(run) - after), len(piece) - len(filler), -1)
         return filler if filler and any(self._is_term(run[after : after + size]) for size in sizes) else ""
 
-    def _longer_term_at(self, run: str, at: int, size: int) -> bool:
-        """Whether a thesaurus term longer than ``size`` characters starts at ``at`` (第一责任人职责 over the cue
-        第一责任人)."""
-        return any(self._is_term(run[at : at + longer]) for longer in range(size + 1, self.longest + 1))
+    def _term_as_long_at(self, run: str, at: int, size: int) -> bool:
+        """Whether a thesaurus term of ``size`` characters or more starts at ``at``: the phrase itself (下一步, with
+        its equivalents and related terms) or a longer term over it (第一责任人职责 over the cue 第一责任人)."""
+        return any(self._is_term(run[at : at + longer]) for longer in range(size, self.longest + 1))
 
     def _is_term(self, text: str) -> bool:
         return text in self._member_of or text in self._related_in
