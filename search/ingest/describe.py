@@ -49,10 +49,10 @@ SIDECAR_SUFFIX = ".meta.json"
 METADATA_TABLE = "metadata.csv"
 # The subject opening a report (2020年，北屏乡法治政府建设工作在…, 今年以来，某某镇坚持…): its township.
 OPENING_LEAD = r"^(?:(?:20\d\d年(?:度|以来)?|今年以来|一年来|近年来)[，,]?)?"
-SUBJECT_FOLLOWS = r"(?:党委|党工委|人民政府|政府|办事处|法治|坚持|在|认真|全面|紧紧围绕|围绕|以)"
-OPENING_SUBJECT = re.compile(OPENING_LEAD + r"([\u4e00-\u9fff]{2,6}?(?:乡|镇|街道|苏木))" + SUBJECT_FOLLOWS)
+SUBJECT_FOLLOWS = "党委|党工委|人民政府|政府|办事处|法治|坚持|在|认真|全面|紧紧围绕|围绕|以"
+OPENING_SUBJECT = re.compile(OPENING_LEAD + r"([\u4e00-\u9fff]{2,6}?(?:乡|镇|街道|苏木))(?:" + SUBJECT_FOLLOWS + ")")
 # 2025年，洛江区坚持…: a county's report that no title or signature names (a page giving its publisher only).
-OPENING_COUNTY = re.compile(OPENING_LEAD + r"([\u4e00-\u9fff]{2,8}?(?:县|区|市|旗))(?:委|" + SUBJECT_FOLLOWS[3:])
+OPENING_COUNTY = re.compile(OPENING_LEAD + r"([\u4e00-\u9fff]{2,8}?(?:县|区|市|旗))(?:委|" + SUBJECT_FOLLOWS + ")")
 NOT_A_NAME = ("全", "各", "本", "我", "该", "每", "乡", "镇", "街道", "村")
 TOWNSHIP_LEVEL_ENDINGS = ("乡", "镇", "街道")  # a township's level, which changes (乡 → 镇 → 街道) where its name stays
 TOWNSHIP_LEVEL_END = re.compile(r"(?:民族乡|乡|镇|街道)$")
