@@ -70,13 +70,19 @@ def glued_apart(line: str) -> list[str]:
     return apart
 
 
+def unpaged(line: str) -> str:
+    """``line`` without the page numbers a PDF's text joined into it (…达到100%。 — 2 — 三是…), as
+    :func:`search.ingest.text.is_page_number` drops those on lines of their own."""
+    return INLINE_PAGE_NUMBER.sub(" ", line).strip()
+
+
 def front_apart(line: str) -> list[str]:
     """A long line led by a report's title and, if any, its addressee (…的报告 中共海宁市委、海宁市人民政府: 2024年，…;
-    桃源镇2024年法治政府建设工作报告 2024年，…): title, addressee and the rest apart, without the page numbers a
-    PDF's text joined into it (…达到100%。 — 2 — 三是…); any other line as it is."""
+    桃源镇2024年法治政府建设工作报告 2024年，…): title, addressee and the rest apart, its page numbers out
+    (:func:`unpaged`); any other line as it is."""
     if len(line) < GLUED_FRONT_LONG:
         return [line]
-    line = INLINE_PAGE_NUMBER.sub(" ", line).strip()
+    line = unpaged(line)
     front = GLUED_FRONT.match(line)
     if not front:
         return [line]
