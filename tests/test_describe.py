@@ -826,3 +826,42 @@ def test_an_untitled_shu_fa_report_gets_a_made_up_shu_fa_title(tmp_path):
     )
     assert report.title == "胡吉尔台乡2024年度述法报告"
     assert "补全" in report.sources["title"]
+
+
+@pytest.mark.parametrize(
+    ("title", "signature", "place"),
+    [
+        ("乌兰布和农场关于2023年度法治政府建设情况的报告", "乌兰布和农场", ("乌兰布和农场", "磴口县", "内蒙古自治区")),
+        ("沙河林场2024年法治建设工作总结", "", ("沙河林场", "临泽县", "甘肃省")),
+        (
+            "平顺经济技术开发区管理委员会2023年度法治政府建设工作情况报告",
+            "",
+            ("平顺经济技术开发区", "平顺县", "山西省"),
+        ),
+        ("", "磴口县乌兰布和农场", ("乌兰布和农场", "磴口县", "内蒙古自治区")),
+    ],
+)
+def test_a_farm_forest_farm_or_zone_the_gazetteer_has_as_a_township_is_one(tmp_path, title, signature, place):
+    """Township-level units that are no 乡, 镇 or 街道 (a state farm, a forest farm, a zone's committee) report as
+    townships do; they had no township, and 沙河林场's and 平顺经济技术开发区's reports no place at all. Their name
+    alone over the date (乌兰布和农场) was the plans' last paragraph."""
+    signed = f"{signature}\n2024年1月10日\n" if signature else ""
+    report = _describe_text(
+        tmp_path, f"{title}\n2023年，我场推进依法治场。{BODY}三、下一步打算\n加强合同管理。\n{signed}"
+    )
+    assert (report.township, report.county, report.province, report.level) == (*place, "乡镇")
+    assert report.paragraphs[-1].text == "加强合同管理。"
+
+
+def test_a_county_office_named_like_a_township_level_unit_stays_a_department(tmp_path):
+    """The gazetteer also lists bureaus (萝北县林业局) and research institutes among township-level units: a
+    county bureau's report is a department's, not a township's."""
+    report = _describe_text(tmp_path, "萝北县林业局2023年法治政府建设工作报告\n2023年，我局坚持依法行政。" + BODY)
+    assert (report.level, report.township, report.county) == ("部门", "", "萝北县")
+
+
+def test_a_township_named_alone_over_the_date_is_the_signature(tmp_path):
+    """红旗镇 over 2024年1月10日 (a signature without 人民政府) was kept as the report's last paragraph."""
+    report = _describe_text(tmp_path, f"红旗镇2023年法治政府建设情况报告{BODY}红旗镇\n2024年1月10日\n")
+    assert report.paragraphs[-1].text == "部分干部法治意识不强。"
+    assert report.date == "2024-01-10"

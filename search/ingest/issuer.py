@@ -20,6 +20,9 @@ ISSUER_SUFFIX = re.compile(
     r"(?:人民政府办公室|人民政府|政府|党委|党工委|工委|办事处|管委会|管理委员会|工作委员会|委员会)$"
 )
 TOWNSHIP_END = re.compile(r"(?:民族乡|乡|镇|街道|苏木)$")
+# A township-level unit of the gazetteer named like an office, a company or a community (柴河林业局, 如皋市农科所,
+# 佛山监狱, 城区社区): a county department's report names its office so, and no rule-of-law report is a prison's
+OFFICE_LIKE_UNIT = re.compile(r"(?:局|所|站|中心|办公室|委员会|公司|监狱|队|社区|村)$")
 GOVERNMENT_BEFORE_OFFICE = re.compile(r"^(?:人民政府|政府)(?=[\u4e00-\u9fff]{2,})")
 # The 55 minority peoples a township may be named for (红旗回族乡): the people, not the township's name.
 PEOPLES_NAMED = (
@@ -198,9 +201,21 @@ def _is_township(name: str, gazetteer: Gazetteer | None = None) -> bool:
     named for (红旗回族乡: 回族乡 alone is no township, so 红旗 is not a county shaped like 旗), or a name the
     gazetteer has as a township (封丘县回族乡)."""
     if not TOWNSHIP_END.search(name):
-        return False
+        return gazetteer is not None and _other_township_unit(name, gazetteer)
     named = len(ETHNIC_END.sub("", TOWNSHIP_END.sub("", name))) >= 1
     return named or bool(gazetteer and gazetteer.townships_named(name))
+
+
+def _other_township_unit(name: str, gazetteer: Gazetteer) -> bool:
+    """Whether ``name`` is a township-level unit of the gazetteer that is no 乡, 镇 or 街道 (乌兰布和农场, 沙河林场,
+    平顺经济技术开发区, 南苑地区): a farm, forest farm or zone runs its villages as a township does and reports
+    as one. Not a name also a county's (城区), nor one named like an office."""
+    return (
+        len(name) >= 3
+        and bool(gazetteer.townships_named(name))
+        and name not in gazetteer.by_county
+        and not OFFICE_LIKE_UNIT.search(name)
+    )
 
 
 def _known_prefix(text: str, known) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from search.ingest.chrome import article_end, chrome_date, chrome_issuer, chrome_source, is_chrome, is_menu, value_below
+from search.ingest.gazetteer import load_gazetteer
 from search.ingest.hard_wraps import unwrapped
 from search.ingest.headings import (
     CIRCLED_LEVEL,
@@ -21,7 +22,7 @@ from search.ingest.headings import (
     names_a_part,
     numbered_level,
 )
-from search.ingest.issuer import JOINT_ISSUER, issuer_phrase, speaker_unit
+from search.ingest.issuer import JOINT_ISSUER, issuer_phrase, speaker_unit, stated_place
 from search.ingest.lost_breaks import SPACED_HEADING_NUMBER, front_apart, glued_apart, heading_apart, spaced_apart
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import date_of_line, delivery_dateline, normalize_line
@@ -455,9 +456,10 @@ def _without_closing_formula(lines: list[str]) -> list[str]:
 
 
 def _is_signature_line(line: str) -> bool:
-    return (
-        0 < len(line) <= 30 and bool(ISSUER.search(line)) and not INNER_BREAK.search(line) and not heading_level(line)
-    )
+    """An issuer's name (龙门镇人民政府), or a place's alone (红旗镇, 磴口县乌兰布和农场), as a signature writes it."""
+    if not 0 < len(line) <= 30 or INNER_BREAK.search(line) or heading_level(line):
+        return False
+    return bool(ISSUER.search(line) or PLACE_LINE.match(line) or stated_place(line, load_gazetteer()).township)
 
 
 def _ends_open(line: str) -> bool:
