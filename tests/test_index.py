@@ -104,6 +104,17 @@ def test_a_run_that_finds_no_change_commits_nothing_beside_several_small_segment
     assert committed_state(index_dir) == state
 
 
+def test_an_index_kept_inside_its_corpus_is_not_read_as_reports(corpus):
+    """reportsearch index --corpus reports --index reports/index: every run listed the index's own files as
+    reports that could not be read (_paragraphs_1.toc, indexinfo.json …), and a file of it named like one
+    would have been indexed."""
+    index_dir = corpus / "index"
+    first = update_index(corpus, index_dir, jobs=1)
+    (index_dir / "notes.txt").write_text("索引目录里的说明文件", encoding="utf-8")
+    second = update_index(corpus, index_dir, jobs=1)
+    assert (first.added, first.failed, second.added, second.unchanged, second.failed) == (5, [], 0, 5, [])
+
+
 def test_rebuild_starts_from_scratch(corpus, tmp_path):
     update_index(corpus, tmp_path / "index", jobs=1)
     summary = update_index(corpus, tmp_path / "index", rebuild=True, jobs=1)

@@ -53,11 +53,12 @@ class Listing:
     metadata: dict[str, list[int]]  # the metadata files' [size, modification time] (see metadata_signatures)
 
 
-def list_folder(corpus: Path, limits: ReadLimits) -> Listing:
-    """Every report file under ``corpus`` with its signature: one pass over the folders' entries, a stat each."""
+def list_folder(corpus: Path, limits: ReadLimits, index_dir: Path | None = None) -> Listing:
+    """Every report file under ``corpus`` with its signature: one pass over the folders' entries, a stat each;
+    not the files of ``index_dir`` where the index is kept inside the corpus."""
     paths, signatures, broken, metadata = [], [], [], []
     always_read = _never_refused_up_to(limits)
-    for rel, entry, why in report_entries(corpus, metadata):
+    for rel, entry, why in report_entries(corpus, metadata, folder_within(corpus, index_dir)):
         if why:
             broken.append((rel, why))
             continue
@@ -70,6 +71,15 @@ def list_folder(corpus: Path, limits: ReadLimits) -> Listing:
         paths.append(rel)
         signatures.append(hash((rel, size, mtime)))
     return Listing(paths, np.array(signatures, dtype=np.int64), broken, metadata_signatures(metadata))
+
+
+def folder_within(corpus: Path, folder: Path | None) -> str:
+    """``folder``'s path relative to ``corpus`` with "/" between its parts, or "" where it is not inside it."""
+    if folder is None:
+        return ""
+    relative = os.path.relpath(os.path.realpath(folder), os.path.realpath(corpus))
+    inside = relative != os.curdir and not relative.startswith(os.pardir)
+    return relative.replace(os.sep, "/") if inside else ""
 
 
 def metadata_signatures(entries: list[tuple[str, os.DirEntry]]) -> dict[str, list[int]]:
@@ -157,10 +167,10 @@ def described_by_changed_metadata(
     return found
 
 
-def start_listing(corpus: Path, limits: ReadLimits) -> Forked[Listing] | None:
+def start_listing(corpus: Path, limits: ReadLimits, index_dir: Path | None = None) -> Forked[Listing] | None:
     """:func:`list_folder` in a forked process, where the system can fork: a stat per file of a folder of
     320,000 reports is 0.9 s, and the index's records it is compared with are read meanwhile (0.6 s)."""
-    return Forked(lambda: list_folder(corpus, limits)) if can_fork() else None
+    return Forked(lambda: list_folder(corpus, limits, index_dir)) if can_fork() else None
 
 
 def finished_listing(pending: Forked[Listing] | None) -> Listing | None:
@@ -179,6 +189,7 @@ def listed_files(
     failed: list[dict],
     pending: Forked[Listing] | None = None,
     metadata: dict[str, list[int]] | None = None,
+    index_dir: Path | None = None,
 ) -> Files:
     """The readable report files under ``corpus`` ({relative path: path}, in no particular order), and the stats
     and digests of those the index does not know or whose size or modification time differ from its record
@@ -188,7 +199,7 @@ def listed_files(
     recorded = _signatures(known)  # while a forked lister may still be listing
     listing = finished_listing(pending)
     if listing is None:
-        listing = list_folder(corpus, limits)
+        listing = list_folder(corpus, limits, index_dir)
     if metadata is not None:
         metadata.update(listing.metadata)
     base = os.path.join(os.fspath(corpus), "")

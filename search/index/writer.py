@@ -321,7 +321,9 @@ def _update_locked(
         named = known_total > 0  # an empty index: the whole folder is read
     else:
         ix = open_index(index_dir)
-        listing = start_listing(corpus, limits)  # the folder is listed in a child while the manifests are read
+        listing = start_listing(
+            corpus, limits, index_dir
+        )  # the folder is listed in a child while the manifests are read
         known = None
     pool = None
     try:
@@ -336,7 +338,9 @@ def _update_locked(
             metadata_now = sidecars_of(corpus, named_paths, metadata_before)
         else:
             metadata_now = {}
-            current, stats, digests = listed_files(corpus, known, limits, summary.failed, listing, metadata_now)
+            current, stats, digests = listed_files(
+                corpus, known, limits, summary.failed, listing, metadata_now, index_dir
+            )
             looked_at = known.keys()
         files = (current, stats, digests)
         rereads = metadata_rereads(metadata_before, metadata_now, files, known, limits, summary.failed)

@@ -57,11 +57,12 @@ def corpus_listing(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]
 
 
 def report_entries(
-    corpus: Path, metadata: list[tuple[str, os.DirEntry]] | None = None
+    corpus: Path, metadata: list[tuple[str, os.DirEntry]] | None = None, skipped: str = ""
 ) -> Iterator[tuple[str, os.DirEntry, str]]:
     """(relative path with "/", directory entry, "" or why it cannot be opened) of each entry under ``corpus``
     named like a report, in the order the folders list them (see :func:`path_order`). The metadata files a
     user supplies (sidecars and metadata.csv) are added to ``metadata`` when given, found in the same pass.
+    The folder at the relative path ``skipped`` is not entered (an index kept inside the corpus it indexes).
 
     Walked with os.scandir, not descending into linked folders (as Path.rglob does not), and kept as
     strings: at 80,000 files Path objects, their comparisons and a stat per entry were most of a
@@ -75,7 +76,8 @@ def report_entries(
                 if name.startswith("."):
                     continue  # hidden files and folders are not reports
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, prefix + name + "/"))
+                    if prefix + name != skipped:
+                        folders.append((entry.path, prefix + name + "/"))
                     continue
                 if not is_report_name(name):
                     if metadata is not None and is_metadata_name(name):
