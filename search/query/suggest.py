@@ -27,10 +27,13 @@ from search.index.figures import load_indicators, ranking_words
 from search.index.terms import SHIFT
 from search.index.vocabulary import dictionary_words
 from search.ingest.classify import load_part_rules
+from search.query.parse import Text
 from search.query.thesaurus import load_thesaurus
 
 LOW = (1 << SHIFT) - 1
 MAX_CORRECTABLE = 8
+MIN_PHRASE_CORRECTABLE, MAX_PHRASE_CORRECTABLE = 4, 16
+PHRASE_CANDIDATES = 12
 CANDIDATES_PER_SLOT = 40
 RELATED_LIMIT = 8
 FEEDBACK_DOCS = 10
@@ -39,6 +42,17 @@ COMMON_SHARE = 0.2
 
 THESAURUS_PREFERENCE = 1.5
 NUMERALS = set("一二三四五六七八九十百千万零两")
+
+
+def _most_found(word: str, scored: list[tuple[int, str]], enough: int) -> str | None:
+    """The candidate found most often, more often than ``enough``: one as long as ``word`` (a character replaced
+    or two swapped) before a longer or shorter one, since a string cut short (矛盾纠纷多元化 of 矛盾纠纷多元化介) is
+    found wherever the whole one (…多元化解) is, and more often."""
+    for same_length in (True, False):
+        found = [(count, c) for count, c in scored if count > max(enough, 0) and (len(c) == len(word)) == same_length]
+        if found:
+            return max(found)[1]
+    return None
 
 
 @lru_cache(maxsize=2)
@@ -127,12 +141,24 @@ class Suggester:
         """The indexed word one edit away from ``word`` with the most paragraphs, if it has more than ``word``. A
         term of the domain (述法 in a corpus that never names it) is no typo of a commoner word (依法), nor is a
         dictionary word the corpus has (合同 is not 合法 mistyped); a dictionary word the corpus lacks may be one
-        (调节纠纷 for 调解纠纷)."""
-        if not (2 <= len(word) <= MAX_CORRECTABLE) or not _is_han(word) or word in _domain_terms():
+        (调节纠纷 for 调解纠纷). A phrase the index holds as several words (行政执法三项制度 typed 行政执法三项制渡)
+        is no indexed word: see :meth:`_phrase_correction`."""
+        if not (2 <= len(word) <= MAX_PHRASE_CORRECTABLE) or not _is_han(word) or word in _domain_terms():
             return None
         current = self.word_frequency(word)
         if current and segmenter().has_word(word):
             return None
+        candidates = self._one_edit_away(word)
+        if len(word) <= MAX_CORRECTABLE:
+            scored = [(self.word_frequency(c), c) for c in candidates if len(c) >= 2]
+            best = _most_found(word, scored, 2 * max(current, 0))
+            if best:
+                return best
+        return self._phrase_correction(word, candidates) if len(word) >= MIN_PHRASE_CORRECTABLE else None
+
+    def _one_edit_away(self, word: str) -> set[str]:
+        """Strings one character replaced, missing, extra or swapped away from ``word``, where each replaced or
+        extra character makes bigrams the corpus has with its neighbours."""
         candidates: set[str] = set()
         for at in range(len(word)):
             before = word[at - 1] if at else None
@@ -145,9 +171,33 @@ class Suggester:
             if at + 1 < len(word):
                 candidates.add(word[:at] + word[at + 1] + word[at] + word[at + 2 :])
         candidates.discard(word)
-        scored = [(self.word_frequency(c), c) for c in sorted(candidates) if len(c) >= 2]
-        best = max(scored, default=(0, ""))
-        return best[1] if best[0] > max(current, 0) * 2 and best[0] > 0 else None
+        return candidates
+
+    def _phrase_correction(self, word: str, candidates: set[str]) -> str | None:
+        """The candidate that most paragraphs contain as a string, where more do than contain ``word`` (twice as
+        many): for a phrase written as several indexed words. Each count is a search: only candidates whose every
+        bigram the corpus has are counted (a typo's own bigram, 制渡, is seldom one), the PHRASE_CANDIDATES whose
+        bigrams are commonest (制度 before 制造)."""
+        commonness = {c: self._bigram_commonness(c) for c in candidates if len(c) >= MIN_PHRASE_CORRECTABLE}
+        likely = sorted((c for c in commonness if commonness[c] is not None), key=lambda c: (-commonness[c], c))
+        if not likely:
+            return None
+        scored = [(self._paragraphs_with(c), c) for c in likely[:PHRASE_CANDIDATES]]
+        return _most_found(word, scored, 2 * max(self._paragraphs_with(word), 0))
+
+    def _bigram_commonness(self, text: str) -> float | None:
+        """The mean logarithm of how many documents have each of ``text``'s bigrams; None where the corpus lacks
+        one."""
+        keys, counts = self._bigrams()
+        if not len(keys):
+            return None
+        wanted = np.array([(ord(a) << SHIFT) | ord(b) for a, b in zip(text, text[1:], strict=False)], dtype=np.int64)
+        found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        present = keys[found] == wanted
+        return float(np.log(counts[found]).mean()) if present.all() else None
+
+    def _paragraphs_with(self, text: str) -> int:
+        return len(self.evaluator.run(Text(text, exact=True), False).strict)
 
     def did_you_mean(self, text: str, weak: set[str]) -> str | None:
         """``text`` with each weak run of Chinese characters replaced by its correction; None if nothing changes. A
