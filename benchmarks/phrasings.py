@@ -188,6 +188,20 @@ PHRASINGS = {
         "{t}有啥好经验不",
         "{t}咋个搞",
     ),
+    "held out, eighth batch (written 2026-12-08 before measuring: which townships, how much, marks around it)": (
+        "哪些乡镇开展了{t}",
+        "开展{t}的乡镇",
+        "{t}开展较好的有哪些",
+        "{t}排名靠前的乡镇",
+        "有没有乡镇在{t}上有突破",
+        "{t}完成了多少",
+        "【{t}】",
+        "{t}？？",
+        "{t}……",
+        "{t}(重点)",
+        "{t}搞了几次",
+        "{t}一般怎么表述",
+    ),
 }
 FIRST = 10
 

@@ -236,3 +236,17 @@ def test_what_lies_outside_something_not_a_place_is_no_exclusion():
     """八小时以外的监督 asks for supervision after hours, 职责以外的事项 for matters beyond duties: not NOT."""
     for typed in ("八小时以外的监督", "职责以外的事项"):
         assert not isinstance(parse_query(typed).query, AllOf) or not parse_query(typed).query.exclude
+
+
+@pytest.mark.parametrize("typed", ["“法律顾问”怎么做", "关于“法律顾问”", '"法律顾问" 怎么 做'])
+def test_question_words_around_a_quoted_phrase_ask_nothing(engine, typed):
+    """“法律顾问”怎么做 found nothing: beside a quoted phrase the words asking how were required as typed, though
+    the same words around an unquoted term are fillers."""
+    total = engine.search(SearchRequest(q='"法律顾问"'))["total"]
+    assert engine.search(SearchRequest(q=typed))["total"] == total > 0
+
+
+def test_asking_how_many_times_asks_for_the_subject(engine):
+    """普法宣传搞了几次 (how often): 几次 asks a count the paragraphs state in figures, not a word they write."""
+    total = engine.search(SearchRequest(q="普法宣传"))["total"]
+    assert engine.search(SearchRequest(q="普法宣传搞了几次"))["total"] == total > 0

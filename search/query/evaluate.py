@@ -222,6 +222,9 @@ class Evaluator:
         texts = [child.text if isinstance(child, Text) and not child.exact else None for child in include]
         concepts = {i: self.words.concepts_of(text, True) for i, text in enumerate(texts) if text is not None}
         flat = [concept for found in concepts.values() for concept in found]
+        if flat and all(concept.filler for concept in flat) and len(concepts) < len(include):
+            # “法律顾问”怎么做, 关于“法律顾问”: the quoted phrase asks, the words around it ask nothing
+            return [None if i in concepts else True for i in range(len(include))]
         if not flat or all(concept.filler for concept in flat):
             return [True] * len(include)
         weighed = {concept.text: concept for concept in self.words.weighed(flat)}
