@@ -175,6 +175,73 @@ def test_word_heading_styles_head_paragraphs_without_numbers(tmp_path):
     assert _shape_of(report) == EXPECTED_MARKED
 
 
+def test_word_list_numbering_gives_headings_their_numbers(tmp_path):
+    """Headings Word numbers itself (一、 （一） from numbering.xml, not in the text), in Normal style: the slogans
+    were glued to the paragraphs under them and the plans read as the leaders' duty; with their numbers they head
+    their sections. A numbered list that starts at 3 (w:startOverride) starts there."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    levels = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{form}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for level, form, text in [
+            (0, "chineseCounting", "%1、"),
+            (1, "chineseCounting", "（%2）"),
+            (2, "decimal", "%3."),
+        ]
+    )
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    for list_id, start in (
+        ("90", ""),
+        ("91", '<w:lvlOverride w:ilvl="2"><w:startOverride w:val="3"/></w:lvlOverride>'),
+    ):
+        numbering.append(
+            parse_xml(f'<w:num {nsdecls("w")} w:numId="{list_id}"><w:abstractNumId w:val="90"/>{start}</w:num>')
+        )
+
+    def paragraph(text: str, level: int | None = None, list_id: str = "90") -> None:
+        added = document.add_paragraph(text)
+        if level is not None:
+            number = f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{list_id}"/></w:numPr>'
+            added._p.get_or_add_pPr().append(parse_xml(number))
+
+    paragraph("青山镇2023年法治政府建设工作情况报告")
+    paragraph("坚持高位推动，扎实推进法治政府建设", 0)
+    paragraph("压实主体责任，强化组织领导", 1)
+    paragraph("镇党委专题研究法治建设工作4次。")
+    paragraph("推进依法决策", 1)
+    paragraph("聘请常年法律顾问1名，全年审查合同26份。")
+    paragraph("拓展普法阵地", 2, "91")
+    paragraph("建成法治文化广场2个。")
+    paragraph("正视短板弱项，找准问题根源", 0)
+    paragraph("一些干部运用法治思维解决问题的能力不强。")
+    paragraph("锚定目标任务，谋划明年工作", 0)
+    paragraph("继续深化普法宣传。")
+    report = _saved_and_read(document, tmp_path / "report.docx")
+    assert _shape_of(report) == [
+        (
+            "主要举措和成效",
+            ["一、坚持高位推动，扎实推进法治政府建设", "（一）压实主体责任，强化组织领导"],
+            "镇党委专题研究法治建设工作4次。",
+        ),
+        (
+            "主要举措和成效",
+            ["一、坚持高位推动，扎实推进法治政府建设", "（二）推进依法决策"],
+            "聘请常年法律顾问1名，全年审查合同26份。",
+        ),
+        (
+            "主要举措和成效",
+            ["一、坚持高位推动，扎实推进法治政府建设", "（二）推进依法决策", "3.拓展普法阵地"],
+            "建成法治文化广场2个。",
+        ),
+        ("存在的不足和原因", ["二、正视短板弱项，找准问题根源"], "一些干部运用法治思维解决问题的能力不强。"),
+        ("下一年度安排", ["三、锚定目标任务，谋划明年工作"], "继续深化普法宣传。"),
+    ]
+
+
 def test_web_page_headings_and_bold_lines_head_paragraphs_without_numbers(tmp_path):
     """<h3> part headings and a bold-only line under them, on a page that numbers none of them."""
     page = (
@@ -442,3 +509,14 @@ def test_a_page_saved_under_an_archives_name_is_read_as_the_page(samples, tmp_pa
     archive = tmp_path / "page.mht"
     archive.write_bytes(page.read_bytes())
     assert read_file(archive).lines == read_file(page).lines
+
+
+@pytest.mark.parametrize(
+    ("number", "number_format", "label"),
+    [(11, "chineseCounting", "十一"), (105, "chineseCounting", "一百零五"), (12, "chineseLegalSimplified", "壹拾贰")]
+    + [(3, "decimalEnclosedCircle", "③"), (14, "upperRoman", "XIV"), (2, "lowerLetter", "b"), (4, "bullet", "")],
+)
+def test_word_numbers_are_written_in_the_lists_own_format(number, number_format, label):
+    from search.ingest.docx_numbering import formatted
+
+    assert formatted(number, number_format) == label

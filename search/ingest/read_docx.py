@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from search.ingest.bounds import checked_zip
 from search.ingest.model import HeadingLine, RawText, ReportError
 from search.ingest.text import record_lines
+
+if TYPE_CHECKING:
+    from search.ingest.docx_numbering import Numbering
 
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 BODY_OUTLINE_LEVEL = 9  # w:outlineLvl of body text
@@ -20,13 +24,15 @@ def read_docx(path: Path) -> RawText:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from search.ingest.docx_numbering import document_numbering
+
     try:
         with zipfile.ZipFile(path) as archive:
             checked_zip(path, archive, ".docx")
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ReportError(path, f"不是有效的 .docx 文件（{exc.__class__.__name__}）") from exc
-    lines = _content_lines(document)
+    lines = _content_lines(document, document_numbering(document))
     hints = {}
     core = document.core_properties
     if core.title:
@@ -36,25 +42,26 @@ def read_docx(path: Path) -> RawText:
     return RawText(lines=lines, format="docx", hints=hints)
 
 
-def _content_lines(container) -> list[str]:
+def _content_lines(container, numbering: Numbering | None) -> list[str]:
     """The lines of a document or a table cell, paragraphs and tables in order: a table's data read after the
-    paragraph under it would split a signature from its date and hide where the table belongs."""
+    paragraph under it would split a signature from its date and hide where the table belongs. A paragraph Word
+    numbers itself has its number (see :mod:`search.ingest.docx_numbering`)."""
     from docx.table import Table
 
     lines: list[str] = []
     for block in container.iter_inner_content():
-        lines += _table_lines(block) if isinstance(block, Table) else [_marked(block)]
+        lines += _table_lines(block, numbering) if isinstance(block, Table) else [_marked(block, numbering)]
     return lines
 
 
-def _table_lines(table) -> list[str]:
+def _table_lines(table, numbering: Numbering | None) -> list[str]:
     """A data table as one line, its rows' cells joined by "，" and its rows by "；" (a closed sentence, so no
     line is joined to it as a broken one); a table that lays text out (a cell with sentences: a letterhead, a
     report typed into a frame) as its cells' own lines."""
     cells = _unique_cells(table)
     if any(LAYOUT_CELL.search(cell.text) for row in cells for cell in row):
         records = record_lines([[cell.text.strip() for cell in row if cell.text.strip()] for row in cells])
-        return records or [line for row in cells for cell in row for line in _content_lines(cell)]
+        return records or [line for row in cells for cell in row for line in _content_lines(cell, numbering)]
     rows = ["，".join(text for cell in row if (text := cell.text.strip())) for row in cells]
     rows = [row for row in rows if row]
     return ["；".join(rows) + "。"] if rows else []
@@ -74,16 +81,19 @@ def _unique_cells(table) -> list[list]:
     return rows
 
 
-def _marked(paragraph) -> str:
-    """The paragraph's text, as a HeadingLine when Word marks it a heading: its own outline level, else its
-    style's (Heading 2, 标题 2, or the outline level of the style or a style it is based on)."""
+def _marked(paragraph, numbering: Numbering | None) -> str:
+    """The paragraph's text with its number, as a HeadingLine when Word marks it a heading: its own outline
+    level, else its style's (Heading 2, 标题 2, or the outline level of the style or a style it is based on)."""
     level = _outline_level(paragraph._p.pPr)
     style = paragraph.style
     while not level and style is not None:
         found = HEADING_STYLE.match(style.name or "")
         level = int(found.group(1)) if found else _outline_level(style.element.pPr)
         style = style.base_style
-    return HeadingLine(paragraph.text, level) if level and paragraph.text.strip() else paragraph.text
+    from search.ingest.docx_numbering import numbered
+
+    text = numbered(numbering, paragraph, paragraph.text)
+    return HeadingLine(text, level) if level and text.strip() else text
 
 
 def _outline_level(properties) -> int:
