@@ -65,6 +65,18 @@ def _wechat(title: str, body: list[str]) -> str:
     )
 
 
+def _wechat_swipe(title: str, body: list[str]) -> str:
+    """A WeChat article as saved since the account's card and the swipe prompts sit under it (预览时标签不可点,
+    继续滑动看下一个, 轻触阅读原文, the account's name again): they were glued onto the signature and its date."""
+    page = _wechat(title, body)
+    furniture = (
+        "<div id='js_tags'>预览时标签不可点</div><div class='rich_media_tool'><span>阅读原文</span></div>"
+        "<div class='wx_profile_card'>继续滑动看下一个</div><div>轻触阅读原文</div><div>江油青莲</div>"
+        "<div>向上滑动看下一个</div><div>分享 留言 收藏 听过</div>"
+    )
+    return page.replace("</div></div></body></html>", furniture + "</div></div></body></html>")
+
+
 def _table_layout(title: str, body: list[str]) -> str:
     """An older county site laid out in tables: the text a run of <br> lines in a cell of no known class, the
     site's footer in a cell of class foot."""
@@ -84,6 +96,7 @@ SHAPES = {
     "zoom-br-runs": _zoom,
     "article-content-divs": _article_content,
     "wechat-article": _wechat,
+    "wechat-article-swipe-prompts": _wechat_swipe,
     "table-layout-br-runs": _table_layout,
 }
 
@@ -101,7 +114,7 @@ def test_platform_pages_read_as_the_text_original(shape, township, samples, samp
     report = process_file(path)
     assert report.township == expected.township and report.year == expected.year
     assert [(p.section, p.text) for p in report.paragraphs] == [(p.section, p.text) for p in expected.paragraphs]
-    chrome = ("浏览次数", "版权所有", "当前位置", "字号", "在看", "18:30", "ICP")
+    chrome = ("浏览次数", "版权所有", "当前位置", "字号", "在看", "18:30", "ICP", "滑动", "江油青莲")
     assert not any(word in p.text for p in report.paragraphs for word in chrome)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from search.ingest.bounds import check_nesting, check_text_size
 from search.ingest.chrome import BYLINE_MAX, DATED_TO_THE_MINUTE, chrome_date, chrome_issuer
 from search.ingest.model import HeadingLine, RawText, ReportError
-from search.ingest.normalize import iso_date
+from search.ingest.normalize import date_of_line, iso_date
 from search.ingest.text import CJK, decode_text, record_lines
 
 DROP_TAGS = [
@@ -95,6 +95,7 @@ def read_html(data: bytes, path: Path) -> RawText:
     if date:
         hints["date"] = date
     hints.update(_labelled_in_rows(soup))
+    account = _account_name(soup)
     for tag in soup(DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True, attrs={"class": True}):
@@ -109,6 +110,7 @@ def read_html(data: bytes, path: Path) -> RawText:
     lines = [line for line in _block_lines(article) if line.strip()]
     while lines and TRAILING_ATTACHMENT.match(lines[-1]):  # 附件：xxx.doc after the article is not report text
         lines.pop()
+    lines = _without_account_card(lines, account)
     attached = attachment_only(soup, lines)
     if attached:
         raise ReportError(path, f"网页正文只有附件 {attached}：请下载附件后把附件放进报告目录")
@@ -120,6 +122,23 @@ def read_html(data: bytes, path: Path) -> RawText:
     if heading is not None and heading.get_text(strip=True):
         hints["heading"] = heading.get_text(" ", strip=True)
     return RawText(lines=lines, format="html", encoding=encoding, hints=hints)
+
+
+def _account_name(soup) -> str:
+    """The name of the public account a WeChat article is published by (#js_name), or ""."""
+    found = soup.select_one("#js_name")
+    return found.get_text(strip=True) if found is not None else ""
+
+
+def _without_account_card(lines: list[str], account: str) -> list[str]:
+    """The lines without the account's name below the article's last sentence and its date (the account's card
+    under a WeChat article, among the prompts to swipe on); above them, the name may be the report's signature."""
+    ends = [
+        at for at, line in enumerate(lines) if line.rstrip().endswith(ARTICLE_LINE_ENDS) or date_of_line(line.strip())
+    ]
+    if not account or not ends:
+        return lines
+    return [line for at, line in enumerate(lines) if at <= ends[-1] or line.strip() != account]
 
 
 def _byline_date(tag) -> str:
@@ -211,6 +230,7 @@ KNOWN_CONTAINERS = (
     "#js_content",  # a WeChat public account's article, as township offices also publish them
 )
 MIN_CONTAINER_TEXT = 100
+ARTICLE_LINE_ENDS = tuple("。！？；")
 TRAILING_ATTACHMENT = re.compile(r"^\s*(相关)?附件\s*[0-9一二三四五六七八九十]*\s*[：:].{0,80}$")
 ATTACHMENT = re.compile(r"\.(docx?|wps|pdf|ofd|xlsx?|zip|rar)(\?|$)", re.I)
 
