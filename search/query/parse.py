@@ -326,24 +326,11 @@ class _Parser:
         return token
 
     def parse(self, result: ParsedQuery) -> Node | None:
-        query = self.or_expr(result)
+        query = self.and_expr(result)
         if self.peek() is not None:
             kind, value = self.peek()
             raise QueryError("右括号多了一个" if kind == "rparen" else f"无法理解查询中的“{value}”")
         return query
-
-    def or_expr(self, result: ParsedQuery) -> Node | None:
-        branches = [self.and_expr(result)]
-        while self.peek() and self.peek()[0] == "word" and self.peek()[1] in ("OR", "|", "或"):
-            self.take()
-            if self.peek() is None or self.peek()[0] == "rparen":
-                raise QueryError("OR 后面缺少检索词")
-            branches.append(self.and_expr(result))
-        if len(branches) == 1:
-            return branches[0]
-        if any(b is None for b in branches):
-            raise QueryError("OR 两边都要有检索词（字段条件不能用 OR 连接，请分别勾选筛选项）")
-        return AnyOf(branches)
 
     def and_expr(self, result: ParsedQuery) -> Node | None:
         positives: list[Node] = []
@@ -352,20 +339,12 @@ class _Parser:
             token = self.peek()
             if token is None or token[0] == "rparen":
                 break
-            if token[0] == "word" and token[1] in ("OR", "|", "或"):
-                if not positives and not negatives:
-                    raise QueryError("OR 前面缺少检索词")
-                break
+            if _is_or(token):
+                raise QueryError("OR 前面缺少检索词")
             if token[0] == "word" and token[1] in ("AND", "&", "且"):
                 self.take()
                 continue
-            negate = False
-            if token[0] == "word" and token[1] in ("NOT", "非"):
-                self.take()
-                if self.peek() is None or self.peek()[0] == "rparen":
-                    raise QueryError("NOT 后面缺少要排除的词")
-                negate = True
-            clause = self.unary(result, negate)
+            clause = self.either(result)
             if clause is None:
                 continue
             (negatives if clause[0] else positives).append(clause[1])
@@ -375,13 +354,43 @@ class _Parser:
             return positives[0]
         return AllOf(positives, negatives)
 
+    def either(self, result: ParsedQuery) -> tuple[bool, Node] | None:
+        """One operand, or several joined by OR. OR binds closer than the space between terms, as web search
+        engines read it: 重庆 OR 青海 法律顾问 is (重庆 OR 青海) 法律顾问, and 人民调解或行政调解 北屏乡 asks for
+        either kind of mediation in 北屏乡."""
+        branches = [self.operand(result)]
+        while self.peek() is not None and _is_or(self.peek()):
+            self.take()
+            following = self.peek()
+            if following is None or following[0] == "rparen" or _is_or(following):
+                raise QueryError("OR 后面缺少检索词")
+            branches.append(self.operand(result))
+        if len(branches) == 1:
+            return branches[0]
+        if any(branch is None for branch in branches):
+            raise QueryError("OR 两边都要有检索词（字段条件不能用 OR 连接，请分别勾选筛选项）")
+        if any(negated for negated, _ in branches):
+            raise QueryError("OR 连接的词不能是要排除的词（-词、NOT 词）：请先写要找的词")
+        return False, AnyOf([node for _, node in branches])
+
+    def operand(self, result: ParsedQuery) -> tuple[bool, Node] | None:
+        """A term, a phrase, a field or a group, excluded when NOT comes before it."""
+        negate = False
+        token = self.peek()
+        if token[0] == "word" and token[1] in ("NOT", "非"):
+            self.take()
+            if self.peek() is None or self.peek()[0] == "rparen":
+                raise QueryError("NOT 后面缺少要排除的词")
+            negate = True
+        return self.unary(result, negate)
+
     def unary(self, result: ParsedQuery, negate: bool) -> tuple[bool, Node] | None:
         kind, value = self.take()
         if kind == "lparen":
             self.depth += 1
             if self.depth > MAX_DEPTH:
                 raise QueryError(f"括号嵌套太深（最多 {MAX_DEPTH} 层）")
-            inner = self.or_expr(result)
+            inner = self.and_expr(result)
             self.depth -= 1
             if self.peek() is None:
                 raise QueryError("括号没有配对：缺少右括号")
@@ -430,6 +439,10 @@ class _Parser:
             result.highlight.extend(_highlight_forms(value, exact=False))
             result.terms.append(value)
         return negate, Text(value, exact=False)
+
+
+def _is_or(token: tuple[str, str]) -> bool:
+    return token[0] == "word" and token[1] in ("OR", "|", "或")
 
 
 def _highlight_forms(text: str, exact: bool) -> list[str]:

@@ -21,6 +21,7 @@ from search.index.analyze import RUN, fold, is_verb, words
 from search.index.vocabulary import THESAURUS, Group, load_groups
 from search.ingest.classify import load_part_rules
 
+BROADEST_PLACE_FIRST = ("province", "city", "county", "township")
 MAX_EXPANSIONS = 16
 QUESTION_TAILS = ("不", "没")  # 有啥好经验不, 有经验没: a question's last word, as 吗 is (没有 names the shortcomings)
 FILLER_PHRASE_MAX = 6  # characters of the longest filler phrase looked for before a term (通常情况下 is 5)
@@ -62,8 +63,11 @@ class Concept:
 
     @property
     def place_kind(self) -> str:
-        """The one facet its places are of (township, county, year …); "" for none or several."""
+        """The one facet its places are of (township, county, year …); "" for none or several. A municipality is a
+        city and a province of one name (重庆市): a province, as 四川 is, beside which it is named."""
         kinds = {facet for facet, _ in self.place}
+        if len(kinds) > 1 and len({value for _, value in self.place}) == 1:
+            return next(kind for kind in BROADEST_PLACE_FIRST if kind in kinds)
         return kinds.pop() if len(kinds) == 1 else ""
 
     @property
