@@ -272,3 +272,12 @@ def test_a_municipality_and_a_province_named_together_are_either(engine):
     each = [engine.search(SearchRequest(q=f"{place} 法律顾问"))["total"] for place in ("青海", "重庆")]
     assert either == sum(each) and all(each)
     assert engine.search(SearchRequest(q="青海 重庆 法律顾问"))["total"] == either
+
+
+@pytest.mark.parametrize(
+    "typed", ["北屏乡 vs 花台乡 法律顾问", "北屏乡和花台乡的法律顾问有什么不同", "北屏乡PK花台乡的法律顾问"]
+)
+def test_asking_to_compare_two_places_finds_either_places_paragraphs(engine, typed):
+    """vs, PK and 有什么不同 ask to compare: they were required words, and nothing was found."""
+    total = engine.search(SearchRequest(q="北屏乡 花台乡 法律顾问"))["total"]
+    assert engine.search(SearchRequest(q=typed))["total"] == total > 0
