@@ -5,6 +5,7 @@ dropped; parts are found without part headings. Names are generated, so no rule 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,25 @@ def test_a_stated_name_is_never_cut_to_a_shorter_gazetteer_name(tmp_path):
         report = process_file(_write(tmp_path, f"{number}.txt", lines))
         if (report.township, report.county) != (longer, county):
             wrong.append((longer, report.township, report.county))
+    assert not wrong
+
+
+def test_a_gazetteer_township_that_starts_like_a_county_is_not_cut_into_one(tmp_path):
+    """大市聚镇 and 安居社区公共服务站街道 (6 of 1,000 gazetteer townships in five title styles) were the county 大市
+    or 安居社区 (shaped like a county: …市, …区) over the township 聚镇 or 公共服务站街道."""
+    gazetteer = load_gazetteer()
+    shaped = sorted(
+        name
+        for name, places in gazetteer.by_township.items()
+        if len(places) == 1 and re.match(r"^[\u4e00-\u9fff]{1,7}?[县区市旗]", name) and name[-1] in "乡镇道"
+    )
+    wrong = []
+    for number, name in enumerate(random.Random(3).sample(shaped, 40)):
+        lines = [f"关于{name}2021年度法治政府建设情况的报告", "2021年，我镇坚持依法行政。"]
+        lines += [line.format(township=name) for line in BODY] + [f"{name}人民政府", "2022年1月10日"]
+        report = process_file(_write(tmp_path, f"{number}.txt", lines))
+        if (report.township, report.county) != (name, gazetteer.townships_named(name)[0].county):
+            wrong.append((name, report.township, report.county))
     assert not wrong
 
 

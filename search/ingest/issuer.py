@@ -118,7 +118,7 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
         rest, place.county = _take(
             rest,
             gazetteer.by_county,
-            COUNTY,
+            None if gazetteer.townships_named(rest) else COUNTY,  # 大市聚镇, no county 大市 before 聚镇
             lambda after: not after or _is_township(after, gazetteer),
             lambda after: not after or _is_township(after),  # 红旗 (shaped like 旗) before 回族乡: no county
         )
