@@ -105,6 +105,35 @@ def test_a_gazetteer_township_that_starts_like_a_county_is_not_cut_into_one(tmp_
     assert not wrong
 
 
+@pytest.mark.parametrize(
+    ("lines", "place"),
+    [
+        (["桂林灌阳县新圩镇2023年法治政府建设年度报告"], ("新圩镇", "灌阳县", "桂林市")),
+        (["眉山东坡区尚义镇2023年法治政府建设年度报告"], ("尚义镇", "东坡区", "眉山市")),
+        (["青岛市北区开平路街道2023年法治政府建设年度报告"], ("开平路街道", "市北区", "青岛市")),
+        (["宜君彭镇2023年法治政府建设工作报告"], ("彭镇", "宜君县", "铜川市")),
+        (
+            [
+                "中共友谊达斡尔族满族柯尔克孜族乡委员会 友谊达斡尔族满族柯尔克孜族乡人民政府关于2023年度法治政府建设情况的报告"
+            ],
+            ("友谊达斡尔族满族柯尔克孜族乡", "富裕县", "齐齐哈尔市"),
+        ),
+        (
+            ["2023年，西街街道在平城区委、平城区政府的坚强领导下坚持依法行政。", "西街街道人民政府", "2024年1月10日"],
+            ("西街街道", "平城区", "大同市"),
+        ),
+    ],
+)
+def test_a_title_naming_its_places_in_short_or_at_length_gets_them(tmp_path, lines, place):
+    """Gazetteer townships in titles styled as published (1,800 a sample, five styles: 191 of 200 wrong in one):
+    a city by its short name before its county (桂林灌阳县) was cut into a county 桂林灌阳县; 青岛市北区 into 青岛市 and
+    a 北区; a county's short name before a township of two characters (宜君彭镇) was one name; a joint issuer whose
+    township has a long ethnic name was kept whole; 城区 (晋城市) was named by 平城区委, tying the namesakes."""
+    body = [line.format(township=place[0]) for line in BODY]
+    report = process_file(_write(tmp_path, "report.txt", [lines[0], *body, *lines[1:]]))
+    assert (report.township, report.county, report.city) == place
+
+
 def test_a_stated_county_is_not_overruled_by_a_namesake_elsewhere(tmp_path):
     """双河镇 exists in many counties, not in 綦江区: a title saying 綦江区双河镇 keeps 綦江区, in 重庆市."""
     gazetteer = load_gazetteer()

@@ -17,9 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from search.ingest.gazetteer import Gazetteer, Place, load_gazetteer
+from search.ingest.gazetteer import Gazetteer, load_gazetteer
 from search.ingest.issuer import ZONE, StatedPlace, issuer_of_signature, issuer_phrase, office_place, stated_place
 from search.ingest.model import METADATA_FIELDS, RawText, Report, ReportError
+from search.ingest.namesakes import likeliest_namesakes, likeliest_renamed
 from search.ingest.normalize import CHINESE_DIGITS
 from search.ingest.paragraphs import Segmented
 from search.ingest.script import simplified
@@ -38,7 +39,6 @@ SINCE = re.compile(r"(20\d\d)\s*年\s*(?:以来|起|至今)")
 REPORTS_LAST_YEAR_UNTIL = 6  # a report signed by June reports on the year before
 PLAN_WORDS = ("计划", "力争", "争取", "打算", "预计")
 CLAUSE_ENDS = "，,。；;\n"
-DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:府办发|府发|府办|委办发|委发|委办|政发|政办发)\s*[〔\[（(【]")
 TITLE_WEIGHT, SIGNATURE_WEIGHT, OPENING_WEIGHT = 10, 8, 3
 TITLE_BRACKETS = re.compile(r"[（(]([^（）()]{2,20})[）)]")
 OPENING_PARAGRAPHS = 2
@@ -61,8 +61,6 @@ COUNTY_AS_NAME = re.compile(r"委|政府|人民|人大|政协|党|纪委|司法|
 PAGE_ISSUER = "网页发布机构"
 SHU_FA_OPENING = re.compile(r"述法(?:如下|情况|报告)")  # 现述法如下： / 现将述法情况报告如下：
 PAGE_SOURCE = "网页来源"
-# 在区委、区政府的领导下 / 县委、县政府: the kind of county a township answers to, named without its name
-AUTHORITY_KIND = re.compile(r"(?:^|(?<=[在和与及、，,。；\s省市县区旗]))(县|区|旗|市)(?:委|政府|人民政府)")
 FOLDERS_READ = 2  # the folders a report sits in that may name its county (巫溪县/花台乡.txt)
 
 
@@ -320,11 +318,7 @@ def _set_places(report: Report, evidence: Evidence, gazetteer: Gazetteer, stated
             _set_from_renamed(report, evidence.everything, gazetteer)
         return
     # The township's own name is no evidence of where it is: 仁和镇 holds 仁和, the short name of 仁和区.
-    text = evidence.everything.replace(report.township, "")
-    doc_aliases = {m.group(1) for m in DOC_NUMBER.finditer(text)}
-    scored = [(_place_score(place, text, doc_aliases), place) for place in candidates]
-    top = max(score for score, _ in scored)
-    winners = _of_authority_kind([place for score, place in scored if score == top], text)
+    winners = likeliest_namesakes(candidates, evidence.everything.replace(report.township, ""), gazetteer)
     if len(winners) == 1:
         place = winners[0]
         reason = (
@@ -354,12 +348,9 @@ def _set_from_renamed(report: Report, text: str, gazetteer: Gazetteer) -> None:
         if stem + ending != report.township
         for place in gazetteer.townships_named(stem + ending)
     ]
-    scored = [(_place_score(place, text, set()), place) for place in candidates]
-    best = max((score for score, _ in scored), default=0)
-    winners = [place for score, place in scored if score == best]
-    if len(winners) != 1 or (len(candidates) > 1 and not best):
+    place = likeliest_renamed(candidates, text, gazetteer)
+    if place is None:
         return
-    place = winners[0]
     for name in GEO_FIELDS:
         _set(report, name, getattr(place, name), f"地名录（同名的{place.township}，或已改设）")
 
@@ -409,35 +400,6 @@ def _set_stated_places(report: Report, gazetteer: Gazetteer, stated: Stated, tex
             _set(report, name, values.pop(), f"{where['county']}中的县区（地名录）")
         elif not entries and name == "province" and place.city:  # a zone the gazetteer lacks: its city's province
             _set(report, name, _province_of(place, gazetteer), f"{where['city']}中的城市（地名录）")
-
-
-def _of_authority_kind(places: list[Place], text: str) -> list[Place]:
-    """Of namesakes the text does not tell apart, those whose county is of the kind the report names its
-    authority by (市委、市政府 for a township of a county-level city, 区委 of a district): 县, 区 or 旗 where the
-    text names one, 市 only where it names no other (a county's township names its city's 市委 too)."""
-    kinds = set(AUTHORITY_KIND.findall(text))
-    lowest = kinds - {"市"} or kinds
-    if len(lowest) != 1:
-        return places
-    kind = lowest.pop()
-    return [place for place in places if place.county.endswith(kind)] or places
-
-
-def _place_score(place: Place, text: str, doc_aliases: set[str]) -> int:
-    score = 0
-    if place.county in text:
-        score += 4
-    if place.county_alias and place.county_alias in doc_aliases:
-        score += 4
-    elif len(place.county_alias) >= 2 and place.county_alias in text:
-        score += 2
-    if place.city not in ("", place.province) and place.city in text:
-        score += 2
-    elif place.city != place.province and len(place.city_alias) >= 2 and place.city_alias in text:
-        score += 1
-    if place.province in text or (len(place.province_alias) >= 2 and place.province_alias in text):
-        score += 1
-    return score
 
 
 def _set_year(report: Report, evidence: Evidence, segmented: Segmented) -> None:

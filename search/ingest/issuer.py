@@ -13,7 +13,7 @@ ISSUER_END = re.compile(r"关于|[（(]?20\d\d|法治政府|依法行政|年度|
 # A title that opens with 关于 names its subject next (关于云栖街道2023年度…的报告), after a cover letter's verb
 SUBJECT_AFTER_ABOUT = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|公布|对)?《?")
 SELF_REFERENCE_START = ("我", "本", "全", "该", "各")
-JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,12}?(?:委员会|党委|党工委|工委)")
+JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党工委|工委)")
 # 青莲镇党委 青莲镇政府 / 青莲镇党委、青莲镇人民政府: a party committee first, without 中共, and the government
 PARTY_FIRST = re.compile(r"^[\u4e00-\u9fff]{2,12}?(?:党委|党工委|工委)[、，,\s和与及]*(?=[\u4e00-\u9fff]{2,})")
 ISSUER_SUFFIX = re.compile(
@@ -110,7 +110,10 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
             lambda after: _county_then_township(after, gazetteer) or (not after and not gazetteer.is_county(whole)),
             lambda after: _county_then_township(after, gazetteer),
         )
-    if not place.city:
+        by_short_name = _city_by_short_name(whole, gazetteer)
+        if by_short_name[1] and not _known_prefix(rest, gazetteer.by_county):
+            rest, place.city = by_short_name  # 桂林灌阳县; 青岛市北区 as 青岛 and its 市北区, not 青岛市 and a 北区
+    if not place.city and not gazetteer.townships_named(rest):  # 辽源经济开发区特殊街道 is one township's name
         rest, place.city, place.county = _city_zone(rest, place.province, gazetteer)
     if place.city in MUNICIPALITIES and not place.province:
         place.province = place.city
@@ -118,7 +121,7 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
         rest, place.county = _take(
             rest,
             gazetteer.by_county,
-            None if gazetteer.townships_named(rest) else COUNTY,  # 大市聚镇, no county 大市 before 聚镇
+            _county_shape(rest, gazetteer),
             lambda after: not after or _is_township(after, gazetteer),
             lambda after: not after or _is_township(after),  # 红旗 (shaped like 旗) before 回族乡: no county
         )
@@ -146,6 +149,32 @@ def office_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
             if place.county in gazetteer.by_county or place.city in gazetteer.cities:
                 return place
     return StatedPlace()
+
+
+def _city_by_short_name(text: str, gazetteer: Gazetteer) -> tuple[str, str]:
+    """(the rest, city) of a phrase that starts with a city's short name before one of that city's counties
+    (桂林灌阳县新圩镇, 眉山东坡区: how titles name the city without its 市); (``text``, "") otherwise."""
+    for end in range(min(len(text), NAME_MAX), 1, -1):
+        short, after = text[:end], text[end:]
+        if short in gazetteer.cities or short not in gazetteer.city_named:
+            continue
+        county = after[: _known_prefix(after, gazetteer.by_county)]
+        cities = {city for city, _ in gazetteer.city_named[short]}
+        of_county = cities & {city for _, city, _ in gazetteer.by_county.get(county, ())}
+        if county and len(of_county) == 1:
+            return after, of_county.pop()
+    return text, ""
+
+
+def _county_shape(text: str, gazetteer: Gazetteer) -> re.Pattern | None:
+    """COUNTY, the shape of a county's name, unless taking it would cut a township of the gazetteer: the whole
+    name (大市聚镇: no county 大市 before 聚镇), or one at its end that what comes before names the county of
+    (槐荫营市街街道: 营市街街道 of 槐荫区, not a county 槐荫营市)."""
+    shaped = COUNTY.match(text)
+    if shaped is None or gazetteer.townships_named(text):
+        return None
+    township = _known_township_at_end(text, gazetteer)
+    return None if township and shaped.end() > len(text) - len(township) else COUNTY
 
 
 def _city_zone(text: str, province: str, gazetteer: Gazetteer) -> tuple[str, str, str]:
@@ -187,11 +216,13 @@ def _known_township_at_end(name: str, gazetteer: Gazetteer) -> str:
     phrase could not take as a county); "" for none."""
     if gazetteer.townships_named(name):
         return ""
-    for start in range(1, len(name) - 2):
+    for start in range(1, len(name) - 1):
         before, township = name[:start], name[start:]
         for place in gazetteer.townships_named(township):
             names = (place.city, place.city_alias, place.county, place.county_alias)
-            if any(known and len(known) >= 2 and known in before for known in names):
+            if len(township) > 2 and any(known and len(known) >= 2 and known in before for known in names):
+                return township
+            if before in names:  # a township of two characters (彭镇) only after exactly its county's name
                 return township
     return ""
 
