@@ -55,6 +55,11 @@ class Gazetteer:
             for name in {place.city, place.city_alias} - {""}:
                 self.city_named.setdefault(name, set()).add((place.city, place.province))
         self.provinces = {place.province for place in places}
+        self.province_of_alias = {
+            place.province_alias: place.province
+            for place in places
+            if len(place.province_alias) >= 2 and place.province_alias != place.province
+        }
 
     def find_county(self, text: str) -> str:
         """The first county-level name (县, 区, 市, 旗 …) in ``text``, the longest at its place; or ""."""

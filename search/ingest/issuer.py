@@ -15,7 +15,10 @@ SUBJECT_AFTER_ABOUT = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|
 SELF_REFERENCE_START = ("我", "本", "全", "该", "各")
 JOINT_ISSUER = re.compile(r"中共[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党工委|工委)")
 # 青莲镇党委 青莲镇政府 / 青莲镇党委、青莲镇人民政府: a party committee first, without 中共, and the government
-PARTY_FIRST = re.compile(r"^[\u4e00-\u9fff]{2,12}?(?:党委|党工委|工委)[、，,\s和与及]*(?=[\u4e00-\u9fff]{2,})")
+PARTY_THEN_SAME_NAME = re.compile(r"^([\u4e00-\u9fff]{2,20}?)(?:党委|党工委|工委)[、，,\s]*(?=\1)")
+PARTY_FIRST = re.compile(
+    r"^[\u4e00-\u9fff]{2,20}?(?:党委|党工委|工委)[、，,\s]*(?:[和与及][、，,\s]*)?(?=[\u4e00-\u9fff]{2,})"
+)
 ISSUER_SUFFIX = re.compile(
     r"(?:人民政府办公室|人民政府|政府|党委|党工委|工委|办事处|管委会|管理委员会|工作委员会|委员会)$"
 )
@@ -70,8 +73,16 @@ def issuer_phrase(title: str) -> str:
         if head.startswith(SELF_REFERENCE_START):
             return ""
     head = ISSUER_END.split(head, 1)[0]
-    head = PARTY_FIRST.sub("", JOINT_ISSUER.sub("", head))
+    head = _without_party_committee(JOINT_ISSUER.sub("", head))
     return re.sub(r"^中共|[和、与及]$", "", head.strip(" ：:，,、-—")).strip()
+
+
+def _without_party_committee(head: str) -> str:
+    """``head`` without the party committee a joint issuer names first (青莲镇党委、青莲镇人民政府 → 青莲镇人民政府,
+    青莲镇党委和镇政府 → 镇政府); a name repeated after it keeps its first character even where that is 和
+    (和什托洛盖镇党委 和什托洛盖镇人民政府)."""
+    repeated = PARTY_THEN_SAME_NAME.match(head)
+    return head[repeated.end() :] if repeated else PARTY_FIRST.sub("", head)
 
 
 def issuer_of_signature(line: str) -> str:
@@ -101,6 +112,8 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
     rest, place.province = _take(
         rest, gazetteer.provinces, None, lambda after: bool(after) or rest not in MUNICIPALITIES
     )
+    if not place.province:
+        rest, place.province = _province_by_short_name(rest, gazetteer)
     if rest[: _known_prefix(rest, gazetteer.by_county)] in ("", rest) and not gazetteer.is_county(rest):
         whole = rest  # a city's own report names the city alone (乌兰察布市, 东莞市): no county-level city of that name
         rest, place.city = _take(
@@ -149,6 +162,25 @@ def office_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
             if place.county in gazetteer.by_county or place.city in gazetteer.cities:
                 return place
     return StatedPlace()
+
+
+def _province_by_short_name(text: str, gazetteer: Gazetteer) -> tuple[str, str]:
+    """(the rest, province) of a phrase that starts with a province's short name before one of its cities or
+    counties (甘肃民勤县红砂岗镇, 浙江杭州市…), where no county's name starts it (河南商丘经济开发区 is one);
+    (``text``, "") otherwise."""
+    if _known_prefix(text, gazetteer.by_county):
+        return text, ""
+    for short, province in gazetteer.province_of_alias.items():
+        after = text[len(short) :]
+        if not text.startswith(short) or not after:
+            continue
+        county = after[: _known_prefix(after, gazetteer.by_county)]
+        city = after[: _known_prefix(after, gazetteer.city_named)]
+        if any(of == province for *_, of in gazetteer.by_county.get(county, ())) or any(
+            of == province for _, of in gazetteer.city_named.get(city, ())
+        ):
+            return after, province
+    return text, ""
 
 
 def _city_by_short_name(text: str, gazetteer: Gazetteer) -> tuple[str, str]:
