@@ -25,6 +25,7 @@ from .markdown import print_table
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = ("township", "county", "city", "province", "year", "level")
 NUMERALS = "一二三四五六七八九十"
+CONTENTS_ENTRY_MAX = 30
 TOP = re.compile(rf"^(\s*[{NUMERALS}]{{1,3}})、")
 SECOND = re.compile(rf"^(\s*)（([{NUMERALS}]{{1,3}})）")
 HEADING = re.compile(rf"^(?:[{NUMERALS}]{{1,3}}、|（[{NUMERALS}]{{1,3}}）)[^。；]{{2,40}}$")
@@ -96,6 +97,18 @@ def disclosure_page(lines: list[str]) -> list[str]:
     return [*lines[:at], *head, *lines[at:]]
 
 
+def with_contents(lines: list[str], leaders: bool = True) -> list[str]:
+    """A table of contents under the title, as a longer report's PDF has: 目  录 over its part and section
+    headings, each with its page after dot leaders (……3) or after a space."""
+    at = next(i for i, line in enumerate(lines) if line.strip())
+    headings = [line.strip() for line in lines[at + 1 :] if TOP.match(line) or SECOND.match(line)]
+    entries = [heading for heading in headings if len(heading) <= CONTENTS_ENTRY_MAX]
+    if not entries:
+        return lines
+    listed = [f"{entry}{'…' * 12 if leaders else ' '}{1 + number // 3}" for number, entry in enumerate(entries)]
+    return [*lines[: at + 1], "目  录", *listed, *lines[at + 1 :]]
+
+
 TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "一 instead of 一、": lambda lines: [TOP.sub(r"\1 ", line) for line in lines],
     "一． instead of 一、": lambda lines: [TOP.sub(r"\1．", line) for line in lines],
@@ -115,9 +128,12 @@ TEXT_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
     "第一部分 over 一、": lambda lines: [chapters(line) for line in lines],
     "half-width punctuation": lambda lines: [line.translate(HALF_WIDTH) for line in lines],
     "one line, paragraphs apart by spaces": lambda lines: [" ".join(line.strip() for line in lines if line.strip())],
+    "a table of contents, dot leaders": with_contents,
+    "a table of contents, pages after spaces": lambda lines: with_contents(lines, leaders=False),
 }
 HALF_WIDTH = str.maketrans("，。；：（）！？", ",.;:()!?")
 TITLE_SHAPES = ("title in 《》", "title after 标题：", "the whole web page copied", "a disclosure page copied")
+TITLE_SHAPES += ("a table of contents, dot leaders", "a table of contents, pages after spaces")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CHINESE = ["", *"一二三四五六七八九十", *(f"十{digit}" for digit in "一二三四五六七八九"), "二十"]
 

@@ -109,8 +109,9 @@ def test_the_test_reports_in_the_shapes_users_copies_take_read_as_written(tmp_pa
     """`benchmarks shapes`: every report of tests/data and the samples rewritten as a copy of it comes (a heading's
     、 lost, every character spaced out, page footers, a PDF's lines, the title in 《》 or after 标题：, the parts
     numbered 1、 over （一）, a page with bold headings, the whole web page copied with its banner, breadcrumb and the
-    title twice, a disclosure page's labels without colons) reads with the metadata and part counts of the report as
-    written."""
+    title twice, a disclosure page's labels without colons, a table of contents under the title: 29 of 45 read
+    differently before, its last entry heading the opening) reads with the metadata and part counts of the report
+    as written."""
     from benchmarks.shapes import measure
 
     results = measure(tmp_path)

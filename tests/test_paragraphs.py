@@ -738,3 +738,15 @@ def test_a_shu_fa_reports_speaker_and_date_under_its_title_are_no_paragraph():
     result = segment(["2024年度述法报告", "中共龙门镇委员会书记 李明", "（2025年1月15日）", *body])
     assert (result.issuer, result.date, result.title_lines) == ("中共龙门镇委员会", "2025-01-15", ["2024年度述法报告"])
     assert [p.text for p in result.paragraphs] == [body[0], body[2]]
+
+
+@pytest.mark.parametrize("leader", ["……………………", "..........", " "])
+def test_a_table_of_contents_is_no_part_of_the_report(leader):
+    """目录 over 一、主要举措和成效……1 …: the entries were headings without text, and the last one (三、下一步工作
+    打算……3) headed the opening paragraph, which was read as the plans."""
+    contents = ["目  录", f"一、主要举措和成效{leader}1", f"二、存在的不足{leader}2", f"三、下一步工作打算{leader}3"]
+    body = ["2023年，红石镇坚持依法行政，现将有关情况报告如下。", "一、主要举措和成效", "聘请法律顾问1名。"]
+    body += ["二、存在的不足", "干部法治意识不强。", "三、下一步工作打算", "继续深化普法宣传。"]
+    paragraphs = segment(["红石镇2023年法治政府建设工作报告", *contents, *body]).paragraphs
+    assert [(p.section, p.text) for p in paragraphs][0] == ([], body[0])
+    assert len(paragraphs) == 4

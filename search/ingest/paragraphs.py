@@ -27,7 +27,7 @@ from search.ingest.lost_breaks import SPACED_HEADING_NUMBER, front_apart, glued_
 from search.ingest.model import HeadingLine, Paragraph
 from search.ingest.normalize import date_of_line, delivery_dateline, normalize_line
 from search.ingest.outline import chapters_first, figures_first
-from search.ingest.text import is_page_number
+from search.ingest.text import is_page_number, without_contents
 
 SENTENCE_END = "。！？；：…"
 INLINE_HEADING_MAX = 40
@@ -67,7 +67,6 @@ COVER_TITLE = re.compile(r"^关于(?:印发|报送|呈报|上报|转发|提交|�
 DOCUMENT_NUMBER = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,12}\s*[〔\[【（(]\s*20\d\d\s*[〕\]】）)]\s*第?\s*\d{1,4}\s*号\s*)?(?:签发人\s*[：:]\s*[\u4e00-\u9fff、\s]{2,16})?$"
 )
-CONTENTS_HEADINGS = {"目录", "目次"}
 # ——梨树县喇嘛甸镇2023年 or （2023年度）, under 法治政府建设年度报告
 SUBTITLE = re.compile(r"^(?:——|--|—)\s*\S|^[（(]\s*20\d\d\s*年度?\s*[）)]$")
 # 沙河口区黑石礁街道 alone over 2023年法治政府建设情况报告: the first line of a title set on two lines
@@ -112,7 +111,8 @@ def segment(raw_lines: list[str]) -> Segmented:
         starts_paragraph=lambda line: bool(numbered_level(normalize_line(line))),
         alone=lambda line: is_menu(line) or is_chrome(normalize_line(line)),
     )
-    lines = _drop_chrome([_normalized(line) for line in _without_menus(_paragraphs_apart(raw_lines), result)], result)
+    lines = [_normalized(line) for line in _without_menus(_paragraphs_apart(raw_lines), result)]
+    lines = _drop_chrome(without_contents(lines, numbered_level), result)
     lines = _bracket_headings_apart(_without_cover_letter(lines, result))
     lines = figures_first(_ranked_marked_levels(_take_front_matter(lines, result)), numbered_level)
     lines = chapters_first(lines, heading_level)
@@ -141,8 +141,6 @@ def _drop_chrome(lines: list[str], result: Segmented) -> list[str]:
         label = line if is_chrome(line) else ""
         if is_page_number(line):
             continue  # a page number a text copied from a PDF keeps (— 2 —): the paragraph around it is one
-        if line in CONTENTS_HEADINGS:
-            continue  # a table of contents' heading; the headings listed under it have no text and are dropped
         if label:
             result.chrome_lines += 1
             _take_page_facts(line, result)

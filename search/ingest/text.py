@@ -14,6 +14,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CHINESE_PUNCTUATION = re.compile(r"[，。、；：？！]")
 RUNNING_WIDTH_SPREAD = 0.1  # a running line is printed as wide on every page it is on
 # — 2 —, 第3页, 3/9, and a page of a count in either order (第 3 页 共 9 页, 共9页，第3页).
+CONTENTS_HEADINGS = {"目录", "目次"}
+CONTENTS_LEADERS = re.compile(r"(?:[.．·…]{2,}|…)\s*\d{1,3}$")
+ENDS_IN_PAGE = re.compile(r"\D\d{1,3}$")
 PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(?:(第\s*)?\d+\s*(页)?[-—–\s]*(/\s*\d+\s*页?)?"
     r"|第\s*\d+\s*页\s*[，,、/]?\s*共\s*\d+\s*页|共\s*\d+\s*页\s*[，,、/]?\s*第\s*\d+\s*页)[-—–\s]*$"
@@ -83,6 +86,22 @@ def record_lines(rows: list[list[str]]) -> list[str]:
 
 def _cells(row: str) -> list[str]:
     return [cell.strip() for cell in row.split("\t") if cell.strip()]
+
+
+def without_contents(lines: list[str], is_heading) -> list[str]:
+    """The lines without a table of contents: its heading (目录), and its entries: anywhere a line whose page
+    number follows dot leaders (一、主要举措和成效……1), and under that heading a heading (``is_heading``) ending
+    in its page number (一、主要举措和成效 1). Its last entry headed the report's opening paragraph."""
+    kept, listing = [], False
+    for line in lines:
+        if line in CONTENTS_HEADINGS:
+            listing = True
+            continue
+        if CONTENTS_LEADERS.search(line) or (listing and is_heading(line) and ENDS_IN_PAGE.search(line)):
+            continue
+        listing = listing and not line.strip()
+        kept.append(line)
+    return kept
 
 
 def is_page_number(line: str) -> bool:
