@@ -520,3 +520,11 @@ def test_word_numbers_are_written_in_the_lists_own_format(number, number_format,
     from search.ingest.docx_numbering import formatted
 
     assert formatted(number, number_format) == label
+
+
+def test_a_list_starting_at_a_huge_number_is_written_in_figures():
+    """A list of letters or Roman numerals that a document starts at 10^9 was a string of 38 million letters
+    (or a million Ms) before each of its paragraphs."""
+    from search.ingest.docx_numbering import formatted
+
+    assert formatted(10**9, "upperLetter") == formatted(10**9, "upperRoman") == "1000000000"

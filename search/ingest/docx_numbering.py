@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from docx.oxml.ns import qn
 
 LEVEL_PLACEHOLDER = re.compile(r"%([1-9])")
+LABEL_MAX = 20  # characters of a level's text (（%2）, 第%1章); a longer one is cut
+NUMBER_DIGITS_MAX = 9  # of a start or level; a longer figure is no count
+LEVELS = 9  # w:ilvl 0–8; a document claiming more is not followed
+LETTERS_MAX, ROMAN_MAX = 26 * 4, 3999  # AAAA, MMMCMXCIX; a larger count is written in figures
 CHINESE = "〇一二三四五六七八九"
 CHINESE_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
@@ -50,14 +54,16 @@ class Numbering:
         levels = self.levels[list_id]
         if level not in levels:
             return ""
-        counts = self.counts.setdefault(list_id, [None] * 10)
+        if not 0 <= level < LEVELS:
+            return ""
+        counts = self.counts.setdefault(list_id, [None] * LEVELS)
         counts[level] = (counts[level] + 1) if counts[level] is not None else levels[level].start
         counts[level + 1 :] = [None] * (len(counts) - level - 1)
         return LEVEL_PLACEHOLDER.sub(lambda at: self._number(list_id, int(at.group(1)) - 1), levels[level].text)
 
     def _number(self, list_id: str, level: int) -> str:
         levels = self.levels[list_id]
-        if level not in levels:
+        if level not in levels or level >= LEVELS:
             return ""
         count = self.counts[list_id][level]
         return formatted(levels[level].start if count is None else count, levels[level].number_format)
@@ -96,10 +102,10 @@ def formatted(number: int, number_format: str) -> str:
     ):
         if number_format == name and 1 <= number <= len(signs):
             return signs[number - 1]
-    if number_format in ("upperLetter", "lowerLetter") and number >= 1:
+    if number_format in ("upperLetter", "lowerLetter") and 1 <= number <= LETTERS_MAX:
         letter = chr(ord("A") + (number - 1) % 26) * ((number - 1) // 26 + 1)
         return letter if number_format == "upperLetter" else letter.lower()
-    if number_format in ("upperRoman", "lowerRoman") and number >= 1:
+    if number_format in ("upperRoman", "lowerRoman") and 1 <= number <= ROMAN_MAX:
         roman = _roman(number)
         return roman if number_format == "upperRoman" else roman.lower()
     if number_format == "decimalFullWidth":
@@ -145,26 +151,28 @@ def _list_levels(document) -> dict[str, dict[int, Level]]:
         base = node.find(qn("w:abstractNumId"))
         levels = dict(abstract.get(base.get(qn("w:val")) if base is not None else None, {}))
         for override in node.findall(qn("w:lvlOverride")):
-            level = int(override.get(qn("w:ilvl"), "0"))
+            level = _whole_number(override.get(qn("w:ilvl")), 0)
             own = override.find(qn("w:lvl"))
             if own is not None:
                 levels[level] = _level(own)
             start = _value(override, "w:startOverride")
-            if start is not None and start.isdigit() and level in levels:
-                levels[level] = Level(int(start), levels[level].number_format, levels[level].text)
+            if start is not None and level in levels:
+                levels[level] = Level(_whole_number(start, 1), levels[level].number_format, levels[level].text)
         lists[node.get(qn("w:numId"))] = levels
     return lists
 
 
 def _levels(node) -> dict[int, Level]:
-    return {int(lvl.get(qn("w:ilvl"), "0")): _level(lvl) for lvl in node.findall(qn("w:lvl"))}
+    return {_whole_number(lvl.get(qn("w:ilvl")), 0): _level(lvl) for lvl in node.findall(qn("w:lvl"))}
 
 
 def _level(node) -> Level:
-    start = _value(node, "w:start") or "1"
-    return Level(
-        int(start) if start.isdigit() else 1, _value(node, "w:numFmt") or "decimal", _value(node, "w:lvlText") or ""
-    )
+    text = (_value(node, "w:lvlText") or "")[:LABEL_MAX]
+    return Level(_whole_number(_value(node, "w:start"), 1), _value(node, "w:numFmt") or "decimal", text)
+
+
+def _whole_number(value: str | None, default: int) -> int:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= NUMBER_DIGITS_MAX else default
 
 
 def _value(node, tag: str) -> str | None:
@@ -189,4 +197,4 @@ def _numbering_of(paragraph) -> tuple[str, int] | None:
             level = level or _value(numbering, "w:ilvl")
     if list_id is None or list_id == "0":
         return None
-    return list_id, int(level) if level and level.isdigit() else 0
+    return list_id, _whole_number(level, 0)
