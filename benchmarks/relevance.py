@@ -104,6 +104,7 @@ def judged_sets() -> list[JudgedSet]:
         JudgedSet("probes", DATA / "probes", DATA / "probes_judgments.json", "file"),
         JudgedSet(REGIONS, DATA / "regions", DATA / "regions_judgments.json", "file"),
         JudgedSet(UNSEEN, DATA / "unseen", DATA / "unseen_judgments.json", "file"),
+        JudgedSet(UNITS, DATA / "units", DATA / "units_judgments.json", "file"),
     ]
 
 
@@ -209,6 +210,7 @@ HELD_OUT = "heldout"
 LAYOUTS = "layouts"  # held out too: reports written to test reading, judged for ranking after the fact
 REGIONS = "regions"  # held out too: reports of other regions and styles, judged before the engine ran on them
 UNSEEN = "unseen"  # held out too: written and judged on 2026-12-07 (tenth session) before the engine ran on them
+UNITS = "units"  # held out too: a 苏木, a state farm, a street office, written and judged on 2026-12-08 likewise
 
 
 def _in_row(row_set: str, row_class: str, name: str, cls: str) -> bool:
@@ -217,7 +219,7 @@ def _in_row(row_set: str, row_class: str, name: str, cls: str) -> bool:
     if row_set == "all":
         return True
     if row_set == "tuned":
-        return name not in (HELD_OUT, LAYOUTS, REGIONS, UNSEEN)
+        return name not in (HELD_OUT, LAYOUTS, REGIONS, UNSEEN, UNITS)
     return name == row_set and row_class in ("all", cls)
 
 
