@@ -352,3 +352,19 @@ def test_the_part_rules_are_read_once_per_process():
     """Every query and every line of a report asks for the part rules; a decorator moved onto a new helper once
     left parts.json read and its patterns compiled on each call."""
     assert load_part_rules() is load_part_rules()
+
+
+@pytest.mark.parametrize(
+    ("opening", "part"),
+    [
+        ("书记、镇长把法治建设摆在全局工作的重要位置，亲自研究部署法治政府建设工作3次。", "第一责任人履职"),
+        ("同时也要看到，基层法治建设仍有薄弱环节，合法性审查还不够规范。", "存在的不足和原因"),
+        ("对照上级要求，我镇还有差距，主要表现在执法人员专业素质不高。", "存在的不足和原因"),
+    ],
+)
+def test_a_report_without_headings_has_its_duty_and_shortcomings_told_by_their_openings(tmp_path, opening, part):
+    """Headingless reports (24 paragraphs in four wordings, two orders): the leaders personally deploying the work
+    (书记、镇长…亲自研究部署) and a shortcoming opened by 同时也要看到 (…仍有薄弱环节) were read as work done."""
+    work = "全镇聘请法律顾问1名，全年审查合同26份。\n全年开展普法宣传活动20场。\n"
+    text = f"青山镇2024年法治政府建设工作报告\n2024年，青山镇坚持依法行政。\n{work}{opening}\n下一步，我镇将继续深化普法宣传。\n"
+    assert _parts_of_report(tmp_path, text)[-2] == part
