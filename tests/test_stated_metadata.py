@@ -113,6 +113,8 @@ def test_a_gazetteer_township_that_starts_like_a_county_is_not_cut_into_one(tmp_
         (["青岛市北区开平路街道2023年法治政府建设年度报告"], ("开平路街道", "市北区", "青岛市")),
         (["宜君彭镇2023年法治政府建设工作报告"], ("彭镇", "宜君县", "铜川市")),
         (["甘肃民勤县红砂岗镇2023年度法治政府建设工作报告"], ("红砂岗镇", "民勤县", "武威市")),
+        (["济南市六里山街道2023年法治政府建设工作报告"], ("六里山街道", "市中区", "济南市")),
+        (["襄阳市定中门街道2023年法治政府建设工作报告"], ("定中门街道", "樊城区", "襄阳市")),
         (["河南商丘经济开发区平台街道2023年度法治政府建设工作报告"], ("平台街道", "河南商丘经济开发区", "商丘市")),
         (
             ["和什托洛盖镇党委 和什托洛盖镇人民政府关于2023年度法治政府建设情况的报告"],
@@ -136,7 +138,8 @@ def test_a_title_naming_its_places_in_short_or_at_length_gets_them(tmp_path, lin
     a 北区; a county's short name before a township of two characters (宜君彭镇) was one name; a joint issuer whose
     township has a long ethnic name was kept whole; 城区 (晋城市) was named by 平城区委, tying the namesakes; a
     province by its short name (甘肃民勤县: 183 of 200 in that style) was part of the county; the 和 joining a
-    party committee to its government was taken from 和什托洛盖镇 (2,000 a sample in five more styles)."""
+    party committee to its government was taken from 和什托洛盖镇 (2,000 a sample in five more styles); a city
+    before its township with no county between (济南市六里山街道: 166 of 200) was a county 济南市."""
     body = [line.format(township=place[0]) for line in BODY]
     report = process_file(_write(tmp_path, "report.txt", [lines[0], *body, *lines[1:]]))
     assert (report.township, report.county, report.city) == place

@@ -120,7 +120,11 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
             rest,
             gazetteer.cities,
             CITY,
-            lambda after: _county_then_township(after, gazetteer) or (not after and not gazetteer.is_county(whole)),
+            lambda after: (
+                _county_then_township(after, gazetteer)
+                or (not after and not gazetteer.is_county(whole))
+                or _city_then_township(whole[: len(whole) - len(after)], after, gazetteer)
+            ),
             lambda after: _county_then_township(after, gazetteer),
         )
         by_short_name = _city_by_short_name(whole, gazetteer)
@@ -284,6 +288,12 @@ def _other_township_unit(name: str, gazetteer: Gazetteer) -> bool:
 def _known_prefix(text: str, known) -> int:
     """The length of the longest known name ``text`` starts with (0 for none)."""
     return next((end for end in range(min(len(text), NAME_MAX), 1, -1) if text[:end] in known), 0)
+
+
+def _city_then_township(city: str, text: str, gazetteer: Gazetteer) -> bool:
+    """Whether a city of the gazetteer (济南市, no county's name) is followed by a township with no county between
+    (济南市六里山街道): the city is the township's, its county the gazetteer's or unknown, not a county 济南市."""
+    return bool(text) and not gazetteer.is_county(city) and _is_township(text, gazetteer)
 
 
 def _county_then_township(text: str, gazetteer: Gazetteer) -> bool:
