@@ -38,6 +38,21 @@ def place_words(values: dict[str, list[str]]) -> dict[str, Places]:
     return {word: tuple(sorted(pairs)) for word, pairs in named.items()}
 
 
+def gazetteer_short_names(values: dict[str, list[str]]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The gazetteer's short names of the index's counties and cities (江华 for 江华瑶族自治县, 彭水 for
+    彭水苗族土家族自治县, 玉树 for 玉树藏族自治州: not the name without its ending), with the places they name."""
+    in_index = {facet: set(values.get(facet, ())) for facet in ("county", "city")}
+    named: dict[str, set[tuple[str, str]]] = {}
+    for place in load_gazetteer().places:
+        for facet, value, short in (
+            ("county", place.county, place.county_alias),
+            ("city", place.city, place.city_alias),
+        ):
+            if value in in_index[facet] and len(short) >= 2 and short != value:
+                named.setdefault(short, set()).add((facet, value))
+    return {short: tuple(sorted(places)) for short, places in named.items()}
+
+
 class PlaceWords:
     """The place words of an index state's facet values, worked out at the first query that needs them (a few
     milliseconds for all of China's counties); a township is named as written."""
@@ -46,6 +61,7 @@ class PlaceWords:
         self.facets = facets
         self._words: dict[str, Places] | None = None
         self._townships: frozenset[str] = frozenset()
+        self._short_names: dict[str, tuple[tuple[str, str], ...]] = {}
         self._years: frozenset[int] | None = None
 
     def named(self, word: str) -> Places:
@@ -64,7 +80,7 @@ class PlaceWords:
         self._load()
         townships = [("township", word + end) for end in TOWNSHIP_ENDINGS if word + end in self._townships]
         counties = [("county", word + end) for end in COUNTY_LEVELS if self._is_county(word + end)]
-        return tuple(townships + counties)
+        return tuple(dict.fromkeys(townships + counties + list(self._short_names.get(word, ()))))
 
     def _is_county(self, name: str) -> bool:
         return ("county", name) in self._words.get(name, ())
@@ -72,6 +88,7 @@ class PlaceWords:
     def _load(self) -> None:
         if self._words is None:
             self._townships = frozenset(self.facets.township_names) - {""}
+            self._short_names = gazetteer_short_names(self.facets.values)
             self._words = place_words(self.facets.values)
 
     def _year(self, word: str) -> Places:

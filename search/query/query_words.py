@@ -72,14 +72,15 @@ class QueryWords:
 
     def _short_places_joined(self, concepts: list[Concept]) -> list[Concept]:
         """``concepts`` with the pieces the segmenter cut a place's short name into (城口 → 城 | 口, 鹤龙街 → 鹤 |
-        龙街) joined again into one concept naming the place."""
+        龙街, 于都 → 于 | 都: pieces that are fillers on their own too) joined again into one concept naming the
+        place."""
         joined: list[Concept] = []
         at = 0
         while at < len(concepts):
             for end in range(min(len(concepts), at + SHORT_NAME_PIECES), at + 1, -1):
                 pieces = concepts[at:end]
                 text = "".join(piece.text for piece in pieces)
-                if all(not (p.filler or p.expanded) for p in pieces) and (place := self._shortened_place(text)):
+                if not any(p.expanded or p.place for p in pieces) and (place := self._shortened_place(text)):
                     joined.append(Concept(text, place=place))
                     at = end
                     break
