@@ -52,9 +52,7 @@ class Numbering:
             return ""
         list_id, level = found
         levels = self.levels[list_id]
-        if level not in levels:
-            return ""
-        if not 0 <= level < LEVELS:
+        if level not in levels or level >= LEVELS:
             return ""
         counts = self.counts.setdefault(list_id, [None] * LEVELS)
         counts[level] = (counts[level] + 1) if counts[level] is not None else levels[level].start
