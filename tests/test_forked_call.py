@@ -100,10 +100,10 @@ def test_the_folder_is_listed_here_when_the_forked_lister_dies(corpus, tmp_path,
     changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段关于智慧普法平台的内容。", encoding="utf-8")
     parent, list_folder = os.getpid(), listing.list_folder
 
-    def dies_in_the_child(corpus, limits):
+    def dies_in_the_child(corpus, limits, *rest):
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)
-        return list_folder(corpus, limits)
+        return list_folder(corpus, limits, *rest)
 
     monkeypatch.setattr(listing, "list_folder", dies_in_the_child)
     summary = update_index(corpus, index_dir, jobs=1)
