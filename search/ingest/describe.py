@@ -102,9 +102,10 @@ def describe(
         page_issuer=segmented.chrome_issuer or raw.hints.get("issuer", ""),
         page_source=segmented.chrome_source,
         addressee=segmented.addressee,
-        file_name=simplified(Path(report.path).stem),
-        folders=simplified(
-            "\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", ""), segmented.site])
+        file_name=_simplified_but_names(Path(report.path).stem, gazetteer),
+        folders=_simplified_but_names(
+            "\n".join([*Path(report.path).parent.parts[-FOLDERS_READ:], raw.hints.get("site", ""), segmented.site]),
+            gazetteer,
         ),
     )
     if not _set_unit_level(report, evidence, gazetteer):
@@ -123,6 +124,20 @@ def describe(
     _set_title(report, segmented, raw)
     if overrides:
         apply_overrides(report, overrides)
+
+
+def _simplified_but_names(text: str, gazetteer: Gazetteer) -> str:
+    """``text`` (a file's or folder's name) in Simplified characters, but for the gazetteer's townships and counties
+    it names as the gazetteer writes them: 鮜门镇, 濛洲街道 and 鮀莲街道 are official names whose characters the
+    conversion would change (to 鲘, 蒙 and a character outside the common range)."""
+    converted = simplified(text)
+    if converted == text:
+        return text
+    kept = list(converted)
+    named = gazetteer.find_townships(text) + gazetteer.counties_in(text)
+    for start, name in named:
+        kept[start : start + len(name)] = name
+    return "".join(kept)
 
 
 def _set(report: Report, name: str, value, source: str) -> None:
