@@ -765,3 +765,15 @@ def test_a_county_or_city_typed_by_its_short_name_names_its_reports(tmp_path):
     found = _searched(tmp_path, reports, *((f"{short} 法律顾问", "expanded") for short in ("江华", "玉树", "于都")))
     strict = [{hit["township"] for hit in result["hits"][: result["total"]]} for result in found]
     assert strict == [{"涛圩镇"}, {"结古街道"}, {"贡江镇"}]
+
+
+def test_places_whose_official_names_fold_to_other_characters_are_found_and_filtered(tmp_path):
+    """乾县 (乾 folds to 干) and 鮜门镇 (鮜 to 鲘): queries and filters are folded, the facet values were not, so the
+    county's filter, its place word and a click on its facet value found nothing (32 townships and 2 counties of
+    the gazetteer are named so)."""
+    body = "一、主要举措\n聘请律师担任法律顾问，审核合同12份。"
+    reports = {"乾县梁村镇": body, "海丰县鮜门镇": body, "城口县北屏乡": body}
+    queries = ("乾县 法律顾问", "法律顾问 county:乾县", "鮜门镇 法律顾问", "法律顾问 township:鮜门镇")
+    found = _searched(tmp_path, reports, *((query, "expanded") for query in queries))
+    strict = [{hit["township"] for hit in result["hits"][: result["total"]]} for result in found]
+    assert strict == [{"梁村镇"}, {"梁村镇"}, {"鮜门镇"}, {"鮜门镇"}]

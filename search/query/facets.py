@@ -14,6 +14,7 @@ from collections import Counter
 
 import numpy as np
 
+from search.index.analyze import fold
 from search.index.docsets import distinct, pieces, select
 from search.index.segment_reader import Segment
 from search.index.terms import NO_KEY, id_key
@@ -250,16 +251,22 @@ class FacetTable:
             if self.topic_bits is not None:
                 return (self.topic_bits[docs] & sum(1 << column for column in columns)) != 0
             return self.topics[docs][:, columns].any(axis=1)
-        wanted = {str(v) for v in selected}
+        wanted = {fold(str(v)) for v in selected}  # as the filter was folded: 乾县 is 干县, 鮀莲街道 𬶍莲街道
         if name == "township":  # a name alone selects every township of that name, a label only its own
-            codes = [
-                i
-                for i, (label, plain) in enumerate(zip(self.values[name], self.township_names, strict=True))
-                if {label, plain} & wanted
-            ]
+            labels, plain = self._folded("township", self.values[name]), self._folded("plain", self.township_names)
+            codes = [i for i, pair in enumerate(zip(labels, plain, strict=True)) if set(pair) & wanted]
         else:
-            codes = [i for i, value in enumerate(self.values[name]) if value in wanted]
+            codes = [i for i, value in enumerate(self._folded(name, self.values[name])) if value in wanted]
         return np.isin(self.codes[name][docs], codes)
+
+    def _folded(self, key: str, values: list[str]) -> list[str]:
+        """``values`` folded as queries and filters are (Traditional characters to Simplified, lower case), worked
+        out once per list: official names keep characters folding changes (乾县, 濛洲街道)."""
+        cache = self.__dict__.setdefault("_folded_values", {})
+        found = cache.get(key)
+        if found is None or found[0] is not values:
+            found = cache[key] = (values, [fold(value) for value in values])
+        return found[1]
 
     def trend(self, docs: np.ndarray, by: str = "year", tally: Tally | None = None) -> list[dict]:
         """Matching paragraphs and reports per year (or per province), with the share of all reports of

@@ -68,8 +68,8 @@ def from_the_place(concepts: list[Concept], stored: dict, found: set[str]) -> li
             if facet == "year" and value[0] <= (stored.get("year") or 0) <= value[1]:  # a year, or 2021年到2023年
                 reasons.append({"concept": concept.text, "term": str(stored["year"]), "relation": "year"})
                 break
-            if stored.get(facet) == value:
-                reasons.append({"concept": concept.text, "term": value, "relation": "place"})
+            if facet != "year" and stored.get(facet) and fold(stored[facet]) == value:  # folded: 乾县 as 干县
+                reasons.append({"concept": concept.text, "term": stored[facet], "relation": "place"})
                 break
     return reasons
 

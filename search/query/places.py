@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from search.index.analyze import fold
 from search.ingest.gazetteer import COUNTY_LEVELS, load_gazetteer
 
 PLACE_FACETS = ("province", "city", "county")
@@ -45,8 +46,8 @@ def gazetteer_short_names(values: dict[str, list[str]]) -> dict[str, tuple[tuple
     named: dict[str, set[tuple[str, str]]] = {}
     for place in load_gazetteer().places:
         for facet, value, short in (
-            ("county", place.county, place.county_alias),
-            ("city", place.city, place.city_alias),
+            ("county", fold(place.county), fold(place.county_alias)),
+            ("city", fold(place.city), fold(place.city_alias)),
         ):
             if value in in_index[facet] and len(short) >= 2 and short != value:
                 named.setdefault(short, set()).add((facet, value))
@@ -86,10 +87,13 @@ class PlaceWords:
         return ("county", name) in self._words.get(name, ())
 
     def _load(self) -> None:
+        """The place words of the index's values, folded as queries are (乾县 is typed, and searched, as 干县); the
+        facet table compares values folded too."""
         if self._words is None:
-            self._townships = frozenset(self.facets.township_names) - {""}
-            self._short_names = gazetteer_short_names(self.facets.values)
-            self._words = place_words(self.facets.values)
+            values = {facet: [fold(value) for value in self.facets.values.get(facet, ())] for facet in PLACE_FACETS}
+            self._townships = frozenset(fold(name) for name in self.facets.township_names) - {""}
+            self._short_names = gazetteer_short_names(values)
+            self._words = place_words(values)
 
     def _year(self, word: str) -> Places:
         """A year the index has reports of (2023 of 2023年法律顾问): a paragraph seldom writes its report's year,
