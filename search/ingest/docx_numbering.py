@@ -45,6 +45,11 @@ class Numbering:
         self.levels = _list_levels(document)
         self.counts: dict[str, list[int | None]] = {}
 
+    def text_of(self, paragraph) -> str:
+        """The paragraph's text with the label Word numbers it with, where the text does not already start so."""
+        text, label = paragraph.text, self.label(paragraph)
+        return label + text if label and text.strip() and not text.lstrip().startswith(label) else text
+
     def label(self, paragraph) -> str:
         """The label Word draws before ``paragraph`` (一、, （二）, 3.), counted; "" for a paragraph it numbers not."""
         found = _numbering_of(paragraph)
@@ -65,21 +70,6 @@ class Numbering:
             return ""
         count = self.counts[list_id][level]
         return formatted(levels[level].start if count is None else count, levels[level].number_format)
-
-
-def numbered(numbering: Numbering | None, paragraph, text: str) -> str:
-    """``text`` of ``paragraph`` with the label Word numbers it with, where it does not already start so."""
-    label = numbering.label(paragraph) if numbering is not None else ""
-    return label + text if label and text.strip() and not text.lstrip().startswith(label) else text
-
-
-def document_numbering(document) -> Numbering | None:
-    """The numbering of ``document``, or None for a document without a numbering part."""
-    try:
-        document.part.numbering_part  # noqa: B018 — raises where the package has none
-    except (KeyError, NotImplementedError):
-        return None
-    return Numbering(document)
 
 
 def formatted(number: int, number_format: str) -> str:
@@ -141,8 +131,12 @@ def _roman(number: int) -> str:
 
 
 def _list_levels(document) -> dict[str, dict[int, Level]]:
-    """{list id (w:numId): {level: its Level}}: the abstract definition's levels, with the list's overrides."""
-    root = document.part.numbering_part.element
+    """{list id (w:numId): {level: its Level}}: the abstract definition's levels, with the list's overrides; {}
+    for a document without a numbering part."""
+    try:
+        root = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return {}
     abstract = {node.get(qn("w:abstractNumId")): _levels(node) for node in root.findall(qn("w:abstractNum"))}
     lists = {}
     for node in root.findall(qn("w:num")):

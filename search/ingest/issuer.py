@@ -127,9 +127,10 @@ def stated_place(phrase: str, gazetteer: Gazetteer) -> StatedPlace:
             ),
             lambda after: _county_then_township(after, gazetteer),
         )
-        by_short_name = _city_by_short_name(whole, gazetteer)
-        if by_short_name[1] and not _known_prefix(rest, gazetteer.by_county):
-            rest, place.city = by_short_name  # 桂林灌阳县; 青岛市北区 as 青岛 and its 市北区, not 青岛市 and a 北区
+        if not _known_prefix(rest, gazetteer.by_county):  # 桂林灌阳县; 青岛市北区 as 青岛 + 市北区, not 青岛市 + 北区
+            short_rest, short_city = _city_by_short_name(whole, gazetteer)
+            if short_city:
+                rest, place.city = short_rest, short_city
     if not place.city and not gazetteer.townships_named(rest):  # 辽源经济开发区特殊街道 is one township's name
         rest, place.city, place.county = _city_zone(rest, place.province, gazetteer)
     if place.city in MUNICIPALITIES and not place.province:

@@ -24,7 +24,7 @@ def read_docx(path: Path) -> RawText:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    from search.ingest.docx_numbering import document_numbering
+    from search.ingest.docx_numbering import Numbering
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -32,7 +32,7 @@ def read_docx(path: Path) -> RawText:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ReportError(path, f"不是有效的 .docx 文件（{exc.__class__.__name__}）") from exc
-    lines = _content_lines(document, document_numbering(document))
+    lines = _content_lines(document, Numbering(document))
     hints = {}
     core = document.core_properties
     if core.title:
@@ -42,7 +42,7 @@ def read_docx(path: Path) -> RawText:
     return RawText(lines=lines, format="docx", hints=hints)
 
 
-def _content_lines(container, numbering: Numbering | None) -> list[str]:
+def _content_lines(container, numbering: Numbering) -> list[str]:
     """The lines of a document or a table cell, paragraphs and tables in order: a table's data read after the
     paragraph under it would split a signature from its date and hide where the table belongs. A paragraph Word
     numbers itself has its number (see :mod:`search.ingest.docx_numbering`)."""
@@ -54,7 +54,7 @@ def _content_lines(container, numbering: Numbering | None) -> list[str]:
     return lines
 
 
-def _table_lines(table, numbering: Numbering | None) -> list[str]:
+def _table_lines(table, numbering: Numbering) -> list[str]:
     """A data table as one line, its rows' cells joined by "，" and its rows by "；" (a closed sentence, so no
     line is joined to it as a broken one); a table that lays text out (a cell with sentences: a letterhead, a
     report typed into a frame) as its cells' own lines."""
@@ -81,7 +81,7 @@ def _unique_cells(table) -> list[list]:
     return rows
 
 
-def _marked(paragraph, numbering: Numbering | None) -> str:
+def _marked(paragraph, numbering: Numbering) -> str:
     """The paragraph's text with its number, as a HeadingLine when Word marks it a heading: its own outline
     level, else its style's (Heading 2, 标题 2, or the outline level of the style or a style it is based on)."""
     level = _outline_level(paragraph._p.pPr)
@@ -90,9 +90,7 @@ def _marked(paragraph, numbering: Numbering | None) -> str:
         found = HEADING_STYLE.match(style.name or "")
         level = int(found.group(1)) if found else _outline_level(style.element.pPr)
         style = style.base_style
-    from search.ingest.docx_numbering import numbered
-
-    text = numbered(numbering, paragraph, paragraph.text)
+    text = numbering.text_of(paragraph)
     return HeadingLine(text, level) if level and text.strip() else text
 
 

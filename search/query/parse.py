@@ -63,8 +63,10 @@ FIELD_NAMES = "level、township、county、city、province、year、part、topic
 YEAR_VALUE = re.compile(r"^(\d{4})?\s*(?:(-|~|—|至|到)\s*(\d{4})?)?$")
 
 
-OPERATORS = {"OR", "|", "或", "AND", "&", "且", "NOT", "非"}
+DISJUNCTIONS = {"OR", "|", "或"}
+CONJUNCTIONS = {"AND", "&", "且"}
 NEGATIONS = {"NOT", "非"}
+OPERATORS = DISJUNCTIONS | CONJUNCTIONS | NEGATIONS
 CHINESE_OPERATORS = {"或", "且", "非"}  # also characters of the text users search (或增加其义务, 非诉)
 
 
@@ -341,7 +343,7 @@ class _Parser:
                 break
             if _is_or(token):
                 raise QueryError("OR 前面缺少检索词")
-            if token[0] == "word" and token[1] in ("AND", "&", "且"):
+            if token[0] == "word" and token[1] in CONJUNCTIONS:
                 self.take()
                 continue
             clause = self.either(result)
@@ -377,7 +379,7 @@ class _Parser:
         """A term, a phrase, a field or a group, excluded when NOT comes before it."""
         negate = False
         token = self.peek()
-        if token[0] == "word" and token[1] in ("NOT", "非"):
+        if token[0] == "word" and token[1] in NEGATIONS:
             self.take()
             if self.peek() is None or self.peek()[0] == "rparen":
                 raise QueryError("NOT 后面缺少要排除的词")
@@ -442,7 +444,7 @@ class _Parser:
 
 
 def _is_or(token: tuple[str, str]) -> bool:
-    return token[0] == "word" and token[1] in ("OR", "|", "或")
+    return token[0] == "word" and token[1] in DISJUNCTIONS
 
 
 def _highlight_forms(text: str, exact: bool) -> list[str]:
